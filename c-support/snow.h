@@ -1,0 +1,374 @@
+/*
+ * snow.h -- the value layout and the runtime's C ABI.
+ *
+ * This is the one place where the interface between generated C and the
+ * Rust runtime (rt/) is declared. Generated programs include only standard
+ * headers and this file. Every declaration here has exactly one definition,
+ * either in rt/ (Rust, `#[no_mangle] extern "C"`) or inline below.
+ *
+ * Conventions
+ *  - Every generated function and every runtime function that may allocate,
+ *    panic or (later) suspend takes `snow_ctx *ctx` first: the running
+ *    process. Generated code never uses thread-locals (a coroutine may move
+ *    between threads at any call).
+ *  - Snow values have natural C types: Int int64_t, Float double, Bool bool,
+ *    () snow_unit, Pid snow_pid; everything else is a pointer to a heap
+ *    object that starts with a snow_hdr.
+ *  - Inside collections and in the generic runtime entry points, a value is
+ *    a snow_word (64 bits): integers as two's complement, Float as its bit
+ *    pattern, Bool/() as 0/1, pointers zero-extended.
+ *  - Heap objects live in per-process GC heaps. Roots are found by scanning
+ *    the process stack conservatively; objects are traced precisely through
+ *    the snow_type descriptor in their header. Objects with SNOW_GC_STATIC in
+ *    hdr.gc are immutable statics emitted by the compiler (string literals,
+ *    nullary variants, function values) and are never collected or copied.
+ */
+#ifndef SNOW_H
+#define SNOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SNOW_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define SNOW_LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define SNOW_UNLIKELY(x) (x)
+#define SNOW_LIKELY(x) (x)
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SNOW_UNUSED __attribute__((unused))
+#else
+#define SNOW_UNUSED
+#endif
+
+typedef uint64_t snow_word;
+typedef uint8_t snow_unit;
+typedef uint64_t snow_pid;
+
+typedef struct snow_ctx snow_ctx;
+typedef struct snow_type snow_type;
+
+/* ------------------------------------------------------------------ objects */
+
+/* Header of every heap object: 16 bytes on every target. */
+typedef struct snow_hdr {
+    const snow_type *type; /* descriptor of this object's layout */
+    uint64_t gc;           /* collector bits; SNOW_GC_STATIC for statics */
+} snow_hdr;
+
+#define SNOW_GC_STATIC 0x8000000000000000ull
+
+/* String: immutable UTF-8, `len` bytes (not NUL-terminated in general). */
+typedef struct snow_str {
+    snow_hdr h;
+    int64_t len;
+    char data[];
+} snow_str;
+
+/* List<T>: an immutable view of `len` words starting at `items`, which
+ * points into the GC object `store` (possibly this object itself). */
+typedef struct snow_list {
+    snow_hdr h;
+    int64_t len;
+    snow_word *items;
+    void *store;
+} snow_list;
+
+/* Map<K, V>, Set<T>, Queue<T>: opaque runtime objects. */
+typedef struct snow_map snow_map;
+typedef struct snow_set snow_set;
+typedef struct snow_queue snow_queue;
+
+/* Range: half-open [start, stop). */
+typedef struct snow_range {
+    snow_hdr h;
+    int64_t start;
+    int64_t stop;
+} snow_range;
+
+/* A function value. The generated closure type embeds this as its first
+ * member and stores captures after it. `fn` has the C type
+ *   R (*)(snow_ctx *, snow_closure *, P1, ..., Pn)
+ * with the natural C types of the closure's Snow type. */
+typedef struct snow_closure {
+    snow_hdr h;
+    void *fn;
+} snow_closure;
+
+/* ------------------------------------------------------------ descriptors */
+
+enum snow_kind {
+    /* scalars: never pointers */
+    SNOW_K_INT = 1,
+    SNOW_K_FLOAT = 2,
+    SNOW_K_BOOL = 3,
+    SNOW_K_UNIT = 4,
+    SNOW_K_PID = 5,
+    /* pointers to heap objects */
+    SNOW_K_STRING = 16,
+    SNOW_K_LIST = 17,
+    SNOW_K_MAP = 18,
+    SNOW_K_SET = 19,
+    SNOW_K_RANGE = 20,
+    SNOW_K_QUEUE = 21,
+    SNOW_K_TUPLE = 22,
+    SNOW_K_STRUCT = 23,
+    SNOW_K_SUM = 24,     /* a sum type as a whole (value-level descriptor) */
+    SNOW_K_VARIANT = 25, /* one variant's object layout */
+    SNOW_K_CLOSURE = 26,
+    SNOW_K_OPAQUE = 27, /* runtime-internal objects (list stores, map tables) */
+};
+
+#define SNOW_KIND_IS_PTR(k) ((k) >= SNOW_K_STRING)
+
+/* Flags of a descriptor. */
+#define SNOW_F_DISPLAY 1u /* has Display (derived unless the hook is set) */
+#define SNOW_F_DEBUG 2u   /* has Debug (derived unless the hook is set) */
+
+typedef snow_word (*snow_show_fn)(snow_ctx *, snow_word); /* returns a snow_str* word */
+typedef bool (*snow_eq_fn)(snow_ctx *, snow_word, snow_word);
+typedef int64_t (*snow_cmp_fn)(snow_ctx *, snow_word, snow_word); /* -1, 0, 1 */
+typedef int64_t (*snow_hash_fn)(snow_ctx *, snow_word);
+
+/*
+ * One descriptor per monomorphic type, emitted by the compiler as a static
+ * const object (the runtime defines those of the scalar types and String).
+ *
+ *  kind     SNOW_K_*.
+ *  flags    SNOW_F_*.
+ *  name     for diagnostics and derived text: "Int", "List<Int>",
+ *           "Point" (base name, no type arguments), a variant's own name.
+ *  size     object size in bytes for TUPLE/STRUCT/VARIANT/CLOSURE/RANGE.
+ *  nparams  number of entries in params (and offsets / field_names).
+ *  params   LIST/SET/QUEUE: [element]; MAP: [key, value];
+ *           TUPLE/STRUCT/VARIANT: one per field in order;
+ *           CLOSURE: one per capture;
+ *           SUM: one VARIANT descriptor per variant, indexed by tag.
+ *  offsets  TUPLE/STRUCT/VARIANT/CLOSURE: byte offset of each field.
+ *  field_names  STRUCT: field names (for derived Debug); NULL otherwise.
+ *  tag      VARIANT: its tag (declaration index); otherwise 0.
+ *  display/debug/eq/cmp/hash
+ *           user-written protocol implementations (impl blocks), taking and
+ *           returning words. When NULL the runtime uses the derived
+ *           behaviour for TUPLE/STRUCT/SUM (if the flag allows it) and its
+ *           built-in behaviour for every other kind.
+ *
+ * Every object's header points to the descriptor of its *layout*: a struct
+ * or tuple object to its type's descriptor, a variant object to its
+ * VARIANT descriptor (never to the SUM one), a list to its List<T>.
+ */
+struct snow_type {
+    uint32_t kind;
+    uint32_t flags;
+    const char *name;
+    uint32_t size;
+    uint32_t nparams;
+    const snow_type *const *params;
+    const uint32_t *offsets;
+    const char *const *field_names;
+    int64_t tag;
+    snow_show_fn display;
+    snow_show_fn debug;
+    snow_eq_fn eq;
+    snow_cmp_fn cmp;
+    snow_hash_fn hash;
+};
+
+/* Descriptors of the built-in scalar types and String (defined in rt/). */
+extern const snow_type snow_t_Int;
+extern const snow_type snow_t_Float;
+extern const snow_type snow_t_Bool;
+extern const snow_type snow_t_Unit;
+extern const snow_type snow_t_Pid;
+extern const snow_type snow_t_String;
+extern const snow_type snow_t_Range;
+
+/* --------------------------------------------------------------- processes */
+
+/* A source location, for runtime errors. */
+typedef struct snow_loc {
+    const char *file;
+    uint32_t line;
+    uint32_t col;
+} snow_loc;
+
+/*
+ * The running process, passed to every generated function. Only the fields
+ * up to `loc` are touched by generated code; the rest belongs to rt/.
+ */
+struct snow_ctx {
+    int64_t budget;        /* reductions left in this time slice */
+    char *stack_limit;     /* lowest usable stack address */
+    const snow_loc *loc;   /* location of the runtime call in progress */
+    void *proc;            /* runtime-private process state */
+};
+
+/* Reductions per time slice. */
+#define SNOW_BUDGET 4000
+
+/* Called when the budget is spent or the stack is nearly full: yields, or
+ * panics with "stack overflow", or carries out a pending exit. */
+void snow_slow_path(snow_ctx *ctx);
+
+/* Preemption / stack check at every function entry and loop back-edge.
+ * `anchor` is the address of any local or parameter of the caller. */
+#define SNOW_CHECK(ctx, anchor)                                                   \
+    do {                                                                          \
+        if (SNOW_UNLIKELY(--(ctx)->budget < 0 || (char *)(anchor) < (ctx)->stack_limit)) \
+            snow_slow_path(ctx);                                                  \
+    } while (0)
+
+/* Program entry: sets up the runtime and the main process, runs
+ * `entry(ctx)` (the compiled `main`), flushes output, returns the exit
+ * status. The generated `int main` returns its result. */
+int snow_main(int argc, char **argv, void (*entry)(snow_ctx *ctx));
+
+/* ------------------------------------------------------------------ panics */
+
+/* Print `panic: <msg>` and `  at file:line:col` (from ctx->loc) on stderr
+ * and end the process (for the main process: flush stdout, exit 101). */
+_Noreturn void snow_panic(snow_ctx *ctx, const char *msg);
+/* The same with an explicit location. */
+_Noreturn void snow_panic_at(snow_ctx *ctx, const char *msg, const snow_loc *loc);
+/* The same with a Snow string message. */
+_Noreturn void snow_panic_str(snow_ctx *ctx, snow_str *msg);
+
+/* ------------------------------------------------------------------ memory */
+
+/* Allocate `size` bytes (header included) in the current process's heap,
+ * zeroed, with h.type = type. May collect. Never returns NULL. */
+void *snow_alloc(snow_ctx *ctx, const snow_type *type, size_t size);
+
+/* ----------------------------------------------------------------- strings */
+
+#define SNOW_STR_LIT(ident, text)                                                 \
+    static const struct {                                                         \
+        snow_hdr h;                                                               \
+        int64_t len;                                                              \
+        char data[sizeof(text)];                                                  \
+    } ident = {{&snow_t_String, SNOW_GC_STATIC}, (int64_t)sizeof(text) - 1, text}
+
+#define SNOW_STR(ident) ((snow_str *)(void *)&(ident))
+
+snow_str *snow_str_new(snow_ctx *ctx, const char *bytes, int64_t len);
+snow_str *snow_str_concat(snow_ctx *ctx, snow_str *a, snow_str *b);
+/* Concatenate n strings (interpolation). */
+snow_str *snow_str_concat_n(snow_ctx *ctx, int64_t n, snow_str *const *parts);
+bool snow_str_eq(snow_str *a, snow_str *b);
+/* Byte-lexicographic comparison: -1, 0, 1. */
+int64_t snow_str_cmp(snow_str *a, snow_str *b);
+int64_t snow_str_hash(snow_str *s);
+
+snow_str *snow_int_to_str(snow_ctx *ctx, int64_t v);
+snow_str *snow_float_to_str(snow_ctx *ctx, double v); /* Rust f64 Display */
+snow_str *snow_bool_to_str(snow_ctx *ctx, bool v);
+
+/* ---------------------------------------------------- generic protocols */
+
+/* Display-else-Debug (interpolation, collection elements). */
+snow_str *snow_display(snow_ctx *ctx, const snow_type *t, snow_word v);
+/* Debug (inspect). */
+snow_str *snow_debug(snow_ctx *ctx, const snow_type *t, snow_word v);
+bool snow_eq(snow_ctx *ctx, const snow_type *t, snow_word a, snow_word b);
+/* -1, 0, 1 */
+int64_t snow_cmp(snow_ctx *ctx, const snow_type *t, snow_word a, snow_word b);
+/* FNV-1a based, exactly as chapter 03 3.2.7. */
+int64_t snow_hash(snow_ctx *ctx, const snow_type *t, snow_word v);
+int64_t snow_hash_combine(int64_t h, int64_t g);
+
+/* ----------------------------------------------------------------- output */
+
+void snow_print(snow_ctx *ctx, snow_str *s);
+void snow_println(snow_ctx *ctx, snow_str *s);
+void snow_eprintln(snow_ctx *ctx, snow_str *s);
+
+/* ------------------------------------------------------------------ lists */
+
+/* A new list of type `list_type` (a List<T> descriptor) holding n words. */
+snow_list *snow_list_from(snow_ctx *ctx, const snow_type *list_type, int64_t n,
+                          const snow_word *items);
+/* Building a list front to back (comprehensions): start with
+ * snow_list_builder, push, and the builder itself is the finished list. A
+ * builder must not be observed before the last push. */
+snow_list *snow_list_builder(snow_ctx *ctx, const snow_type *list_type, int64_t cap_hint);
+void snow_list_builder_push(snow_ctx *ctx, snow_list *builder, snow_word item);
+/* Element i; panics when out of range ("List.get: index 5 out of bounds (len 3)"). */
+snow_word snow_list_get(snow_ctx *ctx, snow_list *l, int64_t i);
+/* All but the first element, O(1); panics on an empty list. */
+snow_list *snow_list_tail(snow_ctx *ctx, snow_list *l);
+snow_list *snow_list_append(snow_ctx *ctx, snow_list *l, snow_word item);
+snow_list *snow_list_concat(snow_ctx *ctx, snow_list *a, snow_list *b);
+
+/* ------------------------------------------------------------- maps, sets */
+
+/* Maps and sets keep insertion order and a hash index; keys compare with
+ * snow_eq/snow_hash of the key descriptor. All operations return new
+ * values; arguments are never modified. */
+snow_map *snow_map_new(snow_ctx *ctx, const snow_type *map_type);
+snow_map *snow_map_put(snow_ctx *ctx, snow_map *m, snow_word k, snow_word v);
+bool snow_map_has(snow_ctx *ctx, snow_map *m, snow_word k);
+/* Value for k. Absent: 0 / 0.0 / false for Int / Float / Bool values, else
+ * panics "Map.get: key not found". */
+snow_word snow_map_get(snow_ctx *ctx, snow_map *m, snow_word k);
+snow_map *snow_map_delete(snow_ctx *ctx, snow_map *m, snow_word k);
+int64_t snow_map_size(snow_map *m);
+/* i-th entry in insertion order, 0 <= i < size. */
+snow_word snow_map_key_at(snow_map *m, int64_t i);
+snow_word snow_map_value_at(snow_map *m, int64_t i);
+
+snow_set *snow_set_new(snow_ctx *ctx, const snow_type *set_type);
+snow_set *snow_set_add(snow_ctx *ctx, snow_set *s, snow_word x);
+bool snow_set_contains(snow_ctx *ctx, snow_set *s, snow_word x);
+snow_set *snow_set_remove(snow_ctx *ctx, snow_set *s, snow_word x);
+int64_t snow_set_size(snow_set *s);
+snow_word snow_set_at(snow_set *s, int64_t i);
+
+/* ----------------------------------------------------- inline arithmetic */
+
+static inline SNOW_UNUSED int64_t snow_add(int64_t a, int64_t b) {
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+static inline SNOW_UNUSED int64_t snow_sub(int64_t a, int64_t b) {
+    return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+static inline SNOW_UNUSED int64_t snow_mul(int64_t a, int64_t b) {
+    return (int64_t)((uint64_t)a * (uint64_t)b);
+}
+static inline SNOW_UNUSED int64_t snow_neg(int64_t a) {
+    return (int64_t)(0u - (uint64_t)a);
+}
+static inline SNOW_UNUSED int64_t snow_div(snow_ctx *ctx, int64_t a, int64_t b, const snow_loc *loc) {
+    if (SNOW_UNLIKELY(b == 0)) snow_panic_at(ctx, "division by zero", loc);
+    if (SNOW_UNLIKELY(b == -1)) return snow_neg(a);
+    return a / b;
+}
+static inline SNOW_UNUSED int64_t snow_mod(snow_ctx *ctx, int64_t a, int64_t b, const snow_loc *loc) {
+    if (SNOW_UNLIKELY(b == 0)) snow_panic_at(ctx, "division by zero", loc);
+    if (SNOW_UNLIKELY(b == -1)) return 0;
+    return a % b;
+}
+
+/* ------------------------------------------------------ word conversions */
+
+static inline SNOW_UNUSED snow_word snow_w_int(int64_t v) { return (snow_word)v; }
+static inline SNOW_UNUSED int64_t snow_int_w(snow_word w) { return (int64_t)w; }
+static inline SNOW_UNUSED snow_word snow_w_float(double d) {
+    snow_word w;
+    memcpy(&w, &d, sizeof w);
+    return w;
+}
+static inline SNOW_UNUSED double snow_float_w(snow_word w) {
+    double d;
+    memcpy(&d, &w, sizeof d);
+    return d;
+}
+static inline SNOW_UNUSED snow_word snow_w_bool(bool b) { return b ? 1u : 0u; }
+static inline SNOW_UNUSED bool snow_bool_w(snow_word w) { return w != 0; }
+static inline SNOW_UNUSED snow_word snow_w_ptr(const void *p) { return (snow_word)(uintptr_t)p; }
+static inline SNOW_UNUSED void *snow_ptr_w(snow_word w) { return (void *)(uintptr_t)w; }
+
+#endif /* SNOW_H */
