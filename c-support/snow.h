@@ -94,9 +94,10 @@ typedef struct snow_range {
  * member and stores captures after it. `fn` has the C type
  *   R (*)(snow_ctx *, snow_closure *, P1, ..., Pn)
  * with the natural C types of the closure's Snow type. */
+typedef void (*snow_fnptr)(void);
 typedef struct snow_closure {
     snow_hdr h;
-    void *fn;
+    snow_fnptr fn;
 } snow_closure;
 
 /* ------------------------------------------------------------ descriptors */
@@ -214,11 +215,17 @@ struct snow_ctx {
  * panics with "stack overflow", or carries out a pending exit. */
 void snow_slow_path(snow_ctx *ctx);
 
-/* Preemption / stack check at every function entry and loop back-edge.
- * `anchor` is the address of any local or parameter of the caller. */
-#define SNOW_CHECK(ctx, anchor)                                                   \
+/* The current stack position (an address in the caller's frame). */
+#if defined(__GNUC__) || defined(__clang__) || defined(__TINYC__)
+#define SNOW_SP(ctx) ((char *)__builtin_frame_address(0))
+#else
+#define SNOW_SP(ctx) ((char *)&(ctx))
+#endif
+
+/* Preemption / stack check at every function entry and loop back-edge. */
+#define SNOW_CHECK(ctx)                                                           \
     do {                                                                          \
-        if (SNOW_UNLIKELY(--(ctx)->budget < 0 || (char *)(anchor) < (ctx)->stack_limit)) \
+        if (SNOW_UNLIKELY(--(ctx)->budget < 0 || SNOW_SP(ctx) < (ctx)->stack_limit)) \
             snow_slow_path(ctx);                                                  \
     } while (0)
 
@@ -262,6 +269,8 @@ bool snow_str_eq(snow_str *a, snow_str *b);
 /* Byte-lexicographic comparison: -1, 0, 1. */
 int64_t snow_str_cmp(snow_str *a, snow_str *b);
 int64_t snow_str_hash(snow_str *s);
+/* Number of code points. */
+int64_t snow_str_length(snow_str *s);
 
 snow_str *snow_int_to_str(snow_ctx *ctx, int64_t v);
 snow_str *snow_float_to_str(snow_ctx *ctx, double v); /* Rust f64 Display */
@@ -301,6 +310,10 @@ snow_word snow_list_get(snow_ctx *ctx, snow_list *l, int64_t i);
 /* All but the first element, O(1); panics on an empty list. */
 snow_list *snow_list_tail(snow_ctx *ctx, snow_list *l);
 snow_list *snow_list_append(snow_ctx *ctx, snow_list *l, snow_word item);
+/* First / last element; panic "List.head: empty list" / "List.last: empty list". */
+snow_word snow_list_head(snow_ctx *ctx, snow_list *l);
+snow_word snow_list_last(snow_ctx *ctx, snow_list *l);
+snow_list *snow_list_reverse(snow_ctx *ctx, snow_list *l);
 snow_list *snow_list_concat(snow_ctx *ctx, snow_list *a, snow_list *b);
 
 /* ------------------------------------------------------------- maps, sets */
@@ -350,6 +363,21 @@ static inline SNOW_UNUSED int64_t snow_mod(snow_ctx *ctx, int64_t a, int64_t b, 
     if (SNOW_UNLIKELY(b == 0)) snow_panic_at(ctx, "division by zero", loc);
     if (SNOW_UNLIKELY(b == -1)) return 0;
     return a % b;
+}
+
+/* Float to Int, saturating (NaN gives 0), as Rust's `as`. */
+static inline SNOW_UNUSED int64_t snow_f2i(double d) {
+    if (d != d) return 0;
+    if (d >= 9223372036854775807.0) return INT64_MAX;
+    if (d <= -9223372036854775808.0) return INT64_MIN;
+    return (int64_t)d;
+}
+
+static inline SNOW_UNUSED snow_range *snow_range_new(snow_ctx *ctx, int64_t start, int64_t stop) {
+    snow_range *r = (snow_range *)snow_alloc(ctx, &snow_t_Range, sizeof(snow_range));
+    r->start = start;
+    r->stop = stop;
+    return r;
 }
 
 /* ------------------------------------------------------ word conversions */

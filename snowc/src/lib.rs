@@ -49,3 +49,8 @@ pub fn compile_to_c(
     let c_code = cgen::emit_program(&program, sources, opts);
     Ok(CompileOutput { c_code, warnings })
 }
+
+/// A type made concrete for code generation (generic leftovers become `()`).
+pub(crate) fn mir_concrete(t: &types::ty::Ty) -> types::ty::Ty {
+    mir::concrete(t)
+}

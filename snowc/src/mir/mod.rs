@@ -1,10 +1,172 @@
-//! MIR: monomorphic, closure-converted, explicit allocation.
+//! MIR: monomorphic functions over typed locals, with closures converted to
+//! (function, environment) pairs, pattern matching compiled to tests and
+//! jumps, and every allocation explicit. Types are concrete `Ty`s (no
+//! variables, no generic parameters).
 
-use crate::types::TypedProgram;
+mod lower;
+mod lower_match;
 
-#[derive(Clone, Debug, Default)]
-pub struct Program {}
+pub use lower::lower_program;
 
-pub fn lower_program(_typed: &TypedProgram) -> Program {
-    Program {}
+/// Substitute nothing: make leftover generic parameters `()`.
+pub fn concrete(t: &Ty) -> Ty {
+    lower::concrete(t, &Default::default())
+}
+
+use crate::types::tast::Pos;
+use crate::types::ty::{AdtDef, Ty};
+use crate::syntax::ast::BinOp;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct FuncId(pub u32);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct Local(pub u32);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Label(pub u32);
+
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub adts: Vec<AdtDef>,
+    pub funcs: Vec<Func>,
+    pub entry: Option<FuncId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct LocalDecl {
+    pub name: String,
+    pub ty: Ty,
+}
+
+#[derive(Clone, Debug)]
+pub struct Func {
+    /// C name, e.g. `Main_fib`, `Main_pair__Int_String`, `Main_main__closure1`.
+    pub name: String,
+    pub params: Vec<Local>,
+    pub ret: Ty,
+    pub locals: Vec<LocalDecl>,
+    pub body: Vec<Stmt>,
+    /// Closure functions take the environment after ctx; `captures` are the
+    /// types of the environment fields.
+    pub closure: Option<Vec<Ty>>,
+    pub pos: Pos,
+    /// Contains a tail self-call (emit the entry label).
+    pub has_tail_jump: bool,
+    /// When this function exists to make `target` a value (a named function
+    /// or constructor used as a closure).
+    pub is_wrapper: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Operand {
+    Local(Local),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Unit,
+    Str(String),
+    /// A nullary variant of a concrete sum type (a static object).
+    Nullary(Ty, u32),
+    /// A function as a value: the static closure of wrapper function `f`
+    /// (which has an unused environment parameter).
+    FnValue(FuncId, Ty),
+}
+
+/// Operations with concrete operand types; the C emitter picks the C form.
+#[derive(Clone, Debug)]
+pub enum Rv {
+    Use(Operand),
+    /// Arithmetic or comparison of two values of type `ty`.
+    Bin(BinOp, Operand, Operand, Ty, Pos),
+    Neg(Operand, Ty),
+    Not(Operand),
+    Call(FuncId, Vec<Operand>),
+    /// Call a closure value of function type `ty`.
+    CallClosure(Operand, Vec<Operand>, Ty),
+    /// A runtime operation (see `RtOp`).
+    Rt(RtOp, Vec<Operand>, Pos),
+    /// Allocate a tuple or struct of type `ty` with these field values.
+    MakeRecord(Ty, Vec<Operand>),
+    /// Allocate variant `tag` of sum type `ty` (payload non-empty).
+    MakeVariant(Ty, u32, Vec<Operand>),
+    /// Allocate a closure of function `f` (type `ty`) capturing values.
+    MakeClosure(FuncId, Ty, Vec<Operand>),
+    /// Field `i` of a tuple/struct value of type `ty`.
+    Field(Operand, Ty, u32),
+    /// Payload field `i` of variant `tag` of a sum value of type `ty`.
+    VariantField(Operand, Ty, u32, u32),
+    /// The tag of a sum value.
+    Tag(Operand),
+    /// Capture `i` of the current closure environment.
+    EnvField(u32),
+    /// The current closure itself (recursive local functions).
+    SelfClosure,
+}
+
+/// Runtime operations; argument types are given by `tys` where generic.
+#[derive(Clone, Debug)]
+pub enum RtOp {
+    Println,
+    Print,
+    Eprintln,
+    /// Display-else-Debug of a value of this type.
+    Display(Ty),
+    Debug(Ty),
+    /// Generic equality / comparison (-1/0/1) of two values of this type.
+    Eq(Ty),
+    Cmp(Ty),
+    /// Concatenate n strings.
+    ConcatN,
+    StrConcat,
+    StrLength,
+    ListLit(Ty),
+    ListHead(Ty),
+    ListTail,
+    ListLength,
+    ListGet(Ty),
+    ListAppend(Ty),
+    ListConcat,
+    ListLast(Ty),
+    ListReverse,
+    /// `List<T>` is empty?
+    ListIsEmpty,
+    IntToFloat,
+    FloatToInt,
+    MapLit(Ty),
+    MapPut(Ty),
+    MapGet(Ty),
+    MapHasKey(Ty),
+    MapSize,
+    MapDelete(Ty),
+    SetNew(Ty),
+    SetAdd(Ty),
+    SetContains(Ty),
+    SetSize,
+    SetRemove(Ty),
+    RangeNew,
+    StrEq,
+    /// Float remainder (C fmod).
+    FMod,
+}
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    Assign(Local, Rv),
+    Eval(Rv),
+    If(Operand, Vec<Stmt>, Vec<Stmt>),
+    Goto(Label),
+    Label(Label),
+    /// `for (;;) { body }` with a preemption check at the back-edge.
+    Loop(Vec<Stmt>),
+    Break,
+    Continue,
+    Return(Operand),
+    /// Assign the parameters (all values computed first) and jump to the
+    /// function's start, with a preemption check.
+    TailJump(Vec<Operand>),
+    /// Runtime error at a source position.
+    Panic(String, Pos),
+    /// Source position of the statements that follow (`#line`).
+    At(Pos),
 }

@@ -1,15 +1,11 @@
 //! Type checking: AST to typed AST.
 
-use crate::diag::{Diagnostic, SourceMap};
-use crate::syntax::ParsedFile;
+pub mod builtins;
+pub mod check;
+pub mod exhaust;
+pub mod tast;
+pub mod ty;
+pub mod unify;
 
-/// The typed program (filled in by the checker).
-#[derive(Clone, Debug, Default)]
-pub struct TypedProgram {}
-
-pub fn check_program(
-    _sources: &SourceMap,
-    _files: &[ParsedFile],
-) -> Result<(TypedProgram, Vec<Diagnostic>), Vec<Diagnostic>> {
-    Ok((TypedProgram::default(), Vec::new()))
-}
+pub use check::check_program;
+pub use tast::TypedProgram;

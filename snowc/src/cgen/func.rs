@@ -1,0 +1,683 @@
+//! Emitting one MIR function as one C function.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use super::types::{is_scalar, sep, TypeTable};
+use super::Emitter;
+use crate::mir::{Func, Local, Operand, RtOp, Rv, Stmt};
+use crate::syntax::ast::BinOp;
+use crate::types::tast::Pos;
+use crate::types::ty::{Ty, TyCon};
+
+const C_RESERVED: &[&str] = &[
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+    "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+    "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
+    "true", "false", "ctx", "env", "main", "NULL", "errno", "stdin", "stdout", "stderr", "o",
+];
+
+struct FnCx<'f> {
+    f: &'f Func,
+    names: Vec<String>,
+    read: HashSet<u32>,
+    targets: HashSet<u32>,
+    env_struct: Option<String>,
+    out: String,
+    indent: usize,
+    last_line: Option<(u32, u32)>,
+}
+
+pub fn signature(em: &mut Emitter, f: &Func) -> String {
+    let adts = &em.prog.adts;
+    let ret = em.types.cty(&f.ret, adts);
+    let mut ps = vec!["snow_ctx *ctx".to_string()];
+    if f.closure.is_some() {
+        ps.push("snow_closure *env".into());
+    }
+    let names = local_names(f);
+    for p in &f.params {
+        let t = &f.locals[p.0 as usize].ty;
+        let ct = em.types.cty(t, adts);
+        ps.push(format!("{ct}{}{}", sep(&ct), names[p.0 as usize]));
+    }
+    format!("static {ret}{}{}({})", sep(&ret), f.name, ps.join(", "))
+}
+
+fn local_names(f: &Func) -> Vec<String> {
+    let mut seen = HashSet::new();
+    f.locals
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let base = super::c_ident(&l.name);
+            let base = if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("v{base}")
+            } else {
+                base
+            };
+            let name = if base == "t" || base == "r" || base == "m" || C_RESERVED.contains(&base.as_str()) || seen.contains(&base) || base.starts_with("snow_") {
+                format!("{base}{i}")
+            } else {
+                base
+            };
+            seen.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
+pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
+    let mut read = HashSet::new();
+    let mut targets = HashSet::new();
+    scan(&f.body, &mut read, &mut targets);
+    let env_struct = f
+        .closure
+        .as_ref()
+        .map(|caps| em.types.closure_struct(&f.name, caps, &em.prog.adts));
+    let mut cx = FnCx {
+        f,
+        names: local_names(f),
+        read,
+        targets,
+        env_struct,
+        out: String::new(),
+        indent: 1,
+        last_line: None,
+    };
+    let sig = signature(em, f);
+    let _ = writeln!(cx.out, "{sig} {{");
+    if em.opts.line_directives && f.pos.span.end > 0 {
+        let (line, _) = em.line_col(f.pos);
+        let path = em.file_path(f.pos);
+        let _ = writeln!(cx.out, "#line {line} {}", super::c_string(&path));
+    }
+    let params: HashSet<u32> = f.params.iter().map(|p| p.0).collect();
+    for (i, l) in f.locals.iter().enumerate() {
+        if params.contains(&(i as u32)) || !cx.read.contains(&(i as u32)) {
+            continue;
+        }
+        let ct = em.types.cty(&l.ty, &em.prog.adts);
+        let zero = zero_value(&l.ty);
+        cx.line(&format!("{ct}{}{} = {zero};", sep(&ct), cx.names[i]));
+    }
+    if f.closure.is_some() && !uses_env(&f.body) {
+        cx.line("(void)env;");
+    }
+    for p in &f.params {
+        if !cx.read.contains(&p.0) {
+            let n = cx.names[p.0 as usize].clone();
+            cx.line(&format!("(void){n};"));
+        }
+    }
+    if f.has_tail_jump {
+        cx.out.push_str("tail:\n");
+    }
+    if !f.is_wrapper {
+        cx.line("SNOW_CHECK(ctx);");
+    }
+    let body = f.body.clone();
+    cx.stmts(em, &body);
+    cx.out.push_str("}\n");
+    cx.out
+}
+
+fn zero_value(t: &Ty) -> &'static str {
+    match t {
+        Ty::Con(TyCon::Float, _) => "0.0",
+        Ty::Con(TyCon::Bool, _) => "false",
+        _ if is_scalar(t) => "0",
+        _ => "NULL",
+    }
+}
+
+fn uses_env(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Assign(_, rv) | Stmt::Eval(rv) => matches!(rv, Rv::EnvField(_) | Rv::SelfClosure),
+        Stmt::If(_, a, b) => uses_env(a) || uses_env(b),
+        Stmt::Loop(b) => uses_env(b),
+        _ => false,
+    })
+}
+
+fn scan(stmts: &[Stmt], read: &mut HashSet<u32>, targets: &mut HashSet<u32>) {
+    let op = |o: &Operand, read: &mut HashSet<u32>| {
+        if let Operand::Local(l) = o {
+            read.insert(l.0);
+        }
+    };
+    for s in stmts {
+        match s {
+            Stmt::Assign(_, rv) | Stmt::Eval(rv) => rv_operands(rv, &mut |o| op(o, read)),
+            Stmt::If(c, a, b) => {
+                op(c, read);
+                scan(a, read, targets);
+                scan(b, read, targets);
+            }
+            Stmt::Goto(l) => {
+                targets.insert(l.0);
+            }
+            Stmt::Loop(b) => scan(b, read, targets),
+            Stmt::Return(o) => op(o, read),
+            Stmt::TailJump(ops) => ops.iter().for_each(|o| op(o, read)),
+            Stmt::Label(_) | Stmt::Break | Stmt::Continue | Stmt::Panic(..) | Stmt::At(_) => {}
+        }
+    }
+}
+
+fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
+    match rv {
+        Rv::Use(o) | Rv::Neg(o, _) | Rv::Not(o) | Rv::Tag(o) => f(o),
+        Rv::Bin(_, a, b, _, _) => {
+            f(a);
+            f(b)
+        }
+        Rv::Call(_, ops) | Rv::Rt(_, ops, _) | Rv::MakeRecord(_, ops) | Rv::MakeVariant(_, _, ops) | Rv::MakeClosure(_, _, ops) => {
+            ops.iter().for_each(f)
+        }
+        Rv::CallClosure(c, ops, _) => {
+            f(c);
+            ops.iter().for_each(f)
+        }
+        Rv::Field(o, _, _) | Rv::VariantField(o, _, _, _) => f(o),
+        Rv::EnvField(_) | Rv::SelfClosure => {}
+    }
+}
+
+/// Does evaluating this rvalue have an effect (so it must be kept even if
+/// its result is unused)?
+fn has_effect(rv: &Rv) -> bool {
+    match rv {
+        Rv::Use(_) | Rv::Neg(..) | Rv::Not(_) | Rv::Field(..) | Rv::VariantField(..) | Rv::Tag(_) | Rv::EnvField(_) | Rv::SelfClosure => false,
+        Rv::Bin(op, ..) => matches!(op, BinOp::Div | BinOp::Mod),
+        Rv::MakeRecord(..) | Rv::MakeVariant(..) | Rv::MakeClosure(..) => false,
+        _ => true,
+    }
+}
+
+fn word(e: &str, t: &Ty) -> String {
+    match t {
+        Ty::Con(TyCon::Int, _) => format!("snow_w_int({e})"),
+        Ty::Con(TyCon::Float, _) => format!("snow_w_float({e})"),
+        Ty::Con(TyCon::Bool, _) => format!("snow_w_bool({e})"),
+        Ty::Con(TyCon::Pid, _) => format!("(snow_word)({e})"),
+        _ if is_scalar(t) => "(snow_word)0".into(),
+        _ => format!("snow_w_ptr({e})"),
+    }
+}
+
+impl FnCx<'_> {
+    fn line(&mut self, s: &str) {
+        for _ in 0..self.indent {
+            self.out.push_str("    ");
+        }
+        self.out.push_str(s);
+        self.out.push('\n');
+    }
+
+    fn name(&self, l: Local) -> &str {
+        &self.names[l.0 as usize]
+    }
+
+    fn local_ty(&self, l: Local) -> &Ty {
+        &self.f.locals[l.0 as usize].ty
+    }
+
+    fn op(&self, em: &mut Emitter, o: &Operand) -> String {
+        match o {
+            Operand::Local(l) => self.name(*l).to_string(),
+            Operand::Int(n) => {
+                if *n == i64::MIN {
+                    "INT64_MIN".into()
+                } else if (-2147483648..=2147483647).contains(n) {
+                    format!("{n}")
+                } else {
+                    format!("INT64_C({n})")
+                }
+            }
+            Operand::Float(x) => {
+                if x.is_nan() {
+                    "NAN".into()
+                } else if x.is_infinite() {
+                    if *x > 0.0 { "INFINITY".into() } else { "(-INFINITY)".into() }
+                } else {
+                    let s = format!("{x:?}");
+                    if s.starts_with('-') { format!("({s})") } else { s }
+                }
+            }
+            Operand::Bool(b) => format!("{b}"),
+            Operand::Unit => "0".into(),
+            Operand::Str(s) => em.string(s),
+            Operand::Nullary(t, v) => em.types.nullary(t, *v, &em.prog.adts),
+            Operand::FnValue(f, _) => em.fn_value(*f),
+        }
+    }
+
+    fn op_ty(&self, o: &Operand) -> Ty {
+        match o {
+            Operand::Local(l) => self.local_ty(*l).clone(),
+            Operand::Int(_) => Ty::int(),
+            Operand::Float(_) => Ty::float(),
+            Operand::Bool(_) => Ty::bool(),
+            Operand::Unit => Ty::unit(),
+            Operand::Str(_) => Ty::string(),
+            Operand::Nullary(t, _) | Operand::FnValue(_, t) => t.clone(),
+        }
+    }
+
+    fn w(&self, em: &mut Emitter, o: &Operand) -> String {
+        let t = self.op_ty(o);
+        let e = self.op(em, o);
+        word(&e, &t)
+    }
+
+    fn from_word(&self, em: &mut Emitter, e: &str, t: &Ty) -> String {
+        match t {
+            Ty::Con(TyCon::Int, _) => format!("snow_int_w({e})"),
+            Ty::Con(TyCon::Float, _) => format!("snow_float_w({e})"),
+            Ty::Con(TyCon::Bool, _) => format!("snow_bool_w({e})"),
+            Ty::Con(TyCon::Pid, _) => format!("(snow_pid)({e})"),
+            _ if is_scalar(t) => format!("((void)({e}), (snow_unit)0)"),
+            _ => {
+                let ct = em.types.cty(t, &em.prog.adts);
+                format!("({ct})snow_ptr_w({e})")
+            }
+        }
+    }
+
+    fn at(&mut self, em: &mut Emitter, pos: Pos) {
+        if !em.opts.line_directives || pos.span.end == 0 {
+            return;
+        }
+        let (line, _) = em.line_col(pos);
+        let key = (pos.file.0, line);
+        if self.last_line == Some(key) {
+            return;
+        }
+        self.last_line = Some(key);
+        let path = em.file_path(pos);
+        let _ = writeln!(self.out, "#line {line} {}", super::c_string(&path));
+    }
+
+    fn stmts(&mut self, em: &mut Emitter, stmts: &[Stmt]) {
+        for s in stmts {
+            self.stmt(em, s);
+        }
+    }
+
+    fn stmt(&mut self, em: &mut Emitter, s: &Stmt) {
+        match s {
+            Stmt::At(pos) => self.at(em, *pos),
+            Stmt::Assign(l, rv) => {
+                self.set_loc(em, rv);
+                let e = self.rv(em, rv, Some(self.local_ty(*l).clone()));
+                if self.read.contains(&l.0) || self.f.params.contains(l) {
+                    let n = self.name(*l).to_string();
+                    self.line(&format!("{n} = {e};"));
+                } else if has_effect(rv) {
+                    self.line(&format!("(void)({e});"));
+                }
+            }
+            Stmt::Eval(rv) => {
+                self.set_loc(em, rv);
+                let e = self.rv(em, rv, None);
+                if has_effect(rv) {
+                    self.line(&format!("(void)({e});"));
+                }
+            }
+            Stmt::If(c, a, b) => {
+                let c = self.op(em, c);
+                if a.is_empty() {
+                    self.line(&format!("if (!{c}) {{"));
+                    self.block(em, b);
+                    self.line("}");
+                } else {
+                    self.line(&format!("if ({c}) {{"));
+                    self.block(em, a);
+                    if b.is_empty() {
+                        self.line("}");
+                    } else {
+                        self.line("} else {");
+                        self.block(em, b);
+                        self.line("}");
+                    }
+                }
+            }
+            Stmt::Goto(l) => self.line(&format!("goto L{};", l.0)),
+            Stmt::Label(l) => {
+                if self.targets.contains(&l.0) {
+                    let _ = writeln!(self.out, "L{}:;", l.0);
+                }
+            }
+            Stmt::Loop(b) => {
+                self.line("for (;;) {");
+                self.indent += 1;
+                self.line("SNOW_CHECK(ctx);");
+                self.indent -= 1;
+                self.block(em, b);
+                self.line("}");
+            }
+            Stmt::Break => self.line("break;"),
+            Stmt::Continue => self.line("continue;"),
+            Stmt::Return(o) => {
+                let e = self.op(em, o);
+                self.line(&format!("return {e};"));
+            }
+            Stmt::TailJump(ops) => {
+                self.line("{");
+                self.indent += 1;
+                let mut tmps = Vec::new();
+                for (i, (o, p)) in ops.iter().zip(&self.f.params).enumerate() {
+                    let ct = em.types.cty(self.local_ty(*p), &em.prog.adts);
+                    let e = self.op(em, o);
+                    self.line(&format!("{ct}{}next{i} = {e};", sep(&ct)));
+                    tmps.push((self.name(*p).to_string(), format!("next{i}")));
+                }
+                for (p, t) in tmps {
+                    self.line(&format!("{p} = {t};"));
+                }
+                self.line("goto tail;");
+                self.indent -= 1;
+                self.line("}");
+            }
+            Stmt::Panic(msg, pos) => {
+                let loc = em.loc(*pos);
+                let m = super::c_string(msg);
+                self.line(&format!("snow_panic_at(ctx, {m}, {loc});"));
+            }
+        }
+    }
+
+    fn block(&mut self, em: &mut Emitter, b: &[Stmt]) {
+        self.indent += 1;
+        self.stmts(em, b);
+        self.indent -= 1;
+    }
+
+    /// Runtime calls that may panic record their source location first.
+    fn set_loc(&mut self, em: &mut Emitter, rv: &Rv) {
+        if let Rv::Rt(op, _, pos) = rv {
+            let may_panic = matches!(
+                op,
+                RtOp::ListHead(_) | RtOp::ListTail | RtOp::ListGet(_) | RtOp::ListLast(_) | RtOp::MapGet(_)
+            );
+            if may_panic {
+                let loc = em.loc(*pos);
+                self.line(&format!("ctx->loc = {loc};"));
+            }
+        }
+    }
+
+    fn args(&self, em: &mut Emitter, ops: &[Operand]) -> String {
+        let mut s = String::from("ctx");
+        for o in ops {
+            s.push_str(", ");
+            s.push_str(&self.op(em, o));
+        }
+        s
+    }
+
+    fn rv(&mut self, em: &mut Emitter, rv: &Rv, dest: Option<Ty>) -> String {
+        let adts = &em.prog.adts;
+        match rv {
+            Rv::Use(o) => self.op(em, o),
+            Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos),
+            Rv::Neg(a, t) => {
+                let a = self.op(em, a);
+                if matches!(t, Ty::Con(TyCon::Float, _)) {
+                    format!("(-{a})")
+                } else {
+                    format!("snow_neg({a})")
+                }
+            }
+            Rv::Not(a) => format!("!{}", self.op(em, a)),
+            Rv::Call(f, ops) => {
+                let name = em.prog.funcs[f.0 as usize].name.clone();
+                format!("{name}({})", self.args(em, ops))
+            }
+            Rv::CallClosure(c, ops, fty) => {
+                let Ty::Fun(ps, r) = fty else { return "0".into() };
+                let mut pts = vec!["snow_ctx *".to_string(), "snow_closure *".to_string()];
+                for p in ps {
+                    pts.push(em.types.cty(p, adts));
+                }
+                let rt = em.types.cty(r, adts);
+                let c = self.op(em, c);
+                let mut args = format!("ctx, {c}");
+                for o in ops {
+                    args.push_str(", ");
+                    args.push_str(&self.op(em, o));
+                }
+                format!("(({rt} (*)({}))({c})->fn)({args})", pts.join(", "))
+            }
+            Rv::MakeRecord(t, ops) => {
+                let ctor = em.types.record_ctor(t, adts);
+                format!("{ctor}({})", self.args(em, ops))
+            }
+            Rv::MakeVariant(t, v, ops) => {
+                if ops.is_empty() {
+                    return em.types.nullary(t, *v, adts);
+                }
+                let ctor = em.types.variant_ctor(t, *v, adts);
+                format!("{ctor}({})", self.args(em, ops))
+            }
+            Rv::MakeClosure(f, _, ops) => {
+                let func = &em.prog.funcs[f.0 as usize];
+                let name = func.name.clone();
+                let caps = func.closure.clone().unwrap_or_default();
+                let sname = em.types.closure_struct(&name, &caps, adts);
+                let mut args = format!("ctx, (snow_fnptr){name}");
+                for o in ops {
+                    args.push_str(", ");
+                    args.push_str(&self.op(em, o));
+                }
+                let ctor = closure_ctor(em, &sname, &caps);
+                format!("{ctor}({args})")
+            }
+            Rv::Field(o, t, i) => {
+                let fields = TypeTable::record_fields(t, adts);
+                let e = self.op(em, o);
+                format!("{e}->{}", fields[*i as usize].0)
+            }
+            Rv::VariantField(o, t, v, i) => {
+                let vs = em.types.variant_struct(t, *v, adts);
+                let e = self.op(em, o);
+                format!("((struct {vs} *){e})->f{i}")
+            }
+            Rv::Tag(o) => format!("{}->tag", self.op(em, o)),
+            Rv::EnvField(i) => {
+                let s = self.env_struct.clone().unwrap_or_default();
+                format!("((struct {s} *)env)->c{i}")
+            }
+            Rv::SelfClosure => "env".into(),
+            Rv::Rt(op, ops, pos) => self.rt(em, op, ops, *pos, dest),
+        }
+    }
+
+    fn bin(&mut self, em: &mut Emitter, op: BinOp, a: &Operand, b: &Operand, t: &Ty, pos: Pos) -> String {
+        let (x, y) = (self.op(em, a), self.op(em, b));
+        let cmp = |o: BinOp| match o {
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Gt => ">",
+            BinOp::Le => "<=",
+            _ => ">=",
+        };
+        match t {
+            Ty::Con(TyCon::Int, _) => match op {
+                BinOp::Add => format!("snow_add({x}, {y})"),
+                BinOp::Sub => format!("snow_sub({x}, {y})"),
+                BinOp::Mul => format!("snow_mul({x}, {y})"),
+                BinOp::Div => format!("snow_div(ctx, {x}, {y}, {})", em.loc(pos)),
+                BinOp::Mod => format!("snow_mod(ctx, {x}, {y}, {})", em.loc(pos)),
+                o => format!("({x} {} {y})", cmp(o)),
+            },
+            Ty::Con(TyCon::Float, _) => match op {
+                BinOp::Add => format!("({x} + {y})"),
+                BinOp::Sub => format!("({x} - {y})"),
+                BinOp::Mul => format!("({x} * {y})"),
+                BinOp::Div => format!("({x} / {y})"),
+                BinOp::Mod => format!("fmod({x}, {y})"),
+                o => format!("({x} {} {y})", cmp(o)),
+            },
+            Ty::Con(TyCon::Bool, _) | Ty::Con(TyCon::Pid, _) => format!("({x} {} {y})", cmp(op)),
+            Ty::Con(TyCon::String, _) => match op {
+                BinOp::Eq => format!("snow_str_eq({x}, {y})"),
+                BinOp::Ne => format!("!snow_str_eq({x}, {y})"),
+                o => format!("(snow_str_cmp({x}, {y}) {} 0)", cmp(o)),
+            },
+            _ if t.is_unit() => match op {
+                BinOp::Eq | BinOp::Le | BinOp::Ge => "true".into(),
+                _ => "false".into(),
+            },
+            _ => {
+                let d = em.types.desc(t, &em.prog.adts);
+                let (wx, wy) = (word(&x, t), word(&y, t));
+                match op {
+                    BinOp::Eq => format!("snow_eq(ctx, &{d}, {wx}, {wy})"),
+                    BinOp::Ne => format!("!snow_eq(ctx, &{d}, {wx}, {wy})"),
+                    o => format!("(snow_cmp(ctx, &{d}, {wx}, {wy}) {} 0)", cmp(o)),
+                }
+            }
+        }
+    }
+
+    fn rt(&mut self, em: &mut Emitter, op: &RtOp, ops: &[Operand], _pos: Pos, dest: Option<Ty>) -> String {
+        let o = |me: &Self, em: &mut Emitter, i: usize| me.op(em, &ops[i]);
+        let unit = |call: String| format!("({call}, (snow_unit)0)");
+        match op {
+            RtOp::Println => unit(format!("snow_println(ctx, {})", o(self, em, 0))),
+            RtOp::Print => unit(format!("snow_print(ctx, {})", o(self, em, 0))),
+            RtOp::Eprintln => unit(format!("snow_eprintln(ctx, {})", o(self, em, 0))),
+            RtOp::Display(t) => {
+                let x = o(self, em, 0);
+                match t {
+                    Ty::Con(TyCon::Int, _) => format!("snow_int_to_str(ctx, {x})"),
+                    Ty::Con(TyCon::Float, _) => format!("snow_float_to_str(ctx, {x})"),
+                    Ty::Con(TyCon::Bool, _) => format!("snow_bool_to_str(ctx, {x})"),
+                    Ty::Con(TyCon::String, _) => x,
+                    _ => {
+                        let d = em.types.desc(t, &em.prog.adts);
+                        format!("snow_display(ctx, &{d}, {})", word(&x, t))
+                    }
+                }
+            }
+            RtOp::Debug(t) => {
+                let x = o(self, em, 0);
+                let d = em.types.desc(t, &em.prog.adts);
+                format!("snow_debug(ctx, &{d}, {})", word(&x, t))
+            }
+            RtOp::Eq(t) | RtOp::Cmp(t) => {
+                let (x, y) = (o(self, em, 0), o(self, em, 1));
+                let d = em.types.desc(t, &em.prog.adts);
+                let f = if matches!(op, RtOp::Eq(_)) { "snow_eq" } else { "snow_cmp" };
+                format!("{f}(ctx, &{d}, {}, {})", word(&x, t), word(&y, t))
+            }
+            RtOp::ConcatN => {
+                let parts: Vec<String> = (0..ops.len()).map(|i| o(self, em, i)).collect();
+                format!("snow_str_concat_n(ctx, {}, (snow_str *const[]){{{}}})", parts.len(), parts.join(", "))
+            }
+            RtOp::StrConcat => format!("snow_str_concat(ctx, {}, {})", o(self, em, 0), o(self, em, 1)),
+            RtOp::StrLength => format!("snow_str_length({})", o(self, em, 0)),
+            RtOp::StrEq => format!("snow_str_eq({}, {})", o(self, em, 0), o(self, em, 1)),
+            RtOp::ListLit(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                if ops.is_empty() {
+                    return format!("snow_list_from(ctx, &{d}, 0, NULL)");
+                }
+                let ws: Vec<String> = ops.iter().map(|x| self.w(em, x)).collect();
+                format!("snow_list_from(ctx, &{d}, {}, (const snow_word[]){{{}}})", ws.len(), ws.join(", "))
+            }
+            RtOp::ListHead(t) => {
+                let e = format!("snow_list_head(ctx, {})", o(self, em, 0));
+                self.from_word(em, &e, t)
+            }
+            RtOp::ListLast(t) => {
+                let e = format!("snow_list_last(ctx, {})", o(self, em, 0));
+                self.from_word(em, &e, t)
+            }
+            RtOp::ListGet(t) => {
+                let e = format!("snow_list_get(ctx, {}, {})", o(self, em, 0), o(self, em, 1));
+                self.from_word(em, &e, t)
+            }
+            RtOp::ListTail => format!("snow_list_tail(ctx, {})", o(self, em, 0)),
+            RtOp::ListLength => format!("{}->len", o(self, em, 0)),
+            RtOp::ListIsEmpty => format!("({}->len == 0)", o(self, em, 0)),
+            RtOp::ListAppend(_) => {
+                let x = self.w(em, &ops[1]);
+                format!("snow_list_append(ctx, {}, {x})", o(self, em, 0))
+            }
+            RtOp::ListConcat => format!("snow_list_concat(ctx, {}, {})", o(self, em, 0), o(self, em, 1)),
+            RtOp::ListReverse => format!("snow_list_reverse(ctx, {})", o(self, em, 0)),
+            RtOp::IntToFloat => format!("(double)({})", o(self, em, 0)),
+            RtOp::FloatToInt => format!("snow_f2i({})", o(self, em, 0)),
+            RtOp::MapLit(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                let mut e = format!("snow_map_new(ctx, &{d})");
+                for kv in ops.chunks(2) {
+                    let (k, v) = (self.w(em, &kv[0]), self.w(em, &kv[1]));
+                    e = format!("snow_map_put(ctx, {e}, {k}, {v})");
+                }
+                e
+            }
+            RtOp::MapPut(_) => {
+                let (k, v) = (self.w(em, &ops[1]), self.w(em, &ops[2]));
+                format!("snow_map_put(ctx, {}, {k}, {v})", o(self, em, 0))
+            }
+            RtOp::MapGet(_) => {
+                let k = self.w(em, &ops[1]);
+                let e = format!("snow_map_get(ctx, {}, {k})", o(self, em, 0));
+                let t = dest.unwrap_or(Ty::unit());
+                self.from_word(em, &e, &t)
+            }
+            RtOp::MapHasKey(_) => {
+                let k = self.w(em, &ops[1]);
+                format!("snow_map_has(ctx, {}, {k})", o(self, em, 0))
+            }
+            RtOp::MapSize => format!("snow_map_size({})", o(self, em, 0)),
+            RtOp::MapDelete(_) => {
+                let k = self.w(em, &ops[1]);
+                format!("snow_map_delete(ctx, {}, {k})", o(self, em, 0))
+            }
+            RtOp::SetNew(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                format!("snow_set_new(ctx, &{d})")
+            }
+            RtOp::SetAdd(_) | RtOp::SetContains(_) | RtOp::SetRemove(_) => {
+                let f = match op {
+                    RtOp::SetAdd(_) => "snow_set_add",
+                    RtOp::SetContains(_) => "snow_set_contains",
+                    _ => "snow_set_remove",
+                };
+                let x = self.w(em, &ops[1]);
+                format!("{f}(ctx, {}, {x})", o(self, em, 0))
+            }
+            RtOp::SetSize => format!("snow_set_size({})", o(self, em, 0)),
+            RtOp::RangeNew => format!("snow_range_new(ctx, {}, {})", o(self, em, 0), o(self, em, 1)),
+            RtOp::FMod => format!("fmod({}, {})", o(self, em, 0), o(self, em, 1)),
+        }
+    }
+}
+
+/// A constructor for a closure environment struct.
+fn closure_ctor(em: &mut Emitter, sname: &str, caps: &[Ty]) -> String {
+    let fname = format!("{sname}_new");
+    let key = format!("ctor:{fname}");
+    if em.types.closure_structs.contains_key(&key) {
+        return fname;
+    }
+    em.types.closure_structs.insert(key, String::new());
+    let mut params = vec!["snow_ctx *ctx".to_string(), "snow_fnptr fn".to_string()];
+    let mut sets = String::new();
+    for (i, c) in caps.iter().enumerate() {
+        let ct = em.types.cty(c, &em.prog.adts);
+        params.push(format!("{ct}{}c{i}", sep(&ct)));
+        let _ = writeln!(sets, "    o->c{i} = c{i};");
+    }
+    em.types.helpers.push(format!(
+        "static snow_closure *{fname}({}) {{\n    struct {sname} *o = (struct {sname} *)snow_alloc(ctx, &snow_ty_{sname}, sizeof(struct {sname}));\n    o->c.fn = fn;\n{sets}    return &o->c;\n}}\n",
+        params.join(", ")
+    ));
+    fname
+}

@@ -1,0 +1,485 @@
+//! C representations of Snow types: C type names, struct definitions,
+//! runtime descriptors, constructors and static objects, all emitted on
+//! demand so the output only holds what the program uses.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use crate::types::ty::{AdtDef, AdtKind, Ty, TyCon};
+
+/// Collects the type-level C definitions a program needs.
+#[derive(Default)]
+pub struct TypeTable {
+    /// Struct definitions, in dependency-free order (they hold pointers only).
+    pub structs: Vec<String>,
+    /// Forward declarations of descriptors.
+    pub desc_decls: Vec<String>,
+    /// Descriptor definitions (with their arrays).
+    pub desc_defs: Vec<String>,
+    /// Constructor functions and static objects.
+    pub helpers: Vec<String>,
+    struct_done: HashMap<String, ()>,
+    desc_done: HashMap<String, String>,
+    ctor_done: HashMap<String, String>,
+    nullary_done: HashMap<String, String>,
+    pub closure_structs: HashMap<String, String>,
+}
+
+pub fn c_ident(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect()
+}
+
+/// A readable mangled name of a concrete type.
+pub fn mangle(t: &Ty, adts: &[AdtDef]) -> String {
+    match t {
+        Ty::Con(c, args) => {
+            let mut s = match c {
+                TyCon::Adt(id) => {
+                    let a = &adts[id.0 as usize];
+                    if a.module.is_empty() {
+                        a.name.clone()
+                    } else {
+                        format!("{}_{}", a.module.replace('.', "_"), a.name)
+                    }
+                }
+                other => format!("{other:?}"),
+            };
+            for a in args {
+                s.push('_');
+                s.push_str(&mangle(a, adts));
+            }
+            c_ident(&s)
+        }
+        Ty::Tuple(ts) if ts.is_empty() => "Unit".into(),
+        Ty::Tuple(ts) => format!("Tup{}", ts.iter().map(|x| format!("_{}", mangle(x, adts))).collect::<String>()),
+        Ty::Fun(ps, r) => format!(
+            "Fn{}_to_{}",
+            ps.iter().map(|x| format!("_{}", mangle(x, adts))).collect::<String>(),
+            mangle(r, adts)
+        ),
+        _ => "Unit".into(),
+    }
+}
+
+pub fn is_scalar(t: &Ty) -> bool {
+    matches!(
+        t,
+        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _) | Ty::Never | Ty::Var(_) | Ty::Gen(_)
+    ) || t.is_unit()
+}
+
+/// Substitute an ADT's parameters with `args`.
+pub fn inst(adt: &AdtDef, args: &[Ty], t: &Ty) -> Ty {
+    t.subst_gen(&|g| adt.generics.iter().position(|x| *x == g).and_then(|i| args.get(i).cloned()))
+}
+
+fn escape_c(s: &str) -> String {
+    let mut out = String::from("\"");
+    for b in s.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'?' => out.push_str("\\?"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn c_string(s: &str) -> String {
+    escape_c(s)
+}
+
+impl TypeTable {
+    /// The C type of values of `t`.
+    pub fn cty(&mut self, t: &Ty, adts: &[AdtDef]) -> String {
+        match t {
+            Ty::Con(TyCon::Int, _) => "int64_t".into(),
+            Ty::Con(TyCon::Float, _) => "double".into(),
+            Ty::Con(TyCon::Bool, _) => "bool".into(),
+            Ty::Con(TyCon::Pid, _) => "snow_pid".into(),
+            Ty::Con(TyCon::String, _) => "snow_str *".into(),
+            Ty::Con(TyCon::List, _) => "snow_list *".into(),
+            Ty::Con(TyCon::Map, _) => "snow_map *".into(),
+            Ty::Con(TyCon::Set, _) => "snow_set *".into(),
+            Ty::Con(TyCon::Range, _) => "snow_range *".into(),
+            Ty::Con(TyCon::Queue, _) => "snow_queue *".into(),
+            Ty::Con(TyCon::Adt(_), _) | Ty::Tuple(_) if !t.is_unit() => {
+                self.ensure_struct(t, adts);
+                format!("struct {} *", mangle(t, adts))
+            }
+            Ty::Fun(..) => "snow_closure *".into(),
+            _ => "snow_unit".into(),
+        }
+    }
+
+    /// Field types of a record (tuple or struct) and their C field names.
+    pub fn record_fields(t: &Ty, adts: &[AdtDef]) -> Vec<(String, Ty)> {
+        match t {
+            Ty::Tuple(ts) => ts.iter().enumerate().map(|(i, x)| (format!("f{i}"), x.clone())).collect(),
+            Ty::Con(TyCon::Adt(id), args) => {
+                let a = &adts[id.0 as usize];
+                match &a.kind {
+                    AdtKind::Struct { fields } => fields
+                        .iter()
+                        .map(|(n, ft)| (c_ident(n), crate::mir_concrete(&inst(a, args, ft))))
+                        .collect(),
+                    AdtKind::Sum { .. } => vec![],
+                }
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Payload field types of variant `v` of sum type `t`.
+    pub fn variant_fields(t: &Ty, v: u32, adts: &[AdtDef]) -> Vec<Ty> {
+        match t {
+            Ty::Con(TyCon::Adt(id), args) => {
+                let a = &adts[id.0 as usize];
+                a.variants()[v as usize]
+                    .fields
+                    .iter()
+                    .map(|ft| crate::mir_concrete(&inst(a, args, ft)))
+                    .collect()
+            }
+            _ => vec![],
+        }
+    }
+
+    pub fn variant_struct(&self, t: &Ty, v: u32, adts: &[AdtDef]) -> String {
+        let Ty::Con(TyCon::Adt(id), _) = t else { return "snow_hdr".into() };
+        let vn = &adts[id.0 as usize].variants()[v as usize].name;
+        format!("{}_{}", mangle(t, adts), c_ident(vn))
+    }
+
+    fn ensure_struct(&mut self, t: &Ty, adts: &[AdtDef]) {
+        let name = mangle(t, adts);
+        if self.struct_done.contains_key(&name) {
+            return;
+        }
+        self.struct_done.insert(name.clone(), ());
+        let is_sum = matches!(t, Ty::Con(TyCon::Adt(id), _) if !adts[id.0 as usize].is_struct());
+        if is_sum {
+            let mut s = format!("struct {name} {{\n    snow_hdr h;\n    int64_t tag;\n}};\n");
+            let Ty::Con(TyCon::Adt(id), _) = t else { unreachable!("sum types are ADTs") };
+            for v in 0..adts[id.0 as usize].variants().len() as u32 {
+                let fields = Self::variant_fields(t, v, adts);
+                if fields.is_empty() {
+                    let vs = self.variant_struct(t, v, adts);
+                    let _ = writeln!(s, "struct {vs} {{\n    snow_hdr h;\n    int64_t tag;\n}};");
+                    continue;
+                }
+                let vs = self.variant_struct(t, v, adts);
+                let mut body = String::new();
+                for (i, f) in fields.iter().enumerate() {
+                    let ct = self.cty(f, adts);
+                    let _ = writeln!(body, "    {ct}{}f{i};", sep(&ct));
+                }
+                let _ = writeln!(s, "struct {vs} {{\n    snow_hdr h;\n    int64_t tag;\n{body}}};");
+            }
+            self.structs.push(s);
+        } else {
+            let mut body = String::new();
+            for (n, f) in Self::record_fields(t, adts) {
+                let ct = self.cty(&f, adts);
+                let _ = writeln!(body, "    {ct}{}{n};", sep(&ct));
+            }
+            self.structs.push(format!("struct {name} {{\n    snow_hdr h;\n{body}}};\n"));
+        }
+    }
+
+    /// The descriptor (a `snow_type` C identifier) of values of `t`.
+    pub fn desc(&mut self, t: &Ty, adts: &[AdtDef]) -> String {
+        match t {
+            Ty::Con(TyCon::Int, _) => return "snow_t_Int".into(),
+            Ty::Con(TyCon::Float, _) => return "snow_t_Float".into(),
+            Ty::Con(TyCon::Bool, _) => return "snow_t_Bool".into(),
+            Ty::Con(TyCon::Pid, _) => return "snow_t_Pid".into(),
+            Ty::Con(TyCon::String, _) => return "snow_t_String".into(),
+            Ty::Con(TyCon::Range, _) => return "snow_t_Range".into(),
+            _ if t.is_unit() || matches!(t, Ty::Never) => return "snow_t_Unit".into(),
+            _ => {}
+        }
+        let key = mangle(t, adts);
+        if let Some(d) = self.desc_done.get(&key) {
+            return d.clone();
+        }
+        let id = format!("snow_ty_{key}");
+        self.desc_done.insert(key.clone(), id.clone());
+        self.desc_decls.push(format!("static const snow_type {id};"));
+        let display_name = type_display_name(t, adts);
+        let def = match t {
+            Ty::Con(c @ (TyCon::List | TyCon::Set | TyCon::Queue | TyCon::Map), args) => {
+                let kind = match c {
+                    TyCon::List => "SNOW_K_LIST",
+                    TyCon::Set => "SNOW_K_SET",
+                    TyCon::Queue => "SNOW_K_QUEUE",
+                    _ => "SNOW_K_MAP",
+                };
+                let ps: Vec<String> = args.iter().map(|a| self.desc(a, adts)).collect();
+                self.params_array(&id, &ps);
+                desc_def(&id, kind, "0", &display_name, "0", &ps, None, None, 0)
+            }
+            Ty::Tuple(ts) => {
+                self.ensure_struct(t, adts);
+                let ps: Vec<String> = ts.iter().map(|a| self.desc(a, adts)).collect();
+                let names: Vec<String> = (0..ts.len()).map(|i| format!("f{i}")).collect();
+                self.record_desc(&id, t, "SNOW_K_TUPLE", "SNOW_F_DISPLAY | SNOW_F_DEBUG", &display_name, &ps, &names, None, adts)
+            }
+            Ty::Con(TyCon::Adt(aid), _) => {
+                let a = &adts[aid.0 as usize];
+                let mut flags = Vec::new();
+                if a.derives.display {
+                    flags.push("SNOW_F_DISPLAY");
+                }
+                if a.derives.debug {
+                    flags.push("SNOW_F_DEBUG");
+                }
+                let flags = if flags.is_empty() { "0".to_string() } else { flags.join(" | ") };
+                if a.is_struct() {
+                    self.ensure_struct(t, adts);
+                    let fields = Self::record_fields(t, adts);
+                    let ps: Vec<String> = fields.iter().map(|(_, f)| self.desc(f, adts)).collect();
+                    let names: Vec<String> = fields.iter().map(|(n, _)| n.clone()).collect();
+                    let src_names: Vec<String> = match &a.kind {
+                        AdtKind::Struct { fields } => fields.iter().map(|(n, _)| n.clone()).collect(),
+                        AdtKind::Sum { .. } => vec![],
+                    };
+                    self.record_desc(&id, t, "SNOW_K_STRUCT", &flags, &a.name, &ps, &names, Some(&src_names), adts)
+                } else {
+                    self.ensure_struct(t, adts);
+                    let nv = a.variants().len() as u32;
+                    let vds: Vec<String> = (0..nv).map(|v| self.variant_desc(t, v, &flags, adts)).collect();
+                    self.params_array(&id, &vds);
+                    desc_def(&id, "SNOW_K_SUM", &flags, &a.name, "0", &vds, None, None, 0)
+                }
+            }
+            Ty::Fun(..) => desc_def(&id, "SNOW_K_CLOSURE", "0", &display_name, "0", &[], None, None, 0),
+            _ => desc_def(&id, "SNOW_K_OPAQUE", "0", &display_name, "0", &[], None, None, 0),
+        };
+        self.desc_defs.push(def);
+        id
+    }
+
+    /// Descriptor of variant `v` of sum type `t` (object layout).
+    pub fn variant_desc(&mut self, t: &Ty, v: u32, flags: &str, adts: &[AdtDef]) -> String {
+        let vs = self.variant_struct(t, v, adts);
+        let id = format!("snow_ty_{vs}");
+        if self.desc_done.contains_key(&vs) {
+            return id;
+        }
+        self.desc_done.insert(vs.clone(), id.clone());
+        self.desc_decls.push(format!("static const snow_type {id};"));
+        let fields = Self::variant_fields(t, v, adts);
+        let ps: Vec<String> = fields.iter().map(|f| self.desc(f, adts)).collect();
+        let names: Vec<String> = (0..fields.len()).map(|i| format!("f{i}")).collect();
+        let Ty::Con(TyCon::Adt(aid), _) = t else { unreachable!("variants belong to ADTs") };
+        let vname = adts[aid.0 as usize].variants()[v as usize].name.clone();
+        let offs = if names.is_empty() {
+            None
+        } else {
+            Some(self.offsets_array(&id, &vs, &names))
+        };
+        self.params_array(&id, &ps);
+        let def = desc_def(&id, "SNOW_K_VARIANT", flags, &vname, &format!("sizeof(struct {vs})"), &ps, offs, None, v as i64);
+        self.desc_defs.push(def);
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record_desc(
+        &mut self,
+        id: &str,
+        t: &Ty,
+        kind: &str,
+        flags: &str,
+        name: &str,
+        ps: &[String],
+        cnames: &[String],
+        src_names: Option<&[String]>,
+        adts: &[AdtDef],
+    ) -> String {
+        let sname = mangle(t, adts);
+        let offs = if cnames.is_empty() {
+            None
+        } else {
+            Some(self.offsets_array(id, &sname, cnames))
+        };
+        self.params_array(id, ps);
+        let names = src_names.filter(|n| !n.is_empty()).map(|n| {
+            let arr = format!("{id}_names");
+            let items: Vec<String> = n.iter().map(|x| c_string(x)).collect();
+            self.desc_defs
+                .push(format!("static const char *const {arr}[] = {{{}}};", items.join(", ")));
+            arr
+        });
+        desc_def(id, kind, flags, name, &format!("sizeof(struct {sname})"), ps, offs, names, 0)
+    }
+
+    fn params_array(&mut self, id: &str, ps: &[String]) {
+        if ps.is_empty() {
+            return;
+        }
+        let items: Vec<String> = ps.iter().map(|p| format!("&{p}")).collect();
+        self.desc_defs.push(format!(
+            "static const snow_type *const {id}_params[] = {{{}}};",
+            items.join(", ")
+        ));
+    }
+
+    fn offsets_array(&mut self, id: &str, sname: &str, fields: &[String]) -> String {
+        let arr = format!("{id}_offsets");
+        let items: Vec<String> = fields
+            .iter()
+            .map(|f| format!("offsetof(struct {sname}, {f})"))
+            .collect();
+        self.desc_defs
+            .push(format!("static const uint32_t {arr}[] = {{{}}};", items.join(", ")));
+        arr
+    }
+
+    /// A constructor function for a record type; returns its name.
+    pub fn record_ctor(&mut self, t: &Ty, adts: &[AdtDef]) -> String {
+        let sname = mangle(t, adts);
+        let fname = format!("{sname}_new");
+        if self.ctor_done.contains_key(&fname) {
+            return fname;
+        }
+        self.ctor_done.insert(fname.clone(), String::new());
+        let desc = self.desc(t, adts);
+        let fields = Self::record_fields(t, adts);
+        let mut params = vec!["snow_ctx *ctx".to_string()];
+        let mut sets = String::new();
+        for (n, ft) in &fields {
+            let ct = self.cty(ft, adts);
+            params.push(format!("{ct}{}{n}", sep(&ct)));
+            let _ = writeln!(sets, "    o->{n} = {n};");
+        }
+        self.helpers.push(format!(
+            "static struct {sname} *{fname}({}) {{\n    struct {sname} *o = (struct {sname} *)snow_alloc(ctx, &{desc}, sizeof(struct {sname}));\n{sets}    return o;\n}}\n",
+            params.join(", ")
+        ));
+        fname
+    }
+
+    /// A constructor function for a variant with payload.
+    pub fn variant_ctor(&mut self, t: &Ty, v: u32, adts: &[AdtDef]) -> String {
+        let vs = self.variant_struct(t, v, adts);
+        let fname = format!("{vs}_new");
+        if self.ctor_done.contains_key(&fname) {
+            return fname;
+        }
+        self.ctor_done.insert(fname.clone(), String::new());
+        let base = mangle(t, adts);
+        self.desc(t, adts);
+        let vdesc = format!("snow_ty_{vs}");
+        let fields = Self::variant_fields(t, v, adts);
+        let mut params = vec!["snow_ctx *ctx".to_string()];
+        let mut sets = String::new();
+        for (i, ft) in fields.iter().enumerate() {
+            let ct = self.cty(ft, adts);
+            params.push(format!("{ct}{}f{i}", sep(&ct)));
+            let _ = writeln!(sets, "    o->f{i} = f{i};");
+        }
+        self.helpers.push(format!(
+            "static struct {base} *{fname}({}) {{\n    struct {vs} *o = (struct {vs} *)snow_alloc(ctx, &{vdesc}, sizeof(struct {vs}));\n    o->tag = {v};\n{sets}    return (struct {base} *)o;\n}}\n",
+            params.join(", ")
+        ));
+        fname
+    }
+
+    /// A static object for a nullary variant; returns a C expression.
+    pub fn nullary(&mut self, t: &Ty, v: u32, adts: &[AdtDef]) -> String {
+        let vs = self.variant_struct(t, v, adts);
+        let base = mangle(t, adts);
+        let obj = format!("{vs}_obj");
+        if !self.nullary_done.contains_key(&obj) {
+            self.nullary_done.insert(obj.clone(), String::new());
+            self.desc(t, adts);
+            self.helpers.push(format!(
+                "static const struct {vs} {obj} = {{{{&snow_ty_{vs}, SNOW_GC_STATIC}}, {v}}};"
+            ));
+        }
+        format!("((struct {base} *)(void *)&{obj})")
+    }
+
+    /// The C struct of a closure environment with these capture types.
+    pub fn closure_struct(&mut self, fname: &str, caps: &[Ty], adts: &[AdtDef]) -> String {
+        let sname = format!("{fname}__env");
+        if self.closure_structs.contains_key(&sname) {
+            return sname;
+        }
+        let mut body = String::new();
+        let mut names = Vec::new();
+        let mut ps = Vec::new();
+        for (i, c) in caps.iter().enumerate() {
+            let ct = self.cty(c, adts);
+            let _ = writeln!(body, "    {ct}{}c{i};", sep(&ct));
+            names.push(format!("c{i}"));
+            ps.push(self.desc(c, adts));
+        }
+        self.structs
+            .push(format!("struct {sname} {{\n    snow_closure c;\n{body}}};\n"));
+        let id = format!("snow_ty_{sname}");
+        self.desc_decls.push(format!("static const snow_type {id};"));
+        let offs = if names.is_empty() {
+            None
+        } else {
+            Some(self.offsets_array(&id, &sname, &names))
+        };
+        self.params_array(&id, &ps);
+        let def = desc_def(&id, "SNOW_K_CLOSURE", "0", fname, &format!("sizeof(struct {sname})"), &ps, offs, None, 0);
+        self.desc_defs.push(def);
+        self.closure_structs.insert(sname.clone(), id);
+        sname
+    }
+}
+
+/// A space between a C type and a name unless the type ends in `*`.
+pub fn sep(ct: &str) -> &'static str {
+    if ct.ends_with('*') {
+        ""
+    } else {
+        " "
+    }
+}
+
+fn type_display_name(t: &Ty, adts: &[AdtDef]) -> String {
+    let names = |_| None;
+    crate::types::ty::TyDisplay {
+        ty: t,
+        adts,
+        gen_names: &names,
+    }
+    .to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn desc_def(
+    id: &str,
+    kind: &str,
+    flags: &str,
+    name: &str,
+    size: &str,
+    ps: &[String],
+    offsets: Option<String>,
+    names: Option<String>,
+    tag: i64,
+) -> String {
+    let params = if ps.is_empty() { "NULL".to_string() } else { format!("{id}_params") };
+    format!(
+        "static const snow_type {id} = {{{kind}, {flags}, {}, {size}, {}, {params}, {}, {}, {tag}, NULL, NULL, NULL, NULL, NULL}};",
+        c_string(name),
+        ps.len(),
+        offsets.unwrap_or_else(|| "NULL".into()),
+        names.unwrap_or_else(|| "NULL".into()),
+    )
+}

@@ -1,0 +1,873 @@
+//! Typed AST → MIR: monomorphisation (one MIR function per instance),
+//! closure conversion, let-polymorphism by instance, tail self-calls.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::{Func, FuncId, Label, Local, LocalDecl, Operand, Program, RtOp, Rv, Stmt};
+use crate::syntax::ast::BinOp;
+use crate::types::tast::{
+    Builtin, FnId, Lit, LocalId, Pos, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart, TypedProgram,
+};
+use crate::types::ty::{GenId, Ty, TyCon, OPTION, ORDERING};
+
+/// One MIR function under construction.
+pub struct FB {
+    pub locals: Vec<LocalDecl>,
+    pub blocks: Vec<Vec<Stmt>>,
+    pub next_label: u32,
+    pub env: HashMap<(LocalId, Vec<Ty>), Local>,
+    pub subst: HashMap<GenId, Ty>,
+    pub self_fn: Option<(FnId, Vec<Ty>)>,
+    pub params: Vec<Local>,
+    pub ret: Ty,
+    pub has_tail_jump: bool,
+    /// Local (typed-AST) that names this closure itself, for recursion.
+    pub closure_self: Option<LocalId>,
+    /// Captured (local, instance) pairs of this closure, by env index.
+    pub captures: Vec<(LocalId, Vec<Ty>)>,
+    /// Let-polymorphic values not yet materialised, by local.
+    pub poly: HashMap<LocalId, (TExpr, Vec<GenId>)>,
+    pub name: String,
+    pub closure_count: u32,
+}
+
+impl FB {
+    fn new(name: String, subst: HashMap<GenId, Ty>, ret: Ty) -> FB {
+        FB {
+            locals: Vec::new(),
+            blocks: vec![Vec::new()],
+            next_label: 0,
+            env: HashMap::new(),
+            subst,
+            self_fn: None,
+            params: Vec::new(),
+            ret,
+            has_tail_jump: false,
+            closure_self: None,
+            captures: Vec::new(),
+            poly: HashMap::new(),
+            name,
+            closure_count: 0,
+        }
+    }
+    pub fn emit(&mut self, s: Stmt) {
+        self.blocks.last_mut().expect("a block is open").push(s);
+    }
+    pub fn push_block(&mut self) {
+        self.blocks.push(Vec::new());
+    }
+    pub fn pop_block(&mut self) -> Vec<Stmt> {
+        self.blocks.pop().expect("balanced blocks")
+    }
+    pub fn label(&mut self) -> Label {
+        self.next_label += 1;
+        Label(self.next_label)
+    }
+    pub fn new_local(&mut self, name: &str, ty: Ty) -> Local {
+        self.locals.push(LocalDecl {
+            name: name.to_string(),
+            ty,
+        });
+        Local(self.locals.len() as u32 - 1)
+    }
+    pub fn temp(&mut self, ty: Ty, rv: Rv) -> Operand {
+        let l = self.new_local("t", ty);
+        self.emit(Stmt::Assign(l, rv));
+        Operand::Local(l)
+    }
+}
+
+pub struct Lowerer<'a> {
+    pub tp: &'a TypedProgram,
+    pub funcs: Vec<Option<Func>>,
+    instances: HashMap<(FnId, Vec<Ty>), FuncId>,
+    queue: VecDeque<(FuncId, FnId, Vec<Ty>)>,
+    wrappers: HashMap<String, FuncId>,
+}
+
+pub fn lower_program(tp: &TypedProgram) -> Program {
+    let mut lw = Lowerer {
+        tp,
+        funcs: Vec::new(),
+        instances: HashMap::new(),
+        queue: VecDeque::new(),
+        wrappers: HashMap::new(),
+    };
+    let entry = tp.main.map(|m| lw.instance(m, vec![]));
+    while let Some((fid, f, inst)) = lw.queue.pop_front() {
+        let func = lw.lower_fn(f, &inst);
+        lw.funcs[fid.0 as usize] = Some(func);
+    }
+    Program {
+        adts: tp.adts.clone(),
+        funcs: lw.funcs.into_iter().map(|f| f.expect("every queued function is lowered")).collect(),
+        entry,
+    }
+}
+
+fn mangle_ty(t: &Ty, tp: &TypedProgram) -> String {
+    match t {
+        Ty::Con(c, args) => {
+            let base = match c {
+                TyCon::Adt(id) => tp.adt(*id).name.clone(),
+                other => format!("{other:?}"),
+            };
+            let mut s = base;
+            for a in args {
+                s.push('_');
+                s.push_str(&mangle_ty(a, tp));
+            }
+            s
+        }
+        Ty::Tuple(ts) if ts.is_empty() => "Unit".into(),
+        Ty::Tuple(ts) => format!("Tup{}", ts.iter().map(|x| format!("_{}", mangle_ty(x, tp))).collect::<String>()),
+        Ty::Fun(ps, r) => format!(
+            "Fn{}_to_{}",
+            ps.iter().map(|x| format!("_{}", mangle_ty(x, tp))).collect::<String>(),
+            mangle_ty(r, tp)
+        ),
+        Ty::Never => "Never".into(),
+        Ty::Var(_) | Ty::Gen(_) => "Unit".into(),
+    }
+}
+
+fn c_ident(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+}
+
+impl<'a> Lowerer<'a> {
+    fn instance(&mut self, f: FnId, inst: Vec<Ty>) -> FuncId {
+        if let Some(id) = self.instances.get(&(f, inst.clone())) {
+            return *id;
+        }
+        let id = FuncId(self.funcs.len() as u32);
+        self.funcs.push(None);
+        self.instances.insert((f, inst.clone()), id);
+        self.queue.push_back((id, f, inst));
+        id
+    }
+
+    fn fn_c_name(&self, f: FnId, inst: &[Ty]) -> String {
+        let tf = &self.tp.fns[f.0 as usize];
+        let mut s = c_ident(&tf.name.replace('.', "_"));
+        if !inst.is_empty() {
+            s.push_str("__");
+            s.push_str(&inst.iter().map(|t| mangle_ty(t, self.tp)).collect::<Vec<_>>().join("_"));
+        }
+        s
+    }
+
+    fn lower_fn(&mut self, f: FnId, inst: &[Ty]) -> Func {
+        let tf = &self.tp.fns[f.0 as usize];
+        let subst: HashMap<GenId, Ty> = tf.generics.iter().copied().zip(inst.iter().cloned()).collect();
+        let name = self.fn_c_name(f, inst);
+        let ret = concrete(&tf.ret, &subst);
+        let mut fb = FB::new(name.clone(), subst, ret.clone());
+        fb.self_fn = Some((f, inst.to_vec()));
+        for p in &tf.params {
+            let info = self.tp.local(*p);
+            let t = concrete(&info.ty, &fb.subst);
+            let l = fb.new_local(&info.name, t);
+            fb.env.insert((*p, vec![]), l);
+            fb.params.push(l);
+        }
+        fb.emit(Stmt::At(tf.pos));
+        let v = self.expr(&mut fb, &tf.body, true);
+        fb.emit(Stmt::Return(v));
+        Func {
+            name,
+            params: fb.params.clone(),
+            ret,
+            locals: fb.locals,
+            body: fb.blocks.pop().unwrap_or_default(),
+            closure: None,
+            pos: tf.pos,
+            has_tail_jump: fb.has_tail_jump,
+            is_wrapper: false,
+        }
+    }
+
+    pub fn ty(&self, fb: &FB, t: &Ty) -> Ty {
+        concrete(t, &fb.subst)
+    }
+
+    /// The MIR local for a typed-AST local at a concrete instance.
+    fn lookup(&mut self, fb: &mut FB, id: LocalId, inst: Vec<Ty>, pos: Pos) -> Operand {
+        if inst.is_empty() && fb.closure_self == Some(id) && !fb.env.contains_key(&(id, vec![])) {
+            let t = self.ty(fb, &self.tp.local(id).ty);
+            return fb.temp(t, Rv::SelfClosure);
+        }
+        if let Some(l) = fb.env.get(&(id, inst.clone())) {
+            return Operand::Local(*l);
+        }
+        if let Some((value, gens)) = fb.poly.get(&id).cloned() {
+            // Materialise this instance of a let-polymorphic value here.
+            let saved = fb.subst.clone();
+            for (g, t) in gens.iter().zip(&inst) {
+                fb.subst.insert(*g, t.clone());
+            }
+            let t = self.ty(fb, &value.ty);
+            let v = self.expr(fb, &value, false);
+            fb.subst = saved;
+            let l = fb.new_local(&self.tp.local(id).name, t);
+            fb.emit(Stmt::Assign(l, Rv::Use(v)));
+            fb.env.insert((id, inst), l);
+            return Operand::Local(l);
+        }
+        fb.emit(Stmt::Panic(
+            format!("internal: unbound local {}", self.tp.local(id).name),
+            pos,
+        ));
+        Operand::Unit
+    }
+
+    pub fn bind(&mut self, fb: &mut FB, id: LocalId, ty: Ty) -> Local {
+        if let Some(l) = fb.env.get(&(id, vec![])) {
+            return *l;
+        }
+        let l = fb.new_local(&self.tp.local(id).name, ty);
+        fb.env.insert((id, vec![]), l);
+        l
+    }
+
+    fn operand_local(&mut self, fb: &mut FB, op: Operand, ty: Ty) -> Operand {
+        match op {
+            Operand::Local(_) => op,
+            other => fb.temp(ty, Rv::Use(other)),
+        }
+    }
+
+    /// Lower an expression; returns the operand holding its value.
+    pub fn expr(&mut self, fb: &mut FB, e: &TExpr, tail: bool) -> Operand {
+        let ty = self.ty(fb, &e.ty);
+        match &e.kind {
+            TExprKind::Lit(l) => lit(l),
+            TExprKind::Local(id, inst) => {
+                let inst = inst.iter().map(|t| self.ty(fb, t)).collect();
+                self.lookup(fb, *id, inst, e.pos)
+            }
+            TExprKind::FnRef(f, inst) => {
+                let inst: Vec<Ty> = inst.iter().map(|t| self.ty(fb, t)).collect();
+                let target = self.instance(*f, inst.clone());
+                let w = self.fn_wrapper(target, &ty);
+                Operand::FnValue(w, ty)
+            }
+            TExprKind::Ctor(_, v) => match &ty {
+                Ty::Fun(..) => {
+                    let w = self.ctor_wrapper(&ty, *v);
+                    Operand::FnValue(w, ty)
+                }
+                _ => Operand::Nullary(ty, *v),
+            },
+            TExprKind::Builtin(_) => {
+                fb.emit(Stmt::Panic("not supported yet: a built-in function used as a value".into(), e.pos));
+                Operand::Unit
+            }
+            TExprKind::Call { callee, args } => self.call(fb, callee, args, &ty, tail, e.pos),
+            TExprKind::Tuple(xs) => {
+                let ops: Vec<Operand> = xs.iter().map(|x| self.expr(fb, x, false)).collect();
+                fb.temp(ty.clone(), Rv::MakeRecord(ty, ops))
+            }
+            TExprKind::List(xs) => {
+                let ops: Vec<Operand> = xs.iter().map(|x| self.expr(fb, x, false)).collect();
+                fb.temp(ty.clone(), Rv::Rt(RtOp::ListLit(ty), ops, e.pos))
+            }
+            TExprKind::Map(kvs) => {
+                let mut ops = Vec::new();
+                for (k, v) in kvs {
+                    ops.push(self.expr(fb, k, false));
+                    ops.push(self.expr(fb, v, false));
+                }
+                fb.temp(ty.clone(), Rv::Rt(RtOp::MapLit(ty), ops, e.pos))
+            }
+            TExprKind::StructLit { fields, .. } => {
+                let mut vals: Vec<(u32, Operand)> = fields
+                    .iter()
+                    .map(|(i, x)| {
+                        let v = self.expr(fb, x, false);
+                        let t = self.ty(fb, &x.ty);
+                        (*i, self.operand_local(fb, v, t))
+                    })
+                    .collect();
+                vals.sort_by_key(|(i, _)| *i);
+                let ops = vals.into_iter().map(|(_, o)| o).collect();
+                fb.temp(ty.clone(), Rv::MakeRecord(ty, ops))
+            }
+            TExprKind::Field { base, index } => {
+                let b = self.expr(fb, base, false);
+                let bt = self.ty(fb, &base.ty);
+                fb.temp(ty, Rv::Field(b, bt, *index))
+            }
+            TExprKind::Binary { op, lhs, rhs } => self.binary(fb, *op, lhs, rhs, ty, e.pos),
+            TExprKind::Neg(x) => {
+                let v = self.expr(fb, x, false);
+                fb.temp(ty.clone(), Rv::Neg(v, ty))
+            }
+            TExprKind::Not(x) => {
+                let v = self.expr(fb, x, false);
+                fb.temp(ty, Rv::Not(v))
+            }
+            TExprKind::Interp(parts) => {
+                let mut ops = Vec::new();
+                for p in parts {
+                    match p {
+                        TStrPart::Text(s) => ops.push(Operand::Str(s.clone())),
+                        TStrPart::Value(x) => {
+                            let v = self.expr(fb, x, false);
+                            let t = self.ty(fb, &x.ty);
+                            ops.push(self.display(fb, v, t, x.pos));
+                        }
+                    }
+                }
+                fb.temp(Ty::string(), Rv::Rt(RtOp::ConcatN, ops, e.pos))
+            }
+            TExprKind::If { cond, then_e, else_e } => {
+                let c = self.expr(fb, cond, false);
+                let r = fb.new_local("r", ty.clone());
+                fb.push_block();
+                let a = self.expr(fb, then_e, tail);
+                fb.emit(Stmt::Assign(r, Rv::Use(a)));
+                let tb = fb.pop_block();
+                fb.push_block();
+                let b = self.expr(fb, else_e, tail);
+                fb.emit(Stmt::Assign(r, Rv::Use(b)));
+                let eb = fb.pop_block();
+                fb.emit(Stmt::If(c, tb, eb));
+                Operand::Local(r)
+            }
+            TExprKind::Match { scrutinees, arms, fail } => {
+                self.lower_match(fb, scrutinees, arms, fail, ty, tail, e.pos)
+            }
+            TExprKind::Block(stmts) => self.block(fb, stmts, tail, ty),
+            TExprKind::Closure(c) => self.closure(fb, c, ty),
+            TExprKind::Return(x) => {
+                let v = self.expr(fb, x, true);
+                fb.emit(Stmt::Return(v));
+                Operand::Unit
+            }
+            TExprKind::Break => {
+                fb.emit(Stmt::Break);
+                Operand::Unit
+            }
+            TExprKind::Continue => {
+                fb.emit(Stmt::Continue);
+                Operand::Unit
+            }
+            TExprKind::While { cond, body } => {
+                fb.push_block();
+                let c = self.expr(fb, cond, false);
+                fb.emit(Stmt::If(c, vec![], vec![Stmt::Break]));
+                self.expr(fb, body, false);
+                let b = fb.pop_block();
+                fb.emit(Stmt::Loop(b));
+                Operand::Unit
+            }
+            TExprKind::Try { expr, is_result } => self.lower_try(fb, expr, *is_result, ty, e.pos),
+        }
+    }
+
+    fn lower_try(&mut self, fb: &mut FB, x: &TExpr, is_result: bool, ty: Ty, pos: Pos) -> Operand {
+        let v = self.expr(fb, x, false);
+        let xt = self.ty(fb, &x.ty);
+        let v = self.operand_local(fb, v, xt.clone());
+        let tag = fb.temp(Ty::int(), Rv::Tag(v.clone()));
+        let is_ok = fb.temp(Ty::bool(), Rv::Bin(BinOp::Eq, tag, Operand::Int(0), Ty::int(), pos));
+        let ret = fb.ret.clone();
+        fb.push_block();
+        let out = if is_result {
+            let e = fb.temp(
+                variant_field_ty(&xt, 1),
+                Rv::VariantField(v.clone(), xt.clone(), 1, 0),
+            );
+            fb.temp(ret.clone(), Rv::MakeVariant(ret.clone(), 1, vec![e]))
+        } else {
+            Operand::Nullary(ret.clone(), 1)
+        };
+        fb.emit(Stmt::Return(out));
+        let fail = fb.pop_block();
+        fb.emit(Stmt::If(is_ok, vec![], fail));
+        fb.temp(ty, Rv::VariantField(v, xt, 0, 0))
+    }
+
+    pub fn display(&mut self, fb: &mut FB, v: Operand, t: Ty, pos: Pos) -> Operand {
+        if t == Ty::string() {
+            return v;
+        }
+        fb.temp(Ty::string(), Rv::Rt(RtOp::Display(t), vec![v], pos))
+    }
+
+    fn binary(&mut self, fb: &mut FB, op: BinOp, lhs: &TExpr, rhs: &TExpr, ty: Ty, pos: Pos) -> Operand {
+        match op {
+            BinOp::And | BinOp::Or => {
+                let a = self.expr(fb, lhs, false);
+                let r = fb.new_local("r", Ty::bool());
+                fb.emit(Stmt::Assign(r, Rv::Use(a)));
+                fb.push_block();
+                let b = self.expr(fb, rhs, false);
+                fb.emit(Stmt::Assign(r, Rv::Use(b)));
+                let rest = fb.pop_block();
+                let s = if op == BinOp::And {
+                    Stmt::If(Operand::Local(r), rest, vec![])
+                } else {
+                    Stmt::If(Operand::Local(r), vec![], rest)
+                };
+                fb.emit(s);
+                Operand::Local(r)
+            }
+            _ => {
+                let a = self.expr(fb, lhs, false);
+                let b = self.expr(fb, rhs, false);
+                let ot = self.ty(fb, &lhs.ty);
+                match (op, &ot) {
+                    (BinOp::Concat, Ty::Con(TyCon::List, _)) => fb.temp(ty, Rv::Rt(RtOp::ListConcat, vec![a, b], pos)),
+                    (BinOp::Concat, _) => fb.temp(ty, Rv::Rt(RtOp::StrConcat, vec![a, b], pos)),
+                    (BinOp::Range, _) => fb.temp(ty, Rv::Rt(RtOp::RangeNew, vec![a, b], pos)),
+                    _ => fb.temp(ty, Rv::Bin(op, a, b, ot, pos)),
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, fb: &mut FB, stmts: &[TStmt], tail: bool, ty: Ty) -> Operand {
+        let mut last = Operand::Unit;
+        for (i, s) in stmts.iter().enumerate() {
+            let is_last = i + 1 == stmts.len();
+            last = Operand::Unit;
+            match s {
+                TStmt::Expr(x) => {
+                    fb.emit(Stmt::At(x.pos));
+                    let v = self.expr(fb, x, tail && is_last);
+                    if is_last {
+                        last = v;
+                    }
+                }
+                TStmt::Let { local, generics, value } if !generics.is_empty() => {
+                    fb.poly.insert(*local, (value.clone(), generics.clone()));
+                    // Evaluate at least once for its effects when never used.
+                    if !used_later(&stmts[i + 1..], *local) {
+                        let saved = fb.subst.clone();
+                        for g in generics {
+                            fb.subst.insert(*g, Ty::unit());
+                        }
+                        self.expr(fb, value, false);
+                        fb.subst = saved;
+                    }
+                }
+                TStmt::Let { local, value, .. } => {
+                    fb.emit(Stmt::At(value.pos));
+                    let t = self.ty(fb, &self.tp.local(*local).ty);
+                    let l = self.bind(fb, *local, t);
+                    let v = self.expr(fb, value, false);
+                    fb.emit(Stmt::Assign(l, Rv::Use(v)));
+                }
+                TStmt::LetPat { pat, value } => {
+                    fb.emit(Stmt::At(value.pos));
+                    let v = self.expr(fb, value, false);
+                    let t = self.ty(fb, &value.ty);
+                    let v = self.operand_local(fb, v, t.clone());
+                    let fail = fb.label();
+                    let ok = fb.label();
+                    self.test(fb, pat, v, &t, fail);
+                    fb.emit(Stmt::Goto(ok));
+                    fb.emit(Stmt::Label(fail));
+                    fb.emit(Stmt::Panic("no match of right hand side value".into(), pat.pos));
+                    fb.emit(Stmt::Label(ok));
+                }
+            }
+        }
+        let _ = ty;
+        last
+    }
+
+    fn call(&mut self, fb: &mut FB, callee: &TExpr, args: &[TExpr], ty: &Ty, tail: bool, pos: Pos) -> Operand {
+        match &callee.kind {
+            TExprKind::FnRef(f, inst) => {
+                let inst: Vec<Ty> = inst.iter().map(|t| self.ty(fb, t)).collect();
+                let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
+                if tail && fb.self_fn.as_ref() == Some(&(*f, inst.clone())) {
+                    fb.has_tail_jump = true;
+                    fb.emit(Stmt::TailJump(ops));
+                    return Operand::Unit;
+                }
+                let id = self.instance(*f, inst);
+                fb.temp(ty.clone(), Rv::Call(id, ops))
+            }
+            TExprKind::Ctor(_, v) => {
+                let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
+                fb.temp(ty.clone(), Rv::MakeVariant(ty.clone(), *v, ops))
+            }
+            TExprKind::Builtin(b) => self.builtin(fb, *b, args, ty, pos),
+            _ => {
+                let c = self.expr(fb, callee, false);
+                let ct = self.ty(fb, &callee.ty);
+                let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
+                fb.temp(ty.clone(), Rv::CallClosure(c, ops, ct))
+            }
+        }
+    }
+
+    fn builtin(&mut self, fb: &mut FB, b: Builtin, args: &[TExpr], ty: &Ty, pos: Pos) -> Operand {
+        let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
+        let arg_ty = |i: usize, me: &Self, fb: &FB| me.ty(fb, &args[i].ty);
+        let elem = |t: &Ty| match t {
+            Ty::Con(_, a) if !a.is_empty() => a[0].clone(),
+            _ => Ty::unit(),
+        };
+        let op = match b {
+            Builtin::Println => RtOp::Println,
+            Builtin::Print => RtOp::Print,
+            Builtin::Eprintln => RtOp::Eprintln,
+            Builtin::ToString => {
+                let t = arg_ty(0, self, fb);
+                return self.display(fb, ops[0].clone(), t, pos);
+            }
+            Builtin::Inspect => RtOp::Debug(arg_ty(0, self, fb)),
+            Builtin::ListHead => RtOp::ListHead(ty.clone()),
+            Builtin::ListTail => RtOp::ListTail,
+            Builtin::ListLength => RtOp::ListLength,
+            Builtin::ListGet => RtOp::ListGet(ty.clone()),
+            Builtin::ListAppend => RtOp::ListAppend(elem(ty)),
+            Builtin::ListConcat => RtOp::ListConcat,
+            Builtin::ListLast => RtOp::ListLast(ty.clone()),
+            Builtin::ListReverse => RtOp::ListReverse,
+            Builtin::ListNew => RtOp::ListLit(ty.clone()),
+            Builtin::StringLength => RtOp::StrLength,
+            Builtin::IntToFloat => RtOp::IntToFloat,
+            Builtin::FloatToInt => RtOp::FloatToInt,
+            Builtin::Compare => {
+                let t = arg_ty(0, self, fb);
+                let c = fb.temp(Ty::int(), Rv::Rt(RtOp::Cmp(t), ops, pos));
+                let ord = Ty::Con(TyCon::Adt(ORDERING), vec![]);
+                let r = fb.new_local("ord", ord.clone());
+                let lt = fb.temp(Ty::bool(), Rv::Bin(BinOp::Lt, c.clone(), Operand::Int(0), Ty::int(), pos));
+                let eq = fb.temp(Ty::bool(), Rv::Bin(BinOp::Eq, c, Operand::Int(0), Ty::int(), pos));
+                fb.emit(Stmt::If(
+                    lt,
+                    vec![Stmt::Assign(r, Rv::Use(Operand::Nullary(ord.clone(), 0)))],
+                    vec![Stmt::If(
+                        eq,
+                        vec![Stmt::Assign(r, Rv::Use(Operand::Nullary(ord.clone(), 1)))],
+                        vec![Stmt::Assign(r, Rv::Use(Operand::Nullary(ord, 2)))],
+                    )],
+                ));
+                return Operand::Local(r);
+            }
+            Builtin::MapNew => RtOp::MapLit(ty.clone()),
+            Builtin::MapPut => RtOp::MapPut(arg_ty(0, self, fb)),
+            Builtin::MapGet => RtOp::MapGet(arg_ty(0, self, fb)),
+            Builtin::MapHasKey => RtOp::MapHasKey(arg_ty(0, self, fb)),
+            Builtin::MapSize => RtOp::MapSize,
+            Builtin::MapDelete => RtOp::MapDelete(arg_ty(0, self, fb)),
+            Builtin::SetNew => RtOp::SetNew(ty.clone()),
+            Builtin::SetAdd => RtOp::SetAdd(arg_ty(0, self, fb)),
+            Builtin::SetContains => RtOp::SetContains(arg_ty(0, self, fb)),
+            Builtin::SetSize => RtOp::SetSize,
+            Builtin::SetRemove => RtOp::SetRemove(arg_ty(0, self, fb)),
+            Builtin::RangeNew => RtOp::RangeNew,
+        };
+        fb.temp(ty.clone(), Rv::Rt(op, ops, pos))
+    }
+
+    /// A closure-callable wrapper around a named function instance.
+    fn fn_wrapper(&mut self, target: FuncId, fty: &Ty) -> FuncId {
+        let key = format!("fn{}:{:?}", target.0, fty);
+        if let Some(w) = self.wrappers.get(&key) {
+            return *w;
+        }
+        let (ps, r) = match fty {
+            Ty::Fun(ps, r) => (ps.clone(), (**r).clone()),
+            _ => (vec![], Ty::unit()),
+        };
+        let id = FuncId(self.funcs.len() as u32);
+        self.funcs.push(None);
+        self.wrappers.insert(key, id);
+        let name = format!("{}__value", self.funcs_name_hint(target));
+        let mut fb = FB::new(name.clone(), HashMap::new(), r.clone());
+        let params: Vec<Local> = ps.iter().enumerate().map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone())).collect();
+        let v = fb.temp(r.clone(), Rv::Call(target, params.iter().map(|l| Operand::Local(*l)).collect()));
+        fb.emit(Stmt::Return(v));
+        self.funcs[id.0 as usize] = Some(wrapper_func(name, params, r, fb));
+        id
+    }
+
+    fn funcs_name_hint(&self, target: FuncId) -> String {
+        self.instances
+            .iter()
+            .find(|(_, v)| **v == target)
+            .map(|((f, inst), _)| self.fn_c_name(*f, inst))
+            .unwrap_or_else(|| format!("fn{}", target.0))
+    }
+
+    fn ctor_wrapper(&mut self, fty: &Ty, v: u32) -> FuncId {
+        let key = format!("ctor{v}:{fty:?}");
+        if let Some(w) = self.wrappers.get(&key) {
+            return *w;
+        }
+        let (ps, r) = match fty {
+            Ty::Fun(ps, r) => (ps.clone(), (**r).clone()),
+            _ => (vec![], Ty::unit()),
+        };
+        let id = FuncId(self.funcs.len() as u32);
+        self.funcs.push(None);
+        self.wrappers.insert(key, id);
+        let vname = match &r {
+            Ty::Con(TyCon::Adt(a), _) => self.tp.adt(*a).variants()[v as usize].name.clone(),
+            _ => "ctor".into(),
+        };
+        let name = format!("{}_{}__value", c_ident(&mangle_ty(&r, self.tp)), vname);
+        let mut fb = FB::new(name.clone(), HashMap::new(), r.clone());
+        let params: Vec<Local> = ps.iter().enumerate().map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone())).collect();
+        let out = fb.temp(
+            r.clone(),
+            Rv::MakeVariant(r.clone(), v, params.iter().map(|l| Operand::Local(*l)).collect()),
+        );
+        fb.emit(Stmt::Return(out));
+        self.funcs[id.0 as usize] = Some(wrapper_func(name, params, r, fb));
+        id
+    }
+
+    fn closure(&mut self, fb: &mut FB, c: &TClosure, ty: Ty) -> Operand {
+        // Free locals of the body (locals are globally unique, so "defined
+        // anywhere inside" is exact).
+        let mut defined = HashSet::new();
+        for p in &c.params {
+            defined.insert(*p);
+        }
+        defined_in(&c.body, &mut defined);
+        let mut uses = Vec::new();
+        uses_in(&c.body, &mut uses);
+        let mut caps: Vec<(LocalId, Vec<Ty>)> = Vec::new();
+        for (id, inst) in uses {
+            if defined.contains(&id) || (inst.is_empty() && c.self_local == Some(id)) {
+                continue;
+            }
+            let inst: Vec<Ty> = inst.iter().map(|t| self.ty(fb, t)).collect();
+            if !caps.contains(&(id, inst.clone())) {
+                caps.push((id, inst));
+            }
+        }
+        let cap_ops: Vec<Operand> = caps
+            .iter()
+            .map(|(id, inst)| self.lookup(fb, *id, inst.clone(), c.body.pos))
+            .collect();
+        let cap_tys: Vec<Ty> = cap_ops.iter().map(|o| operand_ty(fb, o)).collect();
+        fb.closure_count += 1;
+        let name = format!("{}__closure{}", fb.name, fb.closure_count);
+        let ret = self.ty(fb, &c.ret);
+        let mut inner = FB::new(name.clone(), fb.subst.clone(), ret.clone());
+        inner.closure_self = c.self_local;
+        inner.captures = caps.clone();
+        for (i, (id, inst)) in caps.iter().enumerate() {
+            let l = inner.new_local(&self.tp.local(*id).name, cap_tys[i].clone());
+            inner.emit(Stmt::Assign(l, Rv::EnvField(i as u32)));
+            inner.env.insert((*id, inst.clone()), l);
+        }
+        // let-polymorphic values visible from the closure stay available
+        inner.poly = fb.poly.clone();
+        for p in &c.params {
+            let t = self.ty(fb, &self.tp.local(*p).ty);
+            let l = inner.new_local(&self.tp.local(*p).name, t);
+            inner.env.insert((*p, vec![]), l);
+            inner.params.push(l);
+        }
+        inner.emit(Stmt::At(c.body.pos));
+        let v = self.expr(&mut inner, &c.body, true);
+        inner.emit(Stmt::Return(v));
+        fb.closure_count += inner.closure_count;
+        let id = FuncId(self.funcs.len() as u32);
+        self.funcs.push(Some(Func {
+            name,
+            params: inner.params.clone(),
+            ret,
+            locals: inner.locals,
+            body: inner.blocks.pop().unwrap_or_default(),
+            closure: Some(cap_tys),
+            pos: c.body.pos,
+            has_tail_jump: inner.has_tail_jump,
+            is_wrapper: false,
+        }));
+        fb.temp(ty.clone(), Rv::MakeClosure(id, ty, cap_ops))
+    }
+}
+
+fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB) -> Func {
+    Func {
+        name,
+        params,
+        ret,
+        locals: std::mem::take(&mut fb.locals),
+        body: fb.blocks.pop().unwrap_or_default(),
+        closure: Some(vec![]),
+        pos: Pos::default(),
+        has_tail_jump: false,
+        is_wrapper: true,
+    }
+}
+
+pub fn operand_ty(fb: &FB, o: &Operand) -> Ty {
+    match o {
+        Operand::Local(l) => fb.locals[l.0 as usize].ty.clone(),
+        Operand::Int(_) => Ty::int(),
+        Operand::Float(_) => Ty::float(),
+        Operand::Bool(_) => Ty::bool(),
+        Operand::Unit => Ty::unit(),
+        Operand::Str(_) => Ty::string(),
+        Operand::Nullary(t, _) | Operand::FnValue(_, t) => t.clone(),
+    }
+}
+
+pub fn variant_field_ty(t: &Ty, tag: u32) -> Ty {
+    // Only used for Result's Err payload and Option/Result payloads.
+    match t {
+        Ty::Con(TyCon::Adt(id), args) if *id == OPTION => args.first().cloned().unwrap_or(Ty::unit()),
+        Ty::Con(TyCon::Adt(_), args) => args.get(tag as usize).cloned().unwrap_or(Ty::unit()),
+        _ => Ty::unit(),
+    }
+}
+
+fn lit(l: &Lit) -> Operand {
+    match l {
+        Lit::Int(n) => Operand::Int(*n),
+        Lit::Float(x) => Operand::Float(*x),
+        Lit::Bool(b) => Operand::Bool(*b),
+        Lit::Str(s) => Operand::Str(s.clone()),
+        Lit::Unit => Operand::Unit,
+    }
+}
+
+/// Substitute the instance's types; anything left generic becomes `()`.
+pub fn concrete(t: &Ty, subst: &HashMap<GenId, Ty>) -> Ty {
+    match t {
+        Ty::Gen(g) => subst.get(g).cloned().unwrap_or(Ty::unit()),
+        Ty::Var(_) => Ty::unit(),
+        _ => t.map_children(&mut |c| concrete(c, subst)),
+    }
+}
+
+fn used_later(stmts: &[TStmt], id: LocalId) -> bool {
+    let mut uses = Vec::new();
+    for s in stmts {
+        match s {
+            TStmt::Expr(x) | TStmt::Let { value: x, .. } | TStmt::LetPat { value: x, .. } => uses_in(x, &mut uses),
+        }
+    }
+    uses.iter().any(|(u, _)| *u == id)
+}
+
+/// Visit every sub-expression (pre-order) and pattern.
+pub fn walk(e: &TExpr, f: &mut dyn FnMut(&TExpr), p: &mut dyn FnMut(&TPat)) {
+    f(e);
+    match &e.kind {
+        TExprKind::Lit(_)
+        | TExprKind::Local(..)
+        | TExprKind::FnRef(..)
+        | TExprKind::Builtin(_)
+        | TExprKind::Ctor(..)
+        | TExprKind::Break
+        | TExprKind::Continue => {}
+        TExprKind::Call { callee, args } => {
+            walk(callee, f, p);
+            args.iter().for_each(|a| walk(a, f, p));
+        }
+        TExprKind::Tuple(xs) | TExprKind::List(xs) => xs.iter().for_each(|a| walk(a, f, p)),
+        TExprKind::Map(kvs) => kvs.iter().for_each(|(k, v)| {
+            walk(k, f, p);
+            walk(v, f, p)
+        }),
+        TExprKind::StructLit { fields, .. } => fields.iter().for_each(|(_, v)| walk(v, f, p)),
+        TExprKind::Field { base, .. } => walk(base, f, p),
+        TExprKind::Binary { lhs, rhs, .. } => {
+            walk(lhs, f, p);
+            walk(rhs, f, p)
+        }
+        TExprKind::Neg(x) | TExprKind::Not(x) | TExprKind::Return(x) => walk(x, f, p),
+        TExprKind::Try { expr, .. } => walk(expr, f, p),
+        TExprKind::Interp(parts) => parts.iter().for_each(|x| {
+            if let TStrPart::Value(x) = x {
+                walk(x, f, p)
+            }
+        }),
+        TExprKind::If { cond, then_e, else_e } => {
+            walk(cond, f, p);
+            walk(then_e, f, p);
+            walk(else_e, f, p)
+        }
+        TExprKind::Match { scrutinees, arms, .. } => {
+            scrutinees.iter().for_each(|s| walk(s, f, p));
+            for a in arms {
+                a.pats.iter().for_each(|x| walk_pat(x, p));
+                if let Some(g) = &a.guard {
+                    walk(g, f, p);
+                }
+                walk(&a.body, f, p);
+            }
+        }
+        TExprKind::Block(stmts) => {
+            for s in stmts {
+                match s {
+                    TStmt::Expr(x) | TStmt::Let { value: x, .. } => walk(x, f, p),
+                    TStmt::LetPat { pat, value } => {
+                        walk_pat(pat, p);
+                        walk(value, f, p)
+                    }
+                }
+            }
+        }
+        TExprKind::Closure(c) => walk(&c.body, f, p),
+        TExprKind::While { cond, body } => {
+            walk(cond, f, p);
+            walk(body, f, p)
+        }
+    }
+}
+
+fn walk_pat(pt: &TPat, p: &mut dyn FnMut(&TPat)) {
+    p(pt);
+    match &pt.kind {
+        TPatKind::Wild | TPatKind::Bind(_) | TPatKind::Lit(_) => {}
+        TPatKind::Tuple(ps) | TPatKind::Or(ps) => ps.iter().for_each(|q| walk_pat(q, p)),
+        TPatKind::Ctor { args, .. } => args.iter().for_each(|q| walk_pat(q, p)),
+        TPatKind::Cons(h, t) => {
+            walk_pat(h, p);
+            walk_pat(t, p)
+        }
+        TPatKind::As(inner, _) => walk_pat(inner, p),
+    }
+}
+
+fn uses_in(e: &TExpr, out: &mut Vec<(LocalId, Vec<Ty>)>) {
+    walk(
+        e,
+        &mut |x| {
+            if let TExprKind::Local(id, inst) = &x.kind {
+                out.push((*id, inst.clone()));
+            }
+        },
+        &mut |_| {},
+    );
+}
+
+fn defined_in(e: &TExpr, out: &mut HashSet<LocalId>) {
+    let mut pats: Vec<LocalId> = Vec::new();
+    walk(
+        e,
+        &mut |x| match &x.kind {
+            TExprKind::Block(stmts) => {
+                for s in stmts {
+                    if let TStmt::Let { local, .. } = s {
+                        out.insert(*local);
+                    }
+                }
+            }
+            TExprKind::Closure(c) => {
+                out.extend(c.params.iter().copied());
+            }
+            _ => {}
+        },
+        &mut |p| match &p.kind {
+            TPatKind::Bind(id) | TPatKind::As(_, id) => pats.push(*id),
+            _ => {}
+        },
+    );
+    out.extend(pats);
+}

@@ -1,0 +1,193 @@
+//! Signatures of the runtime-provided functions callable from Snow: the
+//! prelude (bare names) and the stdlib modules (qualified names).
+
+use super::tast::Builtin;
+use super::ty::{GenId, Ty, TyCon, OPTION, ORDERING};
+
+/// A builtin's scheme: generic parameters (numbered locally 0..n) and type.
+pub struct Sig {
+    pub ngens: u32,
+    pub ty: Ty,
+}
+
+fn g(i: u32) -> Ty {
+    // Local generic numbering; `instantiate_sig` replaces them.
+    Ty::Gen(GenId(u32::MAX - i))
+}
+
+fn f(ps: Vec<Ty>, r: Ty) -> Ty {
+    Ty::Fun(ps, Box::new(r))
+}
+
+fn map(k: Ty, v: Ty) -> Ty {
+    Ty::Con(TyCon::Map, vec![k, v])
+}
+
+fn set(t: Ty) -> Ty {
+    Ty::Con(TyCon::Set, vec![t])
+}
+
+pub fn local_gen(i: u32) -> GenId {
+    GenId(u32::MAX - i)
+}
+
+pub fn sig(b: Builtin) -> Sig {
+    use Builtin::*;
+    let (ngens, ty) = match b {
+        Println | Print | Eprintln => (0, f(vec![Ty::string()], Ty::unit())),
+        ToString | Inspect => (1, f(vec![g(0)], Ty::string())),
+        ListHead | ListLast => (1, f(vec![Ty::list(g(0))], g(0))),
+        ListTail | ListReverse => (1, f(vec![Ty::list(g(0))], Ty::list(g(0)))),
+        ListLength => (1, f(vec![Ty::list(g(0))], Ty::int())),
+        ListGet => (1, f(vec![Ty::list(g(0)), Ty::int()], g(0))),
+        ListAppend => (1, f(vec![Ty::list(g(0)), g(0)], Ty::list(g(0)))),
+        ListConcat => (
+            1,
+            f(vec![Ty::list(g(0)), Ty::list(g(0))], Ty::list(g(0))),
+        ),
+        ListNew => (1, f(vec![], Ty::list(g(0)))),
+        StringLength => (0, f(vec![Ty::string()], Ty::int())),
+        IntToFloat => (0, f(vec![Ty::int()], Ty::float())),
+        FloatToInt => (0, f(vec![Ty::float()], Ty::int())),
+        Compare => (
+            1,
+            f(vec![g(0), g(0)], Ty::Con(TyCon::Adt(ORDERING), vec![])),
+        ),
+        MapNew => (2, f(vec![], map(g(0), g(1)))),
+        MapPut => (2, f(vec![map(g(0), g(1)), g(0), g(1)], map(g(0), g(1)))),
+        MapGet => (2, f(vec![map(g(0), g(1)), g(0)], g(1))),
+        MapHasKey => (2, f(vec![map(g(0), g(1)), g(0)], Ty::bool())),
+        MapSize => (2, f(vec![map(g(0), g(1))], Ty::int())),
+        MapDelete => (2, f(vec![map(g(0), g(1)), g(0)], map(g(0), g(1)))),
+        SetNew => (1, f(vec![], set(g(0)))),
+        SetAdd | SetRemove => (1, f(vec![set(g(0)), g(0)], set(g(0)))),
+        SetContains => (1, f(vec![set(g(0)), g(0)], Ty::bool())),
+        SetSize => (1, f(vec![set(g(0))], Ty::int())),
+        RangeNew => (
+            0,
+            f(vec![Ty::int(), Ty::int()], Ty::Con(TyCon::Range, vec![])),
+        ),
+    };
+    let _ = OPTION;
+    Sig { ngens, ty }
+}
+
+/// Bare (prelude) names.
+pub fn prelude(name: &str) -> Option<Builtin> {
+    use Builtin::*;
+    Some(match name {
+        "println" => Println,
+        "print" => Print,
+        "to_string" => ToString,
+        "inspect" => Inspect,
+        "head" => ListHead,
+        "tail" => ListTail,
+        "compare" => Compare,
+        "string_length" => StringLength,
+        "list_head" => ListHead,
+        "list_tail" => ListTail,
+        "list_length" => ListLength,
+        "list_get" | "list_nth" => ListGet,
+        "list_append" => ListAppend,
+        "list_concat" => ListConcat,
+        "list_last" => ListLast,
+        "list_reverse" => ListReverse,
+        "list_new" => ListNew,
+        "io_eprintln" => Eprintln,
+        "map_new" => MapNew,
+        "map_put" => MapPut,
+        "map_get" => MapGet,
+        "map_has_key" => MapHasKey,
+        "map_size" => MapSize,
+        "map_delete" => MapDelete,
+        "set_new" => SetNew,
+        "set_add" => SetAdd,
+        "set_contains" => SetContains,
+        "set_size" => SetSize,
+        "set_remove" => SetRemove,
+        "range_new" => RangeNew,
+        _ => return None,
+    })
+}
+
+/// Stdlib module names.
+pub fn is_stdlib_module(name: &str) -> bool {
+    matches!(
+        name,
+        "String"
+            | "IO"
+            | "Env"
+            | "File"
+            | "List"
+            | "Map"
+            | "Set"
+            | "Tuple"
+            | "Range"
+            | "Queue"
+            | "HTTP"
+            | "Http"
+            | "JSON"
+            | "Json"
+            | "Request"
+            | "Job"
+            | "Math"
+            | "Int"
+            | "Float"
+            | "Timer"
+            | "Sqlite"
+            | "Pg"
+            | "Pool"
+            | "Ws"
+            | "Process"
+    )
+}
+
+/// `Module.name` for stdlib modules.
+pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
+    use Builtin::*;
+    Some(match (module, name) {
+        ("IO", "eprintln") => Eprintln,
+        ("IO", "println") => Println,
+        ("IO", "print") => Print,
+        ("List", "head") => ListHead,
+        ("List", "tail") => ListTail,
+        ("List", "length") => ListLength,
+        ("List", "get") | ("List", "nth") => ListGet,
+        ("List", "append") => ListAppend,
+        ("List", "concat") => ListConcat,
+        ("List", "last") => ListLast,
+        ("List", "reverse") => ListReverse,
+        ("List", "new") => ListNew,
+        ("String", "length") => StringLength,
+        ("Int", "to_float") => IntToFloat,
+        ("Float", "to_int") => FloatToInt,
+        ("Map", "new") => MapNew,
+        ("Map", "put") => MapPut,
+        ("Map", "get") => MapGet,
+        ("Map", "has_key") => MapHasKey,
+        ("Map", "size") => MapSize,
+        ("Map", "delete") => MapDelete,
+        ("Set", "new") => SetNew,
+        ("Set", "add") => SetAdd,
+        ("Set", "contains") => SetContains,
+        ("Set", "size") => SetSize,
+        ("Set", "remove") => SetRemove,
+        ("Range", "new") => RangeNew,
+        _ => return None,
+    })
+}
+
+/// The stdlib module whose functions apply to a receiver of this type
+/// (method syntax fallback).
+pub fn module_for_receiver(t: &Ty) -> Option<&'static str> {
+    match t {
+        Ty::Con(TyCon::String, _) => Some("String"),
+        Ty::Con(TyCon::List, _) => Some("List"),
+        Ty::Con(TyCon::Map, _) => Some("Map"),
+        Ty::Con(TyCon::Set, _) => Some("Set"),
+        Ty::Con(TyCon::Range, _) => Some("Range"),
+        Ty::Con(TyCon::Int, _) => Some("Int"),
+        Ty::Con(TyCon::Float, _) => Some("Float"),
+        _ => None,
+    }
+}

@@ -1,0 +1,421 @@
+//! Declarations: built-in sum types, user structs/sum types/aliases,
+//! function grouping and the order in which function groups are inferred.
+
+use std::collections::HashMap;
+
+use super::scope::{Scope, TypeRes, ValueRes};
+use super::{fns, Checker, FnInfo};
+use crate::diag::{Diagnostic, FileId};
+use crate::syntax::ast::{self, FnDef, Item, StmtKind};
+use crate::syntax::ParsedFile;
+use crate::types::tast::FnId;
+use crate::types::ty::{AdtDef, AdtId, AdtKind, Derives, GenId, Ty, TyCon, VariantDef};
+
+/// A group of consecutive same-name clauses forming one function.
+pub struct FnGroup<'a> {
+    pub id: FnId,
+    pub clauses: Vec<&'a FnDef>,
+    pub file: FileId,
+    pub module: usize,
+}
+
+fn all_derives(is_struct: bool) -> Derives {
+    Derives {
+        eq: true,
+        ord: true,
+        hash: is_struct,
+        display: false,
+        debug: true,
+        json: false,
+        row: false,
+    }
+}
+
+pub fn register_builtin_adts(ck: &mut Checker) {
+    let a = ck.sub.fresh_gen();
+    let b = ck.sub.fresh_gen();
+    let full = Derives {
+        display: true,
+        hash: true,
+        ..all_derives(false)
+    };
+    let var = |name: &str, fields: Vec<Ty>| VariantDef {
+        name: name.to_string(),
+        field_names: vec![None; fields.len()],
+        fields,
+    };
+    ck.adts.push(AdtDef {
+        name: "Option".into(),
+        module: String::new(),
+        generics: vec![a],
+        kind: AdtKind::Sum {
+            variants: vec![var("Some", vec![Ty::Gen(a)]), var("None", vec![])],
+        },
+        derives: full.clone(),
+    });
+    let (ra, rb) = (ck.sub.fresh_gen(), ck.sub.fresh_gen());
+    ck.adts.push(AdtDef {
+        name: "Result".into(),
+        module: String::new(),
+        generics: vec![ra, rb],
+        kind: AdtKind::Sum {
+            variants: vec![var("Ok", vec![Ty::Gen(ra)]), var("Err", vec![Ty::Gen(rb)])],
+        },
+        derives: full.clone(),
+    });
+    ck.adts.push(AdtDef {
+        name: "Ordering".into(),
+        module: String::new(),
+        generics: vec![],
+        kind: AdtKind::Sum {
+            variants: vec![var("Less", vec![]), var("Equal", vec![]), var("Greater", vec![])],
+        },
+        derives: full,
+    });
+    let _ = b;
+}
+
+/// Names every module scope starts with.
+fn prelude_scope() -> Scope {
+    let mut s = Scope::default();
+    for (name, con, n) in [
+        ("Int", TyCon::Int, 0),
+        ("Float", TyCon::Float, 0),
+        ("Bool", TyCon::Bool, 0),
+        ("String", TyCon::String, 0),
+        ("List", TyCon::List, 1),
+        ("Map", TyCon::Map, 2),
+        ("Set", TyCon::Set, 1),
+        ("Range", TyCon::Range, 0),
+        ("Queue", TyCon::Queue, 1),
+        ("Pid", TyCon::Pid, 1),
+    ] {
+        s.types.insert(name.to_string(), TypeRes::Prim(con, n));
+    }
+    s.types.insert("Unit".into(), TypeRes::Unit);
+    for (id, name) in [(0u32, "Option"), (1, "Result"), (2, "Ordering")] {
+        s.types.insert(name.to_string(), TypeRes::Adt(AdtId(id)));
+    }
+    for (adt, names) in [
+        (0u32, &["Some", "None"][..]),
+        (1, &["Ok", "Err"][..]),
+        (2, &["Less", "Equal", "Greater"][..]),
+    ] {
+        for (i, n) in names.iter().enumerate() {
+            s.values
+                .insert(n.to_string(), ValueRes::Ctor(AdtId(adt), i as u32));
+        }
+    }
+    s
+}
+
+struct AdtSrc<'a> {
+    id: AdtId,
+    file: FileId,
+    module: usize,
+    item: &'a Item,
+}
+
+/// Check all files; returns the entry function.
+pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
+    let mut adt_srcs: Vec<AdtSrc> = Vec::new();
+    let mut groups: Vec<FnGroup> = Vec::new();
+    for (mi, pf) in files.iter().enumerate() {
+        ck.scopes.modules.push(prelude_scope());
+        ck.scopes
+            .module_names
+            .push(ck.sources.get(pf.file).module.clone());
+        let _ = mi;
+    }
+    // Pass 1: type names and constructors.
+    for (mi, pf) in files.iter().enumerate() {
+        ck.file = pf.file;
+        ck.scopes.current = mi;
+        for st in &pf.ast.stmts {
+            if let StmtKind::Item(item) = &st.kind {
+                register_type_name(ck, item, mi, pf.file, &mut adt_srcs);
+            }
+        }
+    }
+    // Pass 2: aliases, then field types (aliases may be used in fields).
+    for (mi, pf) in files.iter().enumerate() {
+        ck.file = pf.file;
+        ck.scopes.current = mi;
+        for st in &pf.ast.stmts {
+            if let StmtKind::Item(Item::TypeAlias(a)) = &st.kind {
+                let gens: Vec<GenId> = a.generics.iter().map(|_| ck.sub.fresh_gen()).collect();
+                ck.scopes.push();
+                for (n, g) in a.generics.iter().zip(&gens) {
+                    ck.scopes.bind_type(&n.text, TypeRes::Gen(*g));
+                    ck.gen_names.insert(*g, n.text.clone());
+                }
+                let t = ck.resolve_type(&a.ty);
+                ck.scopes.pop();
+                ck.scopes.modules[mi]
+                    .types
+                    .insert(a.name.text.clone(), TypeRes::Alias(gens, t));
+            }
+        }
+    }
+    for src in &adt_srcs {
+        ck.file = src.file;
+        ck.scopes.current = src.module;
+        resolve_adt(ck, src);
+    }
+    // Pass 3: functions.
+    for (mi, pf) in files.iter().enumerate() {
+        ck.file = pf.file;
+        ck.scopes.current = mi;
+        collect_fns(ck, &pf.ast.stmts, mi, pf.file, &mut groups);
+    }
+    // Pass 4: infer in dependency order.
+    for scc in fns::sccs(ck, &groups) {
+        let members: Vec<&FnGroup> = scc.iter().map(|&i| &groups[i]).collect();
+        fns::infer_scc(ck, &members);
+    }
+    let main_mod = ck.scopes.module_index("Main").unwrap_or(0);
+    match ck.scopes.modules.get(main_mod).and_then(|s| s.values.get("main")) {
+        Some(ValueRes::Fn(id)) => Some(*id),
+        _ => {
+            let f = files.first().map(|f| f.file).unwrap_or_default();
+            ck.error(Diagnostic::error(Some("E0004"), "undefined variable: main").with_message(
+                "no `main` function: a Snow program starts at `fn main() do ... end`",
+            ).with_primary(f, ast::Span::default(), "the entry module has no `main`"));
+            None
+        }
+    }
+}
+
+fn register_type_name<'a>(
+    ck: &mut Checker,
+    item: &'a Item,
+    mi: usize,
+    file: FileId,
+    srcs: &mut Vec<AdtSrc<'a>>,
+) {
+    let (name, generics, is_struct) = match item {
+        Item::Struct(s) => (&s.name, &s.generics, true),
+        Item::SumType(s) => (&s.name, &s.generics, false),
+        _ => return,
+    };
+    let id = AdtId(ck.adts.len() as u32);
+    let gens: Vec<GenId> = generics.iter().map(|_| ck.sub.fresh_gen()).collect();
+    for (n, g) in generics.iter().zip(&gens) {
+        ck.gen_names.insert(*g, n.text.clone());
+    }
+    ck.adts.push(AdtDef {
+        name: name.text.clone(),
+        module: ck.scopes.module_names[mi].clone(),
+        generics: gens,
+        kind: if is_struct {
+            AdtKind::Struct { fields: vec![] }
+        } else {
+            AdtKind::Sum { variants: vec![] }
+        },
+        derives: all_derives(is_struct),
+    });
+    let scope = &mut ck.scopes.modules[mi];
+    scope.types.insert(name.text.clone(), TypeRes::Adt(id));
+    if let Item::SumType(s) = item {
+        for (i, v) in s.variants.iter().enumerate() {
+            scope
+                .values
+                .insert(v.name.text.clone(), ValueRes::Ctor(id, i as u32));
+        }
+    }
+    srcs.push(AdtSrc {
+        id,
+        file,
+        module: mi,
+        item,
+    });
+}
+
+fn resolve_adt(ck: &mut Checker, src: &AdtSrc) {
+    let gens = ck.adts[src.id.0 as usize].generics.clone();
+    let (generics, deriving, is_struct, name) = match src.item {
+        Item::Struct(s) => (&s.generics, &s.deriving, true, &s.name),
+        Item::SumType(s) => (&s.generics, &s.deriving, false, &s.name),
+        _ => return,
+    };
+    ck.scopes.push();
+    for (n, g) in generics.iter().zip(&gens) {
+        ck.scopes.bind_type(&n.text, TypeRes::Gen(*g));
+    }
+    let kind = match src.item {
+        Item::Struct(s) => {
+            let mut fields: Vec<(String, Ty)> = Vec::new();
+            for f in &s.fields {
+                let t = ck.resolve_type(&f.ty);
+                fields.push((f.name.text.clone(), t));
+            }
+            AdtKind::Struct { fields }
+        }
+        Item::SumType(s) => AdtKind::Sum {
+            variants: s
+                .variants
+                .iter()
+                .map(|v| VariantDef {
+                    name: v.name.text.clone(),
+                    fields: v.fields.iter().map(|f| ck.resolve_type(&f.ty)).collect(),
+                    field_names: v
+                        .fields
+                        .iter()
+                        .map(|f| f.name.as_ref().map(|n| n.text.clone()))
+                        .collect(),
+                })
+                .collect(),
+        },
+        _ => unreachable!("only structs and sum types are registered"),
+    };
+    ck.scopes.pop();
+    let derives = match deriving {
+        None => all_derives(is_struct),
+        Some(d) => derives_from_clause(ck, d, name, is_struct),
+    };
+    let adt = &mut ck.adts[src.id.0 as usize];
+    adt.kind = kind;
+    adt.derives = derives;
+}
+
+fn derives_from_clause(ck: &mut Checker, d: &ast::Deriving, tname: &ast::Name, is_struct: bool) -> Derives {
+    let mut out = Derives::default();
+    for n in &d.names {
+        match n.text.as_str() {
+            "Eq" => out.eq = true,
+            "Ord" => out.ord = true,
+            "Hash" => out.hash = true,
+            "Display" => out.display = true,
+            "Debug" => out.debug = true,
+            "Json" => out.json = true,
+            "Row" if is_struct => out.row = true,
+            "Row" => ck.error(
+                Diagnostic::error(Some("E0028"), format!("cannot derive `Row` for `{}`", tname.text))
+                    .with_primary(ck.file, n.span, "not a struct")
+                    .with_help("Row can only be derived for structs"),
+            ),
+            other => ck.error(
+                Diagnostic::error(Some("E0028"), format!("cannot derive `{other}` for `{}`", tname.text))
+                    .with_primary(ck.file, n.span, "unknown derive")
+                    .with_help("only Eq, Ord, Display, Debug, Hash, Json, and Row are derivable"),
+            ),
+        }
+    }
+    if out.ord && !out.eq {
+        let t = &tname.text;
+        ck.error(
+            Diagnostic::error(Some("E0029"), format!("cannot derive `Ord` for `{t}` without `Eq`"))
+                .with_message(format!("deriving `Ord` for `{t}` requires `Eq` to also be derived"))
+                .with_primary(ck.file, d.span, "Ord needs Eq")
+                .with_help("add `Eq` to the deriving list: deriving(Eq, Ord)"),
+        );
+        return Derives::default();
+    }
+    out
+}
+
+/// Group consecutive clauses and register every top-level function.
+fn collect_fns<'a>(
+    ck: &mut Checker,
+    stmts: &'a [ast::Stmt],
+    mi: usize,
+    file: FileId,
+    groups: &mut Vec<FnGroup<'a>>,
+) {
+    let mut seen: HashMap<String, ast::Span> = HashMap::new();
+    let mut last: Option<usize> = None; // index into groups of the previous item if it was a fn
+    for st in stmts {
+        match &st.kind {
+            StmtKind::Item(Item::Fn(f)) => {
+                let arity = f.params.as_ref().map_or(0, |p| p.len());
+                if let Some(gi) = last {
+                    let g: &mut FnGroup = &mut groups[gi];
+                    let first = g.clauses[0];
+                    if first.name.text == f.name.text {
+                        let a0 = first.params.as_ref().map_or(0, |p| p.len());
+                        if a0 != arity {
+                            ck.error(
+                                Diagnostic::error(
+                                    Some("E0024"),
+                                    format!(
+                                        "all clauses of `{}` must have the same number of parameters; expected {a0}, found {arity}",
+                                        f.name.text
+                                    ),
+                                )
+                                .with_primary(file, f.span, "this clause"),
+                            );
+                        }
+                        g.clauses.push(f);
+                        continue;
+                    }
+                }
+                if let Some(prev) = seen.get(&f.name.text) {
+                    ck.error(
+                        Diagnostic::error(
+                            Some("E0023"),
+                            format!(
+                                "function `{}/{arity}` already defined; multi-clause functions must have consecutive clauses",
+                                f.name.text
+                            ),
+                        )
+                        .with_primary(file, f.name.span, "defined again here")
+                        .with_secondary(file, *prev, "first defined here"),
+                    );
+                    last = None;
+                    continue;
+                }
+                seen.insert(f.name.text.clone(), f.name.span);
+                let id = FnId(ck.fns.len() as u32);
+                let module = ck.scopes.module_names[mi].clone();
+                let ty = ck.sub.fresh();
+                ck.fns.push(FnInfo {
+                    name: format!("{module}.{}", f.name.text),
+                    module,
+                    gens: vec![],
+                    ty,
+                    constraints: vec![],
+                    done: false,
+                    body: None,
+                });
+                ck.scopes.modules[mi]
+                    .values
+                    .insert(f.name.text.clone(), ValueRes::Fn(id));
+                groups.push(FnGroup {
+                    id,
+                    clauses: vec![f],
+                    file,
+                    module: mi,
+                });
+                last = Some(groups.len() - 1);
+            }
+            StmtKind::Item(item) => {
+                last = None;
+                unsupported_item(ck, item, st.span);
+            }
+            StmtKind::Let { .. } | StmtKind::Expr(_) => {
+                last = None;
+                ck.error(
+                    Diagnostic::error(None, "not supported yet: statements at the top level of a file")
+                        .with_primary(file, st.span, "move this into `fn main() do ... end`"),
+                );
+            }
+        }
+    }
+}
+
+fn unsupported_item(ck: &mut Checker, item: &Item, span: ast::Span) {
+    let what = match item {
+        Item::Struct(_) | Item::SumType(_) | Item::TypeAlias(_) | Item::Fn(_) => return,
+        Item::Interface(_) => "interfaces",
+        Item::Impl(_) => "impl blocks",
+        Item::Module(_) => "inline modules",
+        Item::Import(_) | Item::FromImport(_) => "imports",
+        Item::Actor(_) => "actors",
+        Item::Service(_) => "services",
+        Item::Supervisor(_) => "supervisors",
+    };
+    ck.error(
+        Diagnostic::error(None, format!("not supported yet: {what}"))
+            .with_primary(ck.file, span, "this declaration"),
+    );
+}

@@ -1,0 +1,276 @@
+//! Reporting: type mismatches, unknown names, protocol obligations and the
+//! deferred exhaustiveness checks.
+
+use super::{Checker, Obligation, Trait};
+use crate::diag::Diagnostic;
+use crate::syntax::ast::Span;
+use crate::types::exhaust;
+use crate::types::tast::{Pos, TPat};
+use crate::types::ty::{AdtKind, Ty, TyCon, TyDisplay};
+use crate::types::unify::UnifyError;
+
+/// How a gap in a match is reported.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MatchKind {
+    /// `case`: gap is an error.
+    Case,
+    /// Multi-clause function or closure: gap is a warning.
+    Clauses,
+    /// `let` destructuring: must be irrefutable.
+    Let,
+}
+
+pub struct MatchCheck {
+    pub kind: MatchKind,
+    pub pos: Pos,
+    pub scrut_tys: Vec<Ty>,
+    /// Each row: the patterns and whether the arm has a guard, and its position.
+    pub rows: Vec<(Vec<TPat>, bool, Pos)>,
+    /// For clause checks: `name/arity`.
+    pub what: String,
+}
+
+impl Checker<'_> {
+    pub fn show(&self, t: &Ty) -> String {
+        let t = self.sub.zonk(t);
+        let names = |g| self.gen_names.get(&g).cloned();
+        TyDisplay {
+            ty: &t,
+            adts: &self.adts,
+            gen_names: &names,
+        }
+        .to_string()
+    }
+
+    pub fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Unify `found` with `expected`; on failure report at `span` with an
+    /// optional label. Returns whether they unified.
+    pub fn unify_at(&mut self, expected: &Ty, found: &Ty, span: Span, label: Option<&str>) -> bool {
+        match self.sub.unify(expected, found) {
+            Ok(()) => true,
+            Err(e) => {
+                self.report_unify(e, expected, found, span, label);
+                false
+            }
+        }
+    }
+
+    pub fn report_unify(
+        &mut self,
+        e: UnifyError,
+        expected: &Ty,
+        found: &Ty,
+        span: Span,
+        label: Option<&str>,
+    ) {
+        let file = self.file;
+        match e {
+            UnifyError::Mismatch => {
+                let (es, fs) = (self.show(expected), self.show(found));
+                let mut d = Diagnostic::error(Some("E0001"), format!("expected {es}, found {fs}"))
+                    .with_message(format!("type mismatch: expected `{es}`, found `{fs}`"))
+                    .with_primary(
+                        file,
+                        span,
+                        label.map(str::to_string).unwrap_or(format!("expected {es}, found {fs}")),
+                    );
+                if let Some(h) = self.mismatch_help(expected, found) {
+                    d = d.with_help(h);
+                }
+                self.error(d);
+            }
+            UnifyError::Arity(n, m) => {
+                let help = if m < n {
+                    format!("missing {} argument(s)", n - m)
+                } else {
+                    format!("{} extra argument(s)", m - n)
+                };
+                self.error(
+                    Diagnostic::error(Some("E0003"), format!("expected {n} argument(s), found {m}"))
+                        .with_message(format!("arity mismatch: expected {n} arguments, found {m}"))
+                        .with_primary(file, span, format!("expected {n} argument(s), found {m}"))
+                        .with_help(help),
+                );
+            }
+            UnifyError::Infinite(v, t) => {
+                let ts = self.show(&t);
+                self.error(
+                    Diagnostic::error(Some("E0002"), format!("infinite type: ?{} occurs in {ts}", v.0))
+                        .with_primary(file, span, "this expression")
+                        .with_help("a value cannot have a type that refers to itself"),
+                );
+            }
+        }
+    }
+
+    fn mismatch_help(&self, expected: &Ty, found: &Ty) -> Option<String> {
+        let e = self.sub.zonk(expected);
+        let f = self.sub.zonk(found);
+        let is = |t: &Ty, c: TyCon| matches!(t, Ty::Con(x, _) if *x == c);
+        if let Ty::Con(TyCon::Adt(id), args) = &e {
+            if *id == crate::types::ty::OPTION && args.first() == Some(&f) {
+                return Some("wrap in Some(...)".into());
+            }
+            if *id == crate::types::ty::RESULT && args.first() == Some(&f) {
+                return Some("wrap in Ok(...)".into());
+            }
+        }
+        if is(&e, TyCon::Int) && is(&f, TyCon::Float) {
+            return Some("use Int conversion".into());
+        }
+        if is(&e, TyCon::Float) && is(&f, TyCon::Int) {
+            return Some("use Float conversion".into());
+        }
+        if is(&e, TyCon::String) && !matches!(f, Ty::Var(_)) {
+            return Some("use to_string()".into());
+        }
+        if is(&e, TyCon::Bool) {
+            return Some("expected a boolean expression".into());
+        }
+        None
+    }
+
+    pub fn oblige(&mut self, ty: &Ty, tr: Trait, span: Span) {
+        let pos = self.pos(span);
+        self.obligations.push(Obligation {
+            ty: ty.clone(),
+            tr,
+            pos,
+        });
+    }
+
+    /// Does a concrete type satisfy a protocol? `None` when undecided (a
+    /// variable or generic parameter inside).
+    pub fn satisfies(&self, t: &Ty, tr: Trait) -> Option<bool> {
+        let t = self.sub.zonk(t);
+        match (&t, tr) {
+            (Ty::Var(_), _) | (Ty::Gen(_), _) => None,
+            (Ty::Never, _) => Some(true),
+            (Ty::Con(c, _), Trait::Num(_)) | (Ty::Con(c, _), Trait::Neg) => {
+                Some(matches!(c, TyCon::Int | TyCon::Float))
+            }
+            (_, Trait::Num(_)) | (_, Trait::Neg) => Some(false),
+            (Ty::Con(c, _), Trait::Concat) => Some(matches!(c, TyCon::String | TyCon::List)),
+            (_, Trait::Concat) => Some(false),
+            (Ty::Fun(..), _) => Some(false),
+            (Ty::Con(TyCon::Pid, _), Trait::Show | Trait::Debug | Trait::Ord) => Some(false),
+            (Ty::Con(TyCon::Bool, _), Trait::Ord) => Some(false),
+            (Ty::Con(TyCon::Adt(id), args), _) => {
+                let adt = &self.adts[id.0 as usize];
+                let ok = match tr {
+                    Trait::Eq => adt.derives.eq,
+                    Trait::Ord => adt.derives.ord,
+                    Trait::Show => adt.derives.display || adt.derives.debug,
+                    Trait::Debug => adt.derives.debug,
+                    _ => false,
+                };
+                if !ok {
+                    return Some(false);
+                }
+                // fields must satisfy it too, after instantiation
+                let subst = |g| {
+                    adt.generics
+                        .iter()
+                        .position(|x| *x == g)
+                        .and_then(|i| args.get(i).cloned())
+                };
+                let fields: Vec<Ty> = match &adt.kind {
+                    AdtKind::Struct { fields } => fields.iter().map(|(_, t)| t.subst_gen(&subst)).collect(),
+                    AdtKind::Sum { variants } => variants
+                        .iter()
+                        .flat_map(|v| v.fields.iter().map(|t| t.subst_gen(&subst)))
+                        .collect(),
+                };
+                let tr = if tr == Trait::Show { Trait::Debug } else { tr };
+                self.all_satisfy(&fields, tr, &t)
+            }
+            (Ty::Con(_, args), _) | (Ty::Tuple(args), _) => {
+                let tr = if tr == Trait::Show { Trait::Debug } else { tr };
+                self.all_satisfy(args, tr, &t)
+            }
+        }
+    }
+
+    fn all_satisfy(&self, ts: &[Ty], tr: Trait, outer: &Ty) -> Option<bool> {
+        let mut undecided = false;
+        for a in ts {
+            // a recursive type refers to itself: assume it holds
+            if a == outer {
+                continue;
+            }
+            match self.satisfies(a, tr) {
+                Some(false) => return Some(false),
+                None => undecided = true,
+                Some(true) => {}
+            }
+        }
+        if undecided {
+            None
+        } else {
+            Some(true)
+        }
+    }
+
+    pub fn trait_name(tr: Trait) -> &'static str {
+        match tr {
+            Trait::Num(n) => n,
+            Trait::Eq => "Eq",
+            Trait::Ord => "Ord",
+            Trait::Show => "Display",
+            Trait::Debug => "Debug",
+            Trait::Concat => "Concat",
+            Trait::Neg => "Neg",
+        }
+    }
+
+    pub fn report_unsatisfied(&mut self, t: &Ty, tr: Trait, pos: Pos) {
+        let ts = self.show(t);
+        let tn = Self::trait_name(tr);
+        let d = match tr {
+            Trait::Concat => Diagnostic::error(Some("E0001"), format!("expected String, found {ts}"))
+                .with_message(format!("type mismatch: expected `String`, found `{ts}`"))
+                .with_primary(pos.file, pos.span, "`<>` needs strings or lists"),
+            Trait::Neg => Diagnostic::error(Some("E0001"), format!("expected Int, found {ts}"))
+                .with_message(format!("type mismatch: expected `Int`, found `{ts}`"))
+                .with_primary(pos.file, pos.span, "negation needs Int or Float"),
+            _ => Diagnostic::error(Some("E0006"), format!("{ts} does not implement {tn}"))
+                .with_message(format!("type `{ts}` does not satisfy trait `{tn}`"))
+                .with_primary(pos.file, pos.span, format!("`{ts}` does not implement `{tn}`"))
+                .with_help(format!("add `impl {tn} for {ts} do ... end`")),
+        };
+        self.diags.push(d);
+    }
+
+    /// Check obligations whose types are now concrete; keep the rest.
+    pub fn check_obligations(&mut self) {
+        let obs = std::mem::take(&mut self.obligations);
+        for ob in obs {
+            match self.satisfies(&ob.ty, ob.tr) {
+                Some(true) => {}
+                Some(false) => self.report_unsatisfied(&ob.ty, ob.tr, ob.pos),
+                None => self.obligations.push(ob),
+            }
+        }
+    }
+
+    /// At the very end: default leftover variables and check the rest.
+    pub fn finish_obligations(&mut self) {
+        let obs = std::mem::take(&mut self.obligations);
+        for ob in obs {
+            self.sub.default_vars(&ob.ty);
+            if self.satisfies(&ob.ty, ob.tr) == Some(false) {
+                self.report_unsatisfied(&ob.ty, ob.tr, ob.pos);
+            }
+        }
+    }
+
+    pub fn run_match_checks(&mut self) {
+        let checks = std::mem::take(&mut self.match_checks);
+        for mc in checks {
+            exhaust::check(self, mc);
+        }
+    }
+}

@@ -1,0 +1,1119 @@
+//! Expression and block inference.
+
+use super::errors::{MatchCheck, MatchKind};
+use super::fns::{infer_clauses, BodyRef, ClauseRef};
+use super::scope::{edit_distance, TypeRes, ValueRes};
+use super::{Checker, Trait};
+use crate::diag::Diagnostic;
+use crate::syntax::ast::{self, BinOp, Block, Expr, ExprKind, Item, PatternKind, Span, StmtKind, StrPart, UnOp};
+use crate::types::builtins;
+use crate::types::tast::{Builtin, Lit, TArm, TClosure, TExpr, TExprKind, TStmt, TStrPart};
+use crate::types::ty::{AdtId, AdtKind, GenId, Ty, TyCon, OPTION, RESULT};
+
+impl Checker<'_> {
+    fn mk(&self, kind: TExprKind, ty: Ty, span: Span) -> TExpr {
+        TExpr {
+            kind,
+            ty,
+            pos: self.pos(span),
+        }
+    }
+
+    fn error_expr(&mut self, span: Span) -> TExpr {
+        let t = self.sub.fresh();
+        self.mk(TExprKind::Lit(Lit::Unit), t, span)
+    }
+
+    pub fn check_expr(&mut self, e: &Expr, expected: &Ty) -> TExpr {
+        let t = self.infer_expr(e);
+        self.unify_at(expected, &t.ty, e.span, None);
+        t
+    }
+
+    pub fn infer_expr(&mut self, e: &Expr) -> TExpr {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Int(n) => self.mk(TExprKind::Lit(Lit::Int(*n)), Ty::int(), span),
+            ExprKind::Float(x) => self.mk(TExprKind::Lit(Lit::Float(*x)), Ty::float(), span),
+            ExprKind::Bool(b) => self.mk(TExprKind::Lit(Lit::Bool(*b)), Ty::bool(), span),
+            ExprKind::Nil => self.mk(TExprKind::Lit(Lit::Unit), Ty::unit(), span),
+            ExprKind::Str(parts) => self.infer_string(parts, span),
+            ExprKind::Name(n) => self.resolve_name(n, span),
+            ExprKind::Tuple(xs) if xs.is_empty() => self.mk(TExprKind::Lit(Lit::Unit), Ty::unit(), span),
+            ExprKind::Tuple(xs) => {
+                let items: Vec<TExpr> = xs.iter().map(|x| self.infer_expr(x)).collect();
+                let t = Ty::Tuple(items.iter().map(|x| x.ty.clone()).collect());
+                self.mk(TExprKind::Tuple(items), t, span)
+            }
+            ExprKind::List(xs) => {
+                let elem = self.sub.fresh();
+                let items: Vec<TExpr> = xs.iter().map(|x| self.check_expr(x, &elem)).collect();
+                self.mk(TExprKind::List(items), Ty::list(elem), span)
+            }
+            ExprKind::Map(kvs) => {
+                let (k, v) = (self.sub.fresh(), self.sub.fresh());
+                let items: Vec<(TExpr, TExpr)> = kvs
+                    .iter()
+                    .map(|(a, b)| (self.check_expr(a, &k), self.check_expr(b, &v)))
+                    .collect();
+                self.oblige(&k, Trait::Eq, span);
+                self.mk(TExprKind::Map(items), Ty::Con(TyCon::Map, vec![k, v]), span)
+            }
+            ExprKind::Binary(op, a, b) => self.infer_binary(*op, a, b, span),
+            ExprKind::Unary(UnOp::Neg, a) => {
+                let x = self.infer_expr(a);
+                self.oblige(&x.ty, Trait::Neg, span);
+                let t = x.ty.clone();
+                self.mk(TExprKind::Neg(Box::new(x)), t, span)
+            }
+            ExprKind::Unary(UnOp::Not, a) => {
+                let x = self.check_expr(a, &Ty::bool());
+                self.mk(TExprKind::Not(Box::new(x)), Ty::bool(), span)
+            }
+            ExprKind::Call { callee, args } => self.infer_call(callee, args, span),
+            ExprKind::Field { base, name } => self.infer_field(base, name, span),
+            ExprKind::Index { .. } => {
+                self.error(
+                    Diagnostic::error(Some("E0040"), "indexing with `[]` is not supported")
+                        .with_primary(self.file, span, "use List.get(list, index)"),
+                );
+                self.error_expr(span)
+            }
+            ExprKind::Try(x) => self.infer_try(x, span),
+            ExprKind::StructLit { name, fields } => self.infer_struct_lit(name, fields, span),
+            ExprKind::If {
+                cond,
+                then_block,
+                else_block,
+            } => {
+                let c = self.check_cond(cond);
+                let t = self.infer_block(then_block);
+                match else_block {
+                    None => {
+                        let u = self.mk(TExprKind::Block(vec![]), Ty::unit(), span);
+                        self.mk(
+                            TExprKind::If {
+                                cond: Box::new(c),
+                                then_e: Box::new(t),
+                                else_e: Box::new(u),
+                            },
+                            Ty::unit(),
+                            span,
+                        )
+                    }
+                    Some(eb) => {
+                        let el = self.infer_block(eb);
+                        let ty = self.join(&t.ty, &el.ty, last_span(eb));
+                        self.mk(
+                            TExprKind::If {
+                                cond: Box::new(c),
+                                then_e: Box::new(t),
+                                else_e: Box::new(el),
+                            },
+                            ty,
+                            span,
+                        )
+                    }
+                }
+            }
+            ExprKind::Case { scrutinee, arms } => self.infer_case(scrutinee, arms, span),
+            ExprKind::Closure(c) => self.infer_closure(c, None),
+            ExprKind::While { cond, body } => {
+                let c = self.check_cond(cond);
+                self.loop_depth(1);
+                let b = self.infer_block(body);
+                self.loop_depth(-1);
+                self.mk(
+                    TExprKind::While {
+                        cond: Box::new(c),
+                        body: Box::new(b),
+                    },
+                    Ty::unit(),
+                    span,
+                )
+            }
+            ExprKind::For { .. } => self.unsupported("for loops", span),
+            ExprKind::Break | ExprKind::Continue => {
+                let is_break = matches!(e.kind, ExprKind::Break);
+                if self.fn_ctx.last().map_or(0, |c| c.loops) == 0 {
+                    let (code, w) = if is_break { ("E0032", "break") } else { ("E0033", "continue") };
+                    self.error(
+                        Diagnostic::error(Some(code), format!("`{w}` outside of loop"))
+                            .with_primary(self.file, span, format!("`{w}` must be inside `while` or `for`")),
+                    );
+                }
+                let k = if is_break { TExprKind::Break } else { TExprKind::Continue };
+                self.mk(k, Ty::Never, span)
+            }
+            ExprKind::Return(x) => {
+                let ret = self.fn_ctx.last().map(|c| c.ret.clone());
+                let v = match x {
+                    Some(x) => self.infer_expr(x),
+                    None => self.mk(TExprKind::Lit(Lit::Unit), Ty::unit(), span),
+                };
+                match ret {
+                    Some(r) => {
+                        self.unify_at(&r, &v.ty, x.as_ref().map_or(span, |x| x.span), None);
+                    }
+                    None => self.error(
+                        Diagnostic::error(None, "`return` outside of a function")
+                            .with_primary(self.file, span, "not inside a function"),
+                    ),
+                }
+                self.mk(TExprKind::Return(Box::new(v)), Ty::Never, span)
+            }
+            ExprKind::Receive { .. } => self.unsupported("receive", span),
+            ExprKind::SelfPid => self.unsupported("self()", span),
+            ExprKind::Spawn(_) => self.unsupported("spawn", span),
+            ExprKind::Send(_) => self.unsupported("send", span),
+            ExprKind::Link(_) => self.unsupported("link", span),
+            ExprKind::SelfValue => self.unsupported("`self` outside an impl method", span),
+        }
+    }
+
+    fn unsupported(&mut self, what: &str, span: Span) -> TExpr {
+        self.error(
+            Diagnostic::error(None, format!("not supported yet: {what}")).with_primary(self.file, span, "here"),
+        );
+        self.error_expr(span)
+    }
+
+    fn loop_depth(&mut self, d: i32) {
+        if let Some(c) = self.fn_ctx.last_mut() {
+            c.loops = (c.loops as i32 + d).max(0) as u32;
+        }
+    }
+
+    fn check_cond(&mut self, cond: &Expr) -> TExpr {
+        let c = self.infer_expr(cond);
+        self.unify_at(&Ty::bool(), &c.ty, cond.span, None);
+        c
+    }
+
+    /// The type of two branches: a `Never` side yields the other side.
+    fn join(&mut self, a: &Ty, b: &Ty, span: Span) -> Ty {
+        let (sa, sb) = (self.sub.shallow(a), self.sub.shallow(b));
+        if sa == Ty::Never {
+            return b.clone();
+        }
+        if sb == Ty::Never {
+            return a.clone();
+        }
+        let ea = self.show(a);
+        let fb = self.show(b);
+        if self.sub.unify(a, b).is_err() {
+            self.error(
+                Diagnostic::error(Some("E0001"), format!("expected {ea}, found {fb}"))
+                    .with_message(format!("type mismatch: expected `{ea}`, found `{fb}`"))
+                    .with_primary(self.file, span, format!("found {fb}")),
+            );
+        }
+        a.clone()
+    }
+
+    fn infer_string(&mut self, parts: &[StrPart], span: Span) -> TExpr {
+        if parts.iter().all(|p| matches!(p, StrPart::Text(_))) {
+            let s: String = parts
+                .iter()
+                .map(|p| match p {
+                    StrPart::Text(t) => t.as_str(),
+                    StrPart::Interp(_) => "",
+                })
+                .collect();
+            return self.mk(TExprKind::Lit(Lit::Str(s)), Ty::string(), span);
+        }
+        let out = parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Text(t) => TStrPart::Text(t.clone()),
+                StrPart::Interp(e) => {
+                    let x = self.infer_expr(e);
+                    self.oblige(&x.ty, Trait::Show, e.span);
+                    TStrPart::Value(x)
+                }
+            })
+            .collect();
+        self.mk(TExprKind::Interp(out), Ty::string(), span)
+    }
+
+    fn infer_binary(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span) -> TExpr {
+        let (x, y, ty) = match op {
+            BinOp::And | BinOp::Or => {
+                let x = self.check_expr(a, &Ty::bool());
+                let y = self.check_expr(b, &Ty::bool());
+                (x, y, Ty::bool())
+            }
+            BinOp::Range => {
+                let x = self.check_expr(a, &Ty::int());
+                let y = self.check_expr(b, &Ty::int());
+                (x, y, Ty::Con(TyCon::Range, vec![]))
+            }
+            _ => {
+                let x = self.infer_expr(a);
+                let y = self.infer_expr(b);
+                self.unify_at(&x.ty, &y.ty, b.span, None);
+                let (tr, res) = match op {
+                    BinOp::Add => (Trait::Num("Add"), x.ty.clone()),
+                    BinOp::Sub => (Trait::Num("Sub"), x.ty.clone()),
+                    BinOp::Mul => (Trait::Num("Mul"), x.ty.clone()),
+                    BinOp::Div => (Trait::Num("Div"), x.ty.clone()),
+                    BinOp::Mod => (Trait::Num("Mod"), x.ty.clone()),
+                    BinOp::Eq | BinOp::Ne => (Trait::Eq, Ty::bool()),
+                    BinOp::Concat => (Trait::Concat, x.ty.clone()),
+                    _ => (Trait::Ord, Ty::bool()),
+                };
+                self.oblige(&x.ty, tr, span);
+                (x, y, res)
+            }
+        };
+        self.mk(
+            TExprKind::Binary {
+                op,
+                lhs: Box::new(x),
+                rhs: Box::new(y),
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// A bare name in expression position.
+    pub fn resolve_name(&mut self, n: &str, span: Span) -> TExpr {
+        match self.scopes.value(n).cloned() {
+            Some(r) => self.instantiate_res(r, span),
+            None => {
+                if let Some(b) = builtins::prelude(n) {
+                    return self.builtin_ref(b, span);
+                }
+                self.unknown_name(n, span)
+            }
+        }
+    }
+
+    fn unknown_name(&mut self, n: &str, span: Span) -> TExpr {
+        let mut d = Diagnostic::error(Some("E0004"), format!("undefined variable: {n}"))
+            .with_message(format!("unbound variable `{n}`"))
+            .with_primary(self.file, span, "not found in this scope");
+        let best = self
+            .scopes
+            .all_value_names()
+            .into_iter()
+            .map(|c| (edit_distance(n, &c), c))
+            .filter(|(d, _)| *d <= 2)
+            .min();
+        if let Some((_, c)) = best {
+            d = d.with_help(format!("did you mean `{c}`?"));
+        }
+        self.error(d);
+        self.error_expr(span)
+    }
+
+    pub fn instantiate_res(&mut self, r: ValueRes, span: Span) -> TExpr {
+        match r {
+            ValueRes::Local { id, gens, ty, cons } => {
+                let (t, inst) = self.sub.instantiate(&gens, &ty);
+                self.push_constraints(&gens, &inst, &cons, span);
+                self.mk(TExprKind::Local(id, inst), t, span)
+            }
+            ValueRes::Fn(id) => {
+                let info = &self.fns[id.0 as usize];
+                if info.done {
+                    let (gens, ty, cons) = (info.gens.clone(), info.ty.clone(), info.constraints.clone());
+                    let (t, inst) = self.sub.instantiate(&gens, &ty);
+                    self.push_constraints(&gens, &inst, &cons, span);
+                    self.mk(TExprKind::FnRef(id, inst), t, span)
+                } else {
+                    let t = info.ty.clone();
+                    self.mk(TExprKind::FnRef(id, vec![]), t, span)
+                }
+            }
+            ValueRes::Ctor(adt, v) => self.ctor_ref(adt, v, span),
+            ValueRes::Builtin(b) => self.builtin_ref(b, span),
+        }
+    }
+
+    fn push_constraints(&mut self, gens: &[GenId], inst: &[Ty], cons: &[(Ty, Trait)], span: Span) {
+        for (t, tr) in cons {
+            let t = t.subst_gen(&|g| gens.iter().position(|x| *x == g).map(|i| inst[i].clone()));
+            self.oblige(&t, *tr, span);
+        }
+    }
+
+    pub fn ctor_ref(&mut self, adt: AdtId, v: u32, span: Span) -> TExpr {
+        let (gens, fields) = {
+            let a = &self.adts[adt.0 as usize];
+            (a.generics.clone(), a.variants()[v as usize].fields.clone())
+        };
+        let fresh: Vec<Ty> = gens.iter().map(|_| self.sub.fresh()).collect();
+        let sub = |g| gens.iter().position(|x| *x == g).map(|i| fresh[i].clone());
+        let res = Ty::Con(TyCon::Adt(adt), fresh.clone());
+        let ty = if fields.is_empty() {
+            res
+        } else {
+            Ty::Fun(fields.iter().map(|f| f.subst_gen(&sub)).collect(), Box::new(res))
+        };
+        self.mk(TExprKind::Ctor(adt, v), ty, span)
+    }
+
+    pub fn builtin_ref(&mut self, b: Builtin, span: Span) -> TExpr {
+        let sig = builtins::sig(b);
+        let gens: Vec<GenId> = (0..sig.ngens).map(builtins::local_gen).collect();
+        let (t, inst) = self.sub.instantiate(&gens, &sig.ty);
+        match b {
+            Builtin::ToString => self.oblige(&inst[0], Trait::Show, span),
+            Builtin::Inspect => self.oblige(&inst[0], Trait::Debug, span),
+            Builtin::Compare => self.oblige(&inst[0], Trait::Ord, span),
+            _ => {}
+        }
+        self.mk(TExprKind::Builtin(b), t, span)
+    }
+
+    /// `base` names a module or type rather than a value?
+    fn static_base<'e>(&self, base: &'e Expr) -> Option<&'e str> {
+        match &base.kind {
+            ExprKind::Name(m) if self.scopes.value(m).is_none() => Some(m),
+            _ => None,
+        }
+    }
+
+    /// `M.name` where `M` is a module or a type.
+    fn resolve_qualified(&mut self, m: &str, name: &ast::Name, span: Span) -> Option<TExpr> {
+        if let Some(mi) = self.scopes.module_index(m) {
+            if let Some(r) = self.scopes.modules[mi].values.get(&name.text).cloned() {
+                return Some(self.instantiate_res(r, span));
+            }
+        }
+        if let Some(TypeRes::Adt(id)) = self.scopes.ty(m).cloned() {
+            if let Some(v) = self.adts[id.0 as usize].variant_index(&name.text) {
+                return Some(self.ctor_ref(id, v as u32, span));
+            }
+        }
+        if builtins::is_stdlib_module(m) {
+            if let Some(b) = builtins::qualified(m, &name.text) {
+                return Some(self.builtin_ref(b, span));
+            }
+            self.error(
+                Diagnostic::error(Some("E0004"), format!("undefined variable: {m}.{}", name.text))
+                    .with_message(format!("`{}` is not a function of module `{m}`", name.text))
+                    .with_primary(self.file, name.span, format!("not found in `{m}`")),
+            );
+            return Some(self.error_expr(span));
+        }
+        if self.scopes.module_index(m).is_some() || self.scopes.ty(m).is_some() {
+            self.error(
+                Diagnostic::error(Some("E0034"), "name not found in module")
+                    .with_message(format!("`{}` is not exported by module `{m}`", name.text))
+                    .with_primary(self.file, name.span, format!("`{}` is not exported by module `{m}`", name.text)),
+            );
+            return Some(self.error_expr(span));
+        }
+        None
+    }
+
+    fn infer_field(&mut self, base: &Expr, name: &ast::Name, span: Span) -> TExpr {
+        if let Some(m) = self.static_base(base) {
+            if let Some(e) = self.resolve_qualified(m, name, span) {
+                return e;
+            }
+        }
+        let b = self.infer_expr(base);
+        self.field_of(b, name, span)
+    }
+
+    fn struct_with_field(&self, field: &str) -> Vec<AdtId> {
+        self.adts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| matches!(&a.kind, AdtKind::Struct { fields } if fields.iter().any(|(n, _)| n == field)))
+            .map(|(i, _)| AdtId(i as u32))
+            .collect()
+    }
+
+    /// Field access on a value; `None` if `b`'s type has no such field.
+    fn field_of(&mut self, b: TExpr, name: &ast::Name, span: Span) -> TExpr {
+        let mut t = self.sub.shallow(&b.ty);
+        if let Ty::Var(_) = t {
+            let cands = self.struct_with_field(&name.text);
+            if cands.len() == 1 {
+                let n = self.adts[cands[0].0 as usize].generics.len();
+                let fresh = (0..n).map(|_| self.sub.fresh()).collect();
+                let st = Ty::Con(TyCon::Adt(cands[0]), fresh);
+                let _ = self.sub.unify(&b.ty, &st);
+                t = st;
+            } else {
+                self.error(
+                    Diagnostic::error(Some("E0040"), "cannot infer the type of this expression; add a type annotation")
+                        .with_primary(self.file, b.pos.span, format!("type must be known to access `.{}`", name.text)),
+                );
+                return self.error_expr(span);
+            }
+        }
+        if let Ty::Con(TyCon::Adt(id), args) = &t {
+            let adt = &self.adts[id.0 as usize];
+            if let AdtKind::Struct { fields } = &adt.kind {
+                if let Some(i) = fields.iter().position(|(n, _)| *n == name.text) {
+                    let gens = adt.generics.clone();
+                    let ft = fields[i]
+                        .1
+                        .subst_gen(&|g| gens.iter().position(|x| *x == g).map(|k| args[k].clone()));
+                    return self.mk(
+                        TExprKind::Field {
+                            base: Box::new(b),
+                            index: i as u32,
+                        },
+                        ft,
+                        span,
+                    );
+                }
+            }
+        }
+        let ts = self.show(&t);
+        self.error(
+            Diagnostic::error(Some("E0009"), format!("type {ts} has no field {}", name.text))
+                .with_primary(self.file, name.span, format!("no field `{}`", name.text)),
+        );
+        self.error_expr(span)
+    }
+
+    fn infer_call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
+        if let ExprKind::Field { base, name } = &callee.kind {
+            if let Some(m) = self.static_base(base) {
+                if let Some(f) = self.resolve_qualified(m, name, callee.span) {
+                    return self.apply(f, args, span);
+                }
+            } else {
+                return self.infer_method_call(base, name, args, callee.span, span);
+            }
+        }
+        let f = self.infer_expr(callee);
+        self.apply(f, args, span)
+    }
+
+    fn infer_method_call(&mut self, base: &Expr, name: &ast::Name, args: &[Expr], cspan: Span, span: Span) -> TExpr {
+        let b = self.infer_expr(base);
+        let t = self.sub.zonk(&b.ty);
+        // a struct field holding a function
+        if let Ty::Con(TyCon::Adt(id), _) = &t {
+            if let AdtKind::Struct { fields } = &self.adts[id.0 as usize].kind {
+                if fields.iter().any(|(n, _)| *n == name.text) {
+                    let f = self.field_of(b, name, cspan);
+                    return self.apply(f, args, span);
+                }
+            }
+        }
+        let builtin = match name.text.as_str() {
+            "to_string" => Some(Builtin::ToString),
+            "inspect" => Some(Builtin::Inspect),
+            _ => builtins::module_for_receiver(&t).and_then(|m| builtins::qualified(m, &name.text)),
+        };
+        match builtin {
+            Some(bi) => {
+                let f = self.builtin_ref(bi, cspan);
+                self.apply_with_first(f, b, args, span)
+            }
+            None => {
+                if let Ty::Var(_) = t {
+                    self.error(
+                        Diagnostic::error(Some("E0040"), "cannot infer the type of this expression; add a type annotation")
+                            .with_primary(self.file, base.span, format!("type must be known to call `.{}`", name.text)),
+                    );
+                } else {
+                    let ts = self.show(&t);
+                    self.error(
+                        Diagnostic::error(Some("E0030"), format!("no method `{}` on type `{ts}`", name.text))
+                            .with_primary(self.file, name.span, "method not found")
+                            .with_help(format!("type `{ts}` has no trait impl providing `{}`", name.text)),
+                    );
+                }
+                for a in args {
+                    self.infer_expr(a);
+                }
+                self.error_expr(span)
+            }
+        }
+    }
+
+    fn apply_with_first(&mut self, f: TExpr, first: TExpr, args: &[Expr], span: Span) -> TExpr {
+        let mut targs = vec![first];
+        let ft = self.sub.shallow(&f.ty);
+        if let Ty::Fun(ps, _) = &ft {
+            if let Some(p0) = ps.first() {
+                let a0 = targs[0].ty.clone();
+                let sp = targs[0].pos.span;
+                self.unify_at(p0, &a0, sp, None);
+            }
+        }
+        self.apply_inner(f, &mut targs, args, span)
+    }
+
+    pub fn apply(&mut self, f: TExpr, args: &[Expr], span: Span) -> TExpr {
+        self.apply_inner(f, &mut Vec::new(), args, span)
+    }
+
+    /// Apply `f` to `pre` (already inferred) followed by `args`.
+    fn apply_inner(&mut self, f: TExpr, pre: &mut Vec<TExpr>, args: &[Expr], span: Span) -> TExpr {
+        let ft = self.sub.shallow(&f.ty);
+        let n = pre.len() + args.len();
+        let ret = match ft {
+            Ty::Fun(ps, r) => {
+                if ps.len() != n {
+                    let m = ps.len();
+                    let help = if n < m {
+                        format!("missing {} argument(s)", m - n)
+                    } else {
+                        format!("{} extra argument(s)", n - m)
+                    };
+                    self.error(
+                        Diagnostic::error(Some("E0003"), format!("expected {m} argument(s), found {n}"))
+                            .with_message(format!("arity mismatch: expected {m} arguments, found {n}"))
+                            .with_primary(self.file, span, format!("expected {m} argument(s), found {n}"))
+                            .with_help(help),
+                    );
+                    for a in args {
+                        pre.push(self.infer_expr(a));
+                    }
+                } else {
+                    for (i, a) in args.iter().enumerate() {
+                        let p = &ps[pre.len()];
+                        let x = self.infer_expr(a);
+                        if let Err(e) = self.sub.unify(p, &x.ty) {
+                            let label = format!(
+                                "argument {} has type {}, expected {}",
+                                i + 1 + (n - args.len()),
+                                self.show(&x.ty),
+                                self.show(p)
+                            );
+                            self.report_unify(e, p, &x.ty, a.span, Some(&label));
+                        }
+                        pre.push(x);
+                    }
+                }
+                *r
+            }
+            Ty::Var(_) | Ty::Never => {
+                for a in args {
+                    pre.push(self.infer_expr(a));
+                }
+                let r = self.sub.fresh();
+                let want = Ty::Fun(pre.iter().map(|x| x.ty.clone()).collect(), Box::new(r.clone()));
+                self.unify_at(&f.ty, &want, span, None);
+                r
+            }
+            other => {
+                for a in args {
+                    pre.push(self.infer_expr(a));
+                }
+                let r = self.sub.fresh();
+                let want = Ty::Fun(pre.iter().map(|x| x.ty.clone()).collect(), Box::new(r.clone()));
+                let (es, fs) = (self.show(&other), self.show(&want));
+                self.error(
+                    Diagnostic::error(Some("E0001"), format!("expected {es}, found {fs}"))
+                        .with_message(format!("type mismatch: expected `{es}`, found `{fs}`"))
+                        .with_primary(self.file, f.pos.span, format!("this has type {es} and is not a function")),
+                );
+                r
+            }
+        };
+        let args = std::mem::take(pre);
+        self.mk(
+            TExprKind::Call {
+                callee: Box::new(f),
+                args,
+            },
+            ret,
+            span,
+        )
+    }
+
+    fn infer_struct_lit(&mut self, name: &Expr, fields: &[(ast::Name, Expr)], span: Span) -> TExpr {
+        let sname = match &name.kind {
+            ExprKind::Name(n) => n.clone(),
+            ExprKind::Field { base, name: n } => match &base.kind {
+                ExprKind::Name(m) => format!("{m}.{}", n.text),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        let adt = match sname.rsplit_once('.') {
+            None => self.scopes.ty(&sname).cloned(),
+            Some((m, n)) => self
+                .scopes
+                .module_index(m)
+                .and_then(|i| self.scopes.modules[i].types.get(n).cloned()),
+        };
+        let id = match adt {
+            Some(TypeRes::Adt(id)) if self.adts[id.0 as usize].is_struct() => id,
+            _ => {
+                self.error(
+                    Diagnostic::error(Some("E0040"), format!("unknown struct `{sname}`"))
+                        .with_primary(self.file, name.span, "not a struct type in scope"),
+                );
+                for (_, e) in fields {
+                    self.infer_expr(e);
+                }
+                return self.error_expr(span);
+            }
+        };
+        let (gens, decl) = {
+            let a = &self.adts[id.0 as usize];
+            let AdtKind::Struct { fields } = &a.kind else { unreachable!("checked is_struct") };
+            (a.generics.clone(), fields.clone())
+        };
+        let fresh: Vec<Ty> = gens.iter().map(|_| self.sub.fresh()).collect();
+        let sub = |g| gens.iter().position(|x| *x == g).map(|i| fresh[i].clone());
+        let sdisp = self.adts[id.0 as usize].name.clone();
+        let mut seen = vec![false; decl.len()];
+        let mut out = Vec::new();
+        for (fname, e) in fields {
+            match decl.iter().position(|(n, _)| *n == fname.text) {
+                Some(i) => {
+                    if seen[i] {
+                        self.error(
+                            Diagnostic::error(Some("E0009"), format!("duplicate field {} in struct {sdisp}", fname.text))
+                                .with_primary(self.file, fname.span, "given twice"),
+                        );
+                    }
+                    seen[i] = true;
+                    let ft = decl[i].1.subst_gen(&sub);
+                    out.push((i as u32, self.check_expr(e, &ft)));
+                }
+                None => {
+                    self.error(
+                        Diagnostic::error(Some("E0009"), format!("unknown field {} in struct {sdisp}", fname.text))
+                            .with_primary(self.file, fname.span, "no such field"),
+                    );
+                    self.infer_expr(e);
+                }
+            }
+        }
+        for (i, (n, _)) in decl.iter().enumerate() {
+            if !seen[i] {
+                self.error(
+                    Diagnostic::error(Some("E0009"), format!("missing field {n} in struct {sdisp}"))
+                        .with_primary(self.file, span, format!("`{n}` is not given"))
+                        .with_help(format!("add `{n}: <value>`")),
+                );
+            }
+        }
+        self.mk(
+            TExprKind::StructLit { adt: id, fields: out },
+            Ty::Con(TyCon::Adt(id), fresh),
+            span,
+        )
+    }
+
+    fn infer_try(&mut self, x: &Expr, span: Span) -> TExpr {
+        let inner = self.infer_expr(x);
+        let t = self.sub.shallow(&inner.ty);
+        let (is_result, val, err) = match &t {
+            Ty::Con(TyCon::Adt(id), args) if *id == RESULT => (true, args[0].clone(), Some(args[1].clone())),
+            Ty::Con(TyCon::Adt(id), args) if *id == OPTION => (false, args[0].clone(), None),
+            Ty::Var(_) => {
+                let (a, b) = (self.sub.fresh(), self.sub.fresh());
+                let _ = self.sub.unify(&t, &Ty::Con(TyCon::Adt(RESULT), vec![a.clone(), b.clone()]));
+                (true, a, Some(b))
+            }
+            _ => {
+                let ts = self.show(&t);
+                self.error(
+                    Diagnostic::error(Some("E0037"), "`?` requires `Result` or `Option`")
+                        .with_message(format!("`?` operator requires `Result` or `Option`, found `{ts}`"))
+                        .with_primary(self.file, x.span, format!("this has type `{ts}`")),
+                );
+                return self.error_expr(span);
+            }
+        };
+        let ret = self.fn_ctx.last().map(|c| c.ret.clone());
+        let ok = match &ret {
+            None => false,
+            Some(r) => {
+                let want = if is_result {
+                    let g = self.sub.fresh();
+                    Ty::Con(TyCon::Adt(RESULT), vec![g, err.clone().unwrap_or(Ty::Never)])
+                } else {
+                    let g = self.sub.fresh();
+                    Ty::Con(TyCon::Adt(OPTION), vec![g])
+                };
+                let rs = self.sub.shallow(r);
+                let same_head = match (&rs, is_result) {
+                    (Ty::Var(_), _) => true,
+                    (Ty::Con(TyCon::Adt(id), _), true) => *id == RESULT,
+                    (Ty::Con(TyCon::Adt(id), _), false) => *id == OPTION,
+                    _ => false,
+                };
+                if same_head {
+                    self.unify_at(r, &want, x.span, None);
+                }
+                same_head
+            }
+        };
+        if !ok {
+            let rs = ret.as_ref().map(|r| self.show(r)).unwrap_or_else(|| "()".into());
+            self.error(
+                Diagnostic::error(Some("E0036"), "`?` operator requires function to return `Result` or `Option`")
+                    .with_message(format!(
+                        "`?` operator requires function to return `Result` or `Option`, found `{rs}`"
+                    ))
+                    .with_primary(self.file, span, "`?` used here")
+                    .with_note(format!(
+                        "the enclosing function returns `{rs}`, but `?` requires `Result<_, _>` or `Option<_>`"
+                    )),
+            );
+        }
+        self.mk(
+            TExprKind::Try {
+                expr: Box::new(inner),
+                is_result,
+            },
+            val,
+            span,
+        )
+    }
+
+    fn infer_case(&mut self, scrutinee: &Expr, arms: &[ast::Arm], span: Span) -> TExpr {
+        let s = self.infer_expr(scrutinee);
+        let result = self.sub.fresh();
+        let mut tarms = Vec::new();
+        let mut rows = Vec::new();
+        let mut any = false;
+        for a in arms {
+            self.scopes.push();
+            let mut binds = Vec::new();
+            let p = self.check_pattern(&a.pattern, &s.ty, &mut binds);
+            self.bind_all(&binds);
+            let guard = a.guard.as_ref().map(|g| {
+                self.check_guard_syntax(g);
+                let ge = self.infer_expr(g);
+                self.unify_at(&Ty::bool(), &ge.ty, g.span, None);
+                ge
+            });
+            let body = self.infer_expr(&a.body);
+            self.scopes.pop();
+            if self.sub.shallow(&body.ty) != Ty::Never {
+                if any {
+                    let (rs, bs) = (self.show(&result), self.show(&body.ty));
+                    if self.sub.unify(&result, &body.ty).is_err() {
+                        self.error(
+                            Diagnostic::error(Some("E0001"), format!("expected {rs}, found {bs}"))
+                                .with_message(format!("type mismatch: expected `{rs}`, found `{bs}`"))
+                                .with_primary(self.file, a.body.span, format!("found {bs}")),
+                        );
+                    }
+                } else {
+                    let _ = self.sub.unify(&result, &body.ty);
+                    any = true;
+                }
+            }
+            rows.push((vec![p.clone()], guard.is_some(), self.pos(a.pattern.span)));
+            tarms.push(TArm {
+                pats: vec![p],
+                guard,
+                body,
+            });
+        }
+        let ty = if arms.is_empty() {
+            Ty::unit()
+        } else if !any {
+            Ty::Never
+        } else {
+            result
+        };
+        self.match_checks.push(MatchCheck {
+            kind: MatchKind::Case,
+            pos: self.pos(span),
+            scrut_tys: vec![s.ty.clone()],
+            rows,
+            what: String::new(),
+        });
+        self.mk(
+            TExprKind::Match {
+                scrutinees: vec![s],
+                arms: tarms,
+                fail: "no case clause matching",
+            },
+            ty,
+            span,
+        )
+    }
+
+    fn check_guard_syntax(&mut self, g: &Expr) {
+        let bad: Option<(Span, String)> = guard_violation(g);
+        if let Some((sp, reason)) = bad {
+            self.error(
+                Diagnostic::error(Some("E0013"), format!("invalid guard: {reason}"))
+                    .with_primary(self.file, sp, "only comparisons, boolean ops, literals, and names allowed"),
+            );
+        }
+    }
+
+    pub fn bind_all(&mut self, binds: &[(String, crate::types::tast::LocalId, Ty)]) {
+        for (n, id, t) in binds {
+            self.scopes.bind_value(
+                n,
+                ValueRes::Local {
+                    id: *id,
+                    gens: vec![],
+                    ty: t.clone(),
+                    cons: vec![],
+                },
+            );
+        }
+    }
+
+    fn infer_closure(&mut self, c: &ast::Closure, self_local: Option<crate::types::tast::LocalId>) -> TExpr {
+        let clauses: Vec<ClauseRef> = c
+            .clauses
+            .iter()
+            .map(|cl| ClauseRef {
+                params: &cl.params,
+                guard: cl.guard.as_ref(),
+                body: BodyRef::Block(&cl.body),
+                ret_ann: None,
+                span: cl.span,
+            })
+            .collect();
+        if clauses.iter().any(|cl| cl.params.len() != clauses[0].params.len()) {
+            self.error(
+                Diagnostic::error(Some("E0024"), "all clauses of `closure` must have the same number of parameters")
+                    .with_primary(self.file, c.span, "clauses differ in arity"),
+            );
+        }
+        let (params, fty, body) = infer_clauses(self, &clauses, "closure");
+        let ret = match &fty {
+            Ty::Fun(_, r) => (**r).clone(),
+            _ => Ty::unit(),
+        };
+        self.mk(
+            TExprKind::Closure(Box::new(TClosure {
+                params,
+                ret,
+                body,
+                self_local,
+            })),
+            fty,
+            c.span,
+        )
+    }
+
+    pub fn infer_block(&mut self, b: &Block) -> TExpr {
+        self.scopes.push();
+        let mut out = Vec::new();
+        let mut ty = Ty::unit();
+        let mut i = 0;
+        let stmts = &b.stmts;
+        while i < stmts.len() {
+            let st = &stmts[i];
+            let is_last = i + 1 == stmts.len();
+            match &st.kind {
+                StmtKind::Expr(e) => {
+                    let x = self.infer_expr(e);
+                    if is_last {
+                        ty = x.ty.clone();
+                    } else if self.sub.shallow(&x.ty) == Ty::Never {
+                        ty = Ty::Never;
+                    }
+                    out.push(TStmt::Expr(x));
+                }
+                StmtKind::Let { pat, ty: ann, value } => {
+                    out.push(self.infer_let(pat, ann.as_ref(), value));
+                    if is_last {
+                        ty = Ty::unit();
+                    }
+                }
+                StmtKind::Item(Item::Fn(f)) => {
+                    let mut clauses = vec![f];
+                    while let Some(StmtKind::Item(Item::Fn(g))) = stmts.get(i + 1).map(|s| &s.kind) {
+                        if g.name.text != f.name.text {
+                            break;
+                        }
+                        clauses.push(g);
+                        i += 1;
+                    }
+                    out.push(self.infer_local_fn(&clauses));
+                    if i + 1 == stmts.len() {
+                        ty = Ty::unit();
+                    }
+                }
+                StmtKind::Item(_) => {
+                    self.error(
+                        Diagnostic::error(None, "not supported yet: declarations inside a block")
+                            .with_primary(self.file, st.span, "move this to the top level"),
+                    );
+                }
+            }
+            i += 1;
+        }
+        // a block that always diverges has type Never
+        if let Some(TStmt::Expr(x)) = out.last() {
+            if self.sub.shallow(&x.ty) == Ty::Never {
+                ty = Ty::Never;
+            }
+        }
+        self.scopes.pop();
+        self.mk(TExprKind::Block(out), ty, b.span)
+    }
+
+    fn infer_let(&mut self, pat: &ast::Pattern, ann: Option<&ast::Type>, value: &Expr) -> TStmt {
+        if let PatternKind::Ident(name) = &pat.kind {
+            let is_ctor = matches!(self.scopes.value(name), Some(ValueRes::Ctor(..)));
+            if !is_ctor {
+                self.sub.enter();
+                let mark = self.obligations.len();
+                let v = self.infer_expr(value);
+                if let Some(a) = ann {
+                    let at = self.resolve_type(a);
+                    self.unify_at(&at, &v.ty, value.span, Some(&format!("expected {} from annotation", self.show(&at))));
+                }
+                self.sub.exit();
+                let (gens, gty) = self.sub.generalize(&v.ty);
+                let mut cons = Vec::new();
+                if !gens.is_empty() {
+                    let obs: Vec<_> = self.obligations.drain(mark..).collect();
+                    for ob in obs {
+                        let t = self.sub.zonk(&ob.ty);
+                        if t.any(&mut |x| matches!(x, Ty::Gen(g) if gens.contains(g))) {
+                            cons.push((t, ob.tr));
+                        } else {
+                            self.obligations.push(ob);
+                        }
+                    }
+                }
+                let id = self.new_local(name, gty.clone());
+                self.scopes.bind_value(
+                    name,
+                    ValueRes::Local {
+                        id,
+                        gens: gens.clone(),
+                        ty: gty,
+                        cons,
+                    },
+                );
+                return TStmt::Let {
+                    local: id,
+                    generics: gens,
+                    value: v,
+                };
+            }
+        }
+        let v = self.infer_expr(value);
+        if let Some(a) = ann {
+            let at = self.resolve_type(a);
+            self.unify_at(&at, &v.ty, value.span, Some(&format!("expected {} from annotation", self.show(&at))));
+        }
+        let mut binds = Vec::new();
+        let p = self.check_pattern(pat, &v.ty, &mut binds);
+        self.bind_all(&binds);
+        self.match_checks.push(MatchCheck {
+            kind: MatchKind::Let,
+            pos: self.pos(pat.span),
+            scrut_tys: vec![v.ty.clone()],
+            rows: vec![(vec![p.clone()], false, self.pos(pat.span))],
+            what: String::new(),
+        });
+        TStmt::LetPat { pat: p, value: v }
+    }
+
+    fn infer_local_fn(&mut self, clauses: &[&ast::FnDef]) -> TStmt {
+        let first = clauses[0];
+        let name = &first.name.text;
+        self.sub.enter();
+        let self_ty = self.sub.fresh();
+        let id = self.new_local(name, self_ty.clone());
+        self.scopes.push();
+        self.scopes.bind_value(
+            name,
+            ValueRes::Local {
+                id,
+                gens: vec![],
+                ty: self_ty.clone(),
+                cons: vec![],
+            },
+        );
+        for n in &first.generics {
+            let gid = self.sub.fresh_gen();
+            self.gen_names.insert(gid, n.text.clone());
+            self.scopes.bind_type(&n.text, TypeRes::Gen(gid));
+        }
+        let crefs: Vec<ClauseRef> = clauses.iter().map(|c| ClauseRef::from_fn(c)).collect();
+        let what = format!("{name}/{}", crefs[0].params.len());
+        let (params, fty, body) = infer_clauses(self, &crefs, &what);
+        self.unify_at(&self_ty, &fty, first.name.span, None);
+        self.scopes.pop();
+        self.sub.exit();
+        let (gens, gty) = self.sub.generalize(&self_ty);
+        self.locals[id.0 as usize].ty = gty.clone();
+        self.scopes.bind_value(
+            name,
+            ValueRes::Local {
+                id,
+                gens: gens.clone(),
+                ty: gty.clone(),
+                cons: vec![],
+            },
+        );
+        let ret = match &gty {
+            Ty::Fun(_, r) => (**r).clone(),
+            _ => Ty::unit(),
+        };
+        let value = TExpr {
+            kind: TExprKind::Closure(Box::new(TClosure {
+                params,
+                ret,
+                body,
+                self_local: Some(id),
+            })),
+            ty: gty,
+            pos: self.pos(first.span),
+        };
+        TStmt::Let {
+            local: id,
+            generics: gens,
+            value,
+        }
+    }
+}
+
+fn last_span(b: &Block) -> Span {
+    b.stmts.last().map_or(b.span, |s| s.span)
+}
+
+/// The first construct a `case` guard may not contain.
+fn guard_violation(g: &Expr) -> Option<(Span, String)> {
+    match &g.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Nil | ExprKind::Name(_) => None,
+        ExprKind::Str(parts) if parts.iter().all(|p| matches!(p, StrPart::Text(_))) => None,
+        ExprKind::Binary(op, a, b) => match op {
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge | BinOp::And | BinOp::Or => {
+                guard_violation(a).or_else(|| guard_violation(b))
+            }
+            other => Some((g.span, format!("operator `{}` not allowed in guard", op_text(*other)))),
+        },
+        ExprKind::Unary(UnOp::Not, a) => guard_violation(a),
+        ExprKind::Unary(UnOp::Neg, a) if matches!(a.kind, ExprKind::Int(_) | ExprKind::Float(_)) => None,
+        ExprKind::Call { callee, args } => match &callee.kind {
+            ExprKind::Name(_) => args.iter().find_map(guard_violation),
+            _ => Some((g.span, "only named function calls allowed in guard".into())),
+        },
+        _ => Some((g.span, "expression not allowed in guard".into())),
+    }
+}
+
+fn op_text(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::Mod => "%",
+        BinOp::Concat => "<>",
+        BinOp::Range => "..",
+        BinOp::Eq => "==",
+        BinOp::Ne => "!=",
+        BinOp::Lt => "<",
+        BinOp::Gt => ">",
+        BinOp::Le => "<=",
+        BinOp::Ge => ">=",
+        BinOp::And => "and",
+        BinOp::Or => "or",
+    }
+}

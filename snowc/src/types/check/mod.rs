@@ -1,0 +1,141 @@
+//! The type checker: name resolution and Hindley–Milner inference over the
+//! AST, producing the typed AST.
+
+mod annot;
+mod decls;
+pub mod errors;
+mod expr;
+mod fns;
+mod names;
+mod pat;
+mod scope;
+mod zonk;
+
+use std::collections::HashMap;
+
+use super::tast::{FnId, LocalId, LocalInfo, Pos, TFn, TypedProgram};
+use super::ty::{AdtDef, GenId, Ty};
+use super::unify::Subst;
+use crate::diag::{Diagnostic, FileId, SourceMap};
+use crate::syntax::ast::Span;
+use crate::syntax::ParsedFile;
+pub use errors::{MatchCheck, MatchKind};
+pub use scope::{TypeRes, ValueRes};
+
+/// Built-in protocols that operators and conversions require.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+pub enum Trait {
+    /// `+ - * / %` (Add, Sub, ... collapsed: all are Int/Float only)
+    Num(&'static str),
+    Eq,
+    Ord,
+    /// Display-else-Debug (interpolation, `to_string`)
+    Show,
+    Debug,
+    /// `<>` / `++`: String or List
+    Concat,
+    /// unary minus: Int or Float
+    Neg,
+}
+
+/// A deferred requirement `ty: trait`.
+#[derive(Clone, Debug)]
+pub struct Obligation {
+    pub ty: Ty,
+    pub tr: Trait,
+    pub pos: Pos,
+}
+
+/// What is known about a function during and after inference.
+pub struct FnInfo {
+    pub name: String,
+    pub module: String,
+    /// Generic parameters once generalised (declared ones included).
+    pub gens: Vec<GenId>,
+    /// Its type: monomorphic while its SCC is being inferred.
+    pub ty: Ty,
+    /// Requirements on its generic parameters, re-checked per use.
+    pub constraints: Vec<(Ty, Trait)>,
+    /// True once generalised (uses instantiate `gens`).
+    pub done: bool,
+    pub body: Option<TFn>,
+}
+
+pub struct Checker<'a> {
+    pub sources: &'a SourceMap,
+    pub diags: Vec<Diagnostic>,
+    pub sub: Subst,
+    pub adts: Vec<AdtDef>,
+    pub fns: Vec<FnInfo>,
+    pub locals: Vec<LocalInfo>,
+    pub scopes: scope::Scopes,
+    /// Names to show for generic parameters in diagnostics.
+    pub gen_names: HashMap<GenId, String>,
+    /// Current file (for positions).
+    pub file: FileId,
+    /// Function contexts (return type, loop depth), innermost last.
+    pub fn_ctx: Vec<FnCtx>,
+    pub obligations: Vec<Obligation>,
+    /// Matches whose exhaustiveness is checked once types are known.
+    pub match_checks: Vec<errors::MatchCheck>,
+}
+
+pub struct FnCtx {
+    pub ret: Ty,
+    pub loops: u32,
+}
+
+impl<'a> Checker<'a> {
+    pub fn pos(&self, span: Span) -> Pos {
+        Pos {
+            file: self.file,
+            span,
+        }
+    }
+
+    pub fn new_local(&mut self, name: &str, ty: Ty) -> LocalId {
+        self.locals.push(LocalInfo {
+            name: name.to_string(),
+            ty,
+        });
+        LocalId(self.locals.len() as u32 - 1)
+    }
+
+    pub fn fn_info(&self, id: FnId) -> &FnInfo {
+        &self.fns[id.0 as usize]
+    }
+}
+
+/// Check a whole program.
+pub fn check_program(
+    sources: &SourceMap,
+    files: &[ParsedFile],
+) -> Result<(TypedProgram, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut ck = Checker {
+        sources,
+        diags: Vec::new(),
+        sub: Subst::default(),
+        adts: Vec::new(),
+        fns: Vec::new(),
+        locals: Vec::new(),
+        scopes: scope::Scopes::default(),
+        gen_names: HashMap::new(),
+        file: FileId(0),
+        fn_ctx: Vec::new(),
+        obligations: Vec::new(),
+        match_checks: Vec::new(),
+    };
+    decls::register_builtin_adts(&mut ck);
+    let main = decls::check_files(&mut ck, files);
+    ck.finish_obligations();
+    ck.run_match_checks();
+    let program = zonk::finish(&mut ck, main);
+    let (errors, warnings): (Vec<_>, Vec<_>) = ck.diags.into_iter().partition(|d| d.is_error());
+    if errors.is_empty() {
+        Ok((program, warnings))
+    } else {
+        let mut all = errors;
+        all.extend(warnings);
+        Err(all)
+    }
+}

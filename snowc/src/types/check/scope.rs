@@ -1,0 +1,110 @@
+//! Lexical scopes for values and types.
+
+use std::collections::HashMap;
+
+use crate::types::tast::{Builtin, FnId, LocalId};
+use crate::types::ty::{AdtId, GenId, Ty, TyCon};
+
+#[derive(Clone, Debug)]
+pub enum ValueRes {
+    /// A local; `gens` non-empty for a let-polymorphic binding.
+    Local {
+        id: LocalId,
+        gens: Vec<GenId>,
+        ty: Ty,
+        /// Requirements on `gens`, re-checked at each use.
+        cons: Vec<(Ty, super::Trait)>,
+    },
+    Fn(FnId),
+    Ctor(AdtId, u32),
+    Builtin(Builtin),
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeRes {
+    Prim(TyCon, usize),
+    Unit,
+    Adt(AdtId),
+    Alias(Vec<GenId>, Ty),
+    Gen(GenId),
+}
+
+#[derive(Default, Debug)]
+pub struct Scope {
+    pub values: HashMap<String, ValueRes>,
+    pub types: HashMap<String, TypeRes>,
+}
+
+/// The scope chain: local scopes (innermost last) above the current
+/// module's scope.
+#[derive(Default, Debug)]
+pub struct Scopes {
+    pub stack: Vec<Scope>,
+    pub modules: Vec<Scope>,
+    pub module_names: Vec<String>,
+    pub current: usize,
+}
+
+impl Scopes {
+    pub fn push(&mut self) {
+        self.stack.push(Scope::default());
+    }
+    pub fn pop(&mut self) {
+        self.stack.pop();
+    }
+    pub fn bind_value(&mut self, name: &str, r: ValueRes) {
+        if let Some(s) = self.stack.last_mut() {
+            s.values.insert(name.to_string(), r);
+        }
+    }
+    pub fn bind_type(&mut self, name: &str, r: TypeRes) {
+        if let Some(s) = self.stack.last_mut() {
+            s.types.insert(name.to_string(), r);
+        }
+    }
+    pub fn value(&self, name: &str) -> Option<&ValueRes> {
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|s| s.values.get(name))
+            .or_else(|| self.modules.get(self.current)?.values.get(name))
+    }
+    pub fn ty(&self, name: &str) -> Option<&TypeRes> {
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|s| s.types.get(name))
+            .or_else(|| self.modules.get(self.current)?.types.get(name))
+    }
+    pub fn module_index(&self, name: &str) -> Option<usize> {
+        self.module_names.iter().position(|m| m == name)
+    }
+    /// All value names visible (for "did you mean").
+    pub fn all_value_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .stack
+            .iter()
+            .chain(self.modules.get(self.current))
+            .flat_map(|s| s.values.keys().cloned())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Edit distance for suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,245 @@
+//! The typed AST: the checker's output and lowering's input.
+//!
+//! Every name is resolved (locals, functions, constructors, built-ins), every
+//! node has its final type (generic code mentions `Ty::Gen`), multi-clause
+//! functions and closures are single-bodied with a `Match` over their
+//! parameters, and purely syntactic sugar is gone.
+
+use super::ty::{AdtDef, AdtId, GenId, Ty};
+use crate::diag::FileId;
+use crate::syntax::ast::{BinOp, Span};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct LocalId(pub u32);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct FnId(pub u32);
+
+/// A source position: file and span.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Pos {
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct LocalInfo {
+    pub name: String,
+    pub ty: Ty,
+}
+
+/// A top-level (or module-level) named function after checking.
+#[derive(Clone, Debug)]
+pub struct TFn {
+    /// Qualified readable name: `Main.fib`, `Geometry.area`.
+    pub name: String,
+    /// The function's generic parameters (instantiated by `FnRef::inst`).
+    pub generics: Vec<GenId>,
+    pub params: Vec<LocalId>,
+    pub ret: Ty,
+    pub body: TExpr,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TypedProgram {
+    pub adts: Vec<AdtDef>,
+    pub fns: Vec<TFn>,
+    pub locals: Vec<LocalInfo>,
+    /// The entry point `main` (of module `Main`).
+    pub main: Option<FnId>,
+}
+
+impl TypedProgram {
+    pub fn local(&self, id: LocalId) -> &LocalInfo {
+        &self.locals[id.0 as usize]
+    }
+    pub fn adt(&self, id: AdtId) -> &AdtDef {
+        &self.adts[id.0 as usize]
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TExpr {
+    pub kind: TExprKind,
+    pub ty: Ty,
+    pub pos: Pos,
+}
+
+/// Runtime-provided operations callable from Snow.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Builtin {
+    Println,
+    Print,
+    Eprintln,
+    /// Display-else-Debug of any value (`to_string`, interpolation).
+    ToString,
+    /// Debug of any value.
+    Inspect,
+    ListHead,
+    ListTail,
+    ListLength,
+    ListGet,
+    ListAppend,
+    ListConcat,
+    ListLast,
+    ListReverse,
+    ListNew,
+    StringLength,
+    IntToFloat,
+    FloatToInt,
+    /// `compare(a, b)` → Ordering
+    Compare,
+    MapNew,
+    MapPut,
+    MapGet,
+    MapHasKey,
+    MapSize,
+    MapDelete,
+    SetNew,
+    SetAdd,
+    SetContains,
+    SetSize,
+    SetRemove,
+    RangeNew,
+}
+
+#[derive(Clone, Debug)]
+pub enum Lit {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Str(String),
+    Unit,
+}
+
+#[derive(Clone, Debug)]
+pub enum TStrPart {
+    Text(String),
+    /// Converted with Display-else-Debug.
+    Value(TExpr),
+}
+
+#[derive(Clone, Debug)]
+pub enum TExprKind {
+    Lit(Lit),
+    /// A local variable; `inst` instantiates a let-polymorphic binding's
+    /// generics (empty for monomorphic locals).
+    Local(LocalId, Vec<Ty>),
+    /// A named function as a value or callee, with its instantiation.
+    FnRef(FnId, Vec<Ty>),
+    Builtin(Builtin),
+    /// A constructor as a value: nullary variants are values, others
+    /// functions. `ty` of the node is the instantiated type.
+    Ctor(AdtId, u32),
+    Call {
+        callee: Box<TExpr>,
+        args: Vec<TExpr>,
+    },
+    Tuple(Vec<TExpr>),
+    List(Vec<TExpr>),
+    Map(Vec<(TExpr, TExpr)>),
+    /// Fields in source order as (field index, value).
+    StructLit {
+        adt: AdtId,
+        fields: Vec<(u32, TExpr)>,
+    },
+    Field {
+        base: Box<TExpr>,
+        index: u32,
+    },
+    /// Arithmetic, comparison, equality on `operand` type; `and`/`or` are
+    /// short-circuit; `Concat` on String or List; `Range` builds a Range.
+    Binary {
+        op: BinOp,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
+    Neg(Box<TExpr>),
+    Not(Box<TExpr>),
+    Interp(Vec<TStrPart>),
+    If {
+        cond: Box<TExpr>,
+        then_e: Box<TExpr>,
+        else_e: Box<TExpr>,
+    },
+    /// Match several scrutinees at once (one for `case`, the parameters of
+    /// a multi-clause function). Arms are tried in order.
+    Match {
+        scrutinees: Vec<TExpr>,
+        arms: Vec<TArm>,
+        /// What to do when nothing matches: panic text.
+        fail: &'static str,
+    },
+    Block(Vec<TStmt>),
+    Closure(Box<TClosure>),
+    Return(Box<TExpr>),
+    Break,
+    Continue,
+    While {
+        cond: Box<TExpr>,
+        body: Box<TExpr>,
+    },
+    /// `x?` on an Option (`is_result == false`) or Result.
+    Try {
+        expr: Box<TExpr>,
+        is_result: bool,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct TArm {
+    pub pats: Vec<TPat>,
+    pub guard: Option<TExpr>,
+    pub body: TExpr,
+}
+
+#[derive(Clone, Debug)]
+pub struct TClosure {
+    pub params: Vec<LocalId>,
+    pub ret: Ty,
+    pub body: TExpr,
+    /// For local named functions: the local the body uses to refer to the
+    /// closure itself (recursion).
+    pub self_local: Option<LocalId>,
+}
+
+#[derive(Clone, Debug)]
+pub enum TStmt {
+    /// `let local = value` with let-polymorphism: `generics` are the
+    /// binding's quantified parameters (instantiated at each `Local` use).
+    Let {
+        local: LocalId,
+        generics: Vec<GenId>,
+        value: TExpr,
+    },
+    /// `let pattern = value` (irrefutable, already checked).
+    LetPat { pat: TPat, value: TExpr },
+    Expr(TExpr),
+}
+
+#[derive(Clone, Debug)]
+pub struct TPat {
+    pub kind: TPatKind,
+    pub ty: Ty,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug)]
+pub enum TPatKind {
+    Wild,
+    Bind(LocalId),
+    Lit(Lit),
+    Tuple(Vec<TPat>),
+    /// Variant `variant` of sum type `adt`.
+    Ctor {
+        adt: AdtId,
+        variant: u32,
+        args: Vec<TPat>,
+    },
+    /// Non-empty list: head and tail.
+    Cons(Box<TPat>, Box<TPat>),
+    Or(Vec<TPat>),
+    /// `p as x`
+    As(Box<TPat>, LocalId),
+}

@@ -1,0 +1,227 @@
+//! Type representation shared by the checker, the typed AST and lowering.
+
+use std::fmt;
+
+/// A unification variable (only during checking).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct TvId(pub u32);
+
+/// A quantified (generic) type parameter. Ids are unique in the whole
+/// program, so substitutions of nested generic scopes compose.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct GenId(pub u32);
+
+/// Index into `TypedProgram::adts`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct AdtId(pub u32);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum TyCon {
+    Int,
+    Float,
+    Bool,
+    String,
+    List,
+    Map,
+    Set,
+    Range,
+    Queue,
+    /// `Pid<M>`; a bare `Pid` is `Pid<Untyped>` with zero args.
+    Pid,
+    Adt(AdtId),
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Ty {
+    Var(TvId),
+    Gen(GenId),
+    Con(TyCon, Vec<Ty>),
+    /// `()` is the empty tuple.
+    Tuple(Vec<Ty>),
+    Fun(Vec<Ty>, Box<Ty>),
+    Never,
+}
+
+impl Ty {
+    pub fn int() -> Ty {
+        Ty::Con(TyCon::Int, vec![])
+    }
+    pub fn float() -> Ty {
+        Ty::Con(TyCon::Float, vec![])
+    }
+    pub fn bool() -> Ty {
+        Ty::Con(TyCon::Bool, vec![])
+    }
+    pub fn string() -> Ty {
+        Ty::Con(TyCon::String, vec![])
+    }
+    pub fn unit() -> Ty {
+        Ty::Tuple(vec![])
+    }
+    pub fn list(t: Ty) -> Ty {
+        Ty::Con(TyCon::List, vec![t])
+    }
+    pub fn is_unit(&self) -> bool {
+        matches!(self, Ty::Tuple(v) if v.is_empty())
+    }
+    /// Apply `f` to every direct child type.
+    pub fn map_children(&self, f: &mut impl FnMut(&Ty) -> Ty) -> Ty {
+        match self {
+            Ty::Var(_) | Ty::Gen(_) | Ty::Never => self.clone(),
+            Ty::Con(c, args) => Ty::Con(*c, args.iter().map(&mut *f).collect()),
+            Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(&mut *f).collect()),
+            Ty::Fun(ps, r) => Ty::Fun(ps.iter().map(&mut *f).collect(), Box::new(f(r))),
+        }
+    }
+    /// Replace generic parameters according to `subst`.
+    pub fn subst_gen(&self, subst: &dyn Fn(GenId) -> Option<Ty>) -> Ty {
+        match self {
+            Ty::Gen(g) => subst(*g).unwrap_or_else(|| self.clone()),
+            _ => self.map_children(&mut |t| t.subst_gen(subst)),
+        }
+    }
+    pub fn any(&self, pred: &mut impl FnMut(&Ty) -> bool) -> bool {
+        if pred(self) {
+            return true;
+        }
+        match self {
+            Ty::Var(_) | Ty::Gen(_) | Ty::Never => false,
+            Ty::Con(_, a) | Ty::Tuple(a) => a.iter().any(|t| t.any(pred)),
+            Ty::Fun(ps, r) => ps.iter().any(|t| t.any(pred)) || r.any(pred),
+        }
+    }
+}
+
+/// Which built-in protocols a user type has, and where they come from.
+#[derive(Clone, Debug, Default)]
+pub struct Derives {
+    pub eq: bool,
+    pub ord: bool,
+    pub hash: bool,
+    pub display: bool,
+    pub debug: bool,
+    pub json: bool,
+    pub row: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct VariantDef {
+    pub name: String,
+    pub fields: Vec<Ty>,
+    /// Names of named fields (`None` for positional ones).
+    pub field_names: Vec<Option<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum AdtKind {
+    Struct { fields: Vec<(String, Ty)> },
+    Sum { variants: Vec<VariantDef> },
+}
+
+/// A struct or sum type (user-defined or built-in like Option).
+#[derive(Clone, Debug)]
+pub struct AdtDef {
+    /// Base name (`Point`, `Option`).
+    pub name: String,
+    /// Defining module (`Main`, `Geometry`; `` for built-ins).
+    pub module: String,
+    /// The type's parameters.
+    pub generics: Vec<GenId>,
+    pub kind: AdtKind,
+    pub derives: Derives,
+}
+
+impl AdtDef {
+    pub fn is_struct(&self) -> bool {
+        matches!(self.kind, AdtKind::Struct { .. })
+    }
+    pub fn variants(&self) -> &[VariantDef] {
+        match &self.kind {
+            AdtKind::Sum { variants } => variants,
+            AdtKind::Struct { .. } => &[],
+        }
+    }
+    pub fn variant_index(&self, name: &str) -> Option<usize> {
+        self.variants().iter().position(|v| v.name == name)
+    }
+}
+
+/// Built-in sum types always occupy these ids.
+pub const OPTION: AdtId = AdtId(0);
+pub const RESULT: AdtId = AdtId(1);
+pub const ORDERING: AdtId = AdtId(2);
+
+/// Formats types for diagnostics (needs ADT names).
+pub struct TyDisplay<'a> {
+    pub ty: &'a Ty,
+    pub adts: &'a [AdtDef],
+    pub gen_names: &'a dyn Fn(GenId) -> Option<String>,
+}
+
+impl fmt::Display for TyDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn sub<'b>(me: &TyDisplay<'b>, t: &'b Ty) -> TyDisplay<'b> {
+            TyDisplay {
+                ty: t,
+                adts: me.adts,
+                gen_names: me.gen_names,
+            }
+        }
+        let list = |f: &mut fmt::Formatter<'_>, ts: &'_ [Ty]| -> fmt::Result {
+            for (i, t) in ts.iter().enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                write!(f, "{}", sub(self, t))?;
+            }
+            Ok(())
+        };
+        match self.ty {
+            Ty::Var(v) => write!(f, "?{}", v.0),
+            Ty::Gen(g) => match (self.gen_names)(*g) {
+                Some(n) => write!(f, "{n}"),
+                None => write!(f, "T{}", g.0),
+            },
+            Ty::Never => write!(f, "Never"),
+            Ty::Tuple(ts) => {
+                write!(f, "(")?;
+                list(f, ts)?;
+                write!(f, ")")
+            }
+            Ty::Fun(ps, r) => {
+                write!(f, "(")?;
+                list(f, ps)?;
+                write!(f, ") -> {}", sub(self, r))
+            }
+            Ty::Con(c, args) => {
+                let name = match c {
+                    TyCon::Int => "Int".to_string(),
+                    TyCon::Float => "Float".to_string(),
+                    TyCon::Bool => "Bool".to_string(),
+                    TyCon::String => "String".to_string(),
+                    TyCon::List => "List".to_string(),
+                    TyCon::Map => "Map".to_string(),
+                    TyCon::Set => "Set".to_string(),
+                    TyCon::Range => "Range".to_string(),
+                    TyCon::Queue => "Queue".to_string(),
+                    TyCon::Pid => "Pid".to_string(),
+                    TyCon::Adt(id) => {
+                        let a = &self.adts[id.0 as usize];
+                        if a.is_struct() && !a.module.is_empty() && a.module != "Main" {
+                            format!("{}.{}", a.module, a.name)
+                        } else {
+                            a.name.clone()
+                        }
+                    }
+                };
+                write!(f, "{name}")?;
+                if !args.is_empty() {
+                    write!(f, "<")?;
+                    list(f, args)?;
+                    write!(f, ">")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
