@@ -1,6 +1,11 @@
 //! Lexing and parsing: source text to `ast::File`.
 
 pub mod ast;
+pub mod lexer;
+mod parser;
+pub mod token;
+#[cfg(test)]
+mod tests;
 
 use crate::diag::{Diagnostic, FileId, SourceMap};
 
@@ -12,8 +17,16 @@ pub struct ParsedFile {
 }
 
 /// Parse one file. Returns the AST or the parse errors (at least one).
-pub fn parse_file(_file: FileId, _text: &str) -> Result<ast::File, Vec<Diagnostic>> {
-    Err(vec![Diagnostic::error(None, "Parse error: parser not written yet")])
+pub fn parse_file(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    let toks = match lexer::lex(text) {
+        Ok(t) => t,
+        Err((span, msg)) => {
+            let d = Diagnostic::error(None, format!("Parse error: {msg}"))
+                .with_primary(file, span, msg);
+            return Err(vec![d]);
+        }
+    };
+    parser::parse_tokens(file, &toks, text.len() as u32).map_err(|d| vec![d])
 }
 
 /// Parse every file of the source map.
