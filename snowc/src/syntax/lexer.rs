@@ -56,6 +56,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (Span, String)> {
     let mut lx = Lexer {
         src,
         toks: Vec::new(),
+        depth: 0,
     };
     match lx.run(src, false) {
         Ok(_) => {}
@@ -93,6 +94,8 @@ fn drop_bracketed_newlines(toks: Vec<Token>) -> Vec<Token> {
 struct Lexer<'a> {
     src: &'a str,
     toks: Vec<Token>,
+    /// Current nesting of strings inside interpolations.
+    depth: u32,
 }
 
 impl<'a> Lexer<'a> {
@@ -142,7 +145,7 @@ impl<'a> Lexer<'a> {
                         return Err(LexError::new(
                             i,
                             c.len_utf8(),
-                            format!("unexpected character `{}`", c.escape_debug()),
+                            format!("unexpected character `{}`", show_char(c)),
                         ))
                     }
                 };
@@ -169,14 +172,17 @@ impl<'a> Lexer<'a> {
         let mut text = String::new();
         let mut text_start = rest;
         loop {
-            if rest.starts_with(close) {
+            if let Some(after) = rest.strip_prefix(close) {
                 self.flush_text(&mut text, text_start, rest);
-                let after = &rest[close.len()..];
                 self.push(Tok::StrEnd, rest, after);
                 return Ok(after);
             }
             let Some(c) = rest.chars().next() else {
-                let what = if triple { "triple-quoted string" } else { "string" };
+                let what = if triple {
+                    "triple-quoted string"
+                } else {
+                    "string"
+                };
                 return Err(LexError::new(
                     start,
                     close.len(),
@@ -193,7 +199,16 @@ impl<'a> Lexer<'a> {
                 rest = &rest[2..];
                 self.push(Tok::InterpOpen, open, rest);
                 let before = self.toks.len();
+                if self.depth >= 32 {
+                    return Err(LexError::new(
+                        open,
+                        2,
+                        "interpolations are nested too deeply",
+                    ));
+                }
+                self.depth += 1;
                 rest = self.run(rest, true)?;
+                self.depth -= 1;
                 if rest.is_empty() {
                     return Err(LexError::new(open, 2, "unterminated interpolation `${`"));
                 }
@@ -215,6 +230,15 @@ impl<'a> Lexer<'a> {
         if !text.is_empty() {
             self.push(Tok::StrText(std::mem::take(text)), from, to);
         }
+    }
+}
+
+/// Invisible characters are shown as `\u{…}` escapes.
+fn show_char(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        c.escape_unicode().to_string()
+    } else {
+        c.to_string()
     }
 }
 
@@ -296,7 +320,11 @@ fn escape(i: &str) -> LResult<'_, char> {
     if let Some(body) = i.strip_prefix("\\u{") {
         let (rest, hex) = take_while(|c: char| c.is_ascii_hexdigit())(body)?;
         let Some(rest) = rest.strip_prefix('}') else {
-            return fail(i, 3 + hex.len(), "malformed unicode escape, expected `\\u{XXXX}`");
+            return fail(
+                i,
+                3 + hex.len(),
+                "malformed unicode escape, expected `\\u{XXXX}`",
+            );
         };
         let len = i.len() - rest.len();
         if hex.is_empty() || hex.len() > 6 {
@@ -312,7 +340,7 @@ fn escape(i: &str) -> LResult<'_, char> {
         Some(c) => fail(
             i,
             1 + c.len_utf8(),
-            format!("unknown escape sequence `\\{}`", c.escape_debug()),
+            format!("unknown escape sequence `\\{}`", show_char(c)),
         ),
     }
 }
@@ -333,7 +361,11 @@ fn number(i: &str) -> LResult<'_, Tok> {
         let len = i.len() - rest.len();
         let digits: String = body.chars().filter(|&c| c != '_').collect();
         if let Some(bad) = digits.chars().find(|c| !c.is_digit(r)) {
-            return fail(start, len, format!("invalid digit `{bad}` in number literal"));
+            return fail(
+                start,
+                len,
+                format!("invalid digit `{bad}` in number literal"),
+            );
         }
         if digits.is_empty() {
             return fail(start, len, format!("missing digits after `{}`", &i[..2]));

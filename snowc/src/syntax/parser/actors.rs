@@ -154,7 +154,14 @@ pub fn supervisor_def<'a>(i: Input<'a>, start: Input<'a>, is_pub: bool) -> PResu
             }
             "max_restarts" | "max_seconds" => {
                 let restarts = key == "max_restarts";
-                let (r, _) = key_colon(i, if restarts { "max_restarts" } else { "max_seconds" })?;
+                let (r, _) = key_colon(
+                    i,
+                    if restarts {
+                        "max_restarts"
+                    } else {
+                        "max_seconds"
+                    },
+                )?;
                 let (r, (n, sp)) = int_lit(r).map_err(to_failure)?;
                 let e = if restarts {
                     SupEntry::MaxRestarts(n, sp)

@@ -128,7 +128,10 @@ fn rename_secondary(e: nom::Err<PErr>, msg: &str) -> nom::Err<PErr> {
 
 fn finish<'a>(i: Input<'a>, start: Input<'a>, clauses: Vec<ClosureClause>) -> PResult<'a, Expr> {
     let span = i.since(start);
-    Ok((i, mk(i, start, ExprKind::Closure(Closure { clauses, span }))))
+    Ok((
+        i,
+        mk(i, start, ExprKind::Closure(Closure { clauses, span })),
+    ))
 }
 
 /// Parameters of a later clause: a list, nothing, or bare parameters.

@@ -98,7 +98,11 @@ fn arm(i: Input) -> PResult<Arm> {
     ))
 }
 
-fn add_expected(e: nom::Err<super::error::PErr>, yes: bool, what: &str) -> nom::Err<super::error::PErr> {
+fn add_expected(
+    e: nom::Err<super::error::PErr>,
+    yes: bool,
+    what: &str,
+) -> nom::Err<super::error::PErr> {
     match e {
         nom::Err::Failure(mut p) if yes => {
             p.expected.insert(0, what.to_string());

@@ -55,6 +55,7 @@ fn infix(t: &Tok) -> Option<(Op, u8)> {
 }
 
 pub fn expr_bp(i: Input, min: u8, no_trail: bool) -> PResult<Expr> {
+    let _guard = i.nest()?;
     let (mut i, mut lhs) = unary(i, no_trail)?;
     loop {
         // [Ext] A line starting with `|>` continues the expression.
@@ -105,6 +106,7 @@ fn unary(i: Input, no_trail: bool) -> PResult<Expr> {
         _ => return postfix(i, no_trail),
     };
     let start = i;
+    let _guard = i.nest()?;
     let (i, operand) = unary(i.advance(1), no_trail).map_err(to_failure)?;
     Ok((i, mk(i, start, ExprKind::Unary(op, Box::new(operand)))))
 }

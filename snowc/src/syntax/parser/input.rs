@@ -15,6 +15,20 @@ pub type PResult<'a, O> = nom::IResult<Input<'a>, O, PErr>;
 pub struct Ctx<'a> {
     pub all: &'a [Token],
     next_id: Cell<u32>,
+    depth: Cell<u32>,
+}
+
+/// Maximum nesting of expressions/patterns/types, so that hostile input
+/// gets an error instead of overflowing the stack.
+const MAX_DEPTH: u32 = 256;
+
+/// Leaves one nesting level when dropped.
+pub struct DepthGuard<'a>(&'a Cell<u32>);
+
+impl Drop for DepthGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -22,6 +36,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             all,
             next_id: Cell::new(0),
+            depth: Cell::new(0),
         }
     }
 }
@@ -93,6 +108,15 @@ impl<'a> Input<'a> {
         let id = self.ctx.next_id.get();
         self.ctx.next_id.set(id + 1);
         NodeId(id)
+    }
+    /// Enter one level of recursion.
+    pub fn nest(&self) -> Result<DepthGuard<'a>, nom::Err<PErr>> {
+        let d = &self.ctx.depth;
+        if d.get() >= MAX_DEPTH {
+            return Err(self.custom("nesting is too deep"));
+        }
+        d.set(d.get() + 1);
+        Ok(DepthGuard(d))
     }
     pub fn err(&self, what: impl Into<String>) -> nom::Err<PErr> {
         nom::Err::Error(PErr::expected(*self, what))

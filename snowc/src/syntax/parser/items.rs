@@ -4,9 +4,7 @@
 use super::actors::{actor_def, service_def, supervisor_def};
 use super::error::PErr;
 use super::expr::{expr, head_expr};
-use super::input::{
-    delimited_list, expect, ident, newlines, to_failure, word, Input, PResult,
-};
+use super::input::{delimited_list, expect, ident, newlines, to_failure, word, Input, PResult};
 use super::pattern::{param, simple_param};
 use super::stmt::{block, close_end, expect_do, Mode};
 use super::types::{path, ty};
@@ -452,5 +450,12 @@ fn from_import(i: Input, mode: Mode) -> PResult<Item> {
         }
     }
     let span = i.since(start);
-    Ok((i, Item::FromImport(FromImportDecl { path: p, names, span })))
+    Ok((
+        i,
+        Item::FromImport(FromImportDecl {
+            path: p,
+            names,
+            span,
+        }),
+    ))
 }

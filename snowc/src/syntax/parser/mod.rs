@@ -20,7 +20,7 @@ use super::token::{Tok, Token};
 use crate::diag::{Diagnostic, FileId};
 
 /// Parse a whole file from its tokens (which end with `Eof`).
-pub fn parse_tokens(file: FileId, toks: &[Token], len: u32) -> Result<File, Diagnostic> {
+pub fn parse_tokens(file: FileId, toks: &[Token], len: u32) -> Result<File, Vec<Diagnostic>> {
     let ctx = Ctx::new(toks);
     let i = Input { toks, ctx: &ctx };
     match stmts(i, Mode::File) {
@@ -28,8 +28,11 @@ pub fn parse_tokens(file: FileId, toks: &[Token], len: u32) -> Result<File, Diag
             stmts,
             span: Span::new(0, len),
         }),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_diag(file, toks, e)),
-        Err(nom::Err::Incomplete(_)) => Err(Diagnostic::error(None, "Parse error: incomplete input")),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(vec![to_diag(file, toks, e)]),
+        Err(nom::Err::Incomplete(_)) => Err(vec![Diagnostic::error(
+            None,
+            "Parse error: incomplete input",
+        )]),
     }
 }
 
@@ -49,11 +52,8 @@ fn to_diag(file: FileId, toks: &[Token], e: PErr) -> Diagnostic {
             )
         }
     };
-    let mut d = Diagnostic::error(None, format!("Parse error: {header}")).with_primary(
-        file,
-        e.span,
-        label,
-    );
+    let mut d =
+        Diagnostic::error(None, format!("Parse error: {header}")).with_primary(file, e.span, label);
     if let Some((span, msg)) = e.secondary {
         d = d.with_secondary(file, span, msg);
     }

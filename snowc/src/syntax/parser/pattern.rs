@@ -3,7 +3,7 @@
 use nom::combinator::opt;
 use nom::sequence::preceded;
 
-use super::input::{delimited_list, ident, is_upper, tok, to_failure, word, Input, PResult};
+use super::input::{delimited_list, ident, is_upper, to_failure, tok, word, Input, PResult};
 use super::types::ty;
 use crate::syntax::ast::{Name, Param, Pattern, PatternKind};
 use crate::syntax::token::{Kw, Tok};
@@ -18,6 +18,7 @@ fn mk(i: Input, start: Input, kind: PatternKind) -> Pattern {
 
 /// `pattern = cons ["as" IDENT]`
 pub fn pattern(i: Input) -> PResult<Pattern> {
+    let _guard = i.nest()?;
     let start = i;
     let (i, p) = cons_pat(i)?;
     if matches!(i.peek(), Tok::Ident(s) if s == "as") && matches!(i.peek_at(1), Tok::Ident(_)) {
@@ -30,6 +31,7 @@ pub fn pattern(i: Input) -> PResult<Pattern> {
 
 /// `cons = alt ["::" cons]` (right-associative)
 fn cons_pat(i: Input) -> PResult<Pattern> {
+    let _guard = i.nest()?;
     let start = i;
     let (i, head) = or_pat(i)?;
     let (i, tail) = opt(preceded(tok(Tok::ColonColon), |i| {
@@ -72,7 +74,7 @@ pub fn can_start_pattern(i: Input) -> bool {
     }
 }
 
-fn prim_pat(i: Input) -> PResult<Pattern> {
+pub fn prim_pat(i: Input) -> PResult<Pattern> {
     let start = i;
     let one = |kind| {
         let rest = i.advance(1);
@@ -215,5 +217,7 @@ pub fn simple_param(i: Input) -> PResult<Param> {
 }
 
 fn opt_annot(i: Input) -> PResult<Option<crate::syntax::ast::Type>> {
-    opt(preceded(tok(Tok::ColonColon), |i| ty(i).map_err(to_failure)))(i)
+    opt(preceded(tok(Tok::ColonColon), |i| {
+        ty(i).map_err(to_failure)
+    }))(i)
 }

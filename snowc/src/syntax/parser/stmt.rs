@@ -4,7 +4,7 @@ use super::error::PErr;
 use super::expr::{can_start_expr, expr};
 use super::input::{expect, ident, seps, to_failure, Input, PResult};
 use super::items::item;
-use super::pattern::pattern;
+use super::pattern::prim_pat;
 use super::types::ty;
 use crate::syntax::ast::{Block, Item, Pattern, PatternKind, Span, Stmt, StmtKind};
 use crate::syntax::token::{Kw, Tok};
@@ -57,10 +57,10 @@ pub fn stmts(mut i: Input, mode: Mode) -> PResult<(Vec<Stmt>, Option<Block>)> {
             Tok::Kw(Kw::Terminate) => {
                 return Err(i.custom("`terminate` is only allowed in an actor body"))
             }
-            Tok::Ident(s) if s == "deriving" && i.peek_at(1) == &Tok::LParen => {
-                if follows_type_end(&out) {
-                    return Err(i.custom("deriving clause must follow `end` on the same line"));
-                }
+            Tok::Ident(s)
+                if s == "deriving" && i.peek_at(1) == &Tok::LParen && follows_type_end(&out) =>
+            {
+                return Err(i.custom("deriving clause must follow `end` on the same line"));
             }
             _ => {}
         }
@@ -166,7 +166,8 @@ fn let_stmt(i: Input) -> PResult<Stmt> {
             };
             (rest, p)
         }
-        Tok::LParen => pattern(i).map_err(to_failure)?,
+        // Only a tuple here: `::` after it starts the annotation.
+        Tok::LParen => prim_pat(i).map_err(to_failure)?,
         _ => return Err(i.failure("name or tuple pattern after `let`")),
     };
     let (i, ty) = if i.is(&Tok::ColonColon) {

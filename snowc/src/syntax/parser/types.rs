@@ -4,12 +4,13 @@ use nom::branch::alt;
 use nom::combinator::opt;
 use nom::sequence::preceded;
 
-use super::input::{delimited_list, ident, tok, to_failure, word, Input, PResult};
+use super::input::{delimited_list, ident, to_failure, tok, word, Input, PResult};
 use crate::syntax::ast::{Path, Type, TypeKind};
 use crate::syntax::token::Tok;
 
 /// `type = base ["?"] ["!" type]`
 pub fn ty(i: Input) -> PResult<Type> {
+    let _guard = i.nest()?;
     let start = i;
     let (i, base) = type_base(i)?;
     let (i, q) = opt(tok(Tok::Question))(i)?;
