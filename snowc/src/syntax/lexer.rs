@@ -9,6 +9,7 @@ use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::{char as ch, one_of, satisfy};
 use nom::combinator::{opt, recognize, value};
 use nom::error::{ErrorKind, ParseError};
+use nom::multi::many0;
 use nom::sequence::{pair, preceded};
 use nom::IResult;
 
@@ -58,7 +59,9 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (Span, String)> {
         toks: Vec::new(),
         depth: 0,
     };
-    match lx.run(src, false) {
+    // A leading byte-order mark is not part of the program.
+    let body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    match lx.run(body, false) {
         Ok(_) => {}
         Err(e) => {
             let start = src.len() - e.at.len();
@@ -255,28 +258,20 @@ fn newline(i: &str) -> LResult<'_, &str> {
 }
 
 /// Spaces, tabs and comments (never line breaks, except inside block comments).
-fn trivia(mut i: &str) -> LResult<'_, ()> {
-    loop {
-        let before = i.len();
-        if let Ok((rest, _)) = take_while1::<_, _, LexError>(|c| c == ' ' || c == '\t')(i) {
-            i = rest;
-        }
-        if i.starts_with("#=") {
-            i = block_comment(i)?.0;
-        } else if i.starts_with('#') {
-            // `#`, `##` and `##!` all run to the line break.
-            i = take_while(|c| c != '\n' && c != '\r')(i)?.0;
-        }
-        if i.len() == before {
-            return Ok((i, ()));
-        }
-    }
+fn trivia(i: &str) -> LResult<'_, ()> {
+    let spaces = take_while1(|c| c == ' ' || c == '\t');
+    // `#`, `##` and `##!` all run to the line break; `#=` opens a block.
+    let line_comment = recognize(pair(ch('#'), take_while(|c| c != '\n' && c != '\r')));
+    value(
+        (),
+        many0(alt((spaces, recognize(block_comment), line_comment))),
+    )(i)
 }
 
 /// `#= … =#`, nesting.
 fn block_comment(i: &str) -> LResult<'_, ()> {
     let start = i;
-    let mut rest = &i[2..];
+    let (mut rest, _) = tag("#=")(i)?;
     let mut depth = 1;
     while depth > 0 {
         if rest.is_empty() {

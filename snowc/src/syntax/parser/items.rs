@@ -1,10 +1,16 @@
 //! Declarations (§5): dispatch, functions, structs, sum types, aliases,
 //! interfaces, impls, modules, imports.
 
+use nom::combinator::cut;
+use nom::multi::separated_list1;
+use nom::sequence::{pair, preceded};
+
 use super::actors::{actor_def, service_def, supervisor_def};
 use super::error::PErr;
 use super::expr::{expr, head_expr};
-use super::input::{delimited_list, expect, ident, newlines, to_failure, word, Input, PResult};
+use super::input::{
+    delimited_list, expect, ident, newlines, to_failure, tok, word, Input, PResult,
+};
 use super::pattern::{param, simple_param};
 use super::stmt::{block, close_end, expect_do, Mode};
 use super::types::{path, ty};
@@ -55,29 +61,27 @@ fn generics(i: Input) -> PResult<Vec<Name>> {
     }
 }
 
-/// `where T: Path, U: Path`
+/// `where T: Path, U: Path` (no trailing comma)
 pub fn where_clause(i: Input) -> PResult<Vec<Bound>> {
     if !i.is_kw(Kw::Where) {
         return Ok((i, Vec::new()));
     }
-    let mut i = i.advance(1);
-    let mut out = Vec::new();
-    loop {
-        let start = i;
-        let (rest, param) = ident(i).map_err(to_failure)?;
-        let (rest, _) = expect(Tok::Colon)(rest)?;
-        let (rest, interface) = path(rest).map_err(to_failure)?;
-        out.push(Bound {
+    cut(separated_list1(tok(Tok::Comma), bound))(i.advance(1))
+}
+
+/// `IDENT ":" path`
+fn bound(i: Input) -> PResult<Bound> {
+    let start = i;
+    let (i, (param, interface)) = pair(ident, preceded(cut(tok(Tok::Colon)), cut(path)))(i)?;
+    let span = i.since(start);
+    Ok((
+        i,
+        Bound {
             param,
             interface,
-            span: rest.since(start),
-        });
-        i = rest;
-        if !i.is(&Tok::Comma) {
-            return Ok((i, out));
-        }
-        i = i.advance(1);
-    }
+            span,
+        },
+    ))
 }
 
 /// `("fn"|"def") IDENT [generics] [params] ["->" type] [where] ["when" expr]

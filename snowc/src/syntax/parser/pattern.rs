@@ -1,6 +1,6 @@
 //! Patterns (§8) and parameters (§5.2).
 
-use nom::combinator::opt;
+use nom::combinator::{cut, opt};
 use nom::sequence::preceded;
 
 use super::input::{delimited_list, ident, is_upper, to_failure, tok, word, Input, PResult};
@@ -34,9 +34,7 @@ fn cons_pat(i: Input) -> PResult<Pattern> {
     let _guard = i.nest()?;
     let start = i;
     let (i, head) = or_pat(i)?;
-    let (i, tail) = opt(preceded(tok(Tok::ColonColon), |i| {
-        cons_pat(i).map_err(to_failure)
-    }))(i)?;
+    let (i, tail) = opt(preceded(tok(Tok::ColonColon), cut(cons_pat)))(i)?;
     Ok(match tail {
         Some(t) => (
             i,

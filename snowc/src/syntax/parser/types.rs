@@ -1,7 +1,7 @@
 //! Types (§9).
 
 use nom::branch::alt;
-use nom::combinator::opt;
+use nom::combinator::{cut, opt};
 use nom::sequence::preceded;
 
 use super::input::{delimited_list, ident, to_failure, tok, word, Input, PResult};
@@ -21,7 +21,7 @@ pub fn ty(i: Input) -> PResult<Type> {
         },
         None => base,
     };
-    let (i, err) = opt(preceded(tok(Tok::Bang), |i| ty(i).map_err(to_failure)))(i)?;
+    let (i, err) = opt(preceded(tok(Tok::Bang), cut(ty)))(i)?;
     Ok(match err {
         Some(e) => (
             i,
