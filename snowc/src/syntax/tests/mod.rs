@@ -6,6 +6,7 @@ mod fuzz;
 mod items;
 mod lexing;
 mod newlines;
+mod programs;
 mod sexp;
 
 use crate::diag::{Diagnostic, FileId};
