@@ -10,6 +10,7 @@ mod input;
 mod items;
 mod pattern;
 mod stmt;
+mod typedefs;
 mod types;
 
 use self::error::{join_expected, PErr};

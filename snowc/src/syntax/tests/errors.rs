@@ -235,7 +235,10 @@ fn expected_messages() {
 #[test]
 fn lexical_error_spans() {
     let d = diag("let x = 10px");
-    assert_eq!(d.header, "Parse error: invalid suffix `px` on number literal");
+    assert_eq!(
+        d.header,
+        "Parse error: invalid suffix `px` on number literal"
+    );
     assert_eq!(primary(&d), (8, 12));
     assert_eq!(primary(&diag("a @ b")), (2, 3));
     assert_eq!(primary(&diag("x = \"ab\\qc\"")), (7, 9));
@@ -248,8 +251,14 @@ fn lexical_error_spans() {
 fn statement_start_rules() {
     // `fn IDENT` at statement start is always a definition.
     assert!(err("fn x -> x + n end").starts_with("Parse error: expected"));
-    assert_eq!(super::p("fn(x) -> x + n end"), "(fn (clause (x) (do (+ x n))))");
-    assert_eq!(err("where"), "Parse error: expected statement, found keyword `where`");
+    assert_eq!(
+        super::p("fn(x) -> x + n end"),
+        "(fn (clause (x) (do (+ x n))))"
+    );
+    assert_eq!(
+        err("where"),
+        "Parse error: expected statement, found keyword `where`"
+    );
     assert_eq!(
         err("fn f() where T: Ord, = 1"),
         "Parse error: expected `when`, `=` or `do`, found `,`"

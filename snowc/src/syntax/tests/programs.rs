@@ -121,8 +121,11 @@ end
 #[test]
 fn spec_style_program() {
     let out = p(PROGRAM);
-    assert!(out.starts_with("(fn to_f (c::Float) -> Float = (+ (* c 1.8) 32.0)) (import Net.HttpClient)"));
+    assert!(out
+        .starts_with("(fn to_f (c::Float) -> Float = (+ (* c 1.8) 32.0)) (import Net.HttpClient)"));
     assert!(out.contains("(call (. List filter) (call (. List map) xs (fn (clause (x) (do (* x 2))))) (fn (clause (x) (do (> x 2)))))"));
     assert!(out.contains("(let p (struct Vec2 (x 3) (y 4)))"));
-    assert!(out.contains("(actor tally (count::Int) (do (receive (arm n (call tally (+ count n))) (after 2000 0)))"));
+    assert!(out.contains(
+        "(actor tally (count::Int) (do (receive (arm n (call tally (+ count n))) (after 2000 0)))"
+    ));
 }
