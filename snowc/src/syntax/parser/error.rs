@@ -84,7 +84,7 @@ impl<'a> ParseError<Input<'a>> for PErr {
 /// "a", "a or b", "a, b or c".
 pub fn join_expected(items: &[String]) -> String {
     match items {
-        [] => "something else".to_string(),
+        [] => "something".to_string(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} or {}", init.join(", "), last),
     }

@@ -45,6 +45,10 @@ fn to_diag(file: FileId, toks: &[Token], e: PErr) -> Diagnostic {
             let m = format!("`{}` is a reserved word and cannot be used", k.text());
             (m.clone(), m)
         }
+        (None, _) if e.expected.is_empty() => {
+            let m = format!("unexpected {}", found.describe());
+            (m.clone(), m)
+        }
         (None, _) => {
             let exp = join_expected(&e.expected);
             (
