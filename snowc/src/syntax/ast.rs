@@ -88,6 +88,7 @@ pub enum StmtKind {
 }
 
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Item {
     Fn(FnDef),
     Struct(StructDef),
@@ -131,10 +132,7 @@ pub enum FnBody {
 #[derive(Clone, Debug)]
 pub enum Param {
     /// `name [:: Type]` (also `self`, with text "self").
-    Plain {
-        name: Name,
-        ty: Option<Type>,
-    },
+    Plain { name: Name, ty: Option<Type> },
     /// A pattern parameter (literal, `_`, tuple, constructor, ...).
     Pattern(Pattern),
 }
