@@ -16,3 +16,8 @@ pub mod set;
 pub mod store;
 pub mod string;
 pub mod table;
+
+#[cfg(test)]
+mod testutil;
+#[cfg(test)]
+mod tests;

@@ -9,6 +9,9 @@ pub struct Process {
     /// Highest stack address the collector scans (the stack's base).
     pub stack_base: usize,
     pub is_main: bool,
+    /// Exact roots held by the runtime on behalf of the process (objects it
+    /// keeps outside the stack, e.g. while unpacking spawn arguments).
+    pub roots: Vec<usize>,
 }
 
 impl Process {
@@ -17,6 +20,7 @@ impl Process {
             heap: Heap::new(gc_stress),
             stack_base,
             is_main,
+            roots: Vec::new(),
         }
     }
 }

@@ -15,7 +15,7 @@ unsafe extern "C" fn collect_here(arg: *mut c_void, sp: *mut c_void) {
     let here = core::hint::black_box(&local) as *const usize as usize;
     let lo = here.min(sp as usize);
     let ranges = [(lo, p.stack_base)];
-    p.heap.collect(&ranges, &[]);
+    p.heap.collect(&ranges, &p.roots);
 }
 
 /// Collects the heap of the process `p`, which must be the process running
