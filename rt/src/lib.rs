@@ -18,6 +18,6 @@ pub mod string;
 pub mod table;
 
 #[cfg(test)]
-mod testutil;
-#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod testutil;

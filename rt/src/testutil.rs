@@ -49,11 +49,21 @@ pub fn desc(
     tag: i64,
 ) -> &'static SnowType {
     let nparams = params.len() as u32;
-    let params: &'static [*const SnowType] =
-        Box::leak(params.into_iter().map(|p| p as *const SnowType).collect::<Vec<_>>().into_boxed_slice());
+    let params: &'static [*const SnowType] = Box::leak(
+        params
+            .into_iter()
+            .map(|p| p as *const SnowType)
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
     let offsets: &'static [u32] = Box::leak(offsets.into_boxed_slice());
-    let names: &'static [*const c_char] =
-        Box::leak(field_names.into_iter().map(|n| n.as_ptr()).collect::<Vec<_>>().into_boxed_slice());
+    let names: &'static [*const c_char] = Box::leak(
+        field_names
+            .into_iter()
+            .map(|n| n.as_ptr())
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
     Box::leak(Box::new(SnowType {
         kind,
         flags,
@@ -61,8 +71,16 @@ pub fn desc(
         size,
         nparams,
         params: params.as_ptr(),
-        offsets: if offsets.is_empty() { core::ptr::null() } else { offsets.as_ptr() },
-        field_names: if names.is_empty() { core::ptr::null() } else { names.as_ptr() },
+        offsets: if offsets.is_empty() {
+            core::ptr::null()
+        } else {
+            offsets.as_ptr()
+        },
+        field_names: if names.is_empty() {
+            core::ptr::null()
+        } else {
+            names.as_ptr()
+        },
         tag,
         display: None,
         debug: None,
@@ -73,5 +91,14 @@ pub fn desc(
 }
 
 pub fn list_of(elem: &'static SnowType) -> &'static SnowType {
-    desc(K_LIST, F_DISPLAY | F_DEBUG, c"List", 0, vec![elem], vec![], vec![], 0)
+    desc(
+        K_LIST,
+        F_DISPLAY | F_DEBUG,
+        c"List",
+        0,
+        vec![elem],
+        vec![],
+        vec![],
+        0,
+    )
 }

@@ -5,7 +5,16 @@ use crate::testutil::desc;
 fn node_desc() -> &'static SnowType {
     // next: any pointer kind (tracing follows the referent's own header),
     // val: Int.
-    desc(K_STRUCT, F_DEBUG, c"Node", 32, vec![&snow_t_String, &snow_t_Int], vec![16, 24], vec![c"next", c"val"], 0)
+    desc(
+        K_STRUCT,
+        F_DEBUG,
+        c"Node",
+        32,
+        vec![&snow_t_String, &snow_t_Int],
+        vec![16, 24],
+        vec![c"next", c"val"],
+        0,
+    )
 }
 
 fn alloc_node(h: &mut Heap, t: &SnowType, next: usize, val: i64) -> usize {

@@ -20,11 +20,29 @@ fn inspect(ctx: *mut Ctx, t: &SnowType, v: Word) -> String {
 }
 
 fn map_desc(k: &'static SnowType, v: &'static SnowType) -> &'static SnowType {
-    desc(K_MAP, F_DISPLAY | F_DEBUG, c"Map", 0, vec![k, v], vec![], vec![], 0)
+    desc(
+        K_MAP,
+        F_DISPLAY | F_DEBUG,
+        c"Map",
+        0,
+        vec![k, v],
+        vec![],
+        vec![],
+        0,
+    )
 }
 
 fn set_desc(e: &'static SnowType) -> &'static SnowType {
-    desc(K_SET, F_DISPLAY | F_DEBUG, c"Set", 0, vec![e], vec![], vec![], 0)
+    desc(
+        K_SET,
+        F_DISPLAY | F_DEBUG,
+        c"Set",
+        0,
+        vec![e],
+        vec![],
+        vec![],
+        0,
+    )
 }
 
 fn w<T>(p: *mut T) -> Word {
@@ -106,7 +124,10 @@ fn map_order_replace_delete_and_versions() {
         assert!(!snow_map_has(ctx, m5, k("pear")));
         assert!(snow_map_has(ctx, m4, k("pear")));
         assert_eq!(snow_map_size(m6), 3);
-        assert_eq!(text(snow_map_key_at(m6, 2) as usize as *mut SnowStr), "pear");
+        assert_eq!(
+            text(snow_map_key_at(m6, 2) as usize as *mut SnowStr),
+            "pear"
+        );
         assert_eq!(snow_map_value_at(m6, 0), 5);
     });
 }
@@ -125,13 +146,19 @@ fn map_matches_model() {
         let mut count = 1;
         let mut seed = 12345u64;
         let mut rnd = |n: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) % n
         };
         let mut newest = 0;
         for step in 0..20_000 {
             // Mostly extend the newest version, sometimes an old one.
-            let vi = if rnd(10) == 0 { rnd(count as u64) as usize } else { newest };
+            let vi = if rnd(10) == 0 {
+                rnd(count as u64) as usize
+            } else {
+                newest
+            };
             let (m, mut model) = (maps[vi], models[vi].clone());
             let key = rnd(64) as i64;
             let m2 = if rnd(4) == 0 {
@@ -145,7 +172,12 @@ fn map_matches_model() {
                 }
                 snow_map_put(ctx, m, key as Word, v as Word)
             };
-            let slot = if count < N { count += 1; count - 1 } else { (rnd(N as u64 - 1) as usize + newest + 1) % N };
+            let slot = if count < N {
+                count += 1;
+                count - 1
+            } else {
+                (rnd(N as u64 - 1) as usize + newest + 1) % N
+            };
             maps[slot] = m2;
             models[slot] = model;
             newest = slot;
@@ -159,7 +191,10 @@ fn map_matches_model() {
                 assert_eq!(snow_map_get(ctx, *m, k as Word), v as Word);
             }
             for k in 0..64 {
-                assert_eq!(snow_map_has(ctx, *m, k), model.iter().any(|e| e.0 == k as i64));
+                assert_eq!(
+                    snow_map_has(ctx, *m, k),
+                    model.iter().any(|e| e.0 == k as i64)
+                );
             }
         }
         core::hint::black_box(&maps);
@@ -192,7 +227,16 @@ fn sets_keep_insertion_order() {
 }
 
 fn point() -> &'static SnowType {
-    desc(K_STRUCT, F_DISPLAY | F_DEBUG, c"Point", 32, vec![&snow_t_Int, &snow_t_Int], vec![16, 24], vec![c"x", c"y"], 0)
+    desc(
+        K_STRUCT,
+        F_DISPLAY | F_DEBUG,
+        c"Point",
+        32,
+        vec![&snow_t_Int, &snow_t_Int],
+        vec![16, 24],
+        vec![c"x", c"y"],
+        0,
+    )
 }
 
 unsafe fn new_obj(ctx: *mut Ctx, t: &SnowType, words: &[Word]) -> Word {
@@ -215,17 +259,53 @@ fn derived_text_of_user_types() {
         let p = new_obj(ctx, pt, &[1, 2]);
         assert_eq!(show(ctx, pt, p), "Point(1, 2)");
         assert_eq!(inspect(ctx, pt, p), "Point { x: 1, y: 2 }");
-        let dbg_only = desc(K_STRUCT, F_DEBUG, c"Item", 32, vec![&snow_t_String, &snow_t_Int], vec![16, 24], vec![c"label", c"qty"], 0);
+        let dbg_only = desc(
+            K_STRUCT,
+            F_DEBUG,
+            c"Item",
+            32,
+            vec![&snow_t_String, &snow_t_Int],
+            vec![16, 24],
+            vec![c"label", c"qty"],
+            0,
+        );
         let it = new_obj(ctx, dbg_only, &[lit(ctx, "bolt"), 3]);
         assert_eq!(show(ctx, dbg_only, it), "Item { label: bolt, qty: 3 }");
-        let e = desc(K_STRUCT, F_DISPLAY | F_DEBUG, c"E", 16, vec![], vec![], vec![], 0);
+        let e = desc(
+            K_STRUCT,
+            F_DISPLAY | F_DEBUG,
+            c"E",
+            16,
+            vec![],
+            vec![],
+            vec![],
+            0,
+        );
         let eo = new_obj(ctx, e, &[]);
         assert_eq!(show(ctx, e, eo), "E()");
         assert_eq!(inspect(ctx, e, eo), "E {}");
         // type Tone do Plain; Tinted(Float) end, Debug only.
         let plain = desc(K_VARIANT, 0, c"Plain", 16, vec![], vec![], vec![], 0);
-        let tinted = desc(K_VARIANT, 0, c"Tinted", 24, vec![&snow_t_Float], vec![16], vec![], 1);
-        let tone = desc(K_SUM, F_DEBUG, c"Tone", 0, vec![plain, tinted], vec![], vec![], 0);
+        let tinted = desc(
+            K_VARIANT,
+            0,
+            c"Tinted",
+            24,
+            vec![&snow_t_Float],
+            vec![16],
+            vec![],
+            1,
+        );
+        let tone = desc(
+            K_SUM,
+            F_DEBUG,
+            c"Tone",
+            0,
+            vec![plain, tinted],
+            vec![],
+            vec![],
+            0,
+        );
         let t1 = new_obj(ctx, tinted, &[0.25f64.to_bits()]);
         let t0 = new_obj(ctx, plain, &[]);
         assert_eq!(show(ctx, tone, t1), "Tinted(0.25)");
@@ -233,16 +313,46 @@ fn derived_text_of_user_types() {
         let never = desc(K_SUM, F_DEBUG, c"Never", 0, vec![], vec![], vec![], 0);
         assert_eq!(show(ctx, never, 0), "<Never>");
         // (Some("z"), true) with Option<String> displayable.
-        let some = desc(K_VARIANT, 0, c"Some", 24, vec![&snow_t_String], vec![16], vec![], 1);
+        let some = desc(
+            K_VARIANT,
+            0,
+            c"Some",
+            24,
+            vec![&snow_t_String],
+            vec![16],
+            vec![],
+            1,
+        );
         let none = desc(K_VARIANT, 0, c"None", 16, vec![], vec![], vec![], 0);
-        let opt = desc(K_SUM, F_DISPLAY | F_DEBUG, c"Option", 0, vec![none, some], vec![], vec![], 0);
-        let tup = desc(K_TUPLE, F_DISPLAY | F_DEBUG, c"(Option<String>, Bool)", 32, vec![opt, &snow_t_Bool], vec![16, 24], vec![], 0);
+        let opt = desc(
+            K_SUM,
+            F_DISPLAY | F_DEBUG,
+            c"Option",
+            0,
+            vec![none, some],
+            vec![],
+            vec![],
+            0,
+        );
+        let tup = desc(
+            K_TUPLE,
+            F_DISPLAY | F_DEBUG,
+            c"(Option<String>, Bool)",
+            32,
+            vec![opt, &snow_t_Bool],
+            vec![16, 24],
+            vec![],
+            0,
+        );
         let s = new_obj(ctx, some, &[lit(ctx, "z")]);
         let pair = new_obj(ctx, tup, &[s, 1]);
         assert_eq!(show(ctx, tup, pair), "(Some(z), true)");
         assert_eq!(inspect(ctx, &snow_t_String, lit(ctx, "q")), "\"q\"");
         assert_eq!(show(ctx, &snow_t_Unit, 0), "()");
-        assert_eq!(show(ctx, &snow_t_Float, 1e20f64.to_bits()), "100000000000000000000");
+        assert_eq!(
+            show(ctx, &snow_t_Float, 1e20f64.to_bits()),
+            "100000000000000000000"
+        );
         let lm = map_desc(&snow_t_String, list_of(&snow_t_Int));
         let l = snow_list_from(ctx, list_of(&snow_t_Int), 2, [1u64, 2].as_ptr());
         let m = snow_map_put(ctx, snow_map_new(ctx, lm), lit(ctx, "k"), w(l));
@@ -274,8 +384,24 @@ fn eq_cmp_hash() {
         let x = snow_list_from(ctx, lt, 2, [lit(ctx, "a"), lit(ctx, "b")].as_ptr());
         let y = snow_list_from(ctx, lt, 1, [lit(ctx, "a")].as_ptr());
         assert_eq!(cmp(ctx, lt, w(y), w(x)), -1);
-        assert!(eq(ctx, lt, w(x), w(snow_list_from(ctx, lt, 2, [lit(ctx, "a"), lit(ctx, "b")].as_ptr()))));
-        assert_eq!(snow_str_cmp(lit(ctx, "ab") as usize as *mut SnowStr, lit(ctx, "b") as usize as *mut SnowStr), -1);
+        assert!(eq(
+            ctx,
+            lt,
+            w(x),
+            w(snow_list_from(
+                ctx,
+                lt,
+                2,
+                [lit(ctx, "a"), lit(ctx, "b")].as_ptr()
+            ))
+        ));
+        assert_eq!(
+            snow_str_cmp(
+                lit(ctx, "ab") as usize as *mut SnowStr,
+                lit(ctx, "b") as usize as *mut SnowStr
+            ),
+            -1
+        );
         // Struct keys in a map compare by value.
         let mt = map_desc(pt, &snow_t_Int);
         let m = snow_map_put(ctx, snow_map_new(ctx, mt), a, 10);
