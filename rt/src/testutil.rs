@@ -16,8 +16,17 @@ pub fn with_ctx<R>(stress: bool, f: impl FnOnce(*mut Ctx) -> R) -> R {
         loc: core::ptr::null(),
         proc_: &mut *p,
     };
-    let r = f(&mut ctx);
+    let r = run_below(f, &mut ctx);
     core::hint::black_box(&ctx);
+    r
+}
+
+/// Calls `f` in a frame of its own, so every local of `f` lies below the
+/// anchor used as stack base (within one frame the layout is arbitrary).
+#[inline(never)]
+fn run_below<R>(f: impl FnOnce(*mut Ctx) -> R, ctx: *mut Ctx) -> R {
+    let r = f(core::hint::black_box(ctx));
+    core::hint::black_box(());
     r
 }
 
