@@ -1,0 +1,425 @@
+//! A per-process, non-moving mark-sweep heap.
+//!
+//! Small objects live in 32 KiB size-aligned blocks that each hold one size
+//! class; a block header at the start of the block records the slot size and
+//! an allocation bitmap, so a conservative candidate pointer is validated by
+//! masking it to its block, checking that block against this heap's sorted
+//! block list, and testing the slot's allocation bit. Objects above
+//! `MAX_SMALL` bytes are mapped individually and kept in a sorted table.
+//!
+//! The mark bit lives in each object's header (`hdr.gc` bit 0); statics
+//! (`GC_STATIC`) are never marked or swept. A heap is touched only by the
+//! thread currently running its process, so nothing here takes a lock.
+
+use super::os;
+use super::trace;
+use crate::abi::{Hdr, GC_STATIC};
+
+pub const BLOCK_SIZE: usize = 32 * 1024;
+pub const MAX_SMALL: usize = 4096;
+const MARK: u64 = 1;
+const MIN_TRIGGER: usize = 256 * 1024;
+/// Empty blocks kept for reuse instead of being unmapped at once; avoids
+/// mmap churn in allocate-and-drop loops while keeping memory bounded.
+const KEEP_FREE_BLOCKS: usize = 8;
+
+const CLASSES: [u32; 27] = [
+    32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024,
+    1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096,
+];
+const NCLASSES: usize = CLASSES.len();
+
+/// Size class index for every size in 16-byte steps up to MAX_SMALL.
+const CLASS_OF: [u8; MAX_SMALL / 16 + 1] = {
+    let mut t = [0u8; MAX_SMALL / 16 + 1];
+    let mut i = 0;
+    let mut c = 0;
+    while i < t.len() {
+        while (CLASSES[c] as usize) < i * 16 {
+            c += 1;
+        }
+        t[i] = c as u8;
+        i += 1;
+    }
+    t
+};
+
+#[repr(C)]
+struct Block {
+    slot_size: u32,
+    nslots: u32,
+    nalloc: u32,
+    class: u32,
+    /// Bitmap word where the next free-slot search starts.
+    cursor: u32,
+    _pad: u32,
+    /// Allocation bits; bits at or past `nslots` are kept set so the search
+    /// never hands them out.
+    alloc: [u64; 16],
+}
+
+/// Offset of slot 0: the block header rounded up to 16 bytes.
+const FIRST: usize = (core::mem::size_of::<Block>() + 15) & !15;
+
+impl Block {
+    fn slot_addr(b: *mut Block, i: usize) -> usize {
+        // SAFETY (callers): `b` is a live block header.
+        unsafe { b as usize + FIRST + i * (*b).slot_size as usize }
+    }
+}
+
+pub struct Heap {
+    /// Addresses of this heap's blocks, sorted, for validating candidates.
+    blocks: Vec<usize>,
+    /// Large objects: (address, mapped length), sorted by address.
+    large: Vec<(usize, usize)>,
+    /// Bounds of everything this heap owns, for a cheap first rejection.
+    lo: usize,
+    hi: usize,
+    current: [*mut Block; NCLASSES],
+    avail: [Vec<*mut Block>; NCLASSES],
+    free_blocks: Vec<*mut Block>,
+    allocated_since: usize,
+    live_after: usize,
+    stress: bool,
+    mark_stack: Vec<usize>,
+    /// Number of completed collections (diagnostics and tests).
+    pub collections: u64,
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Self::new(false)
+    }
+}
+
+impl Heap {
+    pub fn new(stress: bool) -> Heap {
+        Heap {
+            blocks: Vec::new(),
+            large: Vec::new(),
+            lo: usize::MAX,
+            hi: 0,
+            current: [core::ptr::null_mut(); NCLASSES],
+            avail: core::array::from_fn(|_| Vec::new()),
+            free_blocks: Vec::new(),
+            allocated_since: 0,
+            live_after: 0,
+            stress,
+            mark_stack: Vec::new(),
+            collections: 0,
+        }
+    }
+
+    /// True when an allocation of `size` bytes should first collect: every
+    /// time under stress, otherwise once the bytes allocated since the last
+    /// collection exceed max(256 KiB, 2 x live bytes after it).
+    pub fn should_collect(&self, size: usize) -> bool {
+        self.stress || self.allocated_since + size > MIN_TRIGGER.max(2 * self.live_after)
+    }
+
+    /// Bytes found live by the last collection.
+    pub fn live_bytes(&self) -> usize {
+        self.live_after
+    }
+
+    /// Bytes currently mapped for objects (blocks and large objects).
+    pub fn mapped_bytes(&self) -> usize {
+        self.blocks.len() * BLOCK_SIZE + self.large.iter().map(|l| l.1).sum::<usize>()
+    }
+
+    /// Allocates `size` zeroed bytes (size >= 16, header included) with the
+    /// header's gc word cleared. Never collects: the caller decides that.
+    pub fn alloc(&mut self, size: usize) -> *mut u8 {
+        if size > MAX_SMALL {
+            return self.alloc_large(size);
+        }
+        let c = CLASS_OF[size.div_ceil(16)] as usize;
+        let mut b = self.current[c];
+        // SAFETY: blocks in `current`/`avail` are live blocks of this heap.
+        unsafe {
+            if b.is_null() || (*b).nalloc == (*b).nslots {
+                b = match self.avail[c].pop() {
+                    Some(b) => b,
+                    None => self.new_block(c),
+                };
+                self.current[c] = b;
+            }
+            let p = Self::take_slot(b);
+            let slot = (*b).slot_size as usize;
+            core::ptr::write_bytes(p, 0, slot);
+            self.allocated_since += slot;
+            p
+        }
+    }
+
+    /// # Safety
+    /// `b` is a live block with at least one free slot.
+    unsafe fn take_slot(b: *mut Block) -> *mut u8 {
+        let words = (*b).nslots.div_ceil(64) as usize;
+        let mut w = (*b).cursor as usize;
+        loop {
+            if w >= words {
+                w = 0;
+            }
+            let bits = (*b).alloc[w];
+            if bits != u64::MAX {
+                let bit = (!bits).trailing_zeros() as usize;
+                (*b).alloc[w] |= 1 << bit;
+                (*b).nalloc += 1;
+                (*b).cursor = w as u32;
+                return Block::slot_addr(b, w * 64 + bit) as *mut u8;
+            }
+            w += 1;
+        }
+    }
+
+    fn new_block(&mut self, class: usize) -> *mut Block {
+        let b = match self.free_blocks.pop() {
+            Some(b) => b,
+            None => os::map_aligned(BLOCK_SIZE, BLOCK_SIZE) as *mut Block,
+        };
+        let slot = CLASSES[class];
+        let nslots = ((BLOCK_SIZE - FIRST) / slot as usize) as u32;
+        let mut alloc = [0u64; 16];
+        for (i, word) in alloc.iter_mut().enumerate() {
+            let first_bit = i as u32 * 64;
+            if first_bit >= nslots {
+                *word = u64::MAX;
+            } else if first_bit + 64 > nslots {
+                *word = u64::MAX << (nslots - first_bit);
+            }
+        }
+        // SAFETY: `b` is a fresh or recycled block that nothing references.
+        unsafe {
+            b.write(Block {
+                slot_size: slot,
+                nslots,
+                nalloc: 0,
+                class: class as u32,
+                cursor: 0,
+                _pad: 0,
+                alloc,
+            });
+        }
+        let addr = b as usize;
+        let pos = self.blocks.partition_point(|&a| a < addr);
+        self.blocks.insert(pos, addr);
+        self.lo = self.lo.min(addr);
+        self.hi = self.hi.max(addr + BLOCK_SIZE);
+        b
+    }
+
+    fn alloc_large(&mut self, size: usize) -> *mut u8 {
+        let (p, len) = os::map(size);
+        let addr = p as usize;
+        let pos = self.large.partition_point(|&(a, _)| a < addr);
+        self.large.insert(pos, (addr, len));
+        self.lo = self.lo.min(addr);
+        self.hi = self.hi.max(addr + len);
+        self.allocated_since += len;
+        p
+    }
+
+    /// The start of the allocated object containing address `w`, if any.
+    pub fn find_object(&self, w: usize) -> Option<usize> {
+        if w < self.lo || w >= self.hi {
+            return None;
+        }
+        let b = w & !(BLOCK_SIZE - 1);
+        if self.blocks.binary_search(&b).is_ok() {
+            let blk = b as *mut Block;
+            if w < b + FIRST {
+                return None;
+            }
+            // SAFETY: `b` is one of our live blocks.
+            unsafe {
+                let idx = (w - b - FIRST) / (*blk).slot_size as usize;
+                if idx >= (*blk).nslots as usize {
+                    return None;
+                }
+                if (*blk).alloc[idx / 64] & (1 << (idx % 64)) == 0 {
+                    return None;
+                }
+                return Some(Block::slot_addr(blk, idx));
+            }
+        }
+        let i = self.large.partition_point(|&(a, _)| a <= w);
+        if i > 0 {
+            let (a, len) = self.large[i - 1];
+            if w < a + len {
+                return Some(a);
+            }
+        }
+        None
+    }
+
+    /// Marks an object found through a conservative root word, accepting
+    /// interior and one-past-the-end pointers.
+    fn mark_conservative(&mut self, w: usize) {
+        if let Some(o) = self.find_object(w) {
+            self.mark_precise(o);
+        }
+        // One past the end of an object is the start of the next slot (all
+        // sizes are multiples of 16), so retry one byte lower.
+        if w & 15 == 0 && w > 0 {
+            if let Some(o) = self.find_object(w - 1) {
+                self.mark_precise(o);
+            }
+        }
+    }
+
+    /// Marks the object at exactly `w` (a pointer taken from a traced field,
+    /// or null, or a static object) and queues it for tracing.
+    fn mark_precise(&mut self, w: usize) {
+        if w == 0 {
+            return;
+        }
+        let h = w as *mut Hdr;
+        // SAFETY: `w` is the start of a live object (precise field or
+        // validated candidate), so its header is readable; statics are only
+        // read, never written.
+        unsafe {
+            let gc = (*h).gc;
+            if gc & (GC_STATIC | MARK) != 0 {
+                return;
+            }
+            (*h).gc = gc | MARK;
+        }
+        self.mark_stack.push(w);
+    }
+
+    /// Collects with the given root ranges, scanned conservatively as
+    /// 8-byte-aligned words (`[lo, hi)` each), plus exact root pointers.
+    ///
+    /// # Safety
+    /// Each range must be readable memory; every live object must be
+    /// reachable from a root word.
+    pub unsafe fn collect(&mut self, ranges: &[(usize, usize)], exact: &[usize]) {
+        for &(lo, hi) in ranges {
+            let mut p = (lo + 7) & !7;
+            while p + 8 <= hi {
+                let w = (p as *const usize).read_volatile();
+                self.mark_conservative(w);
+                p += 8;
+            }
+        }
+        for &w in exact {
+            self.mark_precise(w);
+        }
+        while let Some(o) = self.mark_stack.pop() {
+            let mut children = core::mem::take(&mut self.mark_stack);
+            trace::trace_object(o, &mut |c| {
+                let h = c as *mut Hdr;
+                if c != 0 && (*h).gc & (GC_STATIC | MARK) == 0 {
+                    (*h).gc |= MARK;
+                    children.push(c);
+                }
+            });
+            self.mark_stack = children;
+        }
+        self.sweep();
+        self.collections += 1;
+    }
+
+    fn sweep(&mut self) {
+        let mut live = 0usize;
+        for c in 0..NCLASSES {
+            self.current[c] = core::ptr::null_mut();
+            self.avail[c].clear();
+        }
+        let mut kept = Vec::with_capacity(self.blocks.len());
+        let mut released = Vec::new();
+        for &addr in &self.blocks {
+            let b = addr as *mut Block;
+            // SAFETY: live block of this heap; allocated slots hold objects
+            // with initialised headers.
+            unsafe {
+                let nslots = (*b).nslots as usize;
+                let slot = (*b).slot_size as usize;
+                for w in 0..nslots.div_ceil(64) {
+                    let valid = if (w + 1) * 64 <= nslots {
+                        u64::MAX
+                    } else {
+                        (1u64 << (nslots - w * 64)) - 1
+                    };
+                    let mut bits = (*b).alloc[w] & valid;
+                    while bits != 0 {
+                        let bit = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        let h = Block::slot_addr(b, w * 64 + bit) as *mut Hdr;
+                        if (*h).gc & MARK != 0 {
+                            (*h).gc &= !MARK;
+                            live += slot;
+                        } else {
+                            (*b).alloc[w] &= !(1 << bit);
+                            (*b).nalloc -= 1;
+                        }
+                    }
+                }
+                (*b).cursor = 0;
+                if (*b).nalloc == 0 {
+                    released.push(b);
+                } else {
+                    kept.push(addr);
+                    if (*b).nalloc < (*b).nslots {
+                        self.avail[(*b).class as usize].push(b);
+                    }
+                }
+            }
+        }
+        self.blocks = kept;
+        for b in released {
+            if self.free_blocks.len() < KEEP_FREE_BLOCKS {
+                self.free_blocks.push(b);
+            } else {
+                // SAFETY: an empty block nothing points into.
+                unsafe { os::unmap(b as *mut u8, BLOCK_SIZE) };
+            }
+        }
+        let mut large = Vec::with_capacity(self.large.len());
+        for &(a, len) in &self.large {
+            let h = a as *mut Hdr;
+            // SAFETY: live large object of this heap.
+            unsafe {
+                if (*h).gc & MARK != 0 {
+                    (*h).gc &= !MARK;
+                    live += len;
+                    large.push((a, len));
+                } else {
+                    os::unmap(a as *mut u8, len);
+                }
+            }
+        }
+        self.large = large;
+        self.lo = usize::MAX;
+        self.hi = 0;
+        if let (Some(&f), Some(&l)) = (self.blocks.first(), self.blocks.last()) {
+            self.lo = f;
+            self.hi = l + BLOCK_SIZE;
+        }
+        if let (Some(&(f, _)), Some(&(l, len))) = (self.large.first(), self.large.last()) {
+            self.lo = self.lo.min(f);
+            self.hi = self.hi.max(l + len);
+        }
+        self.live_after = live;
+        self.allocated_since = 0;
+    }
+}
+
+impl Drop for Heap {
+    fn drop(&mut self) {
+        // SAFETY: the heap's process is gone, so nothing refers to its memory.
+        unsafe {
+            for &b in &self.blocks {
+                os::unmap(b as *mut u8, BLOCK_SIZE);
+            }
+            for &b in &self.free_blocks {
+                os::unmap(b as *mut u8, BLOCK_SIZE);
+            }
+            for &(a, len) in &self.large {
+                os::unmap(a as *mut u8, len);
+            }
+        }
+    }
+}

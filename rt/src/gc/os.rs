@@ -1,0 +1,83 @@
+//! Page-level memory from the OS. Blocks and large objects are mapped
+//! directly so that freeing them really returns memory (bounded-memory rule
+//! of chapter 4 §4.10), instead of parking it in malloc's free lists.
+
+use core::ptr;
+
+fn page_round(n: usize) -> usize {
+    let page = 4096;
+    (n + page - 1) & !(page - 1)
+}
+
+/// Maps `size` zeroed bytes aligned to `align` (a power of two, a multiple
+/// of the page size). Aborts when the OS refuses: running out of memory is
+/// not something a Snow program can handle.
+pub fn map_aligned(size: usize, align: usize) -> *mut u8 {
+    let total = size + align;
+    // SAFETY: anonymous private mapping; no existing memory is touched.
+    let p = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            total,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANON,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        out_of_memory();
+    }
+    let start = p as usize;
+    let aligned = (start + align - 1) & !(align - 1);
+    // Trim the unaligned head and the surplus tail so only `size` stays mapped.
+    // SAFETY: both ranges lie inside the mapping made above.
+    unsafe {
+        if aligned > start {
+            libc::munmap(start as *mut _, aligned - start);
+        }
+        let end = aligned + size;
+        let map_end = start + total;
+        if map_end > end {
+            libc::munmap(end as *mut _, map_end - end);
+        }
+    }
+    aligned as *mut u8
+}
+
+/// Maps at least `size` zeroed bytes (page aligned). Returns the pointer and
+/// the mapped length.
+pub fn map(size: usize) -> (*mut u8, usize) {
+    let len = page_round(size);
+    // SAFETY: anonymous private mapping.
+    let p = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANON,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        out_of_memory();
+    }
+    (p as *mut u8, len)
+}
+
+/// # Safety
+/// `p`/`len` is a whole mapping made by `map`/`map_aligned` that nothing
+/// refers to any more.
+pub unsafe fn unmap(p: *mut u8, len: usize) {
+    libc::munmap(p as *mut _, len);
+}
+
+fn out_of_memory() -> ! {
+    let msg = b"snow: out of memory\n";
+    // SAFETY: writing a static buffer to stderr.
+    unsafe {
+        libc::write(2, msg.as_ptr() as *const _, msg.len());
+        libc::abort();
+    }
+}
