@@ -131,10 +131,7 @@ pub enum FnBody {
 #[derive(Clone, Debug)]
 pub enum Param {
     /// `name [:: Type]` (also `self`, with text "self").
-    Plain {
-        name: Name,
-        ty: Option<Type>,
-    },
+    Plain { name: Name, ty: Option<Type> },
     /// A pattern parameter (literal, `_`, tuple, constructor, ...).
     Pattern(Pattern),
 }

@@ -13,7 +13,10 @@ pub struct ParsedFile {
 
 /// Parse one file. Returns the AST or the parse errors (at least one).
 pub fn parse_file(_file: FileId, _text: &str) -> Result<ast::File, Vec<Diagnostic>> {
-    Err(vec![Diagnostic::error(None, "Parse error: parser not written yet")])
+    Err(vec![Diagnostic::error(
+        None,
+        "Parse error: parser not written yet",
+    )])
 }
 
 /// Parse every file of the source map.
