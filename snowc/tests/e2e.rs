@@ -33,6 +33,9 @@ fn check(name: &str, src: &Path) -> Result<(), Failed> {
     if compiled.status != Some(0) {
         return Err(describe("snowc failed", &compiled).into());
     }
+    if !exe.exists() {
+        return Err(describe("snowc exited 0 but wrote no executable", &compiled).into());
+    }
 
     let ran = run(Command::new(&exe).current_dir(&dir), RUN_TIMEOUT)?;
     if ran.timed_out {
