@@ -1,0 +1,77 @@
+//! The C that `snowc --emit-c` produces for every e2e program must compile
+//! warning-free: with `gcc -std=c11 -Wall -Wextra -Werror` and, when it is
+//! installed, with `tcc -Wall -Werror`.
+
+mod common;
+
+use common::*;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+fn have_tcc() -> bool {
+    Command::new("tcc")
+        .arg("-v")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+fn cc(compiler: &str, flags: &[&str], c_file: &Path, obj: &Path) -> Result<(), Failed> {
+    let out = run(
+        Command::new(compiler)
+            .args(flags)
+            .arg("-c")
+            .arg("-I")
+            .arg(c_support_dir())
+            .arg(c_file)
+            .arg("-o")
+            .arg(obj),
+        TIMEOUT,
+    )?;
+    if out.status != Some(0) {
+        return Err(describe(&format!("{compiler} rejected the generated C"), &out).into());
+    }
+    Ok(())
+}
+
+fn check(name: &str, src: &Path, tcc: bool) -> Result<(), Failed> {
+    let dir = scratch_dir("c_warnings", name);
+    let c_file = dir.join(format!("{name}.c"));
+    let emitted = run(
+        Command::new(snowc()).arg(src).arg("--emit-c").arg(&c_file),
+        TIMEOUT,
+    )?;
+    if emitted.status != Some(0) {
+        return Err(describe("snowc --emit-c failed", &emitted).into());
+    }
+    cc(
+        "gcc",
+        &["-std=c11", "-Wall", "-Wextra", "-Werror"],
+        &c_file,
+        &dir.join("gcc.o"),
+    )?;
+    if tcc {
+        cc("tcc", &["-Wall", "-Werror"], &c_file, &dir.join("tcc.o"))?;
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let tcc = have_tcc();
+    if !tcc {
+        eprintln!("note: tcc is not installed; only checking the generated C with gcc");
+    }
+    let trials = programs(&tests_dir("e2e"))
+        .into_iter()
+        .map(|(name, path)| {
+            let test_name = name.clone();
+            Trial::test(test_name, move || check(&name, &path, tcc))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}

@@ -1,0 +1,44 @@
+//! Programs the compiler must reject: `tests/compile_fail/NAME.snow` is
+//! compiled with `--no-color`; `snowc` must exit with status 1 without
+//! crashing, and every line of `NAME.err` must occur in its stderr.
+
+mod common;
+
+use common::*;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const COMPILE_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn check(name: &str, src: &Path) -> Result<(), Failed> {
+    let expected = sidecar(src, "err").ok_or("missing .err file")?;
+    let dir = scratch_dir("compile_fail", name);
+    let out = run(
+        Command::new(snowc())
+            .arg(src)
+            .arg("-o")
+            .arg(dir.join(name))
+            .arg("--no-color"),
+        COMPILE_TIMEOUT,
+    )?;
+    check_no_ice(&out.stderr)?;
+    if out.status != Some(1) {
+        return Err(describe("expected snowc to exit with status 1", &out).into());
+    }
+    check_stderr_lines(&expected, &out.stderr)?;
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let trials = programs(&tests_dir("compile_fail"))
+        .into_iter()
+        .map(|(name, path)| {
+            let test_name = name.clone();
+            Trial::test(test_name, move || check(&name, &path))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}

@@ -1,0 +1,71 @@
+//! End-to-end programs: `tests/e2e/NAME.snow` is compiled with `snowc`, run,
+//! and its stdout compared exactly with `NAME.out`. The exit status must be 0,
+//! or the number in `NAME.status`; every line of `NAME.err` must occur in the
+//! program's stderr.
+
+mod common;
+
+use common::*;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const COMPILE_TIMEOUT: Duration = Duration::from_secs(120);
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn check(name: &str, src: &Path) -> Result<(), Failed> {
+    let expected_out = sidecar(src, "out").ok_or("missing .out file")?;
+    let expected_status: i32 = match sidecar(src, "status") {
+        Some(s) => s
+            .trim()
+            .parse()
+            .map_err(|e| format!("bad .status file: {e}"))?,
+        None => 0,
+    };
+    let dir = scratch_dir("e2e", name);
+    let exe = dir.join(name);
+
+    let compiled = run(
+        Command::new(snowc()).arg(src).arg("-o").arg(&exe),
+        COMPILE_TIMEOUT,
+    )?;
+    if compiled.status != Some(0) {
+        return Err(describe("snowc failed", &compiled).into());
+    }
+    if !exe.exists() {
+        return Err(describe("snowc exited 0 but wrote no executable", &compiled).into());
+    }
+
+    let ran = run(Command::new(&exe).current_dir(&dir), RUN_TIMEOUT)?;
+    if ran.timed_out {
+        return Err(describe("program timed out", &ran).into());
+    }
+    if ran.stdout != expected_out {
+        return Err(format!(
+            "{}\n--- stderr ---\n{}",
+            diff(&expected_out, &ran.stdout),
+            ran.stderr
+        )
+        .into());
+    }
+    if ran.status != Some(expected_status) {
+        return Err(describe(&format!("expected exit status {expected_status}"), &ran).into());
+    }
+    if let Some(err) = sidecar(src, "err") {
+        check_stderr_lines(&err, &ran.stderr)?;
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let trials = programs(&tests_dir("e2e"))
+        .into_iter()
+        .map(|(name, path)| {
+            let test_name = name.clone();
+            Trial::test(test_name, move || check(&name, &path))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
