@@ -213,3 +213,37 @@ pub unsafe extern "C" fn snow_list_concat(
     (*s).used = total as i64;
     view(ctx, (*a).h.ty, s as *mut Hdr, Store::data(s), total)
 }
+
+/// # Safety
+/// `l` is a live list.
+#[no_mangle]
+pub unsafe extern "C" fn snow_list_head(ctx: *mut Ctx, l: *mut SnowList) -> Word {
+    if (*l).len == 0 {
+        panic_msg(ctx, "List.head: empty list");
+    }
+    *(*l).items
+}
+
+/// # Safety
+/// `l` is a live list.
+#[no_mangle]
+pub unsafe extern "C" fn snow_list_last(ctx: *mut Ctx, l: *mut SnowList) -> Word {
+    let len = (*l).len as usize;
+    if len == 0 {
+        panic_msg(ctx, "List.last: empty list");
+    }
+    *(*l).items.add(len - 1)
+}
+
+/// # Safety
+/// `l` is a live list.
+#[no_mangle]
+pub unsafe extern "C" fn snow_list_reverse(ctx: *mut Ctx, l: *mut SnowList) -> *mut SnowList {
+    // Copy to the Rust stack first: the source must stay readable across the
+    // allocation, and `items` may point into an object only `l` keeps alive.
+    let mut v: Vec<Word> = items(l).to_vec();
+    v.reverse();
+    let out = from_slice(ctx, (*l).h.ty, &v);
+    core::hint::black_box(l);
+    out
+}

@@ -202,3 +202,12 @@ mod tests {
         }
     }
 }
+
+/// # Safety
+/// `s` is a live string.
+#[no_mangle]
+pub unsafe extern "C" fn snow_str_length(s: *mut SnowStr) -> i64 {
+    let b = SnowStr::bytes(s);
+    // Count code points: every byte that is not a UTF-8 continuation byte.
+    b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as i64
+}
