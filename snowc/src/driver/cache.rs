@@ -109,6 +109,20 @@ pub fn install_dir(target: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) ->
     }
 }
 
+/// Writes `bytes` to `path` through a temporary sibling and a rename, so
+/// readers see either nothing or the whole content.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let tmp = unique_sibling(path);
+    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// A temporary directory removed (with its content) when dropped.
 pub struct TempDir {
     path: PathBuf,
@@ -186,6 +200,16 @@ mod tests {
         assert!(err.is_err());
         assert!(!target.exists());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn atomic_writes_replace_content() {
+        let tmp = TempDir::new("snowc-cache-test").unwrap();
+        let f = tmp.path().join("sub").join("f");
+        write_atomically(&f, b"one").unwrap();
+        write_atomically(&f, b"two").unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"two");
+        assert_eq!(fs::read_dir(f.parent().unwrap()).unwrap().count(), 1);
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! relocations of the Rust standard library inside the runtime archive, so
 //! with tcc the object file is linked by the system `cc` (gcc or clang).
 
+use super::cache;
 use super::runtime::Runtime;
 use std::ffi::OsString;
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,7 +66,13 @@ impl Compiler {
 
 /// `--cc PATH` (one program), else `$CC` (split on whitespace, so
 /// `CC="ccache gcc"` works), else what the `cc` crate finds for this target.
-pub fn resolve(explicit: Option<&str>, env_cc: Option<String>, opt_level: u8) -> Compiler {
+/// The `cc` crate's answer costs a compiler run, so it is remembered under
+/// `cache_root` (keyed by the environment it depends on).
+pub fn resolve(
+    explicit: Option<&str>,
+    env_cc: Option<String>,
+    cache_root: Option<&Path>,
+) -> Compiler {
     if let Some(path) = explicit {
         return Compiler::new(PathBuf::from(path), Vec::new());
     }
@@ -74,17 +82,54 @@ pub fn resolve(explicit: Option<&str>, env_cc: Option<String>, opt_level: u8) ->
             return Compiler::new(PathBuf::from(program), words.collect());
         }
     }
-    Compiler::new(cc_crate_compiler(opt_level), Vec::new())
+    let Some(root) = cache_root else {
+        return Compiler::new(cc_crate_compiler(), Vec::new());
+    };
+    let memo = default_compiler_memo(root);
+    if let Ok(path) = fs::read_to_string(&memo) {
+        if !path.is_empty() {
+            return Compiler::new(PathBuf::from(path), Vec::new());
+        }
+    }
+    let path = cc_crate_compiler();
+    // Best effort: without the memo the next run asks the cc crate again.
+    let _ = cache::write_atomically(&memo, path.as_os_str().as_encoded_bytes());
+    Compiler::new(path, Vec::new())
+}
+
+/// Where the `cc` crate's choice is remembered. The key covers every
+/// variable the crate consults for a native build.
+pub fn default_compiler_memo(cache_root: &Path) -> PathBuf {
+    let target = env!("SNOWC_TARGET");
+    let mut h = cache::Fnv::new();
+    h.field(target.as_bytes());
+    for var in [
+        "PATH".to_string(),
+        "CC".to_string(),
+        "TARGET_CC".to_string(),
+        "HOST_CC".to_string(),
+        format!("CC_{target}"),
+        format!("CC_{}", target.replace('-', "_")),
+        "CC_ENABLE_DEBUG_OUTPUT".to_string(),
+    ] {
+        h.field(var.as_bytes());
+        h.field(
+            std::env::var_os(&var)
+                .unwrap_or_default()
+                .as_encoded_bytes(),
+        );
+    }
+    cache_root.join("cc").join(h.hex())
 }
 
 /// The compiler the `cc` crate picks for the target `snowc` was built for.
-fn cc_crate_compiler(opt_level: u8) -> PathBuf {
+fn cc_crate_compiler() -> PathBuf {
     let target = env!("SNOWC_TARGET");
     let mut build = cc::Build::new();
     build
         .target(target)
         .host(target)
-        .opt_level(u32::from(opt_level))
+        .opt_level(0)
         .debug(false)
         .cargo_metadata(false)
         .cargo_warnings(false)
@@ -190,6 +235,10 @@ pub fn commands(compiler: &Compiler, job: &Job<'_>, obj_dir: &Path) -> Vec<Comma
             compile.args(compile_flags(job));
             compile.arg("-c").arg(job.c_file).arg("-o").arg(&obj);
             let mut link = gnu_linker().command();
+            // tcc objects carry no `.note.GNU-stack`; say the stack is not
+            // executable (also silences a linker warning).
+            #[cfg(target_os = "linux")]
+            link.arg("-Wl,-z,noexecstack");
             link.args(&job.ldflags);
             link.arg(&obj);
             link.args(link_inputs(job));
@@ -236,20 +285,29 @@ mod tests {
 
     #[test]
     fn compiler_resolution_order() {
-        let c = resolve(Some("/opt/bin/clang"), Some("gcc".into()), 0);
+        let c = resolve(Some("/opt/bin/clang"), Some("gcc".into()), None);
         assert_eq!(c.program, PathBuf::from("/opt/bin/clang"));
         assert_eq!(c.kind, Kind::GnuLike);
-        let c = resolve(None, Some("ccache  gcc -m64".into()), 0);
+        let c = resolve(None, Some("ccache  gcc -m64".into()), None);
         assert_eq!(c.program, PathBuf::from("ccache"));
         assert_eq!(c.args, ["gcc", "-m64"]);
-        assert_eq!(resolve(Some("tcc"), None, 0).kind, Kind::Tcc);
+        assert_eq!(resolve(Some("tcc"), None, None).kind, Kind::Tcc);
         assert_eq!(
-            resolve(None, Some("ccache /usr/bin/tcc".into()), 0).kind,
+            resolve(None, Some("ccache /usr/bin/tcc".into()), None).kind,
             Kind::Tcc
         );
         // Falls through to the cc crate for an empty $CC.
-        let c = resolve(None, Some("  ".into()), 0);
+        let c = resolve(None, Some("  ".into()), None);
         assert!(!c.program.as_os_str().is_empty());
+        // The cc crate's answer is remembered.
+        let tmp = TempDir::new("snowc-cc-test").unwrap();
+        let first = resolve(None, None, Some(tmp.path()));
+        let memo = default_compiler_memo(tmp.path());
+        assert!(memo.is_file());
+        std::fs::write(&memo, "/remembered/cc").unwrap();
+        let again = resolve(None, None, Some(tmp.path()));
+        assert_eq!(again.program, PathBuf::from("/remembered/cc"));
+        assert!(!first.program.as_os_str().is_empty());
     }
 
     #[test]
@@ -280,7 +338,7 @@ mod tests {
             include_dir: "/c/include".into(),
         };
         let cmds = commands(
-            &resolve(Some("gcc"), None, 2),
+            &resolve(Some("gcc"), None, None),
             &job(&rt, Path::new("p.c"), Path::new("p")),
             Path::new("/tmp"),
         );
@@ -301,7 +359,7 @@ mod tests {
             include_dir: "/c/include".into(),
         };
         let cmds = commands(
-            &resolve(Some("tcc"), None, 0),
+            &resolve(Some("tcc"), None, None),
             &job(&rt, Path::new("p.c"), Path::new("p")),
             Path::new("/t"),
         );
@@ -338,7 +396,7 @@ mod tests {
             cflags: Vec::new(),
             ldflags: Vec::new(),
         };
-        let compiler = resolve(Some(compiler), None, 1);
+        let compiler = resolve(Some(compiler), None, None);
         if let Err(e) = run(commands(&compiler, &j, tmp.path())) {
             panic!("{compiler:?} failed: {e:?}");
         }

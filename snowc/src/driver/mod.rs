@@ -298,7 +298,8 @@ impl Driver {
     /// C to an executable at `out`.
     fn build_binary(&self, c_code: &str, out: &Path) -> Step<()> {
         set_stage("preparing the runtime");
-        let runtime = match runtime::materialise(&cache::cache_root()) {
+        let cache_root = cache::cache_root();
+        let runtime = match runtime::materialise(&cache_root) {
             Ok(rt) => rt,
             Err(e) => return self.fail(format!("cannot write the runtime into the cache: {e}")),
         };
@@ -321,11 +322,10 @@ impl Driver {
         }
 
         set_stage("running the C compiler");
-        let compiler = cc::resolve(
-            self.args.cc.as_deref(),
-            std::env::var("CC").ok(),
-            self.args.opt_level,
-        );
+        let env_cc = std::env::var("CC").ok();
+        let is_default =
+            self.args.cc.is_none() && env_cc.as_deref().is_none_or(|c| c.trim().is_empty());
+        let compiler = cc::resolve(self.args.cc.as_deref(), env_cc, Some(&cache_root));
         let job = cc::Job {
             c_file: &c_file,
             output: out,
@@ -342,10 +342,16 @@ impl Driver {
                 }
                 Ok(())
             }
-            Err(cc::CcError::Launch { program, error }) => self.fail(format!(
-                "cannot run the C compiler `{program}`: {error} \
+            Err(cc::CcError::Launch { program, error }) => {
+                if is_default {
+                    // The remembered default compiler is gone: ask again next time.
+                    let _ = fs::remove_file(cc::default_compiler_memo(&cache_root));
+                }
+                self.fail(format!(
+                    "cannot run the C compiler `{program}`: {error} \
                  (install gcc, clang or tcc, or pass --cc PATH)"
-            )),
+                ))
+            }
             Err(cc::CcError::Failed { command, output }) => {
                 let mut err = io::stderr().lock();
                 let _ = err.write_all(output.as_bytes());
