@@ -1,6 +1,548 @@
 //! The command-line driver: arguments, diagnostics rendering, invoking the C
 //! compiler, linking the runtime.
+//!
+//! Exit status: 0 success (warnings may have been printed), 1 compile errors
+//! or bad input, 2 bad usage, 101 internal compiler error (including a
+//! failing C compiler). `snowc run` exits with the program's status.
 
+pub mod args;
+pub mod cache;
+pub mod cc;
+pub mod project;
+pub mod report;
+pub mod runtime;
+
+use crate::diag::{Diagnostic, SourceMap};
+use crate::{CompileOptions, CompileOutput};
+use args::{Args, Mode};
+use report::Style;
+use std::cell::Cell;
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, IsTerminal, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_COMPILE_ERROR: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_ICE: i32 = 101;
+
+/// Stack size of the thread running the front end: deeply nested programs
+/// must not overflow a recursive-descent parser or checker.
+const COMPILER_STACK: usize = 256 * 1024 * 1024;
+
+thread_local! {
+    static STAGE: Cell<&'static str> = const { Cell::new("starting") };
+}
+
+/// Records which phase is running, for internal compiler error reports.
+pub fn set_stage(stage: &'static str) {
+    STAGE.with(|s| s.set(stage));
+}
+
+fn current_stage() -> &'static str {
+    STAGE.with(|s| s.get())
+}
+
+/// The message and location of the last panic, captured by the hook.
+static LAST_PANIC: Mutex<Option<(String, String, &'static str)>> = Mutex::new(None);
+
+/// The stage a panic belongs to, refined from the source file it comes from.
+fn stage_of(location: &str, fallback: &'static str) -> &'static str {
+    let l = location.replace('\\', "/");
+    if l.contains("src/syntax/") {
+        "parsing"
+    } else if l.contains("src/types/") {
+        "type checking"
+    } else if l.contains("src/mir/") {
+        "lowering to MIR"
+    } else if l.contains("src/cgen/") {
+        "generating C"
+    } else {
+        fallback
+    }
+}
+
+fn print_ice(message: &str, location: &str, stage: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "internal compiler error: {message}");
+    if location.is_empty() {
+        let _ = writeln!(err, "note: while {stage}");
+    } else {
+        let _ = writeln!(err, "note: while {stage}, at {location}");
+    }
+    let _ = writeln!(
+        err,
+        "note: this is a bug in snowc {}; please report it",
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
+fn install_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+            .unwrap_or_default();
+        let stage = stage_of(&location, current_stage());
+        if cfg!(panic = "abort") {
+            // No unwinding to catch: report and leave right here.
+            print_ice(&message, &location, stage);
+            std::process::exit(EXIT_ICE);
+        }
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some((message, location, stage));
+        }
+    }));
+}
+
+/// Entry point of the `snowc` binary; returns the exit status.
 pub fn main() -> i32 {
-    0
+    install_panic_hook();
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    match panic::catch_unwind(AssertUnwindSafe(|| run_cli(args))) {
+        Ok(code) => code,
+        Err(_) => {
+            let (message, location, stage) = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|mut l| l.take())
+                .unwrap_or_else(|| ("unknown panic".into(), String::new(), current_stage()));
+            print_ice(&message, &location, stage);
+            EXIT_ICE
+        }
+    }
+}
+
+/// Runs `snowc` with `args` (without the program name).
+pub fn run_cli(args: Vec<OsString>) -> i32 {
+    set_stage("parsing arguments");
+    let args = match args::parse(args) {
+        Ok(a) => a,
+        Err(msg) => {
+            report::eprint_line(&format!("snowc: error: {msg}"));
+            return EXIT_USAGE;
+        }
+    };
+    match args.mode {
+        Mode::Help => {
+            let _ = io::stdout().write_all(args::USAGE.as_bytes());
+            EXIT_OK
+        }
+        Mode::Version => {
+            let _ = writeln!(io::stdout(), "{}", version_line());
+            EXIT_OK
+        }
+        Mode::Compile | Mode::Build | Mode::Run => Driver::new(args).run(),
+    }
+}
+
+pub fn version_line() -> String {
+    format!(
+        "snowc {} ({}, runtime {})",
+        env!("CARGO_PKG_VERSION"),
+        env!("SNOWC_TARGET"),
+        runtime::RUNTIME_HASH
+    )
+}
+
+/// What a compile-mode invocation reads.
+enum Input {
+    File(PathBuf),
+    Project(PathBuf),
+}
+
+impl Input {
+    /// The executable's base name.
+    fn binary_name(&self) -> String {
+        match self {
+            Input::File(f) => f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "main".into()),
+            Input::Project(d) => project::project_binary_name(d),
+        }
+    }
+}
+
+struct Driver {
+    args: Args,
+    style: Style,
+}
+
+/// Outcome of a step: `Err(exit status)` after the failure was reported.
+type Step<T> = Result<T, i32>;
+
+impl Driver {
+    fn new(args: Args) -> Driver {
+        let color = !args.no_color
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && io::stderr().is_terminal();
+        let style = if args.json {
+            Style::Json
+        } else {
+            Style::Human { color }
+        };
+        Driver { args, style }
+    }
+
+    fn run(&self) -> i32 {
+        match self.run_steps() {
+            Ok(code) | Err(code) => code,
+        }
+    }
+
+    fn report(&self, sources: &SourceMap, diags: &[Diagnostic]) {
+        report::emit(&mut io::stderr().lock(), sources, diags, self.style);
+    }
+
+    /// Reports a driver-level error (no source location) and fails.
+    fn fail<T>(&self, message: impl Into<String>) -> Step<T> {
+        self.report(&SourceMap::default(), &[report::plain_error(message)]);
+        Err(EXIT_COMPILE_ERROR)
+    }
+
+    fn input(&self) -> Step<Input> {
+        let path = self
+            .args
+            .input
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."));
+        if self.args.mode == Mode::Build || path.is_dir() {
+            return Ok(Input::Project(path));
+        }
+        if !path.exists() {
+            return self.fail(format!("input `{}` does not exist", path.display()));
+        }
+        Ok(Input::File(path))
+    }
+
+    fn load(&self, input: &Input) -> Step<SourceMap> {
+        set_stage("reading sources");
+        let loaded = match input {
+            Input::File(f) => project::load_file(f),
+            Input::Project(d) => project::load_project(d),
+        };
+        loaded.or_else(|msg| self.fail(msg))
+    }
+
+    fn options(&self) -> CompileOptions {
+        CompileOptions {
+            line_directives: self.args.line_directives,
+        }
+    }
+
+    fn run_steps(&self) -> Step<i32> {
+        let input = self.input()?;
+        let sources = self.load(&input)?;
+        if self.args.mode == Mode::Run {
+            return self.run_program(&input, &sources);
+        }
+        let output = match (&self.args.output, &self.args.emit_c, &input) {
+            (Some(o), _, _) => Some(o.clone()),
+            // --emit-c alone only writes the C.
+            (None, Some(_), _) => None,
+            (None, None, Input::Project(d)) => Some(d.join(input.binary_name())),
+            (None, None, Input::File(_)) => Some(PathBuf::from(input.binary_name())),
+        };
+        let c_code = self.front_end(&sources)?;
+        if let Some(path) = &self.args.emit_c {
+            self.write_c(path, &c_code)?;
+        }
+        if let Some(out) = output {
+            self.build_binary(&c_code, &out)?;
+        }
+        Ok(EXIT_OK)
+    }
+
+    /// Snow to C. Prints the diagnostics; fails on errors.
+    fn front_end(&self, sources: &SourceMap) -> Step<String> {
+        set_stage("compiling Snow to C");
+        let result = compile_on_big_stack(sources, &self.options());
+        match result {
+            Ok(out) => {
+                if !out.warnings.is_empty() {
+                    self.report(sources, &out.warnings);
+                }
+                Ok(out.c_code)
+            }
+            Err(diags) => {
+                self.report(sources, &diags);
+                Err(EXIT_COMPILE_ERROR)
+            }
+        }
+    }
+
+    fn write_c(&self, path: &Path, c_code: &str) -> Step<()> {
+        set_stage("writing C");
+        if path.as_os_str() == "-" {
+            let mut out = io::stdout().lock();
+            return match out.write_all(c_code.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) => self.fail(format!("cannot write C to stdout: {e}")),
+            };
+        }
+        fs::write(path, c_code)
+            .or_else(|e| self.fail(format!("cannot write `{}`: {e}", path.display())))
+    }
+
+    /// C to an executable at `out`.
+    fn build_binary(&self, c_code: &str, out: &Path) -> Step<()> {
+        set_stage("preparing the runtime");
+        let cache_root = cache::cache_root();
+        let runtime = match runtime::materialise(&cache_root) {
+            Ok(rt) => rt,
+            Err(e) => return self.fail(format!("cannot write the runtime into the cache: {e}")),
+        };
+        let scratch = cache::TempDir::new("snowc")
+            .or_else(|e| self.fail(format!("cannot create a temporary directory: {e}")))?;
+        // Compile the --emit-c file itself when there is one.
+        let c_file = match &self.args.emit_c {
+            Some(p) if p.as_os_str() != "-" => p.clone(),
+            _ => {
+                let p = scratch.path().join("main.c");
+                fs::write(&p, c_code)
+                    .or_else(|e| self.fail(format!("cannot write `{}`: {e}", p.display())))?;
+                p
+            }
+        };
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Err(e) = fs::create_dir_all(parent) {
+                return self.fail(format!("cannot create `{}`: {e}", parent.display()));
+            }
+        }
+
+        set_stage("running the C compiler");
+        let env_cc = std::env::var("CC").ok();
+        let is_default =
+            self.args.cc.is_none() && env_cc.as_deref().is_none_or(|c| c.trim().is_empty());
+        let compiler = cc::resolve(self.args.cc.as_deref(), env_cc, Some(&cache_root));
+        let job = cc::Job {
+            c_file: &c_file,
+            output: out,
+            opt_level: self.args.opt_level,
+            runtime: &runtime,
+            native_libs: runtime::NATIVE_LIBS,
+            cflags: cc::env_flags(std::env::var_os("CFLAGS")),
+            ldflags: cc::env_flags(std::env::var_os("LDFLAGS")),
+        };
+        match cc::run(cc::commands(&compiler, &job, scratch.path())) {
+            Ok(printed) => {
+                if !printed.trim().is_empty() {
+                    let _ = io::stderr().write_all(printed.as_bytes());
+                }
+                Ok(())
+            }
+            Err(cc::CcError::Launch { program, error }) => {
+                if is_default {
+                    // The remembered default compiler is gone: ask again next time.
+                    let _ = fs::remove_file(cc::default_compiler_memo(&cache_root));
+                }
+                self.fail(format!(
+                    "cannot run the C compiler `{program}`: {error} \
+                 (install gcc, clang or tcc, or pass --cc PATH)"
+                ))
+            }
+            Err(cc::CcError::Failed { command, output }) => {
+                let mut err = io::stderr().lock();
+                let _ = err.write_all(output.as_bytes());
+                if !output.is_empty() && !output.ends_with('\n') {
+                    let _ = writeln!(err);
+                }
+                let _ = writeln!(err, "note: command: {command}");
+                let _ = writeln!(err, "internal compiler error: C compiler failed");
+                Err(EXIT_ICE)
+            }
+        }
+    }
+
+    /// `snowc run`: build into the cache (unless an identical build is
+    /// there already) and replace this process with the program.
+    fn run_program(&self, input: &Input, sources: &SourceMap) -> Step<i32> {
+        let name = input.binary_name();
+        let key = self.run_key(sources);
+        let dir = cache::cache_root().join("run").join(key);
+        let exe = dir.join(&name);
+        if !exe.is_file() {
+            let c_code = self.front_end(sources)?;
+            if let Some(path) = &self.args.emit_c {
+                self.write_c(path, &c_code)?;
+            }
+            let mut code = Ok(());
+            let installed = cache::install_dir(&dir, |tmp| {
+                code = self.build_binary(&c_code, &tmp.join(&name));
+                // Any error string works here: it was already reported.
+                code.map_err(|_| io::Error::other("build failed"))
+            });
+            code?;
+            if let Err(e) = installed {
+                return self.fail(format!("cannot write into the cache: {e}"));
+            }
+        }
+        set_stage("running the program");
+        Ok(exec(&exe, &self.args.run_args))
+    }
+
+    /// The cache key of a `snowc run` build: everything that affects the
+    /// executable.
+    fn run_key(&self, sources: &SourceMap) -> String {
+        let mut h = cache::Fnv::new();
+        h.field(version_line().as_bytes());
+        for f in &sources.files {
+            h.field(f.path.as_bytes());
+            h.field(f.module.as_bytes());
+            h.field(f.text.as_bytes());
+        }
+        h.field(&[self.args.opt_level, u8::from(self.args.line_directives)]);
+        h.field(self.args.cc.as_deref().unwrap_or("").as_bytes());
+        for var in ["CC", "CFLAGS", "LDFLAGS"] {
+            h.field(
+                std::env::var_os(var)
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .as_bytes(),
+            );
+        }
+        h.hex()
+    }
+}
+
+/// Runs the front end on a thread with a large stack. A panic there is
+/// re-raised on the calling thread, so it is reported like any other.
+fn compile_on_big_stack(
+    sources: &SourceMap,
+    opts: &CompileOptions,
+) -> Result<CompileOutput, Vec<Diagnostic>> {
+    let stage = current_stage();
+    let work = || {
+        set_stage(stage);
+        crate::compile_to_c(sources, opts)
+    };
+    let spawned = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("snowc".into())
+            .stack_size(COMPILER_STACK)
+            .spawn_scoped(s, work)
+            .map(|h| h.join())
+    });
+    match spawned {
+        Ok(Ok(result)) => result,
+        Ok(Err(payload)) => panic::resume_unwind(payload),
+        // No thread could be created: compile on this one.
+        Err(_) => crate::compile_to_c(sources, opts),
+    }
+}
+
+/// Replaces this process with `exe ARGS` (Unix) or runs it and returns its
+/// exit status.
+fn exec(exe: &Path, args: &[OsString]) -> i32 {
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(args);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let _ = io::stdout().flush();
+        let error = cmd.exec();
+        report::eprint_line(&format!(
+            "snowc: error: cannot run `{}`: {error}",
+            exe.display()
+        ));
+        EXIT_COMPILE_ERROR
+    }
+    #[cfg(not(unix))]
+    {
+        match cmd.status() {
+            Ok(status) => status.code().unwrap_or(EXIT_ICE),
+            Err(error) => {
+                report::eprint_line(&format!(
+                    "snowc: error: cannot run `{}`: {error}",
+                    exe.display()
+                ));
+                EXIT_COMPILE_ERROR
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_from_panic_location() {
+        assert_eq!(
+            stage_of("snowc/src/types/check/expr.rs:3:4", "x"),
+            "type checking"
+        );
+        assert_eq!(stage_of("snowc/src/syntax/lexer.rs:1:1", "x"), "parsing");
+        assert_eq!(
+            stage_of("snowc/src/mir/lower.rs:1:1", "x"),
+            "lowering to MIR"
+        );
+        assert_eq!(stage_of("snowc/src/cgen/emit.rs:1:1", "x"), "generating C");
+        assert_eq!(
+            stage_of("snowc/src/driver/cc.rs:1:1", "writing C"),
+            "writing C"
+        );
+    }
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn usage_errors_exit_2_and_help_exits_0() {
+        assert_eq!(run_cli(args(&["--bogus"])), EXIT_USAGE);
+        assert_eq!(run_cli(args(&[])), EXIT_USAGE);
+        assert_eq!(run_cli(args(&["--help"])), EXIT_OK);
+        assert_eq!(run_cli(args(&["--version"])), EXIT_OK);
+    }
+
+    #[test]
+    fn missing_input_and_missing_main_exit_1() {
+        let tmp = cache::TempDir::new("snowc-driver-test").unwrap();
+        let missing = tmp.path().join("nope.snow");
+        assert_eq!(
+            run_cli(args(&[missing.to_str().unwrap(), "--json"])),
+            EXIT_COMPILE_ERROR
+        );
+        assert_eq!(
+            run_cli(args(&["build", tmp.path().to_str().unwrap()])),
+            EXIT_COMPILE_ERROR
+        );
+    }
+
+    #[test]
+    fn compile_errors_exit_1_without_output() {
+        let tmp = cache::TempDir::new("snowc-driver-test").unwrap();
+        let src = tmp.path().join("bad.snow");
+        fs::write(&src, "fn main( do\n").unwrap();
+        let out = tmp.path().join("bad");
+        let code = run_cli(args(&[
+            src.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--no-color",
+        ]));
+        assert_eq!(code, EXIT_COMPILE_ERROR);
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn binary_names() {
+        assert_eq!(Input::File("dir/hello.snow".into()).binary_name(), "hello");
+        let tmp = cache::TempDir::new("snowc-driver-test").unwrap();
+        let proj = tmp.path().join("shop");
+        fs::create_dir(&proj).unwrap();
+        assert_eq!(Input::Project(proj).binary_name(), "shop");
+    }
 }

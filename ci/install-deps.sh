@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu CI machine lacks: the C compilers the
+# test suite exercises (gcc, tcc, clang) and the rustfmt/clippy components.
+# Does nothing for tools that are already present.
+set -euo pipefail
+
+missing=()
+for tool in gcc tcc clang; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+
+if ((${#missing[@]} > 0)); then
+    sudo=()
+    if [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null 2>&1; then
+        sudo=(sudo)
+    fi
+    echo "ci: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq >/dev/null
+    "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if command -v rustup >/dev/null 2>&1; then
+    for component in rustfmt clippy; do
+        if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+            echo "ci: adding rustup component $component"
+            rustup component add "$component" >/dev/null
+        fi
+    done
+fi
