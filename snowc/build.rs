@@ -59,15 +59,17 @@ fn main() {
 
     let rt_dir = root.join("rt");
     let c_support = root.join("c-support");
+    // `rt/` as a whole covers `rt/src`, `rt/Cargo.toml` and an `rt/build.rs`
+    // that may appear later (naming a missing file would rerun every time).
     for p in [
-        rt_dir.join("src"),
-        rt_dir.join("Cargo.toml"),
-        rt_dir.join("build.rs"),
+        rt_dir.clone(),
         c_support.clone(),
         root.join("Cargo.lock"),
         root.join("Cargo.toml"),
     ] {
-        println!("cargo:rerun-if-changed={}", p.display());
+        if p.exists() {
+            println!("cargo:rerun-if-changed={}", p.display());
+        }
     }
     println!("cargo:rustc-env=SNOWC_TARGET={target}");
 

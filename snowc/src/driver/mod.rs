@@ -372,24 +372,31 @@ impl Driver {
         let key = self.run_key(sources);
         let dir = cache::cache_root().join("run").join(key);
         let exe = dir.join(&name);
-        if !exe.is_file() {
+        let cached = exe.is_file();
+        // A cache hit needs the front end only to honour --emit-c.
+        if !cached || self.args.emit_c.is_some() {
             let c_code = self.front_end(sources)?;
             if let Some(path) = &self.args.emit_c {
                 self.write_c(path, &c_code)?;
             }
-            let mut code = Ok(());
-            let installed = cache::install_dir(&dir, |tmp| {
-                code = self.build_binary(&c_code, &tmp.join(&name));
-                // Any error string works here: it was already reported.
-                code.map_err(|_| io::Error::other("build failed"))
-            });
-            code?;
-            if let Err(e) = installed {
-                return self.fail(format!("cannot write into the cache: {e}"));
+            if !cached {
+                self.build_into_cache(&c_code, &dir, &name)?;
             }
         }
         set_stage("running the program");
         Ok(exec(&exe, &self.args.run_args))
+    }
+
+    /// Builds the executable `dir/name`, creating `dir` atomically.
+    fn build_into_cache(&self, c_code: &str, dir: &Path, name: &str) -> Step<()> {
+        let mut built = Ok(());
+        let installed = cache::install_dir(dir, |tmp| {
+            built = self.build_binary(c_code, &tmp.join(name));
+            // Any error value works here: the failure was already reported.
+            built.map_err(|_| io::Error::other("build failed"))
+        });
+        built?;
+        installed.or_else(|e| self.fail(format!("cannot write into the cache: {e}")))
     }
 
     /// The cache key of a `snowc run` build: everything that affects the
