@@ -171,6 +171,15 @@ pub fn push_float(out: &mut Vec<u8>, v: f64) {
     let _ = write!(out, "{v}");
 }
 
+/// # Safety
+/// `s` is a live string.
+#[no_mangle]
+pub unsafe extern "C" fn snow_str_length(s: *mut SnowStr) -> i64 {
+    let b = SnowStr::bytes(s);
+    // Count code points: every byte that is not a UTF-8 continuation byte.
+    b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,13 +210,4 @@ mod tests {
             assert_eq!(String::from_utf8(b).unwrap(), v.to_string());
         }
     }
-}
-
-/// # Safety
-/// `s` is a live string.
-#[no_mangle]
-pub unsafe extern "C" fn snow_str_length(s: *mut SnowStr) -> i64 {
-    let b = SnowStr::bytes(s);
-    // Count code points: every byte that is not a UTF-8 continuation byte.
-    b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as i64
 }

@@ -9,7 +9,7 @@ static const snow_loc here = {"main.snow", 3, 7};
 static const char *mode;
 
 static int64_t deep(snow_ctx *ctx, int64_t n) {
-    SNOW_CHECK(ctx, &n);
+    SNOW_CHECK(ctx);
     volatile char pad[64];
     pad[0] = (char)n;
     if (n == 0) return 0;

@@ -54,7 +54,7 @@ static void say(snow_ctx *ctx, const snow_type *t, snow_word v) {
 }
 
 static void entry(snow_ctx *ctx) {
-    SNOW_CHECK(ctx, &ctx);
+    SNOW_CHECK(ctx);
     /* A list of 1000 strings built front to back, kept across many GCs. */
     snow_list *b = snow_list_builder(ctx, &t_list_str, 0);
     for (int64_t i = 0; i < 1000; i++) {
@@ -71,7 +71,7 @@ static void entry(snow_ctx *ctx) {
     /* Garbage: short-lived strings and lists. */
     int64_t total = 0;
     for (int64_t i = 0; i < 20000; i++) {
-        SNOW_CHECK(ctx, &i);
+        SNOW_CHECK(ctx);
         snow_str *s = snow_int_to_str(ctx, i);
         snow_list *l = snow_list_append(ctx, snow_list_tail(ctx, b), snow_w_ptr(s));
         total += l->len;

@@ -11,10 +11,11 @@ use crate::types::tast::Pos;
 use crate::types::ty::{Ty, TyCon};
 
 const C_RESERVED: &[&str] = &[
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
-    "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
-    "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
-    "true", "false", "ctx", "env", "main", "NULL", "errno", "stdin", "stdout", "stderr", "o",
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+    "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "ctx", "env",
+    "main", "NULL", "errno", "stdin", "stdout", "stderr", "o",
 ];
 
 struct FnCx<'f> {
@@ -56,7 +57,13 @@ fn local_names(f: &Func) -> Vec<String> {
             } else {
                 base
             };
-            let name = if base == "t" || base == "r" || base == "m" || C_RESERVED.contains(&base.as_str()) || seen.contains(&base) || base.starts_with("snow_") {
+            let name = if base == "t"
+                || base == "r"
+                || base == "m"
+                || C_RESERVED.contains(&base.as_str())
+                || seen.contains(&base)
+                || base.starts_with("snow_")
+            {
                 format!("{base}{i}")
             } else {
                 base
@@ -71,6 +78,8 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
     let mut read = HashSet::new();
     let mut targets = HashSet::new();
     scan(&f.body, &mut read, &mut targets);
+    // `()` values are never stored: reading one is the constant 0.
+    read.retain(|l| !is_unit_like(&f.locals[*l as usize].ty));
     let env_struct = f
         .closure
         .as_ref()
@@ -120,6 +129,10 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
     cx.stmts(em, &body);
     cx.out.push_str("}\n");
     cx.out
+}
+
+fn is_unit_like(t: &Ty) -> bool {
+    t.is_unit() || matches!(t, Ty::Never)
 }
 
 fn zero_value(t: &Ty) -> &'static str {
@@ -172,9 +185,11 @@ fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
             f(a);
             f(b)
         }
-        Rv::Call(_, ops) | Rv::Rt(_, ops, _) | Rv::MakeRecord(_, ops) | Rv::MakeVariant(_, _, ops) | Rv::MakeClosure(_, _, ops) => {
-            ops.iter().for_each(f)
-        }
+        Rv::Call(_, ops)
+        | Rv::Rt(_, ops, _)
+        | Rv::MakeRecord(_, ops)
+        | Rv::MakeVariant(_, _, ops)
+        | Rv::MakeClosure(_, _, ops) => ops.iter().for_each(f),
         Rv::CallClosure(c, ops, _) => {
             f(c);
             ops.iter().for_each(f)
@@ -188,7 +203,14 @@ fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
 /// its result is unused)?
 fn has_effect(rv: &Rv) -> bool {
     match rv {
-        Rv::Use(_) | Rv::Neg(..) | Rv::Not(_) | Rv::Field(..) | Rv::VariantField(..) | Rv::Tag(_) | Rv::EnvField(_) | Rv::SelfClosure => false,
+        Rv::Use(_)
+        | Rv::Neg(..)
+        | Rv::Not(_)
+        | Rv::Field(..)
+        | Rv::VariantField(..)
+        | Rv::Tag(_)
+        | Rv::EnvField(_)
+        | Rv::SelfClosure => false,
         Rv::Bin(op, ..) => matches!(op, BinOp::Div | BinOp::Mod),
         Rv::MakeRecord(..) | Rv::MakeVariant(..) | Rv::MakeClosure(..) => false,
         _ => true,
@@ -225,6 +247,7 @@ impl FnCx<'_> {
 
     fn op(&self, em: &mut Emitter, o: &Operand) -> String {
         match o {
+            Operand::Local(l) if is_unit_like(self.local_ty(*l)) => "(snow_unit)0".into(),
             Operand::Local(l) => self.name(*l).to_string(),
             Operand::Int(n) => {
                 if *n == i64::MIN {
@@ -239,10 +262,18 @@ impl FnCx<'_> {
                 if x.is_nan() {
                     "NAN".into()
                 } else if x.is_infinite() {
-                    if *x > 0.0 { "INFINITY".into() } else { "(-INFINITY)".into() }
+                    if *x > 0.0 {
+                        "INFINITY".into()
+                    } else {
+                        "(-INFINITY)".into()
+                    }
                 } else {
                     let s = format!("{x:?}");
-                    if s.starts_with('-') { format!("({s})") } else { s }
+                    if s.starts_with('-') {
+                        format!("({s})")
+                    } else {
+                        s
+                    }
                 }
             }
             Operand::Bool(b) => format!("{b}"),
@@ -271,7 +302,7 @@ impl FnCx<'_> {
         word(&e, &t)
     }
 
-    fn from_word(&self, em: &mut Emitter, e: &str, t: &Ty) -> String {
+    fn unword(&self, em: &mut Emitter, e: &str, t: &Ty) -> String {
         match t {
             Ty::Con(TyCon::Int, _) => format!("snow_int_w({e})"),
             Ty::Con(TyCon::Float, _) => format!("snow_float_w({e})"),
@@ -399,7 +430,11 @@ impl FnCx<'_> {
         if let Rv::Rt(op, _, pos) = rv {
             let may_panic = matches!(
                 op,
-                RtOp::ListHead(_) | RtOp::ListTail | RtOp::ListGet(_) | RtOp::ListLast(_) | RtOp::MapGet(_)
+                RtOp::ListHead(_)
+                    | RtOp::ListTail
+                    | RtOp::ListGet(_)
+                    | RtOp::ListLast(_)
+                    | RtOp::MapGet(_)
             );
             if may_panic {
                 let loc = em.loc(*pos);
@@ -436,7 +471,9 @@ impl FnCx<'_> {
                 format!("{name}({})", self.args(em, ops))
             }
             Rv::CallClosure(c, ops, fty) => {
-                let Ty::Fun(ps, r) = fty else { return "0".into() };
+                let Ty::Fun(ps, r) = fty else {
+                    return "0".into();
+                };
                 let mut pts = vec!["snow_ctx *".to_string(), "snow_closure *".to_string()];
                 for p in ps {
                     pts.push(em.types.cty(p, adts));
@@ -494,7 +531,15 @@ impl FnCx<'_> {
         }
     }
 
-    fn bin(&mut self, em: &mut Emitter, op: BinOp, a: &Operand, b: &Operand, t: &Ty, pos: Pos) -> String {
+    fn bin(
+        &mut self,
+        em: &mut Emitter,
+        op: BinOp,
+        a: &Operand,
+        b: &Operand,
+        t: &Ty,
+        pos: Pos,
+    ) -> String {
         let (x, y) = (self.op(em, a), self.op(em, b));
         let cmp = |o: BinOp| match o {
             BinOp::Eq => "==",
@@ -543,7 +588,14 @@ impl FnCx<'_> {
         }
     }
 
-    fn rt(&mut self, em: &mut Emitter, op: &RtOp, ops: &[Operand], _pos: Pos, dest: Option<Ty>) -> String {
+    fn rt(
+        &mut self,
+        em: &mut Emitter,
+        op: &RtOp,
+        ops: &[Operand],
+        _pos: Pos,
+        dest: Option<Ty>,
+    ) -> String {
         let o = |me: &Self, em: &mut Emitter, i: usize| me.op(em, &ops[i]);
         let unit = |call: String| format!("({call}, (snow_unit)0)");
         match op {
@@ -571,14 +623,26 @@ impl FnCx<'_> {
             RtOp::Eq(t) | RtOp::Cmp(t) => {
                 let (x, y) = (o(self, em, 0), o(self, em, 1));
                 let d = em.types.desc(t, &em.prog.adts);
-                let f = if matches!(op, RtOp::Eq(_)) { "snow_eq" } else { "snow_cmp" };
+                let f = if matches!(op, RtOp::Eq(_)) {
+                    "snow_eq"
+                } else {
+                    "snow_cmp"
+                };
                 format!("{f}(ctx, &{d}, {}, {})", word(&x, t), word(&y, t))
             }
             RtOp::ConcatN => {
                 let parts: Vec<String> = (0..ops.len()).map(|i| o(self, em, i)).collect();
-                format!("snow_str_concat_n(ctx, {}, (snow_str *const[]){{{}}})", parts.len(), parts.join(", "))
+                format!(
+                    "snow_str_concat_n(ctx, {}, (snow_str *const[]){{{}}})",
+                    parts.len(),
+                    parts.join(", ")
+                )
             }
-            RtOp::StrConcat => format!("snow_str_concat(ctx, {}, {})", o(self, em, 0), o(self, em, 1)),
+            RtOp::StrConcat => format!(
+                "snow_str_concat(ctx, {}, {})",
+                o(self, em, 0),
+                o(self, em, 1)
+            ),
             RtOp::StrLength => format!("snow_str_length({})", o(self, em, 0)),
             RtOp::StrEq => format!("snow_str_eq({}, {})", o(self, em, 0), o(self, em, 1)),
             RtOp::ListLit(t) => {
@@ -587,19 +651,23 @@ impl FnCx<'_> {
                     return format!("snow_list_from(ctx, &{d}, 0, NULL)");
                 }
                 let ws: Vec<String> = ops.iter().map(|x| self.w(em, x)).collect();
-                format!("snow_list_from(ctx, &{d}, {}, (const snow_word[]){{{}}})", ws.len(), ws.join(", "))
+                format!(
+                    "snow_list_from(ctx, &{d}, {}, (const snow_word[]){{{}}})",
+                    ws.len(),
+                    ws.join(", ")
+                )
             }
             RtOp::ListHead(t) => {
                 let e = format!("snow_list_head(ctx, {})", o(self, em, 0));
-                self.from_word(em, &e, t)
+                self.unword(em, &e, t)
             }
             RtOp::ListLast(t) => {
                 let e = format!("snow_list_last(ctx, {})", o(self, em, 0));
-                self.from_word(em, &e, t)
+                self.unword(em, &e, t)
             }
             RtOp::ListGet(t) => {
                 let e = format!("snow_list_get(ctx, {}, {})", o(self, em, 0), o(self, em, 1));
-                self.from_word(em, &e, t)
+                self.unword(em, &e, t)
             }
             RtOp::ListTail => format!("snow_list_tail(ctx, {})", o(self, em, 0)),
             RtOp::ListLength => format!("{}->len", o(self, em, 0)),
@@ -608,7 +676,11 @@ impl FnCx<'_> {
                 let x = self.w(em, &ops[1]);
                 format!("snow_list_append(ctx, {}, {x})", o(self, em, 0))
             }
-            RtOp::ListConcat => format!("snow_list_concat(ctx, {}, {})", o(self, em, 0), o(self, em, 1)),
+            RtOp::ListConcat => format!(
+                "snow_list_concat(ctx, {}, {})",
+                o(self, em, 0),
+                o(self, em, 1)
+            ),
             RtOp::ListReverse => format!("snow_list_reverse(ctx, {})", o(self, em, 0)),
             RtOp::IntToFloat => format!("(double)({})", o(self, em, 0)),
             RtOp::FloatToInt => format!("snow_f2i({})", o(self, em, 0)),
@@ -629,7 +701,7 @@ impl FnCx<'_> {
                 let k = self.w(em, &ops[1]);
                 let e = format!("snow_map_get(ctx, {}, {k})", o(self, em, 0));
                 let t = dest.unwrap_or(Ty::unit());
-                self.from_word(em, &e, &t)
+                self.unword(em, &e, &t)
             }
             RtOp::MapHasKey(_) => {
                 let k = self.w(em, &ops[1]);
@@ -654,7 +726,11 @@ impl FnCx<'_> {
                 format!("{f}(ctx, {}, {x})", o(self, em, 0))
             }
             RtOp::SetSize => format!("snow_set_size({})", o(self, em, 0)),
-            RtOp::RangeNew => format!("snow_range_new(ctx, {}, {})", o(self, em, 0), o(self, em, 1)),
+            RtOp::RangeNew => format!(
+                "snow_range_new(ctx, {}, {})",
+                o(self, em, 0),
+                o(self, em, 1)
+            ),
             RtOp::FMod => format!("fmod({}, {})", o(self, em, 0), o(self, em, 1)),
         }
     }

@@ -27,7 +27,13 @@ pub struct TypeTable {
 
 pub fn c_ident(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -53,10 +59,17 @@ pub fn mangle(t: &Ty, adts: &[AdtDef]) -> String {
             c_ident(&s)
         }
         Ty::Tuple(ts) if ts.is_empty() => "Unit".into(),
-        Ty::Tuple(ts) => format!("Tup{}", ts.iter().map(|x| format!("_{}", mangle(x, adts))).collect::<String>()),
+        Ty::Tuple(ts) => format!(
+            "Tup{}",
+            ts.iter()
+                .map(|x| format!("_{}", mangle(x, adts)))
+                .collect::<String>()
+        ),
         Ty::Fun(ps, r) => format!(
             "Fn{}_to_{}",
-            ps.iter().map(|x| format!("_{}", mangle(x, adts))).collect::<String>(),
+            ps.iter()
+                .map(|x| format!("_{}", mangle(x, adts)))
+                .collect::<String>(),
             mangle(r, adts)
         ),
         _ => "Unit".into(),
@@ -66,13 +79,21 @@ pub fn mangle(t: &Ty, adts: &[AdtDef]) -> String {
 pub fn is_scalar(t: &Ty) -> bool {
     matches!(
         t,
-        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _) | Ty::Never | Ty::Var(_) | Ty::Gen(_)
+        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
+            | Ty::Never
+            | Ty::Var(_)
+            | Ty::Gen(_)
     ) || t.is_unit()
 }
 
 /// Substitute an ADT's parameters with `args`.
 pub fn inst(adt: &AdtDef, args: &[Ty], t: &Ty) -> Ty {
-    t.subst_gen(&|g| adt.generics.iter().position(|x| *x == g).and_then(|i| args.get(i).cloned()))
+    t.subst_gen(&|g| {
+        adt.generics
+            .iter()
+            .position(|x| *x == g)
+            .and_then(|i| args.get(i).cloned())
+    })
 }
 
 fn escape_c(s: &str) -> String {
@@ -124,7 +145,11 @@ impl TypeTable {
     /// Field types of a record (tuple or struct) and their C field names.
     pub fn record_fields(t: &Ty, adts: &[AdtDef]) -> Vec<(String, Ty)> {
         match t {
-            Ty::Tuple(ts) => ts.iter().enumerate().map(|(i, x)| (format!("f{i}"), x.clone())).collect(),
+            Ty::Tuple(ts) => ts
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("f{i}"), x.clone()))
+                .collect(),
             Ty::Con(TyCon::Adt(id), args) => {
                 let a = &adts[id.0 as usize];
                 match &a.kind {
@@ -155,7 +180,9 @@ impl TypeTable {
     }
 
     pub fn variant_struct(&self, t: &Ty, v: u32, adts: &[AdtDef]) -> String {
-        let Ty::Con(TyCon::Adt(id), _) = t else { return "snow_hdr".into() };
+        let Ty::Con(TyCon::Adt(id), _) = t else {
+            return "snow_hdr".into();
+        };
         let vn = &adts[id.0 as usize].variants()[v as usize].name;
         format!("{}_{}", mangle(t, adts), c_ident(vn))
     }
@@ -169,7 +196,9 @@ impl TypeTable {
         let is_sum = matches!(t, Ty::Con(TyCon::Adt(id), _) if !adts[id.0 as usize].is_struct());
         if is_sum {
             let mut s = format!("struct {name} {{\n    snow_hdr h;\n    int64_t tag;\n}};\n");
-            let Ty::Con(TyCon::Adt(id), _) = t else { unreachable!("sum types are ADTs") };
+            let Ty::Con(TyCon::Adt(id), _) = t else {
+                unreachable!("sum types are ADTs")
+            };
             for v in 0..adts[id.0 as usize].variants().len() as u32 {
                 let fields = Self::variant_fields(t, v, adts);
                 if fields.is_empty() {
@@ -183,7 +212,10 @@ impl TypeTable {
                     let ct = self.cty(f, adts);
                     let _ = writeln!(body, "    {ct}{}f{i};", sep(&ct));
                 }
-                let _ = writeln!(s, "struct {vs} {{\n    snow_hdr h;\n    int64_t tag;\n{body}}};");
+                let _ = writeln!(
+                    s,
+                    "struct {vs} {{\n    snow_hdr h;\n    int64_t tag;\n{body}}};"
+                );
             }
             self.structs.push(s);
         } else {
@@ -192,7 +224,8 @@ impl TypeTable {
                 let ct = self.cty(&f, adts);
                 let _ = writeln!(body, "    {ct}{}{n};", sep(&ct));
             }
-            self.structs.push(format!("struct {name} {{\n    snow_hdr h;\n{body}}};\n"));
+            self.structs
+                .push(format!("struct {name} {{\n    snow_hdr h;\n{body}}};\n"));
         }
     }
 
@@ -214,7 +247,8 @@ impl TypeTable {
         }
         let id = format!("snow_ty_{key}");
         self.desc_done.insert(key.clone(), id.clone());
-        self.desc_decls.push(format!("static const snow_type {id};"));
+        self.desc_decls
+            .push(format!("static const snow_type {id};"));
         let display_name = type_display_name(t, adts);
         let def = match t {
             Ty::Con(c @ (TyCon::List | TyCon::Set | TyCon::Queue | TyCon::Map), args) => {
@@ -232,7 +266,17 @@ impl TypeTable {
                 self.ensure_struct(t, adts);
                 let ps: Vec<String> = ts.iter().map(|a| self.desc(a, adts)).collect();
                 let names: Vec<String> = (0..ts.len()).map(|i| format!("f{i}")).collect();
-                self.record_desc(&id, t, "SNOW_K_TUPLE", "SNOW_F_DISPLAY | SNOW_F_DEBUG", &display_name, &ps, &names, None, adts)
+                self.record_desc(
+                    &id,
+                    t,
+                    "SNOW_K_TUPLE",
+                    "SNOW_F_DISPLAY | SNOW_F_DEBUG",
+                    &display_name,
+                    &ps,
+                    &names,
+                    None,
+                    adts,
+                )
             }
             Ty::Con(TyCon::Adt(aid), _) => {
                 let a = &adts[aid.0 as usize];
@@ -243,27 +287,65 @@ impl TypeTable {
                 if a.derives.debug {
                     flags.push("SNOW_F_DEBUG");
                 }
-                let flags = if flags.is_empty() { "0".to_string() } else { flags.join(" | ") };
+                let flags = if flags.is_empty() {
+                    "0".to_string()
+                } else {
+                    flags.join(" | ")
+                };
                 if a.is_struct() {
                     self.ensure_struct(t, adts);
                     let fields = Self::record_fields(t, adts);
                     let ps: Vec<String> = fields.iter().map(|(_, f)| self.desc(f, adts)).collect();
                     let names: Vec<String> = fields.iter().map(|(n, _)| n.clone()).collect();
                     let src_names: Vec<String> = match &a.kind {
-                        AdtKind::Struct { fields } => fields.iter().map(|(n, _)| n.clone()).collect(),
+                        AdtKind::Struct { fields } => {
+                            fields.iter().map(|(n, _)| n.clone()).collect()
+                        }
                         AdtKind::Sum { .. } => vec![],
                     };
-                    self.record_desc(&id, t, "SNOW_K_STRUCT", &flags, &a.name, &ps, &names, Some(&src_names), adts)
+                    self.record_desc(
+                        &id,
+                        t,
+                        "SNOW_K_STRUCT",
+                        &flags,
+                        &a.name,
+                        &ps,
+                        &names,
+                        Some(&src_names),
+                        adts,
+                    )
                 } else {
                     self.ensure_struct(t, adts);
                     let nv = a.variants().len() as u32;
-                    let vds: Vec<String> = (0..nv).map(|v| self.variant_desc(t, v, &flags, adts)).collect();
+                    let vds: Vec<String> = (0..nv)
+                        .map(|v| self.variant_desc(t, v, &flags, adts))
+                        .collect();
                     self.params_array(&id, &vds);
                     desc_def(&id, "SNOW_K_SUM", &flags, &a.name, "0", &vds, None, None, 0)
                 }
             }
-            Ty::Fun(..) => desc_def(&id, "SNOW_K_CLOSURE", "0", &display_name, "0", &[], None, None, 0),
-            _ => desc_def(&id, "SNOW_K_OPAQUE", "0", &display_name, "0", &[], None, None, 0),
+            Ty::Fun(..) => desc_def(
+                &id,
+                "SNOW_K_CLOSURE",
+                "0",
+                &display_name,
+                "0",
+                &[],
+                None,
+                None,
+                0,
+            ),
+            _ => desc_def(
+                &id,
+                "SNOW_K_OPAQUE",
+                "0",
+                &display_name,
+                "0",
+                &[],
+                None,
+                None,
+                0,
+            ),
         };
         self.desc_defs.push(def);
         id
@@ -277,11 +359,14 @@ impl TypeTable {
             return id;
         }
         self.desc_done.insert(vs.clone(), id.clone());
-        self.desc_decls.push(format!("static const snow_type {id};"));
+        self.desc_decls
+            .push(format!("static const snow_type {id};"));
         let fields = Self::variant_fields(t, v, adts);
         let ps: Vec<String> = fields.iter().map(|f| self.desc(f, adts)).collect();
         let names: Vec<String> = (0..fields.len()).map(|i| format!("f{i}")).collect();
-        let Ty::Con(TyCon::Adt(aid), _) = t else { unreachable!("variants belong to ADTs") };
+        let Ty::Con(TyCon::Adt(aid), _) = t else {
+            unreachable!("variants belong to ADTs")
+        };
         let vname = adts[aid.0 as usize].variants()[v as usize].name.clone();
         let offs = if names.is_empty() {
             None
@@ -289,7 +374,17 @@ impl TypeTable {
             Some(self.offsets_array(&id, &vs, &names))
         };
         self.params_array(&id, &ps);
-        let def = desc_def(&id, "SNOW_K_VARIANT", flags, &vname, &format!("sizeof(struct {vs})"), &ps, offs, None, v as i64);
+        let def = desc_def(
+            &id,
+            "SNOW_K_VARIANT",
+            flags,
+            &vname,
+            &format!("sizeof(struct {vs})"),
+            &ps,
+            offs,
+            None,
+            v as i64,
+        );
         self.desc_defs.push(def);
         id
     }
@@ -317,11 +412,23 @@ impl TypeTable {
         let names = src_names.filter(|n| !n.is_empty()).map(|n| {
             let arr = format!("{id}_names");
             let items: Vec<String> = n.iter().map(|x| c_string(x)).collect();
-            self.desc_defs
-                .push(format!("static const char *const {arr}[] = {{{}}};", items.join(", ")));
+            self.desc_defs.push(format!(
+                "static const char *const {arr}[] = {{{}}};",
+                items.join(", ")
+            ));
             arr
         });
-        desc_def(id, kind, flags, name, &format!("sizeof(struct {sname})"), ps, offs, names, 0)
+        desc_def(
+            id,
+            kind,
+            flags,
+            name,
+            &format!("sizeof(struct {sname})"),
+            ps,
+            offs,
+            names,
+            0,
+        )
     }
 
     fn params_array(&mut self, id: &str, ps: &[String]) {
@@ -341,8 +448,10 @@ impl TypeTable {
             .iter()
             .map(|f| format!("offsetof(struct {sname}, {f})"))
             .collect();
-        self.desc_defs
-            .push(format!("static const uint32_t {arr}[] = {{{}}};", items.join(", ")));
+        self.desc_defs.push(format!(
+            "static const uint32_t {arr}[] = {{{}}};",
+            items.join(", ")
+        ));
         arr
     }
 
@@ -356,6 +465,7 @@ impl TypeTable {
         self.ctor_done.insert(fname.clone(), String::new());
         let desc = self.desc(t, adts);
         let fields = Self::record_fields(t, adts);
+        self.ensure_struct(t, adts);
         let mut params = vec!["snow_ctx *ctx".to_string()];
         let mut sets = String::new();
         for (n, ft) in &fields {
@@ -379,8 +489,8 @@ impl TypeTable {
         }
         self.ctor_done.insert(fname.clone(), String::new());
         let base = mangle(t, adts);
-        self.desc(t, adts);
-        let vdesc = format!("snow_ty_{vs}");
+        self.ensure_struct(t, adts);
+        let vdesc = self.variant_desc(t, v, &sum_flags(t, adts), adts);
         let fields = Self::variant_fields(t, v, adts);
         let mut params = vec!["snow_ctx *ctx".to_string()];
         let mut sets = String::new();
@@ -403,7 +513,8 @@ impl TypeTable {
         let obj = format!("{vs}_obj");
         if !self.nullary_done.contains_key(&obj) {
             self.nullary_done.insert(obj.clone(), String::new());
-            self.desc(t, adts);
+            self.ensure_struct(t, adts);
+            self.variant_desc(t, v, &sum_flags(t, adts), adts);
             self.helpers.push(format!(
                 "static const struct {vs} {obj} = {{{{&snow_ty_{vs}, SNOW_GC_STATIC}}, {v}}};"
             ));
@@ -426,20 +537,54 @@ impl TypeTable {
             names.push(format!("c{i}"));
             ps.push(self.desc(c, adts));
         }
-        self.structs
-            .push(format!("struct {sname} {{\n    snow_closure c;\n{body}}};\n"));
+        self.structs.push(format!(
+            "struct {sname} {{\n    snow_closure c;\n{body}}};\n"
+        ));
         let id = format!("snow_ty_{sname}");
-        self.desc_decls.push(format!("static const snow_type {id};"));
+        self.desc_decls
+            .push(format!("static const snow_type {id};"));
         let offs = if names.is_empty() {
             None
         } else {
             Some(self.offsets_array(&id, &sname, &names))
         };
         self.params_array(&id, &ps);
-        let def = desc_def(&id, "SNOW_K_CLOSURE", "0", fname, &format!("sizeof(struct {sname})"), &ps, offs, None, 0);
+        let def = desc_def(
+            &id,
+            "SNOW_K_CLOSURE",
+            "0",
+            fname,
+            &format!("sizeof(struct {sname})"),
+            &ps,
+            offs,
+            None,
+            0,
+        );
         self.desc_defs.push(def);
         self.closure_structs.insert(sname.clone(), id);
         sname
+    }
+}
+
+fn adt_flags(a: &AdtDef) -> String {
+    let mut flags = Vec::new();
+    if a.derives.display {
+        flags.push("SNOW_F_DISPLAY");
+    }
+    if a.derives.debug {
+        flags.push("SNOW_F_DEBUG");
+    }
+    if flags.is_empty() {
+        "0".to_string()
+    } else {
+        flags.join(" | ")
+    }
+}
+
+fn sum_flags(t: &Ty, adts: &[AdtDef]) -> String {
+    match t {
+        Ty::Con(TyCon::Adt(id), _) => adt_flags(&adts[id.0 as usize]),
+        _ => "0".into(),
     }
 }
 
@@ -474,7 +619,11 @@ fn desc_def(
     names: Option<String>,
     tag: i64,
 ) -> String {
-    let params = if ps.is_empty() { "NULL".to_string() } else { format!("{id}_params") };
+    let params = if ps.is_empty() {
+        "NULL".to_string()
+    } else {
+        format!("{id}_params")
+    };
     format!(
         "static const snow_type {id} = {{{kind}, {flags}, {}, {size}, {}, {params}, {}, {}, {tag}, NULL, NULL, NULL, NULL, NULL}};",
         c_string(name),

@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::{Func, FuncId, Label, Local, LocalDecl, Operand, Program, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
 use crate::types::tast::{
-    Builtin, FnId, Lit, LocalId, Pos, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart, TypedProgram,
+    Builtin, FnId, Lit, LocalId, Pos, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart,
+    TypedProgram,
 };
 use crate::types::ty::{GenId, Ty, TyCon, OPTION, ORDERING};
 
@@ -100,7 +101,11 @@ pub fn lower_program(tp: &TypedProgram) -> Program {
     }
     Program {
         adts: tp.adts.clone(),
-        funcs: lw.funcs.into_iter().map(|f| f.expect("every queued function is lowered")).collect(),
+        funcs: lw
+            .funcs
+            .into_iter()
+            .map(|f| f.expect("every queued function is lowered"))
+            .collect(),
         entry,
     }
 }
@@ -120,10 +125,17 @@ fn mangle_ty(t: &Ty, tp: &TypedProgram) -> String {
             s
         }
         Ty::Tuple(ts) if ts.is_empty() => "Unit".into(),
-        Ty::Tuple(ts) => format!("Tup{}", ts.iter().map(|x| format!("_{}", mangle_ty(x, tp))).collect::<String>()),
+        Ty::Tuple(ts) => format!(
+            "Tup{}",
+            ts.iter()
+                .map(|x| format!("_{}", mangle_ty(x, tp)))
+                .collect::<String>()
+        ),
         Ty::Fun(ps, r) => format!(
             "Fn{}_to_{}",
-            ps.iter().map(|x| format!("_{}", mangle_ty(x, tp))).collect::<String>(),
+            ps.iter()
+                .map(|x| format!("_{}", mangle_ty(x, tp)))
+                .collect::<String>(),
             mangle_ty(r, tp)
         ),
         Ty::Never => "Never".into(),
@@ -132,7 +144,15 @@ fn mangle_ty(t: &Ty, tp: &TypedProgram) -> String {
 }
 
 fn c_ident(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 impl<'a> Lowerer<'a> {
@@ -152,14 +172,25 @@ impl<'a> Lowerer<'a> {
         let mut s = c_ident(&tf.name.replace('.', "_"));
         if !inst.is_empty() {
             s.push_str("__");
-            s.push_str(&inst.iter().map(|t| mangle_ty(t, self.tp)).collect::<Vec<_>>().join("_"));
+            s.push_str(
+                &inst
+                    .iter()
+                    .map(|t| mangle_ty(t, self.tp))
+                    .collect::<Vec<_>>()
+                    .join("_"),
+            );
         }
         s
     }
 
     fn lower_fn(&mut self, f: FnId, inst: &[Ty]) -> Func {
         let tf = &self.tp.fns[f.0 as usize];
-        let subst: HashMap<GenId, Ty> = tf.generics.iter().copied().zip(inst.iter().cloned()).collect();
+        let subst: HashMap<GenId, Ty> = tf
+            .generics
+            .iter()
+            .copied()
+            .zip(inst.iter().cloned())
+            .collect();
         let name = self.fn_c_name(f, inst);
         let ret = concrete(&tf.ret, &subst);
         let mut fb = FB::new(name.clone(), subst, ret.clone());
@@ -260,7 +291,10 @@ impl<'a> Lowerer<'a> {
                 _ => Operand::Nullary(ty, *v),
             },
             TExprKind::Builtin(_) => {
-                fb.emit(Stmt::Panic("not supported yet: a built-in function used as a value".into(), e.pos));
+                fb.emit(Stmt::Panic(
+                    "not supported yet: a built-in function used as a value".into(),
+                    e.pos,
+                ));
                 Operand::Unit
             }
             TExprKind::Call { callee, args } => self.call(fb, callee, args, &ty, tail, e.pos),
@@ -321,7 +355,11 @@ impl<'a> Lowerer<'a> {
                 }
                 fb.temp(Ty::string(), Rv::Rt(RtOp::ConcatN, ops, e.pos))
             }
-            TExprKind::If { cond, then_e, else_e } => {
+            TExprKind::If {
+                cond,
+                then_e,
+                else_e,
+            } => {
                 let c = self.expr(fb, cond, false);
                 let r = fb.new_local("r", ty.clone());
                 fb.push_block();
@@ -335,9 +373,11 @@ impl<'a> Lowerer<'a> {
                 fb.emit(Stmt::If(c, tb, eb));
                 Operand::Local(r)
             }
-            TExprKind::Match { scrutinees, arms, fail } => {
-                self.lower_match(fb, scrutinees, arms, fail, ty, tail, e.pos)
-            }
+            TExprKind::Match {
+                scrutinees,
+                arms,
+                fail,
+            } => self.lower_match(fb, scrutinees, arms, fail, ty, tail, e.pos),
             TExprKind::Block(stmts) => self.block(fb, stmts, tail, ty),
             TExprKind::Closure(c) => self.closure(fb, c, ty),
             TExprKind::Return(x) => {
@@ -371,7 +411,10 @@ impl<'a> Lowerer<'a> {
         let xt = self.ty(fb, &x.ty);
         let v = self.operand_local(fb, v, xt.clone());
         let tag = fb.temp(Ty::int(), Rv::Tag(v.clone()));
-        let is_ok = fb.temp(Ty::bool(), Rv::Bin(BinOp::Eq, tag, Operand::Int(0), Ty::int(), pos));
+        let is_ok = fb.temp(
+            Ty::bool(),
+            Rv::Bin(BinOp::Eq, tag, Operand::Int(0), Ty::int(), pos),
+        );
         let ret = fb.ret.clone();
         fb.push_block();
         let out = if is_result {
@@ -396,7 +439,15 @@ impl<'a> Lowerer<'a> {
         fb.temp(Ty::string(), Rv::Rt(RtOp::Display(t), vec![v], pos))
     }
 
-    fn binary(&mut self, fb: &mut FB, op: BinOp, lhs: &TExpr, rhs: &TExpr, ty: Ty, pos: Pos) -> Operand {
+    fn binary(
+        &mut self,
+        fb: &mut FB,
+        op: BinOp,
+        lhs: &TExpr,
+        rhs: &TExpr,
+        ty: Ty,
+        pos: Pos,
+    ) -> Operand {
         match op {
             BinOp::And | BinOp::Or => {
                 let a = self.expr(fb, lhs, false);
@@ -419,7 +470,9 @@ impl<'a> Lowerer<'a> {
                 let b = self.expr(fb, rhs, false);
                 let ot = self.ty(fb, &lhs.ty);
                 match (op, &ot) {
-                    (BinOp::Concat, Ty::Con(TyCon::List, _)) => fb.temp(ty, Rv::Rt(RtOp::ListConcat, vec![a, b], pos)),
+                    (BinOp::Concat, Ty::Con(TyCon::List, _)) => {
+                        fb.temp(ty, Rv::Rt(RtOp::ListConcat, vec![a, b], pos))
+                    }
                     (BinOp::Concat, _) => fb.temp(ty, Rv::Rt(RtOp::StrConcat, vec![a, b], pos)),
                     (BinOp::Range, _) => fb.temp(ty, Rv::Rt(RtOp::RangeNew, vec![a, b], pos)),
                     _ => fb.temp(ty, Rv::Bin(op, a, b, ot, pos)),
@@ -441,7 +494,11 @@ impl<'a> Lowerer<'a> {
                         last = v;
                     }
                 }
-                TStmt::Let { local, generics, value } if !generics.is_empty() => {
+                TStmt::Let {
+                    local,
+                    generics,
+                    value,
+                } if !generics.is_empty() => {
                     fb.poly.insert(*local, (value.clone(), generics.clone()));
                     // Evaluate at least once for its effects when never used.
                     if !used_later(&stmts[i + 1..], *local) {
@@ -470,7 +527,10 @@ impl<'a> Lowerer<'a> {
                     self.test(fb, pat, v, &t, fail);
                     fb.emit(Stmt::Goto(ok));
                     fb.emit(Stmt::Label(fail));
-                    fb.emit(Stmt::Panic("no match of right hand side value".into(), pat.pos));
+                    fb.emit(Stmt::Panic(
+                        "no match of right hand side value".into(),
+                        pat.pos,
+                    ));
                     fb.emit(Stmt::Label(ok));
                 }
             }
@@ -479,7 +539,15 @@ impl<'a> Lowerer<'a> {
         last
     }
 
-    fn call(&mut self, fb: &mut FB, callee: &TExpr, args: &[TExpr], ty: &Ty, tail: bool, pos: Pos) -> Operand {
+    fn call(
+        &mut self,
+        fb: &mut FB,
+        callee: &TExpr,
+        args: &[TExpr],
+        ty: &Ty,
+        tail: bool,
+        pos: Pos,
+    ) -> Operand {
         match &callee.kind {
             TExprKind::FnRef(f, inst) => {
                 let inst: Vec<Ty> = inst.iter().map(|t| self.ty(fb, t)).collect();
@@ -539,8 +607,14 @@ impl<'a> Lowerer<'a> {
                 let c = fb.temp(Ty::int(), Rv::Rt(RtOp::Cmp(t), ops, pos));
                 let ord = Ty::Con(TyCon::Adt(ORDERING), vec![]);
                 let r = fb.new_local("ord", ord.clone());
-                let lt = fb.temp(Ty::bool(), Rv::Bin(BinOp::Lt, c.clone(), Operand::Int(0), Ty::int(), pos));
-                let eq = fb.temp(Ty::bool(), Rv::Bin(BinOp::Eq, c, Operand::Int(0), Ty::int(), pos));
+                let lt = fb.temp(
+                    Ty::bool(),
+                    Rv::Bin(BinOp::Lt, c.clone(), Operand::Int(0), Ty::int(), pos),
+                );
+                let eq = fb.temp(
+                    Ty::bool(),
+                    Rv::Bin(BinOp::Eq, c, Operand::Int(0), Ty::int(), pos),
+                );
                 fb.emit(Stmt::If(
                     lt,
                     vec![Stmt::Assign(r, Rv::Use(Operand::Nullary(ord.clone(), 0)))],
@@ -583,8 +657,15 @@ impl<'a> Lowerer<'a> {
         self.wrappers.insert(key, id);
         let name = format!("{}__value", self.funcs_name_hint(target));
         let mut fb = FB::new(name.clone(), HashMap::new(), r.clone());
-        let params: Vec<Local> = ps.iter().enumerate().map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone())).collect();
-        let v = fb.temp(r.clone(), Rv::Call(target, params.iter().map(|l| Operand::Local(*l)).collect()));
+        let params: Vec<Local> = ps
+            .iter()
+            .enumerate()
+            .map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone()))
+            .collect();
+        let v = fb.temp(
+            r.clone(),
+            Rv::Call(target, params.iter().map(|l| Operand::Local(*l)).collect()),
+        );
         fb.emit(Stmt::Return(v));
         self.funcs[id.0 as usize] = Some(wrapper_func(name, params, r, fb));
         id
@@ -616,10 +697,18 @@ impl<'a> Lowerer<'a> {
         };
         let name = format!("{}_{}__value", c_ident(&mangle_ty(&r, self.tp)), vname);
         let mut fb = FB::new(name.clone(), HashMap::new(), r.clone());
-        let params: Vec<Local> = ps.iter().enumerate().map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone())).collect();
+        let params: Vec<Local> = ps
+            .iter()
+            .enumerate()
+            .map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone()))
+            .collect();
         let out = fb.temp(
             r.clone(),
-            Rv::MakeVariant(r.clone(), v, params.iter().map(|l| Operand::Local(*l)).collect()),
+            Rv::MakeVariant(
+                r.clone(),
+                v,
+                params.iter().map(|l| Operand::Local(*l)).collect(),
+            ),
         );
         fb.emit(Stmt::Return(out));
         self.funcs[id.0 as usize] = Some(wrapper_func(name, params, r, fb));
@@ -719,7 +808,9 @@ pub fn operand_ty(fb: &FB, o: &Operand) -> Ty {
 pub fn variant_field_ty(t: &Ty, tag: u32) -> Ty {
     // Only used for Result's Err payload and Option/Result payloads.
     match t {
-        Ty::Con(TyCon::Adt(id), args) if *id == OPTION => args.first().cloned().unwrap_or(Ty::unit()),
+        Ty::Con(TyCon::Adt(id), args) if *id == OPTION => {
+            args.first().cloned().unwrap_or(Ty::unit())
+        }
         Ty::Con(TyCon::Adt(_), args) => args.get(tag as usize).cloned().unwrap_or(Ty::unit()),
         _ => Ty::unit(),
     }
@@ -748,7 +839,9 @@ fn used_later(stmts: &[TStmt], id: LocalId) -> bool {
     let mut uses = Vec::new();
     for s in stmts {
         match s {
-            TStmt::Expr(x) | TStmt::Let { value: x, .. } | TStmt::LetPat { value: x, .. } => uses_in(x, &mut uses),
+            TStmt::Expr(x) | TStmt::Let { value: x, .. } | TStmt::LetPat { value: x, .. } => {
+                uses_in(x, &mut uses)
+            }
         }
     }
     uses.iter().any(|(u, _)| *u == id)
@@ -787,12 +880,18 @@ pub fn walk(e: &TExpr, f: &mut dyn FnMut(&TExpr), p: &mut dyn FnMut(&TPat)) {
                 walk(x, f, p)
             }
         }),
-        TExprKind::If { cond, then_e, else_e } => {
+        TExprKind::If {
+            cond,
+            then_e,
+            else_e,
+        } => {
             walk(cond, f, p);
             walk(then_e, f, p);
             walk(else_e, f, p)
         }
-        TExprKind::Match { scrutinees, arms, .. } => {
+        TExprKind::Match {
+            scrutinees, arms, ..
+        } => {
             scrutinees.iter().for_each(|s| walk(s, f, p));
             for a in arms {
                 a.pats.iter().for_each(|x| walk_pat(x, p));

@@ -75,7 +75,10 @@ impl Lowerer<'_> {
                     Lit::Float(x) => (Operand::Float(*x), Ty::float()),
                     Lit::Bool(b) => (Operand::Bool(*b), Ty::bool()),
                     Lit::Str(s) => {
-                        let c = fb.temp(Ty::bool(), Rv::Rt(RtOp::StrEq, vec![v, Operand::Str(s.clone())], p.pos));
+                        let c = fb.temp(
+                            Ty::bool(),
+                            Rv::Rt(RtOp::StrEq, vec![v, Operand::Str(s.clone())], p.pos),
+                        );
                         return self.fail_unless(fb, c, fail);
                     }
                 };
@@ -111,7 +114,9 @@ impl Lowerer<'_> {
                                 .iter()
                                 .map(|f| {
                                     let g = f.subst_gen(&|g| {
-                                        gens.iter().position(|x| *x == g).and_then(|i| targs.get(i).cloned())
+                                        gens.iter()
+                                            .position(|x| *x == g)
+                                            .and_then(|i| targs.get(i).cloned())
                                     });
                                     super::lower::concrete(&g, &Default::default())
                                 })
@@ -124,7 +129,13 @@ impl Lowerer<'_> {
                     let tag = fb.temp(Ty::int(), Rv::Tag(v.clone()));
                     let c = fb.temp(
                         Ty::bool(),
-                        Rv::Bin(BinOp::Eq, tag, Operand::Int(*variant as i64), Ty::int(), p.pos),
+                        Rv::Bin(
+                            BinOp::Eq,
+                            tag,
+                            Operand::Int(*variant as i64),
+                            Ty::int(),
+                            p.pos,
+                        ),
                     );
                     self.fail_unless(fb, c, fail);
                 }
@@ -132,19 +143,28 @@ impl Lowerer<'_> {
                     if matches!(q.kind, TPatKind::Wild) {
                         continue;
                     }
-                    let f = fb.temp(qt.clone(), Rv::VariantField(v.clone(), t.clone(), *variant, i as u32));
+                    let f = fb.temp(
+                        qt.clone(),
+                        Rv::VariantField(v.clone(), t.clone(), *variant, i as u32),
+                    );
                     self.test(fb, q, f, qt, fail);
                 }
             }
             TPatKind::Cons(h, tl) => {
-                let e = fb.temp(Ty::bool(), Rv::Rt(RtOp::ListIsEmpty, vec![v.clone()], p.pos));
+                let e = fb.temp(
+                    Ty::bool(),
+                    Rv::Rt(RtOp::ListIsEmpty, vec![v.clone()], p.pos),
+                );
                 fb.emit(Stmt::If(e, vec![Stmt::Goto(fail)], vec![]));
                 let et = match t {
                     Ty::Con(TyCon::List, a) => a[0].clone(),
                     _ => Ty::unit(),
                 };
                 if !matches!(h.kind, TPatKind::Wild) {
-                    let hv = fb.temp(et.clone(), Rv::Rt(RtOp::ListHead(et.clone()), vec![v.clone()], p.pos));
+                    let hv = fb.temp(
+                        et.clone(),
+                        Rv::Rt(RtOp::ListHead(et.clone()), vec![v.clone()], p.pos),
+                    );
                     self.test(fb, h, hv, &et, fail);
                 }
                 if !matches!(tl.kind, TPatKind::Wild) {

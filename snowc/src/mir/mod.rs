@@ -13,9 +13,9 @@ pub fn concrete(t: &Ty) -> Ty {
     lower::concrete(t, &Default::default())
 }
 
+use crate::syntax::ast::BinOp;
 use crate::types::tast::Pos;
 use crate::types::ty::{AdtDef, Ty};
-use crate::syntax::ast::BinOp;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub struct FuncId(pub u32);

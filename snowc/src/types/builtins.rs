@@ -41,10 +41,7 @@ pub fn sig(b: Builtin) -> Sig {
         ListLength => (1, f(vec![Ty::list(g(0))], Ty::int())),
         ListGet => (1, f(vec![Ty::list(g(0)), Ty::int()], g(0))),
         ListAppend => (1, f(vec![Ty::list(g(0)), g(0)], Ty::list(g(0)))),
-        ListConcat => (
-            1,
-            f(vec![Ty::list(g(0)), Ty::list(g(0))], Ty::list(g(0))),
-        ),
+        ListConcat => (1, f(vec![Ty::list(g(0)), Ty::list(g(0))], Ty::list(g(0)))),
         ListNew => (1, f(vec![], Ty::list(g(0)))),
         StringLength => (0, f(vec![Ty::string()], Ty::int())),
         IntToFloat => (0, f(vec![Ty::int()], Ty::float())),

@@ -36,7 +36,9 @@ fn convert(p: &TPat) -> P {
         TPatKind::Lit(Lit::Float(x)) => P::Ctor(Key::Lit(format!("f{x}")), vec![]),
         TPatKind::Lit(Lit::Str(s)) => P::Ctor(Key::Lit(format!("s{s}")), vec![]),
         TPatKind::Tuple(ps) => P::Ctor(Key::Tuple, ps.iter().map(convert).collect()),
-        TPatKind::Ctor { variant, args, .. } => P::Ctor(Key::Variant(*variant), args.iter().map(convert).collect()),
+        TPatKind::Ctor { variant, args, .. } => {
+            P::Ctor(Key::Variant(*variant), args.iter().map(convert).collect())
+        }
         TPatKind::Cons(h, t) => P::Ctor(Key::Cons, vec![convert(h), convert(t)]),
         TPatKind::Or(ps) => P::Or(ps.iter().map(convert).collect()),
     }
@@ -51,7 +53,9 @@ impl Ctx<'_> {
     fn fields(&self, t: &Ty, k: &Key) -> Vec<Ty> {
         match (t, k) {
             (Ty::Tuple(ts), Key::Tuple) => ts.clone(),
-            (Ty::Con(TyCon::List, a), Key::Cons) => vec![a.first().cloned().unwrap_or(Ty::unit()), t.clone()],
+            (Ty::Con(TyCon::List, a), Key::Cons) => {
+                vec![a.first().cloned().unwrap_or(Ty::unit()), t.clone()]
+            }
             (Ty::Con(TyCon::Adt(id), args), Key::Variant(v)) => {
                 let adt = &self.adts[id.0 as usize];
                 let gens = adt.generics.clone();
@@ -59,7 +63,13 @@ impl Ctx<'_> {
                     AdtKind::Sum { variants } => variants[*v as usize]
                         .fields
                         .iter()
-                        .map(|f| f.subst_gen(&|g| gens.iter().position(|x| *x == g).and_then(|i| args.get(i).cloned())))
+                        .map(|f| {
+                            f.subst_gen(&|g| {
+                                gens.iter()
+                                    .position(|x| *x == g)
+                                    .and_then(|i| args.get(i).cloned())
+                            })
+                        })
                         .collect(),
                     AdtKind::Struct { .. } => vec![],
                 }
@@ -74,7 +84,9 @@ impl Ctx<'_> {
             Ty::Con(TyCon::Bool, _) => Some(vec![Key::True, Key::False]),
             Ty::Tuple(_) => Some(vec![Key::Tuple]),
             Ty::Con(TyCon::Adt(id), _) => match &self.adts[id.0 as usize].kind {
-                AdtKind::Sum { variants } => Some((0..variants.len() as u32).map(Key::Variant).collect()),
+                AdtKind::Sum { variants } => {
+                    Some((0..variants.len() as u32).map(Key::Variant).collect())
+                }
                 AdtKind::Struct { .. } => None,
             },
             _ => None,
@@ -92,7 +104,9 @@ impl Ctx<'_> {
     fn spec_row(&self, r: &[P], k: &Key, arity: usize, out: &mut Vec<Vec<P>>) {
         match &r[0] {
             P::Ctor(k2, args) if k2 == k => {
+                // Ill-typed patterns (already reported) may have the wrong arity.
                 let mut v = args.clone();
+                v.resize(arity, P::Wild);
                 v.extend_from_slice(&r[1..]);
                 out.push(v);
             }
@@ -154,6 +168,10 @@ impl Ctx<'_> {
     fn useful(&self, rows: &[Vec<P>], v: &[P], tys: &[Ty]) -> bool {
         if v.is_empty() {
             return rows.is_empty();
+        }
+        if rows.iter().any(|r| r.len() != v.len()) || tys.len() < v.len() {
+            // Only reachable with ill-typed patterns, which are reported already.
+            return false;
         }
         let t = &tys[0];
         match &v[0] {
@@ -232,8 +250,11 @@ pub fn check(ck: &mut Checker, mc: MatchCheck) {
         let row: Vec<P> = pats.iter().map(convert).collect();
         if !cx.useful(&prior, &row, &tys) {
             diags.push(
-                Diagnostic::warning(Some("W0001"), format!("redundant match arm (arm {})", i + 1))
-                    .with_primary(pos.file, pos.span, "this arm is unreachable"),
+                Diagnostic::warning(
+                    Some("W0001"),
+                    format!("redundant match arm (arm {})", i + 1),
+                )
+                .with_primary(pos.file, pos.span, "this arm is unreachable"),
             );
         }
         if !guarded {

@@ -214,7 +214,10 @@ pub enum TStmt {
         value: TExpr,
     },
     /// `let pattern = value` (irrefutable, already checked).
-    LetPat { pat: TPat, value: TExpr },
+    LetPat {
+        pat: TPat,
+        value: TExpr,
+    },
     Expr(TExpr),
 }
 
@@ -242,4 +245,89 @@ pub enum TPatKind {
     Or(Vec<TPat>),
     /// `p as x`
     As(Box<TPat>, LocalId),
+}
+
+impl TExpr {
+    /// The direct sub-expressions, mutably.
+    pub fn children_mut(&mut self) -> Vec<&mut TExpr> {
+        let mut out: Vec<&mut TExpr> = Vec::new();
+        match &mut self.kind {
+            TExprKind::Lit(_)
+            | TExprKind::Local(..)
+            | TExprKind::FnRef(..)
+            | TExprKind::Builtin(_)
+            | TExprKind::Ctor(..)
+            | TExprKind::Break
+            | TExprKind::Continue => {}
+            TExprKind::Call { callee, args } => {
+                out.push(callee);
+                out.extend(args.iter_mut());
+            }
+            TExprKind::Tuple(xs) | TExprKind::List(xs) => out.extend(xs.iter_mut()),
+            TExprKind::Map(kvs) => {
+                for (k, v) in kvs {
+                    out.push(k);
+                    out.push(v);
+                }
+            }
+            TExprKind::StructLit { fields, .. } => out.extend(fields.iter_mut().map(|(_, v)| v)),
+            TExprKind::Field { base, .. } => out.push(base),
+            TExprKind::Binary { lhs, rhs, .. } => {
+                out.push(lhs);
+                out.push(rhs);
+            }
+            TExprKind::Neg(x) | TExprKind::Not(x) | TExprKind::Return(x) => out.push(x),
+            TExprKind::Try { expr, .. } => out.push(expr),
+            TExprKind::Interp(parts) => {
+                for p in parts {
+                    if let TStrPart::Value(x) = p {
+                        out.push(x);
+                    }
+                }
+            }
+            TExprKind::If {
+                cond,
+                then_e,
+                else_e,
+            } => {
+                out.push(cond);
+                out.push(then_e);
+                out.push(else_e);
+            }
+            TExprKind::Match {
+                scrutinees, arms, ..
+            } => {
+                out.extend(scrutinees.iter_mut());
+                for a in arms {
+                    if let Some(g) = &mut a.guard {
+                        out.push(g);
+                    }
+                    out.push(&mut a.body);
+                }
+            }
+            TExprKind::Block(stmts) => {
+                for s in stmts {
+                    match s {
+                        TStmt::Expr(x)
+                        | TStmt::Let { value: x, .. }
+                        | TStmt::LetPat { value: x, .. } => out.push(x),
+                    }
+                }
+            }
+            TExprKind::Closure(c) => out.push(&mut c.body),
+            TExprKind::While { cond, body } => {
+                out.push(cond);
+                out.push(body);
+            }
+        }
+        out
+    }
+
+    /// Apply `f` to this expression and every sub-expression (pre-order).
+    pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut TExpr)) {
+        f(self);
+        for c in self.children_mut() {
+            c.walk_mut(f);
+        }
+    }
 }

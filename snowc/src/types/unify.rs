@@ -1,7 +1,7 @@
 //! Unification variables, substitution, unification with occurs check, and
 //! level-based generalisation (Hindley–Milner).
 
-use super::ty::{GenId, Ty, TvId};
+use super::ty::{GenId, TvId, Ty};
 
 #[derive(Debug)]
 pub enum UnifyError {

@@ -47,7 +47,10 @@ impl Checker<'_> {
                     TypeRes::Adt(id) => self.adts[id.0 as usize].generics.len(),
                     TypeRes::Alias(g, _) => g.len(),
                 };
-                let bare_ok = matches!(res, TypeRes::Prim(TyCon::Pid | TyCon::Set | TyCon::Queue, _));
+                let bare_ok = matches!(
+                    res,
+                    TypeRes::Prim(TyCon::Pid | TyCon::Set | TyCon::Queue, _)
+                );
                 if args.len() != want && !(args.is_empty() && bare_ok) {
                     let n = args.len();
                     self.error(
@@ -60,17 +63,22 @@ impl Checker<'_> {
                     return self.sub.fresh();
                 }
                 match res {
-                    TypeRes::Prim(TyCon::Set, _) | TypeRes::Prim(TyCon::Queue, _) if args.is_empty() => {
-                        let con = if let TypeRes::Prim(c, _) = res { c } else { unreachable!() };
+                    TypeRes::Prim(TyCon::Set, _) | TypeRes::Prim(TyCon::Queue, _)
+                        if args.is_empty() =>
+                    {
+                        let con = if let TypeRes::Prim(c, _) = res {
+                            c
+                        } else {
+                            unreachable!()
+                        };
                         Ty::Con(con, vec![self.sub.fresh()])
                     }
                     TypeRes::Prim(c, _) => Ty::Con(c, args),
                     TypeRes::Unit => Ty::unit(),
                     TypeRes::Gen(g) => Ty::Gen(g),
                     TypeRes::Adt(id) => Ty::Con(TyCon::Adt(id), args),
-                    TypeRes::Alias(gens, body) => body.subst_gen(&|g| {
-                        gens.iter().position(|x| *x == g).map(|i| args[i].clone())
-                    }),
+                    TypeRes::Alias(gens, body) => body
+                        .subst_gen(&|g| gens.iter().position(|x| *x == g).map(|i| args[i].clone())),
                 }
             }
         }

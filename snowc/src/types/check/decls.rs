@@ -68,7 +68,11 @@ pub fn register_builtin_adts(ck: &mut Checker) {
         module: String::new(),
         generics: vec![],
         kind: AdtKind::Sum {
-            variants: vec![var("Less", vec![]), var("Equal", vec![]), var("Greater", vec![])],
+            variants: vec![
+                var("Less", vec![]),
+                var("Equal", vec![]),
+                var("Greater", vec![]),
+            ],
         },
         derives: full,
     });
@@ -174,13 +178,22 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
         fns::infer_scc(ck, &members);
     }
     let main_mod = ck.scopes.module_index("Main").unwrap_or(0);
-    match ck.scopes.modules.get(main_mod).and_then(|s| s.values.get("main")) {
+    match ck
+        .scopes
+        .modules
+        .get(main_mod)
+        .and_then(|s| s.values.get("main"))
+    {
         Some(ValueRes::Fn(id)) => Some(*id),
         _ => {
             let f = files.first().map(|f| f.file).unwrap_or_default();
-            ck.error(Diagnostic::error(Some("E0004"), "undefined variable: main").with_message(
-                "no `main` function: a Snow program starts at `fn main() do ... end`",
-            ).with_primary(f, ast::Span::default(), "the entry module has no `main`"));
+            ck.error(
+                Diagnostic::error(Some("E0004"), "undefined variable: main")
+                    .with_message(
+                        "no `main` function: a Snow program starts at `fn main() do ... end`",
+                    )
+                    .with_primary(f, ast::Span::default(), "the entry module has no `main`"),
+            );
             None
         }
     }
@@ -278,7 +291,12 @@ fn resolve_adt(ck: &mut Checker, src: &AdtSrc) {
     adt.derives = derives;
 }
 
-fn derives_from_clause(ck: &mut Checker, d: &ast::Deriving, tname: &ast::Name, is_struct: bool) -> Derives {
+fn derives_from_clause(
+    ck: &mut Checker,
+    d: &ast::Deriving,
+    tname: &ast::Name,
+    is_struct: bool,
+) -> Derives {
     let mut out = Derives::default();
     for n in &d.names {
         match n.text.as_str() {
@@ -290,24 +308,35 @@ fn derives_from_clause(ck: &mut Checker, d: &ast::Deriving, tname: &ast::Name, i
             "Json" => out.json = true,
             "Row" if is_struct => out.row = true,
             "Row" => ck.error(
-                Diagnostic::error(Some("E0028"), format!("cannot derive `Row` for `{}`", tname.text))
-                    .with_primary(ck.file, n.span, "not a struct")
-                    .with_help("Row can only be derived for structs"),
+                Diagnostic::error(
+                    Some("E0028"),
+                    format!("cannot derive `Row` for `{}`", tname.text),
+                )
+                .with_primary(ck.file, n.span, "not a struct")
+                .with_help("Row can only be derived for structs"),
             ),
             other => ck.error(
-                Diagnostic::error(Some("E0028"), format!("cannot derive `{other}` for `{}`", tname.text))
-                    .with_primary(ck.file, n.span, "unknown derive")
-                    .with_help("only Eq, Ord, Display, Debug, Hash, Json, and Row are derivable"),
+                Diagnostic::error(
+                    Some("E0028"),
+                    format!("cannot derive `{other}` for `{}`", tname.text),
+                )
+                .with_primary(ck.file, n.span, "unknown derive")
+                .with_help("only Eq, Ord, Display, Debug, Hash, Json, and Row are derivable"),
             ),
         }
     }
     if out.ord && !out.eq {
         let t = &tname.text;
         ck.error(
-            Diagnostic::error(Some("E0029"), format!("cannot derive `Ord` for `{t}` without `Eq`"))
-                .with_message(format!("deriving `Ord` for `{t}` requires `Eq` to also be derived"))
-                .with_primary(ck.file, d.span, "Ord needs Eq")
-                .with_help("add `Eq` to the deriving list: deriving(Eq, Ord)"),
+            Diagnostic::error(
+                Some("E0029"),
+                format!("cannot derive `Ord` for `{t}` without `Eq`"),
+            )
+            .with_message(format!(
+                "deriving `Ord` for `{t}` requires `Eq` to also be derived"
+            ))
+            .with_primary(ck.file, d.span, "Ord needs Eq")
+            .with_help("add `Eq` to the deriving list: deriving(Eq, Ord)"),
         );
         return Derives::default();
     }
@@ -395,8 +424,15 @@ fn collect_fns<'a>(
             StmtKind::Let { .. } | StmtKind::Expr(_) => {
                 last = None;
                 ck.error(
-                    Diagnostic::error(None, "not supported yet: statements at the top level of a file")
-                        .with_primary(file, st.span, "move this into `fn main() do ... end`"),
+                    Diagnostic::error(
+                        None,
+                        "not supported yet: statements at the top level of a file",
+                    )
+                    .with_primary(
+                        file,
+                        st.span,
+                        "move this into `fn main() do ... end`",
+                    ),
                 );
             }
         }
@@ -415,7 +451,10 @@ fn unsupported_item(ck: &mut Checker, item: &Item, span: ast::Span) {
         Item::Supervisor(_) => "supervisors",
     };
     ck.error(
-        Diagnostic::error(None, format!("not supported yet: {what}"))
-            .with_primary(ck.file, span, "this declaration"),
+        Diagnostic::error(None, format!("not supported yet: {what}")).with_primary(
+            ck.file,
+            span,
+            "this declaration",
+        ),
     );
 }

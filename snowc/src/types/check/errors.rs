@@ -75,7 +75,9 @@ impl Checker<'_> {
                     .with_primary(
                         file,
                         span,
-                        label.map(str::to_string).unwrap_or(format!("expected {es}, found {fs}")),
+                        label
+                            .map(str::to_string)
+                            .unwrap_or(format!("expected {es}, found {fs}")),
                     );
                 if let Some(h) = self.mismatch_help(expected, found) {
                     d = d.with_help(h);
@@ -89,18 +91,24 @@ impl Checker<'_> {
                     format!("{} extra argument(s)", m - n)
                 };
                 self.error(
-                    Diagnostic::error(Some("E0003"), format!("expected {n} argument(s), found {m}"))
-                        .with_message(format!("arity mismatch: expected {n} arguments, found {m}"))
-                        .with_primary(file, span, format!("expected {n} argument(s), found {m}"))
-                        .with_help(help),
+                    Diagnostic::error(
+                        Some("E0003"),
+                        format!("expected {n} argument(s), found {m}"),
+                    )
+                    .with_message(format!("arity mismatch: expected {n} arguments, found {m}"))
+                    .with_primary(file, span, format!("expected {n} argument(s), found {m}"))
+                    .with_help(help),
                 );
             }
             UnifyError::Infinite(v, t) => {
                 let ts = self.show(&t);
                 self.error(
-                    Diagnostic::error(Some("E0002"), format!("infinite type: ?{} occurs in {ts}", v.0))
-                        .with_primary(file, span, "this expression")
-                        .with_help("a value cannot have a type that refers to itself"),
+                    Diagnostic::error(
+                        Some("E0002"),
+                        format!("infinite type: ?{} occurs in {ts}", v.0),
+                    )
+                    .with_primary(file, span, "this expression")
+                    .with_help("a value cannot have a type that refers to itself"),
                 );
             }
         }
@@ -178,7 +186,9 @@ impl Checker<'_> {
                         .and_then(|i| args.get(i).cloned())
                 };
                 let fields: Vec<Ty> = match &adt.kind {
-                    AdtKind::Struct { fields } => fields.iter().map(|(_, t)| t.subst_gen(&subst)).collect(),
+                    AdtKind::Struct { fields } => {
+                        fields.iter().map(|(_, t)| t.subst_gen(&subst)).collect()
+                    }
                     AdtKind::Sum { variants } => variants
                         .iter()
                         .flat_map(|v| v.fields.iter().map(|t| t.subst_gen(&subst)))
@@ -230,15 +240,21 @@ impl Checker<'_> {
         let ts = self.show(t);
         let tn = Self::trait_name(tr);
         let d = match tr {
-            Trait::Concat => Diagnostic::error(Some("E0001"), format!("expected String, found {ts}"))
-                .with_message(format!("type mismatch: expected `String`, found `{ts}`"))
-                .with_primary(pos.file, pos.span, "`<>` needs strings or lists"),
+            Trait::Concat => {
+                Diagnostic::error(Some("E0001"), format!("expected String, found {ts}"))
+                    .with_message(format!("type mismatch: expected `String`, found `{ts}`"))
+                    .with_primary(pos.file, pos.span, "`<>` needs strings or lists")
+            }
             Trait::Neg => Diagnostic::error(Some("E0001"), format!("expected Int, found {ts}"))
                 .with_message(format!("type mismatch: expected `Int`, found `{ts}`"))
                 .with_primary(pos.file, pos.span, "negation needs Int or Float"),
             _ => Diagnostic::error(Some("E0006"), format!("{ts} does not implement {tn}"))
                 .with_message(format!("type `{ts}` does not satisfy trait `{tn}`"))
-                .with_primary(pos.file, pos.span, format!("`{ts}` does not implement `{tn}`"))
+                .with_primary(
+                    pos.file,
+                    pos.span,
+                    format!("`{ts}` does not implement `{tn}`"),
+                )
                 .with_help(format!("add `impl {tn} for {ts} do ... end`")),
         };
         self.diags.push(d);

@@ -5,7 +5,9 @@ use super::fns::{infer_clauses, BodyRef, ClauseRef};
 use super::scope::{edit_distance, TypeRes, ValueRes};
 use super::{Checker, Trait};
 use crate::diag::Diagnostic;
-use crate::syntax::ast::{self, BinOp, Block, Expr, ExprKind, Item, PatternKind, Span, StmtKind, StrPart, UnOp};
+use crate::syntax::ast::{
+    self, BinOp, Block, Expr, ExprKind, Item, PatternKind, Span, StmtKind, StrPart, UnOp,
+};
 use crate::types::builtins;
 use crate::types::tast::{Builtin, Lit, TArm, TClosure, TExpr, TExprKind, TStmt, TStrPart};
 use crate::types::ty::{AdtId, AdtKind, GenId, Ty, TyCon, OPTION, RESULT};
@@ -39,7 +41,9 @@ impl Checker<'_> {
             ExprKind::Nil => self.mk(TExprKind::Lit(Lit::Unit), Ty::unit(), span),
             ExprKind::Str(parts) => self.infer_string(parts, span),
             ExprKind::Name(n) => self.resolve_name(n, span),
-            ExprKind::Tuple(xs) if xs.is_empty() => self.mk(TExprKind::Lit(Lit::Unit), Ty::unit(), span),
+            ExprKind::Tuple(xs) if xs.is_empty() => {
+                self.mk(TExprKind::Lit(Lit::Unit), Ty::unit(), span)
+            }
             ExprKind::Tuple(xs) => {
                 let items: Vec<TExpr> = xs.iter().map(|x| self.infer_expr(x)).collect();
                 let t = Ty::Tuple(items.iter().map(|x| x.ty.clone()).collect());
@@ -136,13 +140,25 @@ impl Checker<'_> {
             ExprKind::Break | ExprKind::Continue => {
                 let is_break = matches!(e.kind, ExprKind::Break);
                 if self.fn_ctx.last().map_or(0, |c| c.loops) == 0 {
-                    let (code, w) = if is_break { ("E0032", "break") } else { ("E0033", "continue") };
+                    let (code, w) = if is_break {
+                        ("E0032", "break")
+                    } else {
+                        ("E0033", "continue")
+                    };
                     self.error(
                         Diagnostic::error(Some(code), format!("`{w}` outside of loop"))
-                            .with_primary(self.file, span, format!("`{w}` must be inside `while` or `for`")),
+                            .with_primary(
+                                self.file,
+                                span,
+                                format!("`{w}` must be inside `while` or `for`"),
+                            ),
                     );
                 }
-                let k = if is_break { TExprKind::Break } else { TExprKind::Continue };
+                let k = if is_break {
+                    TExprKind::Break
+                } else {
+                    TExprKind::Continue
+                };
                 self.mk(k, Ty::Never, span)
             }
             ExprKind::Return(x) => {
@@ -156,8 +172,11 @@ impl Checker<'_> {
                         self.unify_at(&r, &v.ty, x.as_ref().map_or(span, |x| x.span), None);
                     }
                     None => self.error(
-                        Diagnostic::error(None, "`return` outside of a function")
-                            .with_primary(self.file, span, "not inside a function"),
+                        Diagnostic::error(None, "`return` outside of a function").with_primary(
+                            self.file,
+                            span,
+                            "not inside a function",
+                        ),
                     ),
                 }
                 self.mk(TExprKind::Return(Box::new(v)), Ty::Never, span)
@@ -173,7 +192,8 @@ impl Checker<'_> {
 
     fn unsupported(&mut self, what: &str, span: Span) -> TExpr {
         self.error(
-            Diagnostic::error(None, format!("not supported yet: {what}")).with_primary(self.file, span, "here"),
+            Diagnostic::error(None, format!("not supported yet: {what}"))
+                .with_primary(self.file, span, "here"),
         );
         self.error_expr(span)
     }
@@ -318,7 +338,8 @@ impl Checker<'_> {
             ValueRes::Fn(id) => {
                 let info = &self.fns[id.0 as usize];
                 if info.done {
-                    let (gens, ty, cons) = (info.gens.clone(), info.ty.clone(), info.constraints.clone());
+                    let (gens, ty, cons) =
+                        (info.gens.clone(), info.ty.clone(), info.constraints.clone());
                     let (t, inst) = self.sub.instantiate(&gens, &ty);
                     self.push_constraints(&gens, &inst, &cons, span);
                     self.mk(TExprKind::FnRef(id, inst), t, span)
@@ -350,7 +371,10 @@ impl Checker<'_> {
         let ty = if fields.is_empty() {
             res
         } else {
-            Ty::Fun(fields.iter().map(|f| f.subst_gen(&sub)).collect(), Box::new(res))
+            Ty::Fun(
+                fields.iter().map(|f| f.subst_gen(&sub)).collect(),
+                Box::new(res),
+            )
         };
         self.mk(TExprKind::Ctor(adt, v), ty, span)
     }
@@ -393,9 +417,12 @@ impl Checker<'_> {
                 return Some(self.builtin_ref(b, span));
             }
             self.error(
-                Diagnostic::error(Some("E0004"), format!("undefined variable: {m}.{}", name.text))
-                    .with_message(format!("`{}` is not a function of module `{m}`", name.text))
-                    .with_primary(self.file, name.span, format!("not found in `{m}`")),
+                Diagnostic::error(
+                    Some("E0004"),
+                    format!("undefined variable: {m}.{}", name.text),
+                )
+                .with_message(format!("`{}` is not a function of module `{m}`", name.text))
+                .with_primary(self.file, name.span, format!("not found in `{m}`")),
             );
             return Some(self.error_expr(span));
         }
@@ -403,7 +430,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(Some("E0034"), "name not found in module")
                     .with_message(format!("`{}` is not exported by module `{m}`", name.text))
-                    .with_primary(self.file, name.span, format!("`{}` is not exported by module `{m}`", name.text)),
+                    .with_primary(
+                        self.file,
+                        name.span,
+                        format!("`{}` is not exported by module `{m}`", name.text),
+                    ),
             );
             return Some(self.error_expr(span));
         }
@@ -442,8 +473,15 @@ impl Checker<'_> {
                 t = st;
             } else {
                 self.error(
-                    Diagnostic::error(Some("E0040"), "cannot infer the type of this expression; add a type annotation")
-                        .with_primary(self.file, b.pos.span, format!("type must be known to access `.{}`", name.text)),
+                    Diagnostic::error(
+                        Some("E0040"),
+                        "cannot infer the type of this expression; add a type annotation",
+                    )
+                    .with_primary(
+                        self.file,
+                        b.pos.span,
+                        format!("type must be known to access `.{}`", name.text),
+                    ),
                 );
                 return self.error_expr(span);
             }
@@ -469,8 +507,11 @@ impl Checker<'_> {
         }
         let ts = self.show(&t);
         self.error(
-            Diagnostic::error(Some("E0009"), format!("type {ts} has no field {}", name.text))
-                .with_primary(self.file, name.span, format!("no field `{}`", name.text)),
+            Diagnostic::error(
+                Some("E0009"),
+                format!("type {ts} has no field {}", name.text),
+            )
+            .with_primary(self.file, name.span, format!("no field `{}`", name.text)),
         );
         self.error_expr(span)
     }
@@ -489,7 +530,14 @@ impl Checker<'_> {
         self.apply(f, args, span)
     }
 
-    fn infer_method_call(&mut self, base: &Expr, name: &ast::Name, args: &[Expr], cspan: Span, span: Span) -> TExpr {
+    fn infer_method_call(
+        &mut self,
+        base: &Expr,
+        name: &ast::Name,
+        args: &[Expr],
+        cspan: Span,
+        span: Span,
+    ) -> TExpr {
         let b = self.infer_expr(base);
         let t = self.sub.zonk(&b.ty);
         // a struct field holding a function
@@ -514,15 +562,28 @@ impl Checker<'_> {
             None => {
                 if let Ty::Var(_) = t {
                     self.error(
-                        Diagnostic::error(Some("E0040"), "cannot infer the type of this expression; add a type annotation")
-                            .with_primary(self.file, base.span, format!("type must be known to call `.{}`", name.text)),
+                        Diagnostic::error(
+                            Some("E0040"),
+                            "cannot infer the type of this expression; add a type annotation",
+                        )
+                        .with_primary(
+                            self.file,
+                            base.span,
+                            format!("type must be known to call `.{}`", name.text),
+                        ),
                     );
                 } else {
                     let ts = self.show(&t);
                     self.error(
-                        Diagnostic::error(Some("E0030"), format!("no method `{}` on type `{ts}`", name.text))
-                            .with_primary(self.file, name.span, "method not found")
-                            .with_help(format!("type `{ts}` has no trait impl providing `{}`", name.text)),
+                        Diagnostic::error(
+                            Some("E0030"),
+                            format!("no method `{}` on type `{ts}`", name.text),
+                        )
+                        .with_primary(self.file, name.span, "method not found")
+                        .with_help(format!(
+                            "type `{ts}` has no trait impl providing `{}`",
+                            name.text
+                        )),
                     );
                 }
                 for a in args {
@@ -564,10 +625,17 @@ impl Checker<'_> {
                         format!("{} extra argument(s)", n - m)
                     };
                     self.error(
-                        Diagnostic::error(Some("E0003"), format!("expected {m} argument(s), found {n}"))
-                            .with_message(format!("arity mismatch: expected {m} arguments, found {n}"))
-                            .with_primary(self.file, span, format!("expected {m} argument(s), found {n}"))
-                            .with_help(help),
+                        Diagnostic::error(
+                            Some("E0003"),
+                            format!("expected {m} argument(s), found {n}"),
+                        )
+                        .with_message(format!("arity mismatch: expected {m} arguments, found {n}"))
+                        .with_primary(
+                            self.file,
+                            span,
+                            format!("expected {m} argument(s), found {n}"),
+                        )
+                        .with_help(help),
                     );
                     for a in args {
                         pre.push(self.infer_expr(a));
@@ -595,7 +663,10 @@ impl Checker<'_> {
                     pre.push(self.infer_expr(a));
                 }
                 let r = self.sub.fresh();
-                let want = Ty::Fun(pre.iter().map(|x| x.ty.clone()).collect(), Box::new(r.clone()));
+                let want = Ty::Fun(
+                    pre.iter().map(|x| x.ty.clone()).collect(),
+                    Box::new(r.clone()),
+                );
                 self.unify_at(&f.ty, &want, span, None);
                 r
             }
@@ -604,12 +675,19 @@ impl Checker<'_> {
                     pre.push(self.infer_expr(a));
                 }
                 let r = self.sub.fresh();
-                let want = Ty::Fun(pre.iter().map(|x| x.ty.clone()).collect(), Box::new(r.clone()));
+                let want = Ty::Fun(
+                    pre.iter().map(|x| x.ty.clone()).collect(),
+                    Box::new(r.clone()),
+                );
                 let (es, fs) = (self.show(&other), self.show(&want));
                 self.error(
                     Diagnostic::error(Some("E0001"), format!("expected {es}, found {fs}"))
                         .with_message(format!("type mismatch: expected `{es}`, found `{fs}`"))
-                        .with_primary(self.file, f.pos.span, format!("this has type {es} and is not a function")),
+                        .with_primary(
+                            self.file,
+                            f.pos.span,
+                            format!("this has type {es} and is not a function"),
+                        ),
                 );
                 r
             }
@@ -656,7 +734,9 @@ impl Checker<'_> {
         };
         let (gens, decl) = {
             let a = &self.adts[id.0 as usize];
-            let AdtKind::Struct { fields } = &a.kind else { unreachable!("checked is_struct") };
+            let AdtKind::Struct { fields } = &a.kind else {
+                unreachable!("checked is_struct")
+            };
             (a.generics.clone(), fields.clone())
         };
         let fresh: Vec<Ty> = gens.iter().map(|_| self.sub.fresh()).collect();
@@ -669,8 +749,15 @@ impl Checker<'_> {
                 Some(i) => {
                     if seen[i] {
                         self.error(
-                            Diagnostic::error(Some("E0009"), format!("duplicate field {} in struct {sdisp}", fname.text))
-                                .with_primary(self.file, fname.span, "given twice"),
+                            Diagnostic::error(
+                                Some("E0009"),
+                                format!("duplicate field {} in struct {sdisp}", fname.text),
+                            )
+                            .with_primary(
+                                self.file,
+                                fname.span,
+                                "given twice",
+                            ),
                         );
                     }
                     seen[i] = true;
@@ -679,8 +766,15 @@ impl Checker<'_> {
                 }
                 None => {
                     self.error(
-                        Diagnostic::error(Some("E0009"), format!("unknown field {} in struct {sdisp}", fname.text))
-                            .with_primary(self.file, fname.span, "no such field"),
+                        Diagnostic::error(
+                            Some("E0009"),
+                            format!("unknown field {} in struct {sdisp}", fname.text),
+                        )
+                        .with_primary(
+                            self.file,
+                            fname.span,
+                            "no such field",
+                        ),
                     );
                     self.infer_expr(e);
                 }
@@ -689,14 +783,20 @@ impl Checker<'_> {
         for (i, (n, _)) in decl.iter().enumerate() {
             if !seen[i] {
                 self.error(
-                    Diagnostic::error(Some("E0009"), format!("missing field {n} in struct {sdisp}"))
-                        .with_primary(self.file, span, format!("`{n}` is not given"))
-                        .with_help(format!("add `{n}: <value>`")),
+                    Diagnostic::error(
+                        Some("E0009"),
+                        format!("missing field {n} in struct {sdisp}"),
+                    )
+                    .with_primary(self.file, span, format!("`{n}` is not given"))
+                    .with_help(format!("add `{n}: <value>`")),
                 );
             }
         }
         self.mk(
-            TExprKind::StructLit { adt: id, fields: out },
+            TExprKind::StructLit {
+                adt: id,
+                fields: out,
+            },
             Ty::Con(TyCon::Adt(id), fresh),
             span,
         )
@@ -706,18 +806,24 @@ impl Checker<'_> {
         let inner = self.infer_expr(x);
         let t = self.sub.shallow(&inner.ty);
         let (is_result, val, err) = match &t {
-            Ty::Con(TyCon::Adt(id), args) if *id == RESULT => (true, args[0].clone(), Some(args[1].clone())),
+            Ty::Con(TyCon::Adt(id), args) if *id == RESULT => {
+                (true, args[0].clone(), Some(args[1].clone()))
+            }
             Ty::Con(TyCon::Adt(id), args) if *id == OPTION => (false, args[0].clone(), None),
             Ty::Var(_) => {
                 let (a, b) = (self.sub.fresh(), self.sub.fresh());
-                let _ = self.sub.unify(&t, &Ty::Con(TyCon::Adt(RESULT), vec![a.clone(), b.clone()]));
+                let _ = self
+                    .sub
+                    .unify(&t, &Ty::Con(TyCon::Adt(RESULT), vec![a.clone(), b.clone()]));
                 (true, a, Some(b))
             }
             _ => {
                 let ts = self.show(&t);
                 self.error(
                     Diagnostic::error(Some("E0037"), "`?` requires `Result` or `Option`")
-                        .with_message(format!("`?` operator requires `Result` or `Option`, found `{ts}`"))
+                        .with_message(format!(
+                            "`?` operator requires `Result` or `Option`, found `{ts}`"
+                        ))
                         .with_primary(self.file, x.span, format!("this has type `{ts}`")),
                 );
                 return self.error_expr(span);
@@ -729,7 +835,10 @@ impl Checker<'_> {
             Some(r) => {
                 let want = if is_result {
                     let g = self.sub.fresh();
-                    Ty::Con(TyCon::Adt(RESULT), vec![g, err.clone().unwrap_or(Ty::Never)])
+                    Ty::Con(
+                        TyCon::Adt(RESULT),
+                        vec![g, err.clone().unwrap_or(Ty::Never)],
+                    )
                 } else {
                     let g = self.sub.fresh();
                     Ty::Con(TyCon::Adt(OPTION), vec![g])
@@ -748,7 +857,10 @@ impl Checker<'_> {
             }
         };
         if !ok {
-            let rs = ret.as_ref().map(|r| self.show(r)).unwrap_or_else(|| "()".into());
+            let rs = ret
+                .as_ref()
+                .map(|r| self.show(r))
+                .unwrap_or_else(|| "()".into());
             self.error(
                 Diagnostic::error(Some("E0036"), "`?` operator requires function to return `Result` or `Option`")
                     .with_message(format!(
@@ -795,7 +907,9 @@ impl Checker<'_> {
                     if self.sub.unify(&result, &body.ty).is_err() {
                         self.error(
                             Diagnostic::error(Some("E0001"), format!("expected {rs}, found {bs}"))
-                                .with_message(format!("type mismatch: expected `{rs}`, found `{bs}`"))
+                                .with_message(format!(
+                                    "type mismatch: expected `{rs}`, found `{bs}`"
+                                ))
                                 .with_primary(self.file, a.body.span, format!("found {bs}")),
                         );
                     }
@@ -840,8 +954,11 @@ impl Checker<'_> {
         let bad: Option<(Span, String)> = guard_violation(g);
         if let Some((sp, reason)) = bad {
             self.error(
-                Diagnostic::error(Some("E0013"), format!("invalid guard: {reason}"))
-                    .with_primary(self.file, sp, "only comparisons, boolean ops, literals, and names allowed"),
+                Diagnostic::error(Some("E0013"), format!("invalid guard: {reason}")).with_primary(
+                    self.file,
+                    sp,
+                    "only comparisons, boolean ops, literals, and names allowed",
+                ),
             );
         }
     }
@@ -860,7 +977,11 @@ impl Checker<'_> {
         }
     }
 
-    fn infer_closure(&mut self, c: &ast::Closure, self_local: Option<crate::types::tast::LocalId>) -> TExpr {
+    fn infer_closure(
+        &mut self,
+        c: &ast::Closure,
+        self_local: Option<crate::types::tast::LocalId>,
+    ) -> TExpr {
         let clauses: Vec<ClauseRef> = c
             .clauses
             .iter()
@@ -872,10 +993,16 @@ impl Checker<'_> {
                 span: cl.span,
             })
             .collect();
-        if clauses.iter().any(|cl| cl.params.len() != clauses[0].params.len()) {
+        if clauses
+            .iter()
+            .any(|cl| cl.params.len() != clauses[0].params.len())
+        {
             self.error(
-                Diagnostic::error(Some("E0024"), "all clauses of `closure` must have the same number of parameters")
-                    .with_primary(self.file, c.span, "clauses differ in arity"),
+                Diagnostic::error(
+                    Some("E0024"),
+                    "all clauses of `closure` must have the same number of parameters",
+                )
+                .with_primary(self.file, c.span, "clauses differ in arity"),
             );
         }
         let (params, fty, body) = infer_clauses(self, &clauses, "closure");
@@ -914,7 +1041,11 @@ impl Checker<'_> {
                     }
                     out.push(TStmt::Expr(x));
                 }
-                StmtKind::Let { pat, ty: ann, value } => {
+                StmtKind::Let {
+                    pat,
+                    ty: ann,
+                    value,
+                } => {
                     out.push(self.infer_let(pat, ann.as_ref(), value));
                     if is_last {
                         ty = Ty::unit();
@@ -922,7 +1053,8 @@ impl Checker<'_> {
                 }
                 StmtKind::Item(Item::Fn(f)) => {
                     let mut clauses = vec![f];
-                    while let Some(StmtKind::Item(Item::Fn(g))) = stmts.get(i + 1).map(|s| &s.kind) {
+                    while let Some(StmtKind::Item(Item::Fn(g))) = stmts.get(i + 1).map(|s| &s.kind)
+                    {
                         if g.name.text != f.name.text {
                             break;
                         }
@@ -962,7 +1094,12 @@ impl Checker<'_> {
                 let v = self.infer_expr(value);
                 if let Some(a) = ann {
                     let at = self.resolve_type(a);
-                    self.unify_at(&at, &v.ty, value.span, Some(&format!("expected {} from annotation", self.show(&at))));
+                    self.unify_at(
+                        &at,
+                        &v.ty,
+                        value.span,
+                        Some(&format!("expected {} from annotation", self.show(&at))),
+                    );
                 }
                 self.sub.exit();
                 let (gens, gty) = self.sub.generalize(&v.ty);
@@ -998,7 +1135,12 @@ impl Checker<'_> {
         let v = self.infer_expr(value);
         if let Some(a) = ann {
             let at = self.resolve_type(a);
-            self.unify_at(&at, &v.ty, value.span, Some(&format!("expected {} from annotation", self.show(&at))));
+            self.unify_at(
+                &at,
+                &v.ty,
+                value.span,
+                Some(&format!("expected {} from annotation", self.show(&at))),
+            );
         }
         let mut binds = Vec::new();
         let p = self.check_pattern(pat, &v.ty, &mut binds);
@@ -1080,16 +1222,32 @@ fn last_span(b: &Block) -> Span {
 /// The first construct a `case` guard may not contain.
 fn guard_violation(g: &Expr) -> Option<(Span, String)> {
     match &g.kind {
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Nil | ExprKind::Name(_) => None,
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Nil
+        | ExprKind::Name(_) => None,
         ExprKind::Str(parts) if parts.iter().all(|p| matches!(p, StrPart::Text(_))) => None,
         ExprKind::Binary(op, a, b) => match op {
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge | BinOp::And | BinOp::Or => {
-                guard_violation(a).or_else(|| guard_violation(b))
-            }
-            other => Some((g.span, format!("operator `{}` not allowed in guard", op_text(*other)))),
+            BinOp::Eq
+            | BinOp::Ne
+            | BinOp::Lt
+            | BinOp::Gt
+            | BinOp::Le
+            | BinOp::Ge
+            | BinOp::And
+            | BinOp::Or => guard_violation(a).or_else(|| guard_violation(b)),
+            other => Some((
+                g.span,
+                format!("operator `{}` not allowed in guard", op_text(*other)),
+            )),
         },
         ExprKind::Unary(UnOp::Not, a) => guard_violation(a),
-        ExprKind::Unary(UnOp::Neg, a) if matches!(a.kind, ExprKind::Int(_) | ExprKind::Float(_)) => None,
+        ExprKind::Unary(UnOp::Neg, a)
+            if matches!(a.kind, ExprKind::Int(_) | ExprKind::Float(_)) =>
+        {
+            None
+        }
         ExprKind::Call { callee, args } => match &callee.kind {
             ExprKind::Name(_) => args.iter().find_map(guard_violation),
             _ => Some((g.span, "only named function calls allowed in guard".into())),

@@ -141,7 +141,10 @@ pub fn infer_scc(ck: &mut Checker, members: &[&FnGroup]) {
         ck.fns[g.id.0 as usize].body = Some(tfn);
     }
     ck.sub.exit();
-    let tys: Vec<Ty> = members.iter().map(|g| ck.fns[g.id.0 as usize].ty.clone()).collect();
+    let tys: Vec<Ty> = members
+        .iter()
+        .map(|g| ck.fns[g.id.0 as usize].ty.clone())
+        .collect();
     let (_gens, gtys) = ck.sub.generalize_many(&tys);
     for ((g, t), decl) in members.iter().zip(gtys).zip(declared) {
         let mut gens = decl;
@@ -233,8 +236,11 @@ fn warn_later_clauses(ck: &mut Checker, clauses: &[&ast::FnDef]) {
         }
         for w in what {
             ck.error(
-                Diagnostic::warning(Some("W0002"), format!("{w} on non-first clause of `{name}` will be ignored"))
-                    .with_primary(ck.file, c.name.span, "this clause"),
+                Diagnostic::warning(
+                    Some("W0002"),
+                    format!("{w} on non-first clause of `{name}` will be ignored"),
+                )
+                .with_primary(ck.file, c.name.span, "this clause"),
             );
         }
     }
@@ -252,7 +258,11 @@ fn is_catch_all(c: &ClauseRef) -> bool {
 /// the function type and the body (a `Match` when patterns or several
 /// clauses are involved). The caller has pushed a function context or not;
 /// this pushes its own.
-pub fn infer_clauses(ck: &mut Checker, clauses: &[ClauseRef], what: &str) -> (Vec<LocalId>, Ty, TExpr) {
+pub fn infer_clauses(
+    ck: &mut Checker,
+    clauses: &[ClauseRef],
+    what: &str,
+) -> (Vec<LocalId>, Ty, TExpr) {
     let first = &clauses[0];
     let arity = first.params.len();
     let param_tys: Vec<Ty> = first
@@ -273,7 +283,10 @@ pub fn infer_clauses(ck: &mut Checker, clauses: &[ClauseRef], what: &str) -> (Ve
     });
     let simple = clauses.len() == 1
         && first.guard.is_none()
-        && first.params.iter().all(|p| matches!(p, Param::Plain { .. }));
+        && first
+            .params
+            .iter()
+            .all(|p| matches!(p, Param::Plain { .. }));
     let (params, body) = if simple {
         ck.scopes.push();
         let mut locals = Vec::new();
@@ -308,11 +321,17 @@ pub fn infer_clauses(ck: &mut Checker, clauses: &[ClauseRef], what: &str) -> (Ve
                 continue; // E0024 already reported
             }
             if ci + 1 < clauses.len() && is_catch_all(c) {
-                ck.error(Diagnostic::error(
-                    Some("E0022"),
-                    format!("catch-all clause must be the last clause of function `{what}`"),
-                )
-                .with_primary(ck.file, c.span, "later clauses can never match"));
+                ck.error(
+                    Diagnostic::error(
+                        Some("E0022"),
+                        format!("catch-all clause must be the last clause of function `{what}`"),
+                    )
+                    .with_primary(
+                        ck.file,
+                        c.span,
+                        "later clauses can never match",
+                    ),
+                );
             }
             ck.scopes.push();
             let mut binds = Vec::new();
@@ -329,7 +348,11 @@ pub fn infer_clauses(ck: &mut Checker, clauses: &[ClauseRef], what: &str) -> (Ve
                         let id = ck.new_local(&name.text, t.clone());
                         binds.push((name.text.clone(), id, t.clone()));
                         TPat {
-                            kind: if name.text == "_" { TPatKind::Wild } else { TPatKind::Bind(id) },
+                            kind: if name.text == "_" {
+                                TPatKind::Wild
+                            } else {
+                                TPatKind::Bind(id)
+                            },
                             ty: t.clone(),
                             pos: ck.pos(name.span),
                         }

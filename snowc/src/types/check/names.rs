@@ -42,9 +42,11 @@ fn expr(e: &Expr, out: &mut Vec<String>) {
                 }
             }
         }
-        ExprKind::Tuple(xs) | ExprKind::List(xs) | ExprKind::Spawn(xs) | ExprKind::Send(xs) | ExprKind::Link(xs) => {
-            xs.iter().for_each(|x| expr(x, out))
-        }
+        ExprKind::Tuple(xs)
+        | ExprKind::List(xs)
+        | ExprKind::Spawn(xs)
+        | ExprKind::Send(xs)
+        | ExprKind::Link(xs) => xs.iter().for_each(|x| expr(x, out)),
         ExprKind::Map(kvs) => kvs.iter().for_each(|(k, v)| {
             expr(k, out);
             expr(v, out)

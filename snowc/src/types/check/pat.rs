@@ -40,7 +40,9 @@ impl Checker<'_> {
             PatternKind::Str(s) => self.lit_pat(Lit::Str(s.clone()), Ty::string(), expected, p),
             PatternKind::Bool(b) => self.lit_pat(Lit::Bool(*b), Ty::bool(), expected, p),
             PatternKind::Nil => self.lit_pat(Lit::Unit, Ty::unit(), expected, p),
-            PatternKind::Tuple(ps) if ps.is_empty() => self.lit_pat(Lit::Unit, Ty::unit(), expected, p),
+            PatternKind::Tuple(ps) if ps.is_empty() => {
+                self.lit_pat(Lit::Unit, Ty::unit(), expected, p)
+            }
             PatternKind::Tuple(ps) => {
                 let tys: Vec<Ty> = ps.iter().map(|_| self.sub.fresh()).collect();
                 self.unify_at(expected, &Ty::Tuple(tys.clone()), p.span, None);
@@ -69,12 +71,21 @@ impl Checker<'_> {
                     },
                 };
                 match found {
-                    Some((adt, v)) => self.ctor_pattern(adt, v, args.as_deref(), expected, p, binds),
+                    Some((adt, v)) => {
+                        self.ctor_pattern(adt, v, args.as_deref(), expected, p, binds)
+                    }
                     None => {
                         self.error(
-                            Diagnostic::error(Some("E0010"), format!("unknown variant: {}", name.text))
-                                .with_message(format!("unknown variant `{}`", name.text))
-                                .with_primary(self.file, name.span, "no such variant in scope"),
+                            Diagnostic::error(
+                                Some("E0010"),
+                                format!("unknown variant: {}", name.text),
+                            )
+                            .with_message(format!("unknown variant `{}`", name.text))
+                            .with_primary(
+                                self.file,
+                                name.span,
+                                "no such variant in scope",
+                            ),
                         );
                         self.tpat(TPatKind::Wild, expected, p)
                     }
@@ -115,7 +126,8 @@ impl Checker<'_> {
                             } else {
                                 // Alternatives share the first one's locals.
                                 for (n, id, t) in &b {
-                                    let (_, fid, ft) = f.iter().find(|x| x.0 == *n).expect("same names");
+                                    let (_, fid, ft) =
+                                        f.iter().find(|x| x.0 == *n).expect("same names");
                                     self.unify_at(ft, t, a.span, None);
                                     rename_local(&mut tp, *id, *fid);
                                 }
@@ -151,15 +163,29 @@ impl Checker<'_> {
             (a.generics.clone(), var.fields.clone(), var.name.clone())
         };
         let fresh: Vec<Ty> = gens.iter().map(|_| self.sub.fresh()).collect();
-        self.unify_at(expected, &Ty::Con(TyCon::Adt(adt), fresh.clone()), p.span, None);
+        self.unify_at(
+            expected,
+            &Ty::Con(TyCon::Adt(adt), fresh.clone()),
+            p.span,
+            None,
+        );
         let sub = |g| gens.iter().position(|x| *x == g).map(|i| fresh[i].clone());
         let args = args.unwrap_or(&[]);
         if args.len() != fields.len() {
             let (m, n) = (fields.len(), args.len());
             self.error(
-                Diagnostic::error(Some("E0003"), format!("expected {m} argument(s), found {n}"))
-                    .with_message(format!("arity mismatch: `{vname}` has {m} field(s), the pattern gives {n}"))
-                    .with_primary(self.file, p.span, format!("expected {m} argument(s), found {n}")),
+                Diagnostic::error(
+                    Some("E0003"),
+                    format!("expected {m} argument(s), found {n}"),
+                )
+                .with_message(format!(
+                    "arity mismatch: `{vname}` has {m} field(s), the pattern gives {n}"
+                ))
+                .with_primary(
+                    self.file,
+                    p.span,
+                    format!("expected {m} argument(s), found {n}"),
+                ),
             );
             return self.tpat(TPatKind::Wild, expected, p);
         }
@@ -192,7 +218,9 @@ fn rename_local(p: &mut TPat, from: LocalId, to: LocalId) {
             }
             rename_local(inner, from, to);
         }
-        TPatKind::Tuple(ps) | TPatKind::Or(ps) => ps.iter_mut().for_each(|q| rename_local(q, from, to)),
+        TPatKind::Tuple(ps) | TPatKind::Or(ps) => {
+            ps.iter_mut().for_each(|q| rename_local(q, from, to))
+        }
         TPatKind::Ctor { args, .. } => args.iter_mut().for_each(|q| rename_local(q, from, to)),
         TPatKind::Cons(h, t) => {
             rename_local(h, from, to);

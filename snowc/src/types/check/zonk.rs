@@ -2,30 +2,39 @@
 //! default to `()`) and assemble the `TypedProgram`.
 
 use super::Checker;
-use crate::types::tast::{FnId, TArm, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart, TypedProgram};
+use crate::types::tast::{
+    FnId, TArm, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart, TypedProgram,
+};
 use crate::types::ty::Ty;
 
 pub fn finish(ck: &mut Checker, main: Option<FnId>) -> TypedProgram {
     let mut fns = Vec::new();
     for i in 0..ck.fns.len() {
         let gens = ck.fns[i].gens.clone();
-        let Some(mut f) = ck.fns[i].body.take() else { continue };
+        let Some(mut f) = ck.fns[i].body.take() else {
+            continue;
+        };
         f.generics = gens;
         let z = Zonker { ck };
         f.ret = z.ty(&f.ret);
         z.expr(&mut f.body);
         fns.push(f);
     }
+    // Recursive references inside an SCC were monomorphic: they name the
+    // function's own instance.
+    let gens: Vec<Vec<crate::types::ty::GenId>> = fns.iter().map(|f| f.generics.clone()).collect();
+    for f in &mut fns {
+        fill_recursive_insts(&mut f.body, &gens);
+    }
     let z = Zonker { ck };
-    let locals = z
-        .ck
-        .locals
-        .iter()
-        .map(|l| crate::types::tast::LocalInfo {
-            name: l.name.clone(),
-            ty: z.ty(&l.ty),
-        })
-        .collect();
+    let locals =
+        z.ck.locals
+            .iter()
+            .map(|l| crate::types::tast::LocalInfo {
+                name: l.name.clone(),
+                ty: z.ty(&l.ty),
+            })
+            .collect();
     TypedProgram {
         adts: ck.adts.clone(),
         fns,
@@ -46,7 +55,11 @@ impl Zonker<'_, '_> {
     fn expr(&self, e: &mut TExpr) {
         e.ty = self.ty(&e.ty);
         match &mut e.kind {
-            TExprKind::Lit(_) | TExprKind::Builtin(_) | TExprKind::Ctor(..) | TExprKind::Break | TExprKind::Continue => {}
+            TExprKind::Lit(_)
+            | TExprKind::Builtin(_)
+            | TExprKind::Ctor(..)
+            | TExprKind::Break
+            | TExprKind::Continue => {}
             TExprKind::Local(_, inst) | TExprKind::FnRef(_, inst) => {
                 for t in inst.iter_mut() {
                     *t = self.ty(t);
@@ -61,7 +74,9 @@ impl Zonker<'_, '_> {
                 self.expr(k);
                 self.expr(v)
             }),
-            TExprKind::StructLit { fields, .. } => fields.iter_mut().for_each(|(_, v)| self.expr(v)),
+            TExprKind::StructLit { fields, .. } => {
+                fields.iter_mut().for_each(|(_, v)| self.expr(v))
+            }
             TExprKind::Field { base, .. } => self.expr(base),
             TExprKind::Binary { lhs, rhs, .. } => {
                 self.expr(lhs);
@@ -76,12 +91,18 @@ impl Zonker<'_, '_> {
                     }
                 }
             }
-            TExprKind::If { cond, then_e, else_e } => {
+            TExprKind::If {
+                cond,
+                then_e,
+                else_e,
+            } => {
                 self.expr(cond);
                 self.expr(then_e);
                 self.expr(else_e)
             }
-            TExprKind::Match { scrutinees, arms, .. } => {
+            TExprKind::Match {
+                scrutinees, arms, ..
+            } => {
                 scrutinees.iter_mut().for_each(|s| self.expr(s));
                 arms.iter_mut().for_each(|a| self.arm(a));
             }
@@ -129,6 +150,17 @@ impl Zonker<'_, '_> {
             TPatKind::As(inner, _) => self.pat(inner),
         }
     }
+}
+
+fn fill_recursive_insts(e: &mut TExpr, gens: &[Vec<crate::types::ty::GenId>]) {
+    e.walk_mut(&mut |x| {
+        if let TExprKind::FnRef(id, inst) = &mut x.kind {
+            let g = &gens[id.0 as usize];
+            if inst.is_empty() && !g.is_empty() {
+                *inst = g.iter().map(|g| Ty::Gen(*g)).collect();
+            }
+        }
+    });
 }
 
 /// Unresolved variables that survive checking default to `()`.
