@@ -41,8 +41,10 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SNOW_UNUSED __attribute__((unused))
+#define SNOW_COLD __attribute__((cold))
 #else
 #define SNOW_UNUSED
+#define SNOW_COLD
 #endif
 
 typedef uint64_t snow_word;
@@ -213,7 +215,7 @@ struct snow_ctx {
 
 /* Called when the budget is spent or the stack is nearly full: yields, or
  * panics with "stack overflow", or carries out a pending exit. */
-void snow_slow_path(snow_ctx *ctx);
+SNOW_COLD void snow_slow_path(snow_ctx *ctx);
 
 /* The current stack position (an address in the caller's frame). */
 #if defined(__GNUC__) || defined(__clang__) || defined(__TINYC__)
@@ -222,7 +224,17 @@ void snow_slow_path(snow_ctx *ctx);
 #define SNOW_SP(ctx) ((char *)&(ctx))
 #endif
 
-/* Preemption / stack check at every function entry and loop back-edge. */
+/* Function entry, placed before the first call on each path (leaf paths
+ * skip it): one compare against the stack limit. The scheduler asks a
+ * running process to yield by setting its limit above every stack address,
+ * so this same compare is the preemption point of call-heavy code. */
+#define SNOW_CHECK_STACK(ctx)                                                     \
+    do {                                                                          \
+        if (SNOW_UNLIKELY(SNOW_SP(ctx) < (ctx)->stack_limit)) snow_slow_path(ctx); \
+    } while (0)
+
+/* Loop back-edges and tail jumps: charge one reduction, and honour a yield
+ * request. */
 #define SNOW_CHECK(ctx)                                                           \
     do {                                                                          \
         if (SNOW_UNLIKELY(--(ctx)->budget < 0 || SNOW_SP(ctx) < (ctx)->stack_limit)) \

@@ -1,7 +1,8 @@
 //! End-to-end programs: `tests/e2e/NAME.snow` is compiled with `snowc`, run,
 //! and its stdout compared exactly with `NAME.out`. The exit status must be 0,
 //! or the number in `NAME.status`; every line of `NAME.err` must occur in the
-//! program's stderr.
+//! program's stderr. With `NAME.mem_mb`, the program runs with its address
+//! space limited to that many MiB (bounded-memory tests).
 
 mod common;
 
@@ -37,7 +38,22 @@ fn check(name: &str, src: &Path) -> Result<(), Failed> {
         return Err(describe("snowc exited 0 but wrote no executable", &compiled).into());
     }
 
-    let ran = run(Command::new(&exe).current_dir(&dir), RUN_TIMEOUT)?;
+    let mut cmd = match sidecar(src, "mem_mb") {
+        Some(mb) => {
+            let kb = mb
+                .trim()
+                .parse::<u64>()
+                .map_err(|e| format!("bad .mem_mb: {e}"))?
+                * 1024;
+            let mut c = Command::new("sh");
+            c.arg("-c")
+                .arg(format!("ulimit -v {kb} && exec \"$0\""))
+                .arg(&exe);
+            c
+        }
+        None => Command::new(&exe),
+    };
+    let ran = run(cmd.current_dir(&dir), RUN_TIMEOUT)?;
     if ran.timed_out {
         return Err(describe("program timed out", &ran).into());
     }

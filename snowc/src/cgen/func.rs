@@ -110,6 +110,9 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
         let zero = zero_value(&l.ty);
         cx.line(&format!("{ct}{}{} = {zero};", sep(&ct), cx.names[i]));
     }
+    if !uses_ctx(&f.body) {
+        cx.line("(void)ctx;");
+    }
     if f.closure.is_some() && !uses_env(&f.body) {
         cx.line("(void)env;");
     }
@@ -121,9 +124,6 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
     }
     if f.has_tail_jump {
         cx.out.push_str("tail:\n");
-    }
-    if !f.is_wrapper {
-        cx.line("SNOW_CHECK(ctx);");
     }
     let body = f.body.clone();
     cx.stmts(em, &body);
@@ -142,6 +142,26 @@ fn zero_value(t: &Ty) -> &'static str {
         _ if is_scalar(t) => "0",
         _ => "NULL",
     }
+}
+
+/// Does the body certainly use `ctx`? (When unsure, the caller marks it
+/// used with a cast, which costs nothing.)
+fn uses_ctx(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::EntryCheck | Stmt::Loop(_) | Stmt::TailJump(_) | Stmt::Panic(..) => true,
+        Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
+            matches!(
+                rv,
+                Rv::Call(..)
+                    | Rv::CallClosure(..)
+                    | Rv::Rt(..)
+                    | Rv::MakeRecord(..)
+                    | Rv::MakeClosure(..)
+            ) || matches!(rv, Rv::MakeVariant(_, _, ops) if !ops.is_empty())
+        }
+        Stmt::If(_, a, b) => uses_ctx(a) || uses_ctx(b),
+        _ => false,
+    })
 }
 
 fn uses_env(stmts: &[Stmt]) -> bool {
@@ -173,7 +193,12 @@ fn scan(stmts: &[Stmt], read: &mut HashSet<u32>, targets: &mut HashSet<u32>) {
             Stmt::Loop(b) => scan(b, read, targets),
             Stmt::Return(o) => op(o, read),
             Stmt::TailJump(ops) => ops.iter().for_each(|o| op(o, read)),
-            Stmt::Label(_) | Stmt::Break | Stmt::Continue | Stmt::Panic(..) | Stmt::At(_) => {}
+            Stmt::Label(_)
+            | Stmt::Break
+            | Stmt::Continue
+            | Stmt::Panic(..)
+            | Stmt::At(_)
+            | Stmt::EntryCheck => {}
         }
     }
 }
@@ -339,6 +364,7 @@ impl FnCx<'_> {
     fn stmt(&mut self, em: &mut Emitter, s: &Stmt) {
         match s {
             Stmt::At(pos) => self.at(em, *pos),
+            Stmt::EntryCheck => self.line("SNOW_CHECK_STACK(ctx);"),
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
                 let e = self.rv(em, rv, Some(self.local_ty(*l).clone()));
@@ -407,6 +433,7 @@ impl FnCx<'_> {
                 for (p, t) in tmps {
                     self.line(&format!("{p} = {t};"));
                 }
+                self.line("SNOW_CHECK(ctx);");
                 self.line("goto tail;");
                 self.indent -= 1;
                 self.line("}");

@@ -3,6 +3,7 @@
 //! jumps, and every allocation explicit. Types are concrete `Ty`s (no
 //! variables, no generic parameters).
 
+mod checks;
 mod lower;
 mod lower_match;
 
@@ -169,4 +170,6 @@ pub enum Stmt {
     Panic(String, Pos),
     /// Source position of the statements that follow (`#line`).
     At(Pos),
+    /// The function-entry stack/yield check (see `checks`).
+    EntryCheck,
 }

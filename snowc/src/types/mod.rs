@@ -9,3 +9,6 @@ pub mod unify;
 
 pub use check::check_program;
 pub use tast::TypedProgram;
+
+#[cfg(test)]
+mod tests;
