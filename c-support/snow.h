@@ -217,27 +217,26 @@ struct snow_ctx {
  * panics with "stack overflow", or carries out a pending exit. */
 SNOW_COLD void snow_slow_path(snow_ctx *ctx);
 
-/* The current stack position (an address in the caller's frame). */
-#if defined(__GNUC__) || defined(__clang__) || defined(__TINYC__)
-#define SNOW_SP(ctx) ((char *)__builtin_frame_address(0))
-#else
-#define SNOW_SP(ctx) ((char *)&(ctx))
-#endif
-
 /* Function entry, placed before the first call on each path (leaf paths
- * skip it): one compare against the stack limit. The scheduler asks a
- * running process to yield by setting its limit above every stack address,
- * so this same compare is the preemption point of call-heavy code. */
+ * skip it): one compare of the stack position against the limit. The
+ * address of a local stands for the stack pointer (it costs no frame
+ * pointer, unlike __builtin_frame_address). The scheduler asks a running
+ * process to yield by raising its limit above every stack address, so this
+ * same compare is the preemption point of call-heavy code. */
 #define SNOW_CHECK_STACK(ctx)                                                     \
     do {                                                                          \
-        if (SNOW_UNLIKELY(SNOW_SP(ctx) < (ctx)->stack_limit)) snow_slow_path(ctx); \
+        char snow_probe_;                                                         \
+        if (SNOW_UNLIKELY((uintptr_t)&snow_probe_ < (uintptr_t)(ctx)->stack_limit)) \
+            snow_slow_path(ctx);                                                  \
     } while (0)
 
 /* Loop back-edges and tail jumps: charge one reduction, and honour a yield
  * request. */
 #define SNOW_CHECK(ctx)                                                           \
     do {                                                                          \
-        if (SNOW_UNLIKELY(--(ctx)->budget < 0 || SNOW_SP(ctx) < (ctx)->stack_limit)) \
+        char snow_probe_;                                                         \
+        if (SNOW_UNLIKELY(--(ctx)->budget < 0 ||                                  \
+                          (uintptr_t)&snow_probe_ < (uintptr_t)(ctx)->stack_limit)) \
             snow_slow_path(ctx);                                                  \
     } while (0)
 
