@@ -1,6 +1,6 @@
 //! The C that `snowc --emit-c` produces for every e2e program must compile
-//! warning-free: with `gcc -std=c11 -Wall -Wextra -Werror` and, when it is
-//! installed, with `tcc -Wall -Werror`.
+//! warning-free: with `gcc -std=c11 -O2 -Wall -Wextra -Werror` and, when they
+//! are installed, with clang (same flags) and `tcc -Wall -Werror`.
 
 mod common;
 
@@ -12,8 +12,8 @@ use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-fn have_tcc() -> bool {
-    Command::new("tcc")
+fn have(compiler: &str) -> bool {
+    Command::new(compiler)
         .arg("-v")
         .output()
         .map(|o| o.status.success())
@@ -38,7 +38,9 @@ fn cc(compiler: &str, flags: &[&str], c_file: &Path, obj: &Path) -> Result<(), F
     Ok(())
 }
 
-fn check(name: &str, src: &Path, tcc: bool) -> Result<(), Failed> {
+const STRICT: &[&str] = &["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror"];
+
+fn check(name: &str, src: &Path, clang: bool, tcc: bool) -> Result<(), Failed> {
     let dir = scratch_dir("c_warnings", name);
     let c_file = dir.join(format!("{name}.c"));
     let emitted = run(
@@ -48,12 +50,10 @@ fn check(name: &str, src: &Path, tcc: bool) -> Result<(), Failed> {
     if emitted.status != Some(0) {
         return Err(describe("snowc --emit-c failed", &emitted).into());
     }
-    cc(
-        "gcc",
-        &["-std=c11", "-Wall", "-Wextra", "-Werror"],
-        &c_file,
-        &dir.join("gcc.o"),
-    )?;
+    cc("gcc", STRICT, &c_file, &dir.join("gcc.o"))?;
+    if clang {
+        cc("clang", STRICT, &c_file, &dir.join("clang.o"))?;
+    }
     if tcc {
         cc("tcc", &["-Wall", "-Werror"], &c_file, &dir.join("tcc.o"))?;
     }
@@ -62,15 +62,17 @@ fn check(name: &str, src: &Path, tcc: bool) -> Result<(), Failed> {
 
 fn main() {
     let args = Arguments::from_args();
-    let tcc = have_tcc();
-    if !tcc {
-        eprintln!("note: tcc is not installed; only checking the generated C with gcc");
+    let (clang, tcc) = (have("clang"), have("tcc"));
+    for (name, present) in [("clang", clang), ("tcc", tcc)] {
+        if !present {
+            eprintln!("note: {name} is not installed; the generated C is not checked with it");
+        }
     }
     let trials = programs(&tests_dir("e2e"))
         .into_iter()
         .map(|(name, path)| {
             let test_name = name.clone();
-            Trial::test(test_name, move || check(&name, &path, tcc))
+            Trial::test(test_name, move || check(&name, &path, clang, tcc))
         })
         .collect();
     libtest_mimic::run(&args, trials).exit();

@@ -149,19 +149,32 @@ fn zero_value(t: &Ty) -> &'static str {
 fn uses_ctx(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::EntryCheck | Stmt::Loop(_) | Stmt::TailJump(_) | Stmt::Panic(..) => true,
-        Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
-            matches!(
-                rv,
-                Rv::Call(..)
-                    | Rv::CallClosure(..)
-                    | Rv::Rt(..)
-                    | Rv::MakeRecord(..)
-                    | Rv::MakeClosure(..)
-            ) || matches!(rv, Rv::MakeVariant(_, _, ops) if !ops.is_empty())
-        }
+        Stmt::Assign(_, rv) | Stmt::Eval(rv) => match rv {
+            Rv::Call(..) | Rv::CallClosure(..) | Rv::MakeRecord(..) | Rv::MakeClosure(..) => true,
+            Rv::MakeVariant(_, _, ops) => !ops.is_empty(),
+            Rv::Rt(op, ..) => rt_uses_ctx(op),
+            _ => false,
+        },
         Stmt::If(_, a, b) => uses_ctx(a) || uses_ctx(b),
         _ => false,
     })
+}
+
+/// Runtime operations whose C form mentions `ctx`.
+fn rt_uses_ctx(op: &RtOp) -> bool {
+    !matches!(
+        op,
+        RtOp::ListLength
+            | RtOp::ListIsEmpty
+            | RtOp::MapSize
+            | RtOp::SetSize
+            | RtOp::StrLength
+            | RtOp::StrEq
+            | RtOp::IntToFloat
+            | RtOp::FloatToInt
+            | RtOp::FMod
+            | RtOp::Display(Ty::Con(TyCon::String, _))
+    )
 }
 
 fn uses_env(stmts: &[Stmt]) -> bool {
