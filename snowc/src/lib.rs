@@ -8,6 +8,7 @@ pub mod cgen;
 pub mod diag;
 pub mod driver;
 pub mod mir;
+pub mod prelude;
 pub mod syntax;
 pub mod types;
 
@@ -43,10 +44,18 @@ pub fn compile_to_c(
     sources: &SourceMap,
     opts: &CompileOptions,
 ) -> Result<CompileOutput, Vec<Diagnostic>> {
-    let parsed = syntax::parse_all(sources)?;
-    let (typed, warnings) = types::check_program(sources, &parsed)?;
+    let mut all = sources.clone();
+    for (module, path, text) in prelude::FILES {
+        all.add(diag::SourceFile {
+            path: path.to_string(),
+            module: module.to_string(),
+            text: text.to_string(),
+        });
+    }
+    let parsed = syntax::parse_all(&all)?;
+    let (typed, warnings) = types::check_program(&all, &parsed)?;
     let program = mir::lower_program(&typed);
-    let c_code = cgen::emit_program(&program, sources, opts);
+    let c_code = cgen::emit_program(&program, &all, opts);
     Ok(CompileOutput { c_code, warnings })
 }
 

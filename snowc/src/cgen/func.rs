@@ -173,6 +173,12 @@ fn rt_uses_ctx(op: &RtOp) -> bool {
             | RtOp::IntToFloat
             | RtOp::FloatToInt
             | RtOp::FMod
+            | RtOp::ListItem(_)
+            | RtOp::MapKeyAt(_)
+            | RtOp::MapValueAt(_)
+            | RtOp::SetAt(_)
+            | RtOp::RangeStart
+            | RtOp::RangeStop
             | RtOp::Display(Ty::Con(TyCon::String, _))
     )
 }
@@ -772,6 +778,32 @@ impl FnCx<'_> {
                 o(self, em, 1)
             ),
             RtOp::FMod => format!("fmod({}, {})", o(self, em, 0), o(self, em, 1)),
+            RtOp::ListBuilder(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                format!("snow_list_builder(ctx, &{d}, 0)")
+            }
+            RtOp::BuilderPush(_) => {
+                let x = self.w(em, &ops[1]);
+                unit(format!(
+                    "snow_list_builder_push(ctx, {}, {x})",
+                    o(self, em, 0)
+                ))
+            }
+            RtOp::ListItem(t) => {
+                let e = format!("{}->items[{}]", o(self, em, 0), o(self, em, 1));
+                self.unword(em, &e, t)
+            }
+            RtOp::MapKeyAt(t) | RtOp::MapValueAt(t) | RtOp::SetAt(t) => {
+                let f = match op {
+                    RtOp::MapKeyAt(_) => "snow_map_key_at",
+                    RtOp::MapValueAt(_) => "snow_map_value_at",
+                    _ => "snow_set_at",
+                };
+                let e = format!("{f}({}, {})", o(self, em, 0), o(self, em, 1));
+                self.unword(em, &e, t)
+            }
+            RtOp::RangeStart => format!("{}->start", o(self, em, 0)),
+            RtOp::RangeStop => format!("{}->stop", o(self, em, 0)),
         }
     }
 }

@@ -403,6 +403,12 @@ impl<'a> Lowerer<'a> {
                 Operand::Unit
             }
             TExprKind::Try { expr, is_result } => self.lower_try(fb, expr, *is_result, ty, e.pos),
+            TExprKind::For {
+                source,
+                binds,
+                filter,
+                body,
+            } => self.lower_for(fb, source, binds, filter.as_deref(), body, ty, true, e.pos),
         }
     }
 
@@ -489,6 +495,21 @@ impl<'a> Lowerer<'a> {
             match s {
                 TStmt::Expr(x) => {
                     fb.emit(Stmt::At(x.pos));
+                    if let (
+                        false,
+                        TExprKind::For {
+                            source,
+                            binds,
+                            filter,
+                            body,
+                        },
+                    ) = (is_last, &x.kind)
+                    {
+                        // A loop used as a statement builds no list.
+                        let t = self.ty(fb, &x.ty);
+                        self.lower_for(fb, source, binds, filter.as_deref(), body, t, false, x.pos);
+                        continue;
+                    }
                     let v = self.expr(fb, x, tail && is_last);
                     if is_last {
                         last = v;
@@ -917,6 +938,18 @@ pub fn walk(e: &TExpr, f: &mut dyn FnMut(&TExpr), p: &mut dyn FnMut(&TPat)) {
             walk(cond, f, p);
             walk(body, f, p)
         }
+        TExprKind::For {
+            source,
+            filter,
+            body,
+            ..
+        } => {
+            source.exprs().into_iter().for_each(|x| walk(x, f, p));
+            if let Some(x) = filter {
+                walk(x, f, p);
+            }
+            walk(body, f, p)
+        }
     }
 }
 
@@ -961,6 +994,7 @@ fn defined_in(e: &TExpr, out: &mut HashSet<LocalId>) {
             TExprKind::Closure(c) => {
                 out.extend(c.params.iter().copied());
             }
+            TExprKind::For { binds, .. } => out.extend(binds.iter().copied()),
             _ => {}
         },
         &mut |p| match &p.kind {

@@ -5,6 +5,7 @@
 
 mod checks;
 mod lower;
+mod lower_loop;
 mod lower_match;
 
 pub use lower::lower_program;
@@ -149,6 +150,17 @@ pub enum RtOp {
     StrEq,
     /// Float remainder (C fmod).
     FMod,
+    /// A new list builder of this List type.
+    ListBuilder(Ty),
+    /// Push a value of this element type onto a builder.
+    BuilderPush(Ty),
+    /// Element i of a list, unchecked (loop bounds guarantee it).
+    ListItem(Ty),
+    MapKeyAt(Ty),
+    MapValueAt(Ty),
+    SetAt(Ty),
+    RangeStart,
+    RangeStop,
 }
 
 #[derive(Clone, Debug)]

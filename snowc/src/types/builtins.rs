@@ -107,6 +107,34 @@ pub fn prelude(name: &str) -> Option<Builtin> {
     })
 }
 
+/// Bare and flat names of stdlib functions written in Snow (the prelude
+/// modules): `map` and `list_map` are `List.map`.
+pub fn prelude_alias(name: &str) -> Option<(&'static str, &'static str)> {
+    const LIST: &[&str] = &[
+        "map",
+        "filter",
+        "reduce",
+        "find",
+        "any",
+        "all",
+        "contains",
+        "zip",
+        "flat_map",
+        "flatten",
+        "enumerate",
+        "take",
+        "drop",
+        "sort",
+    ];
+    if let Some(f) = LIST.iter().find(|f| **f == name) {
+        if matches!(*f, "map" | "filter" | "reduce") {
+            return Some(("List", f));
+        }
+    }
+    let rest = name.strip_prefix("list_")?;
+    LIST.iter().find(|f| **f == rest).map(|f| ("List", *f))
+}
+
 /// Stdlib module names.
 pub fn is_stdlib_module(name: &str) -> bool {
     matches!(

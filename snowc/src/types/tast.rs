@@ -180,11 +180,51 @@ pub enum TExprKind {
         cond: Box<TExpr>,
         body: Box<TExpr>,
     },
+    /// `for binds in source [when filter] do body end`: the list of body
+    /// values.
+    For {
+        source: ForSource,
+        binds: Vec<LocalId>,
+        filter: Option<Box<TExpr>>,
+        body: Box<TExpr>,
+    },
     /// `x?` on an Option (`is_result == false`) or Result.
     Try {
         expr: Box<TExpr>,
         is_result: bool,
     },
+}
+
+/// What a `for` loop iterates.
+#[derive(Clone, Debug)]
+pub enum ForSource {
+    /// `a..b` written in the header: no Range value is built.
+    Span(Box<TExpr>, Box<TExpr>),
+    /// A `Range` value.
+    Range(Box<TExpr>),
+    List(Box<TExpr>),
+    /// Binds the key, or key and value.
+    Map(Box<TExpr>),
+    Set(Box<TExpr>),
+}
+
+impl ForSource {
+    pub fn exprs_mut(&mut self) -> Vec<&mut TExpr> {
+        match self {
+            ForSource::Span(a, b) => vec![a, b],
+            ForSource::Range(e) | ForSource::List(e) | ForSource::Map(e) | ForSource::Set(e) => {
+                vec![e]
+            }
+        }
+    }
+    pub fn exprs(&self) -> Vec<&TExpr> {
+        match self {
+            ForSource::Span(a, b) => vec![a, b],
+            ForSource::Range(e) | ForSource::List(e) | ForSource::Map(e) | ForSource::Set(e) => {
+                vec![e]
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -317,6 +357,18 @@ impl TExpr {
             TExprKind::Closure(c) => out.push(&mut c.body),
             TExprKind::While { cond, body } => {
                 out.push(cond);
+                out.push(body);
+            }
+            TExprKind::For {
+                source,
+                filter,
+                body,
+                ..
+            } => {
+                out.extend(source.exprs_mut());
+                if let Some(f) = filter {
+                    out.push(f);
+                }
                 out.push(body);
             }
         }

@@ -172,8 +172,15 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
         ck.scopes.current = mi;
         collect_fns(ck, &pf.ast.stmts, mi, pf.file, &mut groups);
     }
-    // Pass 4: infer in dependency order.
-    for scc in fns::sccs(ck, &groups) {
+    // Pass 4: infer in dependency order. The Snow-written stdlib depends on
+    // no user code, so it goes first: method calls (`xs.map(f)`), which the
+    // dependency scan cannot see, then always find it generalised.
+    let mut order = fns::sccs(ck, &groups);
+    order.sort_by_key(|scc| {
+        !scc.iter()
+            .all(|&i| ck.sources.get(groups[i].file).path.starts_with("<prelude>"))
+    });
+    for scc in order {
         let members: Vec<&FnGroup> = scc.iter().map(|&i| &groups[i]).collect();
         fns::infer_scc(ck, &members);
     }

@@ -9,7 +9,9 @@ use crate::syntax::ast::{
     self, BinOp, Block, Expr, ExprKind, Item, PatternKind, Span, StmtKind, StrPart, UnOp,
 };
 use crate::types::builtins;
-use crate::types::tast::{Builtin, Lit, TArm, TClosure, TExpr, TExprKind, TStmt, TStrPart};
+use crate::types::tast::{
+    Builtin, ForSource, Lit, TArm, TClosure, TExpr, TExprKind, TStmt, TStrPart,
+};
 use crate::types::ty::{AdtId, AdtKind, GenId, Ty, TyCon, OPTION, RESULT};
 
 impl Checker<'_> {
@@ -136,7 +138,12 @@ impl Checker<'_> {
                     span,
                 )
             }
-            ExprKind::For { .. } => self.unsupported("for loops", span),
+            ExprKind::For {
+                binder,
+                iter,
+                filter,
+                body,
+            } => self.infer_for(binder, iter, filter.as_deref(), body, span),
             ExprKind::Break | ExprKind::Continue => {
                 let is_break = matches!(e.kind, ExprKind::Break);
                 if self.fn_ctx.last().map_or(0, |c| c.loops) == 0 {
@@ -188,6 +195,113 @@ impl Checker<'_> {
             ExprKind::Link(_) => self.unsupported("link", span),
             ExprKind::SelfValue => self.unsupported("`self` outside an impl method", span),
         }
+    }
+
+    fn infer_for(
+        &mut self,
+        binder: &ast::ForBinder,
+        iter: &Expr,
+        filter: Option<&Expr>,
+        body: &Block,
+        span: Span,
+    ) -> TExpr {
+        // The source and the types its binders get.
+        let (source, elem_tys): (ForSource, Vec<Ty>) = match &iter.kind {
+            ExprKind::Binary(BinOp::Range, a, b) => {
+                let x = self.check_expr(a, &Ty::int());
+                let y = self.check_expr(b, &Ty::int());
+                (ForSource::Span(Box::new(x), Box::new(y)), vec![Ty::int()])
+            }
+            _ => {
+                let it = self.infer_expr(iter);
+                match self.sub.shallow(&it.ty) {
+                    Ty::Con(TyCon::Range, _) => (ForSource::Range(Box::new(it)), vec![Ty::int()]),
+                    Ty::Con(TyCon::List, a) => (ForSource::List(Box::new(it)), vec![a[0].clone()]),
+                    Ty::Con(TyCon::Set, a) => (ForSource::Set(Box::new(it)), vec![a[0].clone()]),
+                    Ty::Con(TyCon::Map, a) => (ForSource::Map(Box::new(it)), a.clone()),
+                    Ty::Var(_) => {
+                        let elem = self.sub.fresh();
+                        self.unify_at(&Ty::list(elem.clone()), &it.ty, iter.span, None);
+                        (ForSource::List(Box::new(it)), vec![elem])
+                    }
+                    other => {
+                        let ts = self.show(&other);
+                        self.error(
+                            Diagnostic::error(
+                                Some("E0001"),
+                                format!("expected List, Map, Set or Range, found {ts}"),
+                            )
+                            .with_message(format!(
+                                "type mismatch: expected an iterable, found `{ts}`"
+                            ))
+                            .with_primary(
+                                self.file,
+                                iter.span,
+                                format!("`{ts}` cannot be iterated"),
+                            ),
+                        );
+                        (ForSource::List(Box::new(it)), vec![self.sub.fresh()])
+                    }
+                }
+            }
+        };
+        let names: Vec<&ast::Name> = match binder {
+            ast::ForBinder::Name(n) => vec![n],
+            ast::ForBinder::Braced(ns) => ns.iter().collect(),
+        };
+        let is_map = matches!(source, ForSource::Map(_));
+        let want = if is_map && matches!(binder, ast::ForBinder::Braced(_)) {
+            2
+        } else {
+            1
+        };
+        if names.len() != want {
+            self.error(
+                Diagnostic::error(
+                    Some("E0003"),
+                    format!("expected {want} argument(s), found {}", names.len()),
+                )
+                .with_message(format!(
+                    "this loop binds {want} name(s), found {}",
+                    names.len()
+                ))
+                .with_primary(self.file, span, "wrong number of loop variables"),
+            );
+        }
+        self.scopes.push();
+        let mut binds = Vec::new();
+        for (i, n) in names.iter().enumerate().take(want) {
+            let t = elem_tys.get(i).cloned().unwrap_or(Ty::unit());
+            let id = self.new_local(&n.text, t.clone());
+            if n.text != "_" {
+                self.scopes.bind_value(
+                    &n.text,
+                    ValueRes::Local {
+                        id,
+                        gens: vec![],
+                        ty: t,
+                        cons: vec![],
+                    },
+                );
+            }
+            binds.push(id);
+        }
+        self.loop_depth(1);
+        let f = filter.map(|f| Box::new(self.check_expr(f, &Ty::bool())));
+        let b = self.infer_block(body);
+        self.loop_depth(-1);
+        self.scopes.pop();
+        let ty = Ty::list(b.ty.clone());
+        self.mk(
+            TExprKind::For {
+                source,
+                binds,
+                filter: f,
+                body: Box::new(b),
+            },
+            ty,
+            span,
+        )
     }
 
     fn unsupported(&mut self, what: &str, span: Span) -> TExpr {
@@ -305,6 +419,11 @@ impl Checker<'_> {
                 if let Some(b) = builtins::prelude(n) {
                     return self.builtin_ref(b, span);
                 }
+                if let Some(r) =
+                    builtins::prelude_alias(n).and_then(|(m, f)| self.module_value(m, f))
+                {
+                    return self.instantiate_res(r, span);
+                }
                 self.unknown_name(n, span)
             }
         }
@@ -390,6 +509,12 @@ impl Checker<'_> {
             _ => {}
         }
         self.mk(TExprKind::Builtin(b), t, span)
+    }
+
+    /// A value exported by module `m` (user or prelude).
+    fn module_value(&self, m: &str, name: &str) -> Option<ValueRes> {
+        let mi = self.scopes.module_index(m)?;
+        self.scopes.modules[mi].values.get(name).cloned()
     }
 
     /// `base` names a module or type rather than a value?
@@ -554,12 +679,18 @@ impl Checker<'_> {
             "inspect" => Some(Builtin::Inspect),
             _ => builtins::module_for_receiver(&t).and_then(|m| builtins::qualified(m, &name.text)),
         };
-        match builtin {
-            Some(bi) => {
+        let in_module =
+            builtins::module_for_receiver(&t).and_then(|m| self.module_value(m, &name.text));
+        match (builtin, in_module) {
+            (Some(bi), _) => {
                 let f = self.builtin_ref(bi, cspan);
                 self.apply_with_first(f, b, args, span)
             }
-            None => {
+            (None, Some(r)) => {
+                let f = self.instantiate_res(r, cspan);
+                self.apply_with_first(f, b, args, span)
+            }
+            (None, None) => {
                 if let Ty::Var(_) = t {
                     self.error(
                         Diagnostic::error(

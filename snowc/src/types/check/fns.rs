@@ -55,11 +55,25 @@ pub fn sccs(ck: &Checker, groups: &[FnGroup]) -> Vec<Vec<usize>> {
                 super::names::fn_names(c, &mut names);
             }
             let scope = &ck.scopes.modules[g.module];
+            let lookup = |m: &str, f: &str| {
+                let mi = ck.scopes.module_index(m)?;
+                ck.scopes.modules[mi].values.get(f).cloned()
+            };
             let mut out: Vec<usize> = names
                 .iter()
-                .filter_map(|n| match scope.values.get(n) {
-                    Some(ValueRes::Fn(id)) => by_id.get(id).copied(),
-                    _ => None,
+                .filter_map(|n| {
+                    let r = match scope.values.get(n) {
+                        Some(r) => Some(r.clone()),
+                        None => match n.rsplit_once('.') {
+                            Some((m, f)) => lookup(m, f),
+                            None => crate::types::builtins::prelude_alias(n)
+                                .and_then(|(m, f)| lookup(m, f)),
+                        },
+                    };
+                    match r {
+                        Some(ValueRes::Fn(id)) => by_id.get(&id).copied(),
+                        _ => None,
+                    }
                 })
                 .collect();
             out.sort();

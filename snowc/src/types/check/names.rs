@@ -60,7 +60,13 @@ fn expr(e: &Expr, out: &mut Vec<String>) {
             expr(callee, out);
             args.iter().for_each(|x| expr(x, out))
         }
-        ExprKind::Field { base, .. } => expr(base, out),
+        ExprKind::Field { base, name } => {
+            // `M.f` may name a function of another module.
+            if let ExprKind::Name(m) = &base.kind {
+                out.push(format!("{m}.{}", name.text));
+            }
+            expr(base, out)
+        }
         ExprKind::StructLit { name, fields } => {
             expr(name, out);
             fields.iter().for_each(|(_, x)| expr(x, out))

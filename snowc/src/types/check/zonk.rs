@@ -126,6 +126,20 @@ impl Zonker<'_, '_> {
                 self.expr(cond);
                 self.expr(body)
             }
+            TExprKind::For {
+                source,
+                filter,
+                body,
+                ..
+            } => {
+                for x in source.exprs_mut() {
+                    self.expr(x);
+                }
+                if let Some(f) = filter {
+                    self.expr(f);
+                }
+                self.expr(body)
+            }
         }
     }
 
