@@ -111,49 +111,10 @@ pub fn lower_program(tp: &TypedProgram) -> Program {
 }
 
 fn mangle_ty(t: &Ty, tp: &TypedProgram) -> String {
-    match t {
-        Ty::Con(c, args) => {
-            let base = match c {
-                TyCon::Adt(id) => tp.adt(*id).name.clone(),
-                other => format!("{other:?}"),
-            };
-            let mut s = base;
-            for a in args {
-                s.push('_');
-                s.push_str(&mangle_ty(a, tp));
-            }
-            s
-        }
-        Ty::Tuple(ts) if ts.is_empty() => "Unit".into(),
-        Ty::Tuple(ts) => format!(
-            "Tup{}",
-            ts.iter()
-                .map(|x| format!("_{}", mangle_ty(x, tp)))
-                .collect::<String>()
-        ),
-        Ty::Fun(ps, r) => format!(
-            "Fn{}_to_{}",
-            ps.iter()
-                .map(|x| format!("_{}", mangle_ty(x, tp)))
-                .collect::<String>(),
-            mangle_ty(r, tp)
-        ),
-        Ty::Never => "Never".into(),
-        Ty::Var(_) | Ty::Gen(_) => "Unit".into(),
-    }
+    crate::types::ty::mangle(t, &tp.adts)
 }
 
-fn c_ident(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
+use crate::types::ty::c_ident;
 
 impl<'a> Lowerer<'a> {
     fn instance(&mut self, f: FnId, inst: Vec<Ty>) -> FuncId {

@@ -225,3 +225,55 @@ impl fmt::Display for TyDisplay<'_> {
         }
     }
 }
+
+/// A readable mangled name of a concrete type.
+pub fn mangle(t: &Ty, adts: &[AdtDef]) -> String {
+    match t {
+        Ty::Con(c, args) => {
+            let mut s = match c {
+                TyCon::Adt(id) => {
+                    let a = &adts[id.0 as usize];
+                    if a.module.is_empty() {
+                        a.name.clone()
+                    } else {
+                        format!("{}_{}", a.module.replace('.', "_"), a.name)
+                    }
+                }
+                other => format!("{other:?}"),
+            };
+            for a in args {
+                s.push('_');
+                s.push_str(&mangle(a, adts));
+            }
+            c_ident(&s)
+        }
+        Ty::Tuple(ts) if ts.is_empty() => "Unit".into(),
+        Ty::Tuple(ts) => format!(
+            "Tup{}",
+            ts.iter()
+                .map(|x| format!("_{}", mangle(x, adts)))
+                .collect::<String>()
+        ),
+        Ty::Fun(ps, r) => format!(
+            "Fn{}_to_{}",
+            ps.iter()
+                .map(|x| format!("_{}", mangle(x, adts)))
+                .collect::<String>(),
+            mangle(r, adts)
+        ),
+        _ => "Unit".into(),
+    }
+}
+
+/// Replace every character a C identifier cannot hold by `_`.
+pub fn c_ident(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
