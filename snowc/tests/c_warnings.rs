@@ -1,6 +1,7 @@
 //! The C that `snowc --emit-c` produces for every e2e program must compile
 //! warning-free: with `gcc -std=c11 -O2 -Wall -Wextra -Werror` and, when they
-//! are installed, with clang (same flags) and `tcc -Wall -Werror`.
+//! are installed, with clang (same flags) and `tcc -Wall -Werror`; and it
+//! is deterministic.
 
 mod common;
 
@@ -49,6 +50,12 @@ fn check(name: &str, src: &Path, clang: bool, tcc: bool) -> Result<(), Failed> {
     )?;
     if emitted.status != Some(0) {
         return Err(describe("snowc --emit-c failed", &emitted).into());
+    }
+    // The output is deterministic: a second run writes the same bytes.
+    let again = dir.join(format!("{name}.again.c"));
+    run(Command::new(snowc()).arg(src).arg("--emit-c").arg(&again), TIMEOUT)?;
+    if std::fs::read(&c_file).ok() != std::fs::read(&again).ok() {
+        return Err("two runs of snowc --emit-c wrote different C".into());
     }
     cc("gcc", STRICT, &c_file, &dir.join("gcc.o"))?;
     if clang {

@@ -100,6 +100,7 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
         let (line, _) = em.line_col(f.pos);
         let path = em.file_path(f.pos);
         let _ = writeln!(cx.out, "#line {line} {}", super::c_string(&path));
+        cx.last_line = Some((f.pos.file.0, line));
     }
     let params: HashSet<u32> = f.params.iter().map(|p| p.0).collect();
     for (i, l) in f.locals.iter().enumerate() {
@@ -261,6 +262,15 @@ fn has_effect(rv: &Rv) -> bool {
     }
 }
 
+/// A statement evaluating `e` for its effect only.
+fn discarded(e: &str) -> String {
+    // `(call, (snow_unit)0)` is how a void runtime call yields `()`.
+    match e.strip_prefix('(').and_then(|x| x.strip_suffix(", (snow_unit)0)")) {
+        Some(call) => format!("{call};"),
+        None => format!("(void){e};"),
+    }
+}
+
 fn word(e: &str, t: &Ty) -> String {
     match t {
         Ty::Con(TyCon::Int, _) => format!("snow_w_int({e})"),
@@ -391,14 +401,14 @@ impl FnCx<'_> {
                     let n = self.name(*l).to_string();
                     self.line(&format!("{n} = {e};"));
                 } else if has_effect(rv) {
-                    self.line(&format!("(void)({e});"));
+                    self.line(&discarded(&e));
                 }
             }
             Stmt::Eval(rv) => {
                 self.set_loc(em, rv);
                 let e = self.rv(em, rv, None);
                 if has_effect(rv) {
-                    self.line(&format!("(void)({e});"));
+                    self.line(&discarded(&e));
                 }
             }
             Stmt::If(c, a, b) => {

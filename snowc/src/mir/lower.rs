@@ -295,6 +295,12 @@ impl<'a> Lowerer<'a> {
             }
             TExprKind::Binary { op, lhs, rhs } => self.binary(fb, *op, lhs, rhs, ty, e.pos),
             TExprKind::Neg(x) => {
+                // Fold negative literals.
+                match &x.kind {
+                    TExprKind::Lit(Lit::Int(n)) => return Operand::Int(n.wrapping_neg()),
+                    TExprKind::Lit(Lit::Float(f)) => return Operand::Float(-f),
+                    _ => {}
+                }
                 let v = self.expr(fb, x, false);
                 fb.temp(ty.clone(), Rv::Neg(v, ty))
             }
