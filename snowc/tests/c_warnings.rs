@@ -53,7 +53,10 @@ fn check(name: &str, src: &Path, clang: bool, tcc: bool) -> Result<(), Failed> {
     }
     // The output is deterministic: a second run writes the same bytes.
     let again = dir.join(format!("{name}.again.c"));
-    run(Command::new(snowc()).arg(src).arg("--emit-c").arg(&again), TIMEOUT)?;
+    run(
+        Command::new(snowc()).arg(src).arg("--emit-c").arg(&again),
+        TIMEOUT,
+    )?;
     if std::fs::read(&c_file).ok() != std::fs::read(&again).ok() {
         return Err("two runs of snowc --emit-c wrote different C".into());
     }

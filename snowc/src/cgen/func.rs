@@ -7,6 +7,7 @@ use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
 use crate::mir::{Func, Local, Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
+use crate::types::stdlib;
 use crate::types::tast::Pos;
 use crate::types::ty::{Ty, TyCon};
 
@@ -169,7 +170,6 @@ fn rt_uses_ctx(op: &RtOp) -> bool {
             | RtOp::ListIsEmpty
             | RtOp::MapSize
             | RtOp::SetSize
-            | RtOp::StrLength
             | RtOp::StrEq
             | RtOp::IntToFloat
             | RtOp::FloatToInt
@@ -181,7 +181,7 @@ fn rt_uses_ctx(op: &RtOp) -> bool {
             | RtOp::RangeStart
             | RtOp::RangeStop
             | RtOp::Display(Ty::Con(TyCon::String, _))
-    )
+    ) && !matches!(op, RtOp::Extern(i, _) if stdlib::RT_FNS[*i].flags & stdlib::NO_CTX != 0)
 }
 
 fn uses_env(stmts: &[Stmt]) -> bool {
@@ -265,7 +265,10 @@ fn has_effect(rv: &Rv) -> bool {
 /// A statement evaluating `e` for its effect only.
 fn discarded(e: &str) -> String {
     // `(call, (snow_unit)0)` is how a void runtime call yields `()`.
-    match e.strip_prefix('(').and_then(|x| x.strip_suffix(", (snow_unit)0)")) {
+    match e
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(", (snow_unit)0)"))
+    {
         Some(call) => format!("{call};"),
         None => format!("(void){e};"),
     }
@@ -484,14 +487,11 @@ impl FnCx<'_> {
     /// Runtime calls that may panic record their source location first.
     fn set_loc(&mut self, em: &mut Emitter, rv: &Rv) {
         if let Rv::Rt(op, _, pos) = rv {
-            let may_panic = matches!(
-                op,
-                RtOp::ListHead(_)
-                    | RtOp::ListTail
-                    | RtOp::ListGet(_)
-                    | RtOp::ListLast(_)
-                    | RtOp::MapGet(_)
-            );
+            let may_panic = match op {
+                RtOp::ListHead(_) | RtOp::ListTail | RtOp::MapGet(_) => true,
+                RtOp::Extern(i, _) => stdlib::RT_FNS[*i].flags & stdlib::MAY_PANIC != 0,
+                _ => false,
+            };
             if may_panic {
                 let loc = em.loc(*pos);
                 self.line(&format!("ctx->loc = {loc};"));
@@ -584,6 +584,39 @@ impl FnCx<'_> {
             }
             Rv::SelfClosure => "env".into(),
             Rv::Rt(op, ops, pos) => self.rt(em, op, ops, *pos, dest),
+        }
+    }
+
+    /// A call of a runtime table function: type-variable positions travel
+    /// as words, everything else in its natural C type.
+    fn extern_call(&mut self, em: &mut Emitter, i: usize, fty: &Ty, ops: &[Operand]) -> String {
+        let f = &stdlib::RT_FNS[i];
+        let (_, decl) = stdlib::signature(i);
+        let (Ty::Fun(dps, dret), Ty::Fun(_, cret)) = (&decl, fty) else {
+            return "0".into();
+        };
+        let mut args = Vec::new();
+        if f.flags & stdlib::NO_CTX == 0 {
+            args.push("ctx".to_string());
+        }
+        if f.flags & stdlib::RET_DESC != 0 {
+            let d = em.types.desc(cret, &em.prog.adts);
+            args.push(format!("&{d}"));
+        }
+        for (o, dp) in ops.iter().zip(dps) {
+            args.push(if matches!(dp, Ty::Gen(_)) {
+                self.w(em, o)
+            } else {
+                self.op(em, o)
+            });
+        }
+        let call = format!("{}({})", f.c_name, args.join(", "));
+        if matches!(**dret, Ty::Gen(_)) {
+            self.unword(em, &call, cret)
+        } else if dret.is_unit() {
+            format!("({call}, (snow_unit)0)")
+        } else {
+            call
         }
     }
 
@@ -699,7 +732,6 @@ impl FnCx<'_> {
                 o(self, em, 0),
                 o(self, em, 1)
             ),
-            RtOp::StrLength => format!("snow_str_length({})", o(self, em, 0)),
             RtOp::StrEq => format!("snow_str_eq({}, {})", o(self, em, 0), o(self, em, 1)),
             RtOp::ListLit(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
@@ -717,27 +749,14 @@ impl FnCx<'_> {
                 let e = format!("snow_list_head(ctx, {})", o(self, em, 0));
                 self.unword(em, &e, t)
             }
-            RtOp::ListLast(t) => {
-                let e = format!("snow_list_last(ctx, {})", o(self, em, 0));
-                self.unword(em, &e, t)
-            }
-            RtOp::ListGet(t) => {
-                let e = format!("snow_list_get(ctx, {}, {})", o(self, em, 0), o(self, em, 1));
-                self.unword(em, &e, t)
-            }
             RtOp::ListTail => format!("snow_list_tail(ctx, {})", o(self, em, 0)),
             RtOp::ListLength => format!("{}->len", o(self, em, 0)),
             RtOp::ListIsEmpty => format!("({}->len == 0)", o(self, em, 0)),
-            RtOp::ListAppend(_) => {
-                let x = self.w(em, &ops[1]);
-                format!("snow_list_append(ctx, {}, {x})", o(self, em, 0))
-            }
             RtOp::ListConcat => format!(
                 "snow_list_concat(ctx, {}, {})",
                 o(self, em, 0),
                 o(self, em, 1)
             ),
-            RtOp::ListReverse => format!("snow_list_reverse(ctx, {})", o(self, em, 0)),
             RtOp::IntToFloat => format!("(double)({})", o(self, em, 0)),
             RtOp::FloatToInt => format!("snow_f2i({})", o(self, em, 0)),
             RtOp::MapLit(t) => {
@@ -812,6 +831,7 @@ impl FnCx<'_> {
                 let e = format!("{f}({}, {})", o(self, em, 0), o(self, em, 1));
                 self.unword(em, &e, t)
             }
+            RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
             RtOp::RangeStart => format!("{}->start", o(self, em, 0)),
             RtOp::RangeStop => format!("{}->stop", o(self, em, 0)),
         }

@@ -565,10 +565,6 @@ impl<'a> Lowerer<'a> {
     fn builtin(&mut self, fb: &mut FB, b: Builtin, args: &[TExpr], ty: &Ty, pos: Pos) -> Operand {
         let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
         let arg_ty = |i: usize, me: &Self, fb: &FB| me.ty(fb, &args[i].ty);
-        let elem = |t: &Ty| match t {
-            Ty::Con(_, a) if !a.is_empty() => a[0].clone(),
-            _ => Ty::unit(),
-        };
         let op = match b {
             Builtin::Println => RtOp::Println,
             Builtin::Print => RtOp::Print,
@@ -578,16 +574,8 @@ impl<'a> Lowerer<'a> {
                 return self.display(fb, ops[0].clone(), t, pos);
             }
             Builtin::Inspect => RtOp::Debug(arg_ty(0, self, fb)),
-            Builtin::ListHead => RtOp::ListHead(ty.clone()),
-            Builtin::ListTail => RtOp::ListTail,
             Builtin::ListLength => RtOp::ListLength,
-            Builtin::ListGet => RtOp::ListGet(ty.clone()),
-            Builtin::ListAppend => RtOp::ListAppend(elem(ty)),
-            Builtin::ListConcat => RtOp::ListConcat,
-            Builtin::ListLast => RtOp::ListLast(ty.clone()),
-            Builtin::ListReverse => RtOp::ListReverse,
             Builtin::ListNew => RtOp::ListLit(ty.clone()),
-            Builtin::StringLength => RtOp::StrLength,
             Builtin::IntToFloat => RtOp::IntToFloat,
             Builtin::FloatToInt => RtOp::FloatToInt,
             Builtin::Compare => {
@@ -626,6 +614,10 @@ impl<'a> Lowerer<'a> {
             Builtin::SetSize => RtOp::SetSize,
             Builtin::SetRemove => RtOp::SetRemove(arg_ty(0, self, fb)),
             Builtin::RangeNew => RtOp::RangeNew,
+            Builtin::Rt(i) => {
+                let ps = (0..args.len()).map(|k| arg_ty(k, self, fb)).collect();
+                RtOp::Extern(i as usize, Ty::Fun(ps, Box::new(ty.clone())))
+            }
         };
         fb.temp(ty.clone(), Rv::Rt(op, ops, pos))
     }

@@ -121,16 +121,11 @@ pub enum RtOp {
     /// Concatenate n strings.
     ConcatN,
     StrConcat,
-    StrLength,
     ListLit(Ty),
     ListHead(Ty),
     ListTail,
     ListLength,
-    ListGet(Ty),
-    ListAppend(Ty),
     ListConcat,
-    ListLast(Ty),
-    ListReverse,
     /// `List<T>` is empty?
     ListIsEmpty,
     IntToFloat,
@@ -161,6 +156,9 @@ pub enum RtOp {
     SetAt(Ty),
     RangeStart,
     RangeStop,
+    /// Entry `i` of `types::stdlib::RT_FNS`, called at this concrete
+    /// function type.
+    Extern(usize, Ty),
 }
 
 #[derive(Clone, Debug)]

@@ -33,17 +33,15 @@ pub fn local_gen(i: u32) -> GenId {
 
 pub fn sig(b: Builtin) -> Sig {
     use Builtin::*;
+    if let Rt(i) = b {
+        let (ngens, ty) = super::stdlib::signature(i as usize);
+        return Sig { ngens, ty };
+    }
     let (ngens, ty) = match b {
         Println | Print | Eprintln => (0, f(vec![Ty::string()], Ty::unit())),
         ToString | Inspect => (1, f(vec![g(0)], Ty::string())),
-        ListHead | ListLast => (1, f(vec![Ty::list(g(0))], g(0))),
-        ListTail | ListReverse => (1, f(vec![Ty::list(g(0))], Ty::list(g(0)))),
         ListLength => (1, f(vec![Ty::list(g(0))], Ty::int())),
-        ListGet => (1, f(vec![Ty::list(g(0)), Ty::int()], g(0))),
-        ListAppend => (1, f(vec![Ty::list(g(0)), g(0)], Ty::list(g(0)))),
-        ListConcat => (1, f(vec![Ty::list(g(0)), Ty::list(g(0))], Ty::list(g(0)))),
         ListNew => (1, f(vec![], Ty::list(g(0)))),
-        StringLength => (0, f(vec![Ty::string()], Ty::int())),
         IntToFloat => (0, f(vec![Ty::int()], Ty::float())),
         FloatToInt => (0, f(vec![Ty::float()], Ty::int())),
         Compare => (
@@ -64,6 +62,7 @@ pub fn sig(b: Builtin) -> Sig {
             0,
             f(vec![Ty::int(), Ty::int()], Ty::Con(TyCon::Range, vec![])),
         ),
+        Rt(_) => unreachable!("handled above"),
     };
     let _ = OPTION;
     Sig { ngens, ty }
@@ -77,18 +76,8 @@ pub fn prelude(name: &str) -> Option<Builtin> {
         "print" => Print,
         "to_string" => ToString,
         "inspect" => Inspect,
-        "head" => ListHead,
-        "tail" => ListTail,
         "compare" => Compare,
-        "string_length" => StringLength,
-        "list_head" => ListHead,
-        "list_tail" => ListTail,
         "list_length" => ListLength,
-        "list_get" | "list_nth" => ListGet,
-        "list_append" => ListAppend,
-        "list_concat" => ListConcat,
-        "list_last" => ListLast,
-        "list_reverse" => ListReverse,
         "list_new" => ListNew,
         "io_eprintln" => Eprintln,
         "map_new" => MapNew,
@@ -103,7 +92,9 @@ pub fn prelude(name: &str) -> Option<Builtin> {
         "set_size" => SetSize,
         "set_remove" => SetRemove,
         "range_new" => RangeNew,
-        _ => return None,
+        "head" => Rt(super::stdlib::lookup("List", "head")? as u16),
+        "tail" => Rt(super::stdlib::lookup("List", "tail")? as u16),
+        _ => Rt(super::stdlib::lookup_flat(name)? as u16),
     })
 }
 
@@ -174,16 +165,8 @@ pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
         ("IO", "eprintln") => Eprintln,
         ("IO", "println") => Println,
         ("IO", "print") => Print,
-        ("List", "head") => ListHead,
-        ("List", "tail") => ListTail,
         ("List", "length") => ListLength,
-        ("List", "get") | ("List", "nth") => ListGet,
-        ("List", "append") => ListAppend,
-        ("List", "concat") => ListConcat,
-        ("List", "last") => ListLast,
-        ("List", "reverse") => ListReverse,
         ("List", "new") => ListNew,
-        ("String", "length") => StringLength,
         ("Int", "to_float") => IntToFloat,
         ("Float", "to_int") => FloatToInt,
         ("Map", "new") => MapNew,
@@ -198,7 +181,7 @@ pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
         ("Set", "size") => SetSize,
         ("Set", "remove") => SetRemove,
         ("Range", "new") => RangeNew,
-        _ => return None,
+        _ => Rt(super::stdlib::lookup(module, name)? as u16),
     })
 }
 

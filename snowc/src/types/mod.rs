@@ -3,6 +3,7 @@
 pub mod builtins;
 pub mod check;
 pub mod exhaust;
+pub mod stdlib;
 pub mod tast;
 pub mod ty;
 pub mod unify;

@@ -76,16 +76,8 @@ pub enum Builtin {
     ToString,
     /// Debug of any value.
     Inspect,
-    ListHead,
-    ListTail,
     ListLength,
-    ListGet,
-    ListAppend,
-    ListConcat,
-    ListLast,
-    ListReverse,
     ListNew,
-    StringLength,
     IntToFloat,
     FloatToInt,
     /// `compare(a, b)` → Ordering
@@ -102,6 +94,8 @@ pub enum Builtin {
     SetSize,
     SetRemove,
     RangeNew,
+    /// Entry `i` of `stdlib::RT_FNS`.
+    Rt(u16),
 }
 
 #[derive(Clone, Debug)]
