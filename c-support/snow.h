@@ -84,6 +84,8 @@ typedef struct snow_list {
 typedef struct snow_map snow_map;
 typedef struct snow_set snow_set;
 typedef struct snow_queue snow_queue;
+/* Json: a parsed JSON document (opaque). */
+typedef struct snow_json snow_json;
 
 /* Range: half-open [start, stop). */
 typedef struct snow_range {
@@ -189,6 +191,7 @@ extern const snow_type snow_t_Unit;
 extern const snow_type snow_t_Pid;
 extern const snow_type snow_t_String;
 extern const snow_type snow_t_Range;
+extern const snow_type snow_t_Json;
 
 /* --------------------------------------------------------------- processes */
 

@@ -86,6 +86,7 @@ impl TypeTable {
             Ty::Con(TyCon::Set, _) => "snow_set *".into(),
             Ty::Con(TyCon::Range, _) => "snow_range *".into(),
             Ty::Con(TyCon::Queue, _) => "snow_queue *".into(),
+            Ty::Con(TyCon::Json, _) => "snow_json *".into(),
             Ty::Con(TyCon::Adt(_), _) | Ty::Tuple(_) if !t.is_unit() => {
                 self.ensure_struct(t, adts);
                 format!("struct {} *", mangle(t, adts))
@@ -191,6 +192,7 @@ impl TypeTable {
             Ty::Con(TyCon::Pid, _) => return "snow_t_Pid".into(),
             Ty::Con(TyCon::String, _) => return "snow_t_String".into(),
             Ty::Con(TyCon::Range, _) => return "snow_t_Range".into(),
+            Ty::Con(TyCon::Json, _) => return "snow_t_Json".into(),
             _ if t.is_unit() || matches!(t, Ty::Never) => return "snow_t_Unit".into(),
             _ => {}
         }

@@ -22,6 +22,9 @@ pub const RET_DESC: u8 = 1;
 pub const MAY_PANIC: u8 = 2;
 /// Does not take `ctx` (pure leaf functions).
 pub const NO_CTX: u8 = 4;
+/// A constant written without parentheses (`Math.pi`): the signature is
+/// `() -> T` and the value is the call's result.
+pub const CONST: u8 = 8;
 
 pub struct RtFn {
     pub module: &'static str,
@@ -236,6 +239,7 @@ impl SigParser<'_> {
             "Option" => con(TyCon::Adt(OPTION)),
             "Result" => con(TyCon::Adt(RESULT)),
             "Ordering" => con(TyCon::Adt(ORDERING)),
+            "Json" => con(TyCon::Json),
             v if v.len() == 1 && v.as_bytes()[0].is_ascii_lowercase() => {
                 let i = (v.as_bytes()[0] - b'a') as u32;
                 self.nvars = self.nvars.max(i + 1);

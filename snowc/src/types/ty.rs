@@ -26,6 +26,8 @@ pub enum TyCon {
     Set,
     Range,
     Queue,
+    /// A parsed JSON document (opaque runtime object).
+    Json,
     /// `Pid<M>`; a bare `Pid` is `Pid<Untyped>` with zero args.
     Pid,
     Adt(AdtId),
@@ -204,6 +206,7 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::Set => "Set".to_string(),
                     TyCon::Range => "Range".to_string(),
                     TyCon::Queue => "Queue".to_string(),
+                    TyCon::Json => "Json".to_string(),
                     TyCon::Pid => "Pid".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];

@@ -92,6 +92,7 @@ fn prelude_scope() -> Scope {
         ("Set", TyCon::Set, 1),
         ("Range", TyCon::Range, 0),
         ("Queue", TyCon::Queue, 1),
+        ("Json", TyCon::Json, 0),
         ("Pid", TyCon::Pid, 1),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));

@@ -539,7 +539,16 @@ impl Checker<'_> {
         }
         if builtins::is_stdlib_module(m) {
             if let Some(b) = builtins::qualified(m, &name.text) {
-                return Some(self.builtin_ref(b, span));
+                let f = self.builtin_ref(b, span);
+                if let Builtin::Rt(i) = b {
+                    if crate::types::stdlib::RT_FNS[i as usize].flags & crate::types::stdlib::CONST
+                        != 0
+                    {
+                        // `Math.pi`: a constant is its function's value.
+                        return Some(self.apply(f, &[], span));
+                    }
+                }
+                return Some(f);
             }
             self.error(
                 Diagnostic::error(
