@@ -43,7 +43,19 @@ pub fn signature(em: &mut Emitter, f: &Func) -> String {
         let ct = em.types.cty(t, adts);
         ps.push(format!("{ct}{}{}", sep(&ct), names[p.0 as usize]));
     }
-    format!("static {ret}{}{}({})", sep(&ret), f.name, ps.join(", "))
+    // Functions only the runtime calls (hooks) may end up unreferenced.
+    let hook = em
+        .prog
+        .hooks
+        .iter()
+        .any(|h| em.prog.funcs[h.func.0 as usize].name == f.name);
+    let attr = if hook { "SNOW_UNUSED " } else { "" };
+    format!(
+        "{attr}static {ret}{}{}({})",
+        sep(&ret),
+        f.name,
+        ps.join(", ")
+    )
 }
 
 fn local_names(f: &Func) -> Vec<String> {
@@ -832,6 +844,22 @@ impl FnCx<'_> {
                 self.unword(em, &e, t)
             }
             RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
+            RtOp::Hash(t) => {
+                let x = o(self, em, 0);
+                let d = em.types.desc(t, &em.prog.adts);
+                format!("snow_hash(ctx, &{d}, {})", word(&x, t))
+            }
+            RtOp::OrderingOf => {
+                let c = o(self, em, 0);
+                let ord = Ty::Con(TyCon::Adt(crate::types::ty::ORDERING), vec![]);
+                let adts = &em.prog.adts;
+                let (l, e, g) = (
+                    em.types.nullary(&ord, 0, adts),
+                    em.types.nullary(&ord, 1, adts),
+                    em.types.nullary(&ord, 2, adts),
+                );
+                format!("({c} < 0 ? {l} : {c} == 0 ? {e} : {g})")
+            }
             RtOp::RangeStart => format!("{}->start", o(self, em, 0)),
             RtOp::RangeStop => format!("{}->stop", o(self, em, 0)),
         }

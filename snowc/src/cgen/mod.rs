@@ -108,6 +108,17 @@ pub fn emit_program(p: &Program, sources: &SourceMap, opts: &CompileOptions) -> 
         fn_values: HashMap::new(),
         fn_value_defs: Vec::new(),
     };
+    em.types.hooks = p
+        .hooks
+        .iter()
+        .map(|h| {
+            (
+                h.ty.clone(),
+                h.kind,
+                p.funcs[h.func.0 as usize].name.clone(),
+            )
+        })
+        .collect();
     let mut protos = Vec::new();
     let mut bodies = Vec::new();
     for f in &p.funcs {
@@ -124,12 +135,18 @@ pub fn emit_program(p: &Program, sources: &SourceMap, opts: &CompileOptions) -> 
     out.push_str("#include <math.h>\n#include \"snow.h\"\n\n");
     section(&mut out, "types", &em.types.structs);
     section(&mut out, "type descriptors", &em.types.desc_decls);
+    section(
+        &mut out,
+        "user protocol impls called by the runtime",
+        &em.types.hook_protos,
+    );
     section(&mut out, "", &em.types.desc_defs);
     section(&mut out, "constructors and constants", &em.types.helpers);
     section(&mut out, "string literals", &em.string_defs);
     section(&mut out, "source locations", &em.loc_defs);
     section(&mut out, "functions", &protos);
     section(&mut out, "function values", &em.fn_value_defs);
+    section(&mut out, "", &em.types.hook_defs);
     for b in bodies {
         out.push_str(&b);
         out.push('\n');

@@ -23,6 +23,11 @@ pub struct TypeTable {
     ctor_done: HashMap<String, String>,
     nullary_done: HashMap<String, String>,
     pub closure_structs: HashMap<String, String>,
+    /// User protocol impls: (type, kind, C function) from `Program::hooks`.
+    pub hooks: Vec<(Ty, crate::mir::HookKind, String)>,
+    /// Prototypes and definitions of the hook wrappers.
+    pub hook_protos: Vec<String>,
+    pub hook_defs: Vec<String>,
 }
 
 pub use crate::types::ty::c_ident;
@@ -235,18 +240,7 @@ impl TypeTable {
             }
             Ty::Con(TyCon::Adt(aid), _) => {
                 let a = &adts[aid.0 as usize];
-                let mut flags = Vec::new();
-                if a.derives.display {
-                    flags.push("SNOW_F_DISPLAY");
-                }
-                if a.derives.debug {
-                    flags.push("SNOW_F_DEBUG");
-                }
-                let flags = if flags.is_empty() {
-                    "0".to_string()
-                } else {
-                    flags.join(" | ")
-                };
+                let flags = self.flags_with_hooks(t, adts);
                 if a.is_struct() {
                     self.ensure_struct(t, adts);
                     let fields = Self::record_fields(t, adts);
@@ -302,8 +296,95 @@ impl TypeTable {
                 0,
             ),
         };
+        let def = self.apply_hooks(def, t, adts);
         self.desc_defs.push(def);
         id
+    }
+
+    /// Display/Debug flags of an ADT: derived, or given by a user impl.
+    fn flags_with_hooks(&self, t: &Ty, adts: &[AdtDef]) -> String {
+        use crate::mir::HookKind;
+        let mut flags = sum_flags(t, adts);
+        for (k, f) in [
+            (HookKind::Display, "SNOW_F_DISPLAY"),
+            (HookKind::Debug, "SNOW_F_DEBUG"),
+        ] {
+            let hooked = self.hooks.iter().any(|(ht, hk, _)| ht == t && *hk == k);
+            if hooked && !flags.contains(f) {
+                flags = if flags == "0" {
+                    f.to_string()
+                } else {
+                    format!("{flags} | {f}")
+                };
+            }
+        }
+        flags
+    }
+
+    /// Fill a descriptor's hook slots with wrappers around user impls.
+    fn apply_hooks(&mut self, def: String, t: &Ty, adts: &[AdtDef]) -> String {
+        use crate::mir::HookKind;
+        let mine: Vec<(HookKind, String)> = self
+            .hooks
+            .iter()
+            .filter(|(ht, _, _)| ht == t)
+            .map(|(_, k, f)| (*k, f.clone()))
+            .collect();
+        if mine.is_empty() {
+            return def;
+        }
+        let ct = self.cty(t, adts);
+        let m = mangle(t, adts);
+        let mut slots = [
+            "NULL".to_string(),
+            "NULL".into(),
+            "NULL".into(),
+            "NULL".into(),
+            "NULL".into(),
+        ];
+        for (k, f) in mine {
+            let (slot, name, sig, body) = match k {
+                HookKind::Display | HookKind::Debug => {
+                    let which = if k == HookKind::Display { "display" } else { "debug" };
+                    (
+                        if k == HookKind::Display { 0 } else { 1 },
+                        format!("hook_{which}_{m}"),
+                        "snow_word {}(snow_ctx *ctx, snow_word v)".to_string(),
+                        format!("return snow_w_ptr({f}(ctx, ({ct})snow_ptr_w(v)));"),
+                    )
+                }
+                HookKind::Eq => (
+                    2,
+                    format!("hook_eq_{m}"),
+                    "bool {}(snow_ctx *ctx, snow_word a, snow_word b)".to_string(),
+                    format!("return {f}(ctx, ({ct})snow_ptr_w(a), ({ct})snow_ptr_w(b));"),
+                ),
+                HookKind::Lt => (
+                    3,
+                    format!("hook_cmp_{m}"),
+                    "int64_t {}(snow_ctx *ctx, snow_word a, snow_word b)".to_string(),
+                    format!(
+                        "{ct}{s}x = ({ct})snow_ptr_w(a);\n    {ct}{s}y = ({ct})snow_ptr_w(b);\n    return {f}(ctx, x, y) ? -1 : {f}(ctx, y, x) ? 1 : 0;",
+                        s = sep(&ct)
+                    ),
+                ),
+                HookKind::Hash => (
+                    4,
+                    format!("hook_hash_{m}"),
+                    "int64_t {}(snow_ctx *ctx, snow_word v)".to_string(),
+                    format!("return {f}(ctx, ({ct})snow_ptr_w(v));"),
+                ),
+            };
+            let sig = sig.replace("{}", &name);
+            self.hook_protos.push(format!("static {sig};"));
+            self.hook_defs
+                .push(format!("static {sig} {{\n    {body}\n}}\n"));
+            slots[slot] = name;
+        }
+        def.replace(
+            "NULL, NULL, NULL, NULL, NULL};",
+            &format!("{}}};", slots.join(", ")),
+        )
     }
 
     /// Descriptor of variant `v` of sum type `t` (object layout).
@@ -445,7 +526,7 @@ impl TypeTable {
         self.ctor_done.insert(fname.clone(), String::new());
         let base = mangle(t, adts);
         self.ensure_struct(t, adts);
-        let vdesc = self.variant_desc(t, v, &sum_flags(t, adts), adts);
+        let vdesc = self.variant_desc(t, v, &self.flags_with_hooks(t, adts), adts);
         let fields = Self::variant_fields(t, v, adts);
         let mut params = vec!["snow_ctx *ctx".to_string()];
         let mut sets = String::new();
@@ -469,7 +550,8 @@ impl TypeTable {
         if !self.nullary_done.contains_key(&obj) {
             self.nullary_done.insert(obj.clone(), String::new());
             self.ensure_struct(t, adts);
-            self.variant_desc(t, v, &sum_flags(t, adts), adts);
+            let flags = self.flags_with_hooks(t, adts);
+            self.variant_desc(t, v, &flags, adts);
             self.helpers.push(format!(
                 "static const struct {vs} {obj} = {{{{&snow_ty_{vs}, SNOW_GC_STATIC}}, {v}}};"
             ));

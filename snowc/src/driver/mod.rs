@@ -369,19 +369,18 @@ impl Driver {
     /// there already) and replace this process with the program.
     fn run_program(&self, input: &Input, sources: &SourceMap) -> Step<i32> {
         let name = input.binary_name();
-        let key = self.run_key(sources);
+        // The front end always runs (it is cheap and reports warnings); the
+        // cache key covers its output, so a changed compiler never reuses a
+        // stale binary.
+        let c_code = self.front_end(sources)?;
+        if let Some(path) = &self.args.emit_c {
+            self.write_c(path, &c_code)?;
+        }
+        let key = self.run_key(&c_code);
         let dir = cache::cache_root().join("run").join(key);
         let exe = dir.join(&name);
-        let cached = exe.is_file();
-        // A cache hit needs the front end only to honour --emit-c.
-        if !cached || self.args.emit_c.is_some() {
-            let c_code = self.front_end(sources)?;
-            if let Some(path) = &self.args.emit_c {
-                self.write_c(path, &c_code)?;
-            }
-            if !cached {
-                self.build_into_cache(&c_code, &dir, &name)?;
-            }
+        if !exe.is_file() {
+            self.build_into_cache(&c_code, &dir, &name)?;
         }
         set_stage("running the program");
         Ok(exec(&exe, &self.args.run_args))
@@ -401,15 +400,12 @@ impl Driver {
 
     /// The cache key of a `snowc run` build: everything that affects the
     /// executable.
-    fn run_key(&self, sources: &SourceMap) -> String {
+    fn run_key(&self, c_code: &str) -> String {
         let mut h = cache::Fnv::new();
         h.field(version_line().as_bytes());
-        for f in &sources.files {
-            h.field(f.path.as_bytes());
-            h.field(f.module.as_bytes());
-            h.field(f.text.as_bytes());
-        }
-        h.field(&[self.args.opt_level, u8::from(self.args.line_directives)]);
+        h.field(runtime::RUNTIME_HASH.as_bytes());
+        h.field(c_code.as_bytes());
+        h.field(&[self.args.opt_level]);
         h.field(self.args.cc.as_deref().unwrap_or("").as_bytes());
         for var in ["CC", "CFLAGS", "LDFLAGS"] {
             h.field(

@@ -9,7 +9,7 @@ use crate::types::tast::{
     Builtin, FnId, Lit, LocalId, Pos, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart,
     TypedProgram,
 };
-use crate::types::ty::{GenId, Ty, TyCon, OPTION, ORDERING};
+use crate::types::ty::{GenId, Ty, TyCon, OPTION};
 
 /// One MIR function under construction.
 pub struct FB {
@@ -95,9 +95,25 @@ pub fn lower_program(tp: &TypedProgram) -> Program {
         wrappers: HashMap::new(),
     };
     let entry = tp.main.map(|m| lw.instance(m, vec![]));
-    while let Some((fid, f, inst)) = lw.queue.pop_front() {
-        let func = lw.lower_fn(f, &inst);
-        lw.funcs[fid.0 as usize] = Some(func);
+    // Lowering instances can reveal types whose user impls the runtime must
+    // reach (hooks), whose instances can reveal more types: iterate.
+    let mut hooks: Vec<super::Hook> = Vec::new();
+    let mut seen: Vec<Ty> = Vec::new();
+    loop {
+        while let Some((fid, f, inst)) = lw.queue.pop_front() {
+            let func = lw.lower_fn(f, &inst);
+            lw.funcs[fid.0 as usize] = Some(func);
+        }
+        let mut fresh = Vec::new();
+        for f in lw.funcs.iter().flatten() {
+            for l in &f.locals {
+                collect_adt_types(&l.ty, &mut seen, &mut fresh);
+            }
+        }
+        if fresh.is_empty() {
+            break;
+        }
+        hooks.extend(lw.collect_hooks(&fresh));
     }
     Program {
         adts: tp.adts.clone(),
@@ -107,6 +123,7 @@ pub fn lower_program(tp: &TypedProgram) -> Program {
             .map(|f| f.expect("every queued function is lowered"))
             .collect(),
         entry,
+        hooks,
     }
 }
 
@@ -117,7 +134,7 @@ fn mangle_ty(t: &Ty, tp: &TypedProgram) -> String {
 use crate::types::ty::c_ident;
 
 impl<'a> Lowerer<'a> {
-    fn instance(&mut self, f: FnId, inst: Vec<Ty>) -> FuncId {
+    pub fn instance(&mut self, f: FnId, inst: Vec<Ty>) -> FuncId {
         if let Some(id) = self.instances.get(&(f, inst.clone())) {
             return *id;
         }
@@ -251,6 +268,26 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => Operand::Nullary(ty, *v),
             },
+            TExprKind::Method {
+                iface,
+                method,
+                self_ty,
+            } => {
+                let st = self.ty(fb, self_ty);
+                match self.method_target(*iface, *method, &st) {
+                    super::lower_iface::Target::Func(f) => {
+                        let w = self.fn_wrapper(f, &ty);
+                        Operand::FnValue(w, ty)
+                    }
+                    super::lower_iface::Target::Builtin(..) => {
+                        fb.emit(Stmt::Panic(
+                            "not supported yet: a built-in protocol method used as a value".into(),
+                            e.pos,
+                        ));
+                        Operand::Unit
+                    }
+                }
+            }
             TExprKind::Builtin(_) => {
                 fb.emit(Stmt::Panic(
                     "not supported yet: a built-in function used as a value".into(),
@@ -442,6 +479,9 @@ impl<'a> Lowerer<'a> {
                 let a = self.expr(fb, lhs, false);
                 let b = self.expr(fb, rhs, false);
                 let ot = self.ty(fb, &lhs.ty);
+                if let Some(r) = self.user_operator(fb, op, a.clone(), b.clone(), &ot, pos) {
+                    return r;
+                }
                 match (op, &ot) {
                     (BinOp::Concat, Ty::Con(TyCon::List, _)) => {
                         fb.temp(ty, Rv::Rt(RtOp::ListConcat, vec![a, b], pos))
@@ -553,6 +593,11 @@ impl<'a> Lowerer<'a> {
                 fb.temp(ty.clone(), Rv::MakeVariant(ty.clone(), *v, ops))
             }
             TExprKind::Builtin(b) => self.builtin(fb, *b, args, ty, pos),
+            TExprKind::Method {
+                iface,
+                method,
+                self_ty,
+            } => self.call_method(fb, (*iface, *method, self_ty), args, ty, pos),
             _ => {
                 let c = self.expr(fb, callee, false);
                 let ct = self.ty(fb, &callee.ty);
@@ -581,26 +626,7 @@ impl<'a> Lowerer<'a> {
             Builtin::Compare => {
                 let t = arg_ty(0, self, fb);
                 let c = fb.temp(Ty::int(), Rv::Rt(RtOp::Cmp(t), ops, pos));
-                let ord = Ty::Con(TyCon::Adt(ORDERING), vec![]);
-                let r = fb.new_local("ord", ord.clone());
-                let lt = fb.temp(
-                    Ty::bool(),
-                    Rv::Bin(BinOp::Lt, c.clone(), Operand::Int(0), Ty::int(), pos),
-                );
-                let eq = fb.temp(
-                    Ty::bool(),
-                    Rv::Bin(BinOp::Eq, c, Operand::Int(0), Ty::int(), pos),
-                );
-                fb.emit(Stmt::If(
-                    lt,
-                    vec![Stmt::Assign(r, Rv::Use(Operand::Nullary(ord.clone(), 0)))],
-                    vec![Stmt::If(
-                        eq,
-                        vec![Stmt::Assign(r, Rv::Use(Operand::Nullary(ord.clone(), 1)))],
-                        vec![Stmt::Assign(r, Rv::Use(Operand::Nullary(ord, 2)))],
-                    )],
-                ));
-                return Operand::Local(r);
+                return self.ordering_of(fb, c, pos);
             }
             Builtin::MapNew => RtOp::MapLit(ty.clone()),
             Builtin::MapPut => RtOp::MapPut(arg_ty(0, self, fb)),
@@ -623,7 +649,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A closure-callable wrapper around a named function instance.
-    fn fn_wrapper(&mut self, target: FuncId, fty: &Ty) -> FuncId {
+    pub fn fn_wrapper(&mut self, target: FuncId, fty: &Ty) -> FuncId {
         let key = format!("fn{}:{:?}", target.0, fty);
         if let Some(w) = self.wrappers.get(&key) {
             return *w;
@@ -759,6 +785,22 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// Every ADT type inside `t` not yet in `seen` goes to `fresh` (and `seen`).
+fn collect_adt_types(t: &Ty, seen: &mut Vec<Ty>, fresh: &mut Vec<Ty>) {
+    if let Ty::Con(TyCon::Adt(_), _) = t {
+        if !seen.contains(t) {
+            seen.push(t.clone());
+            fresh.push(t.clone());
+        }
+    }
+    t.any(&mut |c| {
+        if c != t {
+            collect_adt_types(c, seen, fresh);
+        }
+        false
+    });
+}
+
 fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB) -> Func {
     Func {
         name,
@@ -834,6 +876,7 @@ pub fn walk(e: &TExpr, f: &mut dyn FnMut(&TExpr), p: &mut dyn FnMut(&TPat)) {
         TExprKind::Lit(_)
         | TExprKind::Local(..)
         | TExprKind::FnRef(..)
+        | TExprKind::Method { .. }
         | TExprKind::Builtin(_)
         | TExprKind::Ctor(..)
         | TExprKind::Break

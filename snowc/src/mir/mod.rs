@@ -5,6 +5,7 @@
 
 mod checks;
 mod lower;
+mod lower_iface;
 mod lower_loop;
 mod lower_match;
 
@@ -33,6 +34,26 @@ pub struct Program {
     pub adts: Vec<AdtDef>,
     pub funcs: Vec<Func>,
     pub entry: Option<FuncId>,
+    /// User protocol impls the runtime calls through type descriptors.
+    pub hooks: Vec<Hook>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum HookKind {
+    Display,
+    Debug,
+    Eq,
+    /// `Ord.lt`; the descriptor's comparison is derived from it.
+    Lt,
+    Hash,
+}
+
+/// `func` implements `kind` for values of `ty`.
+#[derive(Clone, Debug)]
+pub struct Hook {
+    pub ty: Ty,
+    pub kind: HookKind,
+    pub func: FuncId,
 }
 
 #[derive(Clone, Debug)]
@@ -156,6 +177,10 @@ pub enum RtOp {
     SetAt(Ty),
     RangeStart,
     RangeStop,
+    /// Hash of a value of this type.
+    Hash(Ty),
+    /// The Ordering value of a -1/0/1 comparison.
+    OrderingOf,
     /// Entry `i` of `types::stdlib::RT_FNS`, called at this concrete
     /// function type.
     Extern(usize, Ty),

@@ -5,7 +5,7 @@
 //! functions and closures are single-bodied with a `Match` over their
 //! parameters, and purely syntactic sugar is gone.
 
-use super::ty::{AdtDef, AdtId, GenId, Ty};
+use super::ty::{AdtDef, AdtId, GenId, IfaceDef, IfaceId, ImplInfo, Ty};
 use crate::diag::FileId;
 use crate::syntax::ast::{BinOp, Span};
 
@@ -44,6 +44,8 @@ pub struct TFn {
 #[derive(Clone, Debug, Default)]
 pub struct TypedProgram {
     pub adts: Vec<AdtDef>,
+    pub ifaces: Vec<IfaceDef>,
+    pub impls: Vec<ImplInfo>,
     pub fns: Vec<TFn>,
     pub locals: Vec<LocalInfo>,
     /// The entry point `main` (of module `Main`).
@@ -123,6 +125,14 @@ pub enum TExprKind {
     /// A named function as a value or callee, with its instantiation.
     FnRef(FnId, Vec<Ty>),
     Builtin(Builtin),
+    /// Interface method `method` of `iface` for receiver type `self_ty`;
+    /// lowering picks the impl (or the default body, or the built-in
+    /// behaviour) for the concrete type.
+    Method {
+        iface: IfaceId,
+        method: u32,
+        self_ty: Ty,
+    },
     /// A constructor as a value: nullary variants are values, others
     /// functions. `ty` of the node is the instantiated type.
     Ctor(AdtId, u32),
@@ -290,6 +300,7 @@ impl TExpr {
             | TExprKind::Local(..)
             | TExprKind::FnRef(..)
             | TExprKind::Builtin(_)
+            | TExprKind::Method { .. }
             | TExprKind::Ctor(..)
             | TExprKind::Break
             | TExprKind::Continue => {}

@@ -280,3 +280,50 @@ pub fn c_ident(s: &str) -> String {
         })
         .collect()
 }
+
+/// Index into `TypedProgram::ifaces`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct IfaceId(pub u32);
+
+/// The built-in interfaces occupy the first ids, in this order.
+pub const BUILTIN_IFACES: &[&str] = &[
+    "Display", "Debug", "Eq", "Ord", "Hash", "Default", "Add", "Sub", "Mul", "Div", "Mod", "Not",
+];
+pub const DISPLAY: IfaceId = IfaceId(0);
+pub const DEBUG: IfaceId = IfaceId(1);
+pub const EQ: IfaceId = IfaceId(2);
+pub const ORD: IfaceId = IfaceId(3);
+pub const HASH: IfaceId = IfaceId(4);
+
+/// An interface (trait).
+#[derive(Clone, Debug)]
+pub struct IfaceDef {
+    pub name: String,
+    pub module: String,
+    /// `Self` in the method signatures.
+    pub self_gen: GenId,
+    pub methods: Vec<IfaceMethodDef>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IfaceMethodDef {
+    pub name: String,
+    /// The method's type, `Self` being `Gen(self_gen)`.
+    pub ty: Ty,
+    /// Takes `self` first (else a static method like `default`).
+    pub has_self: bool,
+    /// The default body: a function generic over `Self` (its first and only
+    /// generic parameter).
+    pub default: Option<super::tast::FnId>,
+}
+
+/// `impl Iface for Target`.
+#[derive(Clone, Debug)]
+pub struct ImplInfo {
+    pub iface: IfaceId,
+    pub target: TyCon,
+    /// The impl's type parameters: the target's arguments, in order. Each
+    /// method function is generic over exactly these.
+    pub generics: Vec<GenId>,
+    pub methods: Vec<(String, super::tast::FnId)>,
+}

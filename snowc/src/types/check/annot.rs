@@ -41,11 +41,26 @@ impl Checker<'_> {
                     );
                     return self.sub.fresh();
                 };
+                if let TypeRes::Iface(_) = res {
+                    self.error(
+                        Diagnostic::error(
+                            Some("E0040"),
+                            format!("interface `{name}` is not a type"),
+                        )
+                        .with_primary(
+                            self.file,
+                            t.span,
+                            "use a type parameter with a `where` bound",
+                        ),
+                    );
+                    return self.sub.fresh();
+                }
                 let want = match &res {
                     TypeRes::Prim(_, n) => *n,
                     TypeRes::Unit | TypeRes::Gen(_) => 0,
                     TypeRes::Adt(id) => self.adts[id.0 as usize].generics.len(),
                     TypeRes::Alias(g, _) => g.len(),
+                    TypeRes::Iface(_) => 0,
                 };
                 let bare_ok = matches!(
                     res,
@@ -79,6 +94,7 @@ impl Checker<'_> {
                     TypeRes::Adt(id) => Ty::Con(TyCon::Adt(id), args),
                     TypeRes::Alias(gens, body) => body
                         .subst_gen(&|g| gens.iter().position(|x| *x == g).map(|i| args[i].clone())),
+                    TypeRes::Iface(_) => self.sub.fresh(),
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Declarations: built-in sum types, user structs/sum types/aliases,
 //! function grouping and the order in which function groups are inferred.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::scope::{Scope, TypeRes, ValueRes};
@@ -14,9 +15,14 @@ use crate::types::ty::{AdtDef, AdtId, AdtKind, Derives, GenId, Ty, TyCon, Varian
 /// A group of consecutive same-name clauses forming one function.
 pub struct FnGroup<'a> {
     pub id: FnId,
-    pub clauses: Vec<&'a FnDef>,
+    pub clauses: Vec<Cow<'a, FnDef>>,
     pub file: FileId,
     pub module: usize,
+    /// The type of a `self` parameter (impl methods, default methods).
+    pub self_ty: Option<Ty>,
+    /// Generic parameters declared by the context (the impl's type
+    /// parameters, or `Self` of a default method), before the function's own.
+    pub decl_gens: Vec<GenId>,
 }
 
 fn all_derives(is_struct: bool) -> Derives {
@@ -101,6 +107,12 @@ fn prelude_scope() -> Scope {
     for (id, name) in [(0u32, "Option"), (1, "Result"), (2, "Ordering")] {
         s.types.insert(name.to_string(), TypeRes::Adt(AdtId(id)));
     }
+    for (i, name) in crate::types::ty::BUILTIN_IFACES.iter().enumerate() {
+        s.types.insert(
+            name.to_string(),
+            TypeRes::Iface(crate::types::ty::IfaceId(i as u32)),
+        );
+    }
     for (adt, names) in [
         (0u32, &["Some", "None"][..]),
         (1, &["Ok", "Err"][..]),
@@ -139,6 +151,7 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
         for st in &pf.ast.stmts {
             if let StmtKind::Item(item) = &st.kind {
                 register_type_name(ck, item, mi, pf.file, &mut adt_srcs);
+                super::ifaces::register_iface_name(ck, item, mi);
             }
         }
     }
@@ -167,6 +180,8 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
         ck.scopes.current = src.module;
         resolve_adt(ck, src);
     }
+    super::ifaces::resolve_ifaces(ck, files, &mut groups);
+    super::ifaces::collect_impls(ck, files, &mut groups);
     // Pass 3: functions.
     for (mi, pf) in files.iter().enumerate() {
         ck.file = pf.file;
@@ -185,6 +200,7 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
         let members: Vec<&FnGroup> = scc.iter().map(|&i| &groups[i]).collect();
         fns::infer_scc(ck, &members);
     }
+    super::ifaces::check_impl_signatures(ck);
     let main_mod = ck.scopes.module_index("Main").unwrap_or(0);
     match ck
         .scopes
@@ -292,7 +308,11 @@ fn resolve_adt(ck: &mut Checker, src: &AdtSrc) {
     ck.scopes.pop();
     let derives = match deriving {
         None => all_derives(is_struct),
-        Some(d) => derives_from_clause(ck, d, name, is_struct),
+        Some(d) => {
+            ck.explicit_derives
+                .insert(src.id, d.names.iter().map(|n| n.text.clone()).collect());
+            derives_from_clause(ck, d, name, is_struct)
+        }
     };
     let adt = &mut ck.adts[src.id.0 as usize];
     adt.kind = kind;
@@ -367,7 +387,7 @@ fn collect_fns<'a>(
                 let arity = f.params.as_ref().map_or(0, |p| p.len());
                 if let Some(gi) = last {
                     let g: &mut FnGroup = &mut groups[gi];
-                    let first = g.clauses[0];
+                    let first = &g.clauses[0];
                     if first.name.text == f.name.text {
                         let a0 = first.params.as_ref().map_or(0, |p| p.len());
                         if a0 != arity {
@@ -382,7 +402,7 @@ fn collect_fns<'a>(
                                 .with_primary(file, f.span, "this clause"),
                             );
                         }
-                        g.clauses.push(f);
+                        g.clauses.push(Cow::Borrowed(f));
                         continue;
                     }
                 }
@@ -419,9 +439,11 @@ fn collect_fns<'a>(
                     .insert(f.name.text.clone(), ValueRes::Fn(id));
                 groups.push(FnGroup {
                     id,
-                    clauses: vec![f],
+                    clauses: vec![Cow::Borrowed(f)],
                     file,
                     module: mi,
+                    self_ty: None,
+                    decl_gens: vec![],
                 });
                 last = Some(groups.len() - 1);
             }
@@ -450,8 +472,7 @@ fn collect_fns<'a>(
 fn unsupported_item(ck: &mut Checker, item: &Item, span: ast::Span) {
     let what = match item {
         Item::Struct(_) | Item::SumType(_) | Item::TypeAlias(_) | Item::Fn(_) => return,
-        Item::Interface(_) => "interfaces",
-        Item::Impl(_) => "impl blocks",
+        Item::Interface(_) | Item::Impl(_) => return,
         Item::Module(_) => "inline modules",
         Item::Import(_) | Item::FromImport(_) => "imports",
         Item::Actor(_) => "actors",

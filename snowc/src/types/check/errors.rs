@@ -154,8 +154,28 @@ impl Checker<'_> {
     /// variable or generic parameter inside).
     pub fn satisfies(&self, t: &Ty, tr: Trait) -> Option<bool> {
         let t = self.sub.zonk(t);
+        if let Trait::Iface(id) = tr {
+            return self.satisfies_iface(&t, id);
+        }
+        if let (Ty::Con(TyCon::Adt(_), _), Trait::Num(n)) = (&t, tr) {
+            return Some(self.has_impl_named(n, &t));
+        }
         match (&t, tr) {
-            (Ty::Var(_), _) | (Ty::Gen(_), _) => None,
+            (Ty::Gen(g), _) => {
+                // A bound on the parameter discharges its protocol.
+                let want = match tr {
+                    Trait::Eq => Some(crate::types::ty::EQ),
+                    Trait::Ord => Some(crate::types::ty::ORD),
+                    Trait::Show => Some(crate::types::ty::DISPLAY),
+                    Trait::Debug => Some(crate::types::ty::DEBUG),
+                    _ => None,
+                };
+                match want {
+                    Some(i) if self.bounds.get(g).is_some_and(|b| b.contains(&i)) => Some(true),
+                    _ => None,
+                }
+            }
+            (Ty::Var(_), _) => None,
             (Ty::Never, _) => Some(true),
             (Ty::Con(c, _), Trait::Num(_)) | (Ty::Con(c, _), Trait::Neg) => {
                 Some(matches!(c, TyCon::Int | TyCon::Float))
@@ -168,6 +188,17 @@ impl Checker<'_> {
             (Ty::Con(TyCon::Bool, _), Trait::Ord) => Some(false),
             (Ty::Con(TyCon::Adt(id), args), _) => {
                 let adt = &self.adts[id.0 as usize];
+                let user = |i: crate::types::ty::IfaceId| self.has_impl(i, &t);
+                if match tr {
+                    Trait::Eq => user(crate::types::ty::EQ),
+                    Trait::Ord => user(crate::types::ty::ORD),
+                    Trait::Show => user(crate::types::ty::DISPLAY) || user(crate::types::ty::DEBUG),
+                    Trait::Debug => user(crate::types::ty::DEBUG),
+                    Trait::Num(n) => self.has_impl_named(n, &t),
+                    _ => false,
+                } {
+                    return Some(true);
+                }
                 let ok = match tr {
                     Trait::Eq => adt.derives.eq,
                     Trait::Ord => adt.derives.ord,
@@ -204,6 +235,38 @@ impl Checker<'_> {
         }
     }
 
+    fn has_impl_named(&self, iface: &str, t: &Ty) -> bool {
+        crate::types::ty::BUILTIN_IFACES
+            .iter()
+            .position(|n| *n == iface)
+            .is_some_and(|i| self.has_impl(crate::types::ty::IfaceId(i as u32), t))
+    }
+
+    /// Does `t` implement interface `id` (a user impl, a bound, or a
+    /// built-in protocol of a built-in type)?
+    fn satisfies_iface(&self, t: &Ty, id: crate::types::ty::IfaceId) -> Option<bool> {
+        if matches!(t, Ty::Var(_)) {
+            return None;
+        }
+        if self.has_impl(id, t) {
+            return Some(true);
+        }
+        let builtin = match crate::types::ty::BUILTIN_IFACES.get(id.0 as usize) {
+            Some(&"Display") => Some(Trait::Show),
+            Some(&"Debug") => Some(Trait::Debug),
+            Some(&"Eq") => Some(Trait::Eq),
+            Some(&"Ord") => Some(Trait::Ord),
+            Some(&n @ ("Add" | "Sub" | "Mul" | "Div" | "Mod")) => Some(Trait::Num(n)),
+            Some(&"Hash") => Some(Trait::Eq),
+            _ => None,
+        };
+        match (builtin, t) {
+            (_, Ty::Gen(_)) => Some(false),
+            (Some(tr), _) => self.satisfies(t, tr),
+            (None, _) => Some(false),
+        }
+    }
+
     fn all_satisfy(&self, ts: &[Ty], tr: Trait, outer: &Ty) -> Option<bool> {
         let mut undecided = false;
         for a in ts {
@@ -224,8 +287,16 @@ impl Checker<'_> {
         }
     }
 
-    pub fn trait_name(tr: Trait) -> &'static str {
+    pub fn trait_name(&self, tr: Trait) -> String {
         match tr {
+            Trait::Iface(id) => self.ifaces[id.0 as usize].name.clone(),
+            other => Self::builtin_trait_name(other).to_string(),
+        }
+    }
+
+    fn builtin_trait_name(tr: Trait) -> &'static str {
+        match tr {
+            Trait::Iface(_) => "?",
             Trait::Num(n) => n,
             Trait::Eq => "Eq",
             Trait::Ord => "Ord",
@@ -238,7 +309,7 @@ impl Checker<'_> {
 
     pub fn report_unsatisfied(&mut self, t: &Ty, tr: Trait, pos: Pos) {
         let ts = self.show(t);
-        let tn = Self::trait_name(tr);
+        let tn = self.trait_name(tr);
         let d = match tr {
             Trait::Concat => {
                 Diagnostic::error(Some("E0001"), format!("expected String, found {ts}"))

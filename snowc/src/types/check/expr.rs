@@ -193,7 +193,7 @@ impl Checker<'_> {
             ExprKind::Spawn(_) => self.unsupported("spawn", span),
             ExprKind::Send(_) => self.unsupported("send", span),
             ExprKind::Link(_) => self.unsupported("link", span),
-            ExprKind::SelfValue => self.unsupported("`self` outside an impl method", span),
+            ExprKind::SelfValue => self.resolve_name("self", span),
         }
     }
 
@@ -660,6 +660,39 @@ impl Checker<'_> {
                 return self.infer_method_call(base, name, args, callee.span, span);
             }
         }
+        if let ExprKind::Name(n) = &callee.kind {
+            let unbound = self.scopes.value(n).is_none()
+                && builtins::prelude(n).is_none()
+                && builtins::prelude_alias(n).is_none();
+            if unbound && !args.is_empty() && !self.ifaces_declaring(n).is_empty() {
+                // `m(x, ...)` is `x.m(...)` for an interface method `m`.
+                let first = self.infer_expr(&args[0]);
+                let t = self.sub.zonk(&first.ty);
+                let nm = ast::Name {
+                    text: n.clone(),
+                    span: callee.span,
+                };
+                let f = match self.iface_method_callee(&t, &nm, callee.span) {
+                    Some(f) => f,
+                    None => {
+                        let decl = self.ifaces_declaring(n);
+                        let (iface, m) = decl[0];
+                        self.oblige(&t, Trait::Iface(iface), callee.span);
+                        let ty = self.method_type(iface, m, &t);
+                        self.mk(
+                            TExprKind::Method {
+                                iface,
+                                method: m,
+                                self_ty: t.clone(),
+                            },
+                            ty,
+                            callee.span,
+                        )
+                    }
+                };
+                return self.apply_with_first(f, first, &args[1..], span);
+            }
+        }
         let f = self.infer_expr(callee);
         self.apply(f, args, span)
     }
@@ -682,6 +715,9 @@ impl Checker<'_> {
                     return self.apply(f, args, span);
                 }
             }
+        }
+        if let Some(f) = self.iface_method_callee(&t, name, cspan) {
+            return self.apply_with_first(f, b, args, span);
         }
         let builtin = match name.text.as_str() {
             "to_string" => Some(Builtin::ToString),
@@ -734,6 +770,62 @@ impl Checker<'_> {
         }
     }
 
+    /// `recv.name(...)` through an interface: a user impl of the receiver's
+    /// type, a bound of a generic receiver, or (for a generic receiver) the
+    /// unique interface declaring `name`. `None` when no interface applies.
+    fn iface_method_callee(&mut self, recv: &Ty, name: &ast::Name, span: Span) -> Option<TExpr> {
+        let mut found = self.find_methods(recv, &name.text);
+        if found.is_empty() {
+            if let Ty::Gen(_) = recv {
+                let decl = self.ifaces_declaring(&name.text);
+                if decl.len() == 1 {
+                    // An implicit bound, checked at each instantiation.
+                    self.oblige(recv, Trait::Iface(decl[0].0), span);
+                    found = decl;
+                }
+            }
+        }
+        found.dedup();
+        if found.len() > 1 {
+            let mut names: Vec<String> = found
+                .iter()
+                .map(|(i, _)| self.ifaces[i.0 as usize].name.clone())
+                .collect();
+            names.sort();
+            let ts = self.show(recv);
+            self.error(
+                Diagnostic::error(
+                    Some("E0027"),
+                    format!(
+                        "ambiguous method `{}` for type `{ts}`: candidates from traits [{}]",
+                        name.text,
+                        names.join(", ")
+                    ),
+                )
+                .with_primary(
+                    self.file,
+                    name.span,
+                    "several interfaces provide this method",
+                )
+                .with_help(format!(
+                    "use qualified syntax: {}.{}(value) or {}.{}(value)",
+                    names[0], name.text, names[1], name.text
+                )),
+            );
+        }
+        let (iface, m) = *found.first()?;
+        let ty = self.method_type(iface, m, recv);
+        Some(self.mk(
+            TExprKind::Method {
+                iface,
+                method: m,
+                self_ty: recv.clone(),
+            },
+            ty,
+            span,
+        ))
+    }
+
     fn apply_with_first(&mut self, f: TExpr, first: TExpr, args: &[Expr], span: Span) -> TExpr {
         let mut targs = vec![first];
         let ft = self.sub.shallow(&f.ty);
@@ -783,7 +875,11 @@ impl Checker<'_> {
                 } else {
                     for (i, a) in args.iter().enumerate() {
                         let p = &ps[pre.len()];
+                        if let ExprKind::Closure(_) = a.kind {
+                            self.closure_hint = Some(p.clone());
+                        }
                         let x = self.infer_expr(a);
+                        self.closure_hint = None;
                         if let Err(e) = self.sub.unify(p, &x.ty) {
                             let label = format!(
                                 "argument {} has type {}, expected {}",

@@ -198,20 +198,72 @@ pub fn infer_scc(ck: &mut Checker, members: &[&FnGroup]) {
 fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::GenId>) {
     ck.file = g.file;
     ck.scopes.current = g.module;
-    let first = g.clauses[0];
+    let first: &ast::FnDef = &g.clauses[0];
     ck.scopes.push();
-    let mut declared = Vec::new();
+    let mut declared = g.decl_gens.clone();
+    if let Some(st) = &g.self_ty {
+        ck.scopes
+            .bind_type("Self", TypeRes::Alias(vec![], st.clone()));
+    }
     for n in &first.generics {
         let gid = ck.sub.fresh_gen();
         ck.gen_names.insert(gid, n.text.clone());
         ck.scopes.bind_type(&n.text, TypeRes::Gen(gid));
         declared.push(gid);
     }
-    warn_later_clauses(ck, &g.clauses);
-    let clauses: Vec<ClauseRef> = g.clauses.iter().map(|c| ClauseRef::from_fn(c)).collect();
+    // `where T: I` bounds: usable in the body, checked at every use.
+    let mut bound_constraints = Vec::new();
+    for b in &first.where_clause {
+        let gen = match ck.scopes.ty(&b.param.text) {
+            Some(TypeRes::Gen(g)) => Some(*g),
+            _ => None,
+        };
+        let iface = match ck.resolve_iface_path(&b.interface) {
+            Some(i) => Some(i),
+            None => {
+                let n = b
+                    .interface
+                    .segments
+                    .last()
+                    .map(|s| s.text.clone())
+                    .unwrap_or_default();
+                ck.error(
+                    Diagnostic::error(Some("E0040"), format!("unknown interface `{n}`"))
+                        .with_primary(ck.file, b.interface.span, "not an interface in scope"),
+                );
+                None
+            }
+        };
+        match (gen, iface) {
+            (Some(g), Some(i)) => {
+                ck.bounds.entry(g).or_default().push(i);
+                bound_constraints.push((Ty::Gen(g), super::Trait::Iface(i)));
+            }
+            (None, _) => ck.error(
+                Diagnostic::error(
+                    Some("E0040"),
+                    format!("unknown type parameter `{}`", b.param.text),
+                )
+                .with_primary(
+                    ck.file,
+                    b.param.span,
+                    "not a generic parameter of this function",
+                ),
+            ),
+            _ => {}
+        }
+    }
+    ck.fns[g.id.0 as usize]
+        .constraints
+        .extend(bound_constraints);
+    let saved_self = std::mem::replace(&mut ck.cur_self, g.self_ty.clone());
+    let all: Vec<&ast::FnDef> = g.clauses.iter().map(|c| &**c).collect();
+    warn_later_clauses(ck, &all);
+    let clauses: Vec<ClauseRef> = all.iter().map(|c| ClauseRef::from_fn(c)).collect();
     let self_ty = ck.fns[g.id.0 as usize].ty.clone();
     let what = format!("{}/{}", first.name.text, clauses[0].params.len());
     let (params, fun_ty, body) = infer_clauses(ck, &clauses, &what);
+    ck.cur_self = saved_self;
     ck.unify_at(&self_ty, &fun_ty, first.name.span, None);
     ck.scopes.pop();
     let ret = match &fun_ty {
@@ -279,11 +331,14 @@ pub fn infer_clauses(
 ) -> (Vec<LocalId>, Ty, TExpr) {
     let first = &clauses[0];
     let arity = first.params.len();
+    let cur_self = ck.cur_self.take();
     let param_tys: Vec<Ty> = first
         .params
         .iter()
-        .map(|p| match p {
-            Param::Plain { ty: Some(t), .. } => ck.resolve_type(t),
+        .enumerate()
+        .map(|(i, p)| match (p, &cur_self) {
+            (Param::Plain { name, .. }, Some(st)) if i == 0 && name.text == "self" => st.clone(),
+            (Param::Plain { ty: Some(t), .. }, _) => ck.resolve_type(t),
             _ => ck.sub.fresh(),
         })
         .collect();
@@ -291,6 +346,14 @@ pub fn infer_clauses(
         Some(t) => ck.resolve_type(t),
         None => ck.sub.fresh(),
     };
+    if let Some(Ty::Fun(hp, hr)) = ck.closure_hint.take().map(|h| ck.sub.shallow(&h)) {
+        if hp.len() == param_tys.len() {
+            for (p, h) in param_tys.iter().zip(&hp) {
+                let _ = ck.sub.unify(p, h);
+            }
+            let _ = ck.sub.unify(&ret, &hr);
+        }
+    }
     ck.fn_ctx.push(FnCtx {
         ret: ret.clone(),
         loops: 0,

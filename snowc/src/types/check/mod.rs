@@ -6,6 +6,7 @@ mod decls;
 pub mod errors;
 mod expr;
 mod fns;
+mod ifaces;
 mod names;
 mod pat;
 mod scope;
@@ -14,7 +15,7 @@ mod zonk;
 use std::collections::HashMap;
 
 use super::tast::{FnId, LocalId, LocalInfo, Pos, TFn, TypedProgram};
-use super::ty::{AdtDef, GenId, Ty};
+use super::ty::{AdtDef, AdtId, GenId, IfaceDef, IfaceId, ImplInfo, Ty};
 use super::unify::Subst;
 use crate::diag::{Diagnostic, FileId, SourceMap};
 use crate::syntax::ast::Span;
@@ -36,6 +37,8 @@ pub enum Trait {
     Concat,
     /// unary minus: Int or Float
     Neg,
+    /// A user (or built-in) interface.
+    Iface(IfaceId),
 }
 
 /// A deferred requirement `ty: trait`.
@@ -78,6 +81,17 @@ pub struct Checker<'a> {
     pub obligations: Vec<Obligation>,
     /// Matches whose exhaustiveness is checked once types are known.
     pub match_checks: Vec<errors::MatchCheck>,
+    pub ifaces: Vec<IfaceDef>,
+    pub impls: Vec<ImplInfo>,
+    /// Interface bounds of generic parameters (`where T: I`, `Self`).
+    pub bounds: HashMap<GenId, Vec<IfaceId>>,
+    /// The traits named in each type's explicit `deriving` clause.
+    pub explicit_derives: HashMap<AdtId, Vec<String>>,
+    /// The type of `self` in the method being checked.
+    pub cur_self: Option<Ty>,
+    /// The expected function type of the closure being checked (from the
+    /// parameter it is passed to), so its body sees its parameter types.
+    pub closure_hint: Option<Ty>,
 }
 
 pub struct FnCtx {
@@ -124,8 +138,15 @@ pub fn check_program(
         fn_ctx: Vec::new(),
         obligations: Vec::new(),
         match_checks: Vec::new(),
+        ifaces: Vec::new(),
+        impls: Vec::new(),
+        bounds: HashMap::new(),
+        explicit_derives: HashMap::new(),
+        cur_self: None,
+        closure_hint: None,
     };
     decls::register_builtin_adts(&mut ck);
+    ifaces::register_builtin_ifaces(&mut ck);
     let main = decls::check_files(&mut ck, files);
     ck.finish_obligations();
     ck.run_match_checks();

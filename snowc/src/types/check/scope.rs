@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::types::tast::{Builtin, FnId, LocalId};
-use crate::types::ty::{AdtId, GenId, Ty, TyCon};
+use crate::types::ty::{AdtId, GenId, IfaceId, Ty, TyCon};
 
 #[derive(Clone, Debug)]
 pub enum ValueRes {
@@ -27,6 +27,7 @@ pub enum TypeRes {
     Adt(AdtId),
     Alias(Vec<GenId>, Ty),
     Gen(GenId),
+    Iface(IfaceId),
 }
 
 #[derive(Default, Debug)]

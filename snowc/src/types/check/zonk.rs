@@ -37,6 +37,8 @@ pub fn finish(ck: &mut Checker, main: Option<FnId>) -> TypedProgram {
             .collect();
     TypedProgram {
         adts: ck.adts.clone(),
+        ifaces: ck.ifaces.clone(),
+        impls: ck.impls.clone(),
         fns,
         locals,
         main,
@@ -60,6 +62,7 @@ impl Zonker<'_, '_> {
             | TExprKind::Ctor(..)
             | TExprKind::Break
             | TExprKind::Continue => {}
+            TExprKind::Method { self_ty, .. } => *self_ty = self.ty(self_ty),
             TExprKind::Local(_, inst) | TExprKind::FnRef(_, inst) => {
                 for t in inst.iter_mut() {
                     *t = self.ty(t);
