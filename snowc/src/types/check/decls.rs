@@ -23,6 +23,9 @@ pub struct FnGroup<'a> {
     /// Generic parameters declared by the context (the impl's type
     /// parameters, or `Self` of a default method), before the function's own.
     pub decl_gens: Vec<GenId>,
+    /// The type the interface prescribes (impl methods): parameters the
+    /// impl leaves unannotated take their types from it.
+    pub expected: Option<Ty>,
 }
 
 fn all_derives(is_struct: bool) -> Derives {
@@ -444,6 +447,7 @@ fn collect_fns<'a>(
                     module: mi,
                     self_ty: None,
                     decl_gens: vec![],
+                    expected: None,
                 });
                 last = Some(groups.len() - 1);
             }

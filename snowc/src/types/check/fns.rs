@@ -257,6 +257,7 @@ fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::Gen
         .constraints
         .extend(bound_constraints);
     let saved_self = std::mem::replace(&mut ck.cur_self, g.self_ty.clone());
+    ck.closure_hint = g.expected.clone();
     let all: Vec<&ast::FnDef> = g.clauses.iter().map(|c| &**c).collect();
     warn_later_clauses(ck, &all);
     let clauses: Vec<ClauseRef> = all.iter().map(|c| ClauseRef::from_fn(c)).collect();

@@ -188,6 +188,7 @@ pub fn resolve_ifaces<'a>(
                         module: mi,
                         self_ty: Some(Ty::Gen(self_gen)),
                         decl_gens: vec![self_gen],
+                        expected: None,
                     });
                     fid
                 });
@@ -339,6 +340,15 @@ pub fn collect_impls<'a>(ck: &mut Checker, files: &'a [ParsedFile], groups: &mut
                     &module,
                 );
                 methods.push((f.name.text.clone(), fid));
+                let idef = &ck.ifaces[iface.0 as usize];
+                let expected = idef
+                    .methods
+                    .iter()
+                    .find(|m| m.name == f.name.text)
+                    .map(|m| {
+                        let sg = idef.self_gen;
+                        m.ty.subst_gen(&|g| (g == sg).then(|| self_ty.clone()))
+                    });
                 groups.push(FnGroup {
                     id: fid,
                     clauses: vec![Cow::Borrowed(f)],
@@ -346,6 +356,7 @@ pub fn collect_impls<'a>(ck: &mut Checker, files: &'a [ParsedFile], groups: &mut
                     module: mi,
                     self_ty: Some(self_ty.clone()),
                     decl_gens: generics.clone(),
+                    expected,
                 });
                 last = Some(groups.len() - 1);
             }
