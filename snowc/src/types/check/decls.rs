@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::scope::{Scope, TypeRes, ValueRes};
-use super::{fns, Checker, FnInfo};
+use super::{fns, modules, Checker, FnInfo};
 use crate::diag::{Diagnostic, FileId};
 use crate::syntax::ast::{self, FnDef, Item, StmtKind};
 use crate::syntax::ParsedFile;
@@ -140,29 +140,28 @@ struct AdtSrc<'a> {
 pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
     let mut adt_srcs: Vec<AdtSrc> = Vec::new();
     let mut groups: Vec<FnGroup> = Vec::new();
-    for (mi, pf) in files.iter().enumerate() {
-        ck.scopes.modules.push(prelude_scope());
-        ck.scopes
-            .module_names
-            .push(ck.sources.get(pf.file).module.clone());
-        let _ = mi;
-    }
+    let units = modules::units(ck, files);
+    modules::init_scopes(ck, &units, prelude_scope());
+    let edges = modules::imports(ck, &units);
+    modules::check_cycles(ck, &units, &edges);
     // Pass 1: type names and constructors.
-    for (mi, pf) in files.iter().enumerate() {
-        ck.file = pf.file;
+    for (mi, u) in units.iter().enumerate() {
+        ck.file = u.file;
         ck.scopes.current = mi;
-        for st in &pf.ast.stmts {
+        for st in u.stmts {
             if let StmtKind::Item(item) = &st.kind {
-                register_type_name(ck, item, mi, pf.file, &mut adt_srcs);
+                register_type_name(ck, item, mi, u.file, &mut adt_srcs);
                 super::ifaces::register_iface_name(ck, item, mi);
+                note_visibility(ck, item, mi);
             }
         }
     }
+    modules::from_imports(ck, &units, false);
     // Pass 2: aliases, then field types (aliases may be used in fields).
-    for (mi, pf) in files.iter().enumerate() {
-        ck.file = pf.file;
+    for (mi, u) in units.iter().enumerate() {
+        ck.file = u.file;
         ck.scopes.current = mi;
-        for st in &pf.ast.stmts {
+        for st in u.stmts {
             if let StmtKind::Item(Item::TypeAlias(a)) = &st.kind {
                 let gens: Vec<GenId> = a.generics.iter().map(|_| ck.sub.fresh_gen()).collect();
                 ck.scopes.push();
@@ -183,28 +182,31 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
         ck.scopes.current = src.module;
         resolve_adt(ck, src);
     }
-    super::ifaces::resolve_ifaces(ck, files, &mut groups);
-    super::ifaces::collect_impls(ck, files, &mut groups);
+    super::ifaces::resolve_ifaces(ck, &units, &mut groups);
+    super::ifaces::collect_impls(ck, &units, &mut groups);
     // Pass 3: functions.
-    for (mi, pf) in files.iter().enumerate() {
-        ck.file = pf.file;
+    for (mi, u) in units.iter().enumerate() {
+        ck.file = u.file;
         ck.scopes.current = mi;
-        collect_fns(ck, &pf.ast.stmts, mi, pf.file, &mut groups);
+        collect_fns(ck, u.stmts, mi, u.file, &mut groups);
     }
+    modules::from_imports(ck, &units, true);
     // Pass 4: infer in dependency order. The Snow-written stdlib depends on
     // no user code, so it goes first: method calls (`xs.map(f)`), which the
     // dependency scan cannot see, then always find it generalised.
     let mut order = fns::sccs(ck, &groups);
-    order.sort_by_key(|scc| {
-        !scc.iter()
-            .all(|&i| ck.sources.get(groups[i].file).path.starts_with("<prelude>"))
-    });
+    order.sort_by_key(|scc| !scc.iter().all(|&i| units[groups[i].module].prelude));
     for scc in order {
         let members: Vec<&FnGroup> = scc.iter().map(|&i| &groups[i]).collect();
         fns::infer_scc(ck, &members);
     }
     super::ifaces::check_impl_signatures(ck);
-    let main_mod = ck.scopes.module_index("Main").unwrap_or(0);
+    let main_mod = ck
+        .scopes
+        .module_names
+        .iter()
+        .position(|m| m == "Main")
+        .unwrap_or(0);
     match ck
         .scopes
         .modules
@@ -222,6 +224,33 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
                     .with_primary(f, ast::Span::default(), "the entry module has no `main`"),
             );
             None
+        }
+    }
+}
+
+/// Record which of a module's names are its own and which are `pub`.
+fn note_visibility(ck: &mut Checker, item: &Item, mi: usize) {
+    let (name, is_pub, ctors): (&str, bool, Vec<String>) = match item {
+        Item::Fn(f) => (&f.name.text, f.is_pub, vec![]),
+        Item::Struct(d) => (&d.name.text, d.is_pub, vec![]),
+        Item::SumType(d) => (
+            &d.name.text,
+            d.is_pub,
+            d.variants.iter().map(|v| v.name.text.clone()).collect(),
+        ),
+        Item::TypeAlias(d) => (&d.name.text, d.is_pub, vec![]),
+        Item::Interface(d) => (&d.name.text, d.is_pub, vec![]),
+        Item::Module(d) => (&d.name.text, d.is_pub, vec![]),
+        Item::Supervisor(d) => (&d.name.text, d.is_pub, vec![]),
+        Item::Actor(d) => (&d.name.text, true, vec![]),
+        Item::Service(d) => (&d.name.text, true, vec![]),
+        _ => return,
+    };
+    let scope = &mut ck.scopes.modules[mi];
+    for n in std::iter::once(name.to_string()).chain(ctors) {
+        scope.defined.insert(n.clone());
+        if is_pub {
+            scope.public.insert(n);
         }
     }
 }
@@ -477,8 +506,8 @@ fn unsupported_item(ck: &mut Checker, item: &Item, span: ast::Span) {
     let what = match item {
         Item::Struct(_) | Item::SumType(_) | Item::TypeAlias(_) | Item::Fn(_) => return,
         Item::Interface(_) | Item::Impl(_) => return,
-        Item::Module(_) => "inline modules",
-        Item::Import(_) | Item::FromImport(_) => "imports",
+        Item::Module(_) => return,
+        Item::Import(_) | Item::FromImport(_) => return,
         Item::Actor(_) => "actors",
         Item::Service(_) => "services",
         Item::Supervisor(_) => "supervisors",

@@ -528,7 +528,15 @@ impl Checker<'_> {
     /// `M.name` where `M` is a module or a type.
     fn resolve_qualified(&mut self, m: &str, name: &ast::Name, span: Span) -> Option<TExpr> {
         if let Some(mi) = self.scopes.module_index(m) {
-            if let Some(r) = self.scopes.modules[mi].values.get(&name.text).cloned() {
+            let defined = self.scopes.modules[mi].defined.contains(&name.text)
+                || self.scopes.prelude_modules.get(m) == Some(&mi);
+            if let Some(r) = self.scopes.modules[mi]
+                .values
+                .get(&name.text)
+                .cloned()
+                .filter(|_| defined)
+            {
+                self.check_visible(mi, &name.text, name.span);
                 return Some(self.instantiate_res(r, span));
             }
         }

@@ -56,7 +56,7 @@ pub fn sccs(ck: &Checker, groups: &[FnGroup]) -> Vec<Vec<usize>> {
             }
             let scope = &ck.scopes.modules[g.module];
             let lookup = |m: &str, f: &str| {
-                let mi = ck.scopes.module_index(m)?;
+                let mi = ck.scopes.module_from(g.module, m)?;
                 ck.scopes.modules[mi].values.get(f).cloned()
             };
             let mut out: Vec<usize> = names
@@ -84,7 +84,7 @@ pub fn sccs(ck: &Checker, groups: &[FnGroup]) -> Vec<Vec<usize>> {
     tarjan(&edges)
 }
 
-fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+pub fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     struct St<'e> {
         edges: &'e [Vec<usize>],
         index: Vec<Option<usize>>,

@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 
 use super::decls::FnGroup;
+use super::modules::Unit;
 use super::scope::TypeRes;
 use super::{Checker, FnInfo};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, FnBody, FnDef, Item, Param, StmtKind};
-use crate::syntax::ParsedFile;
 use crate::types::tast::FnId;
 use crate::types::ty::{
     GenId, IfaceDef, IfaceId, IfaceMethodDef, ImplInfo, Ty, TyCon, BUILTIN_IFACES, ORDERING,
@@ -128,15 +128,11 @@ fn register_fn(ck: &mut Checker, qualified: String, module: &str) -> FnId {
 
 /// Pass 2: method signatures; default bodies become functions generic over
 /// `Self`, bounded by the interface.
-pub fn resolve_ifaces<'a>(
-    ck: &mut Checker,
-    files: &'a [ParsedFile],
-    groups: &mut Vec<FnGroup<'a>>,
-) {
-    for (mi, pf) in files.iter().enumerate() {
+pub fn resolve_ifaces<'a>(ck: &mut Checker, units: &[Unit<'a>], groups: &mut Vec<FnGroup<'a>>) {
+    for (mi, pf) in units.iter().enumerate() {
         ck.file = pf.file;
         ck.scopes.current = mi;
-        for st in &pf.ast.stmts {
+        for st in pf.stmts {
             let StmtKind::Item(Item::Interface(d)) = &st.kind else {
                 continue;
             };
@@ -226,11 +222,11 @@ fn target_con(ck: &Checker, path: &ast::Path) -> Option<(TyCon, usize)> {
 }
 
 /// Collect `impl` blocks: register them and their methods as functions.
-pub fn collect_impls<'a>(ck: &mut Checker, files: &'a [ParsedFile], groups: &mut Vec<FnGroup<'a>>) {
-    for (mi, pf) in files.iter().enumerate() {
+pub fn collect_impls<'a>(ck: &mut Checker, units: &[Unit<'a>], groups: &mut Vec<FnGroup<'a>>) {
+    for (mi, pf) in units.iter().enumerate() {
         ck.file = pf.file;
         ck.scopes.current = mi;
-        for st in &pf.ast.stmts {
+        for st in pf.stmts {
             let StmtKind::Item(Item::Impl(d)) = &st.kind else {
                 continue;
             };

@@ -7,6 +7,7 @@ pub mod errors;
 mod expr;
 mod fns;
 mod ifaces;
+mod modules;
 mod names;
 mod pat;
 mod scope;

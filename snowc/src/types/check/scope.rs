@@ -1,6 +1,6 @@
 //! Lexical scopes for values and types.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::types::tast::{Builtin, FnId, LocalId};
 use crate::types::ty::{AdtId, GenId, IfaceId, Ty, TyCon};
@@ -34,6 +34,10 @@ pub enum TypeRes {
 pub struct Scope {
     pub values: HashMap<String, ValueRes>,
     pub types: HashMap<String, TypeRes>,
+    /// Module scopes: names declared `pub` here.
+    pub public: HashSet<String>,
+    /// Module scopes: names declared in this module itself.
+    pub defined: HashSet<String>,
 }
 
 /// The scope chain: local scopes (innermost last) above the current
@@ -44,6 +48,10 @@ pub struct Scopes {
     pub modules: Vec<Scope>,
     pub module_names: Vec<String>,
     pub current: usize,
+    /// Per unit: module names it may use (imports, inline modules).
+    pub aliases: Vec<HashMap<String, usize>>,
+    /// The Snow-written stdlib modules, usable everywhere by name.
+    pub prelude_modules: HashMap<String, usize>,
 }
 
 impl Scopes {
@@ -77,8 +85,18 @@ impl Scopes {
             .find_map(|s| s.types.get(name))
             .or_else(|| self.modules.get(self.current)?.types.get(name))
     }
+    /// The module `name` refers to in the current unit.
     pub fn module_index(&self, name: &str) -> Option<usize> {
-        self.module_names.iter().position(|m| m == name)
+        self.module_from(self.current, name)
+    }
+
+    /// The module `name` refers to in unit `unit`.
+    pub fn module_from(&self, unit: usize, name: &str) -> Option<usize> {
+        self.aliases
+            .get(unit)
+            .and_then(|a| a.get(name))
+            .or_else(|| self.prelude_modules.get(name))
+            .copied()
     }
     /// All value names visible (for "did you mean").
     pub fn all_value_names(&self) -> Vec<String> {
