@@ -143,6 +143,13 @@ impl AdtDef {
             AdtKind::Struct { .. } => &[],
         }
     }
+    /// A struct's field types, in order (empty for sum types).
+    pub fn kind_fields(&self) -> Vec<Ty> {
+        match &self.kind {
+            AdtKind::Struct { fields } => fields.iter().map(|(_, t)| t.clone()).collect(),
+            AdtKind::Sum { .. } => vec![],
+        }
+    }
     pub fn variant_index(&self, name: &str) -> Option<usize> {
         self.variants().iter().position(|v| v.name == name)
     }

@@ -157,30 +157,65 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
         }
     }
     modules::from_imports(ck, &units, false);
-    // Pass 2: aliases, then field types (aliases may be used in fields).
+    // Pass 2: aliases (in dependency order, so an alias may be used before
+    // its declaration), then field types (which may use aliases).
+    let mut aliases: Vec<(usize, &ast::TypeAliasDef)> = Vec::new();
     for (mi, u) in units.iter().enumerate() {
-        ck.file = u.file;
-        ck.scopes.current = mi;
         for st in u.stmts {
             if let StmtKind::Item(Item::TypeAlias(a)) = &st.kind {
-                let gens: Vec<GenId> = a.generics.iter().map(|_| ck.sub.fresh_gen()).collect();
-                ck.scopes.push();
-                for (n, g) in a.generics.iter().zip(&gens) {
-                    ck.scopes.bind_type(&n.text, TypeRes::Gen(*g));
-                    ck.gen_names.insert(*g, n.text.clone());
-                }
-                let t = ck.resolve_type(&a.ty);
-                ck.scopes.pop();
-                ck.scopes.modules[mi]
-                    .types
-                    .insert(a.name.text.clone(), TypeRes::Alias(gens, t));
+                aliases.push((mi, a));
             }
+        }
+    }
+    let deps: Vec<Vec<usize>> = aliases
+        .iter()
+        .map(|(mi, a)| {
+            let mut names = Vec::new();
+            type_names(&a.ty, &mut names);
+            aliases
+                .iter()
+                .enumerate()
+                .filter(|(_, (mj, b))| mj == mi && names.contains(&b.name.text))
+                .map(|(j, _)| j)
+                .collect()
+        })
+        .collect();
+    for scc in fns::tarjan(&deps) {
+        for &i in &scc {
+            let (mi, a) = aliases[i];
+            ck.file = units[mi].file;
+            ck.scopes.current = mi;
+            if scc.len() > 1 || deps[i].contains(&i) {
+                ck.error(
+                    Diagnostic::error(
+                        Some("E0040"),
+                        format!("type alias `{}` refers to itself", a.name.text),
+                    )
+                    .with_primary(ck.file, a.span, "recursive type alias"),
+                );
+                continue;
+            }
+            let gens: Vec<GenId> = a.generics.iter().map(|_| ck.sub.fresh_gen()).collect();
+            ck.scopes.push();
+            for (n, g) in a.generics.iter().zip(&gens) {
+                ck.scopes.bind_type(&n.text, TypeRes::Gen(*g));
+                ck.gen_names.insert(*g, n.text.clone());
+            }
+            let t = ck.resolve_type(&a.ty);
+            ck.scopes.pop();
+            ck.scopes.modules[mi]
+                .types
+                .insert(a.name.text.clone(), TypeRes::Alias(gens, t));
         }
     }
     for src in &adt_srcs {
         ck.file = src.file;
         ck.scopes.current = src.module;
         resolve_adt(ck, src);
+    }
+    for src in &adt_srcs {
+        ck.file = src.file;
+        check_derive_fields(ck, src);
     }
     super::ifaces::resolve_ifaces(ck, &units, &mut groups);
     super::ifaces::collect_impls(ck, &units, &mut groups);
@@ -225,6 +260,114 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
             );
             None
         }
+    }
+}
+
+/// Single-segment type names mentioned in a type (for alias ordering).
+fn type_names(t: &ast::Type, out: &mut Vec<String>) {
+    match &t.kind {
+        ast::TypeKind::Named { path, args } => {
+            if path.segments.len() == 1 {
+                out.push(path.segments[0].text.clone());
+            }
+            args.iter().for_each(|a| type_names(a, out));
+        }
+        ast::TypeKind::Tuple(ts) => ts.iter().for_each(|a| type_names(a, out)),
+        ast::TypeKind::Fun(ps, r) => {
+            ps.iter().for_each(|a| type_names(a, out));
+            type_names(r, out)
+        }
+        ast::TypeKind::Option(x) => type_names(x, out),
+        ast::TypeKind::Result(x, e) => {
+            type_names(x, out);
+            type_names(e, out)
+        }
+    }
+}
+
+/// E0038 / E0039: the fields of `deriving(Json)` / `deriving(Row)` types.
+fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
+    let adt = ck.adts[src.id.0 as usize].clone();
+    // (label, type, span) of every field.
+    let fields: Vec<(String, Ty, ast::Span)> = match src.item {
+        Item::Struct(s) => s
+            .fields
+            .iter()
+            .zip(adt.kind_fields())
+            .map(|(f, t)| (f.name.text.clone(), t, f.span))
+            .collect(),
+        Item::SumType(s) => s
+            .variants
+            .iter()
+            .zip(adt.variants())
+            .flat_map(|(v, vd)| {
+                v.fields
+                    .iter()
+                    .zip(&vd.fields)
+                    .enumerate()
+                    .map(move |(i, (f, t))| {
+                        let label = match &f.name {
+                            Some(n) => format!("{}::{}", v.name.text, n.text),
+                            None => format!("{}::{i}", v.name.text),
+                        };
+                        (label, t.clone(), f.span)
+                    })
+            })
+            .collect(),
+        _ => return,
+    };
+    let mut json_ok = true;
+    for (label, t, span) in &fields {
+        if adt.derives.json && !json_serializable(ck, t, &adt.generics) {
+            json_ok = false;
+            let ts = ck.show(t);
+            ck.error(
+                Diagnostic::error(Some("E0038"), format!("field `{label}` of type `{ts}` is not JSON-serializable"))
+                    .with_primary(ck.file, *span, "not JSON-serializable")
+                    .with_help(format!(
+                        "type `{ts}` does not derive Json; add `deriving(Json)` to its definition, or use a serializable type (Int, Float, Bool, String, Option<T>, List<T>, Map<String, V>)"
+                    )),
+            );
+        }
+        if adt.derives.row && !row_mappable(t) {
+            let ts = ck.show(t);
+            ck.error(
+                Diagnostic::error(Some("E0039"), format!("field `{label}` has type `{ts}` which cannot be mapped from a database row"))
+                    .with_message(format!(
+                        "field `{label}` has type `{ts}` which cannot be mapped from a database row (only Int, Float, Bool, String, and Option<T> are supported)"
+                    ))
+                    .with_primary(ck.file, *span, "not mappable from a row")
+                    .with_help("only Int, Float, Bool, String, and Option<T> fields are supported for deriving(Row)"),
+            );
+        }
+    }
+    if !json_ok {
+        // The impls are omitted, so uses report a missing impl once.
+        ck.adts[src.id.0 as usize].derives.json = false;
+    }
+}
+
+fn json_serializable(ck: &Checker, t: &Ty, own: &[GenId]) -> bool {
+    match t {
+        Ty::Gen(g) => own.contains(g),
+        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::String | TyCon::Json, _) => true,
+        Ty::Con(TyCon::List, a) => a.iter().all(|x| json_serializable(ck, x, own)),
+        Ty::Con(TyCon::Map, a) => {
+            a.len() == 2 && a[0] == Ty::string() && json_serializable(ck, &a[1], own)
+        }
+        Ty::Con(TyCon::Adt(id), a) => {
+            (*id == crate::types::ty::OPTION || ck.adts[id.0 as usize].derives.json)
+                && a.iter().all(|x| json_serializable(ck, x, own))
+        }
+        _ => false,
+    }
+}
+
+fn row_mappable(t: &Ty) -> bool {
+    match t {
+        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::String, _) => true,
+        Ty::Con(TyCon::Adt(id), a) if *id == crate::types::ty::OPTION => a.iter().all(row_mappable),
+        _ => false,
     }
 }
 
