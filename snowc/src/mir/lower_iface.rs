@@ -90,6 +90,13 @@ impl Lowerer<'_> {
                 self.ordering_of(fb, c, pos)
             }
             ("Hash", _) => fb.temp(Ty::int(), Rv::Rt(RtOp::Hash(t), vec![a], pos)),
+            ("Default", _) => match &t {
+                Ty::Con(TyCon::Int, _) => Operand::Int(0),
+                Ty::Con(TyCon::Float, _) => Operand::Float(0.0),
+                Ty::Con(TyCon::Bool, _) => Operand::Bool(false),
+                Ty::Con(TyCon::String, _) => Operand::Str(String::new()),
+                _ => Operand::Unit,
+            },
             ("Not", _) => fb.temp(Ty::bool(), Rv::Not(a)),
             (arith, _) => {
                 let op = match arith {

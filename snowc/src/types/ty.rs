@@ -301,6 +301,7 @@ pub const DEBUG: IfaceId = IfaceId(1);
 pub const EQ: IfaceId = IfaceId(2);
 pub const ORD: IfaceId = IfaceId(3);
 pub const HASH: IfaceId = IfaceId(4);
+pub const DEFAULT: IfaceId = IfaceId(5);
 
 /// An interface (trait).
 #[derive(Clone, Debug)]

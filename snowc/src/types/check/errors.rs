@@ -258,6 +258,12 @@ impl Checker<'_> {
             Some(&"Ord") => Some(Trait::Ord),
             Some(&n @ ("Add" | "Sub" | "Mul" | "Div" | "Mod")) => Some(Trait::Num(n)),
             Some(&"Hash") => Some(Trait::Eq),
+            Some(&"Default") => {
+                return Some(matches!(
+                    t,
+                    Ty::Con(TyCon::Int | TyCon::Float | TyCon::String | TyCon::Bool, _)
+                ));
+            }
             _ => None,
         };
         match (builtin, t) {

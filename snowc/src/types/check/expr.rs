@@ -424,9 +424,29 @@ impl Checker<'_> {
                 {
                     return self.instantiate_res(r, span);
                 }
+                if n == "default" {
+                    return self.default_method(span);
+                }
                 self.unknown_name(n, span)
             }
         }
+    }
+
+    /// `default()`: Default's static method at the type the context gives.
+    fn default_method(&mut self, span: Span) -> TExpr {
+        let iface = crate::types::ty::DEFAULT;
+        let t = self.sub.fresh();
+        self.oblige(&t, Trait::Iface(iface), span);
+        let ty = self.method_type(iface, 0, &t);
+        self.mk(
+            TExprKind::Method {
+                iface,
+                method: 0,
+                self_ty: t,
+            },
+            ty,
+            span,
+        )
     }
 
     fn unknown_name(&mut self, n: &str, span: Span) -> TExpr {
