@@ -114,7 +114,7 @@ impl TypeTable {
                 match &a.kind {
                     AdtKind::Struct { fields } => fields
                         .iter()
-                        .map(|(n, ft)| (c_ident(n), crate::mir_concrete(&inst(a, args, ft))))
+                        .map(|(n, ft)| (field_ident(n), crate::mir_concrete(&inst(a, args, ft))))
                         .collect(),
                     AdtKind::Sum { .. } => vec![],
                 }
@@ -154,7 +154,7 @@ impl TypeTable {
         self.struct_done.insert(name.clone(), ());
         let is_sum = matches!(t, Ty::Con(TyCon::Adt(id), _) if !adts[id.0 as usize].is_struct());
         if is_sum {
-            let mut s = format!("struct {name} {{\n    snow_hdr h;\n    int64_t tag;\n}};\n");
+            let mut s = format!("struct {name} {{\n    snow_hdr snow_h;\n    int64_t tag;\n}};\n");
             let Ty::Con(TyCon::Adt(id), _) = t else {
                 unreachable!("sum types are ADTs")
             };
@@ -162,7 +162,10 @@ impl TypeTable {
                 let fields = Self::variant_fields(t, v, adts);
                 if fields.is_empty() {
                     let vs = self.variant_struct(t, v, adts);
-                    let _ = writeln!(s, "struct {vs} {{\n    snow_hdr h;\n    int64_t tag;\n}};");
+                    let _ = writeln!(
+                        s,
+                        "struct {vs} {{\n    snow_hdr snow_h;\n    int64_t tag;\n}};"
+                    );
                     continue;
                 }
                 let vs = self.variant_struct(t, v, adts);
@@ -173,7 +176,7 @@ impl TypeTable {
                 }
                 let _ = writeln!(
                     s,
-                    "struct {vs} {{\n    snow_hdr h;\n    int64_t tag;\n{body}}};"
+                    "struct {vs} {{\n    snow_hdr snow_h;\n    int64_t tag;\n{body}}};"
                 );
             }
             self.structs.push(s);
@@ -183,8 +186,9 @@ impl TypeTable {
                 let ct = self.cty(&f, adts);
                 let _ = writeln!(body, "    {ct}{}{n};", sep(&ct));
             }
-            self.structs
-                .push(format!("struct {name} {{\n    snow_hdr h;\n{body}}};\n"));
+            self.structs.push(format!(
+                "struct {name} {{\n    snow_hdr snow_h;\n{body}}};\n"
+            ));
         }
     }
 
@@ -622,6 +626,24 @@ fn sum_flags(t: &Ty, adts: &[AdtDef]) -> String {
     match t {
         Ty::Con(TyCon::Adt(id), _) => adt_flags(&adts[id.0 as usize]),
         _ => "0".into(),
+    }
+}
+
+/// The C member name of a struct field: its name, unless that is a C
+/// keyword or the header member, which get a trailing `_`.
+fn field_ident(n: &str) -> String {
+    const TAKEN: &[&str] = &[
+        "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+        "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+        "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+        "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "snow_h",
+        "NULL",
+    ];
+    let base = c_ident(n);
+    if TAKEN.contains(&base.as_str()) || base.ends_with('_') {
+        format!("{base}_")
+    } else {
+        base
     }
 }
 
