@@ -118,6 +118,16 @@ pub unsafe fn new(ctx: *mut Ctx, ty: *const SnowType) -> *mut Table {
     t
 }
 
+/// The first slot probed for hash `h`. The §3.2.7 FNV hash mixes poorly
+/// into its low bits (each input byte is xored in and multiplied by a prime
+/// whose low part is small), so the index uses the high half of a
+/// Fibonacci-hashing product, folded down: without it, linear probing over
+/// a million Int keys degenerates into long clusters.
+fn home_slot(h: u64, mask: usize) -> usize {
+    let x = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((x >> 32) ^ x) as usize & mask
+}
+
 /// Result of probing the index for a key.
 struct Probe {
     slot: usize,
@@ -130,7 +140,7 @@ unsafe fn probe(ctx: *mut Ctx, t: *const Table, k: Word, h: u64) -> Probe {
     let slots = (*idx).cap as usize / 2;
     let mask = slots - 1;
     let kt = key_type(t);
-    let mut i = h as usize & mask;
+    let mut i = home_slot(h, mask);
     loop {
         let e = Store::get(idx, 2 * i + 1);
         if e == 0 {
@@ -294,7 +304,7 @@ unsafe fn rebuild(ctx: *mut Ctx, m: *mut Table, cap: usize) -> *mut Table {
         set_meta(r, i, M_TOMB, 0);
         set_meta(r, i, M_HASH, h as i64);
         // Keys are distinct, so the first empty slot is the right one.
-        let mut s = h as usize & mask;
+        let mut s = home_slot(h, mask);
         while Store::get((*r).index, 2 * s + 1) != 0 {
             s = (s + 1) & mask;
         }
