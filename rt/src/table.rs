@@ -324,8 +324,20 @@ unsafe fn rebuild(ctx: *mut Ctx, m: *mut Table, cap: usize) -> *mut Table {
 
 /// Appends an entry for `k` to the writable version `r` (from `writable`):
 /// insert, supersede or (with `tomb`) delete.
-unsafe fn append(ctx: *mut Ctx, r: *mut Table, k: Word, v: Word, h: u64, tomb: bool) {
-    let p = probe(ctx, r, k, h);
+/// `known` is a probe of `r`'s index for `k` already made by the caller.
+unsafe fn append(
+    ctx: *mut Ctx,
+    r: *mut Table,
+    k: Word,
+    v: Word,
+    h: u64,
+    tomb: bool,
+    known: Option<Probe>,
+) {
+    let p = match known {
+        Some(p) => p,
+        None => probe(ctx, r, k, h),
+    };
     let e = (*r).n as usize;
     let live_before = p.latest >= 0 && meta(r, p.latest as usize, M_TOMB) == 0;
     let origin = if live_before {
@@ -368,13 +380,23 @@ unsafe fn append(ctx: *mut Ctx, r: *mut Table, k: Word, v: Word, h: u64, tomb: b
 /// `ctx` is the running context; tables are live; words match the key/value types.
 pub unsafe fn put(ctx: *mut Ctx, m: *mut Table, k: Word, v: Word) -> *mut Table {
     let h = key_hash(ctx, key_type(m), k);
-    if let Some(e) = lookup_hashed(ctx, m, k, h) {
-        if !is_map(m) || val_of(m, e) == v {
+    // One probe serves both the lookup and the append when the new version
+    // shares this index (the common case of growing the newest version).
+    let p = if (*m).index.is_null() {
+        None
+    } else {
+        Some(probe(ctx, m, k, h))
+    };
+    if let Some(p) = &p {
+        let e = in_version(m, p.latest);
+        if e >= 0 && meta(m, e as usize, M_TOMB) == 0 && (!is_map(m) || val_of(m, e as usize) == v)
+        {
             return m;
         }
     }
     let r = writable(ctx, m);
-    append(ctx, r, k, v, h, false);
+    let known = p.filter(|_| core::ptr::eq((*r).index, (*m).index));
+    append(ctx, r, k, v, h, false, known);
     r
 }
 
@@ -387,6 +409,6 @@ pub unsafe fn delete(ctx: *mut Ctx, m: *mut Table, k: Word) -> *mut Table {
         return m;
     }
     let r = writable(ctx, m);
-    append(ctx, r, k, 0, h, true);
+    append(ctx, r, k, 0, h, true, None);
     r
 }
