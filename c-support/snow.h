@@ -354,6 +354,83 @@ snow_set *snow_set_remove(snow_ctx *ctx, snow_set *s, snow_word x);
 int64_t snow_set_size(snow_set *s);
 snow_word snow_set_at(snow_set *s, int64_t i);
 
+/* ------------------------------------------------------ standard library */
+
+/* The chapter 03 functions implemented in rt/src/stdlib/, one per entry of
+ * the compiler's table (snowc/src/types/stdlib.rs). Type-variable positions
+ * are snow_words; Option/Result/tuple values are `void *` (the compiler lays
+ * them out); with RET_DESC the result type's descriptor follows ctx. */
+
+/* String (§3.7); indices and lengths count code points. */
+snow_str *snow_str_slice(snow_ctx *ctx, snow_str *s, int64_t start, int64_t stop);
+bool snow_str_contains(snow_str *s, snow_str *needle);
+bool snow_str_starts_with(snow_str *s, snow_str *prefix);
+bool snow_str_ends_with(snow_str *s, snow_str *suffix);
+bool snow_str_is_empty(snow_str *s);
+snow_str *snow_str_trim(snow_ctx *ctx, snow_str *s);
+snow_str *snow_str_to_upper(snow_ctx *ctx, snow_str *s);
+snow_str *snow_str_to_lower(snow_ctx *ctx, snow_str *s);
+snow_str *snow_str_replace(snow_ctx *ctx, snow_str *s, snow_str *from, snow_str *to);
+snow_list *snow_str_split(snow_ctx *ctx, const snow_type *list_type, snow_str *s, snow_str *sep);
+snow_list *snow_str_chars(snow_ctx *ctx, const snow_type *list_type, snow_str *s);
+snow_str *snow_str_join(snow_ctx *ctx, snow_list *parts, snow_str *sep);
+void *snow_str_to_int(snow_ctx *ctx, const snow_type *opt_type, snow_str *s);
+void *snow_str_to_float(snow_ctx *ctx, const snow_type *opt_type, snow_str *s);
+
+/* IO, Env, File (§3.4-§3.6); errors are Result values, never panics. */
+void *snow_io_read_line(snow_ctx *ctx, const snow_type *result_type);
+void *snow_env_get(snow_ctx *ctx, const snow_type *opt_type, snow_str *name);
+snow_list *snow_env_args(snow_ctx *ctx, const snow_type *list_type);
+void *snow_file_read(snow_ctx *ctx, const snow_type *result_type, snow_str *path);
+void *snow_file_write(snow_ctx *ctx, const snow_type *result_type, snow_str *path, snow_str *content);
+void *snow_file_append(snow_ctx *ctx, const snow_type *result_type, snow_str *path, snow_str *content);
+bool snow_file_exists(snow_str *path);
+void *snow_file_delete(snow_ctx *ctx, const snow_type *result_type, snow_str *path);
+
+/* List, Map, Set, Range (§3.8-§3.12). */
+bool snow_list_is_empty(snow_list *l);
+snow_list *snow_map_keys(snow_ctx *ctx, const snow_type *list_type, snow_map *m);
+snow_list *snow_map_values(snow_ctx *ctx, const snow_type *list_type, snow_map *m);
+snow_map *snow_map_merge(snow_ctx *ctx, snow_map *a, snow_map *b);
+snow_list *snow_map_to_list(snow_ctx *ctx, const snow_type *list_type, snow_map *m);
+snow_map *snow_map_from_list(snow_ctx *ctx, const snow_type *map_type, snow_list *pairs);
+void *snow_map_find(snow_ctx *ctx, const snow_type *opt_type, snow_map *m, snow_word k);
+snow_word snow_map_get_or(snow_ctx *ctx, snow_map *m, snow_word k, snow_word d);
+snow_set *snow_set_union(snow_ctx *ctx, snow_set *a, snow_set *b);
+snow_set *snow_set_intersection(snow_ctx *ctx, snow_set *a, snow_set *b);
+snow_set *snow_set_difference(snow_ctx *ctx, snow_set *a, snow_set *b);
+snow_list *snow_set_to_list(snow_ctx *ctx, const snow_type *list_type, snow_set *s);
+snow_set *snow_set_from_list(snow_ctx *ctx, const snow_type *set_type, snow_list *xs);
+int64_t snow_range_length(snow_range *r);
+snow_list *snow_range_to_list(snow_ctx *ctx, const snow_type *list_type, snow_range *r);
+
+/* Queue<T> (§3.13): persistent FIFO, amortised O(1) push/pop. pop returns
+ * the tuple (front, rest); pop/peek panic on an empty queue. */
+snow_queue *snow_queue_new(snow_ctx *ctx, const snow_type *queue_type);
+snow_queue *snow_queue_push(snow_ctx *ctx, snow_queue *q, snow_word x);
+void *snow_queue_pop(snow_ctx *ctx, const snow_type *tuple_type, snow_queue *q);
+snow_word snow_queue_peek(snow_ctx *ctx, snow_queue *q);
+int64_t snow_queue_size(snow_queue *q);
+bool snow_queue_is_empty(snow_queue *q);
+
+/* Math (§3.14); Float to Int results saturate, round is ties-away. */
+double snow_math_pow(double base, double exp);
+double snow_math_sqrt(double x);
+int64_t snow_math_floor(double x);
+int64_t snow_math_ceil(double x);
+int64_t snow_math_round(double x);
+double snow_math_pi(void);
+
+/* JSON (§3.16): a Json value holds its canonical compact text. */
+void *snow_json_parse(snow_ctx *ctx, const snow_type *result_type, snow_str *text);
+snow_str *snow_json_encode(snow_ctx *ctx, snow_json *j);
+snow_str *snow_json_encode_string(snow_ctx *ctx, snow_str *s);
+snow_str *snow_json_encode_int(snow_ctx *ctx, int64_t n);
+snow_str *snow_json_encode_bool(snow_ctx *ctx, bool b);
+snow_str *snow_json_encode_float(snow_ctx *ctx, double x);
+snow_str *snow_json_encode_map(snow_ctx *ctx, snow_map *m);
+snow_str *snow_json_encode_list(snow_ctx *ctx, snow_list *xs);
+
 /* ----------------------------------------------------- inline arithmetic */
 
 static inline SNOW_UNUSED int64_t snow_add(int64_t a, int64_t b) {

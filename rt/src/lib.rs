@@ -13,6 +13,7 @@ pub mod panic;
 pub mod process;
 pub mod protocols;
 pub mod set;
+pub mod stdlib;
 pub mod store;
 pub mod string;
 pub mod table;

@@ -118,6 +118,16 @@ pub unsafe fn new(ctx: *mut Ctx, ty: *const SnowType) -> *mut Table {
     t
 }
 
+/// The first slot probed for hash `h`. The §3.2.7 FNV hash mixes poorly
+/// into its low bits (each input byte is xored in and multiplied by a prime
+/// whose low part is small), so the index uses the high half of a
+/// Fibonacci-hashing product, folded down: without it, linear probing over
+/// a million Int keys degenerates into long clusters.
+fn home_slot(h: u64, mask: usize) -> usize {
+    let x = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((x >> 32) ^ x) as usize & mask
+}
+
 /// Result of probing the index for a key.
 struct Probe {
     slot: usize,
@@ -130,7 +140,7 @@ unsafe fn probe(ctx: *mut Ctx, t: *const Table, k: Word, h: u64) -> Probe {
     let slots = (*idx).cap as usize / 2;
     let mask = slots - 1;
     let kt = key_type(t);
-    let mut i = h as usize & mask;
+    let mut i = home_slot(h, mask);
     loop {
         let e = Store::get(idx, 2 * i + 1);
         if e == 0 {
@@ -294,7 +304,7 @@ unsafe fn rebuild(ctx: *mut Ctx, m: *mut Table, cap: usize) -> *mut Table {
         set_meta(r, i, M_TOMB, 0);
         set_meta(r, i, M_HASH, h as i64);
         // Keys are distinct, so the first empty slot is the right one.
-        let mut s = h as usize & mask;
+        let mut s = home_slot(h, mask);
         while Store::get((*r).index, 2 * s + 1) != 0 {
             s = (s + 1) & mask;
         }
@@ -314,8 +324,20 @@ unsafe fn rebuild(ctx: *mut Ctx, m: *mut Table, cap: usize) -> *mut Table {
 
 /// Appends an entry for `k` to the writable version `r` (from `writable`):
 /// insert, supersede or (with `tomb`) delete.
-unsafe fn append(ctx: *mut Ctx, r: *mut Table, k: Word, v: Word, h: u64, tomb: bool) {
-    let p = probe(ctx, r, k, h);
+/// `known` is a probe of `r`'s index for `k` already made by the caller.
+unsafe fn append(
+    ctx: *mut Ctx,
+    r: *mut Table,
+    k: Word,
+    v: Word,
+    h: u64,
+    tomb: bool,
+    known: Option<Probe>,
+) {
+    let p = match known {
+        Some(p) => p,
+        None => probe(ctx, r, k, h),
+    };
     let e = (*r).n as usize;
     let live_before = p.latest >= 0 && meta(r, p.latest as usize, M_TOMB) == 0;
     let origin = if live_before {
@@ -358,13 +380,23 @@ unsafe fn append(ctx: *mut Ctx, r: *mut Table, k: Word, v: Word, h: u64, tomb: b
 /// `ctx` is the running context; tables are live; words match the key/value types.
 pub unsafe fn put(ctx: *mut Ctx, m: *mut Table, k: Word, v: Word) -> *mut Table {
     let h = key_hash(ctx, key_type(m), k);
-    if let Some(e) = lookup_hashed(ctx, m, k, h) {
-        if !is_map(m) || val_of(m, e) == v {
+    // One probe serves both the lookup and the append when the new version
+    // shares this index (the common case of growing the newest version).
+    let p = if (*m).index.is_null() {
+        None
+    } else {
+        Some(probe(ctx, m, k, h))
+    };
+    if let Some(p) = &p {
+        let e = in_version(m, p.latest);
+        if e >= 0 && meta(m, e as usize, M_TOMB) == 0 && (!is_map(m) || val_of(m, e as usize) == v)
+        {
             return m;
         }
     }
     let r = writable(ctx, m);
-    append(ctx, r, k, v, h, false);
+    let known = p.filter(|_| core::ptr::eq((*r).index, (*m).index));
+    append(ctx, r, k, v, h, false, known);
     r
 }
 
@@ -377,6 +409,6 @@ pub unsafe fn delete(ctx: *mut Ctx, m: *mut Table, k: Word) -> *mut Table {
         return m;
     }
     let r = writable(ctx, m);
-    append(ctx, r, k, 0, h, true);
+    append(ctx, r, k, 0, h, true, None);
     r
 }

@@ -13,7 +13,8 @@ use crate::table::Table;
 pub unsafe fn trace_object(obj: usize, visit: &mut dyn FnMut(usize)) {
     let t = &*(*(obj as *const Hdr)).ty;
     match t.kind {
-        K_LIST => {
+        // A queue has a list's layout (see `stdlib/queue.rs`).
+        K_LIST | K_QUEUE => {
             let l = obj as *const SnowList;
             let store = (*l).store as usize;
             if store == obj {

@@ -2,7 +2,7 @@
 //! prelude (bare names) and the stdlib modules (qualified names).
 
 use super::tast::Builtin;
-use super::ty::{GenId, Ty, TyCon, OPTION, ORDERING};
+use super::ty::{GenId, Ty, TyCon, OPTION, ORDERING, RESULT};
 
 /// A builtin's scheme: generic parameters (numbered locally 0..n) and type.
 pub struct Sig {
@@ -117,10 +117,14 @@ pub fn prelude_alias(name: &str) -> Option<(&'static str, &'static str)> {
         "drop",
         "sort",
     ];
+    const RANGE: &[&str] = &["map", "filter"];
     if let Some(f) = LIST.iter().find(|f| **f == name) {
         if matches!(*f, "map" | "filter" | "reduce") {
             return Some(("List", f));
         }
+    }
+    if let Some(rest) = name.strip_prefix("range_") {
+        return RANGE.iter().find(|f| **f == rest).map(|f| ("Range", *f));
     }
     let rest = name.strip_prefix("list_")?;
     LIST.iter().find(|f| **f == rest).map(|f| ("List", *f))
@@ -196,6 +200,10 @@ pub fn module_for_receiver(t: &Ty) -> Option<&'static str> {
         Ty::Con(TyCon::Range, _) => Some("Range"),
         Ty::Con(TyCon::Int, _) => Some("Int"),
         Ty::Con(TyCon::Float, _) => Some("Float"),
+        Ty::Con(TyCon::Queue, _) => Some("Queue"),
+        Ty::Con(TyCon::Json, _) => Some("JSON"),
+        Ty::Con(TyCon::Adt(OPTION), _) => Some("Option"),
+        Ty::Con(TyCon::Adt(RESULT), _) => Some("Result"),
         _ => None,
     }
 }

@@ -119,6 +119,341 @@ pub const RT_FNS: &[RtFn] = &[
         "snow_list_reverse",
         "(List<a>) -> List<a>"
     ),
+    // String (§3.7)
+    rt!(
+        "String",
+        "slice",
+        "snow_str_slice",
+        "(String, Int, Int) -> String"
+    ),
+    rt!(
+        "String",
+        "contains",
+        "snow_str_contains",
+        "(String, String) -> Bool",
+        NO_CTX
+    ),
+    rt!(
+        "String",
+        "starts_with",
+        "snow_str_starts_with",
+        "(String, String) -> Bool",
+        NO_CTX
+    ),
+    rt!(
+        "String",
+        "ends_with",
+        "snow_str_ends_with",
+        "(String, String) -> Bool",
+        NO_CTX
+    ),
+    rt!(
+        "String",
+        "is_empty",
+        "snow_str_is_empty",
+        "(String) -> Bool",
+        NO_CTX
+    ),
+    rt!("String", "trim", "snow_str_trim", "(String) -> String"),
+    rt!(
+        "String",
+        "to_upper",
+        "snow_str_to_upper",
+        "(String) -> String"
+    ),
+    rt!(
+        "String",
+        "to_lower",
+        "snow_str_to_lower",
+        "(String) -> String"
+    ),
+    rt!(
+        "String",
+        "replace",
+        "snow_str_replace",
+        "(String, String, String) -> String"
+    ),
+    rt!(
+        "String",
+        "split",
+        "snow_str_split",
+        "(String, String) -> List<String>",
+        RET_DESC
+    ),
+    rt!(
+        "String",
+        "chars",
+        "snow_str_chars",
+        "(String) -> List<String>",
+        RET_DESC
+    ),
+    rt!(
+        "String",
+        "join",
+        "snow_str_join",
+        "(List<String>, String) -> String"
+    ),
+    rt!(
+        "String",
+        "to_int",
+        "snow_str_to_int",
+        "(String) -> Option<Int>",
+        RET_DESC
+    ),
+    rt!(
+        "String",
+        "to_float",
+        "snow_str_to_float",
+        "(String) -> Option<Float>",
+        RET_DESC
+    ),
+    // IO, Env, File (§3.4–§3.6)
+    rt!(
+        "IO",
+        "read_line",
+        "snow_io_read_line",
+        "() -> Result<String, String>",
+        RET_DESC
+    ),
+    rt!(
+        "Env",
+        "get",
+        "snow_env_get",
+        "(String) -> Option<String>",
+        RET_DESC
+    ),
+    rt!(
+        "Env",
+        "args",
+        "snow_env_args",
+        "() -> List<String>",
+        RET_DESC
+    ),
+    rt!(
+        "File",
+        "read",
+        "snow_file_read",
+        "(String) -> Result<String, String>",
+        RET_DESC
+    ),
+    rt!(
+        "File",
+        "write",
+        "snow_file_write",
+        "(String, String) -> Result<(), String>",
+        RET_DESC
+    ),
+    rt!(
+        "File",
+        "append",
+        "snow_file_append",
+        "(String, String) -> Result<(), String>",
+        RET_DESC
+    ),
+    rt!(
+        "File",
+        "exists",
+        "snow_file_exists",
+        "(String) -> Bool",
+        NO_CTX
+    ),
+    rt!(
+        "File",
+        "delete",
+        "snow_file_delete",
+        "(String) -> Result<(), String>",
+        RET_DESC
+    ),
+    // List, Map, Set, Range (§3.8–§3.12)
+    rt!(
+        "List",
+        "is_empty",
+        "snow_list_is_empty",
+        "(List<a>) -> Bool",
+        NO_CTX
+    ),
+    rt!(
+        "Map",
+        "keys",
+        "snow_map_keys",
+        "(Map<a, b>) -> List<a>",
+        RET_DESC
+    ),
+    rt!(
+        "Map",
+        "values",
+        "snow_map_values",
+        "(Map<a, b>) -> List<b>",
+        RET_DESC
+    ),
+    rt!(
+        "Map",
+        "merge",
+        "snow_map_merge",
+        "(Map<a, b>, Map<a, b>) -> Map<a, b>"
+    ),
+    rt!(
+        "Map",
+        "to_list",
+        "snow_map_to_list",
+        "(Map<a, b>) -> List<(a, b)>",
+        RET_DESC
+    ),
+    rt!(
+        "Map",
+        "from_list",
+        "snow_map_from_list",
+        "(List<(a, b)>) -> Map<a, b>",
+        RET_DESC
+    ),
+    rt!(
+        "Map",
+        "find",
+        "snow_map_find",
+        "(Map<a, b>, a) -> Option<b>",
+        RET_DESC
+    ),
+    rt!("Map", "get_or", "snow_map_get_or", "(Map<a, b>, a, b) -> b"),
+    rt!(
+        "Set",
+        "union",
+        "snow_set_union",
+        "(Set<a>, Set<a>) -> Set<a>"
+    ),
+    rt!(
+        "Set",
+        "intersection",
+        "snow_set_intersection",
+        "(Set<a>, Set<a>) -> Set<a>"
+    ),
+    rt!(
+        "Set",
+        "difference",
+        "snow_set_difference",
+        "(Set<a>, Set<a>) -> Set<a>"
+    ),
+    rt!(
+        "Set",
+        "to_list",
+        "snow_set_to_list",
+        "(Set<a>) -> List<a>",
+        RET_DESC
+    ),
+    rt!(
+        "Set",
+        "from_list",
+        "snow_set_from_list",
+        "(List<a>) -> Set<a>",
+        RET_DESC
+    ),
+    rt!(
+        "Range",
+        "length",
+        "snow_range_length",
+        "(Range) -> Int",
+        NO_CTX
+    ),
+    rt!(
+        "Range",
+        "to_list",
+        "snow_range_to_list",
+        "(Range) -> List<Int>",
+        RET_DESC
+    ),
+    // Queue (§3.13)
+    rt!("Queue", "new", "snow_queue_new", "() -> Queue<a>", RET_DESC),
+    rt!(
+        "Queue",
+        "push",
+        "snow_queue_push",
+        "(Queue<a>, a) -> Queue<a>"
+    ),
+    rt!(
+        "Queue",
+        "pop",
+        "snow_queue_pop",
+        "(Queue<a>) -> (a, Queue<a>)",
+        RET_DESC | MAY_PANIC
+    ),
+    rt!(
+        "Queue",
+        "peek",
+        "snow_queue_peek",
+        "(Queue<a>) -> a",
+        MAY_PANIC
+    ),
+    rt!(
+        "Queue",
+        "size",
+        "snow_queue_size",
+        "(Queue<a>) -> Int",
+        NO_CTX
+    ),
+    rt!(
+        "Queue",
+        "is_empty",
+        "snow_queue_is_empty",
+        "(Queue<a>) -> Bool",
+        NO_CTX
+    ),
+    // Math (§3.14)
+    rt!(
+        "Math",
+        "pow",
+        "snow_math_pow",
+        "(Float, Float) -> Float",
+        NO_CTX
+    ),
+    rt!("Math", "sqrt", "snow_math_sqrt", "(Float) -> Float", NO_CTX),
+    rt!("Math", "floor", "snow_math_floor", "(Float) -> Int", NO_CTX),
+    rt!("Math", "ceil", "snow_math_ceil", "(Float) -> Int", NO_CTX),
+    rt!("Math", "round", "snow_math_round", "(Float) -> Int", NO_CTX),
+    rt!("Math", "pi", "snow_math_pi", "() -> Float", NO_CTX | CONST),
+    // JSON (§3.16)
+    rt!(
+        "JSON",
+        "parse",
+        "snow_json_parse",
+        "(String) -> Result<Json, String>",
+        RET_DESC
+    ),
+    rt!("JSON", "encode", "snow_json_encode", "(Json) -> String"),
+    rt!(
+        "JSON",
+        "encode_string",
+        "snow_json_encode_string",
+        "(String) -> String"
+    ),
+    rt!(
+        "JSON",
+        "encode_int",
+        "snow_json_encode_int",
+        "(Int) -> String"
+    ),
+    rt!(
+        "JSON",
+        "encode_bool",
+        "snow_json_encode_bool",
+        "(Bool) -> String"
+    ),
+    rt!(
+        "JSON",
+        "encode_float",
+        "snow_json_encode_float",
+        "(Float) -> String"
+    ),
+    rt!(
+        "JSON",
+        "encode_map",
+        "snow_json_encode_map",
+        "(Map<String, String>) -> String"
+    ),
+    rt!(
+        "JSON",
+        "encode_list",
+        "snow_json_encode_list",
+        "(List<String>) -> String"
+    ),
 ];
 
 /// Modules whose functions have flat names (`string_length`).
