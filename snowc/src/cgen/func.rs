@@ -844,6 +844,10 @@ impl FnCx<'_> {
                 self.unword(em, &e, t)
             }
             RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
+            RtOp::SortBy(t) => {
+                let f = sort_helper(em, t);
+                format!("{f}(ctx, {}, {})", o(self, em, 0), o(self, em, 1))
+            }
             RtOp::Hash(t) => {
                 let x = o(self, em, 0);
                 let d = em.types.desc(t, &em.prog.adts);
@@ -864,6 +868,62 @@ impl FnCx<'_> {
             RtOp::RangeStop => format!("{}->stop", o(self, em, 0)),
         }
     }
+}
+
+/// A stable bottom-up merge sort for lists of `t`, calling the comparator
+/// closure directly (generated per element type, so no boxing and no
+/// runtime callback; built-in operations are not preemptible, like Erlang's).
+fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
+    let adts = &em.prog.adts;
+    let name = format!("snow_sort_{}", super::types::mangle(t, adts));
+    let key = format!("sort:{name}");
+    if em.types.closure_structs.contains_key(&key) {
+        return name;
+    }
+    em.types.closure_structs.insert(key, String::new());
+    let ct = em.types.cty(t, adts);
+    let list_desc = em.types.desc(&Ty::list(t.clone()), adts);
+    let un = |w: &str| match t {
+        Ty::Con(TyCon::Int, _) => format!("snow_int_w({w})"),
+        Ty::Con(TyCon::Float, _) => format!("snow_float_w({w})"),
+        Ty::Con(TyCon::Bool, _) => format!("snow_bool_w({w})"),
+        Ty::Con(TyCon::Pid, _) => format!("(snow_pid)({w})"),
+        _ if is_scalar(t) => "(snow_unit)0".to_string(),
+        _ => format!("({ct})snow_ptr_w({w})"),
+    };
+    let call = format!(
+        "((int64_t (*)(snow_ctx *, snow_closure *, {ct}, {ct}))cmp->fn)(ctx, cmp, {}, {})",
+        un("src[j]"),
+        un("src[i]")
+    );
+    em.types.helpers.push(format!(
+        "static snow_list *{name}(snow_ctx *ctx, snow_list *xs, snow_closure *cmp) {{
+    int64_t n = xs->len;
+    /* Two fresh lists (not yet visible to anyone) serve as the merge buffers. */
+    snow_list *a = snow_list_from(ctx, &{list_desc}, n, xs->items);
+    snow_list *b = snow_list_from(ctx, &{list_desc}, n, xs->items);
+    snow_word *src = a->items, *dst = b->items;
+    for (int64_t width = 1; width < n; width *= 2) {{
+        for (int64_t lo = 0; lo < n; lo += 2 * width) {{
+            int64_t mid = lo + width < n ? lo + width : n;
+            int64_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            int64_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {{
+                if ({call} < 0) dst[k++] = src[j++];
+                else dst[k++] = src[i++];
+            }}
+            while (i < mid) dst[k++] = src[i++];
+            while (j < hi) dst[k++] = src[j++];
+        }}
+        snow_word *tmp = src;
+        src = dst;
+        dst = tmp;
+    }}
+    return src == a->items ? a : b;
+}}
+"
+    ));
+    name
 }
 
 /// A constructor for a closure environment struct.

@@ -621,6 +621,13 @@ impl<'a> Lowerer<'a> {
             Builtin::Inspect => RtOp::Debug(arg_ty(0, self, fb)),
             Builtin::ListLength => RtOp::ListLength,
             Builtin::ListNew => RtOp::ListLit(ty.clone()),
+            Builtin::ListSort => {
+                let elem = match ty {
+                    Ty::Con(_, a) if !a.is_empty() => a[0].clone(),
+                    _ => Ty::unit(),
+                };
+                RtOp::SortBy(elem)
+            }
             Builtin::IntToFloat => RtOp::IntToFloat,
             Builtin::FloatToInt => RtOp::FloatToInt,
             Builtin::Compare => {

@@ -177,6 +177,8 @@ pub enum RtOp {
     SetAt(Ty),
     RangeStart,
     RangeStop,
+    /// Stable sort of a `List<T>` (T given) with a comparator closure.
+    SortBy(Ty),
     /// Hash of a value of this type.
     Hash(Ty),
     /// The Ordering value of a -1/0/1 comparison.

@@ -42,6 +42,13 @@ pub fn sig(b: Builtin) -> Sig {
         ToString | Inspect => (1, f(vec![g(0)], Ty::string())),
         ListLength => (1, f(vec![Ty::list(g(0))], Ty::int())),
         ListNew => (1, f(vec![], Ty::list(g(0)))),
+        ListSort => (
+            1,
+            f(
+                vec![Ty::list(g(0)), f(vec![g(0), g(0)], Ty::int())],
+                Ty::list(g(0)),
+            ),
+        ),
         IntToFloat => (0, f(vec![Ty::int()], Ty::float())),
         FloatToInt => (0, f(vec![Ty::float()], Ty::int())),
         Compare => (
@@ -79,6 +86,7 @@ pub fn prelude(name: &str) -> Option<Builtin> {
         "compare" => Compare,
         "list_length" => ListLength,
         "list_new" => ListNew,
+        "list_sort" => ListSort,
         "io_eprintln" => Eprintln,
         "map_new" => MapNew,
         "map_put" => MapPut,
@@ -115,7 +123,6 @@ pub fn prelude_alias(name: &str) -> Option<(&'static str, &'static str)> {
         "enumerate",
         "take",
         "drop",
-        "sort",
     ];
     const RANGE: &[&str] = &["map", "filter"];
     if let Some(f) = LIST.iter().find(|f| **f == name) {
@@ -171,6 +178,7 @@ pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
         ("IO", "print") => Print,
         ("List", "length") => ListLength,
         ("List", "new") => ListNew,
+        ("List", "sort") => ListSort,
         ("Int", "to_float") => IntToFloat,
         ("Float", "to_int") => FloatToInt,
         ("Map", "new") => MapNew,

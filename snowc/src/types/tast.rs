@@ -80,6 +80,8 @@ pub enum Builtin {
     Inspect,
     ListLength,
     ListNew,
+    /// `List.sort(xs, cmp)`: a merge sort in generated C calling `cmp`.
+    ListSort,
     IntToFloat,
     FloatToInt,
     /// `compare(a, b)` → Ordering
