@@ -90,7 +90,15 @@ fn local_names(f: &Func) -> Vec<String> {
 pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
     let mut read = HashSet::new();
     let mut targets = HashSet::new();
-    scan(&f.body, &mut read, &mut targets);
+    // Reads through assignments to unread locals do not count: iterate to
+    // a fixpoint (each round can only add reads).
+    loop {
+        let before = read.len();
+        scan(&f.body, &mut read, &mut targets);
+        if read.len() == before {
+            break;
+        }
+    }
     // `()` values are never stored: reading one is the constant 0.
     read.retain(|l| !is_unit_like(&f.locals[*l as usize].ty));
     let env_struct = f
@@ -213,7 +221,12 @@ fn scan(stmts: &[Stmt], read: &mut HashSet<u32>, targets: &mut HashSet<u32>) {
     };
     for s in stmts {
         match s {
-            Stmt::Assign(_, rv) | Stmt::Eval(rv) => rv_operands(rv, &mut |o| op(o, read)),
+            // An assignment to a local nobody reads counts only for effects.
+            Stmt::Assign(l, rv) if read.contains(&l.0) || has_effect(rv) => {
+                rv_operands(rv, &mut |o| op(o, read))
+            }
+            Stmt::Assign(..) => {}
+            Stmt::Eval(rv) => rv_operands(rv, &mut |o| op(o, read)),
             Stmt::If(c, a, b) => {
                 op(c, read);
                 scan(a, read, targets);
@@ -412,7 +425,7 @@ impl FnCx<'_> {
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
                 let e = self.rv(em, rv, Some(self.local_ty(*l).clone()));
-                if self.read.contains(&l.0) || self.f.params.contains(l) {
+                if self.read.contains(&l.0) {
                     let n = self.name(*l).to_string();
                     self.line(&format!("{n} = {e};"));
                 } else if has_effect(rv) {

@@ -367,10 +367,16 @@ impl TypeTable {
                     3,
                     format!("hook_cmp_{m}"),
                     "int64_t {}(snow_ctx *ctx, snow_word a, snow_word b)".to_string(),
+                    // Ord's default: Less if lt, Equal if eq, else Greater.
                     format!(
-                        "{ct}{s}x = ({ct})snow_ptr_w(a);\n    {ct}{s}y = ({ct})snow_ptr_w(b);\n    return {f}(ctx, x, y) ? -1 : {f}(ctx, y, x) ? 1 : 0;",
-                        s = sep(&ct)
+                        "return {f}(ctx, ({ct})snow_ptr_w(a), ({ct})snow_ptr_w(b)) ? -1 : snow_eq(ctx, &snow_ty_{m}, a, b) ? 0 : 1;"
                     ),
+                ),
+                HookKind::Compare => (
+                    3,
+                    format!("hook_cmp_{m}"),
+                    "int64_t {}(snow_ctx *ctx, snow_word a, snow_word b)".to_string(),
+                    format!("return {f}(ctx, ({ct})snow_ptr_w(a), ({ct})snow_ptr_w(b))->tag - 1;"),
                 ),
                 HookKind::Hash => (
                     4,
@@ -508,10 +514,11 @@ impl TypeTable {
         self.ensure_struct(t, adts);
         let mut params = vec!["snow_ctx *ctx".to_string()];
         let mut sets = String::new();
-        for (n, ft) in &fields {
+        // Parameters are positional (`v0`, ...): field names may be `ctx`.
+        for (i, (n, ft)) in fields.iter().enumerate() {
             let ct = self.cty(ft, adts);
-            params.push(format!("{ct}{}{n}", sep(&ct)));
-            let _ = writeln!(sets, "    o->{n} = {n};");
+            params.push(format!("{ct}{}v{i}", sep(&ct)));
+            let _ = writeln!(sets, "    o->{n} = v{i};");
         }
         self.helpers.push(format!(
             "static struct {sname} *{fname}({}) {{\n    struct {sname} *o = (struct {sname} *)snow_alloc(ctx, &{desc}, sizeof(struct {sname}));\n{sets}    return o;\n}}\n",

@@ -109,6 +109,11 @@ pub fn lower_program(tp: &TypedProgram) -> Program {
             for l in &f.locals {
                 collect_adt_types(&l.ty, &mut seen, &mut fresh);
             }
+            let mut tys = Vec::new();
+            stmt_types(&f.body, &mut tys);
+            for t in &tys {
+                collect_adt_types(t, &mut seen, &mut fresh);
+            }
         }
         if fresh.is_empty() {
             break;
@@ -619,6 +624,7 @@ impl<'a> Lowerer<'a> {
                 return self.display(fb, ops[0].clone(), t, pos);
             }
             Builtin::Inspect => RtOp::Debug(arg_ty(0, self, fb)),
+            Builtin::Hash => RtOp::Hash(arg_ty(0, self, fb)),
             Builtin::ListLength => RtOp::ListLength,
             Builtin::ListNew => RtOp::ListLit(ty.clone()),
             Builtin::ListSort => {
@@ -789,6 +795,44 @@ impl<'a> Lowerer<'a> {
             is_wrapper: false,
         }));
         fb.temp(ty.clone(), Rv::MakeClosure(id, ty, cap_ops))
+    }
+}
+
+/// Types named by runtime operations and constant operands (values of
+/// them may reach the runtime without ever sitting in a local).
+fn stmt_types(stmts: &[Stmt], out: &mut Vec<Ty>) {
+    let op = |o: &Operand, out: &mut Vec<Ty>| {
+        if let Operand::Nullary(t, _) | Operand::FnValue(_, t) = o {
+            out.push(t.clone());
+        }
+    };
+    for s in stmts {
+        match s {
+            Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
+                if let Rv::Rt(r, ops, _) = rv {
+                    match r {
+                        RtOp::Display(t)
+                        | RtOp::Debug(t)
+                        | RtOp::Eq(t)
+                        | RtOp::Cmp(t)
+                        | RtOp::Hash(t) => out.push(t.clone()),
+                        RtOp::ListLit(t) | RtOp::MapLit(t) | RtOp::SetNew(t) => out.push(t.clone()),
+                        _ => {}
+                    }
+                    ops.iter().for_each(|o| op(o, out));
+                }
+                if let Rv::Use(o) = rv {
+                    op(o, out);
+                }
+            }
+            Stmt::If(_, a, b) => {
+                stmt_types(a, out);
+                stmt_types(b, out);
+            }
+            Stmt::Loop(b) => stmt_types(b, out),
+            Stmt::Return(o) => op(o, out),
+            _ => {}
+        }
     }
 }
 

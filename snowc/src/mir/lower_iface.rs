@@ -210,9 +210,20 @@ impl Lowerer<'_> {
                 (DISPLAY, "to_string", HookKind::Display),
                 (DEBUG, "inspect", HookKind::Debug),
                 (EQ, "eq", HookKind::Eq),
+                (ORD, "compare", HookKind::Compare),
                 (ORD, "lt", HookKind::Lt),
                 (HASH, "hash", HookKind::Hash),
             ] {
+                // A user `compare` makes the `lt`-derived comparison moot.
+                let has_compare = self.tp.impls.iter().any(|x| {
+                    x.iface == ORD
+                        && x.target == con
+                        && x.methods.iter().any(|(n, _)| n == "compare")
+                });
+                if kind == HookKind::Compare && !has_compare || kind == HookKind::Lt && has_compare
+                {
+                    continue;
+                }
                 if has(self, iface) {
                     if let Some(f) = self.user_method(iface, method, t) {
                         out.push(Hook {

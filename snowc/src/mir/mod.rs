@@ -43,8 +43,10 @@ pub enum HookKind {
     Display,
     Debug,
     Eq,
-    /// `Ord.lt`; the descriptor's comparison is derived from it.
+    /// `Ord.lt`; the descriptor's comparison is derived from it (and Eq).
     Lt,
+    /// `Ord.compare` written by the user.
+    Compare,
     Hash,
 }
 

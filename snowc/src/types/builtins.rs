@@ -40,6 +40,7 @@ pub fn sig(b: Builtin) -> Sig {
     let (ngens, ty) = match b {
         Println | Print | Eprintln => (0, f(vec![Ty::string()], Ty::unit())),
         ToString | Inspect => (1, f(vec![g(0)], Ty::string())),
+        Hash => (1, f(vec![g(0)], Ty::int())),
         ListLength => (1, f(vec![Ty::list(g(0))], Ty::int())),
         ListNew => (1, f(vec![], Ty::list(g(0)))),
         ListSort => (
@@ -83,6 +84,7 @@ pub fn prelude(name: &str) -> Option<Builtin> {
         "print" => Print,
         "to_string" => ToString,
         "inspect" => Inspect,
+        "hash" => Hash,
         "compare" => Compare,
         "list_length" => ListLength,
         "list_new" => ListNew,

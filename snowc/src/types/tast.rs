@@ -78,6 +78,8 @@ pub enum Builtin {
     ToString,
     /// Debug of any value.
     Inspect,
+    /// FNV-1a hash of any value (chapter 03 §3.2.7).
+    Hash,
     ListLength,
     ListNew,
     /// `List.sort(xs, cmp)`: a merge sort in generated C calling `cmp`.

@@ -131,6 +131,8 @@ pub struct AdtDef {
     pub generics: Vec<GenId>,
     pub kind: AdtKind,
     pub derives: Derives,
+    /// Show the module prefix in diagnostics (structs in project builds).
+    pub qualified: bool,
 }
 
 impl AdtDef {
@@ -217,7 +219,7 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::Pid => "Pid".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
-                        if a.is_struct() && !a.module.is_empty() && a.module != "Main" {
+                        if a.qualified {
                             format!("{}.{}", a.module, a.name)
                         } else {
                             a.name.clone()

@@ -61,6 +61,7 @@ pub fn register_builtin_adts(ck: &mut Checker) {
             variants: vec![var("Some", vec![Ty::Gen(a)]), var("None", vec![])],
         },
         derives: full.clone(),
+        qualified: false,
     });
     let (ra, rb) = (ck.sub.fresh_gen(), ck.sub.fresh_gen());
     ck.adts.push(AdtDef {
@@ -71,6 +72,7 @@ pub fn register_builtin_adts(ck: &mut Checker) {
             variants: vec![var("Ok", vec![Ty::Gen(ra)]), var("Err", vec![Ty::Gen(rb)])],
         },
         derives: full.clone(),
+        qualified: false,
     });
     ck.adts.push(AdtDef {
         name: "Ordering".into(),
@@ -84,6 +86,7 @@ pub fn register_builtin_adts(ck: &mut Checker) {
             ],
         },
         derives: full,
+        qualified: false,
     });
     let _ = b;
 }
@@ -208,6 +211,8 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
                 .insert(a.name.text.clone(), TypeRes::Alias(gens, t));
         }
     }
+    // Aliases exist now: import them too (imports are idempotent).
+    modules::from_imports(ck, &units, false);
     for src in &adt_srcs {
         ck.file = src.file;
         ck.scopes.current = src.module;
@@ -425,6 +430,7 @@ fn register_type_name<'a>(
             AdtKind::Sum { variants: vec![] }
         },
         derives: all_derives(is_struct),
+        qualified: is_struct && ck.project,
     });
     let scope = &mut ck.scopes.modules[mi];
     scope.types.insert(name.text.clone(), TypeRes::Adt(id));

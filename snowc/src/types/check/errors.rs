@@ -225,11 +225,13 @@ impl Checker<'_> {
                         .flat_map(|v| v.fields.iter().map(|t| t.subst_gen(&subst)))
                         .collect(),
                 };
-                let tr = if tr == Trait::Show { Trait::Debug } else { tr };
+                // Elements, fields and payloads render Display-else-Debug.
+                let tr = if tr == Trait::Debug { Trait::Show } else { tr };
                 self.all_satisfy(&fields, tr, &t)
             }
             (Ty::Con(_, args), _) | (Ty::Tuple(args), _) => {
-                let tr = if tr == Trait::Show { Trait::Debug } else { tr };
+                // Elements, fields and payloads render Display-else-Debug.
+                let tr = if tr == Trait::Debug { Trait::Show } else { tr };
                 self.all_satisfy(args, tr, &t)
             }
         }
@@ -252,7 +254,17 @@ impl Checker<'_> {
             return Some(true);
         }
         let builtin = match crate::types::ty::BUILTIN_IFACES.get(id.0 as usize) {
-            Some(&"Display") => Some(Trait::Show),
+            Some(&"Display") => {
+                // A `Display` bound needs Display itself (derived or impl),
+                // not the Debug fallback interpolation would use.
+                return match t {
+                    Ty::Con(TyCon::Adt(id), _) => Some(
+                        self.adts[id.0 as usize].derives.display
+                            || self.has_impl(crate::types::ty::DISPLAY, t),
+                    ),
+                    _ => self.satisfies(t, Trait::Show),
+                };
+            }
             Some(&"Debug") => Some(Trait::Debug),
             Some(&"Eq") => Some(Trait::Eq),
             Some(&"Ord") => Some(Trait::Ord),
@@ -313,7 +325,54 @@ impl Checker<'_> {
         }
     }
 
+    /// The innermost type that makes `t: tr` fail (a field or element
+    /// type when `t` itself would have the trait).
+    fn culprit(&self, t: &Ty, tr: Trait) -> Ty {
+        let t = self.sub.zonk(t);
+        let inner = if tr == Trait::Debug { Trait::Show } else { tr };
+        let parts: Vec<Ty> = match &t {
+            Ty::Con(TyCon::Adt(id), args) => {
+                let adt = &self.adts[id.0 as usize];
+                let own = match tr {
+                    Trait::Eq => adt.derives.eq,
+                    Trait::Ord => adt.derives.ord,
+                    Trait::Show => adt.derives.display || adt.derives.debug,
+                    Trait::Debug => adt.derives.debug,
+                    _ => false,
+                };
+                if !own {
+                    return t.clone();
+                }
+                let sub = |g| {
+                    adt.generics
+                        .iter()
+                        .position(|x| *x == g)
+                        .and_then(|i| args.get(i).cloned())
+                };
+                match &adt.kind {
+                    AdtKind::Struct { fields } => {
+                        fields.iter().map(|(_, f)| f.subst_gen(&sub)).collect()
+                    }
+                    AdtKind::Sum { variants } => variants
+                        .iter()
+                        .flat_map(|v| v.fields.iter().map(|f| f.subst_gen(&sub)))
+                        .collect(),
+                }
+            }
+            Ty::Con(TyCon::List | TyCon::Map | TyCon::Set, args) | Ty::Tuple(args) => args.clone(),
+            _ => return t.clone(),
+        };
+        match parts
+            .iter()
+            .find(|p| **p != t && self.satisfies(p, inner) == Some(false))
+        {
+            Some(p) => self.culprit(p, inner),
+            None => t.clone(),
+        }
+    }
+
     pub fn report_unsatisfied(&mut self, t: &Ty, tr: Trait, pos: Pos) {
+        let t = &self.culprit(t, tr);
         let ts = self.show(t);
         let tn = self.trait_name(tr);
         let d = match tr {

@@ -537,10 +537,16 @@ impl Checker<'_> {
         self.scopes.modules[mi].values.get(name).cloned()
     }
 
-    /// `base` names a module or type rather than a value?
-    fn static_base<'e>(&self, base: &'e Expr) -> Option<&'e str> {
+    /// `base` names a module or type rather than a value? (`M`, or a
+    /// dotted path `Outer.Inner` naming a module.)
+    fn static_base(&self, base: &Expr) -> Option<String> {
         match &base.kind {
-            ExprKind::Name(m) if self.scopes.value(m).is_none() => Some(m),
+            ExprKind::Name(m) if self.scopes.value(m).is_none() => Some(m.clone()),
+            ExprKind::Field { base: b, name } => {
+                let head = self.static_base(b)?;
+                let path = format!("{head}.{}", name.text);
+                self.scopes.module_index(&path).map(|_| path)
+            }
             _ => None,
         }
     }
@@ -563,6 +569,24 @@ impl Checker<'_> {
         if let Some(TypeRes::Adt(id)) = self.scopes.ty(m).cloned() {
             if let Some(v) = self.adts[id.0 as usize].variant_index(&name.text) {
                 return Some(self.ctor_ref(id, v as u32, span));
+            }
+        }
+        if let Some(TypeRes::Iface(iface)) = self.scopes.ty(m).cloned() {
+            // `Iface.method(value, ...)`: the receiver is the first argument.
+            let d = &self.ifaces[iface.0 as usize];
+            if let Some(k) = d.methods.iter().position(|x| x.name == name.text) {
+                let t = self.sub.fresh();
+                self.oblige(&t, Trait::Iface(iface), span);
+                let ty = self.method_type(iface, k as u32, &t);
+                return Some(self.mk(
+                    TExprKind::Method {
+                        iface,
+                        method: k as u32,
+                        self_ty: t,
+                    },
+                    ty,
+                    span,
+                ));
             }
         }
         if builtins::is_stdlib_module(m) {
@@ -605,7 +629,7 @@ impl Checker<'_> {
 
     fn infer_field(&mut self, base: &Expr, name: &ast::Name, span: Span) -> TExpr {
         if let Some(m) = self.static_base(base) {
-            if let Some(e) = self.resolve_qualified(m, name, span) {
+            if let Some(e) = self.resolve_qualified(&m, name, span) {
                 return e;
             }
         }
@@ -681,7 +705,7 @@ impl Checker<'_> {
     fn infer_call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
         if let ExprKind::Field { base, name } = &callee.kind {
             if let Some(m) = self.static_base(base) {
-                if let Some(f) = self.resolve_qualified(m, name, callee.span) {
+                if let Some(f) = self.resolve_qualified(&m, name, callee.span) {
                     return self.apply(f, args, span);
                 }
             } else {
@@ -750,6 +774,7 @@ impl Checker<'_> {
         let builtin = match name.text.as_str() {
             "to_string" => Some(Builtin::ToString),
             "inspect" => Some(Builtin::Inspect),
+            "hash" => Some(Builtin::Hash),
             _ => builtins::module_for_receiver(&t).and_then(|m| builtins::qualified(m, &name.text)),
         };
         let in_module =

@@ -93,6 +93,9 @@ pub struct Checker<'a> {
     /// The expected function type of the closure being checked (from the
     /// parameter it is passed to), so its body sees its parameter types.
     pub closure_hint: Option<Ty>,
+    /// Several user files (a project build): struct names in diagnostics
+    /// carry their module prefix.
+    pub project: bool,
 }
 
 pub struct FnCtx {
@@ -145,6 +148,12 @@ pub fn check_program(
         explicit_derives: HashMap::new(),
         cur_self: None,
         closure_hint: None,
+        project: sources
+            .files
+            .iter()
+            .filter(|f| !f.path.starts_with("<prelude>"))
+            .count()
+            > 1,
     };
     decls::register_builtin_adts(&mut ck);
     ifaces::register_builtin_ifaces(&mut ck);

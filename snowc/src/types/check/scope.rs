@@ -92,6 +92,19 @@ impl Scopes {
 
     /// The module `name` refers to in unit `unit`.
     pub fn module_from(&self, unit: usize, name: &str) -> Option<usize> {
+        if let Some((head, rest)) = name.split_once('.') {
+            // `Outer.Inner`: walk the inline modules' own names.
+            let outer = self.module_from(unit, head)?;
+            return self
+                .aliases
+                .get(outer)?
+                .get(rest.split('.').next()?)
+                .copied()
+                .and_then(|m| match rest.split_once('.') {
+                    Some((_, more)) => self.module_from(m, more),
+                    None => Some(m),
+                });
+        }
         self.aliases
             .get(unit)
             .and_then(|a| a.get(name))
