@@ -200,6 +200,9 @@ fn rt_uses_ctx(op: &RtOp) -> bool {
             | RtOp::SetAt(_)
             | RtOp::RangeStart
             | RtOp::RangeStop
+            | RtOp::Abs(_)
+            | RtOp::Min(_)
+            | RtOp::Max(_)
             | RtOp::Display(Ty::Con(TyCon::String, _))
     ) && !matches!(op, RtOp::Extern(i, _) if stdlib::RT_FNS[*i].flags & stdlib::NO_CTX != 0)
 }
@@ -857,6 +860,23 @@ impl FnCx<'_> {
                 self.unword(em, &e, t)
             }
             RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
+            RtOp::Abs(t) => {
+                let x = o(self, em, 0);
+                if matches!(t, Ty::Con(TyCon::Float, _)) {
+                    format!("fabs({x})")
+                } else {
+                    format!("({x} < 0 ? snow_neg({x}) : {x})")
+                }
+            }
+            RtOp::Min(t) | RtOp::Max(t) => {
+                let (x, y) = (o(self, em, 0), o(self, em, 1));
+                let is_min = matches!(op, RtOp::Min(_));
+                if matches!(t, Ty::Con(TyCon::Float, _)) {
+                    format!("{}({x}, {y})", if is_min { "fmin" } else { "fmax" })
+                } else {
+                    format!("({x} {} {y} ? {x} : {y})", if is_min { "<" } else { ">" })
+                }
+            }
             RtOp::SortBy(t) => {
                 let f = sort_helper(em, t);
                 format!("{f}(ctx, {}, {})", o(self, em, 0), o(self, em, 1))

@@ -625,6 +625,12 @@ impl<'a> Lowerer<'a> {
             }
             Builtin::Inspect => RtOp::Debug(arg_ty(0, self, fb)),
             Builtin::Hash => RtOp::Hash(arg_ty(0, self, fb)),
+            Builtin::MathAbs => RtOp::Abs(arg_ty(0, self, fb)),
+            Builtin::MathMin => RtOp::Min(arg_ty(0, self, fb)),
+            Builtin::MathMax => RtOp::Max(arg_ty(0, self, fb)),
+            Builtin::TupleFirst | Builtin::TupleSecond | Builtin::TupleNth | Builtin::TupleSize => {
+                unreachable!("the checker types Tuple functions as field accesses")
+            }
             Builtin::ListLength => RtOp::ListLength,
             Builtin::ListNew => RtOp::ListLit(ty.clone()),
             Builtin::ListSort => {

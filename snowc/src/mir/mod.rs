@@ -181,6 +181,10 @@ pub enum RtOp {
     RangeStop,
     /// Stable sort of a `List<T>` (T given) with a comparator closure.
     SortBy(Ty),
+    /// Math.abs / min / max on Int or Float.
+    Abs(Ty),
+    Min(Ty),
+    Max(Ty),
     /// Hash of a value of this type.
     Hash(Ty),
     /// The Ordering value of a -1/0/1 comparison.

@@ -82,6 +82,15 @@ pub enum Builtin {
     Hash,
     ListLength,
     ListNew,
+    /// `Math.abs/min/max` on Int or Float.
+    MathAbs,
+    MathMin,
+    MathMax,
+    /// `Tuple.first/second/nth/size` (typed by the checker per arity).
+    TupleFirst,
+    TupleSecond,
+    TupleNth,
+    TupleSize,
     /// `List.sort(xs, cmp)`: a merge sort in generated C calling `cmp`.
     ListSort,
     IntToFloat,

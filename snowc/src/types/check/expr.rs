@@ -526,6 +526,9 @@ impl Checker<'_> {
             Builtin::ToString => self.oblige(&inst[0], Trait::Show, span),
             Builtin::Inspect => self.oblige(&inst[0], Trait::Debug, span),
             Builtin::Compare => self.oblige(&inst[0], Trait::Ord, span),
+            Builtin::MathAbs | Builtin::MathMin | Builtin::MathMax => {
+                self.oblige(&inst[0], Trait::Neg, span)
+            }
             _ => {}
         }
         self.mk(TExprKind::Builtin(b), t, span)
@@ -703,6 +706,21 @@ impl Checker<'_> {
     }
 
     fn infer_call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
+        // `Tuple.first/second/nth/size` are typed by the tuple's arity.
+        let tuple_fn = match &callee.kind {
+            ExprKind::Field { base, name } if matches!(&base.kind, ExprKind::Name(m) if m == "Tuple" && self.scopes.value(m).is_none()) => {
+                Some(name.text.clone())
+            }
+            ExprKind::Name(n) if self.scopes.value(n).is_none() => {
+                n.strip_prefix("tuple_").map(str::to_string)
+            }
+            _ => None,
+        };
+        if let Some(which) =
+            tuple_fn.filter(|w| matches!(w.as_str(), "first" | "second" | "nth" | "size"))
+        {
+            return self.tuple_call(&which, args, span);
+        }
         if let ExprKind::Field { base, name } = &callee.kind {
             if let Some(m) = self.static_base(base) {
                 if let Some(f) = self.resolve_qualified(&m, name, callee.span) {
@@ -821,6 +839,93 @@ impl Checker<'_> {
                 self.error_expr(span)
             }
         }
+    }
+
+    fn tuple_call(&mut self, which: &str, args: &[Expr], span: Span) -> TExpr {
+        let want = if which == "nth" { 2 } else { 1 };
+        if args.len() != want {
+            self.error(
+                Diagnostic::error(
+                    Some("E0003"),
+                    format!("expected {want} argument(s), found {}", args.len()),
+                )
+                .with_primary(
+                    self.file,
+                    span,
+                    format!("`Tuple.{which}` takes {want} argument(s)"),
+                ),
+            );
+            return self.error_expr(span);
+        }
+        let t = self.infer_expr(&args[0]);
+        let elems = match self.sub.shallow(&t.ty) {
+            Ty::Tuple(ts) if !ts.is_empty() => ts,
+            other => {
+                let ts = self.show(&other);
+                self.error(
+                    Diagnostic::error(Some("E0001"), format!("expected a tuple, found {ts}"))
+                        .with_message(format!("type mismatch: expected a tuple, found `{ts}`"))
+                        .with_primary(
+                            self.file,
+                            args[0].span,
+                            format!("`Tuple.{which}` needs a tuple"),
+                        ),
+                );
+                return self.error_expr(span);
+            }
+        };
+        let index = match which {
+            "size" => {
+                return self.mk(
+                    TExprKind::Lit(Lit::Int(elems.len() as i64)),
+                    Ty::int(),
+                    span,
+                )
+            }
+            "first" => 0,
+            "second" => 1,
+            _ => match &args[1].kind {
+                ExprKind::Int(i) => *i as usize,
+                _ => {
+                    self.error(
+                        Diagnostic::error(
+                            Some("E0040"),
+                            "`Tuple.nth` needs an integer literal index",
+                        )
+                        .with_primary(
+                            self.file,
+                            args[1].span,
+                            "write the index as a literal",
+                        ),
+                    );
+                    return self.error_expr(span);
+                }
+            },
+        };
+        if index >= elems.len() {
+            let n = elems.len();
+            self.error(
+                Diagnostic::error(
+                    Some("E0003"),
+                    format!("tuple index {index} out of range for a tuple of {n} elements"),
+                )
+                .with_primary(
+                    self.file,
+                    span,
+                    format!("this tuple has {n} element(s)"),
+                ),
+            );
+            return self.error_expr(span);
+        }
+        let ty = elems[index].clone();
+        self.mk(
+            TExprKind::Field {
+                base: Box::new(t),
+                index: index as u32,
+            },
+            ty,
+            span,
+        )
     }
 
     /// `recv.name(...)` through an interface: a user impl of the receiver's

@@ -58,6 +58,15 @@ pub fn register_builtin_ifaces(ck: &mut Checker) {
 /// Pass 1: interface names.
 pub fn register_iface_name(ck: &mut Checker, item: &Item, mi: usize) {
     let Item::Interface(d) = item else { return };
+    if !d.generics.is_empty() {
+        ck.error(
+            Diagnostic::error(
+                Some("E0040"),
+                format!("interface `{}` cannot have type parameters", d.name.text),
+            )
+            .with_primary(ck.file, d.name.span, "generic interfaces are not supported"),
+        );
+    }
     let g = ck.sub.fresh_gen();
     ck.gen_names.insert(g, "Self".into());
     let id = IfaceId(ck.ifaces.len() as u32);
