@@ -23,7 +23,21 @@ fn target_dir() -> PathBuf {
 fn build(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let lib = target_dir().join("libsnowrt.a");
-    assert!(lib.exists(), "missing {}", lib.display());
+    if !lib.exists() {
+        // `cargo test` builds the library only as an rlib; build the
+        // staticlib in the same profile (the build lock is free while tests
+        // run).
+        let release = target_dir().ends_with("release");
+        let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cargo
+            .args(["build", "-q", "-p", "snow-rt", "--lib"])
+            .current_dir(root);
+        if release {
+            cargo.arg("--release");
+        }
+        let ok = cargo.status().map(|s| s.success()).unwrap_or(false);
+        assert!(ok && lib.exists(), "could not build {}", lib.display());
+    }
     let out = std::env::temp_dir().join(format!("snowrt-test-{}-{name}", std::process::id()));
     let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
         .args(["-std=c11", "-O2", "-Wall", "-Werror", "-o"])
