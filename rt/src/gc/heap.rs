@@ -221,6 +221,34 @@ impl Heap {
         p
     }
 
+    /// Takes over every object of `other` (a message fragment or spawn
+    /// argument built by the deep copier): its blocks and large objects join
+    /// this heap unchanged, so pointers into them stay valid. The adopted
+    /// bytes count towards the next collection. `other` is left empty.
+    pub fn adopt(&mut self, other: &mut Heap) {
+        for b in other.blocks.drain(..) {
+            let pos = self.blocks.partition_point(|&a| a < b);
+            self.blocks.insert(pos, b);
+            self.lo = self.lo.min(b);
+            self.hi = self.hi.max(b + BLOCK_SIZE);
+            self.allocated_since += BLOCK_SIZE;
+        }
+        for (a, len) in other.large.drain(..) {
+            let pos = self.large.partition_point(|&(x, _)| x < a);
+            self.large.insert(pos, (a, len));
+            self.lo = self.lo.min(a);
+            self.hi = self.hi.max(a + len);
+            self.allocated_since += len;
+        }
+        for c in 0..NCLASSES {
+            other.current[c] = core::ptr::null_mut();
+            other.avail[c].clear();
+        }
+        other.lo = usize::MAX;
+        other.hi = 0;
+        other.allocated_since = 0;
+    }
+
     /// The start of the allocated object containing address `w`, if any.
     pub fn find_object(&self, w: usize) -> Option<usize> {
         if w < self.lo || w >= self.hi {
