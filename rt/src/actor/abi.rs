@@ -213,8 +213,12 @@ pub unsafe extern "C" fn snow_set_terminate(ctx: *mut Ctx, f: TerminateFn, env: 
     let a = me(ctx);
     let o = a.owned();
     (*o).terminate = Some((f, env));
-    // The closure must outlive every collection until it runs.
-    (*o).process.roots.push(env as usize);
+    // A heap-allocated closure must outlive every collection until it
+    // runs (statics need no root; anything else is not a pointer).
+    let env_addr = env as usize;
+    if (*o).process.heap.find_object(env_addr) == Some(env_addr) {
+        (*o).process.roots.push(env_addr);
+    }
     a.has_terminate.store(true, Ordering::SeqCst);
 }
 
@@ -301,7 +305,7 @@ pub struct SnowSignal {
     pub pid: u64,
     /// The monitor reference (kind 1).
     pub reference: u64,
-    /// For linked(p, r): p (r's tag and message are reported).
+    /// For linked(p, r): p (the message is r's).
     pub origin: u64,
     /// The reason's message (error/custom), else NULL.
     pub message: *mut SnowStr,
@@ -325,17 +329,21 @@ pub unsafe extern "C" fn snow_recv_signal(ctx: *mut Ctx, out: *mut SnowSignal) -
             reason,
         } => (1, pid, reference, reason),
     };
-    let (tag, origin) = match &reason {
-        Reason::Linked(p, inner) => (inner.tag(), *p),
-        r => (r.tag(), 0),
+    let origin = match &reason {
+        Reason::Linked(p, _) => *p,
+        _ => 0,
     };
     let text = reason.message();
+    let has_text = match &reason {
+        Reason::Linked(_, inner) => matches!(**inner, Reason::Error(_) | Reason::Custom(_)),
+        r => matches!(r, Reason::Error(_) | Reason::Custom(_)),
+    };
     (*out).kind = kind;
-    (*out).tag = tag;
+    (*out).tag = reason.tag();
     (*out).pid = pid;
     (*out).reference = reference;
     (*out).origin = origin;
-    (*out).message = if matches!(tag, 1 | 5) {
+    (*out).message = if has_text {
         new_str(ctx, text)
     } else {
         core::ptr::null_mut()
