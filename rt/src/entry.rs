@@ -2,12 +2,12 @@
 //! process and the reactor on this thread) and the preemption slow path.
 
 use crate::abi::{Ctx, BUDGET};
-use crate::io;
-use crate::panic::panic_msg;
 use crate::actor::lifecycle;
 use crate::actor::pcb::{actor_of, Entry};
 use crate::actor::table;
 use crate::gc::heap::Heap;
+use crate::io;
+use crate::panic::panic_msg;
 use crate::sched::{self, stack, worker};
 use core::ffi::{c_char, c_int, CStr};
 use std::sync::OnceLock;

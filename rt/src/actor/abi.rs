@@ -53,8 +53,10 @@ pub unsafe extern "C" fn snow_spawn(
     let mut heap = Heap::new(s.gc_stress);
     let arg = copy_value(&mut heap, &*arg_type, arg);
     let pid = table::next_pid();
-    let a = lifecycle::create(pid, false, Entry::Spawned(entry, arg), heap, stack::alloc());
-    sched::enqueue(a, worker_of(ctx));
+    let w = worker_of(ctx);
+    let st = stack::alloc(sched::worker::stack_cache(w));
+    let a = lifecycle::create(pid, false, Entry::Spawned(entry, arg), heap, st);
+    sched::enqueue(a, w);
     pid
 }
 
@@ -258,7 +260,11 @@ pub unsafe extern "C" fn snow_trap_exits(ctx: *mut Ctx, on: bool) {
 /// `ctx` is the running process; `msg` NULL or a live string.
 #[no_mangle]
 pub unsafe extern "C" fn snow_exit(ctx: *mut Ctx, pid: u64, tag: i32, msg: *mut SnowStr) {
-    let text = if msg.is_null() { &[][..] } else { SnowStr::bytes(msg) };
+    let text = if msg.is_null() {
+        &[][..]
+    } else {
+        SnowStr::bytes(msg)
+    };
     let Some(reason) = Reason::from_tag(tag, text) else {
         crate::panic::panic_msg(ctx, "snow_exit: invalid exit reason tag")
     };

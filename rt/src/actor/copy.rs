@@ -145,7 +145,10 @@ unsafe fn object_size(obj: usize) -> usize {
         _ => {
             // A kind without a copyable layout is a compiler/runtime
             // contract violation, not a user error.
-            panic!("cannot copy a value of type {}", String::from_utf8_lossy(t.name_bytes()))
+            panic!(
+                "cannot copy a value of type {}",
+                String::from_utf8_lossy(t.name_bytes())
+            )
         }
     }
 }

@@ -73,6 +73,9 @@ unsafe extern "C" fn process_entry(arg: *mut c_void) {
 }
 
 /// First frame of a terminate block's fresh context.
+///
+/// # Safety
+/// Only entered through `fresh_context` with the actor as `arg`.
 pub unsafe extern "C" fn terminate_entry(arg: *mut c_void) {
     let a = &*(arg as *const Actor);
     let o = a.owned();
@@ -230,13 +233,19 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
     (*o).process.heap = Heap::new(false);
     (*o).process.roots = Vec::new();
     (*o).terminate = None;
-    stack::release(std::mem::replace(&mut (*o).stack, Stack::none()));
+    stack::release(
+        std::mem::replace(&mut (*o).stack, Stack::none()),
+        worker::stack_cache(worker),
+    );
     let s = sched::get();
     s.live.fetch_sub(1, Ordering::SeqCst);
     sched::dec_active();
     if a.is_main && !reason.is_normal() {
         io::flush_stdout();
-        io::write_fd(2, format!("panic: main process exited: {reason}\n").as_bytes());
+        io::write_fd(
+            2,
+            format!("panic: main process exited: {reason}\n").as_bytes(),
+        );
         std::process::exit(101);
     }
 }

@@ -175,7 +175,11 @@ pub enum SysMsg {
     /// A linked process exited (delivered only to trapping processes).
     Exit { from: u64, reason: Reason },
     /// A monitored process exited.
-    Down { reference: u64, pid: u64, reason: Reason },
+    Down {
+        reference: u64,
+        pid: u64,
+        reason: Reason,
+    },
 }
 
 /// Message type identity: the same descriptor, or (for descriptors emitted

@@ -6,10 +6,10 @@
 pub mod abi;
 pub mod copy;
 pub mod lifecycle;
-pub mod signal;
 pub mod mailbox;
 pub mod pcb;
 pub mod reason;
+pub mod signal;
 pub mod table;
 
 pub use pcb::Actor;

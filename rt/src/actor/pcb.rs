@@ -62,7 +62,10 @@ pub enum Request {
     Yield,
     /// Park in state `kind` until woken; `deadline` (monotonic ns) arms a
     /// timer that wakes it.
-    Park { kind: u64, deadline: Option<u64> },
+    Park {
+        kind: u64,
+        deadline: Option<u64>,
+    },
     /// The process is done (its reason is in `Owned::exit_reason`).
     Exit,
 }

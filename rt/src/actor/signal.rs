@@ -59,7 +59,13 @@ pub fn deliver_exit(b: &Arc<Actor>, from: u64, reason: &Reason, worker: *mut c_v
 }
 
 /// A process `pid` that `b` monitors (with `reference`) exited.
-pub fn deliver_down(b: &Arc<Actor>, reference: u64, pid: u64, reason: &Reason, worker: *mut c_void) {
+pub fn deliver_down(
+    b: &Arc<Actor>,
+    reference: u64,
+    pid: u64,
+    reason: &Reason,
+    worker: *mut c_void,
+) {
     let mut s = b.lock();
     if s.dead {
         return;
@@ -125,5 +131,11 @@ pub fn monitor(a: &Arc<Actor>, pid: u64, reference: u64, worker: *mut c_void) {
             return;
         }
     }
-    deliver_down(a, reference, pid, &Reason::Custom(b"noproc".to_vec()), worker);
+    deliver_down(
+        a,
+        reference,
+        pid,
+        &Reason::Custom(b"noproc".to_vec()),
+        worker,
+    );
 }

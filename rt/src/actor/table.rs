@@ -79,6 +79,6 @@ pub fn all_descending() -> Vec<Arc<Actor>> {
         let s = s.lock().unwrap_or_else(|e| e.into_inner());
         all.extend(s.values().cloned());
     }
-    all.sort_unstable_by(|a, b| b.pid.cmp(&a.pid));
+    all.sort_unstable_by_key(|a| core::cmp::Reverse(a.pid));
     all
 }

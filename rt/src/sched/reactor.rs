@@ -113,7 +113,12 @@ impl Reactor {
         for timer in due {
             match timer.action {
                 TimerAction::Wake(a, gen) => {
-                    super::wake(&a, Some(gen), super::worker::TIMER_WAKES, core::ptr::null_mut());
+                    super::wake(
+                        &a,
+                        Some(gen),
+                        super::worker::TIMER_WAKES,
+                        core::ptr::null_mut(),
+                    );
                 }
                 TimerAction::Deliver(pid, msg) => signal::deliver(pid, msg, core::ptr::null_mut()),
             }
@@ -204,9 +209,11 @@ impl Reactor {
                 // (the worker clears it under this lock before the process
                 // can exit); generated code reads the limit as a word.
                 unsafe {
-                    let limit = core::ptr::addr_of_mut!((*(ctx as *mut crate::abi::Ctx)).stack_limit)
-                        as *mut usize;
-                    core::sync::atomic::AtomicUsize::from_ptr(limit).store(PREEMPT, Ordering::Relaxed);
+                    let limit =
+                        core::ptr::addr_of_mut!((*(ctx as *mut crate::abi::Ctx)).stack_limit)
+                            as *mut usize;
+                    core::sync::atomic::AtomicUsize::from_ptr(limit)
+                        .store(PREEMPT, Ordering::Relaxed);
                 }
             }
             last_seen[i] = (ctx, seq);

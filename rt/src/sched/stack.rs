@@ -12,9 +12,13 @@ const MIN_SIZE: usize = 16 * 1024;
 const HEADROOM: usize = 8 * 1024;
 /// Stacks mapped at once for the free list.
 const SLAB_STACKS: usize = 64;
-/// Free stacks kept with their pages committed; beyond this, freed stacks
-/// return their pages to the OS first.
-const KEEP_COMMITTED: usize = 256;
+/// Free stacks kept with their pages committed in the global list; beyond
+/// this, freed stacks return their pages to the OS first (a process touches
+/// one or two pages, so this bounds idle stack memory to a few tens of MB).
+const KEEP_COMMITTED: usize = 4096;
+/// Free stacks a worker keeps for itself, so spawns and exits on one
+/// worker do not meet on the global lock.
+pub const WORKER_CACHE: usize = 64;
 
 pub struct Stack {
     pub lo: usize,
@@ -88,9 +92,17 @@ fn map(len: usize) -> usize {
     p as usize
 }
 
-/// A stack of the default size.
-pub fn alloc() -> Stack {
+/// A stack of the default size, from `cache` (a worker's own free list)
+/// when it has one.
+pub fn alloc(cache: Option<&mut Vec<usize>>) -> Stack {
     let size = default_size();
+    if let Some(lo) = cache.and_then(|c| c.pop()) {
+        return Stack {
+            lo,
+            size,
+            pooled: true,
+        };
+    }
     let mut free = FREE.lock().unwrap_or_else(|e| e.into_inner());
     if free.is_empty() {
         let base = map(size * SLAB_STACKS);
@@ -114,7 +126,8 @@ pub fn alloc_dedicated(size: usize) -> Stack {
     }
 }
 
-pub fn release(s: Stack) {
+/// Returns a stack, to `cache` (a worker's own free list) while it has room.
+pub fn release(s: Stack, cache: Option<&mut Vec<usize>>) {
     if s.size == 0 {
         return;
     }
@@ -122,6 +135,12 @@ pub fn release(s: Stack) {
         // SAFETY: a whole mapping made by `alloc_dedicated`, no longer used.
         unsafe { libc::munmap(s.lo as *mut _, s.size) };
         return;
+    }
+    if let Some(c) = cache {
+        if c.len() < WORKER_CACHE {
+            c.push(s.lo);
+            return;
+        }
     }
     let mut free = FREE.lock().unwrap_or_else(|e| e.into_inner());
     if free.len() >= KEEP_COMMITTED {

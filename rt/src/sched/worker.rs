@@ -30,6 +30,16 @@ pub struct Local {
     /// The scheduler loop's saved context while a process runs.
     pub sched_sp: *mut c_void,
     dispatches: u64,
+    /// Free process stacks kept by this worker (`stack::alloc`/`release`).
+    pub stacks: Vec<usize>,
+}
+
+/// The stack cache of the worker `w` (a `Local`, or null off workers).
+///
+/// # Safety
+/// `w` is null or the `Local` of the calling thread.
+pub unsafe fn stack_cache<'a>(w: *mut c_void) -> Option<&'a mut Vec<usize>> {
+    (w as *mut Local).as_mut().map(|l| &mut l.stacks)
 }
 
 pub fn spawn_threads(seeds: Vec<WorkerSeed>) {
@@ -48,6 +58,7 @@ fn run(seed: WorkerSeed) {
         queue,
         sched_sp: core::ptr::null_mut(),
         dispatches: 0,
+        stacks: Vec::with_capacity(super::stack::WORKER_CACHE),
     });
     loop {
         if let Some(a) = find(&mut local) {
@@ -84,7 +95,7 @@ fn steal_from_injector(local: &Local) -> Option<Arc<Actor>> {
 
 fn find(local: &mut Local) -> Option<Arc<Actor>> {
     let s = get();
-    if local.dispatches % INJECTOR_EVERY == 0 {
+    if local.dispatches.is_multiple_of(INJECTOR_EVERY) {
         if let Some(a) = steal_from_injector(local) {
             return Some(a);
         }
@@ -114,7 +125,6 @@ fn find(local: &mut Local) -> Option<Arc<Actor>> {
 /// # Safety
 /// This thread owns `a` (it was taken off a run queue).
 unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
-    let s = get();
     let o = a.owned();
     let me = local as *mut Local as *mut c_void;
     loop {
@@ -151,7 +161,8 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
         match (*o).request {
             Request::Yield => {
                 let st = a.load_state();
-                a.state.store(pack(gen_of(st), S_RUNNABLE), Ordering::SeqCst);
+                a.state
+                    .store(pack(gen_of(st), S_RUNNABLE), Ordering::SeqCst);
                 local.queue.push(a);
                 return;
             }
@@ -169,7 +180,6 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
                     continue;
                 }
                 lifecycle::finalize(a, me);
-                let _ = s;
                 return;
             }
         }

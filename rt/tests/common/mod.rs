@@ -22,7 +22,9 @@ fn newest_lib() -> PathBuf {
     let dir = target_dir();
     let mut best: Option<(std::time::SystemTime, PathBuf)> = None;
     for d in [dir.clone(), dir.join("deps")] {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.starts_with("libsnowrt") && name.ends_with(".a") {
