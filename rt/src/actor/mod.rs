@@ -13,3 +13,6 @@ pub mod signal;
 pub mod table;
 
 pub use pcb::Actor;
+
+#[cfg(test)]
+mod tests;

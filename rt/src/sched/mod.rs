@@ -36,6 +36,10 @@ pub struct Sched {
     pub workers: Vec<WorkerShared>,
     sleeping: Mutex<Vec<usize>>,
     nsleeping: AtomicUsize,
+    /// Workers looking for work before they park; while one spins, queuing
+    /// work wakes nobody (the spinner finds it), which saves a futex wake
+    /// and a thread switch per message or spawn in bursty programs.
+    spinning: AtomicUsize,
     pub active: AtomicI64,
     pub live: AtomicI64,
     pub gc_stress: bool,
@@ -93,6 +97,7 @@ pub fn init(n: usize, gc_stress: bool) -> Vec<WorkerSeed> {
         workers,
         sleeping: Mutex::new(Vec::new()),
         nsleeping: AtomicUsize::new(0),
+        spinning: AtomicUsize::new(0),
         active: AtomicI64::new(0),
         live: AtomicI64::new(0),
         gc_stress,
@@ -116,7 +121,7 @@ pub fn enqueue(a: Arc<Actor>, worker: *mut c_void) {
         unsafe { (*(worker as *mut worker::Local)).queue.push(a) };
     }
     fence(Ordering::SeqCst);
-    if s.nsleeping.load(Ordering::SeqCst) > 0 {
+    if s.spinning.load(Ordering::SeqCst) == 0 && s.nsleeping.load(Ordering::SeqCst) > 0 {
         let id = s.sleeping.lock().unwrap_or_else(|e| e.into_inner()).pop();
         if let Some(id) = id {
             s.nsleeping.fetch_sub(1, Ordering::SeqCst);
@@ -158,6 +163,17 @@ pub fn dec_active() {
 }
 
 impl Sched {
+    /// Becomes the spinning worker if there is none yet.
+    fn start_spinning(&self) -> bool {
+        self.spinning
+            .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    }
+
+    fn stop_spinning(&self) {
+        self.spinning.fetch_sub(1, Ordering::SeqCst);
+    }
+
     /// Registers worker `id` as idle (before its final look for work).
     fn going_idle(&self, id: usize) {
         self.sleeping
@@ -177,3 +193,6 @@ impl Sched {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -151,6 +151,7 @@ impl Reactor {
     /// wait for the next quiescent moment. Returns false when every live
     /// process was already signalled (all are stuck for good).
     fn shutdown_step(&self, signalled: &mut HashSet<u64>) -> bool {
+        super::stack::program_ending();
         let mut progress = false;
         for a in table::all_descending() {
             if !signalled.insert(a.pid) {
@@ -224,5 +225,30 @@ impl Reactor {
 impl Default for Reactor {
     fn default() -> Self {
         Reactor::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timers_pop_earliest_first_and_ties_in_insertion_order() {
+        let mut h = BinaryHeap::new();
+        let msg = |w| TimerAction::Deliver(0, Msg::new(&crate::abi::snow_t_Int, w, None));
+        for (at, seq, w) in [(30, 0, 1), (10, 1, 2), (20, 2, 3), (10, 3, 4), (10, 4, 5)] {
+            h.push(Timer {
+                at,
+                seq,
+                action: msg(w),
+            });
+        }
+        let mut order = Vec::new();
+        while let Some(t) = h.pop() {
+            if let TimerAction::Deliver(_, m) = t.action {
+                order.push(m.word);
+            }
+        }
+        assert_eq!(order, [2, 4, 5, 3, 1]);
     }
 }

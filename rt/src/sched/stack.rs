@@ -5,6 +5,7 @@
 //! generated code, which keeps `HEADROOM` bytes free for the runtime calls
 //! that follow it (the panic report, the switch back to the scheduler).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 pub const DEFAULT_SIZE: usize = 64 * 1024;
@@ -47,6 +48,13 @@ impl Stack {
 }
 
 static FREE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// Set once the program is shutting down: returning pages to the OS then
+/// only costs time (a TLB shootdown per stack).
+static ENDING: AtomicBool = AtomicBool::new(false);
+
+pub fn program_ending() {
+    ENDING.store(true, Ordering::Relaxed);
+}
 static SIZE: OnceLock<usize> = OnceLock::new();
 
 /// Parses `SNOW_STACK_SIZE`: bytes, or a number with a `k`/`m` suffix.
@@ -143,7 +151,7 @@ pub fn release(s: Stack, cache: Option<&mut Vec<usize>>) {
         }
     }
     let mut free = FREE.lock().unwrap_or_else(|e| e.into_inner());
-    if free.len() >= KEEP_COMMITTED {
+    if free.len() >= KEEP_COMMITTED && !ENDING.load(Ordering::Relaxed) {
         // SAFETY: the stack belongs to no process any more.
         unsafe { libc::madvise(s.lo as *mut _, s.size, libc::MADV_DONTNEED) };
     }

@@ -16,6 +16,7 @@ use crate::sched::reactor::TimerAction;
 use core::ffi::c_void;
 use crossbeam_deque::{Steal, Worker};
 use crossbeam_utils::sync::Parker;
+use crossbeam_utils::Backoff;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -72,6 +73,21 @@ fn run(seed: WorkerSeed) {
 
 fn idle(local: &mut Local, parker: &Parker) {
     let s = get();
+    if s.start_spinning() {
+        // Look for work a little longer (tens of microseconds) before
+        // parking: most work arrives in bursts.
+        let backoff = Backoff::new();
+        while !backoff.is_completed() {
+            if let Some(a) = find(local) {
+                s.stop_spinning();
+                // SAFETY: as in `run`.
+                unsafe { dispatch(local, a) };
+                return;
+            }
+            backoff.snooze();
+        }
+        s.stop_spinning();
+    }
     s.going_idle(local.id);
     if let Some(a) = find(local) {
         s.not_idle(local.id);
