@@ -12,6 +12,7 @@
 //! thread currently running its process, so nothing here takes a lock.
 
 use super::os;
+use super::pool;
 use super::trace;
 use crate::abi::{Hdr, GC_STATIC};
 
@@ -177,7 +178,7 @@ impl Heap {
     fn new_block(&mut self, class: usize) -> *mut Block {
         let b = match self.free_blocks.pop() {
             Some(b) => b,
-            None => os::map_aligned(BLOCK_SIZE, BLOCK_SIZE) as *mut Block,
+            None => pool::take() as *mut Block,
         };
         let slot = CLASSES[class];
         let nslots = ((BLOCK_SIZE - FIRST) / slot as usize) as u32;
@@ -402,7 +403,7 @@ impl Heap {
                 self.free_blocks.push(b);
             } else {
                 // SAFETY: an empty block nothing points into.
-                unsafe { os::unmap(b as *mut u8, BLOCK_SIZE) };
+                unsafe { pool::give(b as *mut u8) };
             }
         }
         let mut large = Vec::with_capacity(self.large.len());
@@ -440,10 +441,10 @@ impl Drop for Heap {
         // SAFETY: the heap's process is gone, so nothing refers to its memory.
         unsafe {
             for &b in &self.blocks {
-                os::unmap(b as *mut u8, BLOCK_SIZE);
+                pool::give(b as *mut u8);
             }
             for &b in &self.free_blocks {
-                os::unmap(b as *mut u8, BLOCK_SIZE);
+                pool::give(b as *mut u8);
             }
             for &(a, len) in &self.large {
                 os::unmap(a as *mut u8, len);
