@@ -121,6 +121,11 @@ fn links_propagate_abnormal_exits_only() {
 }
 
 #[test]
+fn exit_signals_stop_running_processes() {
+    exact("kill_running", "terminate of 5\ndown 3\ndown 2\n");
+}
+
+#[test]
 fn main_killed_through_a_link_exits_101() {
     let o = run("main_link", &[]);
     assert_eq!(o.status.code(), Some(101));

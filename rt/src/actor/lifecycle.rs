@@ -96,6 +96,18 @@ pub unsafe fn switch_out(a: &Actor) {
     snow_ctx_switch(&mut (*o).sp, (*w).sched_sp);
 }
 
+/// Asks `a` to reach its slow path at its next function entry or
+/// back-edge, if it is running. Harmless otherwise: every dispatch resets
+/// the limit.
+pub fn request_yield(a: &Actor) {
+    // SAFETY: the context lives as long as the actor; generated code and
+    // dispatch read and write the limit as a whole word.
+    unsafe {
+        let limit = core::ptr::addr_of_mut!((*a.owned()).ctx.stack_limit) as *mut usize;
+        core::sync::atomic::AtomicUsize::from_ptr(limit).store(PREEMPT, Ordering::Relaxed);
+    }
+}
+
 /// Ends the running process. The first recorded reason wins (a panic in a
 /// terminate block keeps the original reason).
 ///

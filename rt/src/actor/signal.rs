@@ -35,6 +35,8 @@ fn set_pending(b: &Arc<Actor>, s: &mut Shared, reason: Reason) {
         s.pending = Some(reason);
     }
     b.has_pending.store(true, Ordering::SeqCst);
+    // If `b` is running, make its next preemption point carry the exit out.
+    super::lifecycle::request_yield(b);
 }
 
 /// Process `from` exited with `reason` and was linked to `b`.

@@ -147,6 +147,10 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
         let st = a.load_state();
         a.state.store(pack(gen_of(st), S_RUNNING), Ordering::SeqCst);
         local.dispatches += 1;
+        // Reset the limit before looking for a pending exit: a signal that
+        // arrives after the look raises it again.
+        (*o).ctx.budget = BUDGET;
+        (*o).ctx.stack_limit = (*o).real_limit as *mut _;
         if a.has_pending.load(Ordering::SeqCst)
             && (*o).exit_reason.is_none()
             && !(*o).terminate_started
@@ -168,8 +172,6 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
         }
         if (*o).exit_reason.is_none() || (*o).request != Request::Exit {
             (*o).worker = me;
-            (*o).ctx.budget = BUDGET;
-            (*o).ctx.stack_limit = (*o).real_limit as *mut _;
             set_current(local.id, &mut (*o).ctx as *mut _ as usize, local.dispatches);
             snow_ctx_switch(&mut local.sched_sp, (*o).sp);
             set_current(local.id, 0, local.dispatches);

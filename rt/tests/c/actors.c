@@ -358,6 +358,34 @@ static void terminate(snow_ctx *ctx) {
     say(ctx, "terminate test done");
 }
 
+/* A running process stops at its next preemption point when an exit signal
+ * reaches it: through a link (terminate block runs) or a kill (it does not). */
+static void spin_forever(snow_ctx *ctx, snow_word arg) {
+    SNOW_CHECK_STACK(ctx);
+    snow_set_terminate(ctx, say_terminated, arg);
+    for (;;) {
+        sink_counter++;
+        SNOW_CHECK(ctx);
+    }
+}
+
+static void kill_running(snow_ctx *ctx) {
+    SNOW_CHECK_STACK(ctx);
+    snow_pid s1 = snow_spawn(ctx, spin_forever, &snow_t_Int, 5);
+    snow_pid s2 = snow_spawn(ctx, spin_forever, &snow_t_Int, 6);
+    snow_monitor(ctx, s1);
+    snow_monitor(ctx, s2);
+    snow_pid c = snow_spawn(ctx, linked_crasher, &snow_t_Pid, s1);
+    snow_sleep(ctx, 20);
+    snow_send(ctx, c, &snow_t_Int, 0);
+    snow_signal sig;
+    while (!snow_recv_signal(ctx, &sig)) snow_signal_wait(ctx, -1);
+    sayf(ctx, "down %lld", (long long)sig.tag);
+    snow_exit(ctx, s2, SNOW_EXIT_KILLED, NULL);
+    while (!snow_recv_signal(ctx, &sig)) snow_signal_wait(ctx, -1);
+    sayf(ctx, "down %lld", (long long)sig.tag);
+}
+
 /* --------------------------------------------------------- quiescence */
 
 static void blocked_forever(snow_ctx *ctx, snow_word arg) {
@@ -497,6 +525,7 @@ static void entry(snow_ctx *ctx) {
     else if (!strcmp(mode, "main_link")) main_link(ctx);
     else if (!strcmp(mode, "terminate")) terminate(ctx);
     else if (!strcmp(mode, "quiescence")) quiescence(ctx);
+    else if (!strcmp(mode, "kill_running")) kill_running(ctx);
     else if (!strcmp(mode, "many")) many(ctx);
     else if (!strcmp(mode, "gc")) gc(ctx);
     else if (!strcmp(mode, "registry")) registry(ctx);
