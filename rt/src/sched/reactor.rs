@@ -24,8 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The monitor's period, and so the longest a process runs uninterrupted
-/// when its code has no back-edges.
+/// The monitor's period while processes run, and so the longest a process
+/// runs uninterrupted when its code has no back-edges.
 const TICK: Duration = Duration::from_millis(10);
 
 pub enum TimerAction {
@@ -190,14 +190,19 @@ impl Reactor {
                 }
                 continue;
             }
-            let wait = match next {
-                Some(at) => Duration::from_nanos(at.saturating_sub(now)).min(TICK),
-                None => TICK,
+            // Tick only while something runs: with every process parked,
+            // only a timer (or a notification) can make one runnable.
+            let busy = s.active.load(Ordering::SeqCst) > 0;
+            let wait = match (next, busy) {
+                (Some(at), true) => Some(Duration::from_nanos(at.saturating_sub(now)).min(TICK)),
+                (Some(at), false) => Some(Duration::from_nanos(at.saturating_sub(now))),
+                (None, true) => Some(TICK),
+                (None, false) => None,
             };
             self.next.store(next.unwrap_or(u64::MAX), Ordering::SeqCst);
             events.clear();
             // Errors (EINTR) just end this wait early.
-            let _ = self.poller.wait(&mut events, Some(wait));
+            let _ = self.poller.wait(&mut events, wait);
         }
     }
 
