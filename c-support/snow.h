@@ -290,8 +290,8 @@ void snow_send(snow_ctx *ctx, snow_pid pid, const snow_type *msg_type, snow_word
  *   for (;;) {
  *       void *m;
  *       while ((m = snow_recv_next(ctx, seen, &T_msg, &w)) != NULL) {
- *           if (w matches p1 && g1) { snow_recv_take(ctx, m); ...e1...; goto done; }
- *           if (w matches p2)       { snow_recv_take(ctx, m); ...e2...; goto done; }
+ *           if (w matches p1 && g1) { w = snow_recv_take(ctx, m); bind p1 from w; e1; goto done; }
+ *           if (w matches p2)       { w = snow_recv_take(ctx, m); bind p2 from w; e2; goto done; }
  *           seen = m;                         // stays queued, in order
  *       }
  *       if (!snow_recv_wait(ctx, deadline)) { ...e3...; goto done; }
@@ -299,13 +299,16 @@ void snow_send(snow_ctx *ctx, snow_pid pid, const snow_type *msg_type, snow_word
  *   done:
  *
  * Patterns and guards may inspect `w` before the take (its objects stay
- * valid and unchanged); after the take they belong to this process's heap
- * (same addresses). Resuming from `seen` examines only newer messages.
+ * valid and unchanged until then). Bind the arm's variables from the word
+ * snow_recv_take returns: a small message is copied into this process's
+ * heap at the take, so the old word is dead after it. Resuming from `seen`
+ * examines only newer messages.
  */
 /* The next queued message of type `expected` after `after` (NULL: start at
  * the oldest), oldest first; its value goes to *out. NULL when none. */
 void *snow_recv_next(snow_ctx *ctx, void *after, const snow_type *expected, snow_word *out);
-/* Remove a message returned by snow_recv_next; returns its value. */
+/* Remove a message returned by snow_recv_next; returns its value, now in
+ * this process's heap (possibly at a new address). */
 snow_word snow_recv_take(snow_ctx *ctx, void *msg);
 /* Park until a new message arrives (true) or the deadline passes (false).
  * deadline_ms is on the snow_now_ms clock; -1 means none. */

@@ -168,7 +168,7 @@ fn hundred_thousand_processes_spawned_messaged_finished() {
 
 #[test]
 fn gc_with_messages_in_flight() {
-    exact("gc", "intact 200\n");
+    exact("gc", "intact 200\nbig intact\n");
 }
 
 #[test]

@@ -113,8 +113,12 @@ pub unsafe extern "C" fn snow_recv_next(
     }
 }
 
-/// Removes `msg` from the mailbox; its objects join the process's heap.
-/// Returns its value (the same word `snow_recv_next` gave).
+/// Removes `msg` from the mailbox and returns its value, now owned by this
+/// process's heap. A fragment that is at least half full is adopted as it
+/// is (its objects keep their addresses); a sparser one (a small message in
+/// a mostly empty block per size class) is copied into the heap and its
+/// blocks go back to the pool, so a process that keeps many small messages
+/// does not keep a block per message.
 ///
 /// # Safety
 /// `msg` came from `snow_recv_next` of this process and was not taken.
@@ -123,10 +127,18 @@ pub unsafe extern "C" fn snow_recv_take(ctx: *mut Ctx, msg: *mut c_void) -> Word
     let a = me(ctx);
     let o = a.owned();
     let mut m = (*o).private.unlink(msg as *mut Msg);
-    if let Some(mut frag) = m.frag.take() {
-        (*o).process.heap.adopt(&mut frag);
+    match m.frag.take() {
+        Some(mut frag) if frag.allocated_bytes() * 2 >= frag.mapped_bytes() => {
+            (*o).process.heap.adopt(&mut frag);
+            m.word
+        }
+        Some(frag) => {
+            let w = copy_value(&mut (*o).process.heap, &*m.ty, m.word);
+            drop(frag);
+            w
+        }
+        None => m.word,
     }
-    m.word
 }
 
 unsafe fn wait(ctx: *mut Ctx, deadline_ms: i64, kind: u64) -> bool {

@@ -124,6 +124,12 @@ impl Heap {
         self.live_after
     }
 
+    /// Bytes handed out since the last collection (slot sizes and large
+    /// mappings); for a heap that never collects, everything it holds.
+    pub fn allocated_bytes(&self) -> usize {
+        self.allocated_since
+    }
+
     /// Bytes currently mapped for objects (blocks and large objects).
     pub fn mapped_bytes(&self) -> usize {
         self.blocks.len() * BLOCK_SIZE + self.large.iter().map(|l| l.1).sum::<usize>()

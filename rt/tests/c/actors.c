@@ -469,6 +469,16 @@ static Pack *make_pack(snow_ctx *ctx, int64_t i) {
     return p;
 }
 
+static snow_list *make_big(snow_ctx *ctx) {
+    SNOW_CHECK_STACK(ctx);
+    snow_list *l = snow_list_builder(ctx, &t_list_str, 3000);
+    for (int64_t k = 0; k < 3000; k++) {
+        snow_list_builder_push(ctx, l, snow_w_ptr(num_str(ctx, k)));
+        SNOW_CHECK(ctx);
+    }
+    return l;
+}
+
 static void gc_receiver(snow_ctx *ctx, snow_word arg) {
     SNOW_CHECK_STACK(ctx);
     int64_t count = (int64_t)arg, ok = 0;
@@ -483,6 +493,13 @@ static void gc_receiver(snow_ctx *ctx, snow_word arg) {
         SNOW_CHECK(ctx);
     }
     sayf(ctx, "intact %lld", (long long)ok);
+    /* a big message: its fragment is dense, so it is adopted whole */
+    snow_word w;
+    void *m;
+    while ((m = snow_recv_next(ctx, NULL, &t_list_str, &w)) == NULL) snow_recv_wait(ctx, -1);
+    snow_list *big = snow_ptr_w(snow_recv_take(ctx, m));
+    snow_list *want = make_big(ctx);
+    say(ctx, big->len == 3000 && snow_eq(ctx, &t_list_str, snow_w_ptr(big), snow_w_ptr(want)) ? "big intact" : "BIG BROKEN");
 }
 
 static void gc(snow_ctx *ctx) {
@@ -494,10 +511,7 @@ static void gc(snow_ctx *ctx) {
         snow_send(ctx, r, &t_pack, snow_w_ptr(p));
         SNOW_CHECK(ctx);
     }
-    /* a spawn argument with heap objects, copied into the new process */
-    snow_list *l = snow_list_builder(ctx, &t_list_str, 0);
-    snow_list_builder_push(ctx, l, snow_w_ptr(SNOW_STR(s_hello)));
-    (void)l;
+    snow_send(ctx, r, &t_list_str, snow_w_ptr(make_big(ctx)));
 }
 
 /* ------------------------------------------------------------ registry */
