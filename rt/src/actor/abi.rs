@@ -226,6 +226,14 @@ pub unsafe extern "C" fn snow_link(ctx: *mut Ctx, pid: u64) {
 pub unsafe extern "C" fn snow_set_terminate(ctx: *mut Ctx, f: TerminateFn, env: Word) {
     let a = me(ctx);
     let o = a.owned();
+    // Setting it again (an actor loop restarting its body) replaces the
+    // previous closure and its root.
+    if let Some((_, old)) = (*o).terminate.take() {
+        let roots = &mut (*o).process.roots;
+        if let Some(i) = roots.iter().position(|&r| r == old as usize) {
+            roots.swap_remove(i);
+        }
+    }
     (*o).terminate = Some((f, env));
     // A heap-allocated closure must outlive every collection until it
     // runs (statics need no root; anything else is not a pointer).

@@ -345,6 +345,8 @@ static void main_link(snow_ctx *ctx) {
 
 static void worker_done(snow_ctx *ctx, snow_word arg) {
     SNOW_CHECK_STACK(ctx);
+    /* set twice (as an actor loop restarting its body does): the last wins */
+    snow_set_terminate(ctx, say_terminated, 8);
     snow_set_terminate(ctx, say_terminated, arg);
     int64_t n;
     recv_int(ctx, -1, &n);
