@@ -138,15 +138,20 @@ fn find(local: &mut Local) -> Option<Arc<Actor>> {
 
 /// Runs `a` until it switches back, then completes its request.
 ///
+/// The process reaches this worker's `Local` through `Owned::worker` while
+/// it runs (to queue processes it wakes and to switch back), so from here on
+/// `Local` is only used through a raw pointer, never a live `&mut`.
+///
 /// # Safety
 /// This thread owns `a` (it was taken off a run queue).
 unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
+    let local: *mut Local = local;
     let o = a.owned();
-    let me = local as *mut Local as *mut c_void;
+    let me = local as *mut c_void;
     loop {
         let st = a.load_state();
         a.state.store(pack(gen_of(st), S_RUNNING), Ordering::SeqCst);
-        local.dispatches += 1;
+        (*local).dispatches += 1;
         // Reset the limit before looking for a pending exit: a signal that
         // arrives after the look raises it again.
         (*o).ctx.budget = BUDGET;
@@ -172,16 +177,17 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
         }
         if (*o).exit_reason.is_none() || (*o).request != Request::Exit {
             (*o).worker = me;
-            set_current(local.id, &mut (*o).ctx as *mut _ as usize, local.dispatches);
-            snow_ctx_switch(&mut local.sched_sp, (*o).sp);
-            set_current(local.id, 0, local.dispatches);
+            let (id, seq) = ((*local).id, (*local).dispatches);
+            set_current(id, &mut (*o).ctx as *mut _ as usize, seq);
+            snow_ctx_switch(&mut (*local).sched_sp, (*o).sp);
+            set_current(id, 0, seq);
         }
         match (*o).request {
             Request::Yield => {
                 let st = a.load_state();
                 a.state
                     .store(pack(gen_of(st), S_RUNNABLE), Ordering::SeqCst);
-                local.queue.push(a);
+                (*local).queue.push(a);
                 return;
             }
             Request::Park { kind, deadline } => {
@@ -212,7 +218,7 @@ fn set_current(id: usize, ctx: usize, seq: u64) {
 }
 
 /// Publishes `a` as parked, unless what it waits for is already there.
-unsafe fn complete_park(local: &mut Local, a: Arc<Actor>, kind: u64, deadline: Option<u64>) {
+unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: Option<u64>) {
     let s = get();
     let gen;
     {
@@ -227,7 +233,7 @@ unsafe fn complete_park(local: &mut Local, a: Arc<Actor>, kind: u64, deadline: O
         if ready {
             a.state.store(pack(gen, S_RUNNABLE), Ordering::SeqCst);
             drop(sh);
-            local.queue.push(a);
+            (*local).queue.push(a);
             return;
         }
         a.state.store(pack(gen, kind), Ordering::SeqCst);
