@@ -249,10 +249,9 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
         std::mem::replace(&mut (*o).stack, Stack::none()),
         worker::stack_cache(worker),
     );
-    let s = sched::get();
-    s.live.fetch_sub(1, Ordering::SeqCst);
-    sched::dec_active();
     if a.is_main && !reason.is_normal() {
+        // Before the counters drop: otherwise the reactor could see an
+        // empty program and end it with status 0 first.
         io::flush_stdout();
         io::write_fd(
             2,
@@ -260,6 +259,9 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
         );
         std::process::exit(101);
     }
+    let s = sched::get();
+    s.live.fetch_sub(1, Ordering::SeqCst);
+    sched::dec_active();
 }
 
 /// Word-sized helper for the ABI: the pid of the process running `ctx`.
