@@ -21,6 +21,8 @@ for b in spawn idle pingpong ring; do
     cc -std=c11 -O2 -Wall -Wextra -Werror -I "$root/c-support" -I "$here" "$here/$b.c" \
         "$root/target/release/libsnowrt.a" -lm -lpthread -ldl -Wl,--gc-sections -o "$out/$b"
 done
+# A failing Erlang run would leave a crash dump in the working directory.
+export ERL_CRASH_DUMP_BYTES=0
 have_erl=0
 if command -v erlc >/dev/null 2>&1; then
     erlc -o "$out" "$here/actors_bench.erl"
