@@ -8,8 +8,7 @@
  *
  * Conventions
  *  - Every generated function and every runtime function that may allocate,
- *    panic or (later) suspend takes `snow_ctx *ctx` first: the running
- *    process. Generated code never uses thread-locals (a coroutine may move
+ *    panic or suspend takes `snow_ctx *ctx` first: the running process. Generated code never uses thread-locals (a coroutine may move
  *    between threads at any call).
  *  - Snow values have natural C types: Int int64_t, Float double, Bool bool,
  *    () snow_unit, Pid snow_pid; everything else is a pointer to a heap
@@ -243,10 +242,148 @@ SNOW_COLD void snow_slow_path(snow_ctx *ctx);
             snow_slow_path(ctx);                                                  \
     } while (0)
 
-/* Program entry: sets up the runtime and the main process, runs
- * `entry(ctx)` (the compiled `main`), flushes output, returns the exit
- * status. The generated `int main` returns its result. */
+/* Program entry: starts the scheduler, runs `entry(ctx)` (the compiled
+ * `main`) as the main process, and returns when the program is quiescent
+ * (every remaining process blocked forever: they are shut down newest first)
+ * with status 0, output flushed. A panic of `main` exits with 101 at once.
+ * The generated `int main` returns its result. */
 int snow_main(int argc, char **argv, void (*entry)(snow_ctx *ctx));
+
+/* ---------------------------------------------------- processes (actors) */
+
+/*
+ * Every function below runs in the calling process (ctx); a blocking call
+ * parks only that process, never its worker thread. Values crossing a
+ * process boundary (spawn arguments, messages, timer messages) are deep
+ * copied through their descriptor; the copy of a message lives in a
+ * fragment that joins the receiver's heap when it takes the message.
+ *
+ * Exit reasons and their tags (spec 4.4.2).
+ */
+enum snow_exit_tag {
+    SNOW_EXIT_NORMAL = 0,   /* the body finished */
+    SNOW_EXIT_ERROR = 1,    /* the process panicked: error(message) */
+    SNOW_EXIT_KILLED = 2,   /* brutal kill; cannot be trapped */
+    SNOW_EXIT_LINKED = 3,   /* a linked process died abnormally */
+    SNOW_EXIT_SHUTDOWN = 4, /* orderly stop (supervisor, program end) */
+    SNOW_EXIT_CUSTOM = 5,   /* reserved for runtime APIs */
+};
+
+/* spawn(actor, args...): the compiler emits one entry trampoline per actor
+ * that unpacks `arg` (a tuple of the arguments when there are several,
+ * described by arg_type) and runs the body. The argument is deep-copied into
+ * the new process's heap before this returns; the process starts later. */
+snow_pid snow_spawn(snow_ctx *ctx, void (*entry)(snow_ctx *ctx, snow_word arg),
+                    const snow_type *arg_type, snow_word arg);
+/* self() */
+snow_pid snow_self(snow_ctx *ctx);
+/* send(pid, msg): never blocks; dropped if the receiver is gone. The
+ * descriptor is the message's type identity: a receive that expects another
+ * type never matches it (it is discarded when the receiver exits). */
+void snow_send(snow_ctx *ctx, snow_pid pid, const snow_type *msg_type, snow_word msg);
+
+/*
+ * Selective receive, driven by generated code:
+ *
+ *   receive do p1 when g1 -> e1; p2 -> e2  after t -> e3 end
+ *
+ *   int64_t deadline = snow_deadline_ms(t);   // -1 without `after`
+ *   void *seen = NULL;                        // last message examined
+ *   snow_word w;
+ *   for (;;) {
+ *       void *m;
+ *       while ((m = snow_recv_next(ctx, seen, &T_msg, &w)) != NULL) {
+ *           if (w matches p1 && g1) { w = snow_recv_take(ctx, m); bind p1 from w; e1; goto done; }
+ *           if (w matches p2)       { w = snow_recv_take(ctx, m); bind p2 from w; e2; goto done; }
+ *           seen = m;                         // stays queued, in order
+ *       }
+ *       if (!snow_recv_wait(ctx, deadline)) { ...e3...; goto done; }
+ *   }
+ *   done:
+ *
+ * Patterns and guards may inspect `w` before the take (its objects stay
+ * valid and unchanged until then). Bind the arm's variables from the word
+ * snow_recv_take returns: a small message is copied into this process's
+ * heap at the take, so the old word is dead after it. Resuming from `seen`
+ * examines only newer messages.
+ */
+/* The next queued message of type `expected` after `after` (NULL: start at
+ * the oldest), oldest first; its value goes to *out. NULL when none. */
+void *snow_recv_next(snow_ctx *ctx, void *after, const snow_type *expected, snow_word *out);
+/* Remove a message returned by snow_recv_next; returns its value, now in
+ * this process's heap (possibly at a new address). */
+snow_word snow_recv_take(snow_ctx *ctx, void *msg);
+/* Park until a new message arrives (true) or the deadline passes (false).
+ * deadline_ms is on the snow_now_ms clock; -1 means none. */
+bool snow_recv_wait(snow_ctx *ctx, int64_t deadline_ms);
+/* Monotonic milliseconds, rounded up (so now + t is never early). */
+int64_t snow_now_ms(void);
+/* The deadline of `after t`: -1 for t < 0, 0 for t == 0 (never blocks),
+ * else snow_now_ms() + t. */
+int64_t snow_deadline_ms(int64_t t);
+
+/* Timer.sleep(ms): parks this process (main too); ms <= 0 returns at once. */
+void snow_sleep(snow_ctx *ctx, int64_t ms);
+/* Timer.send_after(pid, ms, msg): copied now, delivered no earlier than ms
+ * later, even if the sender has exited. */
+void snow_send_after(snow_ctx *ctx, snow_pid pid, int64_t ms, const snow_type *msg_type,
+                     snow_word msg);
+
+/* link(pid): bidirectional, idempotent; a no-op if pid has exited. */
+void snow_link(snow_ctx *ctx, snow_pid pid);
+/* The actor's terminate block, set by the actor's entry before its body
+ * runs: fn(ctx, env) with env the closure (kept alive by the runtime). It
+ * runs once at any exit except `killed`, on a fresh stack segment, before
+ * exit signals go out. */
+void snow_set_terminate(snow_ctx *ctx, void (*fn)(snow_ctx *ctx, snow_word env), snow_word env);
+
+/* Process.register(name): false if the name is taken. Names are released
+ * at exit. Process.whereis(name): false if unregistered. */
+bool snow_register(snow_ctx *ctx, snow_str *name);
+bool snow_whereis(snow_ctx *ctx, snow_str *name, snow_pid *out);
+
+/*
+ * Runtime-internal building blocks for services, supervisors and jobs.
+ * System messages travel apart from user messages: a user receive never
+ * sees them.
+ *
+ *  - Service call: ref = snow_make_ref(); mon = snow_monitor(ctx, svc);
+ *    send {ref, self, request} (a typed message); then receive the reply
+ *    type, matching only replies carrying `ref` (other messages stay
+ *    queued), waiting with snow_signal_wait so that a `down` notice for
+ *    `mon` (the service died: fail the call) also wakes the caller. A call
+ *    to self is detected before sending.
+ *  - Supervisor: snow_trap_exits(ctx, true), start children and link them;
+ *    child exits arrive as system messages (kind 0) through
+ *    snow_signal_wait / snow_recv_signal; stop children with
+ *    snow_exit(ctx, child, SNOW_EXIT_SHUTDOWN or SNOW_EXIT_KILLED, NULL).
+ *  - Job: the job process links to its creator (so it dies with it) and
+ *    the creator monitors the job: the result arrives as a typed message
+ *    tagged with the monitor reference, a crash as a `down` notice.
+ */
+typedef struct snow_signal {
+    uint32_t kind;    /* 0: exit of a linked process (trapping only), 1: monitor `down` */
+    int32_t tag;      /* the exit reason (enum snow_exit_tag) */
+    snow_pid pid;     /* the process that exited */
+    uint64_t ref;     /* kind 1: the monitor reference */
+    snow_pid origin;  /* tag SNOW_EXIT_LINKED: the process whose exit killed pid */
+    snow_str *message; /* error/custom message, else NULL */
+} snow_signal;
+
+void snow_trap_exits(snow_ctx *ctx, bool on);
+/* Send an exit signal to pid (to self: exit now). SNOW_EXIT_KILLED cannot
+ * be trapped; a trapping target gets others as a system message; a normal
+ * signal to a non-trapping process is ignored. msg may be NULL. */
+void snow_exit(snow_ctx *ctx, snow_pid pid, int32_t tag, snow_str *msg);
+/* A reference unique in this run (never 0). */
+uint64_t snow_make_ref(snow_ctx *ctx);
+/* Watch pid; its exit (or its absence) produces a `down` system message
+ * carrying the returned reference. */
+uint64_t snow_monitor(snow_ctx *ctx, snow_pid pid);
+/* Take the oldest system message; false if none. */
+bool snow_recv_signal(snow_ctx *ctx, snow_signal *out);
+/* Like snow_recv_wait, but a system message also ends the wait (true). */
+bool snow_signal_wait(snow_ctx *ctx, int64_t deadline_ms);
 
 /* ------------------------------------------------------------------ panics */
 

@@ -1,9 +1,14 @@
-//! Program entry (`snow_main`) and the preemption/stack-check slow path.
+//! Program entry (`snow_main`: starts the scheduler, runs `main` as a
+//! process and the reactor on this thread) and the preemption slow path.
 
 use crate::abi::{Ctx, BUDGET};
+use crate::actor::lifecycle;
+use crate::actor::pcb::{actor_of, Entry};
+use crate::actor::table;
+use crate::gc::heap::Heap;
 use crate::io;
 use crate::panic::panic_msg;
-use crate::process::Process;
+use crate::sched::{self, stack, worker};
 use core::ffi::{c_char, c_int, CStr};
 use std::sync::OnceLock;
 
@@ -12,49 +17,6 @@ static ARGS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
 /// Command-line arguments as given to `snow_main` (for `Env.args`).
 pub fn args() -> &'static [Vec<u8>] {
     ARGS.get().map(|v| v.as_slice()).unwrap_or(&[])
-}
-
-/// Stack kept free below the limit so that runtime calls made after the
-/// check (including the panic report itself) still fit.
-const STACK_HEADROOM: usize = 64 * 1024;
-const DEFAULT_STACK: usize = 8 * 1024 * 1024;
-
-/// Estimates the highest address of the main thread's stack: the argument
-/// and environment strings sit just below it.
-unsafe fn stack_top_estimate(argc: c_int, argv: *mut *mut c_char, fallback: usize) -> usize {
-    let mut top = fallback;
-    let mut note = |p: *const c_char| {
-        if !p.is_null() {
-            let end = p as usize + CStr::from_ptr(p).to_bytes().len() + 1;
-            top = top.max(end);
-        }
-    };
-    for i in 0..argc.max(0) as usize {
-        note(*argv.add(i));
-    }
-    extern "C" {
-        static environ: *const *const c_char;
-    }
-    let mut e = environ;
-    while !e.is_null() && !(*e).is_null() {
-        note(*e);
-        e = e.add(1);
-    }
-    (top + 4095) & !4095
-}
-
-fn stack_size_limit() -> usize {
-    let mut rl = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit fills the struct we pass.
-    let ok = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut rl) } == 0;
-    if !ok || rl.rlim_cur == libc::RLIM_INFINITY {
-        DEFAULT_STACK
-    } else {
-        rl.rlim_cur as usize
-    }
 }
 
 fn install_panic_hook() {
@@ -67,6 +29,11 @@ fn install_panic_hook() {
         std::process::abort();
     }));
 }
+
+/// Stack of the main process: as large as a usual OS main-thread stack, so
+/// deep recursion in `main` behaves as before processes existed. Committed
+/// lazily like every process stack.
+const MAIN_STACK: usize = 8 * 1024 * 1024;
 
 /// # Safety
 /// Called once from the generated C `main` with its own arguments.
@@ -83,40 +50,39 @@ pub unsafe extern "C" fn snow_main(
     let _ = ARGS.set(args);
     io::init();
 
-    // The stack base for root scanning: a little above this frame, still
-    // inside the (mapped) frames of our caller. Everything the program
-    // allocates is referenced from frames below it.
-    let anchor = 0u64;
-    let here = core::hint::black_box(&anchor) as *const u64 as usize;
-    let base = (here + 256) & !15;
-    let top = stack_top_estimate(argc, argv, base);
-    let limit = top
-        .saturating_sub(stack_size_limit())
-        .saturating_add(STACK_HEADROOM)
-        .min(here);
-
+    // `main` runs as a process like any other (so it can block in receive,
+    // sleep and be preempted); this thread becomes the reactor.
     let stress = std::env::var_os("SNOW_GC_STRESS").is_some_and(|v| v == "1");
-    let process = Box::into_raw(Box::new(Process::new(base, true, stress)));
-    let mut ctx = Ctx {
-        budget: BUDGET,
-        stack_limit: limit as *mut c_char,
-        loc: core::ptr::null(),
-        proc_: process,
-    };
-    entry(&mut ctx);
+    let seeds = sched::init(sched::worker_count(), stress);
+    let pid = table::next_pid();
+    let main = lifecycle::create(
+        pid,
+        true,
+        Entry::Main(entry),
+        Heap::new(stress),
+        stack::alloc_dedicated(MAIN_STACK.max(stack::default_size())),
+    );
+    sched::enqueue(main, core::ptr::null_mut());
+    worker::spawn_threads(seeds);
+    let status = sched::get().reactor.run();
     io::flush_stdout();
-    0
+    status
 }
 
 /// # Safety
 /// `ctx` is the running process's context.
 #[no_mangle]
 pub unsafe extern "C" fn snow_slow_path(ctx: *mut Ctx) {
+    if let Some(a) = actor_of(ctx) {
+        lifecycle::slow_path(ctx, a);
+        return;
+    }
+    // A context without a scheduled process (runtime unit tests): only the
+    // overflow check applies.
     let probe = 0u8;
     let sp = core::hint::black_box(&probe) as *const u8 as usize;
     if sp < (*ctx).stack_limit as usize {
         panic_msg(ctx, "stack overflow");
     }
-    // Only the main process exists yet, so there is nobody to yield to.
     (*ctx).budget = BUDGET;
 }

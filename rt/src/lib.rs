@@ -2,6 +2,7 @@
 //! `c-support/snow.h` is the contract with generated C; `abi` mirrors it.
 
 pub mod abi;
+pub mod actor;
 pub mod entry;
 pub mod fmt;
 pub mod gc;
@@ -12,6 +13,7 @@ pub mod map;
 pub mod panic;
 pub mod process;
 pub mod protocols;
+pub mod sched;
 pub mod set;
 pub mod stdlib;
 pub mod store;

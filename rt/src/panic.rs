@@ -1,8 +1,11 @@
-//! Snow panics: report on stderr and end the running process. Never unwinds:
+//! Snow panics: report on stderr and end the running process (the whole
+//! program when it is `main`). Never unwinds:
 //! the runtime is built with panic=abort and a Snow panic is not a Rust
 //! panic.
 
 use crate::abi::{Ctx, Loc, SnowStr};
+use crate::actor::lifecycle;
+use crate::actor::pcb::actor_of;
 use crate::io;
 use core::ffi::{c_char, CStr};
 
@@ -11,6 +14,12 @@ use core::ffi::{c_char, CStr};
 /// # Safety
 /// `ctx` is the running process's context; `loc` is null or valid.
 pub unsafe fn fail(ctx: *mut Ctx, msg: &[u8], loc: *const Loc) -> ! {
+    if let Some(a) = actor_of(ctx) {
+        if !a.is_main {
+            // Crash isolation: only this process ends.
+            lifecycle::crash(a, msg);
+        }
+    }
     io::flush_stdout();
     let mut text = Vec::with_capacity(msg.len() + 64);
     text.extend_from_slice(b"panic: ");
@@ -26,9 +35,8 @@ pub unsafe fn fail(ctx: *mut Ctx, msg: &[u8], loc: *const Loc) -> ! {
     end_process(ctx)
 }
 
-/// Ends the crashed process. The main process takes the whole program down
-/// with status 101 (ruling 8); other processes will hand control back to
-/// the scheduler once it exists.
+/// Ends the program after a panic of the main process (or of a context
+/// without a scheduled process) with status 101 (ruling 8).
 unsafe fn end_process(_ctx: *mut Ctx) -> ! {
     io::flush_stdout();
     std::process::exit(101)

@@ -1,7 +1,10 @@
-//! Runtime-private process state, reached from generated code only through
-//! `snow_ctx.proc`. For now only the main process exists; each process owns
-//! its heap and collects it alone.
+//! Runtime-private process state, reached from generated code through
+//! `snow_ctx.proc`: the parts the collector needs (heap, stack base, exact
+//! roots). Each process owns its heap and collects it alone. Scheduled
+//! processes also point back to their control block (`actor`); contexts made
+//! by unit tests have none.
 
+use crate::actor::Actor;
 use crate::gc::heap::Heap;
 
 pub struct Process {
@@ -10,17 +13,24 @@ pub struct Process {
     pub stack_base: usize,
     pub is_main: bool,
     /// Exact roots held by the runtime on behalf of the process (objects it
-    /// keeps outside the stack, e.g. while unpacking spawn arguments).
+    /// keeps outside the stack, e.g. a terminate closure).
     pub roots: Vec<usize>,
+    /// The control block of a scheduled process; null for test contexts.
+    pub actor: *const Actor,
 }
 
 impl Process {
     pub fn new(stack_base: usize, is_main: bool, gc_stress: bool) -> Process {
+        Process::with_heap(stack_base, is_main, Heap::new(gc_stress))
+    }
+
+    pub fn with_heap(stack_base: usize, is_main: bool, heap: Heap) -> Process {
         Process {
-            heap: Heap::new(gc_stress),
+            heap,
             stack_base,
             is_main,
             roots: Vec::new(),
+            actor: core::ptr::null(),
         }
     }
 }

@@ -12,6 +12,7 @@
 //! thread currently running its process, so nothing here takes a lock.
 
 use super::os;
+use super::pool;
 use super::trace;
 use crate::abi::{Hdr, GC_STATIC};
 
@@ -123,6 +124,12 @@ impl Heap {
         self.live_after
     }
 
+    /// Bytes handed out since the last collection (slot sizes and large
+    /// mappings); for a heap that never collects, everything it holds.
+    pub fn allocated_bytes(&self) -> usize {
+        self.allocated_since
+    }
+
     /// Bytes currently mapped for objects (blocks and large objects).
     pub fn mapped_bytes(&self) -> usize {
         self.blocks.len() * BLOCK_SIZE + self.large.iter().map(|l| l.1).sum::<usize>()
@@ -177,7 +184,7 @@ impl Heap {
     fn new_block(&mut self, class: usize) -> *mut Block {
         let b = match self.free_blocks.pop() {
             Some(b) => b,
-            None => os::map_aligned(BLOCK_SIZE, BLOCK_SIZE) as *mut Block,
+            None => pool::take() as *mut Block,
         };
         let slot = CLASSES[class];
         let nslots = ((BLOCK_SIZE - FIRST) / slot as usize) as u32;
@@ -219,6 +226,34 @@ impl Heap {
         self.hi = self.hi.max(addr + len);
         self.allocated_since += len;
         p
+    }
+
+    /// Takes over every object of `other` (a message fragment or spawn
+    /// argument built by the deep copier): its blocks and large objects join
+    /// this heap unchanged, so pointers into them stay valid. The adopted
+    /// bytes count towards the next collection. `other` is left empty.
+    pub fn adopt(&mut self, other: &mut Heap) {
+        for b in other.blocks.drain(..) {
+            let pos = self.blocks.partition_point(|&a| a < b);
+            self.blocks.insert(pos, b);
+            self.lo = self.lo.min(b);
+            self.hi = self.hi.max(b + BLOCK_SIZE);
+            self.allocated_since += BLOCK_SIZE;
+        }
+        for (a, len) in other.large.drain(..) {
+            let pos = self.large.partition_point(|&(x, _)| x < a);
+            self.large.insert(pos, (a, len));
+            self.lo = self.lo.min(a);
+            self.hi = self.hi.max(a + len);
+            self.allocated_since += len;
+        }
+        for c in 0..NCLASSES {
+            other.current[c] = core::ptr::null_mut();
+            other.avail[c].clear();
+        }
+        other.lo = usize::MAX;
+        other.hi = 0;
+        other.allocated_since = 0;
     }
 
     /// The start of the allocated object containing address `w`, if any.
@@ -374,7 +409,7 @@ impl Heap {
                 self.free_blocks.push(b);
             } else {
                 // SAFETY: an empty block nothing points into.
-                unsafe { os::unmap(b as *mut u8, BLOCK_SIZE) };
+                unsafe { pool::give(b as *mut u8) };
             }
         }
         let mut large = Vec::with_capacity(self.large.len());
@@ -412,10 +447,10 @@ impl Drop for Heap {
         // SAFETY: the heap's process is gone, so nothing refers to its memory.
         unsafe {
             for &b in &self.blocks {
-                os::unmap(b as *mut u8, BLOCK_SIZE);
+                pool::give(b as *mut u8);
             }
             for &b in &self.free_blocks {
-                os::unmap(b as *mut u8, BLOCK_SIZE);
+                pool::give(b as *mut u8);
             }
             for &(a, len) in &self.large {
                 os::unmap(a as *mut u8, len);

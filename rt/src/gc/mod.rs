@@ -1,8 +1,10 @@
 //! The garbage collector: per-process heaps (`heap`), precise object tracing
-//! (`trace`), conservative stack roots (`roots`) and OS memory (`os`).
+//! (`trace`), conservative stack roots (`roots`), OS memory (`os`) and the shared
+//! pool of free blocks (`pool`).
 
 pub mod heap;
 pub mod os;
+pub mod pool;
 pub mod roots;
 pub mod trace;
 

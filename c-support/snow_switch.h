@@ -1,0 +1,22 @@
+/*
+ * snow_switch.h -- coroutine contexts (runtime-internal; not part of the
+ * generated-code ABI in snow.h).
+ */
+#ifndef SNOW_SWITCH_H
+#define SNOW_SWITCH_H
+
+#include <stddef.h>
+
+/* Prepares a context on the stack [stack_lo, stack_lo + size) that will
+ * call entry(arg) when first switched to. Returns its saved stack pointer.
+ * `entry` must never return. */
+void *snow_ctx_make(void *stack_lo, size_t size, void (*entry)(void *), void *arg);
+
+/* Saves the running context into *from and resumes the context `to`. Returns
+ * when something switches back to *from. */
+void snow_ctx_switch(void **from, void *to);
+
+/* "asm" or "ucontext": which implementation was compiled. */
+const char *snow_ctx_backend(void);
+
+#endif

@@ -1,0 +1,273 @@
+//! Process start, preemption and exit, as seen from the process itself.
+//!
+//! A process leaves its stack only through `switch_out`, after recording a
+//! `Request` for its worker; the worker completes the request on its own
+//! stack (see `sched::worker`). Exits never unwind: the process records its
+//! reason and switches away for good; a terminate block then runs on a
+//! fresh context at the top of the same stack (the old frames are dead).
+
+use super::pcb::*;
+use super::reason::Reason;
+use super::table;
+use crate::abi::{Ctx, Word};
+use crate::gc::heap::Heap;
+use crate::io;
+use crate::sched::{self, stack, stack::Stack, worker};
+use core::ffi::c_void;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+extern "C" {
+    pub fn snow_ctx_make(
+        stack_lo: *mut c_void,
+        size: usize,
+        entry: unsafe extern "C" fn(*mut c_void),
+        arg: *mut c_void,
+    ) -> *mut c_void;
+    pub fn snow_ctx_switch(from: *mut *mut c_void, to: *mut c_void);
+}
+
+/// The value `ctx.stack_limit` takes to request a yield: above every stack
+/// address, so the next entry or back-edge check fails.
+pub const PREEMPT: usize = usize::MAX;
+
+/// Creates a runnable process (not yet queued) and enters it in the table.
+pub fn create(pid: u64, is_main: bool, entry: Entry, heap: Heap, stack: Stack) -> Arc<Actor> {
+    let a = Arc::new(Actor::new(pid, is_main, entry, heap, stack));
+    // SAFETY: the actor is not shared yet; its stack is ours to prepare.
+    unsafe {
+        a.bind();
+        fresh_context(&a, process_entry);
+    }
+    table::insert(a.clone());
+    let s = sched::get();
+    s.live.fetch_add(1, Ordering::SeqCst);
+    s.active.fetch_add(1, Ordering::SeqCst);
+    a
+}
+
+/// Points the process's saved context at a new frame at the top of its stack.
+///
+/// # Safety
+/// The process is not running and its old frames are no longer needed.
+pub unsafe fn fresh_context(a: &Actor, entry: unsafe extern "C" fn(*mut c_void)) {
+    let o = a.owned();
+    (*o).sp = snow_ctx_make(
+        (*o).stack.lo as *mut c_void,
+        (*o).stack.size,
+        entry,
+        a as *const Actor as *mut c_void,
+    );
+}
+
+/// First frame of every process: runs its entry, then exits `normal`.
+unsafe extern "C" fn process_entry(arg: *mut c_void) {
+    let a = &*(arg as *const Actor);
+    let o = a.owned();
+    let ctx: *mut Ctx = &mut (*o).ctx;
+    match (*o).entry {
+        Entry::Main(f) => f(ctx),
+        Entry::Spawned(f, w) => f(ctx, w),
+    }
+    exit_running(a, Reason::Normal)
+}
+
+/// First frame of a terminate block's fresh context.
+///
+/// # Safety
+/// Only entered through `fresh_context` with the actor as `arg`.
+pub unsafe extern "C" fn terminate_entry(arg: *mut c_void) {
+    let a = &*(arg as *const Actor);
+    let o = a.owned();
+    if let Some((f, env)) = (*o).terminate.take() {
+        f(&mut (*o).ctx, env);
+    }
+    exit_running(a, Reason::Normal)
+}
+
+/// Hands control to the worker that runs this process; returns when the
+/// process is dispatched again (possibly on another worker).
+///
+/// # Safety
+/// `a` is the process running on this stack and has set its request.
+pub unsafe fn switch_out(a: &Actor) {
+    let o = a.owned();
+    let w = (*o).worker as *mut worker::Local;
+    snow_ctx_switch(&mut (*o).sp, (*w).sched_sp);
+}
+
+/// Asks `a` to reach its slow path at its next function entry or
+/// back-edge, if it is running. Harmless otherwise: every dispatch resets
+/// the limit.
+pub fn request_yield(a: &Actor) {
+    // SAFETY: the context lives as long as the actor; generated code and
+    // dispatch read and write the limit as a whole word.
+    unsafe {
+        let limit = core::ptr::addr_of_mut!((*a.owned()).ctx.stack_limit) as *mut usize;
+        core::sync::atomic::AtomicUsize::from_ptr(limit).store(PREEMPT, Ordering::Relaxed);
+    }
+}
+
+/// Ends the running process. The first recorded reason wins (a panic in a
+/// terminate block keeps the original reason).
+///
+/// # Safety
+/// `a` is the process running on this stack.
+pub unsafe fn exit_running(a: &Actor, reason: Reason) -> ! {
+    let o = a.owned();
+    if (*o).exit_reason.is_none() {
+        if reason == Reason::Killed {
+            (*o).terminate_started = true;
+        }
+        (*o).exit_reason = Some(reason);
+    }
+    (*o).request = Request::Exit;
+    switch_out(a);
+    // A finished process is never dispatched again.
+    std::process::abort()
+}
+
+/// Carries out an exit signal that arrived for the running process.
+///
+/// # Safety
+/// `a` is the process running on this stack.
+pub unsafe fn check_pending(a: &Actor) {
+    if !a.has_pending.load(Ordering::SeqCst) || (*a.owned()).terminate_started {
+        return;
+    }
+    let r = {
+        let mut s = a.lock();
+        a.has_pending.store(false, Ordering::SeqCst);
+        s.pending.take()
+    };
+    if let Some(r) = r {
+        exit_running(a, r);
+    }
+}
+
+/// Gives up the worker for now (time slice spent or yield requested).
+///
+/// # Safety
+/// `a` is the process running on this stack.
+pub unsafe fn yield_now(a: &Actor) {
+    (*a.owned()).request = Request::Yield;
+    switch_out(a);
+    check_pending(a);
+}
+
+/// Parks until a wake-up of the given kind (or the deadline, monotonic ns).
+///
+/// # Safety
+/// `a` is the process running on this stack.
+pub unsafe fn park(a: &Actor, kind: u64, deadline: Option<u64>) {
+    (*a.owned()).request = Request::Park { kind, deadline };
+    switch_out(a);
+    check_pending(a);
+}
+
+/// The preemption point's slow path for scheduled processes: a pending exit,
+/// a yield request or spent budget, or a real stack overflow.
+///
+/// # Safety
+/// `ctx` is the context of `a`, running on this stack.
+pub unsafe fn slow_path(ctx: *mut Ctx, a: &Actor) {
+    check_pending(a);
+    let o = a.owned();
+    let preempt = (*ctx).stack_limit as usize == PREEMPT;
+    if preempt {
+        (*ctx).stack_limit = (*o).real_limit as *mut _;
+    }
+    let probe = 0u8;
+    let sp = core::hint::black_box(&probe) as *const u8 as usize;
+    if sp < (*o).real_limit {
+        crate::panic::panic_msg(ctx, "stack overflow");
+    }
+    if preempt || (*ctx).budget < 0 {
+        yield_now(a);
+    }
+}
+
+/// A panic in a process other than main: report it and end the process
+/// (only that process).
+///
+/// # Safety
+/// `a` is the process running on this stack.
+pub unsafe fn crash(a: &Actor, msg: &[u8]) -> ! {
+    let o = a.owned();
+    let mut line = format!("[snow] process <0.{}> crashed", a.pid).into_bytes();
+    if (*o).exit_reason.is_some() {
+        // A panic inside the terminate block: reported, otherwise ignored.
+        line.extend_from_slice(b" in its terminate block");
+    }
+    line.extend_from_slice(b": ");
+    line.extend_from_slice(msg);
+    line.push(b'\n');
+    io::write_fd(2, &line);
+    exit_running(a, Reason::Error(msg.to_vec()))
+}
+
+/// Everything after a process's last instruction: runs on its worker's
+/// stack. Order (§4.4.4): the terminate block already ran; now exit signals
+/// to links and monitors, then release of names, mailbox, heap and stack.
+///
+/// # Safety
+/// `a` has switched out with `Request::Exit` and will never run again.
+pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
+    let o = a.owned();
+    let reason = (*o).exit_reason.take().unwrap_or(Reason::Normal);
+    let (links, monitors, names, inbox) = {
+        let mut s = a.lock();
+        s.dead = true;
+        s.sys.clear();
+        (
+            std::mem::take(&mut s.links),
+            std::mem::take(&mut s.monitors),
+            std::mem::take(&mut s.names),
+            std::mem::take(&mut s.inbox),
+        )
+    };
+    let st = a.load_state();
+    a.state.store(pack(gen_of(st), S_DONE), Ordering::SeqCst);
+    table::remove(a.pid);
+    table::release_names(a.pid, &names);
+    for pid in links {
+        if let Some(b) = table::get(pid) {
+            super::signal::deliver_exit(&b, a.pid, &reason, worker);
+        }
+    }
+    for (watcher, reference) in monitors {
+        if let Some(b) = table::get(watcher) {
+            super::signal::deliver_down(&b, reference, a.pid, &reason, worker);
+        }
+    }
+    drop(inbox);
+    (*o).private.clear();
+    (*o).process.heap = Heap::new(false);
+    (*o).process.roots = Vec::new();
+    (*o).terminate = None;
+    stack::release(
+        std::mem::replace(&mut (*o).stack, Stack::none()),
+        worker::stack_cache(worker),
+    );
+    if a.is_main && !reason.is_normal() {
+        // Before the counters drop: otherwise the reactor could see an
+        // empty program and end it with status 0 first.
+        io::flush_stdout();
+        io::write_fd(
+            2,
+            format!("panic: main process exited: {reason}\n").as_bytes(),
+        );
+        std::process::exit(101);
+    }
+    let s = sched::get();
+    s.live.fetch_sub(1, Ordering::SeqCst);
+    sched::dec_active();
+}
+
+/// Word-sized helper for the ABI: the pid of the process running `ctx`.
+///
+/// # Safety
+/// `ctx` is a live context.
+pub unsafe fn self_pid(ctx: *mut Ctx) -> Word {
+    actor_of(ctx).map(|a| a.pid).unwrap_or(0)
+}

@@ -1,0 +1,207 @@
+//! Mailboxes.
+//!
+//! A message is a heap-allocated node holding its type descriptor, its value
+//! word and, for values with heap objects, the *fragment* (a private `Heap`)
+//! the sender deep-copied them into. Senders append nodes to the receiver's
+//! `Inbox` under its lock; the receiver moves them to its private `MsgQueue`
+//! when it scans, so selective receive walks and unlinks messages without
+//! any lock. Taking a message adopts its fragment's blocks into the
+//! receiver's heap: one copy per message, and no heap is ever touched by two
+//! threads.
+//!
+//! System messages (exit notices for trapping processes, monitor notices)
+//! travel in a separate queue and never reach a user `receive`.
+
+use super::reason::Reason;
+use crate::abi::{SnowType, Word};
+use crate::gc::heap::Heap;
+
+pub struct Msg {
+    pub next: *mut Msg,
+    pub prev: *mut Msg,
+    pub ty: *const SnowType,
+    pub word: Word,
+    pub frag: Option<Box<Heap>>,
+}
+
+impl Msg {
+    pub fn new(ty: *const SnowType, word: Word, frag: Option<Box<Heap>>) -> Box<Msg> {
+        Box::new(Msg {
+            next: core::ptr::null_mut(),
+            prev: core::ptr::null_mut(),
+            ty,
+            word,
+            frag,
+        })
+    }
+}
+
+/// Incoming messages, oldest first, as a singly linked chain so the
+/// receiver takes them all at once.
+pub struct Inbox {
+    head: *mut Msg,
+    tail: *mut Msg,
+}
+
+impl Default for Inbox {
+    fn default() -> Self {
+        Inbox {
+            head: core::ptr::null_mut(),
+            tail: core::ptr::null_mut(),
+        }
+    }
+}
+
+// SAFETY: the chain is owned by the inbox and only reached under its lock.
+unsafe impl Send for Inbox {}
+
+impl Inbox {
+    pub fn push(&mut self, m: Box<Msg>) {
+        let m = Box::into_raw(m);
+        if self.tail.is_null() {
+            self.head = m;
+        } else {
+            // SAFETY: `tail` is a node owned by this chain.
+            unsafe { (*self.tail).next = m };
+        }
+        self.tail = m;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.head.is_null()
+    }
+
+    /// Removes and returns the whole chain (head, tail).
+    pub fn take_all(&mut self) -> (*mut Msg, *mut Msg) {
+        let r = (self.head, self.tail);
+        self.head = core::ptr::null_mut();
+        self.tail = core::ptr::null_mut();
+        r
+    }
+}
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        let (mut m, _) = self.take_all();
+        while !m.is_null() {
+            // SAFETY: every node was made by `Box::into_raw` in `push`.
+            let b = unsafe { Box::from_raw(m) };
+            m = b.next;
+        }
+    }
+}
+
+/// The receiver's private queue: a doubly linked list, oldest first.
+pub struct MsgQueue {
+    pub head: *mut Msg,
+    pub tail: *mut Msg,
+    pub len: usize,
+}
+
+impl Default for MsgQueue {
+    fn default() -> Self {
+        MsgQueue {
+            head: core::ptr::null_mut(),
+            tail: core::ptr::null_mut(),
+            len: 0,
+        }
+    }
+}
+
+impl MsgQueue {
+    /// Appends a chain taken from an inbox; returns its first node.
+    ///
+    /// # Safety
+    /// `(head, tail)` is a chain from `Inbox::take_all`.
+    pub unsafe fn append_chain(&mut self, head: *mut Msg, tail: *mut Msg) -> *mut Msg {
+        if head.is_null() {
+            return head;
+        }
+        let mut prev = self.tail;
+        let mut m = head;
+        while !m.is_null() {
+            (*m).prev = prev;
+            prev = m;
+            self.len += 1;
+            m = (*m).next;
+        }
+        if self.tail.is_null() {
+            self.head = head;
+        } else {
+            (*self.tail).next = head;
+        }
+        self.tail = tail;
+        head
+    }
+
+    /// Unlinks `m` and returns ownership of it.
+    ///
+    /// # Safety
+    /// `m` is a node of this queue.
+    pub unsafe fn unlink(&mut self, m: *mut Msg) -> Box<Msg> {
+        let (p, n) = ((*m).prev, (*m).next);
+        if p.is_null() {
+            self.head = n;
+        } else {
+            (*p).next = n;
+        }
+        if n.is_null() {
+            self.tail = p;
+        } else {
+            (*n).prev = p;
+        }
+        self.len -= 1;
+        let mut b = Box::from_raw(m);
+        b.next = core::ptr::null_mut();
+        b.prev = core::ptr::null_mut();
+        b
+    }
+
+    /// Drops every queued message (at process exit).
+    pub fn clear(&mut self) {
+        let mut m = self.head;
+        while !m.is_null() {
+            // SAFETY: nodes of this queue came from `Box::into_raw`.
+            let b = unsafe { Box::from_raw(m) };
+            m = b.next;
+        }
+        *self = MsgQueue::default();
+    }
+}
+
+/// A system message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SysMsg {
+    /// A linked process exited (delivered only to trapping processes).
+    Exit { from: u64, reason: Reason },
+    /// A monitored process exited.
+    Down {
+        reference: u64,
+        pid: u64,
+        reason: Reason,
+    },
+}
+
+/// Message type identity: the same descriptor, or (for descriptors emitted
+/// separately for one type, e.g. by two translation units) the same kind,
+/// name and parameters.
+///
+/// # Safety
+/// Both descriptors are valid.
+pub unsafe fn same_type(a: *const SnowType, b: *const SnowType) -> bool {
+    same_type_depth(a, b, 8)
+}
+
+unsafe fn same_type_depth(a: *const SnowType, b: *const SnowType, depth: u32) -> bool {
+    if core::ptr::eq(a, b) {
+        return true;
+    }
+    if a.is_null() || b.is_null() || depth == 0 {
+        return false;
+    }
+    let (x, y) = (&*a, &*b);
+    if x.kind != y.kind || x.nparams != y.nparams || x.name_bytes() != y.name_bytes() {
+        return false;
+    }
+    (0..x.nparams as usize).all(|i| same_type_depth(x.param(i), y.param(i), depth - 1))
+}

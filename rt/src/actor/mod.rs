@@ -1,0 +1,18 @@
+//! Processes: control blocks (`pcb`), exit reasons (`reason`), mailboxes
+//! (`mailbox`), deep copies of values crossing process boundaries (`copy`),
+//! the pid table and name registry (`table`), process start and exit, links and signals
+//! (`lifecycle`, `signal`), and the C ABI generated code calls (`abi`).
+
+pub mod abi;
+pub mod copy;
+pub mod lifecycle;
+pub mod mailbox;
+pub mod pcb;
+pub mod reason;
+pub mod signal;
+pub mod table;
+
+pub use pcb::Actor;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,143 @@
+//! Messages between processes and exit signals: delivery into mailboxes,
+//! links (§4.4.3), monitors and explicit exit signals.
+
+use super::mailbox::{Msg, SysMsg};
+use super::pcb::*;
+use super::reason::Reason;
+use super::table;
+use crate::sched;
+use core::ffi::c_void;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Which parked states a wake-up may end.
+pub const WAKE_MSG: &[u64] = &[S_WAIT_MSG, S_WAIT_ANY];
+pub const WAKE_SYS: &[u64] = &[S_WAIT_ANY];
+pub const WAKE_ALL: &[u64] = &[S_WAIT_MSG, S_WAIT_TIMER, S_WAIT_ANY];
+
+/// Appends a message to `pid`'s mailbox and wakes it if it waits for one.
+/// Messages to processes that have exited (or never existed) are dropped.
+pub fn deliver(pid: u64, msg: Box<Msg>, worker: *mut c_void) {
+    let Some(a) = table::get(pid) else { return };
+    {
+        let mut s = a.lock();
+        if s.dead {
+            return;
+        }
+        s.inbox.push(msg);
+    }
+    sched::wake(&a, None, WAKE_MSG, worker);
+}
+
+/// Records `reason` as the pending exit of `b` and wakes it from any park.
+fn set_pending(b: &Arc<Actor>, s: &mut Shared, reason: Reason) {
+    if s.pending.is_none() || reason == Reason::Killed {
+        s.pending = Some(reason);
+    }
+    b.has_pending.store(true, Ordering::SeqCst);
+    // If `b` is running, make its next preemption point carry the exit out.
+    super::lifecycle::request_yield(b);
+}
+
+/// Process `from` exited with `reason` and was linked to `b`.
+pub fn deliver_exit(b: &Arc<Actor>, from: u64, reason: &Reason, worker: *mut c_void) {
+    let mut s = b.lock();
+    if s.dead {
+        return;
+    }
+    s.links.retain(|&p| p != from);
+    if s.trap_exits {
+        s.sys.push_back(SysMsg::Exit {
+            from,
+            reason: reason.clone(),
+        });
+        drop(s);
+        sched::wake(b, None, WAKE_SYS, worker);
+    } else if !reason.is_normal() {
+        set_pending(b, &mut s, Reason::Linked(from, Box::new(reason.clone())));
+        drop(s);
+        sched::wake(b, None, WAKE_ALL, worker);
+    }
+}
+
+/// A process `pid` that `b` monitors (with `reference`) exited.
+pub fn deliver_down(
+    b: &Arc<Actor>,
+    reference: u64,
+    pid: u64,
+    reason: &Reason,
+    worker: *mut c_void,
+) {
+    let mut s = b.lock();
+    if s.dead {
+        return;
+    }
+    s.sys.push_back(SysMsg::Down {
+        reference,
+        pid,
+        reason: reason.clone(),
+    });
+    drop(s);
+    sched::wake(b, None, WAKE_SYS, worker);
+}
+
+/// An exit signal from `from` to `b` (supervisor shutdowns and kills, the
+/// end of the program). `killed` and `forced` signals cannot be trapped; a
+/// trapping process gets others as a system message; a `normal` signal to a
+/// process that does not trap is ignored.
+pub fn signal(b: &Arc<Actor>, from: u64, reason: Reason, forced: bool, worker: *mut c_void) {
+    let mut s = b.lock();
+    if s.dead {
+        return;
+    }
+    if !forced && reason != Reason::Killed && s.trap_exits {
+        s.sys.push_back(SysMsg::Exit { from, reason });
+        drop(s);
+        sched::wake(b, None, WAKE_SYS, worker);
+    } else if forced || reason != Reason::Normal {
+        set_pending(b, &mut s, reason);
+        drop(s);
+        sched::wake(b, None, WAKE_ALL, worker);
+    }
+}
+
+/// Links `a` and the process `pid` (both directions, idempotent). Linking
+/// to a process that has exited does nothing.
+pub fn link(a: &Actor, pid: u64) {
+    if pid == a.pid {
+        return;
+    }
+    let Some(b) = table::get(pid) else { return };
+    {
+        let mut s = b.lock();
+        if s.dead {
+            return;
+        }
+        if !s.links.contains(&a.pid) {
+            s.links.push(a.pid);
+        }
+    }
+    let mut s = a.lock();
+    if !s.links.contains(&pid) {
+        s.links.push(pid);
+    }
+}
+
+/// `a` starts monitoring `pid` under `reference`; a process that is already
+/// gone produces the notice at once (reason `custom("noproc")`).
+pub fn monitor(a: &Arc<Actor>, pid: u64, reference: u64, worker: *mut c_void) {
+    if let Some(b) = table::get(pid) {
+        let mut s = b.lock();
+        if !s.dead {
+            s.monitors.push((a.pid, reference));
+            return;
+        }
+    }
+    deliver_down(
+        a,
+        reference,
+        pid,
+        &Reason::Custom(b"noproc".to_vec()),
+        worker,
+    );
+}

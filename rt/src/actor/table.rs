@@ -1,0 +1,84 @@
+//! The pid table (pid -> live process) and the name registry. Pids come
+//! from one counter and are never reused; the table is sharded by pid so
+//! spawns and sends on different workers rarely meet on a lock.
+
+use super::pcb::Actor;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+const SHARDS: usize = 64;
+
+type Shard = Mutex<BTreeMap<u64, Arc<Actor>>>;
+
+#[allow(clippy::declare_interior_mutable_const)]
+const EMPTY: Shard = Mutex::new(BTreeMap::new());
+static TABLE: [Shard; SHARDS] = [EMPTY; SHARDS];
+static NEXT_PID: AtomicU64 = AtomicU64::new(0);
+static NAMES: Mutex<BTreeMap<Vec<u8>, u64>> = Mutex::new(BTreeMap::new());
+
+fn shard(pid: u64) -> MutexGuard<'static, BTreeMap<u64, Arc<Actor>>> {
+    TABLE[(pid as usize) % SHARDS]
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn next_pid() -> u64 {
+    NEXT_PID.fetch_add(1, Ordering::Relaxed)
+}
+
+pub fn insert(a: Arc<Actor>) {
+    shard(a.pid).insert(a.pid, a);
+}
+
+pub fn remove(pid: u64) -> Option<Arc<Actor>> {
+    shard(pid).remove(&pid)
+}
+
+pub fn get(pid: u64) -> Option<Arc<Actor>> {
+    shard(pid).get(&pid).cloned()
+}
+
+fn names() -> MutexGuard<'static, BTreeMap<Vec<u8>, u64>> {
+    NAMES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Registers `name` for `a`; false when the name is taken or `a` is exiting.
+pub fn register(a: &Actor, name: &[u8]) -> bool {
+    let mut shared = a.lock();
+    if shared.dead {
+        return false;
+    }
+    let mut n = names();
+    if n.contains_key(name) {
+        return false;
+    }
+    n.insert(name.to_vec(), a.pid);
+    shared.names.push(name.to_vec());
+    true
+}
+
+pub fn whereis(name: &[u8]) -> Option<u64> {
+    names().get(name).copied()
+}
+
+/// Releases names held by an exited process.
+pub fn release_names(pid: u64, held: &[Vec<u8>]) {
+    let mut n = names();
+    for name in held {
+        if n.get(name) == Some(&pid) {
+            n.remove(name);
+        }
+    }
+}
+
+/// Every live process, newest first.
+pub fn all_descending() -> Vec<Arc<Actor>> {
+    let mut all = Vec::new();
+    for s in &TABLE {
+        let s = s.lock().unwrap_or_else(|e| e.into_inner());
+        all.extend(s.values().cloned());
+    }
+    all.sort_unstable_by_key(|a| core::cmp::Reverse(a.pid));
+    all
+}

@@ -1,0 +1,259 @@
+//! The reactor, run by the OS main thread once the workers are started: a
+//! `polling::Poller` for readiness and notifications, a timer heap, the
+//! preemption monitor and the program's end (§4.3.3).
+//!
+//! Timers are (deadline, sequence, action): wake process P if it is still
+//! in park generation g, or deliver a stored message (`send_after`). Equal
+//! deadlines fire in the order they were added.
+//!
+//! Preemption monitor: every tick it looks at what each worker runs; a
+//! process still in the same dispatch as at the previous tick has run for
+//! more than a tick, so its `stack_limit` is raised above every address and
+//! its next function entry or back-edge yields.
+
+use super::clock;
+use crate::actor::lifecycle::PREEMPT;
+use crate::actor::mailbox::Msg;
+use crate::actor::pcb::*;
+use crate::actor::reason::Reason;
+use crate::actor::{signal, table};
+use core::cmp::Ordering as CmpOrdering;
+use polling::{Events, Poller};
+use std::collections::{BinaryHeap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The monitor's period while processes run, and so the longest a process
+/// runs uninterrupted when its code has no back-edges.
+const TICK: Duration = Duration::from_millis(10);
+
+pub enum TimerAction {
+    Wake(Arc<Actor>, u64),
+    Deliver(u64, Box<Msg>),
+}
+
+struct Timer {
+    at: u64,
+    seq: u64,
+    action: TimerAction,
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, o: &Self) -> bool {
+        (self.at, self.seq) == (o.at, o.seq)
+    }
+}
+impl Eq for Timer {}
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, o: &Self) -> Option<CmpOrdering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Timer {
+    /// Reversed, so the max-heap pops the earliest deadline.
+    fn cmp(&self, o: &Self) -> CmpOrdering {
+        (o.at, o.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+// SAFETY: messages in timers are owned by the heap and only moved.
+unsafe impl Send for Timer {}
+
+pub struct Reactor {
+    poller: Poller,
+    timers: Mutex<BinaryHeap<Timer>>,
+    /// Earliest deadline the reactor is sleeping towards (u64::MAX: none);
+    /// adding an earlier timer notifies it.
+    next: AtomicU64,
+    seq: AtomicU64,
+}
+
+impl Reactor {
+    pub fn new() -> Reactor {
+        Reactor {
+            poller: Poller::new().expect("creating the poller"),
+            timers: Mutex::new(BinaryHeap::new()),
+            next: AtomicU64::new(u64::MAX),
+            seq: AtomicU64::new(0),
+        }
+    }
+
+    fn timers(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Timer>> {
+        self.timers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds a timer firing at `at` (monotonic ns).
+    pub fn add(&self, at: u64, action: TimerAction) {
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        self.timers().push(Timer { at, seq, action });
+        if at < self.next.load(Ordering::SeqCst) {
+            self.next.store(at, Ordering::SeqCst);
+            self.notify();
+        }
+    }
+
+    pub fn notify(&self) {
+        // A failed notification means the poller is gone: the program is
+        // exiting anyway.
+        let _ = self.poller.notify();
+    }
+
+    /// Fires due timers; returns the next deadline.
+    fn fire(&self) -> Option<u64> {
+        let now = clock::now_ns();
+        let mut due = Vec::new();
+        let next = {
+            let mut t = self.timers();
+            while t.peek().is_some_and(|x| x.at <= now) {
+                due.push(t.pop().expect("peeked"));
+            }
+            t.peek().map(|x| x.at)
+        };
+        for timer in due {
+            match timer.action {
+                TimerAction::Wake(a, gen) => {
+                    super::wake(
+                        &a,
+                        Some(gen),
+                        super::worker::TIMER_WAKES,
+                        core::ptr::null_mut(),
+                    );
+                }
+                TimerAction::Deliver(pid, msg) => signal::deliver(pid, msg, core::ptr::null_mut()),
+            }
+        }
+        next
+    }
+
+    /// Quiescent: nothing runnable or running and no live timer. Stale
+    /// wake-ups (for parks that already ended) are dropped on the way.
+    fn quiescent(&self) -> bool {
+        let s = super::get();
+        if s.active.load(Ordering::SeqCst) != 0 {
+            return false;
+        }
+        let mut t = self.timers();
+        t.retain(|x| match &x.action {
+            TimerAction::Wake(a, g) => {
+                let st = a.load_state();
+                gen_of(st) == *g && super::worker::TIMER_WAKES.contains(&state_of(st))
+            }
+            TimerAction::Deliver(..) => true,
+        });
+        t.is_empty() && s.active.load(Ordering::SeqCst) == 0
+    }
+
+    /// One step of the end of the program: every remaining process is
+    /// blocked forever, so stop them with `shutdown`, newest first. Those
+    /// without a terminate block have nothing observable to do and are
+    /// signalled together; after one with a terminate block, older ones
+    /// wait for the next quiescent moment. Returns false when every live
+    /// process was already signalled (all are stuck for good).
+    fn shutdown_step(&self, signalled: &mut HashSet<u64>) -> bool {
+        super::stack::program_ending();
+        let mut progress = false;
+        for a in table::all_descending() {
+            if !signalled.insert(a.pid) {
+                continue;
+            }
+            progress = true;
+            let hook = a.has_terminate.load(Ordering::SeqCst);
+            signal::signal(&a, a.pid, Reason::Shutdown, true, core::ptr::null_mut());
+            if hook {
+                break;
+            }
+        }
+        progress
+    }
+
+    /// Runs until the program ends; returns the exit status.
+    pub fn run(&self) -> i32 {
+        let s = super::get();
+        let mut events = Events::new();
+        let mut last_seen = vec![(0usize, 0u64); s.workers.len()];
+        let mut last_tick = clock::now_ns();
+        let mut signalled = HashSet::new();
+        loop {
+            let next = self.fire();
+            let now = clock::now_ns();
+            if now.saturating_sub(last_tick) >= TICK.as_nanos() as u64 {
+                last_tick = now;
+                self.monitor(&mut last_seen);
+            }
+            if self.quiescent() {
+                if s.live.load(Ordering::SeqCst) == 0 {
+                    return 0;
+                }
+                if !self.shutdown_step(&mut signalled) {
+                    return 0;
+                }
+                continue;
+            }
+            // Tick only while something runs: with every process parked,
+            // only a timer (or a notification) can make one runnable.
+            let busy = s.active.load(Ordering::SeqCst) > 0;
+            let wait = match (next, busy) {
+                (Some(at), true) => Some(Duration::from_nanos(at.saturating_sub(now)).min(TICK)),
+                (Some(at), false) => Some(Duration::from_nanos(at.saturating_sub(now))),
+                (None, true) => Some(TICK),
+                (None, false) => None,
+            };
+            self.next.store(next.unwrap_or(u64::MAX), Ordering::SeqCst);
+            events.clear();
+            // Errors (EINTR) just end this wait early.
+            let _ = self.poller.wait(&mut events, wait);
+        }
+    }
+
+    fn monitor(&self, last_seen: &mut [(usize, u64)]) {
+        for (i, w) in super::get().workers.iter().enumerate() {
+            let cur = w.current.lock().unwrap_or_else(|e| e.into_inner());
+            let (ctx, seq) = *cur;
+            if ctx != 0 && last_seen[i] == (ctx, seq) {
+                // SAFETY: the context stays alive while it is `current`
+                // (the worker clears it under this lock before the process
+                // can exit); generated code reads the limit as a word.
+                unsafe {
+                    let limit =
+                        core::ptr::addr_of_mut!((*(ctx as *mut crate::abi::Ctx)).stack_limit)
+                            as *mut usize;
+                    core::sync::atomic::AtomicUsize::from_ptr(limit)
+                        .store(PREEMPT, Ordering::Relaxed);
+                }
+            }
+            last_seen[i] = (ctx, seq);
+        }
+    }
+}
+
+impl Default for Reactor {
+    fn default() -> Self {
+        Reactor::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timers_pop_earliest_first_and_ties_in_insertion_order() {
+        let mut h = BinaryHeap::new();
+        let msg = |w| TimerAction::Deliver(0, Msg::new(&crate::abi::snow_t_Int, w, None));
+        for (at, seq, w) in [(30, 0, 1), (10, 1, 2), (20, 2, 3), (10, 3, 4), (10, 4, 5)] {
+            h.push(Timer {
+                at,
+                seq,
+                action: msg(w),
+            });
+        }
+        let mut order = Vec::new();
+        while let Some(t) = h.pop() {
+            if let TimerAction::Deliver(_, m) = t.action {
+                order.push(m.word);
+            }
+        }
+        assert_eq!(order, [2, 4, 5, 3, 1]);
+    }
+}

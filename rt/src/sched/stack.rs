@@ -1,0 +1,159 @@
+//! Process stacks: carved from large lazily committed mappings (slabs) and
+//! recycled through a free list. There is no guard page per stack (one
+//! mapping per stack would exhaust the kernel's mapping limit long before a
+//! million processes); overflow is caught by the software limit check in
+//! generated code, which keeps `HEADROOM` bytes free for the runtime calls
+//! that follow it (the panic report, the switch back to the scheduler).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+pub const DEFAULT_SIZE: usize = 64 * 1024;
+const MIN_SIZE: usize = 16 * 1024;
+const HEADROOM: usize = 8 * 1024;
+/// Stacks mapped at once for the free list.
+const SLAB_STACKS: usize = 64;
+/// Free stacks kept with their pages committed in the global list; beyond
+/// this, freed stacks return their pages to the OS first (a process touches
+/// one or two pages, so this bounds idle stack memory to a few tens of MB).
+const KEEP_COMMITTED: usize = 4096;
+/// Free stacks a worker keeps for itself, so spawns and exits on one
+/// worker do not meet on the global lock.
+pub const WORKER_CACHE: usize = 64;
+
+pub struct Stack {
+    pub lo: usize,
+    pub size: usize,
+    pooled: bool,
+}
+
+impl Stack {
+    pub const fn none() -> Stack {
+        Stack {
+            lo: 0,
+            size: 0,
+            pooled: false,
+        }
+    }
+
+    pub fn top(&self) -> usize {
+        self.lo + self.size
+    }
+
+    /// The lowest address generated code may reach before the limit check
+    /// turns into a `stack overflow` panic.
+    pub fn limit(&self) -> usize {
+        self.lo + HEADROOM.min(self.size / 4)
+    }
+}
+
+static FREE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// Set once the program is shutting down: returning pages to the OS then
+/// only costs time (a TLB shootdown per stack).
+static ENDING: AtomicBool = AtomicBool::new(false);
+
+pub fn program_ending() {
+    ENDING.store(true, Ordering::Relaxed);
+}
+static SIZE: OnceLock<usize> = OnceLock::new();
+
+/// Parses `SNOW_STACK_SIZE`: bytes, or a number with a `k`/`m` suffix.
+pub fn parse_size(text: &str) -> Option<usize> {
+    let t = text.trim();
+    let (num, mult) = match t.chars().last()? {
+        'k' | 'K' => (&t[..t.len() - 1], 1024),
+        'm' | 'M' => (&t[..t.len() - 1], 1024 * 1024),
+        _ => (t, 1),
+    };
+    let n: usize = num.parse().ok()?;
+    let bytes = n.checked_mul(mult)?;
+    Some(bytes.max(MIN_SIZE).div_ceil(4096) * 4096)
+}
+
+/// The stack size of spawned processes.
+pub fn default_size() -> usize {
+    *SIZE.get_or_init(|| {
+        std::env::var("SNOW_STACK_SIZE")
+            .ok()
+            .and_then(|v| parse_size(&v))
+            .unwrap_or(DEFAULT_SIZE)
+    })
+}
+
+fn map(len: usize) -> usize {
+    // SAFETY: a fresh anonymous mapping; MAP_NORESERVE because stacks are
+    // mostly never touched beyond their first pages.
+    let p = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANON | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        crate::io::write_fd(2, b"snow: out of memory (stacks)\n");
+        std::process::abort();
+    }
+    p as usize
+}
+
+/// A stack of the default size, from `cache` (a worker's own free list)
+/// when it has one.
+pub fn alloc(cache: Option<&mut Vec<usize>>) -> Stack {
+    let size = default_size();
+    if let Some(lo) = cache.and_then(|c| c.pop()) {
+        return Stack {
+            lo,
+            size,
+            pooled: true,
+        };
+    }
+    let mut free = FREE.lock().unwrap_or_else(|e| e.into_inner());
+    if free.is_empty() {
+        let base = map(size * SLAB_STACKS);
+        // Hand out low addresses last so recently used stacks are reused first.
+        free.extend((0..SLAB_STACKS).rev().map(|i| base + i * size));
+    }
+    let lo = free.pop().expect("slab refill");
+    Stack {
+        lo,
+        size,
+        pooled: true,
+    }
+}
+
+/// A stack of its own mapping (the main process gets a large one).
+pub fn alloc_dedicated(size: usize) -> Stack {
+    Stack {
+        lo: map(size),
+        size,
+        pooled: false,
+    }
+}
+
+/// Returns a stack, to `cache` (a worker's own free list) while it has room.
+pub fn release(s: Stack, cache: Option<&mut Vec<usize>>) {
+    if s.size == 0 {
+        return;
+    }
+    if !s.pooled {
+        // SAFETY: a whole mapping made by `alloc_dedicated`, no longer used.
+        unsafe { libc::munmap(s.lo as *mut _, s.size) };
+        return;
+    }
+    if let Some(c) = cache {
+        if c.len() < WORKER_CACHE {
+            c.push(s.lo);
+            return;
+        }
+    }
+    let mut free = FREE.lock().unwrap_or_else(|e| e.into_inner());
+    if free.len() >= KEEP_COMMITTED && !ENDING.load(Ordering::Relaxed) {
+        // SAFETY: the stack belongs to no process any more.
+        unsafe { libc::madvise(s.lo as *mut _, s.size, libc::MADV_DONTNEED) };
+    }
+    free.push(s.lo);
+}

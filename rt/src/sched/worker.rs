@@ -1,0 +1,248 @@
+//! Worker threads: find a runnable process, switch into it, and complete
+//! whatever it asked for when it switches back (yield, park, exit).
+//!
+//! Parking is completed here, after the switch, with the process's
+//! registers saved: only then is it safe for another thread to resume it.
+//! The wake condition is re-checked under the mailbox lock before the
+//! process is published as parked, so a sender either sees the new state
+//! (and wakes it) or its message is seen here.
+
+use super::{get, WorkerSeed};
+use crate::abi::BUDGET;
+use crate::actor::lifecycle::{self, snow_ctx_switch};
+use crate::actor::pcb::*;
+use crate::actor::signal::WAKE_ALL;
+use crate::sched::reactor::TimerAction;
+use core::ffi::c_void;
+use crossbeam_deque::{Steal, Worker};
+use crossbeam_utils::sync::Parker;
+use crossbeam_utils::Backoff;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Look at the injector first every this many dispatches, so work queued
+/// by the reactor is not starved by a busy local queue.
+const INJECTOR_EVERY: u64 = 61;
+
+/// A worker thread's own state; processes find it through `Owned::worker`.
+pub struct Local {
+    pub id: usize,
+    pub queue: Worker<Arc<Actor>>,
+    /// The scheduler loop's saved context while a process runs.
+    pub sched_sp: *mut c_void,
+    dispatches: u64,
+    /// Free process stacks kept by this worker (`stack::alloc`/`release`).
+    pub stacks: Vec<usize>,
+}
+
+/// The stack cache of the worker `w` (a `Local`, or null off workers).
+///
+/// # Safety
+/// `w` is null or the `Local` of the calling thread.
+pub unsafe fn stack_cache<'a>(w: *mut c_void) -> Option<&'a mut Vec<usize>> {
+    (w as *mut Local).as_mut().map(|l| &mut l.stacks)
+}
+
+pub fn spawn_threads(seeds: Vec<WorkerSeed>) {
+    for seed in seeds {
+        std::thread::Builder::new()
+            .name(format!("snow-worker-{}", seed.id))
+            .spawn(move || run(seed))
+            .expect("spawning a worker thread");
+    }
+}
+
+fn run(seed: WorkerSeed) {
+    let WorkerSeed { id, queue, parker } = seed;
+    let mut local = Box::new(Local {
+        id,
+        queue,
+        sched_sp: core::ptr::null_mut(),
+        dispatches: 0,
+        stacks: Vec::with_capacity(super::stack::WORKER_CACHE),
+    });
+    loop {
+        if let Some(a) = find(&mut local) {
+            // SAFETY: `a` came off a run queue, so this thread owns it now.
+            unsafe { dispatch(&mut local, a) };
+            continue;
+        }
+        idle(&mut local, &parker);
+    }
+}
+
+fn idle(local: &mut Local, parker: &Parker) {
+    let s = get();
+    if s.start_spinning() {
+        // Look for work a little longer (tens of microseconds) before
+        // parking: most work arrives in bursts.
+        let backoff = Backoff::new();
+        while !backoff.is_completed() {
+            if let Some(a) = find(local) {
+                s.stop_spinning();
+                // SAFETY: as in `run`.
+                unsafe { dispatch(local, a) };
+                return;
+            }
+            backoff.snooze();
+        }
+        s.stop_spinning();
+    }
+    s.going_idle(local.id);
+    if let Some(a) = find(local) {
+        s.not_idle(local.id);
+        // SAFETY: as in `run`.
+        unsafe { dispatch(local, a) };
+        return;
+    }
+    parker.park();
+    s.not_idle(local.id);
+}
+
+fn steal_from_injector(local: &Local) -> Option<Arc<Actor>> {
+    loop {
+        match get().injector.steal_batch_and_pop(&local.queue) {
+            Steal::Success(a) => return Some(a),
+            Steal::Empty => return None,
+            Steal::Retry => continue,
+        }
+    }
+}
+
+fn find(local: &mut Local) -> Option<Arc<Actor>> {
+    let s = get();
+    if local.dispatches.is_multiple_of(INJECTOR_EVERY) {
+        if let Some(a) = steal_from_injector(local) {
+            return Some(a);
+        }
+    }
+    if let Some(a) = local.queue.pop() {
+        return Some(a);
+    }
+    if let Some(a) = steal_from_injector(local) {
+        return Some(a);
+    }
+    let n = s.stealers.len();
+    for k in 1..n {
+        let st = &s.stealers[(local.id + k) % n];
+        loop {
+            match st.steal_batch_and_pop(&local.queue) {
+                Steal::Success(a) => return Some(a),
+                Steal::Empty => break,
+                Steal::Retry => continue,
+            }
+        }
+    }
+    None
+}
+
+/// Runs `a` until it switches back, then completes its request.
+///
+/// The process reaches this worker's `Local` through `Owned::worker` while
+/// it runs (to queue processes it wakes and to switch back), so from here on
+/// `Local` is only used through a raw pointer, never a live `&mut`.
+///
+/// # Safety
+/// This thread owns `a` (it was taken off a run queue).
+unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
+    let local: *mut Local = local;
+    let o = a.owned();
+    let me = local as *mut c_void;
+    loop {
+        let st = a.load_state();
+        a.state.store(pack(gen_of(st), S_RUNNING), Ordering::SeqCst);
+        (*local).dispatches += 1;
+        // Reset the limit before looking for a pending exit: a signal that
+        // arrives after the look raises it again.
+        (*o).ctx.budget = BUDGET;
+        (*o).ctx.stack_limit = (*o).real_limit as *mut _;
+        if a.has_pending.load(Ordering::SeqCst)
+            && (*o).exit_reason.is_none()
+            && !(*o).terminate_started
+        {
+            // An exit signal reached a process that is not running: it
+            // exits without resuming its old frames.
+            let r = {
+                let mut sh = a.lock();
+                a.has_pending.store(false, Ordering::SeqCst);
+                sh.pending.take()
+            };
+            if let Some(r) = r {
+                if r == crate::actor::reason::Reason::Killed {
+                    (*o).terminate_started = true;
+                }
+                (*o).exit_reason = Some(r);
+                (*o).request = Request::Exit;
+            }
+        }
+        if (*o).exit_reason.is_none() || (*o).request != Request::Exit {
+            (*o).worker = me;
+            let (id, seq) = ((*local).id, (*local).dispatches);
+            set_current(id, &mut (*o).ctx as *mut _ as usize, seq);
+            snow_ctx_switch(&mut (*local).sched_sp, (*o).sp);
+            set_current(id, 0, seq);
+        }
+        match (*o).request {
+            Request::Yield => {
+                let st = a.load_state();
+                a.state
+                    .store(pack(gen_of(st), S_RUNNABLE), Ordering::SeqCst);
+                (*local).queue.push(a);
+                return;
+            }
+            Request::Park { kind, deadline } => {
+                complete_park(local, a, kind, deadline);
+                return;
+            }
+            Request::Exit => {
+                if !(*o).terminate_started && (*o).terminate.is_some() {
+                    // Run the terminate block now, on a fresh context at the
+                    // top of the process's own stack.
+                    (*o).terminate_started = true;
+                    (*o).request = Request::Yield;
+                    lifecycle::fresh_context(&a, lifecycle::terminate_entry);
+                    continue;
+                }
+                lifecycle::finalize(a, me);
+                return;
+            }
+        }
+    }
+}
+
+fn set_current(id: usize, ctx: usize, seq: u64) {
+    *get().workers[id]
+        .current
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = (ctx, seq);
+}
+
+/// Publishes `a` as parked, unless what it waits for is already there.
+unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: Option<u64>) {
+    let s = get();
+    let gen;
+    {
+        let sh = a.lock();
+        gen = gen_of(a.load_state()) + 1;
+        let ready = a.has_pending.load(Ordering::SeqCst)
+            || match kind {
+                S_WAIT_MSG => !sh.inbox.is_empty(),
+                S_WAIT_ANY => !sh.inbox.is_empty() || !sh.sys.is_empty(),
+                _ => false,
+            };
+        if ready {
+            a.state.store(pack(gen, S_RUNNABLE), Ordering::SeqCst);
+            drop(sh);
+            (*local).queue.push(a);
+            return;
+        }
+        a.state.store(pack(gen, kind), Ordering::SeqCst);
+    }
+    if let Some(d) = deadline {
+        s.reactor.add(d, TimerAction::Wake(a, gen));
+    }
+    super::dec_active();
+}
+
+/// Kinds a timer may wake (any park, if its generation still matches).
+pub const TIMER_WAKES: &[u64] = WAKE_ALL;
