@@ -341,6 +341,8 @@ void snow_set_terminate(snow_ctx *ctx, void (*fn)(snow_ctx *ctx, snow_word env),
  * at exit. Process.whereis(name): false if unregistered. */
 bool snow_register(snow_ctx *ctx, snow_str *name);
 bool snow_whereis(snow_ctx *ctx, snow_str *name, snow_pid *out);
+/* Process.whereis(name) as an Option<Pid> described by opt_type. */
+void *snow_process_whereis(snow_ctx *ctx, const snow_type *opt_type, snow_str *name);
 
 /*
  * Runtime-internal building blocks for services, supervisors and jobs.

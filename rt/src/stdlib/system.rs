@@ -69,3 +69,19 @@ pub unsafe extern "C" fn snow_env_args(ctx: *mut Ctx, list_type: *const SnowType
         .collect();
     layout::list_of_strs(ctx, list_type, args.iter().map(|a| a.as_bytes()))
 }
+
+/// `Process.whereis(name) -> Option<Pid>`.
+///
+/// # Safety
+/// `ctx` is the running process, `opt` describes `Option<Pid>`, `name` is a
+/// live string.
+#[no_mangle]
+pub unsafe extern "C" fn snow_process_whereis(
+    ctx: *mut Ctx,
+    opt: *const SnowType,
+    name: *mut SnowStr,
+) -> *mut u8 {
+    let mut pid = 0u64;
+    let found = crate::actor::abi::snow_whereis(ctx, name, &mut pid);
+    layout::option(ctx, opt, found.then_some(pid as Word))
+}

@@ -32,7 +32,7 @@ struct FnCx<'f> {
 
 pub fn signature(em: &mut Emitter, f: &Func) -> String {
     let adts = &em.prog.adts;
-    let ret = em.types.cty(&f.ret, adts);
+    let mut ret = em.types.cty(&f.ret, adts);
     let mut ps = vec!["snow_ctx *ctx".to_string()];
     if f.closure.is_some() {
         ps.push("snow_closure *env".into());
@@ -41,7 +41,19 @@ pub fn signature(em: &mut Emitter, f: &Func) -> String {
     for p in &f.params {
         let t = &f.locals[p.0 as usize].ty;
         let ct = em.types.cty(t, adts);
-        ps.push(format!("{ct}{}{}", sep(&ct), names[p.0 as usize]));
+        if f.word_abi {
+            ps.push(format!("snow_word {}_w", names[p.0 as usize]));
+        } else {
+            ps.push(format!("{ct}{}{}", sep(&ct), names[p.0 as usize]));
+        }
+    }
+    if f.word_abi {
+        ret = if is_unit_like(&f.ret) {
+            "void"
+        } else {
+            "snow_word"
+        }
+        .into();
     }
     // Functions only the runtime calls (hooks) may end up unreferenced.
     let hook = em
@@ -132,6 +144,22 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
         let zero = zero_value(&l.ty);
         cx.line(&format!("{ct}{}{} = {zero};", sep(&ct), cx.names[i]));
     }
+    if f.word_abi {
+        for p in &f.params {
+            let n = cx.names[p.0 as usize].clone();
+            if cx.read.contains(&p.0) {
+                let t = f.locals[p.0 as usize].ty.clone();
+                let ct = em.types.cty(&t, &em.prog.adts);
+                let v = cx.unword(em, &format!("{n}_w"), &t);
+                cx.line(&format!("{ct}{}{n} = {v};", sep(&ct)));
+            } else {
+                cx.line(&format!("(void){n}_w;"));
+            }
+        }
+    }
+    if receives(&f.body) {
+        cx.line("snow_word snow_msg_w = 0;");
+    }
     if !uses_ctx(&f.body) {
         cx.line("(void)ctx;");
     }
@@ -139,7 +167,7 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
         cx.line("(void)env;");
     }
     for p in &f.params {
-        if !cx.read.contains(&p.0) {
+        if !cx.read.contains(&p.0) && !f.word_abi {
             let n = cx.names[p.0 as usize].clone();
             cx.line(&format!("(void){n};"));
         }
@@ -151,6 +179,16 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
     cx.stmts(em, &body);
     cx.out.push_str("}\n");
     cx.out
+}
+
+/// Does the function take messages (and so needs the message word)?
+fn receives(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Assign(_, Rv::Rt(RtOp::RecvNext(_), ..)) => true,
+        Stmt::If(_, a, b) => receives(a) || receives(b),
+        Stmt::Loop(b) => receives(b),
+        _ => false,
+    })
 }
 
 fn is_unit_like(t: &Ty) -> bool {
@@ -476,6 +514,14 @@ impl FnCx<'_> {
             }
             Stmt::Break => self.line("break;"),
             Stmt::Continue => self.line("continue;"),
+            Stmt::Return(o) if self.f.word_abi => {
+                if is_unit_like(&self.f.ret) {
+                    self.line("return;");
+                } else {
+                    let e = self.w(em, o);
+                    self.line(&format!("return {e};"));
+                }
+            }
             Stmt::Return(o) => {
                 let e = self.op(em, o);
                 self.line(&format!("return {e};"));
@@ -716,6 +762,41 @@ impl FnCx<'_> {
         let o = |me: &Self, em: &mut Emitter, i: usize| me.op(em, &ops[i]);
         let unit = |call: String| format!("({call}, (snow_unit)0)");
         match op {
+            RtOp::Spawn(f, t) => {
+                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let d = em.types.desc(t, &em.prog.adts);
+                format!("snow_spawn(ctx, {name}, &{d}, {})", self.w(em, &ops[0]))
+            }
+            RtOp::SelfPid => "snow_self(ctx)".into(),
+            RtOp::Send(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                let (p, m) = (o(self, em, 0), self.w(em, &ops[1]));
+                unit(format!("snow_send(ctx, {p}, &{d}, {m})"))
+            }
+            RtOp::SendAfter(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                let (p, ms, m) = (o(self, em, 0), o(self, em, 1), self.w(em, &ops[2]));
+                unit(format!("snow_send_after(ctx, {p}, {ms}, &{d}, {m})"))
+            }
+            RtOp::Link => unit(format!("snow_link(ctx, {})", o(self, em, 0))),
+            RtOp::SetTerminate(f) => {
+                let name = em.prog.funcs[f.0 as usize].name.clone();
+                unit(format!("snow_set_terminate(ctx, {name}, 0)"))
+            }
+            RtOp::Deadline => format!("snow_deadline_ms({})", o(self, em, 0)),
+            RtOp::RecvNext(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                format!(
+                    "(int64_t)(uintptr_t)snow_recv_next(ctx, (void *)(uintptr_t){}, &{d}, &snow_msg_w)",
+                    o(self, em, 0)
+                )
+            }
+            RtOp::RecvValue(t) => self.unword(em, "snow_msg_w", t),
+            RtOp::RecvTake(t) => {
+                let e = format!("snow_recv_take(ctx, (void *)(uintptr_t){})", o(self, em, 0));
+                self.unword(em, &e, t)
+            }
+            RtOp::RecvWait => format!("snow_recv_wait(ctx, {})", o(self, em, 0)),
             RtOp::Println => unit(format!("snow_println(ctx, {})", o(self, em, 0))),
             RtOp::Print => unit(format!("snow_print(ctx, {})", o(self, em, 0))),
             RtOp::Eprintln => unit(format!("snow_eprintln(ctx, {})", o(self, em, 0))),

@@ -33,7 +33,7 @@ pub struct FB {
 }
 
 impl FB {
-    fn new(name: String, subst: HashMap<GenId, Ty>, ret: Ty) -> FB {
+    pub fn new(name: String, subst: HashMap<GenId, Ty>, ret: Ty) -> FB {
         FB {
             locals: Vec::new(),
             blocks: vec![Vec::new()],
@@ -83,7 +83,7 @@ pub struct Lowerer<'a> {
     pub funcs: Vec<Option<Func>>,
     instances: HashMap<(FnId, Vec<Ty>), FuncId>,
     queue: VecDeque<(FuncId, FnId, Vec<Ty>)>,
-    wrappers: HashMap<String, FuncId>,
+    pub wrappers: HashMap<String, FuncId>,
 }
 
 pub fn lower_program(tp: &TypedProgram) -> Program {
@@ -150,7 +150,7 @@ impl<'a> Lowerer<'a> {
         id
     }
 
-    fn fn_c_name(&self, f: FnId, inst: &[Ty]) -> String {
+    pub fn fn_c_name(&self, f: FnId, inst: &[Ty]) -> String {
         let tf = &self.tp.fns[f.0 as usize];
         let mut s = c_ident(&tf.name.replace('.', "_"));
         if !inst.is_empty() {
@@ -198,6 +198,7 @@ impl<'a> Lowerer<'a> {
             pos: tf.pos,
             has_tail_jump: fb.has_tail_jump,
             is_wrapper: false,
+            word_abi: false,
         }
     }
 
@@ -412,6 +413,10 @@ impl<'a> Lowerer<'a> {
                 Operand::Unit
             }
             TExprKind::Try { expr, is_result } => self.lower_try(fb, expr, *is_result, ty, e.pos),
+            TExprKind::Receive { msg, arms, after } => {
+                let m = self.ty(fb, msg);
+                self.receive(fb, &m, arms, after.as_ref(), ty, tail, e.pos)
+            }
             TExprKind::For {
                 source,
                 binds,
@@ -613,6 +618,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn builtin(&mut self, fb: &mut FB, b: Builtin, args: &[TExpr], ty: &Ty, pos: Pos) -> Operand {
+        if b == Builtin::Spawn {
+            return self.spawn(fb, &args[0], pos);
+        }
         let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
         let arg_ty = |i: usize, me: &Self, fb: &FB| me.ty(fb, &args[i].ty);
         let op = match b {
@@ -659,6 +667,11 @@ impl<'a> Lowerer<'a> {
             Builtin::SetSize => RtOp::SetSize,
             Builtin::SetRemove => RtOp::SetRemove(arg_ty(0, self, fb)),
             Builtin::RangeNew => RtOp::RangeNew,
+            Builtin::Spawn => unreachable!("handled above"),
+            Builtin::SelfPid => RtOp::SelfPid,
+            Builtin::Send => RtOp::Send(arg_ty(1, self, fb)),
+            Builtin::SendAfter => RtOp::SendAfter(arg_ty(2, self, fb)),
+            Builtin::Link => RtOp::Link,
             Builtin::Rt(i) => {
                 let ps = (0..args.len()).map(|k| arg_ty(k, self, fb)).collect();
                 RtOp::Extern(i as usize, Ty::Fun(ps, Box::new(ty.clone())))
@@ -799,6 +812,7 @@ impl<'a> Lowerer<'a> {
             pos: c.body.pos,
             has_tail_jump: inner.has_tail_jump,
             is_wrapper: false,
+            word_abi: false,
         }));
         fb.temp(ty.clone(), Rv::MakeClosure(id, ty, cap_ops))
     }
@@ -869,6 +883,7 @@ fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB) -> Func {
         pos: Pos::default(),
         has_tail_jump: false,
         is_wrapper: true,
+        word_abi: false,
     }
 }
 
@@ -930,85 +945,18 @@ fn used_later(stmts: &[TStmt], id: LocalId) -> bool {
 pub fn walk(e: &TExpr, f: &mut dyn FnMut(&TExpr), p: &mut dyn FnMut(&TPat)) {
     f(e);
     match &e.kind {
-        TExprKind::Lit(_)
-        | TExprKind::Local(..)
-        | TExprKind::FnRef(..)
-        | TExprKind::Method { .. }
-        | TExprKind::Builtin(_)
-        | TExprKind::Ctor(..)
-        | TExprKind::Break
-        | TExprKind::Continue => {}
-        TExprKind::Call { callee, args } => {
-            walk(callee, f, p);
-            args.iter().for_each(|a| walk(a, f, p));
-        }
-        TExprKind::Tuple(xs) | TExprKind::List(xs) => xs.iter().for_each(|a| walk(a, f, p)),
-        TExprKind::Map(kvs) => kvs.iter().for_each(|(k, v)| {
-            walk(k, f, p);
-            walk(v, f, p)
-        }),
-        TExprKind::StructLit { fields, .. } => fields.iter().for_each(|(_, v)| walk(v, f, p)),
-        TExprKind::Field { base, .. } => walk(base, f, p),
-        TExprKind::Binary { lhs, rhs, .. } => {
-            walk(lhs, f, p);
-            walk(rhs, f, p)
-        }
-        TExprKind::Neg(x) | TExprKind::Not(x) | TExprKind::Return(x) => walk(x, f, p),
-        TExprKind::Try { expr, .. } => walk(expr, f, p),
-        TExprKind::Interp(parts) => parts.iter().for_each(|x| {
-            if let TStrPart::Value(x) = x {
-                walk(x, f, p)
+        TExprKind::Match { arms, .. } | TExprKind::Receive { arms, .. } => arms
+            .iter()
+            .for_each(|a| a.pats.iter().for_each(|x| walk_pat(x, p))),
+        TExprKind::Block(stmts) => stmts.iter().for_each(|s| {
+            if let TStmt::LetPat { pat, .. } = s {
+                walk_pat(pat, p)
             }
         }),
-        TExprKind::If {
-            cond,
-            then_e,
-            else_e,
-        } => {
-            walk(cond, f, p);
-            walk(then_e, f, p);
-            walk(else_e, f, p)
-        }
-        TExprKind::Match {
-            scrutinees, arms, ..
-        } => {
-            scrutinees.iter().for_each(|s| walk(s, f, p));
-            for a in arms {
-                a.pats.iter().for_each(|x| walk_pat(x, p));
-                if let Some(g) = &a.guard {
-                    walk(g, f, p);
-                }
-                walk(&a.body, f, p);
-            }
-        }
-        TExprKind::Block(stmts) => {
-            for s in stmts {
-                match s {
-                    TStmt::Expr(x) | TStmt::Let { value: x, .. } => walk(x, f, p),
-                    TStmt::LetPat { pat, value } => {
-                        walk_pat(pat, p);
-                        walk(value, f, p)
-                    }
-                }
-            }
-        }
-        TExprKind::Closure(c) => walk(&c.body, f, p),
-        TExprKind::While { cond, body } => {
-            walk(cond, f, p);
-            walk(body, f, p)
-        }
-        TExprKind::For {
-            source,
-            filter,
-            body,
-            ..
-        } => {
-            source.exprs().into_iter().for_each(|x| walk(x, f, p));
-            if let Some(x) = filter {
-                walk(x, f, p);
-            }
-            walk(body, f, p)
-        }
+        _ => {}
+    }
+    for c in e.children() {
+        walk(c, f, p);
     }
 }
 

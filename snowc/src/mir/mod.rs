@@ -5,6 +5,7 @@
 
 mod checks;
 mod lower;
+mod lower_actor;
 mod lower_iface;
 mod lower_loop;
 mod lower_match;
@@ -81,6 +82,10 @@ pub struct Func {
     /// When this function exists to make `target` a value (a named function
     /// or constructor used as a closure).
     pub is_wrapper: bool,
+    /// Called by the runtime with every parameter (at least one) and the
+    /// result as a `snow_word` (`void` for `()`): process entries,
+    /// terminate blocks, service handlers.
+    pub word_abi: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -192,6 +197,24 @@ pub enum RtOp {
     /// Entry `i` of `types::stdlib::RT_FNS`, called at this concrete
     /// function type.
     Extern(usize, Ty),
+    /// Processes: spawn with the entry function `f` (word ABI) and its
+    /// argument of type `ty`; `self()`; send / send_after a message of type
+    /// `ty`; link; set the terminate block (function `f`, word ABI).
+    Spawn(FuncId, Ty),
+    SelfPid,
+    Send(Ty),
+    SendAfter(Ty),
+    Link,
+    SetTerminate(FuncId),
+    /// Receive: the deadline of `after t` (Int); the next queued message of
+    /// type `ty` after handle `seen` (an Int, 0 when none), its value then
+    /// read by `RecvValue`; take a message (its value, now in this heap);
+    /// park until a message comes or the deadline passes (Bool).
+    Deadline,
+    RecvNext(Ty),
+    RecvValue(Ty),
+    RecvTake(Ty),
+    RecvWait,
 }
 
 #[derive(Clone, Debug)]

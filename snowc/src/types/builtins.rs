@@ -76,6 +76,12 @@ pub fn sig(b: Builtin) -> Sig {
             0,
             f(vec![Ty::int(), Ty::int()], Ty::Con(TyCon::Range, vec![])),
         ),
+        // Typed by the checker (`check/actors.rs`).
+        SelfPid => (1, f(vec![], Ty::pid(g(0)))),
+        Spawn => (1, f(vec![g(0)], g(0))),
+        Send => (1, f(vec![Ty::pid(g(0)), g(0)], Ty::unit())),
+        Link => (0, f(vec![Ty::Con(TyCon::Pid, vec![])], Ty::unit())),
+        SendAfter => (1, f(vec![Ty::pid(g(0)), Ty::int(), g(0)], Ty::unit())),
         Rt(_) => unreachable!("handled above"),
     };
     let _ = OPTION;
@@ -212,6 +218,7 @@ pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
         ("Set", "size") => SetSize,
         ("Set", "remove") => SetRemove,
         ("Range", "new") => RangeNew,
+        ("Timer", "send_after") => SendAfter,
         _ => Rt(super::stdlib::lookup(module, name)? as u16),
     })
 }

@@ -262,7 +262,8 @@ pub fn check(ck: &mut Checker, mc: MatchCheck) {
         }
     }
     let wild = vec![P::Wild; tys.len()];
-    if cx.useful(&prior, &wild, &tys) {
+    // A receive need not cover every message: the rest stay queued.
+    if mc.kind != MatchKind::Receive && cx.useful(&prior, &wild, &tys) {
         let missing: Vec<String> = if tys.len() == 1 {
             match cx.all_ctors(&tys[0]) {
                 Some(all) => all
@@ -288,12 +289,14 @@ pub fn check(ck: &mut Checker, mc: MatchCheck) {
         let short = format!("non-exhaustive match on `{tname}`: missing patterns [{list}]");
         let d = match mc.kind {
             MatchKind::Case | MatchKind::Let => Diagnostic::error(Some("E0012"), header),
-            MatchKind::Clauses => Diagnostic::warning(Some("E0012"), header),
+            MatchKind::Clauses | MatchKind::Receive => Diagnostic::warning(Some("E0012"), header),
         };
         let help = match mc.kind {
             MatchKind::Let => "use `case` to handle the other shapes".to_string(),
             MatchKind::Clauses => format!("add a clause of `{}` for the missing patterns", mc.what),
-            MatchKind::Case => "add the missing patterns or a wildcard `_` arm".to_string(),
+            MatchKind::Case | MatchKind::Receive => {
+                "add the missing patterns or a wildcard `_` arm".to_string()
+            }
         };
         diags.push(
             d.with_message(short)

@@ -59,6 +59,15 @@ macro_rules! rt {
 }
 
 pub const RT_FNS: &[RtFn] = &[
+    rt!("Timer", "sleep", "snow_sleep", "(Int) -> ()"),
+    rt!("Process", "register", "snow_register", "(String) -> Bool"),
+    rt!(
+        "Process",
+        "whereis",
+        "snow_process_whereis",
+        "(String) -> Option<Pid>",
+        RET_DESC
+    ),
     rt!(
         "String",
         "length",

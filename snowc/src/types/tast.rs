@@ -39,6 +39,15 @@ pub struct TFn {
     pub ret: Ty,
     pub body: TExpr,
     pub pos: Pos,
+    /// For an actor: its message type and terminate block.
+    pub actor: Option<Box<TActor>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TActor {
+    /// `M` of the actor's `Pid<M>`.
+    pub msg: Ty,
+    pub terminate: Option<TExpr>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -109,6 +118,13 @@ pub enum Builtin {
     SetSize,
     SetRemove,
     RangeNew,
+    /// `self()`, `spawn(actor(args))` (its one argument is the call of the
+    /// actor), `send(pid, msg)`, `link(pid)`, `Timer.send_after(pid, ms, msg)`.
+    SelfPid,
+    Spawn,
+    Send,
+    Link,
+    SendAfter,
     /// Entry `i` of `stdlib::RT_FNS`.
     Rt(u16),
 }
@@ -210,6 +226,12 @@ pub enum TExprKind {
         expr: Box<TExpr>,
         is_result: bool,
     },
+    /// Selective receive of messages of type `msg` (one pattern per arm).
+    Receive {
+        msg: Ty,
+        arms: Vec<TArm>,
+        after: Option<(Box<TExpr>, Box<TExpr>)>,
+    },
 }
 
 /// What a `for` loop iterates.
@@ -304,11 +326,12 @@ pub enum TPatKind {
     As(Box<TPat>, LocalId),
 }
 
-impl TExpr {
-    /// The direct sub-expressions, mutably.
-    pub fn children_mut(&mut self) -> Vec<&mut TExpr> {
-        let mut out: Vec<&mut TExpr> = Vec::new();
-        match &mut self.kind {
+/// The direct sub-expressions of an expression, by `&` (`children!(e,)`)
+/// or `&mut` (`children!(e, mut)`).
+macro_rules! children {
+    ($e:expr, $($m:tt)?) => {{
+        let mut out = Vec::new();
+        match & $($m)? $e.kind {
             TExprKind::Lit(_)
             | TExprKind::Local(..)
             | TExprKind::FnRef(..)
@@ -318,24 +341,36 @@ impl TExpr {
             | TExprKind::Break
             | TExprKind::Continue => {}
             TExprKind::Call { callee, args } => {
-                out.push(callee);
-                out.extend(args.iter_mut());
+                out.push(& $($m)? **callee);
+                for a in args {
+                    out.push(a);
+                }
             }
-            TExprKind::Tuple(xs) | TExprKind::List(xs) => out.extend(xs.iter_mut()),
+            TExprKind::Tuple(xs) | TExprKind::List(xs) => {
+                for x in xs {
+                    out.push(x);
+                }
+            }
             TExprKind::Map(kvs) => {
                 for (k, v) in kvs {
                     out.push(k);
                     out.push(v);
                 }
             }
-            TExprKind::StructLit { fields, .. } => out.extend(fields.iter_mut().map(|(_, v)| v)),
-            TExprKind::Field { base, .. } => out.push(base),
-            TExprKind::Binary { lhs, rhs, .. } => {
-                out.push(lhs);
-                out.push(rhs);
+            TExprKind::StructLit { fields, .. } => {
+                for (_, v) in fields {
+                    out.push(v);
+                }
             }
-            TExprKind::Neg(x) | TExprKind::Not(x) | TExprKind::Return(x) => out.push(x),
-            TExprKind::Try { expr, .. } => out.push(expr),
+            TExprKind::Field { base: x, .. }
+            | TExprKind::Neg(x)
+            | TExprKind::Not(x)
+            | TExprKind::Return(x)
+            | TExprKind::Try { expr: x, .. } => out.push(& $($m)? **x),
+            TExprKind::Binary { lhs, rhs, .. } => {
+                out.push(& $($m)? **lhs);
+                out.push(& $($m)? **rhs);
+            }
             TExprKind::Interp(parts) => {
                 for p in parts {
                     if let TStrPart::Value(x) = p {
@@ -348,19 +383,33 @@ impl TExpr {
                 then_e,
                 else_e,
             } => {
-                out.push(cond);
-                out.push(then_e);
-                out.push(else_e);
+                out.push(& $($m)? **cond);
+                out.push(& $($m)? **then_e);
+                out.push(& $($m)? **else_e);
             }
             TExprKind::Match {
                 scrutinees, arms, ..
             } => {
-                out.extend(scrutinees.iter_mut());
+                for x in scrutinees {
+                    out.push(x);
+                }
                 for a in arms {
-                    if let Some(g) = &mut a.guard {
+                    if let Some(g) = & $($m)? a.guard {
                         out.push(g);
                     }
-                    out.push(&mut a.body);
+                    out.push(& $($m)? a.body);
+                }
+            }
+            TExprKind::Receive { arms, after, .. } => {
+                for a in arms {
+                    if let Some(g) = & $($m)? a.guard {
+                        out.push(g);
+                    }
+                    out.push(& $($m)? a.body);
+                }
+                if let Some((t, b)) = after {
+                    out.push(& $($m)? **t);
+                    out.push(& $($m)? **b);
                 }
             }
             TExprKind::Block(stmts) => {
@@ -372,10 +421,10 @@ impl TExpr {
                     }
                 }
             }
-            TExprKind::Closure(c) => out.push(&mut c.body),
+            TExprKind::Closure(c) => out.push(& $($m)? c.body),
             TExprKind::While { cond, body } => {
-                out.push(cond);
-                out.push(body);
+                out.push(& $($m)? **cond);
+                out.push(& $($m)? **body);
             }
             TExprKind::For {
                 source,
@@ -383,14 +432,35 @@ impl TExpr {
                 body,
                 ..
             } => {
-                out.extend(source.exprs_mut());
-                if let Some(f) = filter {
-                    out.push(f);
+                match source {
+                    ForSource::Span(a, b) => {
+                        out.push(& $($m)? **a);
+                        out.push(& $($m)? **b);
+                    }
+                    ForSource::Range(x)
+                    | ForSource::List(x)
+                    | ForSource::Map(x)
+                    | ForSource::Set(x) => out.push(& $($m)? **x),
                 }
-                out.push(body);
+                if let Some(f) = filter {
+                    out.push(& $($m)? **f);
+                }
+                out.push(& $($m)? **body);
             }
         }
         out
+    }};
+}
+
+impl TExpr {
+    /// The direct sub-expressions, mutably.
+    pub fn children_mut(&mut self) -> Vec<&mut TExpr> {
+        children!(self, mut)
+    }
+
+    /// The direct sub-expressions.
+    pub fn children(&self) -> Vec<&TExpr> {
+        children!(self,)
     }
 
     /// Apply `f` to this expression and every sub-expression (pre-order).

@@ -63,6 +63,9 @@ impl Ty {
     pub fn list(t: Ty) -> Ty {
         Ty::Con(TyCon::List, vec![t])
     }
+    pub fn pid(m: Ty) -> Ty {
+        Ty::Con(TyCon::Pid, vec![m])
+    }
     pub fn is_unit(&self) -> bool {
         matches!(self, Ty::Tuple(v) if v.is_empty())
     }

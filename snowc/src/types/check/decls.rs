@@ -26,6 +26,8 @@ pub struct FnGroup<'a> {
     /// The type the interface prescribes (impl methods): parameters the
     /// impl leaves unannotated take their types from it.
     pub expected: Option<Ty>,
+    /// An actor (its body is the clause; the terminate block is here).
+    pub actor: Option<&'a ast::ActorDef>,
 }
 
 fn all_derives(is_struct: bool) -> Derives {
@@ -603,21 +605,7 @@ fn collect_fns<'a>(
                     continue;
                 }
                 seen.insert(f.name.text.clone(), f.name.span);
-                let id = FnId(ck.fns.len() as u32);
-                let module = ck.scopes.module_names[mi].clone();
-                let ty = ck.sub.fresh();
-                ck.fns.push(FnInfo {
-                    name: format!("{module}.{}", f.name.text),
-                    module,
-                    gens: vec![],
-                    ty,
-                    constraints: vec![],
-                    done: false,
-                    body: None,
-                });
-                ck.scopes.modules[mi]
-                    .values
-                    .insert(f.name.text.clone(), ValueRes::Fn(id));
+                let id = register_fn(ck, &f.name.text, mi);
                 groups.push(FnGroup {
                     id,
                     clauses: vec![Cow::Borrowed(f)],
@@ -626,8 +614,47 @@ fn collect_fns<'a>(
                     self_ty: None,
                     decl_gens: vec![],
                     expected: None,
+                    actor: None,
                 });
                 last = Some(groups.len() - 1);
+            }
+            StmtKind::Item(Item::Actor(a)) => {
+                last = None;
+                if let Some(prev) = seen.get(&a.name.text) {
+                    ck.error(
+                        Diagnostic::error(
+                            Some("E0023"),
+                            format!("`{}` is already defined", a.name.text),
+                        )
+                        .with_primary(file, a.name.span, "defined again here")
+                        .with_secondary(file, *prev, "first defined here"),
+                    );
+                    continue;
+                }
+                seen.insert(a.name.text.clone(), a.name.span);
+                let id = register_fn(ck, &a.name.text, mi);
+                ck.actors.insert(id, a.name.span);
+                let def = FnDef {
+                    is_pub: true,
+                    name: a.name.clone(),
+                    generics: vec![],
+                    params: Some(a.params.clone()),
+                    ret: None,
+                    where_clause: vec![],
+                    guard: None,
+                    body: ast::FnBody::Block(a.body.clone()),
+                    span: a.span,
+                };
+                groups.push(FnGroup {
+                    id,
+                    clauses: vec![Cow::Owned(def)],
+                    file,
+                    module: mi,
+                    self_ty: None,
+                    decl_gens: vec![],
+                    expected: None,
+                    actor: Some(a),
+                });
             }
             StmtKind::Item(item) => {
                 last = None;
@@ -651,13 +678,33 @@ fn collect_fns<'a>(
     }
 }
 
+/// A new top-level function `name` of module `mi`, not yet inferred.
+fn register_fn(ck: &mut Checker, name: &str, mi: usize) -> FnId {
+    let id = FnId(ck.fns.len() as u32);
+    let module = ck.scopes.module_names[mi].clone();
+    let ty = ck.sub.fresh();
+    ck.fns.push(FnInfo {
+        name: format!("{module}.{name}"),
+        module,
+        gens: vec![],
+        ty,
+        constraints: vec![],
+        done: false,
+        body: None,
+    });
+    ck.scopes.modules[mi]
+        .values
+        .insert(name.to_string(), ValueRes::Fn(id));
+    id
+}
+
 fn unsupported_item(ck: &mut Checker, item: &Item, span: ast::Span) {
     let what = match item {
         Item::Struct(_) | Item::SumType(_) | Item::TypeAlias(_) | Item::Fn(_) => return,
         Item::Interface(_) | Item::Impl(_) => return,
         Item::Module(_) => return,
         Item::Import(_) | Item::FromImport(_) => return,
-        Item::Actor(_) => "actors",
+        Item::Actor(_) => return,
         Item::Service(_) => "services",
         Item::Supervisor(_) => "supervisors",
     };

@@ -18,6 +18,8 @@ pub enum MatchKind {
     Clauses,
     /// `let` destructuring: must be irrefutable.
     Let,
+    /// `receive`: only redundant arms are reported.
+    Receive,
 }
 
 pub struct MatchCheck {

@@ -23,7 +23,7 @@ impl Checker<'_> {
         }
     }
 
-    fn error_expr(&mut self, span: Span) -> TExpr {
+    pub fn error_expr(&mut self, span: Span) -> TExpr {
         let t = self.sub.fresh();
         self.mk(TExprKind::Lit(Lit::Unit), t, span)
     }
@@ -188,11 +188,11 @@ impl Checker<'_> {
                 }
                 self.mk(TExprKind::Return(Box::new(v)), Ty::Never, span)
             }
-            ExprKind::Receive { .. } => self.unsupported("receive", span),
-            ExprKind::SelfPid => self.unsupported("self()", span),
-            ExprKind::Spawn(_) => self.unsupported("spawn", span),
-            ExprKind::Send(_) => self.unsupported("send", span),
-            ExprKind::Link(_) => self.unsupported("link", span),
+            ExprKind::Receive { arms, after } => self.infer_receive(arms, after, span),
+            ExprKind::SelfPid => self.infer_self_pid(span),
+            ExprKind::Spawn(args) => self.infer_spawn(args, span),
+            ExprKind::Send(args) => self.infer_send(args, span),
+            ExprKind::Link(args) => self.infer_link(args, span),
             ExprKind::SelfValue => self.resolve_name("self", span),
         }
     }
@@ -302,14 +302,6 @@ impl Checker<'_> {
             ty,
             span,
         )
-    }
-
-    fn unsupported(&mut self, what: &str, span: Span) -> TExpr {
-        self.error(
-            Diagnostic::error(None, format!("not supported yet: {what}"))
-                .with_primary(self.file, span, "here"),
-        );
-        self.error_expr(span)
     }
 
     fn loop_depth(&mut self, d: i32) {
@@ -764,6 +756,7 @@ impl Checker<'_> {
             }
         }
         let f = self.infer_expr(callee);
+        let f = self.actor_self_callee(f);
         self.apply(f, args, span)
     }
 

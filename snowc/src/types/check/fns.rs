@@ -263,9 +263,47 @@ fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::Gen
     let clauses: Vec<ClauseRef> = all.iter().map(|c| ClauseRef::from_fn(c)).collect();
     let self_ty = ck.fns[g.id.0 as usize].ty.clone();
     let what = format!("{}/{}", first.name.text, clauses[0].params.len());
+    let msg = g.actor.map(|_| ck.sub.fresh());
+    if let Some(m) = &msg {
+        ck.pending_actor = Some(super::ActorCtx {
+            id: g.id,
+            msg: m.clone(),
+            params: vec![],
+            in_terminate: false,
+        });
+    }
     let (params, fun_ty, body) = infer_clauses(ck, &clauses, &what);
     ck.cur_self = saved_self;
-    ck.unify_at(&self_ty, &fun_ty, first.name.span, None);
+    // An actor's type is `fn(params) -> Pid<M>` (what `spawn` returns); its
+    // body's own value is discarded.
+    let spawn_ty = match (&msg, &fun_ty) {
+        (Some(m), Ty::Fun(ps, _)) => Ty::Fun(ps.clone(), Box::new(Ty::pid(m.clone()))),
+        _ => fun_ty.clone(),
+    };
+    ck.unify_at(&self_ty, &spawn_ty, first.name.span, None);
+    let actor = match (g.actor, msg) {
+        (Some(a), Some(m)) => {
+            let terminate = a.terminate.as_ref().map(|b| {
+                ck.fn_ctx.push(FnCtx {
+                    ret: Ty::unit(),
+                    loops: 0,
+                    actor: Some(super::ActorCtx {
+                        id: g.id,
+                        msg: m.clone(),
+                        params: vec![],
+                        in_terminate: true,
+                    }),
+                });
+                ck.scopes.push();
+                let t = ck.infer_block(b);
+                ck.scopes.pop();
+                ck.fn_ctx.pop();
+                t
+            });
+            Some(Box::new(crate::types::tast::TActor { msg: m, terminate }))
+        }
+        _ => None,
+    };
     ck.scopes.pop();
     let ret = match &fun_ty {
         Ty::Fun(_, r) => (**r).clone(),
@@ -280,6 +318,7 @@ fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::Gen
             ret,
             body,
             pos,
+            actor,
         },
         declared,
     )
@@ -355,9 +394,17 @@ pub fn infer_clauses(
             let _ = ck.sub.unify(&ret, &hr);
         }
     }
+    let actor = match ck.pending_actor.take() {
+        Some(mut a) => {
+            a.params = param_tys.clone();
+            Some(a)
+        }
+        None => ck.fn_ctx.last().and_then(|c| c.actor.clone()),
+    };
     ck.fn_ctx.push(FnCtx {
         ret: ret.clone(),
         loops: 0,
+        actor,
     });
     let simple = clauses.len() == 1
         && first.guard.is_none()

@@ -194,6 +194,7 @@ pub fn resolve_ifaces<'a>(ck: &mut Checker, units: &[Unit<'a>], groups: &mut Vec
                         self_ty: Some(Ty::Gen(self_gen)),
                         decl_gens: vec![self_gen],
                         expected: None,
+                        actor: None,
                     });
                     fid
                 });
@@ -362,6 +363,7 @@ pub fn collect_impls<'a>(ck: &mut Checker, units: &[Unit<'a>], groups: &mut Vec<
                     self_ty: Some(self_ty.clone()),
                     decl_gens: generics.clone(),
                     expected,
+                    actor: None,
                 });
                 last = Some(groups.len() - 1);
             }

@@ -1,6 +1,7 @@
 //! The type checker: name resolution and Hindley–Milner inference over the
 //! AST, producing the typed AST.
 
+mod actors;
 mod annot;
 mod decls;
 pub mod errors;
@@ -19,7 +20,7 @@ use super::tast::{FnId, LocalId, LocalInfo, Pos, TFn, TypedProgram};
 use super::ty::{AdtDef, AdtId, GenId, IfaceDef, IfaceId, ImplInfo, Ty};
 use super::unify::Subst;
 use crate::diag::{Diagnostic, FileId, SourceMap};
-use crate::syntax::ast::Span;
+use crate::syntax::ast::{self, Span};
 use crate::syntax::ParsedFile;
 pub use errors::{MatchCheck, MatchKind};
 pub use scope::{TypeRes, ValueRes};
@@ -96,11 +97,29 @@ pub struct Checker<'a> {
     /// Several user files (a project build): struct names in diagnostics
     /// carry their module prefix.
     pub project: bool,
+    /// Set by `infer_group` for an actor: the next function context pushed
+    /// (its body's) is that actor's.
+    pub pending_actor: Option<ActorCtx>,
+    /// Actors (and supervisors, which are actors) by function.
+    pub actors: HashMap<FnId, ast::Span>,
 }
 
 pub struct FnCtx {
     pub ret: Ty,
     pub loops: u32,
+    /// The enclosing actor body (closures inside it inherit it).
+    pub actor: Option<ActorCtx>,
+}
+
+/// What `self()`, `receive` and self-calls see inside an actor body.
+#[derive(Clone, Debug)]
+pub struct ActorCtx {
+    pub id: FnId,
+    /// The message type `M` of `Pid<M>`.
+    pub msg: Ty,
+    pub params: Vec<Ty>,
+    /// Inside the terminate block: `receive` is not allowed.
+    pub in_terminate: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -154,12 +173,15 @@ pub fn check_program(
             .filter(|f| !f.path.starts_with("<prelude>"))
             .count()
             > 1,
+        pending_actor: None,
+        actors: HashMap::new(),
     };
     decls::register_builtin_adts(&mut ck);
     ifaces::register_builtin_ifaces(&mut ck);
     let main = decls::check_files(&mut ck, files);
     ck.finish_obligations();
     ck.run_match_checks();
+    ck.check_actor_calls();
     let program = zonk::finish(&mut ck, main);
     let (errors, warnings): (Vec<_>, Vec<_>) = ck.diags.into_iter().partition(|d| d.is_error());
     if errors.is_empty() {

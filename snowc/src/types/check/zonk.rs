@@ -18,6 +18,12 @@ pub fn finish(ck: &mut Checker, main: Option<FnId>) -> TypedProgram {
         let z = Zonker { ck };
         f.ret = z.ty(&f.ret);
         z.expr(&mut f.body);
+        if let Some(a) = &mut f.actor {
+            a.msg = z.ty(&a.msg);
+            if let Some(t) = &mut a.terminate {
+                z.expr(t);
+            }
+        }
         fns.push(f);
     }
     // Recursive references inside an SCC were monomorphic: they name the
@@ -25,6 +31,9 @@ pub fn finish(ck: &mut Checker, main: Option<FnId>) -> TypedProgram {
     let gens: Vec<Vec<crate::types::ty::GenId>> = fns.iter().map(|f| f.generics.clone()).collect();
     for f in &mut fns {
         fill_recursive_insts(&mut f.body, &gens);
+        if let Some(t) = f.actor.as_mut().and_then(|a| a.terminate.as_mut()) {
+            fill_recursive_insts(t, &gens);
+        }
     }
     let z = Zonker { ck };
     let locals =
@@ -128,6 +137,14 @@ impl Zonker<'_, '_> {
             TExprKind::While { cond, body } => {
                 self.expr(cond);
                 self.expr(body)
+            }
+            TExprKind::Receive { msg, arms, after } => {
+                *msg = self.ty(msg);
+                arms.iter_mut().for_each(|a| self.arm(a));
+                if let Some((t, b)) = after {
+                    self.expr(t);
+                    self.expr(b);
+                }
             }
             TExprKind::For {
                 source,

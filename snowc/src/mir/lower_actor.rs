@@ -1,0 +1,239 @@
+//! Processes: `spawn` through a per-actor entry function, terminate blocks,
+//! and selective `receive` as a scan over the mailbox.
+
+use std::collections::HashMap;
+
+use super::lower::{Lowerer, FB};
+use super::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
+use crate::syntax::ast::BinOp;
+use crate::types::tast::{FnId, Pos, TArm, TExpr, TExprKind};
+use crate::types::ty::{GenId, Ty};
+
+impl Lowerer<'_> {
+    /// `spawn(actor(args))`: pack the arguments (one value, or a tuple of
+    /// several) for the actor's entry function.
+    pub fn spawn(&mut self, fb: &mut FB, call: &TExpr, pos: Pos) -> Operand {
+        let TExprKind::Call { callee, args } = &call.kind else {
+            unreachable!("the checker wraps a call of the actor")
+        };
+        let TExprKind::FnRef(f, inst) = &callee.kind else {
+            unreachable!("only actors are spawned")
+        };
+        let inst: Vec<Ty> = inst.iter().map(|t| self.ty(fb, t)).collect();
+        let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
+        let tys: Vec<Ty> = args.iter().map(|a| self.ty(fb, &a.ty)).collect();
+        let (arg, arg_ty) = match ops.len() {
+            0 => (Operand::Unit, Ty::unit()),
+            1 => (ops[0].clone(), tys[0].clone()),
+            _ => {
+                let t = Ty::Tuple(tys.clone());
+                (fb.temp(t.clone(), Rv::MakeRecord(t.clone(), ops)), t)
+            }
+        };
+        let entry = self.actor_entry(*f, inst, &tys);
+        let pid = self.ty(fb, &call.ty);
+        fb.temp(pid, Rv::Rt(RtOp::Spawn(entry, arg_ty), vec![arg], pos))
+    }
+
+    /// `void Actor__entry(ctx, arg)`: set the terminate block, unpack the
+    /// arguments, run the body.
+    fn actor_entry(&mut self, f: FnId, inst: Vec<Ty>, tys: &[Ty]) -> FuncId {
+        let key = format!("entry{}:{inst:?}", f.0);
+        if let Some(id) = self.wrappers.get(&key) {
+            return *id;
+        }
+        let id = self.reserve(key);
+        let body_fn = self.instance(f, inst.clone());
+        let name = format!("{}__entry", self.fn_c_name(f, &inst));
+        let tf = &self.tp.fns[f.0 as usize];
+        let pos = tf.pos;
+        let terminate = tf.actor.as_ref().and_then(|a| a.terminate.clone());
+        let subst: HashMap<GenId, Ty> = tf.generics.iter().copied().zip(inst).collect();
+        let mut fb = FB::new(name.clone(), subst.clone(), Ty::unit());
+        let arg_ty = match tys.len() {
+            0 => Ty::unit(),
+            1 => tys[0].clone(),
+            _ => Ty::Tuple(tys.to_vec()),
+        };
+        let arg = fb.new_local("arg", arg_ty.clone());
+        if let Some(t) = terminate {
+            let tname = format!("{}__terminate", name.trim_end_matches("__entry"));
+            let tid = self.word_fn(tname, subst, &t);
+            fb.emit(Stmt::Eval(Rv::Rt(RtOp::SetTerminate(tid), vec![], pos)));
+        }
+        let args: Vec<Operand> = match tys.len() {
+            0 => vec![],
+            1 => vec![Operand::Local(arg)],
+            _ => (0..tys.len())
+                .map(|i| {
+                    fb.temp(
+                        tys[i].clone(),
+                        Rv::Field(Operand::Local(arg), arg_ty.clone(), i as u32),
+                    )
+                })
+                .collect(),
+        };
+        fb.emit(Stmt::Eval(Rv::Call(body_fn, args)));
+        fb.emit(Stmt::Return(Operand::Unit));
+        self.funcs[id.0 as usize] = Some(word_func(name, vec![arg], Ty::unit(), fb, pos));
+        id
+    }
+
+    /// A word-ABI function `void name(ctx, snow_word)` evaluating `body`.
+    fn word_fn(&mut self, name: String, subst: HashMap<GenId, Ty>, body: &TExpr) -> FuncId {
+        let id = self.reserve(name.clone());
+        let mut fb = FB::new(name.clone(), subst, Ty::unit());
+        let unused = fb.new_local("env", Ty::unit());
+        fb.emit(Stmt::At(body.pos));
+        self.expr(&mut fb, body, false);
+        fb.emit(Stmt::Return(Operand::Unit));
+        self.funcs[id.0 as usize] = Some(word_func(name, vec![unused], Ty::unit(), fb, body.pos));
+        id
+    }
+
+    fn reserve(&mut self, key: String) -> FuncId {
+        let id = FuncId(self.funcs.len() as u32);
+        self.funcs.push(None);
+        self.wrappers.insert(key, id);
+        id
+    }
+
+    /// Selective receive (see `snow_recv_next` in snow.h):
+    ///
+    /// ```text
+    /// deadline = Deadline(t); seen = 0
+    /// loop {
+    ///   loop {                                  // scan new messages
+    ///     h = RecvNext(seen); if h == 0 break; w = RecvValue
+    ///     for each arm: test w, guard -> { w2 = RecvTake(h); bind from w2; body; goto done }
+    ///     seen = h
+    ///   }
+    ///   if !RecvWait(deadline) { after body; goto done }
+    /// }
+    /// done:
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn receive(
+        &mut self,
+        fb: &mut FB,
+        msg: &Ty,
+        arms: &[TArm],
+        after: Option<&(Box<TExpr>, Box<TExpr>)>,
+        ty: Ty,
+        tail: bool,
+        pos: Pos,
+    ) -> Operand {
+        let deadline = match after {
+            Some((t, _)) => {
+                let t = self.expr(fb, t, false);
+                fb.temp(Ty::int(), Rv::Rt(RtOp::Deadline, vec![t], pos))
+            }
+            None => Operand::Int(-1),
+        };
+        let seen = fb.new_local("seen", Ty::int());
+        fb.emit(Stmt::Assign(seen, Rv::Use(Operand::Int(0))));
+        let result = fb.new_local("got", ty);
+        let (scan, wait, done) = (fb.label(), fb.label(), fb.label());
+        // Gotos, not MIR loops: a `break` in an arm belongs to the user's loop.
+        fb.emit(Stmt::Label(scan));
+        let h = fb.new_local("h", Ty::int());
+        fb.emit(Stmt::Assign(
+            h,
+            Rv::Rt(RtOp::RecvNext(msg.clone()), vec![Operand::Local(seen)], pos),
+        ));
+        let none = fb.temp(
+            Ty::bool(),
+            Rv::Bin(
+                BinOp::Eq,
+                Operand::Local(h),
+                Operand::Int(0),
+                Ty::int(),
+                pos,
+            ),
+        );
+        fb.emit(Stmt::If(none, vec![Stmt::Goto(wait)], vec![]));
+        let w = fb.new_local("msg", msg.clone());
+        fb.emit(Stmt::Assign(
+            w,
+            Rv::Rt(RtOp::RecvValue(msg.clone()), vec![], pos),
+        ));
+        for arm in arms {
+            self.receive_arm(fb, arm, (w, h), msg, (result, done), tail, pos);
+        }
+        fb.emit(Stmt::Assign(seen, Rv::Use(Operand::Local(h))));
+        fb.emit(Stmt::Goto(scan));
+        fb.emit(Stmt::Label(wait));
+        let ok = fb.temp(Ty::bool(), Rv::Rt(RtOp::RecvWait, vec![deadline], pos));
+        fb.emit(Stmt::If(ok, vec![Stmt::Goto(scan)], vec![]));
+        if let Some((_, body)) = after {
+            fb.emit(Stmt::At(body.pos));
+            let v = self.expr(fb, body, tail);
+            fb.emit(Stmt::Assign(result, Rv::Use(v)));
+        }
+        fb.emit(Stmt::Label(done));
+        Operand::Local(result)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn receive_arm(
+        &mut self,
+        fb: &mut FB,
+        arm: &TArm,
+        (w, h): (Local, Local),
+        msg: &Ty,
+        (result, done): (Local, super::Label),
+        tail: bool,
+        pos: Pos,
+    ) {
+        let next = fb.label();
+        self.test(fb, &arm.pats[0], Operand::Local(w), msg, next);
+        if let Some(g) = &arm.guard {
+            let gv = self.expr(fb, g, false);
+            fb.emit(Stmt::If(gv, vec![], vec![Stmt::Goto(next)]));
+        }
+        // The message moves into this heap at the take: bind again from
+        // the taken value (the same shape, so the tests pass).
+        let taken = fb.temp(
+            msg.clone(),
+            Rv::Rt(RtOp::RecvTake(msg.clone()), vec![Operand::Local(h)], pos),
+        );
+        let moved = fb.label();
+        self.test(fb, &arm.pats[0], taken, msg, moved);
+        fb.emit(Stmt::At(arm.body.pos));
+        let b = self.expr(fb, &arm.body, tail);
+        fb.emit(Stmt::Assign(result, Rv::Use(b)));
+        fb.emit(Stmt::Goto(done));
+        if jumps_to(fb.blocks.last().map_or(&[][..], |b| &b[..]), moved) {
+            fb.emit(Stmt::Label(moved));
+            fb.emit(Stmt::Panic(
+                "internal error: received message changed".into(),
+                pos,
+            ));
+        }
+        fb.emit(Stmt::Label(next));
+    }
+}
+
+fn jumps_to(stmts: &[Stmt], l: super::Label) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Goto(x) => *x == l,
+        Stmt::If(_, a, b) => jumps_to(a, l) || jumps_to(b, l),
+        Stmt::Loop(b) => jumps_to(b, l),
+        _ => false,
+    })
+}
+
+fn word_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB, pos: Pos) -> Func {
+    Func {
+        name,
+        params,
+        ret,
+        locals: std::mem::take(&mut fb.locals),
+        body: super::checks::place(fb.blocks.pop().unwrap_or_default()),
+        closure: None,
+        pos,
+        has_tail_jump: false,
+        is_wrapper: false,
+        word_abi: true,
+    }
+}
