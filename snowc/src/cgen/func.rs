@@ -797,6 +797,50 @@ impl FnCx<'_> {
                 self.unword(em, &e, t)
             }
             RtOp::RecvWait => format!("snow_recv_wait(ctx, {})", o(self, em, 0)),
+            RtOp::ServiceStart(f, st, rq) => {
+                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let (ds, dr) = (
+                    em.types.desc(st, &em.prog.adts),
+                    em.types.desc(rq, &em.prog.adts),
+                );
+                let w = self.w(em, &ops[0]);
+                format!("snow_service_start(ctx, {name}, &{ds}, {w}, &{dr})")
+            }
+            RtOp::ServiceCall(rq, rp) => {
+                let d = em.types.desc(rq, &em.prog.adts);
+                let (p, w) = (o(self, em, 0), self.w(em, &ops[1]));
+                let e = format!("snow_service_call(ctx, {p}, &{d}, {w})");
+                self.unword(em, &e, rp)
+            }
+            RtOp::ServiceCast(rq) => {
+                let d = em.types.desc(rq, &em.prog.adts);
+                let (p, w) = (o(self, em, 0), self.w(em, &ops[1]));
+                unit(format!("snow_service_cast(ctx, {p}, &{d}, {w})"))
+            }
+            RtOp::ServiceReply(t) | RtOp::JobReturn(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                let w = self.w(em, &ops[0]);
+                let f = if matches!(op, RtOp::ServiceReply(_)) {
+                    "snow_service_reply"
+                } else {
+                    "snow_job_return"
+                };
+                unit(format!("{f}(ctx, &{d}, {w})"))
+            }
+            RtOp::Supervise => {
+                let a: Vec<String> = (0..4).map(|i| o(self, em, i)).collect();
+                unit(format!("snow_supervise(ctx, {})", a.join(", ")))
+            }
+            RtOp::JobAsync(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                let w = self.w(em, &ops[0]);
+                format!("snow_job_async(ctx, &{d}, {w})")
+            }
+            RtOp::JobAwait(t) => {
+                let d = em.types.desc(t, &em.prog.adts);
+                let (p, ms) = (o(self, em, 0), o(self, em, 1));
+                self.unword(em, &format!("snow_job_await(ctx, &{d}, {p}, {ms})"), t)
+            }
             RtOp::Println => unit(format!("snow_println(ctx, {})", o(self, em, 0))),
             RtOp::Print => unit(format!("snow_print(ctx, {})", o(self, em, 0))),
             RtOp::Eprintln => unit(format!("snow_eprintln(ctx, {})", o(self, em, 0))),

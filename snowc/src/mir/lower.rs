@@ -618,8 +618,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn builtin(&mut self, fb: &mut FB, b: Builtin, args: &[TExpr], ty: &Ty, pos: Pos) -> Operand {
-        if b == Builtin::Spawn {
-            return self.spawn(fb, &args[0], pos);
+        match b {
+            Builtin::Spawn => return self.spawn(fb, &args[0], pos),
+            Builtin::ServiceStart => return self.service_start(fb, args, pos),
+            Builtin::JobAsync => return self.job_async(fb, &args[0], ty, pos),
+            _ => {}
         }
         let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
         let arg_ty = |i: usize, me: &Self, fb: &FB| me.ty(fb, &args[i].ty);
@@ -667,7 +670,22 @@ impl<'a> Lowerer<'a> {
             Builtin::SetSize => RtOp::SetSize,
             Builtin::SetRemove => RtOp::SetRemove(arg_ty(0, self, fb)),
             Builtin::RangeNew => RtOp::RangeNew,
-            Builtin::Spawn => unreachable!("handled above"),
+            Builtin::Spawn | Builtin::ServiceStart | Builtin::JobAsync => {
+                unreachable!("handled above")
+            }
+            Builtin::ServiceCall => RtOp::ServiceCall(arg_ty(1, self, fb), ty.clone()),
+            Builtin::ServiceCast => RtOp::ServiceCast(arg_ty(1, self, fb)),
+            Builtin::ServiceReply => RtOp::ServiceReply(arg_ty(0, self, fb)),
+            Builtin::Supervise => RtOp::Supervise,
+            Builtin::SupChild => {
+                return fb.temp(ty.clone(), Rv::MakeRecord(ty.clone(), ops));
+            }
+            Builtin::JobAwait => {
+                let mut ops = ops;
+                ops.push(Operand::Int(-1));
+                return fb.temp(ty.clone(), Rv::Rt(RtOp::JobAwait(ty.clone()), ops, pos));
+            }
+            Builtin::JobAwaitTimeout => RtOp::JobAwait(ty.clone()),
             Builtin::SelfPid => RtOp::SelfPid,
             Builtin::Send => RtOp::Send(arg_ty(1, self, fb)),
             Builtin::SendAfter => RtOp::SendAfter(arg_ty(2, self, fb)),

@@ -98,6 +98,83 @@ impl Lowerer<'_> {
         id
     }
 
+    /// `__service_start(handle, state)`: the dispatcher behind a word-ABI
+    /// wrapper the runtime calls per request.
+    pub fn service_start(&mut self, fb: &mut FB, args: &[TExpr], pos: Pos) -> Operand {
+        let TExprKind::FnRef(f, inst) = &args[0].kind else {
+            unreachable!("desugaring passes the dispatcher by name")
+        };
+        let inst: Vec<Ty> = inst.iter().map(|t| self.ty(fb, t)).collect();
+        let target = self.instance(*f, inst.clone());
+        let state_ty = self.ty(fb, &args[1].ty);
+        let Ty::Fun(ps, _) = self.ty(fb, &args[0].ty) else {
+            unreachable!("the dispatcher is a function")
+        };
+        let key = format!("handle{}:{inst:?}", f.0);
+        let handle = match self.wrappers.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = self.reserve(key);
+                let name = format!("{}__word", self.fn_c_name(*f, &inst));
+                let mut w = FB::new(name.clone(), HashMap::new(), state_ty.clone());
+                let params: Vec<Local> = ps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| w.new_local(&format!("a{i}"), t.clone()))
+                    .collect();
+                let v = w.temp(
+                    state_ty.clone(),
+                    Rv::Call(target, params.iter().map(|l| Operand::Local(*l)).collect()),
+                );
+                w.emit(Stmt::Return(v));
+                self.funcs[id.0 as usize] = Some(word_func(name, params, state_ty.clone(), w, pos));
+                id
+            }
+        };
+        let state = self.expr(fb, &args[1], false);
+        fb.temp(
+            Ty::Con(crate::types::ty::TyCon::Pid, vec![]),
+            Rv::Rt(
+                RtOp::ServiceStart(handle, state_ty, ps[1].clone()),
+                vec![state],
+                pos,
+            ),
+        )
+    }
+
+    /// `Job.async(f)`: the job runs a closure that calls `f` and hands the
+    /// result to the runtime (so the runtime never calls a closure with a
+    /// result of unknown C type).
+    pub fn job_async(&mut self, fb: &mut FB, f: &TExpr, ty: &Ty, pos: Pos) -> Operand {
+        let fty = self.ty(fb, &f.ty);
+        let Ty::Fun(_, r) = &fty else {
+            unreachable!("Job.async takes a function")
+        };
+        let r = (**r).clone();
+        let fv = self.expr(fb, f, false);
+        let key = format!("job:{fty:?}");
+        let body = match self.wrappers.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = self.reserve(key);
+                let name = format!("job_body__{}", self.funcs.len());
+                let mut w = FB::new(name.clone(), HashMap::new(), Ty::unit());
+                let g = w.temp(fty.clone(), Rv::EnvField(0));
+                let v = w.temp(r.clone(), Rv::CallClosure(g, vec![], fty.clone()));
+                w.emit(Stmt::Eval(Rv::Rt(RtOp::JobReturn(r.clone()), vec![v], pos)));
+                w.emit(Stmt::Return(Operand::Unit));
+                let mut func = word_func(name, vec![], Ty::unit(), w, pos);
+                func.word_abi = false;
+                func.closure = Some(vec![fty.clone()]);
+                self.funcs[id.0 as usize] = Some(func);
+                id
+            }
+        };
+        let cty = Ty::Fun(vec![], Box::new(Ty::unit()));
+        let c = fb.temp(cty.clone(), Rv::MakeClosure(body, cty.clone(), vec![fv]));
+        fb.temp(ty.clone(), Rv::Rt(RtOp::JobAsync(cty), vec![c], pos))
+    }
+
     /// Selective receive (see `snow_recv_next` in snow.h):
     ///
     /// ```text

@@ -215,6 +215,20 @@ pub enum RtOp {
     RecvValue(Ty),
     RecvTake(Ty),
     RecvWait,
+    /// Services: start with the word-ABI dispatcher `f` and a state of type
+    /// `.1`, requests of type `.2`; call (request, reply types); cast;
+    /// reply (type of the reply).
+    ServiceStart(FuncId, Ty, Ty),
+    ServiceCall(Ty, Ty),
+    ServiceCast(Ty),
+    ServiceReply(Ty),
+    /// The body of a supervisor.
+    Supervise,
+    /// Jobs: spawn a job running a closure of this type (whose body ends
+    /// with `JobReturn`); the job's result; await it (Result type given).
+    JobAsync(Ty),
+    JobReturn(Ty),
+    JobAwait(Ty),
 }
 
 #[derive(Clone, Debug)]

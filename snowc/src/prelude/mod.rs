@@ -15,4 +15,5 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "<prelude>/result.snow",
         include_str!("result.snow"),
     ),
+    ("Job", "<prelude>/job.snow", include_str!("job.snow")),
 ];

@@ -445,6 +445,8 @@ pub enum ExprKind {
     Spawn(Vec<Expr>),
     Send(Vec<Expr>),
     Link(Vec<Expr>),
+    /// A block as an expression (never parsed; made by desugaring).
+    Block(Block),
 }
 
 #[derive(Clone, Debug)]

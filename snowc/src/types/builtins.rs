@@ -82,10 +82,50 @@ pub fn sig(b: Builtin) -> Sig {
         Send => (1, f(vec![Ty::pid(g(0)), g(0)], Ty::unit())),
         Link => (0, f(vec![Ty::Con(TyCon::Pid, vec![])], Ty::unit())),
         SendAfter => (1, f(vec![Ty::pid(g(0)), Ty::int(), g(0)], Ty::unit())),
+        ServiceStart => (
+            2,
+            f(
+                vec![f(vec![g(0), g(1)], g(0)), g(0)],
+                Ty::Con(TyCon::Pid, vec![]),
+            ),
+        ),
+        ServiceCall => (2, f(vec![Ty::Con(TyCon::Pid, vec![]), g(0)], g(1))),
+        ServiceCast => (1, f(vec![Ty::Con(TyCon::Pid, vec![]), g(0)], Ty::unit())),
+        ServiceReply => (1, f(vec![g(0)], Ty::unit())),
+        Supervise => (
+            0,
+            f(
+                vec![Ty::int(), Ty::int(), Ty::int(), Ty::list(child_spec())],
+                Ty::unit(),
+            ),
+        ),
+        SupChild => {
+            let Ty::Tuple(ps) = child_spec() else {
+                unreachable!()
+            };
+            (0, f(ps, child_spec()))
+        }
+        JobAsync => (1, f(vec![f(vec![], g(0))], Ty::pid(g(0)))),
+        JobAwait => (1, f(vec![Ty::pid(g(0))], job_result(g(0)))),
+        JobAwaitTimeout => (1, f(vec![Ty::pid(g(0)), Ty::int()], job_result(g(0)))),
         Rt(_) => unreachable!("handled above"),
     };
     let _ = OPTION;
     Sig { ngens, ty }
+}
+
+/// A supervisor child: (name, start, restart, shutdown).
+pub fn child_spec() -> Ty {
+    Ty::Tuple(vec![
+        Ty::string(),
+        f(vec![], Ty::Con(TyCon::Pid, vec![])),
+        Ty::int(),
+        Ty::int(),
+    ])
+}
+
+fn job_result(t: Ty) -> Ty {
+    Ty::Con(TyCon::Adt(RESULT), vec![t, Ty::string()])
 }
 
 /// Bare (prelude) names.
@@ -118,6 +158,12 @@ pub fn prelude(name: &str) -> Option<Builtin> {
         "set_size" => SetSize,
         "set_remove" => SetRemove,
         "range_new" => RangeNew,
+        "__service_start" => ServiceStart,
+        "__service_call" => ServiceCall,
+        "__service_cast" => ServiceCast,
+        "__service_reply" => ServiceReply,
+        "__supervise" => Supervise,
+        "__sup_child" => SupChild,
         "head" => Rt(super::stdlib::lookup("List", "head")? as u16),
         "tail" => Rt(super::stdlib::lookup("List", "tail")? as u16),
         _ => Rt(super::stdlib::lookup_flat(name)? as u16),
@@ -219,6 +265,9 @@ pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
         ("Set", "remove") => SetRemove,
         ("Range", "new") => RangeNew,
         ("Timer", "send_after") => SendAfter,
+        ("Job", "async") => JobAsync,
+        ("Job", "await") => JobAwait,
+        ("Job", "await_timeout") => JobAwaitTimeout,
         _ => Rt(super::stdlib::lookup(module, name)? as u16),
     })
 }

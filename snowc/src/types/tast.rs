@@ -125,6 +125,20 @@ pub enum Builtin {
     Send,
     Link,
     SendAfter,
+    /// Services and supervisors (made by desugaring): `__service_start(handle,
+    /// state)`, `__service_call(pid, request)`, `__service_cast`,
+    /// `__service_reply(value)`, `__supervise(strategy, max_restarts,
+    /// max_seconds, children)`, `__sup_child(name, start, restart, shutdown)`.
+    ServiceStart,
+    ServiceCall,
+    ServiceCast,
+    ServiceReply,
+    Supervise,
+    SupChild,
+    /// `Job.async(f)`, `Job.await(job)`, `Job.await_timeout(job, ms)`.
+    JobAsync,
+    JobAwait,
+    JobAwaitTimeout,
     /// Entry `i` of `stdlib::RT_FNS`.
     Rt(u16),
 }

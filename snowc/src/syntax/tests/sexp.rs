@@ -385,6 +385,7 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::Spawn(a) => list("spawn", a.iter().map(expr)),
         ExprKind::Send(a) => list("send", a.iter().map(expr)),
         ExprKind::Link(a) => list("link", a.iter().map(expr)),
+        ExprKind::Block(b) => block(b),
     }
 }
 

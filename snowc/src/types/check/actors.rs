@@ -279,6 +279,65 @@ impl Checker<'_> {
         )
     }
 
+    /// `__sup_child(name, start, restart, shutdown)` from a supervisor's
+    /// child: `start` must be a closure returning a Pid (E0018).
+    pub fn infer_sup_child(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
+        let child = match &args[0].kind {
+            ExprKind::Str(parts) => match parts.first() {
+                Some(ast::StrPart::Text(t)) => t.clone(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        let start = self.infer_expr(&args[1]);
+        let st = self.sub.zonk(&start.ty);
+        let found = match &st {
+            Ty::Fun(ps, r) if ps.is_empty() => {
+                let r = (**r).clone();
+                if self.sub.unify(&r, &Ty::Con(TyCon::Pid, vec![])).is_ok() {
+                    None
+                } else {
+                    Some(self.sub.zonk(&r))
+                }
+            }
+            Ty::Var(_) => {
+                let want = Ty::Fun(vec![], Box::new(Ty::Con(TyCon::Pid, vec![])));
+                self.sub.unify(&st, &want).err().map(|_| st.clone())
+            }
+            other => Some(other.clone()),
+        };
+        if let Some(t) = found {
+            let ts = self.show(&t);
+            self.error(
+                Diagnostic::error(
+                    Some("E0018"),
+                    format!("child `{child}` start function must return Pid, found `{ts}`"),
+                )
+                .with_primary(self.file, args[1].span, format!("this returns {ts}"))
+                .with_help("start a child with `fn -> spawn(actor, args) end`"),
+            );
+        }
+        let rest: Vec<TExpr> = [&args[0], &args[2], &args[3]]
+            .iter()
+            .map(|a| self.infer_expr(a))
+            .collect();
+        let mut it = rest.into_iter();
+        let (n, r, s) = (it.next(), it.next(), it.next());
+        let args = vec![
+            n.expect("name"),
+            start,
+            r.expect("restart"),
+            s.expect("shutdown"),
+        ];
+        let _ = callee;
+        self.builtin_call(
+            Builtin::SupChild,
+            args,
+            crate::types::builtins::child_spec(),
+            span,
+        )
+    }
+
     /// A call of the current actor by name (a loop): it never returns.
     pub fn actor_self_callee(&mut self, mut f: TExpr) -> TExpr {
         if let TExprKind::FnRef(id, _) = &f.kind {

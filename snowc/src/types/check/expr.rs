@@ -189,6 +189,7 @@ impl Checker<'_> {
                 self.mk(TExprKind::Return(Box::new(v)), Ty::Never, span)
             }
             ExprKind::Receive { arms, after } => self.infer_receive(arms, after, span),
+            ExprKind::Block(b) => self.infer_block(b),
             ExprKind::SelfPid => self.infer_self_pid(span),
             ExprKind::Spawn(args) => self.infer_spawn(args, span),
             ExprKind::Send(args) => self.infer_send(args, span),
@@ -721,6 +722,9 @@ impl Checker<'_> {
             } else {
                 return self.infer_method_call(base, name, args, callee.span, span);
             }
+        }
+        if matches!(&callee.kind, ExprKind::Name(n) if n == "__sup_child") && args.len() == 4 {
+            return self.infer_sup_child(callee, args, span);
         }
         if let ExprKind::Name(n) = &callee.kind {
             let unbound = self.scopes.value(n).is_none()

@@ -4,6 +4,7 @@
 mod actors;
 mod annot;
 mod decls;
+mod desugar;
 pub mod errors;
 mod expr;
 mod fns;
@@ -176,6 +177,11 @@ pub fn check_program(
         pending_actor: None,
         actors: HashMap::new(),
     };
+    let files: Vec<ParsedFile> = files
+        .iter()
+        .map(|f| desugar::file(f, &mut ck.diags))
+        .collect();
+    let files = &files[..];
     decls::register_builtin_adts(&mut ck);
     ifaces::register_builtin_ifaces(&mut ck);
     let main = decls::check_files(&mut ck, files);

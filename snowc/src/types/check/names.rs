@@ -91,6 +91,7 @@ fn expr(e: &Expr, out: &mut Vec<String>) {
                 expr(&a.body, out)
             }
         }
+        ExprKind::Block(b) => block(b, out),
         ExprKind::Receive { arms, after } => {
             for a in arms {
                 if let Some(g) = &a.guard {
