@@ -3,6 +3,10 @@
 //! or the number in `NAME.status`; every line of `NAME.err` must occur in the
 //! program's stderr. With `NAME.mem_mb`, the program runs with its address
 //! space limited to that many MiB (bounded-memory tests).
+//!
+//! Every program runs three times: as is, with `SNOW_GC_STRESS=1` (a
+//! collection at every allocation, to expose missing GC roots; skipped when
+//! `NAME.nostress` gives a reason) and with `SNOW_SCHEDULERS=1`.
 
 mod common;
 
@@ -38,6 +42,30 @@ fn check(name: &str, src: &Path) -> Result<(), Failed> {
         return Err(describe("snowc exited 0 but wrote no executable", &compiled).into());
     }
 
+    let stress = sidecar(src, "nostress").is_none();
+    let modes: &[(&str, &str, &str)] = &[
+        ("", "", ""),
+        ("SNOW_GC_STRESS=1: ", "SNOW_GC_STRESS", "1"),
+        ("SNOW_SCHEDULERS=1: ", "SNOW_SCHEDULERS", "1"),
+    ];
+    for (label, var, val) in modes {
+        if *var == "SNOW_GC_STRESS" && !stress {
+            continue;
+        }
+        run_mode(src, &dir, &exe, (var, val), &expected_out, expected_status)
+            .map_err(|e| format!("{label}{e}"))?;
+    }
+    Ok(())
+}
+
+fn run_mode(
+    src: &Path,
+    dir: &Path,
+    exe: &Path,
+    (var, val): (&str, &str),
+    expected_out: &str,
+    expected_status: i32,
+) -> Result<(), String> {
     let mut cmd = match sidecar(src, "mem_mb") {
         Some(mb) => {
             let kb = mb
@@ -48,25 +76,32 @@ fn check(name: &str, src: &Path) -> Result<(), Failed> {
             let mut c = Command::new("sh");
             c.arg("-c")
                 .arg(format!("ulimit -v {kb} && exec \"$0\""))
-                .arg(&exe);
+                .arg(exe);
             c
         }
-        None => Command::new(&exe),
+        None => Command::new(exe),
     };
-    let ran = run(cmd.current_dir(&dir), RUN_TIMEOUT)?;
+    cmd.env_remove("SNOW_GC_STRESS")
+        .env_remove("SNOW_SCHEDULERS");
+    if !var.is_empty() {
+        cmd.env(var, val);
+    }
+    let ran = run(cmd.current_dir(dir), RUN_TIMEOUT)?;
     if ran.timed_out {
         return Err(describe("program timed out", &ran).into());
     }
     if ran.stdout != expected_out {
         return Err(format!(
             "{}\n--- stderr ---\n{}",
-            diff(&expected_out, &ran.stdout),
+            diff(expected_out, &ran.stdout),
             ran.stderr
-        )
-        .into());
+        ));
     }
     if ran.status != Some(expected_status) {
-        return Err(describe(&format!("expected exit status {expected_status}"), &ran).into());
+        return Err(describe(
+            &format!("expected exit status {expected_status}"),
+            &ran,
+        ));
     }
     if let Some(err) = sidecar(src, "err") {
         check_stderr_lines(&err, &ran.stderr)?;
