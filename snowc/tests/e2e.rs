@@ -88,7 +88,7 @@ fn run_mode(
     }
     let ran = run(cmd.current_dir(dir), RUN_TIMEOUT)?;
     if ran.timed_out {
-        return Err(describe("program timed out", &ran).into());
+        return Err(describe("program timed out", &ran));
     }
     if ran.stdout != expected_out {
         return Err(format!(
