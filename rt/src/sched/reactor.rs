@@ -180,6 +180,9 @@ impl Reactor {
             if now.saturating_sub(last_tick) >= TICK.as_nanos() as u64 {
                 last_tick = now;
                 self.monitor(&mut last_seen);
+                // A long-running program's output (a server's log lines)
+                // reaches a pipe within a tick, not only when 64 KiB pile up.
+                crate::io::flush_stdout();
             }
             if self.quiescent() {
                 if s.live.load(Ordering::SeqCst) == 0 {
@@ -193,6 +196,9 @@ impl Reactor {
             // Tick only while something runs: with every process parked,
             // only a timer (or a notification) can make one runnable.
             let busy = s.active.load(Ordering::SeqCst) > 0;
+            if !busy {
+                crate::io::flush_stdout();
+            }
             let wait = match (next, busy) {
                 (Some(at), true) => Some(Duration::from_nanos(at.saturating_sub(now)).min(TICK)),
                 (Some(at), false) => Some(Duration::from_nanos(at.saturating_sub(now))),
