@@ -81,3 +81,40 @@ for b in spawn idle pingpong ring; do
         ;;
     esac
 done
+
+# The same four programs written in Snow (bench/actors/snow/*.snow), built
+# by snowc --release. There is no clock in Snow, so each runs twice, with n
+# and with 1, and the difference is the work: rates are n / (t(n) - t(1)).
+(cd "$root" && cargo build --release -p snowc >/dev/null 2>&1)
+echo
+printf '%-9s %-34s %-34s %s\n' bench "snow source" erlang "snow/erlang"
+for b in spawn idle pingpong ring; do
+    "$root/target/release/snowc" --release "$here/snow/$b.snow" -o "$out/snow_$b"
+    mapfile -t s < <(measure "$out/snow_$b" "$n")
+    mapfile -t s1 < <(measure "$out/snow_$b" 1)
+    read -r s_wall s_rss <<<"${s[1]}"
+    read -r s1_wall s1_rss <<<"${s1[1]}"
+    if ((have_erl)); then
+        mapfile -t e < <(measure erl +P 2000000 -noshell -pa "$out" -s actors_bench main "$b" "$n" -s init stop)
+        read -r e_wall e_rss <<<"${e[1]}"
+    else
+        e=("(erlang not installed)" "nan nan")
+        e_wall=nan e_rss=nan
+    fi
+    case $b in
+    spawn)
+        printf '%-9s %-34s %-34s %s\n' spawn "${s_wall}s, peak ${s_rss} KB" "${e_wall}s, peak ${e_rss} KB" \
+            "time $(ratio "$s_wall" "$e_wall"), rss $(ratio "$s_rss" "$e_rss")"
+        ;;
+    idle)
+        sb=$(python3 -c "print(int(($s_rss - $s1_rss) * 1024 / $n))")
+        eb=$(field "${e[0]}" "bytes each")
+        printf '%-9s %-34s %-34s %s\n' idle "${sb} B/process" "${eb} B/process" "$(ratio "$sb" "$eb")"
+        ;;
+    *)
+        sm=$(python3 -c "d = $s_wall - $s1_wall; print(int($n / d) if d > 0 else 'nan')")
+        em=$(field "${e[0]}" "messages/s")
+        printf '%-9s %-34s %-34s %s\n' "$b" "${sm} msg/s" "${em} msg/s" "$(ratio "$sm" "$em")"
+        ;;
+    esac
+done

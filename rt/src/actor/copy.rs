@@ -21,8 +21,40 @@ const LIST_HEADER: usize = core::mem::size_of::<SnowList>();
 
 struct Copier<'h> {
     heap: &'h mut Heap,
-    memo: HashMap<usize, usize>,
+    memo: Memo,
     work: Vec<(usize, usize)>,
+}
+
+/// Source object → its copy. Most messages hold a handful of objects: a
+/// linear scan of a small vector beats hashing them; big graphs switch to
+/// a hash map.
+#[derive(Default)]
+struct Memo {
+    few: Vec<(usize, usize)>,
+    many: HashMap<usize, usize>,
+}
+
+const MEMO_FEW: usize = 16;
+
+impl Memo {
+    fn get(&self, src: usize) -> Option<usize> {
+        if self.many.is_empty() {
+            self.few.iter().find(|(s, _)| *s == src).map(|(_, d)| *d)
+        } else {
+            self.many.get(&src).copied()
+        }
+    }
+
+    fn insert(&mut self, src: usize, dst: usize) {
+        if self.many.is_empty() && self.few.len() < MEMO_FEW {
+            self.few.push((src, dst));
+            return;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(src, dst);
+    }
 }
 
 /// Copies `w`, a value of type `ty`, into `heap`. Scalars come back
@@ -36,7 +68,7 @@ pub unsafe fn copy_value(heap: &mut Heap, ty: &SnowType, w: Word) -> Word {
     }
     let mut c = Copier {
         heap,
-        memo: HashMap::new(),
+        memo: Memo::default(),
         work: Vec::new(),
     };
     let r = c.object(w as usize);
@@ -60,7 +92,7 @@ impl Copier<'_> {
         if src == 0 || (*(src as *const Hdr)).gc & GC_STATIC != 0 {
             return src;
         }
-        if let Some(&d) = self.memo.get(&src) {
+        if let Some(d) = self.memo.get(src) {
             return d;
         }
         let size = object_size(src);

@@ -118,7 +118,10 @@ pub fn enqueue(a: Arc<Actor>, worker: *mut c_void) {
         s.injector.push(a);
     } else {
         // SAFETY: a non-null worker is the `Local` of the calling thread.
-        unsafe { (*(worker as *mut worker::Local)).queue.push(a) };
+        let local = unsafe { &mut *(worker as *mut worker::Local) };
+        if let Some(prev) = local.next.replace(a) {
+            local.queue.push(prev);
+        }
     }
     fence(Ordering::SeqCst);
     if s.spinning.load(Ordering::SeqCst) == 0 && s.nsleeping.load(Ordering::SeqCst) > 0 {

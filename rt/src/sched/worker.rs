@@ -24,6 +24,9 @@ use std::sync::Arc;
 /// by the reactor is not starved by a busy local queue.
 const INJECTOR_EVERY: u64 = 61;
 
+/// Consecutive dispatches from the `next` slot before the queue gets a turn.
+const NEXT_STREAK: u32 = 32;
+
 /// A worker thread's own state; processes find it through `Owned::worker`.
 pub struct Local {
     pub id: usize,
@@ -31,6 +34,13 @@ pub struct Local {
     /// The scheduler loop's saved context while a process runs.
     pub sched_sp: *mut c_void,
     dispatches: u64,
+    /// The process most recently woken or spawned by code running here: it
+    /// runs next, on this worker (a reply is handled while the data is
+    /// still in this core's cache, and a chatty pair stays on one worker).
+    /// Other workers cannot steal it; `NEXT_STREAK` bounds how long it can
+    /// keep the local queue waiting.
+    pub next: Option<Arc<Actor>>,
+    streak: u32,
     /// Free process stacks kept by this worker (`stack::alloc`/`release`).
     pub stacks: Vec<usize>,
 }
@@ -59,6 +69,8 @@ fn run(seed: WorkerSeed) {
         queue,
         sched_sp: core::ptr::null_mut(),
         dispatches: 0,
+        next: None,
+        streak: 0,
         stacks: Vec::with_capacity(super::stack::WORKER_CACHE),
     });
     loop {
@@ -110,6 +122,14 @@ fn steal_from_injector(local: &Local) -> Option<Arc<Actor>> {
 }
 
 fn find(local: &mut Local) -> Option<Arc<Actor>> {
+    if let Some(a) = local.next.take() {
+        if local.streak < NEXT_STREAK {
+            local.streak += 1;
+            return Some(a);
+        }
+        local.queue.push(a);
+    }
+    local.streak = 0;
     let s = get();
     if local.dispatches.is_multiple_of(INJECTOR_EVERY) {
         if let Some(a) = steal_from_injector(local) {
