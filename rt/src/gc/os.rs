@@ -45,17 +45,27 @@ pub fn map_aligned(size: usize, align: usize) -> *mut u8 {
     aligned as *mut u8
 }
 
+const POPULATE_AT: usize = 1 << 20;
+
 /// Maps at least `size` zeroed bytes (page aligned). Returns the pointer and
 /// the mapped length.
 pub fn map(size: usize) -> (*mut u8, usize) {
     let len = page_round(size);
+    // Big objects (the stores of large maps, sets and lists) are about to
+    // be filled: committing their pages in one call avoids a page fault per
+    // page (two when a page is read before it is written).
+    let populate = if len >= POPULATE_AT {
+        libc::MAP_POPULATE
+    } else {
+        0
+    };
     // SAFETY: anonymous private mapping.
     let p = unsafe {
         libc::mmap(
             ptr::null_mut(),
             len,
             libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANON,
+            libc::MAP_PRIVATE | libc::MAP_ANON | populate,
             -1,
             0,
         )
