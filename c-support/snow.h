@@ -387,6 +387,49 @@ bool snow_recv_signal(snow_ctx *ctx, snow_signal *out);
 /* Like snow_recv_wait, but a system message also ends the wait (true). */
 bool snow_signal_wait(snow_ctx *ctx, int64_t deadline_ms);
 
+/* ---------------------------------------------- services, supervisors, jobs */
+
+/*
+ * Services (spec 4.5). The compiler generates `handle`, which dispatches one
+ * request (a value of the service's request sum type, one variant per
+ * handler) against the state and returns the new state; for a call it calls
+ * snow_service_reply once. Requests, replies and job results travel as
+ * messages of their own classes: a user receive never sees them.
+ */
+typedef snow_word (*snow_service_fn)(snow_ctx *ctx, snow_word state, snow_word request);
+/* Spawn a service process with this initial state (deep-copied). */
+snow_pid snow_service_start(snow_ctx *ctx, snow_service_fn handle, const snow_type *state_type,
+                            snow_word state, const snow_type *request_type);
+/* Synchronous call; returns the reply (in the caller's heap). Panics with
+ * `service call failed: process <0.N> exited` when the service is dead or
+ * dies first, `service called itself` for a call to self. */
+snow_word snow_service_call(snow_ctx *ctx, snow_pid pid, const snow_type *request_type,
+                            snow_word request);
+/* Asynchronous cast; dropped if the service is dead. */
+void snow_service_cast(snow_ctx *ctx, snow_pid pid, const snow_type *request_type,
+                       snow_word request);
+/* Inside `handle`, for a call: the reply (ignored for a cast). */
+void snow_service_reply(snow_ctx *ctx, const snow_type *reply_type, snow_word reply);
+
+/* Supervisors (spec 4.6): a supervisor process's body; returns only by
+ * exiting. children: List<(String, fn() -> Pid, Int, Int)> of (name, start
+ * closure, restart: 0 permanent 1 transient 2 temporary, shutdown ms or -1
+ * for brutal_kill); strategy: 0 one_for_one 1 one_for_all 2 rest_for_one
+ * 3 simple_one_for_one. */
+void snow_supervise(snow_ctx *ctx, int64_t strategy, int64_t max_restarts, int64_t max_seconds,
+                    snow_list *children);
+
+/* Jobs (spec 4.7). body: a closure `void (*)(snow_ctx *, snow_closure *)`
+ * ending with snow_job_return, deep-copied into the job. The job is killed
+ * when its creator exits; its crash never affects the creator. */
+snow_pid snow_job_async(snow_ctx *ctx, const snow_type *closure_type, snow_word body);
+/* Inside a job: its result, sent to the creator. */
+void snow_job_return(snow_ctx *ctx, const snow_type *result_type, snow_word value);
+/* Job.await (timeout_ms < 0) / Job.await_timeout: a Result<T, String> made
+ * from ret_desc: Ok(value) or Err(panic message | "killed" | "shutdown" |
+ * "timeout" | "no such job"). */
+snow_word snow_job_await(snow_ctx *ctx, const snow_type *ret_desc, snow_pid job, int64_t timeout_ms);
+
 /* ------------------------------------------------------------------ panics */
 
 /* Print `panic: <msg>` and `  at file:line:col` (from ctx->loc) on stderr

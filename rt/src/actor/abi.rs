@@ -5,7 +5,7 @@
 
 use super::copy::{copy_value, needs_copy};
 use super::lifecycle::{self, park};
-use super::mailbox::{same_type, Msg, SysMsg};
+use super::mailbox::{same_type, Msg, MsgClass, SysMsg};
 use super::pcb::*;
 use super::reason::Reason;
 use super::{signal, table};
@@ -17,20 +17,30 @@ use core::ffi::c_void;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The running process; generated code only calls these from processes.
-unsafe fn me<'a>(ctx: *mut Ctx) -> &'a Actor {
+///
+/// # Safety
+/// `ctx` is a live context.
+pub unsafe fn me<'a>(ctx: *mut Ctx) -> &'a Actor {
     match actor_of(ctx) {
         Some(a) => a,
         None => crate::panic::panic_msg(ctx, "process operation outside a scheduled process"),
     }
 }
 
-unsafe fn worker_of(ctx: *mut Ctx) -> *mut c_void {
+/// The worker running the process of `ctx` (null off workers).
+///
+/// # Safety
+/// `ctx` is a live context.
+pub unsafe fn worker_of(ctx: *mut Ctx) -> *mut c_void {
     actor_of(ctx).map_or(core::ptr::null_mut(), |a| (*a.owned()).worker)
 }
 
 /// A message holding a deep copy of `w` (in its own fragment when the value
 /// has heap objects).
-unsafe fn make_msg(ty: *const SnowType, w: Word) -> Box<Msg> {
+///
+/// # Safety
+/// `w` is a live value of type `ty`.
+pub unsafe fn make_msg(ty: *const SnowType, w: Word) -> Box<Msg> {
     if needs_copy(&*ty, w) {
         let mut frag = Box::new(Heap::new(false));
         let copy = copy_value(&mut frag, &*ty, w);
@@ -99,7 +109,7 @@ pub unsafe extern "C" fn snow_recv_next(
     };
     loop {
         while !m.is_null() {
-            if same_type((*m).ty, expected) {
+            if (*m).class == MsgClass::User && same_type((*m).ty, expected) {
                 *out = (*m).word;
                 return m as *mut c_void;
             }
@@ -124,10 +134,18 @@ pub unsafe extern "C" fn snow_recv_next(
 /// `msg` came from `snow_recv_next` of this process and was not taken.
 #[no_mangle]
 pub unsafe extern "C" fn snow_recv_take(ctx: *mut Ctx, msg: *mut c_void) -> Word {
+    take_msg(ctx, msg as *mut Msg).word
+}
+
+/// Removes `m` from the mailbox; its word is then in this process's heap.
+///
+/// # Safety
+/// `m` is a queued message of the running process.
+pub unsafe fn take_msg(ctx: *mut Ctx, m: *mut Msg) -> Box<Msg> {
     let a = me(ctx);
     let o = a.owned();
-    let mut m = (*o).private.unlink(msg as *mut Msg);
-    match m.frag.take() {
+    let mut m = (*o).private.unlink(m);
+    m.word = match m.frag.take() {
         Some(mut frag) if frag.allocated_bytes() * 2 >= frag.mapped_bytes() => {
             (*o).process.heap.adopt(&mut frag);
             m.word
@@ -138,10 +156,40 @@ pub unsafe extern "C" fn snow_recv_take(ctx: *mut Ctx, msg: *mut c_void) -> Word
             w
         }
         None => m.word,
+    };
+    m
+}
+
+/// The oldest queued message (of any type) that `want` accepts, pulling
+/// new arrivals into the private queue; null when none.
+///
+/// # Safety
+/// `ctx` is the running process.
+pub unsafe fn find_msg(ctx: *mut Ctx, want: &dyn Fn(&Msg) -> bool) -> *mut Msg {
+    let a = me(ctx);
+    let q = &mut (*a.owned()).private;
+    let mut m = q.head;
+    loop {
+        while !m.is_null() {
+            if want(&*m) {
+                return m;
+            }
+            m = (*m).next;
+        }
+        let (head, tail) = a.lock().inbox.take_all();
+        if head.is_null() {
+            return core::ptr::null_mut();
+        }
+        m = q.append_chain(head, tail);
     }
 }
 
-unsafe fn wait(ctx: *mut Ctx, deadline_ms: i64, kind: u64) -> bool {
+/// Parks until a message (or, for `S_WAIT_ANY`, a system message) arrives
+/// (true) or the deadline passes (false).
+///
+/// # Safety
+/// `ctx` is the running process.
+pub unsafe fn wait(ctx: *mut Ctx, deadline_ms: i64, kind: u64) -> bool {
     let a = me(ctx);
     let deadline = (deadline_ms >= 0).then(|| clock::ms_to_ns(deadline_ms));
     loop {

@@ -240,6 +240,7 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
             super::signal::deliver_down(&b, reference, a.pid, &reason, worker);
         }
     }
+    super::service::kill_jobs(std::mem::take(&mut (*o).jobs), a.pid, worker);
     drop(inbox);
     (*o).private.clear();
     (*o).process.heap = Heap::new(false);

@@ -22,6 +22,22 @@ pub struct Msg {
     pub ty: *const SnowType,
     pub word: Word,
     pub frag: Option<Box<Heap>>,
+    /// What the message is: a user message (the only kind `receive` sees),
+    /// a service request, a service reply or a job result.
+    pub class: MsgClass,
+    /// Requests and replies: the call's reference (0 for a cast).
+    pub reference: u64,
+    /// The sending process (requests: where the reply goes; job results:
+    /// the job).
+    pub from: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MsgClass {
+    User,
+    Request,
+    Reply,
+    JobResult,
 }
 
 impl Msg {
@@ -32,6 +48,9 @@ impl Msg {
             ty,
             word,
             frag,
+            class: MsgClass::User,
+            reference: 0,
+            from: 0,
         })
     }
 }

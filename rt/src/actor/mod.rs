@@ -9,7 +9,9 @@ pub mod lifecycle;
 pub mod mailbox;
 pub mod pcb;
 pub mod reason;
+pub mod service;
 pub mod signal;
+pub mod supervisor;
 pub mod table;
 
 pub use pcb::Actor;

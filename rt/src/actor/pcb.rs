@@ -102,6 +102,13 @@ pub struct Owned {
     pub private: MsgQueue,
     /// The worker running the process (`sched::worker::Local`).
     pub worker: *mut c_void,
+    /// A service inside its dispatcher: (call reference, caller); (0, 0)
+    /// for a cast or outside a request.
+    pub reply_to: (u64, u64),
+    /// Jobs this process started and has not awaited to the end.
+    pub jobs: Vec<super::service::JobRec>,
+    /// A job: the process that started it (its result goes there).
+    pub job_creator: u64,
 }
 
 pub struct Actor {
@@ -159,6 +166,9 @@ impl Actor {
                 terminate_started: false,
                 private: MsgQueue::default(),
                 worker: core::ptr::null_mut(),
+                reply_to: (0, 0),
+                jobs: Vec::new(),
+                job_creator: 0,
             }),
         }
     }

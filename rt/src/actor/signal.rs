@@ -141,3 +141,12 @@ pub fn monitor(a: &Arc<Actor>, pid: u64, reference: u64, worker: *mut c_void) {
         worker,
     );
 }
+
+/// `a` stops monitoring `pid` under `reference` (a finished service call or
+/// awaited job), so long-lived processes do not collect monitors.
+pub fn demonitor(a: &Actor, pid: u64, reference: u64) {
+    if let Some(b) = table::get(pid) {
+        let mut s = b.lock();
+        s.monitors.retain(|&(w, r)| !(w == a.pid && r == reference));
+    }
+}

@@ -53,7 +53,13 @@ static FREE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
 static ENDING: AtomicBool = AtomicBool::new(false);
 
 pub fn program_ending() {
-    ENDING.store(true, Ordering::Relaxed);
+    ENDING.store(true, Ordering::SeqCst);
+}
+
+/// The program has reached its end (§4.3.3): remaining processes are being
+/// shut down.
+pub fn is_ending() -> bool {
+    ENDING.load(Ordering::SeqCst)
 }
 static SIZE: OnceLock<usize> = OnceLock::new();
 
