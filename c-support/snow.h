@@ -132,6 +132,7 @@ enum snow_kind {
 /* Flags of a descriptor. */
 #define SNOW_F_DISPLAY 1u /* has Display (derived unless the hook is set) */
 #define SNOW_F_DEBUG 2u   /* has Debug (derived unless the hook is set) */
+#define SNOW_F_OPTION 4u  /* the built-in Option (JSON: None is null) */
 
 typedef snow_word (*snow_show_fn)(snow_ctx *, snow_word); /* returns a snow_str* word */
 typedef bool (*snow_eq_fn)(snow_ctx *, snow_word, snow_word);
@@ -612,6 +613,10 @@ snow_str *snow_json_encode_bool(snow_ctx *ctx, bool b);
 snow_str *snow_json_encode_float(snow_ctx *ctx, double x);
 snow_str *snow_json_encode_map(snow_ctx *ctx, snow_map *m);
 snow_str *snow_json_encode_list(snow_ctx *ctx, snow_list *xs);
+/* `Json.encode` of any serialisable value, `t` being its type's descriptor. */
+snow_str *snow_json_encode_value(snow_ctx *ctx, const snow_type *t, snow_word v);
+/* `T.from_json(text)`: `result_type` is `Result<T, String>`'s descriptor. */
+void *snow_json_decode(snow_ctx *ctx, const snow_type *result_type, snow_str *text);
 
 /* ----------------------------------------------------- inline arithmetic */
 

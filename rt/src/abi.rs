@@ -28,6 +28,7 @@ pub const K_OPAQUE: u32 = 27;
 
 pub const F_DISPLAY: u32 = 1;
 pub const F_DEBUG: u32 = 2;
+pub const F_OPTION: u32 = 4;
 
 pub const GC_STATIC: u64 = 0x8000_0000_0000_0000;
 

@@ -10,17 +10,19 @@ fn page_round(n: usize) -> usize {
 }
 
 /// Maps `size` zeroed bytes aligned to `align` (a power of two, a multiple
-/// of the page size). Aborts when the OS refuses: running out of memory is
-/// not something a Snow program can handle.
-pub fn map_aligned(size: usize, align: usize) -> *mut u8 {
+/// of the page size), committed at once (`MAP_POPULATE`) when the caller is
+/// about to use all of it. Aborts when the OS refuses: running out of
+/// memory is not something a Snow program can handle.
+pub fn map_aligned(size: usize, align: usize, populate: bool) -> *mut u8 {
     let total = size + align;
+    let populate = if populate { libc::MAP_POPULATE } else { 0 };
     // SAFETY: anonymous private mapping; no existing memory is touched.
     let p = unsafe {
         libc::mmap(
             ptr::null_mut(),
             total,
             libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANON,
+            libc::MAP_PRIVATE | libc::MAP_ANON | populate,
             -1,
             0,
         )

@@ -18,13 +18,21 @@ fn free_list() -> std::sync::MutexGuard<'static, Vec<usize>> {
     FREE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Blocks mapped together when the pool is empty: a growing heap then costs
+/// one committed mapping per 1 MiB instead of three system calls and eight
+/// page faults per block.
+const CHUNK: usize = 32;
+
 /// A block-aligned block of BLOCK_SIZE bytes. Its contents are arbitrary:
 /// the heap initialises its header and zeroes each slot it hands out.
 pub fn take() -> *mut u8 {
-    if let Some(b) = free_list().pop() {
+    let mut free = free_list();
+    if let Some(b) = free.pop() {
         return b as *mut u8;
     }
-    os::map_aligned(BLOCK_SIZE, BLOCK_SIZE)
+    let chunk = os::map_aligned(CHUNK * BLOCK_SIZE, BLOCK_SIZE, true) as usize;
+    free.extend((1..CHUNK).map(|i| chunk + i * BLOCK_SIZE));
+    chunk as *mut u8
 }
 
 /// Returns a block nothing refers to any more.

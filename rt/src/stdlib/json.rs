@@ -67,7 +67,7 @@ pub unsafe fn new_json(ctx: *mut Ctx, canonical: &[u8]) -> *mut SnowStr {
 }
 
 /// Integers that do not fit an Int are Floats in the `Json` model.
-fn normalise(v: &mut Value) {
+pub fn normalise(v: &mut Value) {
     match v {
         Value::Number(n) if n.is_u64() && n.as_i64().is_none() => {
             if let Some(f) = n.as_f64().and_then(serde_json::Number::from_f64) {
@@ -83,9 +83,20 @@ fn normalise(v: &mut Value) {
 /// Parses `text` strictly and returns its canonical encoding, or serde_json's
 /// error message.
 pub fn canonical(text: &str) -> Result<String, String> {
+    parse_value(text).map(|v| canonical_value(&v))
+}
+
+/// Parses `text` strictly into the `Json` model (integers beyond i64 are
+/// Floats), or returns serde_json's error message.
+pub fn parse_value(text: &str) -> Result<Value, String> {
     let mut v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     normalise(&mut v);
-    Ok(v.to_string())
+    Ok(v)
+}
+
+/// The canonical (compact, sorted) encoding of a parsed document.
+pub fn canonical_value(v: &Value) -> String {
+    v.to_string()
 }
 
 /// Compact serde_json text of a string, number, bool, string list or map

@@ -13,7 +13,7 @@ pub const OK: usize = 0;
 pub const ERR: usize = 1;
 
 /// Byte offset of the `int64_t tag` every variant object has after its header.
-const TAG_OFFSET: usize = core::mem::size_of::<Hdr>();
+pub const TAG_OFFSET: usize = core::mem::size_of::<Hdr>();
 
 /// Stores word `w` into the field at `p` in the natural C type of `kind`
 /// (the inverse of `abi::read_field`).

@@ -13,6 +13,8 @@
 pub mod collections;
 pub mod file;
 pub mod json;
+pub mod json_stream;
+pub mod json_value;
 pub mod layout;
 pub mod math;
 pub mod queue;

@@ -2,4 +2,5 @@
 //! roots) and the value operations through a real process context.
 
 mod heap;
+mod json;
 mod values;

@@ -677,6 +677,12 @@ impl FnCx<'_> {
             let d = em.types.desc(cret, &em.prog.adts);
             args.push(format!("&{d}"));
         }
+        if f.flags & stdlib::ARG_DESC != 0 {
+            if let Ty::Fun(cps, _) = fty {
+                let d = em.types.desc(&cps[0], &em.prog.adts);
+                args.push(format!("&{d}"));
+            }
+        }
         for (o, dp) in ops.iter().zip(dps) {
             args.push(if matches!(dp, Ty::Gen(_)) {
                 self.w(em, o)

@@ -631,6 +631,10 @@ fn adt_flags(a: &AdtDef) -> String {
 
 fn sum_flags(t: &Ty, adts: &[AdtDef]) -> String {
     match t {
+        // The runtime's JSON layer maps Option to null-or-value.
+        Ty::Con(TyCon::Adt(id), _) if *id == crate::types::ty::OPTION => {
+            format!("{} | SNOW_F_OPTION", adt_flags(&adts[id.0 as usize]))
+        }
         Ty::Con(TyCon::Adt(id), _) => adt_flags(&adts[id.0 as usize]),
         _ => "0".into(),
     }

@@ -268,6 +268,8 @@ pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
         ("Job", "async") => JobAsync,
         ("Job", "await") => JobAwait,
         ("Job", "await_timeout") => JobAwaitTimeout,
+        // `__` names are internal entries (`Json.__decode` is `T.from_json`).
+        _ if name.starts_with("__") => return None,
         _ => Rt(super::stdlib::lookup(module, name)? as u16),
     })
 }

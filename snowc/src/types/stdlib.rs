@@ -25,6 +25,11 @@ pub const NO_CTX: u8 = 4;
 /// A constant written without parentheses (`Math.pi`): the signature is
 /// `() -> T` and the value is the call's result.
 pub const CONST: u8 = 8;
+/// Pass the descriptor of the first argument's concrete type after `ctx`
+/// (and after the result's, with `RET_DESC`).
+pub const ARG_DESC: u8 = 16;
+/// The type variable `a` must be JSON-serialisable (§3.16.2).
+pub const SERIAL: u8 = 32;
 
 pub struct RtFn {
     pub module: &'static str,
@@ -427,6 +432,22 @@ pub const RT_FNS: &[RtFn] = &[
         RET_DESC
     ),
     rt!("JSON", "encode", "snow_json_encode", "(Json) -> String"),
+    // `Json.encode` takes any serialisable value; `JSON.encode` only a Json.
+    rt!(
+        "Json",
+        "encode",
+        "snow_json_encode_value",
+        "(a) -> String",
+        ARG_DESC | SERIAL
+    ),
+    // `T.from_json` of a type deriving Json (resolved by the checker).
+    rt!(
+        "Json",
+        "__decode",
+        "snow_json_decode",
+        "(String) -> Result<a, String>",
+        RET_DESC | SERIAL
+    ),
     rt!(
         "JSON",
         "encode_string",
@@ -471,10 +492,18 @@ const FLAT_MODULES: &[&str] = &[
 ];
 
 pub fn lookup(module: &str, name: &str) -> Option<usize> {
-    let module = if module == "Json" { "JSON" } else { module };
-    RT_FNS
-        .iter()
-        .position(|f| f.module == module && f.name == name)
+    let find = |module: &str| {
+        RT_FNS
+            .iter()
+            .position(|f| f.module == module && f.name == name)
+    };
+    // `Json` has its own `encode`; everything else it shares with `JSON`.
+    find(module).or_else(|| (module == "Json").then(|| find("JSON")).flatten())
+}
+
+/// The entry behind `T.from_json`.
+pub fn json_decode() -> usize {
+    lookup("Json", "__decode").expect("table has Json.__decode")
 }
 
 /// `string_length` → `String.length`.

@@ -139,6 +139,24 @@ pub struct AdtDef {
 }
 
 impl AdtDef {
+    /// The types of every field (a struct's) or payload (all variants'),
+    /// with the type parameters replaced by `args`.
+    pub fn field_types(&self, args: &[Ty]) -> Vec<Ty> {
+        let sub = |g| {
+            self.generics
+                .iter()
+                .position(|x| *x == g)
+                .and_then(|i| args.get(i).cloned())
+        };
+        match &self.kind {
+            AdtKind::Struct { fields } => fields.iter().map(|(_, f)| f.subst_gen(&sub)).collect(),
+            AdtKind::Sum { variants } => variants
+                .iter()
+                .flat_map(|v| v.fields.iter().map(|f| f.subst_gen(&sub)))
+                .collect(),
+        }
+    }
+
     pub fn is_struct(&self) -> bool {
         matches!(self.kind, AdtKind::Struct { .. })
     }

@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::syntax::ast::Span;
 use crate::types::exhaust;
 use crate::types::tast::{Pos, TPat};
-use crate::types::ty::{AdtKind, Ty, TyCon, TyDisplay};
+use crate::types::ty::{Ty, TyCon, TyDisplay};
 use crate::types::unify::UnifyError;
 
 /// How a gap in a match is reported.
@@ -159,6 +159,9 @@ impl Checker<'_> {
         if let Trait::Iface(id) = tr {
             return self.satisfies_iface(&t, id);
         }
+        if tr == Trait::Json {
+            return self.serialisable(&t, &t);
+        }
         if let (Ty::Con(TyCon::Adt(_), _), Trait::Num(n)) = (&t, tr) {
             return Some(self.has_impl_named(n, &t));
         }
@@ -212,21 +215,7 @@ impl Checker<'_> {
                     return Some(false);
                 }
                 // fields must satisfy it too, after instantiation
-                let subst = |g| {
-                    adt.generics
-                        .iter()
-                        .position(|x| *x == g)
-                        .and_then(|i| args.get(i).cloned())
-                };
-                let fields: Vec<Ty> = match &adt.kind {
-                    AdtKind::Struct { fields } => {
-                        fields.iter().map(|(_, t)| t.subst_gen(&subst)).collect()
-                    }
-                    AdtKind::Sum { variants } => variants
-                        .iter()
-                        .flat_map(|v| v.fields.iter().map(|t| t.subst_gen(&subst)))
-                        .collect(),
-                };
+                let fields = adt.field_types(args);
                 // Elements, fields and payloads render Display-else-Debug.
                 let tr = if tr == Trait::Debug { Trait::Show } else { tr };
                 self.all_satisfy(&fields, tr, &t)
@@ -236,6 +225,33 @@ impl Checker<'_> {
                 let tr = if tr == Trait::Debug { Trait::Show } else { tr };
                 self.all_satisfy(args, tr, &t)
             }
+        }
+    }
+
+    /// JSON-serialisable (§3.16.2); `outer` is the type being checked, so a
+    /// recursive type's reference to itself is assumed to hold.
+    fn serialisable(&self, t: &Ty, outer: &Ty) -> Option<bool> {
+        match t {
+            Ty::Var(_) => None,
+            Ty::Never => Some(true),
+            Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::String | TyCon::Json, _) => {
+                Some(true)
+            }
+            Ty::Con(TyCon::List, a) => self.all_satisfy(a, Trait::Json, outer),
+            Ty::Con(TyCon::Map, a) => match self.sub.zonk(&a[0]) {
+                Ty::Var(_) => None,
+                k if k == Ty::string() => self.all_satisfy(&a[1..], Trait::Json, outer),
+                _ => Some(false),
+            },
+            Ty::Con(TyCon::Adt(id), args) => {
+                let adt = &self.adts[id.0 as usize];
+                if *id != crate::types::ty::OPTION && !adt.derives.json {
+                    return Some(false);
+                }
+                let fields = adt.field_types(args);
+                self.all_satisfy(&fields, Trait::Json, outer)
+            }
+            _ => Some(false),
         }
     }
 
@@ -324,6 +340,7 @@ impl Checker<'_> {
             Trait::Debug => "Debug",
             Trait::Concat => "Concat",
             Trait::Neg => "Neg",
+            Trait::Json => "Json",
         }
     }
 
@@ -336,6 +353,7 @@ impl Checker<'_> {
             Ty::Con(TyCon::Adt(id), args) => {
                 let adt = &self.adts[id.0 as usize];
                 let own = match tr {
+                    Trait::Json => adt.derives.json || *id == crate::types::ty::OPTION,
                     Trait::Eq => adt.derives.eq,
                     Trait::Ord => adt.derives.ord,
                     Trait::Show => adt.derives.display || adt.derives.debug,
@@ -345,21 +363,7 @@ impl Checker<'_> {
                 if !own {
                     return t.clone();
                 }
-                let sub = |g| {
-                    adt.generics
-                        .iter()
-                        .position(|x| *x == g)
-                        .and_then(|i| args.get(i).cloned())
-                };
-                match &adt.kind {
-                    AdtKind::Struct { fields } => {
-                        fields.iter().map(|(_, f)| f.subst_gen(&sub)).collect()
-                    }
-                    AdtKind::Sum { variants } => variants
-                        .iter()
-                        .flat_map(|v| v.fields.iter().map(|f| f.subst_gen(&sub)))
-                        .collect(),
-                }
+                adt.field_types(args)
             }
             Ty::Con(TyCon::List | TyCon::Map | TyCon::Set, args) | Ty::Tuple(args) => args.clone(),
             _ => return t.clone(),
@@ -383,6 +387,15 @@ impl Checker<'_> {
                     .with_message(format!("type mismatch: expected `String`, found `{ts}`"))
                     .with_primary(pos.file, pos.span, "`<>` needs strings or lists")
             }
+            Trait::Json => Diagnostic::error(
+                Some("E0038"),
+                format!("type {ts} is not JSON-serializable"),
+            )
+            .with_message(format!("type `{ts}` is not JSON-serializable"))
+            .with_primary(pos.file, pos.span, format!("`{ts}` cannot be encoded as JSON"))
+            .with_help(
+                "JSON encodes Int, Float, Bool, String, Json, Option/List of those, Map<String, _>, and types with `deriving(Json)`",
+            ),
             Trait::Neg => Diagnostic::error(Some("E0001"), format!("expected Int, found {ts}"))
                 .with_message(format!("type mismatch: expected `Int`, found `{ts}`"))
                 .with_primary(pos.file, pos.span, "negation needs Int or Float"),

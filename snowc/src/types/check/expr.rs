@@ -511,6 +511,33 @@ impl Checker<'_> {
         self.mk(TExprKind::Ctor(adt, v), ty, span)
     }
 
+    /// `T.from_json`: the runtime decoder at `(String) -> Result<T, String>`
+    /// for a type deriving Json.
+    fn json_decoder_ref(&mut self, id: AdtId, m: &str, span: Span) -> TExpr {
+        if !self.adts[id.0 as usize].derives.json {
+            self.error(
+                Diagnostic::error(Some("E0038"), format!("type {m} does not derive Json"))
+                    .with_message(format!("`{m}.from_json` needs `deriving(Json)` on `{m}`"))
+                    .with_primary(self.file, span, "no `from_json` for this type")
+                    .with_help(format!("add `deriving(Json)` to the definition of `{m}`")),
+            );
+            return self.error_expr(span);
+        }
+        let i = crate::types::stdlib::json_decode();
+        let f = self.builtin_ref(Builtin::Rt(i as u16), span);
+        let n = self.adts[id.0 as usize].generics.len();
+        let args = (0..n).map(|_| self.sub.fresh()).collect();
+        let want = Ty::Fun(
+            vec![Ty::string()],
+            Box::new(Ty::Con(
+                TyCon::Adt(crate::types::ty::RESULT),
+                vec![Ty::Con(TyCon::Adt(id), args), Ty::string()],
+            )),
+        );
+        let _ = self.sub.unify(&f.ty, &want);
+        f
+    }
+
     pub fn builtin_ref(&mut self, b: Builtin, span: Span) -> TExpr {
         let sig = builtins::sig(b);
         let gens: Vec<GenId> = (0..sig.ngens).map(builtins::local_gen).collect();
@@ -521,6 +548,13 @@ impl Checker<'_> {
             Builtin::Compare => self.oblige(&inst[0], Trait::Ord, span),
             Builtin::MathAbs | Builtin::MathMin | Builtin::MathMax => {
                 self.oblige(&inst[0], Trait::Neg, span)
+            }
+            Builtin::Rt(i)
+                if crate::types::stdlib::RT_FNS[i as usize].flags
+                    & crate::types::stdlib::SERIAL
+                    != 0 =>
+            {
+                self.oblige(&inst[0], Trait::Json, span)
             }
             _ => {}
         }
@@ -565,6 +599,9 @@ impl Checker<'_> {
         if let Some(TypeRes::Adt(id)) = self.scopes.ty(m).cloned() {
             if let Some(v) = self.adts[id.0 as usize].variant_index(&name.text) {
                 return Some(self.ctor_ref(id, v as u32, span));
+            }
+            if name.text == "from_json" {
+                return Some(self.json_decoder_ref(id, m, span));
             }
         }
         if let Some(TypeRes::Iface(iface)) = self.scopes.ty(m).cloned() {

@@ -42,6 +42,8 @@ pub enum Trait {
     Neg,
     /// A user (or built-in) interface.
     Iface(IfaceId),
+    /// JSON-serialisable (§3.16.2): `Json.encode`'s argument.
+    Json,
 }
 
 /// A deferred requirement `ty: trait`.
