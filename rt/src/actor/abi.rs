@@ -42,11 +42,49 @@ pub unsafe fn worker_of(ctx: *mut Ctx) -> *mut c_void {
 /// `w` is a live value of type `ty`.
 pub unsafe fn make_msg(ty: *const SnowType, w: Word) -> Box<Msg> {
     if needs_copy(&*ty, w) {
-        let mut frag = Box::new(Heap::new(false));
+        let mut frag = fragments::take();
         let copy = copy_value(&mut frag, &*ty, w);
         Msg::new(ty, copy, Some(frag))
     } else {
         Msg::new(ty, w, None)
+    }
+}
+
+/// Message fragments recycled per worker thread: most messages are small,
+/// and a fragment emptied at the receiver is the next message's heap, with
+/// its block still mapped, instead of a heap allocation plus a block from
+/// the shared pool (and its lock) per message.
+mod fragments {
+    use crate::gc::heap::Heap;
+    use std::cell::RefCell;
+
+    const KEEP: usize = 64;
+
+    thread_local! {
+        // Boxed: a message owns its fragment as a `Box<Heap>`, so keeping
+        // the box avoids a reallocation per reuse.
+        #[allow(clippy::vec_box)]
+        static FREE: RefCell<Vec<Box<Heap>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub fn take() -> Box<Heap> {
+        FREE.with(|f| f.borrow_mut().pop())
+            .unwrap_or_else(|| Box::new(Heap::new(false)))
+    }
+
+    /// Keeps `frag` for reuse when it is small, else frees it.
+    ///
+    /// # Safety
+    /// Nothing refers to the fragment's objects any more.
+    pub unsafe fn give(mut frag: Box<Heap>) {
+        if frag.reset_small() {
+            FREE.with(|f| {
+                let mut f = f.borrow_mut();
+                if f.len() < KEEP {
+                    f.push(frag);
+                }
+            });
+        }
     }
 }
 
@@ -81,10 +119,12 @@ pub unsafe extern "C" fn snow_self(ctx: *mut Ctx) -> u64 {
 /// `ctx` is the running process; `msg` a live value of type `msg_type`.
 #[no_mangle]
 pub unsafe extern "C" fn snow_send(ctx: *mut Ctx, pid: u64, msg_type: *const SnowType, msg: Word) {
-    if table::get(pid).is_none() {
-        return;
-    }
-    signal::deliver(pid, make_msg(msg_type, msg), worker_of(ctx));
+    // A message to a process that is gone is dropped without being copied.
+    table::with_actor(pid, |a| {
+        if !a.is_done() {
+            signal::deliver_to(a, make_msg(msg_type, msg), worker_of(ctx));
+        }
+    });
 }
 
 /// The next queued message of type `expected` after `after` (NULL: from the
@@ -115,7 +155,7 @@ pub unsafe extern "C" fn snow_recv_next(
             }
             m = (*m).next;
         }
-        let (head, tail) = a.lock().inbox.take_all();
+        let (head, tail) = a.take_mail();
         if head.is_null() {
             return core::ptr::null_mut();
         }
@@ -152,7 +192,7 @@ pub unsafe fn take_msg(ctx: *mut Ctx, m: *mut Msg) -> Box<Msg> {
         }
         Some(frag) => {
             let w = copy_value(&mut (*o).process.heap, &*m.ty, m.word);
-            drop(frag);
+            fragments::give(frag);
             w
         }
         None => m.word,
@@ -176,7 +216,7 @@ pub unsafe fn find_msg(ctx: *mut Ctx, want: &dyn Fn(&Msg) -> bool) -> *mut Msg {
             }
             m = (*m).next;
         }
-        let (head, tail) = a.lock().inbox.take_all();
+        let (head, tail) = a.take_mail();
         if head.is_null() {
             return core::ptr::null_mut();
         }
@@ -197,8 +237,11 @@ pub unsafe fn wait(ctx: *mut Ctx, deadline_ms: i64, kind: u64) -> bool {
             return false;
         }
         park(a, kind, deadline);
-        let s = a.lock();
-        if !s.inbox.is_empty() || (kind == S_WAIT_ANY && !s.sys.is_empty()) {
+        // The flag is set under the lock before the sender wakes us.
+        if a.has_mail.load(Ordering::Acquire) {
+            return true;
+        }
+        if kind == S_WAIT_ANY && !a.lock().sys.is_empty() {
             return true;
         }
     }

@@ -119,6 +119,11 @@ pub struct Actor {
     pub has_pending: AtomicBool,
     /// A terminate block is set (read by the shutdown sequence).
     pub has_terminate: AtomicBool,
+    /// `shared.inbox` is not empty; written under the lock, read without
+    /// it so a process looking for a message skips the lock when nothing
+    /// arrived (a stale `false` only sends it to park, which looks again
+    /// under the lock).
+    pub has_mail: AtomicBool,
     pub shared: Mutex<Shared>,
     owned: UnsafeCell<Owned>,
 }
@@ -138,6 +143,7 @@ impl Actor {
             state: AtomicU64::new(pack(0, S_RUNNABLE)),
             has_pending: AtomicBool::new(false),
             has_terminate: AtomicBool::new(false),
+            has_mail: AtomicBool::new(false),
             shared: Mutex::new(Shared {
                 inbox: Inbox::default(),
                 sys: VecDeque::new(),
@@ -194,8 +200,23 @@ impl Actor {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Moves the inbox's messages out: (head, tail), null when empty.
+    pub fn take_mail(&self) -> (*mut super::mailbox::Msg, *mut super::mailbox::Msg) {
+        if !self.has_mail.load(Ordering::Acquire) {
+            return (core::ptr::null_mut(), core::ptr::null_mut());
+        }
+        let mut s = self.lock();
+        self.has_mail.store(false, Ordering::Relaxed);
+        s.inbox.take_all()
+    }
+
     pub fn load_state(&self) -> u64 {
         self.state.load(Ordering::SeqCst)
+    }
+
+    /// The process has exited (its control block may outlive it).
+    pub fn is_done(&self) -> bool {
+        state_of(self.load_state()) == S_DONE
     }
 }
 

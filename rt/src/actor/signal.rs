@@ -18,15 +18,20 @@ pub const WAKE_ALL: &[u64] = &[S_WAIT_MSG, S_WAIT_TIMER, S_WAIT_ANY];
 /// Appends a message to `pid`'s mailbox and wakes it if it waits for one.
 /// Messages to processes that have exited (or never existed) are dropped.
 pub fn deliver(pid: u64, msg: Box<Msg>, worker: *mut c_void) {
-    let Some(a) = table::get(pid) else { return };
+    table::with_actor(pid, |a| deliver_to(a, msg, worker));
+}
+
+/// `deliver` to a process already looked up.
+pub fn deliver_to(a: &Arc<Actor>, msg: Box<Msg>, worker: *mut c_void) {
     {
         let mut s = a.lock();
         if s.dead {
             return;
         }
         s.inbox.push(msg);
+        a.has_mail.store(true, Ordering::Release);
     }
-    sched::wake(&a, None, WAKE_MSG, worker);
+    sched::wake(a, None, WAKE_MSG, worker);
 }
 
 /// Records `reason` as the pending exit of `b` and wakes it from any park.

@@ -3,6 +3,7 @@
 //! spawns and sends on different workers rarely meet on a lock.
 
 use super::pcb::Actor;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -37,6 +38,35 @@ pub fn remove(pid: u64) -> Option<Arc<Actor>> {
 
 pub fn get(pid: u64) -> Option<Arc<Actor>> {
     shard(pid).get(&pid).cloned()
+}
+
+/// Recently used pids per thread: a send finds its receiver here without
+/// the shard lock, the tree walk and a reference-count round trip. An entry
+/// may outlive its process (pids are never reused, and a dead process
+/// refuses messages under its own lock), which keeps at most this many
+/// exited processes' small control blocks alive per thread.
+const CACHE: usize = 64;
+
+type Cache = [(u64, Option<Arc<Actor>>); CACHE];
+
+thread_local! {
+    static RECENT: RefCell<Cache> = RefCell::new(core::array::from_fn(|_| (0, None)));
+}
+
+/// Runs `f` on the process `pid` if it exists (or recently existed: `f`
+/// must cope with a dead process).
+pub fn with_actor<R>(pid: u64, f: impl FnOnce(&Arc<Actor>) -> R) -> Option<R> {
+    RECENT.with(|c| {
+        // A nested call (from inside `f`) uses the table.
+        let Ok(mut c) = c.try_borrow_mut() else {
+            return get(pid).map(|a| f(&a));
+        };
+        let slot = &mut c[(pid as usize) % CACHE];
+        if slot.0 != pid || slot.1.is_none() {
+            *slot = (pid, Some(get(pid)?));
+        }
+        slot.1.as_ref().map(f)
+    })
 }
 
 fn names() -> MutexGuard<'static, BTreeMap<Vec<u8>, u64>> {

@@ -256,6 +256,31 @@ impl Heap {
         other.allocated_since = 0;
     }
 
+    /// Empties the heap for reuse as a new message fragment, keeping one
+    /// block mapped (so the next fragment needs no block from the pool).
+    /// False, leaving the heap as it is, when it holds more than that (the
+    /// caller then drops it).
+    ///
+    /// # Safety
+    /// Nothing refers to the heap's objects any more.
+    pub unsafe fn reset_small(&mut self) -> bool {
+        if !self.large.is_empty() || self.blocks.len() + self.free_blocks.len() > 1 {
+            return false;
+        }
+        if let Some(b) = self.blocks.pop() {
+            self.free_blocks.push(b as *mut Block);
+        }
+        for c in 0..NCLASSES {
+            self.current[c] = core::ptr::null_mut();
+            self.avail[c].clear();
+        }
+        self.lo = usize::MAX;
+        self.hi = 0;
+        self.allocated_since = 0;
+        self.live_after = 0;
+        true
+    }
+
     /// The start of the allocated object containing address `w`, if any.
     pub fn find_object(&self, w: usize) -> Option<usize> {
         if w < self.lo || w >= self.hi {

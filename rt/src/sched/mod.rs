@@ -20,14 +20,20 @@ use crate::actor::pcb::*;
 use core::ffi::c_void;
 use crossbeam_deque::{Injector, Stealer, Worker};
 use crossbeam_utils::sync::{Parker, Unparker};
-use std::sync::atomic::{fence, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// `WorkerShared::current_pid` of an idle worker.
+pub const NO_PID: u64 = u64::MAX;
 
 pub struct WorkerShared {
     pub unparker: Unparker,
-    /// The context being run (0 when none) and a dispatch counter, read by
-    /// the preemption monitor.
-    pub current: Mutex<(usize, u64)>,
+    /// The pid being run (`NO_PID` when none) and the worker's dispatch
+    /// counter, read by the preemption monitor. Plain atomics: the monitor
+    /// reaches the process through the pid table, which keeps it alive, so
+    /// the worker never has to wait for the monitor.
+    pub current_pid: AtomicU64,
+    pub current_seq: AtomicU64,
 }
 
 pub struct Sched {
@@ -87,7 +93,8 @@ pub fn init(n: usize, gc_stress: bool) -> Vec<WorkerSeed> {
         let parker = Parker::new();
         workers.push(WorkerShared {
             unparker: parker.unparker().clone(),
-            current: Mutex::new((0, 0)),
+            current_pid: AtomicU64::new(NO_PID),
+            current_seq: AtomicU64::new(0),
         });
         seeds.push(WorkerSeed { id, queue, parker });
     }
@@ -109,9 +116,15 @@ pub fn init(n: usize, gc_stress: bool) -> Vec<WorkerSeed> {
     seeds
 }
 
-/// Queues a runnable process: on the calling worker's own deque when there
-/// is one (`worker` is the `worker::Local` of the running process), else on
-/// the injector; then wakes an idle worker if any.
+/// Queues a runnable process: in the calling worker's `next` slot when
+/// there is one (`worker` is the `worker::Local` of the running process),
+/// else on the injector; then, if that made work stealable, wakes an idle
+/// worker.
+///
+/// A process put in the `next` slot wakes nobody: no other worker could
+/// take it, and it runs here as soon as the running process parks or
+/// spends its budget. (Waking a worker per message made a ping-pong pair
+/// pay a futex wake and a sleep for every few messages.)
 pub fn enqueue(a: Arc<Actor>, worker: *mut c_void) {
     let s = get();
     if worker.is_null() {
@@ -119,8 +132,9 @@ pub fn enqueue(a: Arc<Actor>, worker: *mut c_void) {
     } else {
         // SAFETY: a non-null worker is the `Local` of the calling thread.
         let local = unsafe { &mut *(worker as *mut worker::Local) };
-        if let Some(prev) = local.next.replace(a) {
-            local.queue.push(prev);
+        match local.next.replace(a) {
+            Some(prev) => local.queue.push(prev),
+            None => return,
         }
     }
     fence(Ordering::SeqCst);

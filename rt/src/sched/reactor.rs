@@ -12,7 +12,6 @@
 //! its next function entry or back-edge yields.
 
 use super::clock;
-use crate::actor::lifecycle::PREEMPT;
 use crate::actor::mailbox::Msg;
 use crate::actor::pcb::*;
 use crate::actor::reason::Reason;
@@ -171,7 +170,7 @@ impl Reactor {
     pub fn run(&self) -> i32 {
         let s = super::get();
         let mut events = Events::new();
-        let mut last_seen = vec![(0usize, 0u64); s.workers.len()];
+        let mut last_seen = vec![(super::NO_PID, 0u64); s.workers.len()];
         let mut last_tick = clock::now_ns();
         let mut signalled = HashSet::new();
         loop {
@@ -212,23 +211,19 @@ impl Reactor {
         }
     }
 
-    fn monitor(&self, last_seen: &mut [(usize, u64)]) {
+    /// Asks a process that has run for a whole tick (the same dispatch seen
+    /// twice) to yield at its next preemption point. The request may land
+    /// after the process has stopped; it then costs one spurious yield.
+    fn monitor(&self, last_seen: &mut [(u64, u64)]) {
         for (i, w) in super::get().workers.iter().enumerate() {
-            let cur = w.current.lock().unwrap_or_else(|e| e.into_inner());
-            let (ctx, seq) = *cur;
-            if ctx != 0 && last_seen[i] == (ctx, seq) {
-                // SAFETY: the context stays alive while it is `current`
-                // (the worker clears it under this lock before the process
-                // can exit); generated code reads the limit as a word.
-                unsafe {
-                    let limit =
-                        core::ptr::addr_of_mut!((*(ctx as *mut crate::abi::Ctx)).stack_limit)
-                            as *mut usize;
-                    core::sync::atomic::AtomicUsize::from_ptr(limit)
-                        .store(PREEMPT, Ordering::Relaxed);
+            let seq = w.current_seq.load(Ordering::Acquire);
+            let pid = w.current_pid.load(Ordering::Relaxed);
+            if pid != super::NO_PID && last_seen[i] == (pid, seq) {
+                if let Some(a) = crate::actor::table::get(pid) {
+                    crate::actor::lifecycle::request_yield(&a);
                 }
             }
-            last_seen[i] = (ctx, seq);
+            last_seen[i] = (pid, seq);
         }
     }
 }

@@ -197,10 +197,11 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
         }
         if (*o).exit_reason.is_none() || (*o).request != Request::Exit {
             (*o).worker = me;
-            let (id, seq) = ((*local).id, (*local).dispatches);
-            set_current(id, &mut (*o).ctx as *mut _ as usize, seq);
+            let w = &get().workers[(*local).id];
+            w.current_pid.store(a.pid, Ordering::Relaxed);
+            w.current_seq.store((*local).dispatches, Ordering::Release);
             snow_ctx_switch(&mut (*local).sched_sp, (*o).sp);
-            set_current(id, 0, seq);
+            w.current_pid.store(super::NO_PID, Ordering::Relaxed);
         }
         match (*o).request {
             Request::Yield => {
@@ -228,13 +229,6 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
             }
         }
     }
-}
-
-fn set_current(id: usize, ctx: usize, seq: u64) {
-    *get().workers[id]
-        .current
-        .lock()
-        .unwrap_or_else(|e| e.into_inner()) = (ctx, seq);
 }
 
 /// Publishes `a` as parked, unless what it waits for is already there.
