@@ -3,9 +3,9 @@
 //! pieces services, supervisors and jobs are built from (exit trapping,
 //! monitors, references, system messages).
 
-use super::copy::{copy_value, needs_copy};
+use super::copy::{copy_into, copy_value, needs_copy};
 use super::lifecycle::{self, park};
-use super::mailbox::{same_type, Msg, MsgClass, SysMsg};
+use super::mailbox::{same_type, Msg, MsgClass, SysMsg, INLINE_WORDS};
 use super::pcb::*;
 use super::reason::Reason;
 use super::{signal, table};
@@ -42,6 +42,13 @@ pub unsafe fn worker_of(ctx: *mut Ctx) -> *mut c_void {
 /// `w` is a live value of type `ty`.
 pub unsafe fn make_msg(ty: *const SnowType, w: Word) -> Box<Msg> {
     if needs_copy(&*ty, w) {
+        let mut m = Msg::new(ty, 0, None);
+        let buf = m.inline.insert([0; INLINE_WORDS]);
+        if let Some(copy) = copy_into(buf, &*ty, w) {
+            m.word = copy;
+            return m;
+        }
+        m.inline = None;
         let mut frag = fragments::take();
         let copy = copy_value(&mut frag, &*ty, w);
         Msg::new(ty, copy, Some(frag))
@@ -174,7 +181,10 @@ pub unsafe extern "C" fn snow_recv_next(
 /// `msg` came from `snow_recv_next` of this process and was not taken.
 #[no_mangle]
 pub unsafe extern "C" fn snow_recv_take(ctx: *mut Ctx, msg: *mut c_void) -> Word {
-    take_msg(ctx, msg as *mut Msg).word
+    let m = take_msg(ctx, msg as *mut Msg);
+    let w = m.word;
+    m.recycle();
+    w
 }
 
 /// Removes `m` from the mailbox; its word is then in this process's heap.
@@ -195,6 +205,8 @@ pub unsafe fn take_msg(ctx: *mut Ctx, m: *mut Msg) -> Box<Msg> {
             fragments::give(frag);
             w
         }
+        // An inline copy dies with the message: copy it out.
+        None if m.inline.is_some() => copy_value(&mut (*o).process.heap, &*m.ty, m.word),
         None => m.word,
     };
     m

@@ -20,17 +20,95 @@ use std::collections::HashMap;
 const LIST_HEADER: usize = core::mem::size_of::<SnowList>();
 
 struct Copier<'h> {
-    heap: &'h mut Heap,
+    to: Target<'h>,
     memo: Memo,
-    work: Vec<(usize, usize)>,
+    work: Pairs,
+}
+
+/// A list of (source, copy) pairs whose first entries live inline: most
+/// messages hold a handful of objects, and copying them should not cost
+/// heap allocations of its own.
+struct Pairs {
+    few: [(usize, usize); MEMO_FEW],
+    len: usize,
+    more: Vec<(usize, usize)>,
+}
+
+impl Default for Pairs {
+    fn default() -> Self {
+        Pairs {
+            few: [(0, 0); MEMO_FEW],
+            len: 0,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl Pairs {
+    fn push(&mut self, p: (usize, usize)) {
+        if self.len < MEMO_FEW {
+            self.few[self.len] = p;
+            self.len += 1;
+        } else {
+            self.more.push(p);
+        }
+    }
+
+    fn pop(&mut self) -> Option<(usize, usize)> {
+        if let Some(p) = self.more.pop() {
+            return Some(p);
+        }
+        if self.len == 0 {
+            return None;
+        }
+        self.len -= 1;
+        Some(self.few[self.len])
+    }
+
+    fn full(&self) -> bool {
+        self.len == MEMO_FEW
+    }
+
+    fn find(&self, src: usize) -> Option<usize> {
+        self.few[..self.len]
+            .iter()
+            .find(|(s, _)| *s == src)
+            .map(|(_, d)| *d)
+    }
+}
+
+/// Where copies go: a heap, or a small fixed buffer (a message's inline
+/// space) that may turn out too small.
+enum Target<'h> {
+    Heap(&'h mut Heap),
+    Buffer { next: usize, end: usize },
+}
+
+impl Target<'_> {
+    /// Zeroed space for an object of `size` bytes; None when a buffer is
+    /// full.
+    fn alloc(&mut self, size: usize) -> Option<usize> {
+        match self {
+            Target::Heap(h) => Some(h.alloc(size) as usize),
+            Target::Buffer { next, end } => {
+                let at = *next;
+                let size = (size + 15) & !15;
+                if *end - at < size {
+                    return None;
+                }
+                *next = at + size;
+                Some(at)
+            }
+        }
+    }
 }
 
 /// Source object → its copy. Most messages hold a handful of objects: a
-/// linear scan of a small vector beats hashing them; big graphs switch to
-/// a hash map.
+/// linear scan of a few inline pairs beats hashing them; big graphs switch
+/// to a hash map.
 #[derive(Default)]
 struct Memo {
-    few: Vec<(usize, usize)>,
+    few: Pairs,
     many: HashMap<usize, usize>,
 }
 
@@ -39,19 +117,21 @@ const MEMO_FEW: usize = 16;
 impl Memo {
     fn get(&self, src: usize) -> Option<usize> {
         if self.many.is_empty() {
-            self.few.iter().find(|(s, _)| *s == src).map(|(_, d)| *d)
+            self.few.find(src)
         } else {
             self.many.get(&src).copied()
         }
     }
 
     fn insert(&mut self, src: usize, dst: usize) {
-        if self.many.is_empty() && self.few.len() < MEMO_FEW {
+        if self.many.is_empty() && !self.few.full() {
             self.few.push((src, dst));
             return;
         }
         if self.many.is_empty() {
-            self.many.extend(self.few.drain(..));
+            while let Some((s, d)) = self.few.pop() {
+                self.many.insert(s, d);
+            }
         }
         self.many.insert(src, dst);
     }
@@ -63,19 +143,36 @@ impl Memo {
 /// # Safety
 /// `w` is a live value of type `ty`; nothing else uses `heap` meanwhile.
 pub unsafe fn copy_value(heap: &mut Heap, ty: &SnowType, w: Word) -> Word {
+    copy_to(Target::Heap(heap), ty, w).unwrap_or(w)
+}
+
+/// Copies `w` into `buf` (16-byte aligned) if it fits; None otherwise.
+/// Pointers in the copy point into `buf`, so it must not move while the
+/// copy is used.
+///
+/// # Safety
+/// `w` is a live value of type `ty`.
+pub unsafe fn copy_into(buf: &mut [u128], ty: &SnowType, w: Word) -> Option<Word> {
+    let next = buf.as_mut_ptr() as usize;
+    let end = next + core::mem::size_of_val(buf);
+    buf.fill(0);
+    copy_to(Target::Buffer { next, end }, ty, w)
+}
+
+unsafe fn copy_to(to: Target, ty: &SnowType, w: Word) -> Option<Word> {
     if !kind_is_ptr(ty.kind) || w == 0 {
-        return w;
+        return Some(w);
     }
     let mut c = Copier {
-        heap,
+        to,
         memo: Memo::default(),
-        work: Vec::new(),
+        work: Pairs::default(),
     };
-    let r = c.object(w as usize);
+    let r = c.object(w as usize)?;
     while let Some((src, dst)) = c.work.pop() {
-        c.fix(src, dst);
+        c.fix(src, dst)?;
     }
-    r as Word
+    Some(r as Word)
 }
 
 /// True when a value of type `ty` needs a fragment (it owns heap objects).
@@ -88,25 +185,26 @@ pub unsafe fn needs_copy(ty: &SnowType, w: Word) -> bool {
 
 impl Copier<'_> {
     /// The copy of the object at `src`, allocated and queued for fixing.
-    unsafe fn object(&mut self, src: usize) -> usize {
+    /// None when the target is a buffer and it is full.
+    unsafe fn object(&mut self, src: usize) -> Option<usize> {
         if src == 0 || (*(src as *const Hdr)).gc & GC_STATIC != 0 {
-            return src;
+            return Some(src);
         }
         if let Some(d) = self.memo.get(src) {
-            return d;
+            return Some(d);
         }
         let size = object_size(src);
-        let dst = self.heap.alloc(size) as usize;
+        let dst = self.to.alloc(size)?;
         core::ptr::copy_nonoverlapping(src as *const u8, dst as *mut u8, size);
         (*(dst as *mut Hdr)).gc = 0;
         self.memo.insert(src, dst);
         self.work.push((src, dst));
-        dst
+        Some(dst)
     }
 
     /// Replaces the pointers copied byte-for-byte into `dst` by pointers to
     /// copies.
-    unsafe fn fix(&mut self, src: usize, dst: usize) {
+    unsafe fn fix(&mut self, src: usize, dst: usize) -> Option<()> {
         let t = &*(*(dst as *const Hdr)).ty;
         match t.kind {
             K_LIST => {
@@ -116,29 +214,29 @@ impl Copier<'_> {
                 let new_store = if store == src {
                     dst
                 } else {
-                    self.object(store)
+                    self.object(store)?
                 };
                 (*d).store = new_store as *mut Hdr;
                 (*d).items = (new_store + offset) as *mut Word;
                 if store == src && t.nparams > 0 && kind_is_ptr(t.param(0).kind) {
                     for i in 0..(*s).len as usize {
                         let p = (*d).items.add(i);
-                        *p = self.object(*p as usize) as Word;
+                        *p = self.object(*p as usize)? as Word;
                     }
                 }
             }
             K_MAP | K_SET => {
                 let d = dst as *mut Table;
-                (*d).keys = self.object((*d).keys as usize) as *mut Store;
-                (*d).vals = self.object((*d).vals as usize) as *mut Store;
-                (*d).meta = self.object((*d).meta as usize) as *mut Store;
-                (*d).index = self.object((*d).index as usize) as *mut Store;
+                (*d).keys = self.object((*d).keys as usize)? as *mut Store;
+                (*d).vals = self.object((*d).vals as usize)? as *mut Store;
+                (*d).meta = self.object((*d).meta as usize)? as *mut Store;
+                (*d).index = self.object((*d).index as usize)? as *mut Store;
             }
             K_OPAQUE if core::ptr::eq(t, &STORE_PTR) => {
                 let d = dst as *mut Store;
                 for i in 0..(*d).used as usize {
                     let w = Store::get(d, i);
-                    Store::set(d, i, self.object(w as usize) as Word);
+                    Store::set(d, i, self.object(w as usize)? as Word);
                 }
             }
             K_TUPLE | K_STRUCT | K_VARIANT | K_CLOSURE => {
@@ -146,12 +244,13 @@ impl Copier<'_> {
                     if kind_is_ptr(t.param(i).kind) {
                         let p = (dst as *mut u8).add(t.offset(i)) as *mut usize;
                         let child = p.read_unaligned();
-                        p.write_unaligned(self.object(child));
+                        p.write_unaligned(self.object(child)?);
                     }
                 }
             }
             _ => {}
         }
+        Some(())
     }
 }
 

@@ -22,6 +22,9 @@ pub struct Msg {
     pub ty: *const SnowType,
     pub word: Word,
     pub frag: Option<Box<Heap>>,
+    /// A small message's copy lives here instead of in a fragment (`word`
+    /// then points into it; the box keeps it in place).
+    pub inline: Option<[u128; INLINE_WORDS]>,
     /// What the message is: a user message (the only kind `receive` sees),
     /// a service request, a service reply or a job result.
     pub class: MsgClass,
@@ -40,19 +43,50 @@ pub enum MsgClass {
     JobResult,
 }
 
+/// 16-byte units of a message's inline space: a few small objects (a tuple
+/// of scalars, a short string, a small variant).
+pub const INLINE_WORDS: usize = 8;
+
 impl Msg {
     pub fn new(ty: *const SnowType, word: Word, frag: Option<Box<Heap>>) -> Box<Msg> {
-        Box::new(Msg {
+        let m = Msg {
             next: core::ptr::null_mut(),
             prev: core::ptr::null_mut(),
             ty,
             word,
             frag,
+            inline: None,
             class: MsgClass::User,
             reference: 0,
             from: 0,
-        })
+        };
+        match SPARE.with(|s| s.borrow_mut().pop()) {
+            Some(mut b) => {
+                *b = m;
+                b
+            }
+            None => Box::new(m),
+        }
     }
+
+    /// Frees a taken message, keeping its box for the next one sent from
+    /// this thread (a message's allocation is one per send otherwise).
+    pub fn recycle(mut self: Box<Msg>) {
+        self.frag = None;
+        SPARE.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() < SPARE_KEEP {
+                s.push(self);
+            }
+        });
+    }
+}
+
+const SPARE_KEEP: usize = 256;
+
+thread_local! {
+    #[allow(clippy::vec_box)] // the boxes themselves are what is kept
+    static SPARE: core::cell::RefCell<Vec<Box<Msg>>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
 /// Incoming messages, oldest first, as a singly linked chain so the

@@ -29,7 +29,7 @@ pub fn deliver_to(a: &Arc<Actor>, msg: Box<Msg>, worker: *mut c_void) {
             return;
         }
         s.inbox.push(msg);
-        a.has_mail.store(true, Ordering::Release);
+        a.has_mail.store(true, Ordering::SeqCst);
     }
     sched::wake(a, None, WAKE_MSG, worker);
 }

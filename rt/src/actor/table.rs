@@ -45,12 +45,12 @@ pub fn get(pid: u64) -> Option<Arc<Actor>> {
 /// may outlive its process (pids are never reused, and a dead process
 /// refuses messages under its own lock), which keeps at most this many
 /// exited processes' small control blocks alive per thread.
-const CACHE: usize = 64;
-
-type Cache = [(u64, Option<Arc<Actor>>); CACHE];
+const CACHE: usize = 1024;
 
 thread_local! {
-    static RECENT: RefCell<Cache> = RefCell::new(core::array::from_fn(|_| (0, None)));
+    // Filled on first use, on the heap: this may first run on a small
+    // process stack.
+    static RECENT: RefCell<Vec<(u64, Option<Arc<Actor>>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` on the process `pid` if it exists (or recently existed: `f`
@@ -61,6 +61,9 @@ pub fn with_actor<R>(pid: u64, f: impl FnOnce(&Arc<Actor>) -> R) -> Option<R> {
         let Ok(mut c) = c.try_borrow_mut() else {
             return get(pid).map(|a| f(&a));
         };
+        if c.is_empty() {
+            c.resize_with(CACHE, || (0, None));
+        }
         let slot = &mut c[(pid as usize) % CACHE];
         if slot.0 != pid || slot.1.is_none() {
             *slot = (pid, Some(get(pid)?));

@@ -170,10 +170,13 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
     let me = local as *mut c_void;
     loop {
         let st = a.load_state();
-        a.state.store(pack(gen_of(st), S_RUNNING), Ordering::SeqCst);
+        a.state
+            .store(pack(gen_of(st), S_RUNNING), Ordering::Relaxed);
         (*local).dispatches += 1;
         // Reset the limit before looking for a pending exit: a signal that
-        // arrives after the look raises it again.
+        // arrives after the look raises it again. (Without a fence the two
+        // may still cross; the process then sees the exit at its next
+        // budget check or park, which also look for it.)
         (*o).ctx.budget = BUDGET;
         (*o).ctx.stack_limit = (*o).real_limit as *mut _;
         if a.has_pending.load(Ordering::SeqCst)
@@ -207,7 +210,7 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
             Request::Yield => {
                 let st = a.load_state();
                 a.state
-                    .store(pack(gen_of(st), S_RUNNABLE), Ordering::SeqCst);
+                    .store(pack(gen_of(st), S_RUNNABLE), Ordering::Relaxed);
                 (*local).queue.push(a);
                 return;
             }
@@ -232,8 +235,39 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
 }
 
 /// Publishes `a` as parked, unless what it waits for is already there.
+///
+/// Waits for a message or a timer take no lock: the state is published
+/// first, then the flags are read, while senders set their flag first and
+/// then read the state (all sequentially consistent), so at least one side
+/// sees the other. If the flag was set, whoever wins the compare-and-swap
+/// out of the parked state queues the process.
 unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: Option<u64>) {
     let s = get();
+    if kind != S_WAIT_ANY {
+        let gen = gen_of(a.load_state()) + 1;
+        let parked = pack(gen, kind);
+        a.state.store(parked, Ordering::SeqCst);
+        let ready = a.has_pending.load(Ordering::SeqCst)
+            || (kind == S_WAIT_MSG && a.has_mail.load(Ordering::SeqCst));
+        if ready {
+            let back = pack(gen, S_RUNNABLE);
+            if a.state
+                .compare_exchange(parked, back, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                (*local).queue.push(a);
+            } else {
+                // A waker won: it queued the process and counted it active.
+                super::dec_active();
+            }
+            return;
+        }
+        if let Some(d) = deadline {
+            s.reactor.add(d, TimerAction::Wake(a, gen));
+        }
+        super::dec_active();
+        return;
+    }
     let gen;
     {
         let sh = a.lock();
