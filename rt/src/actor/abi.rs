@@ -249,8 +249,7 @@ pub unsafe fn wait(ctx: *mut Ctx, deadline_ms: i64, kind: u64) -> bool {
             return false;
         }
         park(a, kind, deadline);
-        // The flag is set under the lock before the sender wakes us.
-        if a.has_mail.load(Ordering::Acquire) {
+        if !a.inbox.is_empty() {
             return true;
         }
         if kind == S_WAIT_ANY && !a.lock().sys.is_empty() {

@@ -215,7 +215,7 @@ pub unsafe fn crash(a: &Actor, msg: &[u8]) -> ! {
 pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
     let o = a.owned();
     let reason = (*o).exit_reason.take().unwrap_or(Reason::Normal);
-    let (links, monitors, names, inbox) = {
+    let (links, monitors, names) = {
         let mut s = a.lock();
         s.dead = true;
         s.sys.clear();
@@ -223,7 +223,6 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
             std::mem::take(&mut s.links),
             std::mem::take(&mut s.monitors),
             std::mem::take(&mut s.names),
-            std::mem::take(&mut s.inbox),
         )
     };
     let st = a.load_state();
@@ -241,7 +240,7 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
         }
     }
     super::service::kill_jobs(std::mem::take(&mut (*o).jobs), a.pid, worker);
-    drop(inbox);
+    a.inbox.close();
     (*o).private.clear();
     (*o).process.heap = Heap::new(false);
     (*o).process.roots = Vec::new();

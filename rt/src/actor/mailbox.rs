@@ -15,6 +15,7 @@
 use super::reason::Reason;
 use crate::abi::{SnowType, Word};
 use crate::gc::heap::Heap;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 pub struct Msg {
     pub next: *mut Msg,
@@ -89,57 +90,104 @@ thread_local! {
     static SPARE: core::cell::RefCell<Vec<Box<Msg>>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
-/// Incoming messages, oldest first, as a singly linked chain so the
-/// receiver takes them all at once.
+/// Incoming messages: a lock-free stack that senders push onto (one
+/// compare-and-swap each) and the receiver empties in one swap, reversing
+/// the chain into arrival order. Pushes that succeed are totally ordered,
+/// so messages from one sender keep their order. At exit the inbox is
+/// closed: later pushes are refused and handed back to the sender.
 pub struct Inbox {
-    head: *mut Msg,
-    tail: *mut Msg,
+    head: AtomicPtr<Msg>,
+}
+
+/// The head of a closed inbox (never a real node: nodes are aligned).
+fn closed() -> *mut Msg {
+    core::ptr::without_provenance_mut(1)
 }
 
 impl Default for Inbox {
     fn default() -> Self {
         Inbox {
-            head: core::ptr::null_mut(),
-            tail: core::ptr::null_mut(),
+            head: AtomicPtr::new(core::ptr::null_mut()),
         }
     }
 }
 
-// SAFETY: the chain is owned by the inbox and only reached under its lock.
-unsafe impl Send for Inbox {}
-
 impl Inbox {
-    pub fn push(&mut self, m: Box<Msg>) {
+    /// Queues `m`; gives it back when the inbox is closed.
+    pub fn push(&self, m: Box<Msg>) -> Result<(), Box<Msg>> {
         let m = Box::into_raw(m);
-        if self.tail.is_null() {
-            self.head = m;
-        } else {
-            // SAFETY: `tail` is a node owned by this chain.
-            unsafe { (*self.tail).next = m };
+        let mut h = self.head.load(Ordering::Relaxed);
+        loop {
+            if h == closed() {
+                // SAFETY: `m` came from `Box::into_raw` above and was not shared.
+                return Err(unsafe { Box::from_raw(m) });
+            }
+            // SAFETY: `m` is ours until the exchange publishes it.
+            unsafe { (*m).next = h };
+            match self
+                .head
+                .compare_exchange_weak(h, m, Ordering::SeqCst, Ordering::Relaxed)
+            {
+                Ok(_) => return Ok(()),
+                Err(now) => h = now,
+            }
         }
-        self.tail = m;
     }
 
+    /// Nothing queued (or closed). Sequentially consistent: the parking
+    /// protocol pairs it with the state word.
     pub fn is_empty(&self) -> bool {
-        self.head.is_null()
+        let h = self.head.load(Ordering::SeqCst);
+        h.is_null() || h == closed()
     }
 
-    /// Removes and returns the whole chain (head, tail).
-    pub fn take_all(&mut self) -> (*mut Msg, *mut Msg) {
-        let r = (self.head, self.tail);
-        self.head = core::ptr::null_mut();
-        self.tail = core::ptr::null_mut();
-        r
+    /// Removes the whole chain; returns (oldest, newest), linked oldest
+    /// first through `next`. Only the owning process calls this.
+    pub fn take_all(&self) -> (*mut Msg, *mut Msg) {
+        if self.head.load(Ordering::Relaxed).is_null() {
+            return (core::ptr::null_mut(), core::ptr::null_mut());
+        }
+        let mut m = self.head.swap(core::ptr::null_mut(), Ordering::Acquire);
+        if m == closed() {
+            self.head.store(closed(), Ordering::Relaxed);
+            return (core::ptr::null_mut(), core::ptr::null_mut());
+        }
+        let newest = m;
+        let mut prev = core::ptr::null_mut();
+        while !m.is_null() {
+            // SAFETY: the swap made this chain ours.
+            unsafe {
+                let next = (*m).next;
+                (*m).next = prev;
+                prev = m;
+                m = next;
+            }
+        }
+        (prev, newest)
+    }
+
+    /// Refuses later pushes and frees what is queued.
+    pub fn close(&self) {
+        let m = self.head.swap(closed(), Ordering::AcqRel);
+        if m != closed() {
+            free_chain(m);
+        }
+    }
+}
+
+fn free_chain(mut m: *mut Msg) {
+    while !m.is_null() {
+        // SAFETY: every node was made by `Box::into_raw` in `push`.
+        let b = unsafe { Box::from_raw(m) };
+        m = b.next;
     }
 }
 
 impl Drop for Inbox {
     fn drop(&mut self) {
-        let (mut m, _) = self.take_all();
-        while !m.is_null() {
-            // SAFETY: every node was made by `Box::into_raw` in `push`.
-            let b = unsafe { Box::from_raw(m) };
-            m = b.next;
+        let m = *self.head.get_mut();
+        if m != closed() {
+            free_chain(m);
         }
     }
 }

@@ -71,7 +71,6 @@ pub enum Request {
 }
 
 pub struct Shared {
-    pub inbox: Inbox,
     pub sys: VecDeque<SysMsg>,
     pub links: Vec<u64>,
     /// (watching pid, monitor reference)
@@ -119,11 +118,8 @@ pub struct Actor {
     pub has_pending: AtomicBool,
     /// A terminate block is set (read by the shutdown sequence).
     pub has_terminate: AtomicBool,
-    /// `shared.inbox` is not empty; written under the lock, read without
-    /// it so a process looking for a message skips the lock when nothing
-    /// arrived (a stale `false` only sends it to park, which looks again
-    /// under the lock).
-    pub has_mail: AtomicBool,
+    /// User messages and service traffic, pushed without a lock.
+    pub inbox: Inbox,
     pub shared: Mutex<Shared>,
     owned: UnsafeCell<Owned>,
 }
@@ -143,9 +139,8 @@ impl Actor {
             state: AtomicU64::new(pack(0, S_RUNNABLE)),
             has_pending: AtomicBool::new(false),
             has_terminate: AtomicBool::new(false),
-            has_mail: AtomicBool::new(false),
+            inbox: Inbox::default(),
             shared: Mutex::new(Shared {
-                inbox: Inbox::default(),
                 sys: VecDeque::new(),
                 links: Vec::new(),
                 monitors: Vec::new(),
@@ -200,14 +195,9 @@ impl Actor {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Moves the inbox's messages out: (head, tail), null when empty.
+    /// Moves the inbox's messages out: (oldest, newest), null when empty.
     pub fn take_mail(&self) -> (*mut super::mailbox::Msg, *mut super::mailbox::Msg) {
-        if !self.has_mail.load(Ordering::Acquire) {
-            return (core::ptr::null_mut(), core::ptr::null_mut());
-        }
-        let mut s = self.lock();
-        self.has_mail.store(false, Ordering::Relaxed);
-        s.inbox.take_all()
+        self.inbox.take_all()
     }
 
     pub fn load_state(&self) -> u64 {

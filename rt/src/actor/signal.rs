@@ -23,15 +23,10 @@ pub fn deliver(pid: u64, msg: Box<Msg>, worker: *mut c_void) {
 
 /// `deliver` to a process already looked up.
 pub fn deliver_to(a: &Arc<Actor>, msg: Box<Msg>, worker: *mut c_void) {
-    {
-        let mut s = a.lock();
-        if s.dead {
-            return;
-        }
-        s.inbox.push(msg);
-        a.has_mail.store(true, Ordering::SeqCst);
+    // A closed inbox (the process exited) refuses the message.
+    if a.inbox.push(msg).is_ok() {
+        sched::wake(a, None, WAKE_MSG, worker);
     }
-    sched::wake(a, None, WAKE_MSG, worker);
 }
 
 /// Records `reason` as the pending exit of `b` and wakes it from any park.

@@ -204,10 +204,10 @@ fn node(word: Word) -> Box<Msg> {
 
 #[test]
 fn mailbox_queues_keep_order_and_unlink_anywhere() {
-    let mut inbox = Inbox::default();
+    let inbox = Inbox::default();
     assert!(inbox.is_empty());
     for i in 0..5 {
-        inbox.push(node(i));
+        assert!(inbox.push(node(i)).is_ok());
     }
     let mut q = MsgQueue::default();
     let (h, t) = inbox.take_all();
@@ -216,7 +216,7 @@ fn mailbox_queues_keep_order_and_unlink_anywhere() {
     unsafe {
         let first = q.append_chain(h, t);
         assert_eq!((*first).word, 0);
-        inbox.push(node(5));
+        assert!(inbox.push(node(5)).is_ok());
         let (h, t) = inbox.take_all();
         q.append_chain(h, t);
         assert_eq!(q.len, 6);
@@ -244,7 +244,56 @@ fn mailbox_queues_keep_order_and_unlink_anywhere() {
     }
     q.clear();
     assert_eq!(q.len, 0);
-    inbox.push(node(9)); // dropped with the inbox
+    assert!(inbox.push(node(9)).is_ok()); // dropped with the inbox
+}
+
+#[test]
+fn a_closed_inbox_refuses_messages() {
+    let inbox = Inbox::default();
+    assert!(inbox.push(node(1)).is_ok());
+    inbox.close();
+    assert!(inbox.is_empty());
+    let back = inbox.push(node(2)).err().map(|m| m.word);
+    assert_eq!(back, Some(2));
+    assert_eq!(inbox.take_all().0, core::ptr::null_mut());
+    assert!(inbox.is_empty());
+}
+
+#[test]
+fn concurrent_senders_keep_their_own_order() {
+    let inbox = std::sync::Arc::new(Inbox::default());
+    let senders: Vec<_> = (0..4u64)
+        .map(|s| {
+            let inbox = inbox.clone();
+            std::thread::spawn(move || {
+                for i in 0..10_000u64 {
+                    assert!(inbox.push(node(s << 32 | i)).is_ok());
+                }
+            })
+        })
+        .collect();
+    let mut last = [None::<u64>; 4];
+    let mut seen = 0;
+    let mut q = MsgQueue::default();
+    while seen < 40_000 {
+        let (h, t) = inbox.take_all();
+        // SAFETY: the chain came from the inbox.
+        unsafe {
+            let mut m = q.append_chain(h, t);
+            while !m.is_null() {
+                let w = (*m).word;
+                let (s, i) = ((w >> 32) as usize, w & 0xffff_ffff);
+                assert!(last[s].is_none_or(|l| l < i), "sender {s} out of order");
+                last[s] = Some(i);
+                seen += 1;
+                m = (*m).next;
+            }
+        }
+    }
+    for t in senders {
+        t.join().unwrap();
+    }
+    q.clear();
 }
 
 #[test]

@@ -247,8 +247,8 @@ unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: O
         let gen = gen_of(a.load_state()) + 1;
         let parked = pack(gen, kind);
         a.state.store(parked, Ordering::SeqCst);
-        let ready = a.has_pending.load(Ordering::SeqCst)
-            || (kind == S_WAIT_MSG && a.has_mail.load(Ordering::SeqCst));
+        let ready =
+            a.has_pending.load(Ordering::SeqCst) || (kind == S_WAIT_MSG && !a.inbox.is_empty());
         if ready {
             let back = pack(gen, S_RUNNABLE);
             if a.state
@@ -274,8 +274,8 @@ unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: O
         gen = gen_of(a.load_state()) + 1;
         let ready = a.has_pending.load(Ordering::SeqCst)
             || match kind {
-                S_WAIT_MSG => !sh.inbox.is_empty(),
-                S_WAIT_ANY => !sh.inbox.is_empty() || !sh.sys.is_empty(),
+                S_WAIT_MSG => !a.inbox.is_empty(),
+                S_WAIT_ANY => !a.inbox.is_empty() || !sh.sys.is_empty(),
                 _ => false,
             };
         if ready {
