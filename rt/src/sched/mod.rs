@@ -173,8 +173,13 @@ pub fn wake(a: &Arc<Actor>, gen: Option<u64>, kinds: &[u64], worker: *mut c_void
 /// One process stopped being runnable; the reactor checks quiescence when
 /// the count reaches zero.
 pub fn dec_active() {
+    dec_active_by(1);
+}
+
+/// `n` processes stopped being runnable.
+pub fn dec_active_by(n: i64) {
     let s = get();
-    if s.active.fetch_sub(1, Ordering::SeqCst) == 1 {
+    if n != 0 && s.active.fetch_sub(n, Ordering::SeqCst) == n {
         s.reactor.notify();
     }
 }

@@ -43,6 +43,9 @@ pub struct Local {
     streak: u32,
     /// Free process stacks kept by this worker (`stack::alloc`/`release`).
     pub stacks: Vec<usize>,
+    /// Parks not yet subtracted from the global active count (see
+    /// `flush_parked`).
+    parked: i64,
 }
 
 /// The stack cache of the worker `w` (a `Local`, or null off workers).
@@ -72,6 +75,7 @@ fn run(seed: WorkerSeed) {
         next: None,
         streak: 0,
         stacks: Vec::with_capacity(super::stack::WORKER_CACHE),
+        parked: 0,
     });
     loop {
         if let Some(a) = find(&mut local) {
@@ -83,7 +87,16 @@ fn run(seed: WorkerSeed) {
     }
 }
 
+/// Subtracts the parks counted locally from the global active count.
+/// Parks only ever lower it, so deferring them can delay the reactor's
+/// finding that the program is quiescent (until this worker runs out of
+/// work and flushes) but never make it find that too early.
+fn flush_parked(local: &mut Local) {
+    super::dec_active_by(core::mem::take(&mut local.parked));
+}
+
 fn idle(local: &mut Local, parker: &Parker) {
+    flush_parked(local);
     let s = get();
     if s.start_spinning() {
         // Look for work a little longer (tens of microseconds) before
@@ -236,60 +249,41 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
 
 /// Publishes `a` as parked, unless what it waits for is already there.
 ///
-/// Waits for a message or a timer take no lock: the state is published
-/// first, then the flags are read, while senders set their flag first and
-/// then read the state (all sequentially consistent), so at least one side
-/// sees the other. If the flag was set, whoever wins the compare-and-swap
-/// out of the parked state queues the process.
+/// The parked state is published first and the wake conditions read after
+/// it, while senders queue first and read the state after (all
+/// sequentially consistent), so at least one side sees the other; if a
+/// condition holds, whoever wins the compare-and-swap out of the parked
+/// state queues the process. Waits for system messages also hold the lock
+/// those are queued under.
 unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: Option<u64>) {
-    let s = get();
-    if kind != S_WAIT_ANY {
-        let gen = gen_of(a.load_state()) + 1;
-        let parked = pack(gen, kind);
-        a.state.store(parked, Ordering::SeqCst);
-        let ready =
-            a.has_pending.load(Ordering::SeqCst) || (kind == S_WAIT_MSG && !a.inbox.is_empty());
-        if ready {
-            let back = pack(gen, S_RUNNABLE);
-            if a.state
-                .compare_exchange(parked, back, Ordering::SeqCst, Ordering::SeqCst)
-                .is_ok()
-            {
-                (*local).queue.push(a);
-            } else {
-                // A waker won: it queued the process and counted it active.
-                super::dec_active();
-            }
-            return;
+    let gen = gen_of(a.load_state()) + 1;
+    let parked = pack(gen, kind);
+    let sys = (kind == S_WAIT_ANY).then(|| a.lock());
+    a.state.store(parked, Ordering::SeqCst);
+    let ready = a.has_pending.load(Ordering::SeqCst)
+        || match kind {
+            S_WAIT_MSG => !a.inbox.is_empty(),
+            S_WAIT_ANY => !a.inbox.is_empty() || sys.as_ref().is_some_and(|s| !s.sys.is_empty()),
+            _ => false,
+        };
+    drop(sys);
+    if ready {
+        let back = pack(gen, S_RUNNABLE);
+        if a.state
+            .compare_exchange(parked, back, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            (*local).queue.push(a);
+        } else {
+            // A waker won: it queued the process and counted it active.
+            (*local).parked += 1;
         }
-        if let Some(d) = deadline {
-            s.reactor.add(d, TimerAction::Wake(a, gen));
-        }
-        super::dec_active();
         return;
     }
-    let gen;
-    {
-        let sh = a.lock();
-        gen = gen_of(a.load_state()) + 1;
-        let ready = a.has_pending.load(Ordering::SeqCst)
-            || match kind {
-                S_WAIT_MSG => !a.inbox.is_empty(),
-                S_WAIT_ANY => !a.inbox.is_empty() || !sh.sys.is_empty(),
-                _ => false,
-            };
-        if ready {
-            a.state.store(pack(gen, S_RUNNABLE), Ordering::SeqCst);
-            drop(sh);
-            (*local).queue.push(a);
-            return;
-        }
-        a.state.store(pack(gen, kind), Ordering::SeqCst);
-    }
     if let Some(d) = deadline {
-        s.reactor.add(d, TimerAction::Wake(a, gen));
+        get().reactor.add(d, TimerAction::Wake(a, gen));
     }
-    super::dec_active();
+    (*local).parked += 1;
 }
 
 /// Kinds a timer may wake (any park, if its generation still matches).
