@@ -146,6 +146,8 @@ pub fn prelude(name: &str) -> Option<Builtin> {
         "tuple_size" => TupleSize,
         "list_sort" => ListSort,
         "io_eprintln" => Eprintln,
+        // Proposed global (§3.19).
+        "eprintln" => Eprintln,
         "map_new" => MapNew,
         "map_put" => MapPut,
         "map_get" => MapGet,

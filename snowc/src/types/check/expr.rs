@@ -10,7 +10,7 @@ use crate::syntax::ast::{
 };
 use crate::types::builtins;
 use crate::types::tast::{
-    Builtin, ForSource, Lit, TArm, TClosure, TExpr, TExprKind, TStmt, TStrPart,
+    Builtin, ForSource, Lit, TArm, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart,
 };
 use crate::types::ty::{AdtId, AdtKind, GenId, Ty, TyCon, OPTION, RESULT};
 
@@ -561,10 +561,19 @@ impl Checker<'_> {
         self.mk(TExprKind::Builtin(b), t, span)
     }
 
-    /// A value exported by module `m` (user or prelude).
+    /// `name` in the Snow-written stdlib module `m` (never a user module
+    /// of that name: prelude aliases and method syntax mean the stdlib).
     fn module_value(&self, m: &str, name: &str) -> Option<ValueRes> {
-        let mi = self.scopes.module_index(m)?;
+        let mi = *self.scopes.prelude_modules.get(m)?;
         self.scopes.modules[mi].values.get(name).cloned()
+    }
+
+    /// Does the user module that `m` names define `name`? (It then wins
+    /// over the stdlib module `m`, chapter 03 §3.1.3.)
+    fn user_module_defines(&self, m: &str, name: &str) -> bool {
+        self.scopes.module_index(m).is_some_and(|mi| {
+            !self.scopes.is_prelude(mi) && self.scopes.modules[mi].defined.contains(name)
+        })
     }
 
     /// `base` names a module or type rather than a value? (`M`, or a
@@ -595,6 +604,10 @@ impl Checker<'_> {
                 self.check_visible(mi, &name.text, name.span);
                 return Some(self.instantiate_res(r, span));
             }
+        }
+        if let Some(r) = self.module_value(m, &name.text) {
+            // A user module without `name` falls back to the stdlib one.
+            return Some(self.instantiate_res(r, span));
         }
         if let Some(TypeRes::Adt(id)) = self.scopes.ty(m).cloned() {
             if let Some(v) = self.adts[id.0 as usize].variant_index(&name.text) {
@@ -738,8 +751,10 @@ impl Checker<'_> {
     fn infer_call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
         // `Tuple.first/second/nth/size` are typed by the tuple's arity.
         let tuple_fn = match &callee.kind {
-            ExprKind::Field { base, name } if matches!(&base.kind, ExprKind::Name(m) if m == "Tuple" && self.scopes.value(m).is_none()) => {
-                Some(name.text.clone())
+            ExprKind::Field { base, name } if matches!(&base.kind, ExprKind::Name(m) if m == "Tuple" && self.scopes.value(m).is_none()) =>
+            {
+                // A user module `Tuple` defining the name wins (§3.1.3).
+                (!self.user_module_defines("Tuple", &name.text)).then(|| name.text.clone())
             }
             ExprKind::Name(n) if self.scopes.value(n).is_none() => {
                 n.strip_prefix("tuple_").map(str::to_string)
@@ -918,25 +933,12 @@ impl Checker<'_> {
             }
             "first" => 0,
             "second" => 1,
-            _ => match &args[1].kind {
-                ExprKind::Int(i) => *i as usize,
-                _ => {
-                    self.error(
-                        Diagnostic::error(
-                            Some("E0040"),
-                            "`Tuple.nth` needs an integer literal index",
-                        )
-                        .with_primary(
-                            self.file,
-                            args[1].span,
-                            "write the index as a literal",
-                        ),
-                    );
-                    return self.error_expr(span);
-                }
+            _ => match int_literal(&args[1]) {
+                Some(i) => i,
+                None => return self.tuple_nth_computed(t, elems, &args[1], span),
             },
         };
-        if index >= elems.len() {
+        if index < 0 || index as usize >= elems.len() {
             let n = elems.len();
             self.error(
                 Diagnostic::error(
@@ -951,13 +953,79 @@ impl Checker<'_> {
             );
             return self.error_expr(span);
         }
-        let ty = elems[index].clone();
+        let ty = elems[index as usize].clone();
         self.mk(
             TExprKind::Field {
                 base: Box::new(t),
                 index: index as u32,
             },
             ty,
+            span,
+        )
+    }
+
+    /// `Tuple.nth(t, i)` with a non-literal `i`: all elements must have one
+    /// type. Becomes a match of `(t, i)` against `((x, _, ..), 0)`,
+    /// `((_, x, ..), 1)`, ... whose failure is the out-of-range panic.
+    fn tuple_nth_computed(&mut self, t: TExpr, elems: Vec<Ty>, index: &Expr, span: Span) -> TExpr {
+        let i = self.check_expr(index, &Ty::int());
+        let elem = elems[0].clone();
+        if elems[1..].iter().any(|e| self.sub.unify(&elem, e).is_err()) {
+            let ts = self.show(&t.ty);
+            self.error(
+                Diagnostic::error(
+                    Some("E0040"),
+                    "`Tuple.nth` with a non-literal index needs all elements of one type",
+                )
+                .with_message(format!(
+                    "`Tuple.nth` with a non-literal index needs all elements of one type, found `{ts}`"
+                ))
+                .with_primary(self.file, index.span, "not an integer literal")
+                .with_secondary(self.file, t.pos.span, format!("the elements of `{ts}` differ in type"))
+                .with_help("write the index as an integer literal"),
+            );
+            return self.error_expr(span);
+        }
+        let x = self.new_local("nth", elem.clone());
+        let pos = self.pos(span);
+        let pat = |kind, ty: &Ty| TPat {
+            kind,
+            ty: ty.clone(),
+            pos,
+        };
+        let arms = (0..elems.len())
+            .map(|k| {
+                let fields = elems
+                    .iter()
+                    .enumerate()
+                    .map(|(j, et)| {
+                        pat(
+                            if j == k {
+                                TPatKind::Bind(x)
+                            } else {
+                                TPatKind::Wild
+                            },
+                            et,
+                        )
+                    })
+                    .collect();
+                TArm {
+                    pats: vec![
+                        pat(TPatKind::Tuple(fields), &t.ty),
+                        pat(TPatKind::Lit(Lit::Int(k as i64)), &Ty::int()),
+                    ],
+                    guard: None,
+                    body: self.mk(TExprKind::Local(x, vec![]), elem.clone(), span),
+                }
+            })
+            .collect();
+        self.mk(
+            TExprKind::Match {
+                scrutinees: vec![t, i],
+                arms,
+                fail: "Tuple.nth: index out of range",
+            },
+            elem,
             span,
         )
     }
@@ -1640,6 +1708,19 @@ impl Checker<'_> {
             generics: gens,
             value,
         }
+    }
+}
+
+/// An integer literal, possibly negated (`-1` is out of range at compile
+/// time rather than a computed index).
+fn int_literal(e: &Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Int(i) => Some(*i),
+        ExprKind::Unary(UnOp::Neg, a) => match a.kind {
+            ExprKind::Int(i) => Some(i.wrapping_neg()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

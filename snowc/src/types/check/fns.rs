@@ -66,8 +66,10 @@ pub fn sccs(ck: &Checker, groups: &[FnGroup]) -> Vec<Vec<usize>> {
                         Some(r) => Some(r.clone()),
                         None => match n.rsplit_once('.') {
                             Some((m, f)) => lookup(m, f),
-                            None => crate::types::builtins::prelude_alias(n)
-                                .and_then(|(m, f)| lookup(m, f)),
+                            None => crate::types::builtins::prelude_alias(n).and_then(|(m, f)| {
+                                let mi = *ck.scopes.prelude_modules.get(m)?;
+                                ck.scopes.modules[mi].values.get(f).cloned()
+                            }),
                         },
                     };
                     match r {

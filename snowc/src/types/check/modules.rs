@@ -72,6 +72,13 @@ pub fn init_scopes(ck: &mut Checker, units: &[Unit], prelude: Scope) {
         }
     }
     for (i, u) in units.iter().enumerate() {
+        let stdlib_name = crate::types::builtins::is_stdlib_module(&u.name)
+            || ck.scopes.prelude_modules.contains_key(&u.name);
+        if !u.prelude && u.parent.is_none() && stdlib_name {
+            ck.scopes.user_stdlib.insert(u.name.clone(), i);
+        }
+    }
+    for (i, u) in units.iter().enumerate() {
         if let Some(p) = u.parent {
             let short = u.name.rsplit('.').next().unwrap_or(&u.name).to_string();
             ck.scopes.aliases[p].insert(short, i);
@@ -91,6 +98,16 @@ fn module_by_name(ck: &Checker, name: &str) -> Option<usize> {
     ck.scopes.module_names.iter().position(|m| m == name)
 }
 
+/// The module a user `import`/`from` names: a user module wins over the
+/// stdlib module of the same name; `None` means the stdlib one.
+fn import_target(ck: &Checker, units: &[Unit], name: &str) -> Option<usize> {
+    let target = module_by_name(ck, name);
+    if crate::types::builtins::is_stdlib_module(name) {
+        return target.filter(|t| !units[*t].prelude);
+    }
+    target
+}
+
 /// Resolve `import` declarations; returns the import graph edges (for the
 /// cycle check).
 pub fn imports(ck: &mut Checker, units: &[Unit]) -> Vec<Vec<usize>> {
@@ -104,10 +121,11 @@ pub fn imports(ck: &mut Checker, units: &[Unit]) -> Vec<Vec<usize>> {
                 _ => continue,
             };
             let name = path_text(path);
-            if crate::types::builtins::is_stdlib_module(&name) {
+            let target = import_target(ck, units, &name);
+            if target.is_none() && crate::types::builtins::is_stdlib_module(&name) {
                 continue; // `import String` is allowed and changes nothing
             }
-            let Some(target) = module_by_name(ck, &name) else {
+            let Some(target) = target else {
                 ck.error(
                     Diagnostic::error(Some("E0031"), "module not found")
                         .with_message(format!("module `{name}` not found"))
@@ -184,9 +202,12 @@ pub fn from_imports(ck: &mut Checker, units: &[Unit], values: bool) {
             };
             let mname = path_text(&d.path);
             let stdlib = crate::types::builtins::is_stdlib_module(&mname);
-            let target = module_by_name(ck, &mname);
+            let target = import_target(ck, units, &mname);
             for n in &d.names {
-                if stdlib {
+                // A user module shadowing a stdlib one falls back to it.
+                let user_has =
+                    target.is_some_and(|t| ck.scopes.modules[t].defined.contains(&n.text));
+                if stdlib && !user_has {
                     if values {
                         bind_stdlib(ck, ui, &mname, &n.text, n.span, u.file);
                     }

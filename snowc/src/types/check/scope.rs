@@ -52,6 +52,9 @@ pub struct Scopes {
     pub aliases: Vec<HashMap<String, usize>>,
     /// The Snow-written stdlib modules, usable everywhere by name.
     pub prelude_modules: HashMap<String, usize>,
+    /// User file modules named like a stdlib module (`math.snow`): usable
+    /// everywhere by name like the module they shadow (chapter 03 §3.1.3).
+    pub user_stdlib: HashMap<String, usize>,
 }
 
 impl Scopes {
@@ -108,9 +111,22 @@ impl Scopes {
         self.aliases
             .get(unit)
             .and_then(|a| a.get(name))
+            .or_else(|| {
+                // The stdlib itself never sees user modules.
+                if self.is_prelude(unit) {
+                    return None;
+                }
+                self.user_stdlib.get(name)
+            })
             .or_else(|| self.prelude_modules.get(name))
             .copied()
     }
+
+    /// Is `unit` part of the Snow-written stdlib?
+    pub fn is_prelude(&self, unit: usize) -> bool {
+        self.prelude_modules.values().any(|m| *m == unit)
+    }
+
     /// All value names visible (for "did you mean").
     pub fn all_value_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self
