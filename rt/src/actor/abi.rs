@@ -5,7 +5,7 @@
 
 use super::copy::{copy_into, copy_value, needs_copy};
 use super::lifecycle::{self, park};
-use super::mailbox::{same_type, Msg, MsgClass, SysMsg, INLINE_WORDS};
+use super::mailbox::{same_type, Msg, MsgClass, SysMsg};
 use super::pcb::*;
 use super::reason::Reason;
 use super::{signal, table};
@@ -43,8 +43,8 @@ pub unsafe fn worker_of(ctx: *mut Ctx) -> *mut c_void {
 pub unsafe fn make_msg(ty: *const SnowType, w: Word) -> Box<Msg> {
     if needs_copy(&*ty, w) {
         let mut m = Msg::new(ty, 0, None);
-        let buf = m.inline.insert([0; INLINE_WORDS]);
-        if let Some(copy) = copy_into(buf, &*ty, w) {
+        let buf = m.inline.insert(Msg::new_inline());
+        if let Some(copy) = copy_into(&mut buf[..], &*ty, w) {
             m.word = copy;
             return m;
         }

@@ -14,6 +14,7 @@ use crate::abi::*;
 use crate::gc::heap::Heap;
 use crate::store::{Store, STORE_PTR, STORE_SCALAR};
 use crate::table::Table;
+use core::mem::MaybeUninit;
 use std::collections::HashMap;
 
 /// Bytes of a list object before inline items (header, len, items, store).
@@ -29,7 +30,9 @@ struct Copier<'h> {
 /// messages hold a handful of objects, and copying them should not cost
 /// heap allocations of its own.
 struct Pairs {
-    few: [(usize, usize); MEMO_FEW],
+    /// The first `len` entries are initialised (left uninitialised so that
+    /// starting a copy costs nothing).
+    few: [MaybeUninit<(usize, usize)>; MEMO_FEW],
     len: usize,
     more: Vec<(usize, usize)>,
 }
@@ -37,7 +40,7 @@ struct Pairs {
 impl Default for Pairs {
     fn default() -> Self {
         Pairs {
-            few: [(0, 0); MEMO_FEW],
+            few: [const { MaybeUninit::uninit() }; MEMO_FEW],
             len: 0,
             more: Vec::new(),
         }
@@ -47,7 +50,7 @@ impl Default for Pairs {
 impl Pairs {
     fn push(&mut self, p: (usize, usize)) {
         if self.len < MEMO_FEW {
-            self.few[self.len] = p;
+            self.few[self.len].write(p);
             self.len += 1;
         } else {
             self.more.push(p);
@@ -62,7 +65,8 @@ impl Pairs {
             return None;
         }
         self.len -= 1;
-        Some(self.few[self.len])
+        // SAFETY: entries below the old `len` were written by `push`.
+        Some(unsafe { self.few[self.len].assume_init() })
     }
 
     fn full(&self) -> bool {
@@ -72,8 +76,10 @@ impl Pairs {
     fn find(&self, src: usize) -> Option<usize> {
         self.few[..self.len]
             .iter()
+            // SAFETY: as in `pop`.
+            .map(|p| unsafe { p.assume_init() })
             .find(|(s, _)| *s == src)
-            .map(|(_, d)| *d)
+            .map(|(_, d)| d)
     }
 }
 

@@ -24,8 +24,9 @@ pub struct Msg {
     pub word: Word,
     pub frag: Option<Box<Heap>>,
     /// A small message's copy lives here instead of in a fragment (`word`
-    /// then points into it; the box keeps it in place).
-    pub inline: Option<[u128; INLINE_WORDS]>,
+    /// then points into it; the box keeps it in place). Separate from the
+    /// message so that scalar messages stay small in a long mailbox.
+    pub inline: Option<Box<Inline>>,
     /// What the message is: a user message (the only kind `receive` sees),
     /// a service request, a service reply or a job result.
     pub class: MsgClass,
@@ -47,6 +48,8 @@ pub enum MsgClass {
 /// 16-byte units of a message's inline space: a few small objects (a tuple
 /// of scalars, a short string, a small variant).
 pub const INLINE_WORDS: usize = 8;
+
+pub type Inline = [u128; INLINE_WORDS];
 
 impl Msg {
     pub fn new(ty: *const SnowType, word: Word, frag: Option<Box<Heap>>) -> Box<Msg> {
@@ -70,16 +73,32 @@ impl Msg {
         }
     }
 
-    /// Frees a taken message, keeping its box for the next one sent from
-    /// this thread (a message's allocation is one per send otherwise).
+    /// Frees a taken message, keeping its box (and inline space) for the
+    /// next one sent from this thread: otherwise each send allocates.
     pub fn recycle(mut self: Box<Msg>) {
         self.frag = None;
+        let inline = self.inline.take();
         SPARE.with(|s| {
             let mut s = s.borrow_mut();
             if s.len() < SPARE_KEEP {
                 s.push(self);
             }
         });
+        if let Some(b) = inline {
+            SPARE_INLINE.with(|s| {
+                let mut s = s.borrow_mut();
+                if s.len() < SPARE_KEEP {
+                    s.push(b);
+                }
+            });
+        }
+    }
+
+    /// Inline space (contents arbitrary), recycled when possible.
+    pub fn new_inline() -> Box<Inline> {
+        SPARE_INLINE
+            .with(|s| s.borrow_mut().pop())
+            .unwrap_or_else(|| Box::new([0; INLINE_WORDS]))
     }
 }
 
@@ -88,6 +107,8 @@ const SPARE_KEEP: usize = 256;
 thread_local! {
     #[allow(clippy::vec_box)] // the boxes themselves are what is kept
     static SPARE: core::cell::RefCell<Vec<Box<Msg>>> = const { core::cell::RefCell::new(Vec::new()) };
+    #[allow(clippy::vec_box)]
+    static SPARE_INLINE: core::cell::RefCell<Vec<Box<Inline>>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
 /// Incoming messages: a lock-free stack that senders push onto (one

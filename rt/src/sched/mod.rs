@@ -165,7 +165,12 @@ pub fn wake(a: &Arc<Actor>, gen: Option<u64>, kinds: &[u64], worker: *mut c_void
             Err(now) => cur = now,
         }
     }
-    get().active.fetch_add(1, Ordering::SeqCst);
+    if worker.is_null() {
+        get().active.fetch_add(1, Ordering::SeqCst);
+    } else {
+        // SAFETY: a non-null worker is the `Local` of the calling thread.
+        unsafe { (*(worker as *mut worker::Local)).active_delta += 1 };
+    }
     enqueue(a.clone(), worker);
     true
 }
@@ -173,13 +178,13 @@ pub fn wake(a: &Arc<Actor>, gen: Option<u64>, kinds: &[u64], worker: *mut c_void
 /// One process stopped being runnable; the reactor checks quiescence when
 /// the count reaches zero.
 pub fn dec_active() {
-    dec_active_by(1);
+    add_active(-1);
 }
 
-/// `n` processes stopped being runnable.
-pub fn dec_active_by(n: i64) {
+/// `n` more (or, negative, fewer) processes are runnable.
+pub fn add_active(n: i64) {
     let s = get();
-    if n != 0 && s.active.fetch_sub(n, Ordering::SeqCst) == n {
+    if n != 0 && s.active.fetch_add(n, Ordering::SeqCst) == -n {
         s.reactor.notify();
     }
 }
@@ -196,14 +201,23 @@ impl Sched {
         self.spinning.fetch_sub(1, Ordering::SeqCst);
     }
 
-    /// Registers worker `id` as idle (before its final look for work).
+    /// Registers worker `id` as idle (before its final look for work). The
+    /// last worker to go idle lets the reactor look for quiescence.
     fn going_idle(&self, id: usize) {
         self.sleeping
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(id);
-        self.nsleeping.fetch_add(1, Ordering::SeqCst);
+        if self.nsleeping.fetch_add(1, Ordering::SeqCst) + 1 == self.workers.len() {
+            self.reactor.notify();
+        }
         fence(Ordering::SeqCst);
+    }
+
+    /// Every worker is idle (registered asleep): nothing runs, and every
+    /// worker has flushed its part of the active count.
+    pub fn all_idle(&self) -> bool {
+        self.nsleeping.load(Ordering::SeqCst) == self.workers.len()
     }
 
     /// Takes worker `id` off the idle list if it is still there.

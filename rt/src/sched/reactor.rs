@@ -129,7 +129,7 @@ impl Reactor {
     /// wake-ups (for parks that already ended) are dropped on the way.
     fn quiescent(&self) -> bool {
         let s = super::get();
-        if s.active.load(Ordering::SeqCst) != 0 {
+        if !s.all_idle() || s.active.load(Ordering::SeqCst) != 0 {
             return false;
         }
         let mut t = self.timers();
@@ -194,7 +194,7 @@ impl Reactor {
             }
             // Tick only while something runs: with every process parked,
             // only a timer (or a notification) can make one runnable.
-            let busy = s.active.load(Ordering::SeqCst) > 0;
+            let busy = !s.all_idle() || s.active.load(Ordering::SeqCst) > 0;
             if !busy {
                 crate::io::flush_stdout();
             }

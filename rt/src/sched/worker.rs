@@ -43,9 +43,9 @@ pub struct Local {
     streak: u32,
     /// Free process stacks kept by this worker (`stack::alloc`/`release`).
     pub stacks: Vec<usize>,
-    /// Parks not yet subtracted from the global active count (see
-    /// `flush_parked`).
-    parked: i64,
+    /// Wakes minus parks done here and not yet added to the global active
+    /// count (see `flush_active`).
+    pub active_delta: i64,
 }
 
 /// The stack cache of the worker `w` (a `Local`, or null off workers).
@@ -75,7 +75,7 @@ fn run(seed: WorkerSeed) {
         next: None,
         streak: 0,
         stacks: Vec::with_capacity(super::stack::WORKER_CACHE),
-        parked: 0,
+        active_delta: 0,
     });
     loop {
         if let Some(a) = find(&mut local) {
@@ -87,16 +87,18 @@ fn run(seed: WorkerSeed) {
     }
 }
 
-/// Subtracts the parks counted locally from the global active count.
-/// Parks only ever lower it, so deferring them can delay the reactor's
-/// finding that the program is quiescent (until this worker runs out of
-/// work and flushes) but never make it find that too early.
-fn flush_parked(local: &mut Local) {
-    super::dec_active_by(core::mem::take(&mut local.parked));
+/// Adds the wakes and parks counted here to the global active count. A
+/// worker counts locally while it runs processes (no shared cache line per
+/// message) and flushes before it goes idle; the reactor only trusts the
+/// count once every worker is idle (`Sched::all_idle`), when all of them
+/// have flushed, so deferring can delay the end of a program but never
+/// bring it early.
+fn flush_active(local: &mut Local) {
+    super::add_active(core::mem::take(&mut local.active_delta));
 }
 
 fn idle(local: &mut Local, parker: &Parker) {
-    flush_parked(local);
+    flush_active(local);
     let s = get();
     if s.start_spinning() {
         // Look for work a little longer (tens of microseconds) before
@@ -276,14 +278,14 @@ unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: O
             (*local).queue.push(a);
         } else {
             // A waker won: it queued the process and counted it active.
-            (*local).parked += 1;
+            (*local).active_delta -= 1;
         }
         return;
     }
     if let Some(d) = deadline {
         get().reactor.add(d, TimerAction::Wake(a, gen));
     }
-    (*local).parked += 1;
+    (*local).active_delta -= 1;
 }
 
 /// Kinds a timer may wake (any park, if its generation still matches).
