@@ -7,16 +7,19 @@
 use crate::actor::Actor;
 use crate::gc::heap::Heap;
 
+/// In C order: the fields every runtime call reads come first, the heap's
+/// large bookkeeping last (see `actor::pcb::Owned`).
+#[repr(C)]
 pub struct Process {
-    pub heap: Heap,
+    /// The control block of a scheduled process; null for test contexts.
+    pub actor: *const Actor,
     /// Highest stack address the collector scans (the stack's base).
     pub stack_base: usize,
     pub is_main: bool,
     /// Exact roots held by the runtime on behalf of the process (objects it
     /// keeps outside the stack, e.g. a terminate closure).
     pub roots: Vec<usize>,
-    /// The control block of a scheduled process; null for test contexts.
-    pub actor: *const Actor,
+    pub heap: Heap,
 }
 
 impl Process {

@@ -54,7 +54,7 @@ pub unsafe fn fresh_context(a: &Actor, entry: unsafe extern "C" fn(*mut c_void))
     let o = a.owned();
     (*o).sp = snow_ctx_make(
         (*o).stack.lo as *mut c_void,
-        (*o).stack.size,
+        (*o).stack.top() - (*o).stack.lo,
         entry,
         a as *const Actor as *mut c_void,
     );

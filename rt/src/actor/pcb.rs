@@ -83,24 +83,28 @@ pub struct Shared {
     pub dead: bool,
 }
 
+/// Declared in C order with the fields every dispatch and message touches
+/// first, so that waking a process that ran long ago costs few cache
+/// misses (the heap's bookkeeping is large and comes last).
+#[repr(C)]
 pub struct Owned {
     pub ctx: Ctx,
-    pub process: Process,
     /// Saved stack pointer while switched out.
     pub sp: *mut c_void,
-    pub stack: Stack,
     /// Lowest address generated code may use (the stack limit it normally
     /// sees; the scheduler raises `ctx.stack_limit` to request a yield).
     pub real_limit: usize,
-    pub entry: Entry,
+    /// The worker running the process (`sched::worker::Local`).
+    pub worker: *mut c_void,
     pub request: Request,
-    pub exit_reason: Option<Reason>,
-    pub terminate: Option<(TerminateFn, Word)>,
     /// The terminate block has been started (it runs at most once).
     pub terminate_started: bool,
     pub private: MsgQueue,
-    /// The worker running the process (`sched::worker::Local`).
-    pub worker: *mut c_void,
+    pub process: Process,
+    pub exit_reason: Option<Reason>,
+    pub terminate: Option<(TerminateFn, Word)>,
+    pub stack: Stack,
+    pub entry: Entry,
     /// A service inside its dispatcher: (call reference, caller); (0, 0)
     /// for a cast or outside a request.
     pub reply_to: (u64, u64),
@@ -110,18 +114,20 @@ pub struct Owned {
     pub job_creator: u64,
 }
 
+/// In C order, hot fields first (see `Owned`).
+#[repr(C)]
 pub struct Actor {
     pub pid: u64,
     pub is_main: bool,
     pub state: AtomicU64,
+    /// User messages and service traffic, pushed without a lock.
+    pub inbox: Inbox,
     /// A fast check for `shared.pending` at preemption points.
     pub has_pending: AtomicBool,
     /// A terminate block is set (read by the shutdown sequence).
     pub has_terminate: AtomicBool,
-    /// User messages and service traffic, pushed without a lock.
-    pub inbox: Inbox,
-    pub shared: Mutex<Shared>,
     owned: UnsafeCell<Owned>,
+    pub shared: Mutex<Shared>,
 }
 
 // SAFETY: `shared` is behind a mutex; `owned` is handed between threads

@@ -167,11 +167,14 @@ pub fn wake(a: &Arc<Actor>, gen: Option<u64>, kinds: &[u64], worker: *mut c_void
     }
     if worker.is_null() {
         get().active.fetch_add(1, Ordering::SeqCst);
-    } else {
-        // SAFETY: a non-null worker is the `Local` of the calling thread.
-        unsafe { (*(worker as *mut worker::Local)).active_delta += 1 };
+        enqueue(a.clone(), worker);
+        return true;
     }
-    enqueue(a.clone(), worker);
+    // SAFETY: a non-null worker is the `Local` of the calling thread.
+    let local = unsafe { &mut *(worker as *mut worker::Local) };
+    local.active_delta += 1;
+    let own = local.last_parked.take_if(|p| Arc::ptr_eq(p, a));
+    enqueue(own.unwrap_or_else(|| a.clone()), worker);
     true
 }
 

@@ -46,6 +46,11 @@ pub struct Local {
     /// Wakes minus parks done here and not yet added to the global active
     /// count (see `flush_active`).
     pub active_delta: i64,
+    /// The run-queue reference of the process that parked here last: if
+    /// code running here wakes it (the reply of a ping-pong pair), `wake`
+    /// queues this reference instead of taking a new one, so the exchange
+    /// costs no reference-count updates.
+    pub last_parked: Option<Arc<Actor>>,
 }
 
 /// The stack cache of the worker `w` (a `Local`, or null off workers).
@@ -76,6 +81,7 @@ fn run(seed: WorkerSeed) {
         streak: 0,
         stacks: Vec::with_capacity(super::stack::WORKER_CACHE),
         active_delta: 0,
+        last_parked: None,
     });
     loop {
         if let Some(a) = find(&mut local) {
@@ -282,8 +288,9 @@ unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: O
         }
         return;
     }
-    if let Some(d) = deadline {
-        get().reactor.add(d, TimerAction::Wake(a, gen));
+    match deadline {
+        Some(d) => get().reactor.add(d, TimerAction::Wake(a, gen)),
+        None => (*local).last_parked = Some(a),
     }
     (*local).active_delta -= 1;
 }
