@@ -115,31 +115,35 @@ impl Target<'_> {
 #[derive(Default)]
 struct Memo {
     few: Pairs,
-    many: HashMap<usize, usize>,
+    /// Made on first use: creating a map reads its hasher seed from
+    /// thread-local state, which costs more than copying a small message.
+    many: Option<HashMap<usize, usize>>,
 }
 
 const MEMO_FEW: usize = 16;
 
 impl Memo {
     fn get(&self, src: usize) -> Option<usize> {
-        if self.many.is_empty() {
-            self.few.find(src)
-        } else {
-            self.many.get(&src).copied()
+        match &self.many {
+            None => self.few.find(src),
+            Some(m) => m.get(&src).copied(),
         }
     }
 
     fn insert(&mut self, src: usize, dst: usize) {
-        if self.many.is_empty() && !self.few.full() {
+        if self.many.is_none() && !self.few.full() {
             self.few.push((src, dst));
             return;
         }
-        if self.many.is_empty() {
-            while let Some((s, d)) = self.few.pop() {
-                self.many.insert(s, d);
+        let few = &mut self.few;
+        let many = self.many.get_or_insert_with(|| {
+            let mut m = HashMap::new();
+            while let Some((s, d)) = few.pop() {
+                m.insert(s, d);
             }
-        }
-        self.many.insert(src, dst);
+            m
+        });
+        many.insert(src, dst);
     }
 }
 
