@@ -305,7 +305,8 @@ void snow_send(snow_ctx *ctx, snow_pid pid, const snow_type *msg_type, snow_word
  * Patterns and guards may inspect `w` before the take (its objects stay
  * valid and unchanged until then). Bind the arm's variables from the word
  * snow_recv_take returns: a small message is copied into this process's
- * heap at the take, so the old word is dead after it. Resuming from `seen`
+ * heap at the take, so the old word is dead after it (an arm that binds
+ * only scalars may use snow_recv_drop instead). Resuming from `seen`
  * examines only newer messages.
  */
 /* The next queued message of type `expected` after `after` (NULL: start at
@@ -314,6 +315,9 @@ void *snow_recv_next(snow_ctx *ctx, void *after, const snow_type *expected, snow
 /* Remove a message returned by snow_recv_next; returns its value, now in
  * this process's heap (possibly at a new address). */
 snow_word snow_recv_take(snow_ctx *ctx, void *msg);
+/* Remove a message returned by snow_recv_next without moving its value
+ * here: for arms that bound only scalars, read in place. */
+void snow_recv_drop(snow_ctx *ctx, void *msg);
 /* Park until a new message arrives (true) or the deadline passes (false).
  * deadline_ms is on the snow_now_ms clock; -1 means none. */
 bool snow_recv_wait(snow_ctx *ctx, int64_t deadline_ms);

@@ -187,6 +187,15 @@ pub unsafe extern "C" fn snow_recv_take(ctx: *mut Ctx, msg: *mut c_void) -> Word
     w
 }
 
+/// # Safety
+/// `ctx` is the running process; `msg` a message returned by
+/// `snow_recv_next` and not taken since.
+#[no_mangle]
+pub unsafe extern "C" fn snow_recv_drop(ctx: *mut Ctx, msg: *mut c_void) {
+    let a = me(ctx);
+    (*a.owned()).private.unlink(msg as *mut Msg).recycle();
+}
+
 /// Removes `m` from the mailbox; its word is then in this process's heap.
 ///
 /// # Safety

@@ -802,6 +802,10 @@ impl FnCx<'_> {
                 let e = format!("snow_recv_take(ctx, (void *)(uintptr_t){})", o(self, em, 0));
                 self.unword(em, &e, t)
             }
+            RtOp::RecvDrop => format!(
+                "(snow_recv_drop(ctx, (void *)(uintptr_t){}), (snow_unit)0)",
+                o(self, em, 0)
+            ),
             RtOp::RecvWait => format!("snow_recv_wait(ctx, {})", o(self, em, 0)),
             RtOp::ServiceStart(f, st, rq) => {
                 let name = em.prog.funcs[f.0 as usize].name.clone();

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use super::lower::{Lowerer, FB};
 use super::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
-use crate::types::tast::{FnId, Pos, TArm, TExpr, TExprKind};
-use crate::types::ty::{GenId, Ty};
+use crate::types::tast::{FnId, Pos, TArm, TExpr, TExprKind, TPat, TPatKind};
+use crate::types::ty::{GenId, Ty, TyCon};
 
 impl Lowerer<'_> {
     /// `spawn(actor(args))`: pack the arguments (one value, or a tuple of
@@ -251,6 +251,32 @@ impl Lowerer<'_> {
         Operand::Local(result)
     }
 
+    /// Every variable `p` binds holds a scalar (no pointer into the
+    /// message survives its tests).
+    fn binds_only_scalars(&self, fb: &FB, p: &TPat) -> bool {
+        let scalar = |t: &Ty| {
+            t.is_unit()
+                || matches!(
+                    t,
+                    Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
+                )
+        };
+        match &p.kind {
+            TPatKind::Wild | TPatKind::Lit(_) => true,
+            TPatKind::Bind(_) => scalar(&self.ty(fb, &p.ty)),
+            TPatKind::As(inner, _) => {
+                scalar(&self.ty(fb, &p.ty)) && self.binds_only_scalars(fb, inner)
+            }
+            TPatKind::Tuple(ps) | TPatKind::Or(ps) => {
+                ps.iter().all(|q| self.binds_only_scalars(fb, q))
+            }
+            TPatKind::Ctor { args, .. } => args.iter().all(|q| self.binds_only_scalars(fb, q)),
+            TPatKind::Cons(a, b) => {
+                self.binds_only_scalars(fb, a) && self.binds_only_scalars(fb, b)
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn receive_arm(
         &mut self,
@@ -268,14 +294,24 @@ impl Lowerer<'_> {
             let gv = self.expr(fb, g, false);
             fb.emit(Stmt::If(gv, vec![], vec![Stmt::Goto(next)]));
         }
-        // The message moves into this heap at the take: bind again from
-        // the taken value (the same shape, so the tests pass).
-        let taken = fb.temp(
-            msg.clone(),
-            Rv::Rt(RtOp::RecvTake(msg.clone()), vec![Operand::Local(h)], pos),
-        );
         let moved = fb.label();
-        self.test(fb, &arm.pats[0], taken, msg, moved);
+        if self.binds_only_scalars(fb, &arm.pats[0]) {
+            // Everything the arm uses was read in place: drop the message
+            // without copying it into this heap.
+            fb.emit(Stmt::Eval(Rv::Rt(
+                RtOp::RecvDrop,
+                vec![Operand::Local(h)],
+                pos,
+            )));
+        } else {
+            // The message moves into this heap at the take: bind again
+            // from the taken value (the same shape, so the tests pass).
+            let taken = fb.temp(
+                msg.clone(),
+                Rv::Rt(RtOp::RecvTake(msg.clone()), vec![Operand::Local(h)], pos),
+            );
+            self.test(fb, &arm.pats[0], taken, msg, moved);
+        }
         fb.emit(Stmt::At(arm.body.pos));
         let b = self.expr(fb, &arm.body, tail);
         fb.emit(Stmt::Assign(result, Rv::Use(b)));

@@ -214,6 +214,9 @@ pub enum RtOp {
     RecvNext(Ty),
     RecvValue(Ty),
     RecvTake(Ty),
+    /// Remove a message without moving it into this heap (its arm bound
+    /// only scalars, already read in place).
+    RecvDrop,
     RecvWait,
     /// Services: start with the word-ABI dispatcher `f` and a state of type
     /// `.1`, requests of type `.2`; call (request, reply types); cast;
