@@ -15,6 +15,8 @@ use core::ffi::{c_char, CStr};
 /// `ctx` is the running process's context; `loc` is null or valid.
 pub unsafe fn fail(ctx: *mut Ctx, msg: &[u8], loc: *const Loc) -> ! {
     if let Some(a) = actor_of(ctx) {
+        // Inside a protected call the panic goes back to its caller.
+        crate::actor::protect::catch(a, msg);
         if !a.is_main {
             // Crash isolation: only this process ends.
             lifecycle::crash(a, msg);

@@ -52,6 +52,7 @@ pub fn create(pid: u64, is_main: bool, entry: Entry, heap: Heap, stack: Stack) -
 /// The process is not running and its old frames are no longer needed.
 pub unsafe fn fresh_context(a: &Actor, entry: unsafe extern "C" fn(*mut c_void)) {
     let o = a.owned();
+    super::protect::abandon(o);
     (*o).sp = snow_ctx_make(
         (*o).stack.lo as *mut c_void,
         (*o).stack.top() - (*o).stack.lo,
@@ -245,6 +246,7 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
     (*o).process.heap = Heap::new(false);
     (*o).process.roots = Vec::new();
     (*o).terminate = None;
+    super::protect::abandon(o);
     stack::release(
         std::mem::replace(&mut (*o).stack, Stack::none()),
         worker::stack_cache(worker),

@@ -8,6 +8,7 @@ pub mod copy;
 pub mod lifecycle;
 pub mod mailbox;
 pub mod pcb;
+pub mod protect;
 pub mod reason;
 pub mod service;
 pub mod signal;

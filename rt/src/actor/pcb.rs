@@ -112,6 +112,8 @@ pub struct Owned {
     pub jobs: Vec<super::service::JobRec>,
     /// A job: the process that started it (its result goes there).
     pub job_creator: u64,
+    /// The innermost protected call in progress (`protect`), or null.
+    pub guard: *mut super::protect::Guard,
 }
 
 /// In C order, hot fields first (see `Owned`).
@@ -176,6 +178,7 @@ impl Actor {
                 reply_to: (0, 0),
                 jobs: Vec::new(),
                 job_creator: 0,
+                guard: core::ptr::null_mut(),
             }),
         }
     }

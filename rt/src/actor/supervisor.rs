@@ -5,6 +5,7 @@
 use super::abi::{me, wait, worker_of};
 use super::mailbox::SysMsg;
 use super::pcb::*;
+use super::protect;
 use super::reason::Reason;
 use super::{lifecycle, signal, table};
 use crate::abi::{Ctx, Hdr, SnowList, SnowStr};
@@ -71,6 +72,7 @@ impl Intensity {
 }
 
 struct Child {
+    name: Vec<u8>,
     start: *mut c_void,
     restart: Restart,
     /// Milliseconds, or -1 for brutal_kill.
@@ -99,6 +101,7 @@ pub unsafe extern "C" fn snow_supervise(
         .map(|&w| {
             let t = &*(w as usize as *const ChildTuple);
             Child {
+                name: SnowStr::bytes(t.name).to_vec(),
                 start: t.start,
                 restart: match t.restart {
                     1 => Restart::Transient,
@@ -121,7 +124,7 @@ pub unsafe extern "C" fn snow_supervise(
         times: VecDeque::new(),
     };
     for i in 0..kids.len() {
-        start_child(ctx, &mut kids, i);
+        start_child(ctx, a, &mut kids, i);
     }
     loop {
         let Some((from, reason)) = next_exit(a) else {
@@ -167,7 +170,7 @@ pub unsafe extern "C" fn snow_supervise(
             }
         }
         for &k in &set {
-            start_child(ctx, &mut kids, k);
+            start_child(ctx, a, &mut kids, k);
         }
     }
 }
@@ -189,15 +192,33 @@ fn next_exit(a: &Actor) -> Option<(u64, Reason)> {
     None
 }
 
-/// Calls child `i`'s start closure and links the new process. A start that
-/// does not return a live process counts as a failed start.
-unsafe fn start_child(ctx: *mut Ctx, kids: &mut [Child], i: usize) {
+/// Calls child `i`'s start closure (protected: a panic in it is a failed
+/// start) and links the new process. A failed start stops the children
+/// already running, last first, and ends the supervisor with
+/// `error("child NAME failed to start")` (§4.6).
+unsafe fn start_child(ctx: *mut Ctx, a: &Actor, kids: &mut [Child], i: usize) {
     let c = kids[i].start;
     // `snow_closure`: the 16-byte header, then the function pointer.
     let f: StartFn =
         core::mem::transmute::<*mut c_void, StartFn>(*((c as *mut u8).add(16) as *mut *mut c_void));
-    let pid = f(ctx, c);
-    let a = me(ctx);
+    let started = protect::call(ctx, a, &mut |ctx| f(ctx, c));
+    let pid = match started {
+        Ok(pid) => pid,
+        Err(panic) => {
+            let name = String::from_utf8_lossy(&kids[i].name).into_owned();
+            crate::io::write_fd(
+                2,
+                format!(
+                    "[snow] child {name} of supervisor <0.{}> failed to start: {}\n",
+                    a.pid,
+                    String::from_utf8_lossy(&panic)
+                )
+                .as_bytes(),
+            );
+            stop_all(ctx, kids);
+            crash_quietly(a, format!("child {name} failed to start"));
+        }
+    };
     if table::get(pid).is_none() && pid != 0 {
         // Exited already: its exit notice will not come through a link.
         let mut s = a.lock();

@@ -14,7 +14,8 @@ unsafe extern "C" fn collect_here(arg: *mut c_void, sp: *mut c_void) {
     let local = 0usize;
     let here = core::hint::black_box(&local) as *const usize as usize;
     let lo = here.min(sp as usize);
-    let ranges = [(lo, p.stack_base)];
+    let mut ranges = vec![(lo, p.stack_base)];
+    ranges.extend(crate::actor::protect::suspended_ranges(p));
     p.heap.collect(&ranges, &p.roots);
 }
 
