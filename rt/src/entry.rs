@@ -69,6 +69,25 @@ pub unsafe extern "C" fn snow_main(
     status
 }
 
+/// The generated prologue's check, for runtime code that recurses as deep
+/// as a value (Display, equality, ordering, hashing, JSON): below the
+/// limit it panics with `stack overflow` (or yields, when a yield was
+/// requested), instead of running past the process's stack.
+///
+/// # Safety
+/// `ctx` is null or the running process's context, on its own stack.
+#[inline]
+pub unsafe fn check_stack(ctx: *mut Ctx) {
+    if ctx.is_null() {
+        return;
+    }
+    let probe = 0u8;
+    let sp = core::hint::black_box(&probe) as *const u8 as usize;
+    if sp < (*ctx).stack_limit as usize {
+        snow_slow_path(ctx);
+    }
+}
+
 /// # Safety
 /// `ctx` is the running process's context.
 #[no_mangle]

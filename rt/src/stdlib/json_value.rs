@@ -20,15 +20,8 @@ use crate::string::new_str;
 use crate::table::{self, Table};
 use serde_json::Value;
 
-/// Runs the preemption / stack-overflow check of the generated prologues:
-/// the walks recurse as deep as the value, on the process's own stack.
-pub(super) unsafe fn stack_check(ctx: *mut Ctx) {
-    let probe = 0u8;
-    let sp = core::hint::black_box(&probe) as *const u8 as usize;
-    if sp < (*ctx).stack_limit as usize {
-        crate::entry::snow_slow_path(ctx);
-    }
-}
+/// The walks recurse as deep as the value, on the process's own stack.
+pub(super) use crate::entry::check_stack as stack_check;
 
 fn is_json(t: &SnowType) -> bool {
     core::ptr::eq(t, &snow_t_Json)
