@@ -84,10 +84,7 @@ pub fn sig(b: Builtin) -> Sig {
         SendAfter => (1, f(vec![Ty::pid(g(0)), Ty::int(), g(0)], Ty::unit())),
         ServiceStart => (
             2,
-            f(
-                vec![f(vec![g(0), g(1)], g(0)), g(0)],
-                Ty::Con(TyCon::Pid, vec![]),
-            ),
+            f(vec![f(vec![g(0), g(1)], g(0)), g(0)], Ty::pid(Ty::unit())),
         ),
         ServiceCall => (2, f(vec![Ty::Con(TyCon::Pid, vec![]), g(0)], g(1))),
         ServiceCast => (1, f(vec![Ty::Con(TyCon::Pid, vec![]), g(0)], Ty::unit())),

@@ -104,7 +104,7 @@ impl Checker<'_> {
                 let t = self.show(&ft);
                 Diagnostic::error(
                     Some("E0016"),
-                    format!("cannot spawn non-function: found `{t}`"),
+                    format!("cannot spawn non-function: found {t}"),
                 )
                 .with_primary(self.file, first.span, format!("this has type {t}"))
             };
@@ -132,8 +132,9 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             Some("E0014"),
-                            format!("message type mismatch: expected `{m}`, found `{t}`"),
+                            format!("message type mismatch: expected {m}, found {t}"),
                         )
+                        .with_help(format!("this Pid accepts messages of type {m}"))
                         .with_primary(self.file, args[1].span, format!("this is {t}"))
                         .with_secondary(
                             self.file,

@@ -281,7 +281,7 @@ impl Desugar<'_> {
             })),
             sp,
         ));
-        // start(init args) -> Pid
+        // start(init args) -> Pid<()>
         let (start_params, state0) = match init {
             Some(f) => {
                 let mut init_fn = f.clone();
@@ -294,11 +294,25 @@ impl Desugar<'_> {
             }
             None => (vec![], int(0, sp)),
         };
+        // A service's Pid takes no user messages: `Pid<()>` (ch02 §9).
+        let unit_pid = Type {
+            kind: TypeKind::Named {
+                path: Path {
+                    segments: vec![name("Pid", sp)],
+                    span: sp,
+                },
+                args: vec![Type {
+                    kind: TypeKind::Tuple(vec![]),
+                    span: sp,
+                }],
+            },
+            span: sp,
+        };
         body.push(fn_def(
             true,
             "start",
             start_params,
-            Some(ty_named("Pid", sp)),
+            Some(unit_pid),
             vec![stmt(
                 StmtKind::Expr(call(
                     "__service_start",
@@ -595,4 +609,11 @@ mod tests {
         assert_eq!(super::snake("IOStat"), "i_o_stat");
         assert_eq!(super::snake("Level"), "level");
     }
+}
+
+/// The body the desugaring gives a supervisor's actor.
+pub fn is_supervisor_body(b: &Block) -> bool {
+    matches!(b.stmts.as_slice(), [st] if matches!(&st.kind,
+        StmtKind::Expr(Expr { kind: ExprKind::Call { callee, .. }, .. })
+            if matches!(&callee.kind, ExprKind::Name(n) if n == "__supervise")))
 }

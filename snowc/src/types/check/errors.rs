@@ -287,7 +287,34 @@ impl Checker<'_> {
             Some(&"Eq") => Some(Trait::Eq),
             Some(&"Ord") => Some(Trait::Ord),
             Some(&n @ ("Add" | "Sub" | "Mul" | "Div" | "Mod")) => Some(Trait::Num(n)),
-            Some(&"Hash") => Some(Trait::Eq),
+            Some(&"Hash") => {
+                // Hash is derived for structs only when no clause is written
+                // (chapter 02 §7); fields must hash too.
+                return match t {
+                    Ty::Con(TyCon::Adt(aid), args) => {
+                        let adt = &self.adts[aid.0 as usize];
+                        if !adt.derives.hash {
+                            return Some(false);
+                        }
+                        let fields = adt.field_types(args);
+                        let mut undecided = false;
+                        for f in fields.iter().filter(|f| *f != t) {
+                            match self.satisfies_iface(f, id) {
+                                Some(false) => return Some(false),
+                                None => undecided = true,
+                                Some(true) => {}
+                            }
+                        }
+                        if undecided {
+                            None
+                        } else {
+                            Some(true)
+                        }
+                    }
+                    Ty::Gen(_) => Some(false),
+                    _ => self.satisfies(t, Trait::Eq),
+                };
+            }
             Some(&"Default") => {
                 return Some(matches!(
                     t,

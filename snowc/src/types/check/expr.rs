@@ -543,7 +543,11 @@ impl Checker<'_> {
         let gens: Vec<GenId> = (0..sig.ngens).map(builtins::local_gen).collect();
         let (t, inst) = self.sub.instantiate(&gens, &sig.ty);
         match b {
-            Builtin::ToString => self.oblige(&inst[0], Trait::Show, span),
+            // `to_string` is Display's method: no Debug fallback (§3.2.1).
+            Builtin::ToString => {
+                self.oblige(&inst[0], Trait::Iface(crate::types::ty::DISPLAY), span)
+            }
+            Builtin::Hash => self.oblige(&inst[0], Trait::Iface(crate::types::ty::HASH), span),
             Builtin::Inspect => self.oblige(&inst[0], Trait::Debug, span),
             Builtin::Compare => self.oblige(&inst[0], Trait::Ord, span),
             Builtin::MathAbs | Builtin::MathMin | Builtin::MathMax => {
