@@ -601,6 +601,13 @@ fn handler_arm(h: &Handler, is_call: bool) -> Arm {
     }
 }
 
+/// The body the desugaring gives a supervisor's actor.
+pub fn is_supervisor_body(b: &Block) -> bool {
+    matches!(b.stmts.as_slice(), [st] if matches!(&st.kind,
+        StmtKind::Expr(Expr { kind: ExprKind::Call { callee, .. }, .. })
+            if matches!(&callee.kind, ExprKind::Name(n) if n == "__supervise")))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -609,11 +616,4 @@ mod tests {
         assert_eq!(super::snake("IOStat"), "i_o_stat");
         assert_eq!(super::snake("Level"), "level");
     }
-}
-
-/// The body the desugaring gives a supervisor's actor.
-pub fn is_supervisor_body(b: &Block) -> bool {
-    matches!(b.stmts.as_slice(), [st] if matches!(&st.kind,
-        StmtKind::Expr(Expr { kind: ExprKind::Call { callee, .. }, .. })
-            if matches!(&callee.kind, ExprKind::Name(n) if n == "__supervise")))
 }
