@@ -178,14 +178,13 @@ impl Checker<'_> {
                     Some("E0003"),
                     format!("expected {m} argument(s), found {n}"),
                 )
-                .with_message(format!(
-                    "arity mismatch: `{vname}` has {m} field(s), the pattern gives {n}"
-                ))
-                .with_primary(
-                    self.file,
-                    p.span,
-                    format!("expected {m} argument(s), found {n}"),
-                ),
+                .with_message(format!("arity mismatch: expected {m} arguments, found {n}"))
+                .with_primary(self.file, p.span, format!("`{vname}` has {m} field(s)"))
+                .with_help(if n < m {
+                    format!("missing {} argument(s)", m - n)
+                } else {
+                    format!("{} extra argument(s)", n - m)
+                }),
             );
             return self.tpat(TPatKind::Wild, expected, p);
         }
