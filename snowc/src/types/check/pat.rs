@@ -186,9 +186,15 @@ impl Checker<'_> {
                     format!("{} extra argument(s)", n - m)
                 }),
             );
-            return self.tpat(TPatKind::Wild, expected, p);
+            // Go on with the sub-patterns there are (extra ones are checked
+            // against fresh types), so their variables exist and the arm
+            // covers only this variant: no follow-up errors or warnings.
+            for q in args.iter().skip(m) {
+                let t = self.sub.fresh();
+                self.check_pattern(q, &t, binds);
+            }
         }
-        let sub_pats = args
+        let mut sub_pats: Vec<TPat> = args
             .iter()
             .zip(&fields)
             .map(|(q, f)| {
@@ -196,6 +202,14 @@ impl Checker<'_> {
                 self.check_pattern(q, &ft, binds)
             })
             .collect();
+        for f in fields.iter().skip(sub_pats.len()) {
+            let ft = f.subst_gen(&sub);
+            sub_pats.push(TPat {
+                kind: TPatKind::Wild,
+                ty: ft,
+                pos: self.pos(p.span),
+            });
+        }
         self.tpat(
             TPatKind::Ctor {
                 adt,
