@@ -12,7 +12,7 @@ use crate::types::builtins;
 use crate::types::tast::{
     Builtin, ForSource, Lit, TArm, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart,
 };
-use crate::types::ty::{AdtId, AdtKind, GenId, Ty, TyCon, OPTION, RESULT};
+use crate::types::ty::{AdtId, AdtKind, GenId, IfaceId, Ty, TyCon, OPTION, RESULT};
 
 impl Checker<'_> {
     fn mk(&self, kind: TExprKind, ty: Ty, span: Span) -> TExpr {
@@ -783,6 +783,9 @@ impl Checker<'_> {
             return self.infer_sup_child(callee, args, span);
         }
         if let ExprKind::Name(n) = &callee.kind {
+            if let Some(e) = self.user_protocol_call(n, callee.span, args, span) {
+                return e;
+            }
             let unbound = self.scopes.value(n).is_none()
                 && builtins::prelude(n).is_none()
                 && builtins::prelude_alias(n).is_none();
@@ -1039,6 +1042,20 @@ impl Checker<'_> {
     /// unique interface declaring `name`. `None` when no interface applies.
     fn iface_method_callee(&mut self, recv: &Ty, name: &ast::Name, span: Span) -> Option<TExpr> {
         let mut found = self.find_methods(recv, &name.text);
+        // A protocol the type has without an impl (derived, or built in)
+        // also provides its method: with a user interface's method of the
+        // same name, the call is ambiguous (ch02 §5.4 step 7).
+        if let Some((proto, _)) = protocol_of_method(&name.text) {
+            let has_user = found
+                .iter()
+                .any(|(i, _)| i.0 as usize >= crate::types::ty::BUILTIN_IFACES.len());
+            if has_user
+                && !found.iter().any(|(i, _)| *i == proto)
+                && self.satisfies(recv, Trait::Iface(proto)) == Some(true)
+            {
+                found.push((proto, 0));
+            }
+        }
         if found.is_empty() {
             if let Ty::Gen(_) = recv {
                 let decl = self.ifaces_declaring(&name.text);
@@ -1088,6 +1105,56 @@ impl Checker<'_> {
             ty,
             span,
         ))
+    }
+
+    /// A bare call of a protocol method name (`inspect(x)`, `to_string(x)`,
+    /// `hash(x)`) that a user interface also declares: if exactly one
+    /// user-declared interface with an impl for `x`'s type provides it, that
+    /// method is called (ch02 §5.4); otherwise the protocol's. None when
+    /// the name is bound locally or no user interface declares it.
+    fn user_protocol_call(
+        &mut self,
+        n: &str,
+        cspan: Span,
+        args: &[Expr],
+        span: Span,
+    ) -> Option<TExpr> {
+        let (_, builtin) = protocol_of_method(n)?;
+        if args.is_empty() || self.scopes.value(n).is_some() {
+            return None;
+        }
+        let first_user = crate::types::ty::BUILTIN_IFACES.len() as u32;
+        if !self
+            .ifaces_declaring(n)
+            .iter()
+            .any(|(i, _)| i.0 >= first_user)
+        {
+            return None;
+        }
+        let first = self.infer_expr(&args[0]);
+        let t = self.sub.zonk(&first.ty);
+        let mut user: Vec<(IfaceId, u32)> = self
+            .find_methods(&t, n)
+            .into_iter()
+            .filter(|(i, _)| i.0 >= first_user)
+            .collect();
+        user.dedup();
+        let f = if user.len() == 1 {
+            let (iface, m) = user[0];
+            let ty = self.method_type(iface, m, &t);
+            self.mk(
+                TExprKind::Method {
+                    iface,
+                    method: m,
+                    self_ty: t,
+                },
+                ty,
+                cspan,
+            )
+        } else {
+            self.builtin_ref(builtin, cspan)
+        };
+        Some(self.apply_with_first(f, first, &args[1..], span))
     }
 
     fn apply_with_first(&mut self, f: TExpr, first: TExpr, args: &[Expr], span: Span) -> TExpr {
@@ -1786,5 +1853,16 @@ fn op_text(op: BinOp) -> &'static str {
         BinOp::Ge => ">=",
         BinOp::And => "and",
         BinOp::Or => "or",
+    }
+}
+
+/// The built-in protocol whose method a name is, with its builtin.
+fn protocol_of_method(n: &str) -> Option<(IfaceId, Builtin)> {
+    use crate::types::ty::{DEBUG, DISPLAY, HASH};
+    match n {
+        "to_string" => Some((DISPLAY, Builtin::ToString)),
+        "inspect" => Some((DEBUG, Builtin::Inspect)),
+        "hash" => Some((HASH, Builtin::Hash)),
+        _ => None,
     }
 }
