@@ -454,6 +454,23 @@ impl Checker<'_> {
     pub fn finish_obligations(&mut self) {
         let obs = std::mem::take(&mut self.obligations);
         for ob in obs {
+            if ob.tr == Trait::Iface(crate::types::ty::DEFAULT)
+                && matches!(self.sub.zonk(&ob.ty), Ty::Var(_))
+            {
+                // `default()` whose type nothing determines (§2.9).
+                self.diags.push(
+                    Diagnostic::error(
+                        Some("E0040"),
+                        "cannot infer the type of `default()`; add a type annotation",
+                    )
+                    .with_primary(
+                        ob.pos.file,
+                        ob.pos.span,
+                        "type must be known here",
+                    ),
+                );
+                continue;
+            }
             self.sub.default_vars(&ob.ty);
             if self.satisfies(&ob.ty, ob.tr) == Some(false) {
                 self.report_unsatisfied(&ob.ty, ob.tr, ob.pos);
