@@ -366,14 +366,22 @@ impl Checker<'_> {
                 actor_uses(t, false, None, &self.actors, &mut bad);
             }
         }
-        for pos in bad {
-            self.error(
+        for (pos, called) in bad {
+            let d = if called {
                 Diagnostic::error(
                     Some("E0016"),
                     "an actor can only call itself in tail position; use spawn",
                 )
-                .with_primary(pos.file, pos.span, "actor called here"),
-            );
+                .with_primary(pos.file, pos.span, "actor called here")
+            } else {
+                Diagnostic::error(
+                    Some("E0016"),
+                    "an actor is not a value: use it as spawn's first argument",
+                )
+                .with_primary(pos.file, pos.span, "actor used as a value here")
+                .with_help("start it with `spawn(name, args...)`")
+            };
+            self.error(d);
         }
     }
 }
@@ -383,16 +391,16 @@ fn actor_uses(
     tail: bool,
     own: Option<FnId>,
     actors: &HashMap<FnId, Span>,
-    bad: &mut Vec<crate::types::tast::Pos>,
+    bad: &mut Vec<(crate::types::tast::Pos, bool)>,
 ) {
     let sub = |x: &TExpr, t: bool, bad: &mut Vec<_>| actor_uses(x, t, own, actors, bad);
     match &e.kind {
-        TExprKind::FnRef(id, _) if actors.contains_key(id) => bad.push(e.pos),
+        TExprKind::FnRef(id, _) if actors.contains_key(id) => bad.push((e.pos, false)),
         TExprKind::Call { callee, args } => {
             match &callee.kind {
                 TExprKind::FnRef(id, _) if actors.contains_key(id) => {
                     if !(tail && own == Some(*id)) {
-                        bad.push(e.pos);
+                        bad.push((e.pos, true));
                     }
                 }
                 // spawn(actor(args)): the inner call is the spawn itself
