@@ -1,6 +1,7 @@
 //! Programs the compiler must reject: `tests/compile_fail/NAME.snow` is
 //! compiled with `--no-color`; `snowc` must exit with status 1 without
-//! crashing, and every line of `NAME.err` must occur in its stderr.
+//! crashing, and every line of `NAME.err` must occur in its stderr (a line
+//! starting with `!` must not).
 
 mod common;
 

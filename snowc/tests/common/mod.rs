@@ -145,22 +145,27 @@ pub fn describe(what: &str, out: &Output) -> String {
     )
 }
 
-/// Fails unless every expected line occurs in `stderr`.
+/// Fails unless every expected line occurs in `stderr`; a line starting
+/// with `!` must not occur (the rest of it), e.g. a follow-up error that a
+/// diagnostic must not cascade into.
 pub fn check_stderr_lines(expected: &str, stderr: &str) -> Result<(), String> {
-    let missing: Vec<&str> = expected_lines(expected)
-        .into_iter()
-        .filter(|line| !stderr.contains(line))
-        .collect();
-    if missing.is_empty() {
+    let mut problems = Vec::new();
+    for line in expected_lines(expected) {
+        match line.strip_prefix('!') {
+            Some(absent) if stderr.contains(absent) => {
+                problems.push(format!("  unexpected: {absent}"));
+            }
+            Some(_) => {}
+            None if !stderr.contains(line) => problems.push(format!("  missing: {line}")),
+            None => {}
+        }
+    }
+    if problems.is_empty() {
         Ok(())
     } else {
         Err(format!(
-            "stderr lacks expected line(s):\n{}\n--- stderr ---\n{stderr}",
-            missing
-                .iter()
-                .map(|l| format!("  {l}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+            "stderr does not match its expected lines:\n{}\n--- stderr ---\n{stderr}",
+            problems.join("\n")
         ))
     }
 }

@@ -1455,10 +1455,13 @@ impl Checker<'_> {
         let mut tarms = Vec::new();
         let mut rows = Vec::new();
         let mut any = false;
+        let mut bad_pattern = false;
         for a in arms {
             self.scopes.push();
             let mut binds = Vec::new();
+            let before = self.diags.len();
             let p = self.check_pattern(&a.pattern, &s.ty, &mut binds);
+            bad_pattern |= self.diags.len() > before;
             self.bind_all(&binds);
             let guard = a.guard.as_ref().map(|g| {
                 self.check_guard_syntax(g);
@@ -1499,13 +1502,17 @@ impl Checker<'_> {
         } else {
             result
         };
-        self.match_checks.push(MatchCheck {
-            kind: MatchKind::Case,
-            pos: self.pos(span),
-            scrut_tys: vec![s.ty.clone()],
-            rows,
-            what: String::new(),
-        });
+        // A pattern in error would read as a catch-all (or a gap): no
+        // coverage warnings on top of its own error.
+        if !bad_pattern {
+            self.match_checks.push(MatchCheck {
+                kind: MatchKind::Case,
+                pos: self.pos(span),
+                scrut_tys: vec![s.ty.clone()],
+                rows,
+                what: String::new(),
+            });
+        }
         self.mk(
             TExprKind::Match {
                 scrutinees: vec![s],

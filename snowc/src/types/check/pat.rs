@@ -87,6 +87,11 @@ impl Checker<'_> {
                                 "no such variant in scope",
                             ),
                         );
+                        // Bind its variables anyway: no follow-up E0004.
+                        for q in args.as_deref().unwrap_or(&[]) {
+                            let t = self.sub.fresh();
+                            self.check_pattern(q, &t, binds);
+                        }
                         self.tpat(TPatKind::Wild, expected, p)
                     }
                 }
