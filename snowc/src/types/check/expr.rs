@@ -109,7 +109,7 @@ impl Checker<'_> {
                     }
                     Some(eb) => {
                         let el = self.infer_block(eb);
-                        let ty = self.join(&t.ty, &el.ty, last_span(eb));
+                        let ty = self.join(&t.ty, &el.ty, last_span(then_block), last_span(eb));
                         self.mk(
                             TExprKind::If {
                                 cond: Box::new(c),
@@ -318,7 +318,9 @@ impl Checker<'_> {
     }
 
     /// The type of two branches: a `Never` side yields the other side.
-    fn join(&mut self, a: &Ty, b: &Ty, span: Span) -> Ty {
+    /// The type of `if`/`else` with branch types `a` and `b` ending at
+    /// `a_span` / `b_span` (§10: labels `expected A` and `found B`).
+    fn join(&mut self, a: &Ty, b: &Ty, a_span: Span, span: Span) -> Ty {
         let (sa, sb) = (self.sub.shallow(a), self.sub.shallow(b));
         if sa == Ty::Never {
             return b.clone();
@@ -332,7 +334,8 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(Some("E0001"), format!("expected {ea}, found {fb}"))
                     .with_message(format!("type mismatch: expected `{ea}`, found `{fb}`"))
-                    .with_primary(self.file, span, format!("found {fb}")),
+                    .with_primary(self.file, span, format!("found {fb}"))
+                    .with_secondary(self.file, a_span, format!("expected {ea}")),
             );
         }
         a.clone()
