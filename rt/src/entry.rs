@@ -69,6 +69,14 @@ pub unsafe extern "C" fn snow_main(
     status
 }
 
+/// (About) the current stack pointer: the address of a local of the
+/// caller's frame.
+#[inline(always)]
+pub fn stack_pointer() -> usize {
+    let probe = 0u8;
+    core::hint::black_box(&probe) as *const u8 as usize
+}
+
 /// The generated prologue's check, for runtime code that recurses as deep
 /// as a value (Display, equality, ordering, hashing, JSON): below the
 /// limit it panics with `stack overflow` (or yields, when a yield was
@@ -78,12 +86,7 @@ pub unsafe extern "C" fn snow_main(
 /// `ctx` is null or the running process's context, on its own stack.
 #[inline]
 pub unsafe fn check_stack(ctx: *mut Ctx) {
-    if ctx.is_null() {
-        return;
-    }
-    let probe = 0u8;
-    let sp = core::hint::black_box(&probe) as *const u8 as usize;
-    if sp < (*ctx).stack_limit as usize {
+    if !ctx.is_null() && stack_pointer() < (*ctx).stack_limit as usize {
         snow_slow_path(ctx);
     }
 }
@@ -98,9 +101,7 @@ pub unsafe extern "C" fn snow_slow_path(ctx: *mut Ctx) {
     }
     // A context without a scheduled process (runtime unit tests): only the
     // overflow check applies.
-    let probe = 0u8;
-    let sp = core::hint::black_box(&probe) as *const u8 as usize;
-    if sp < (*ctx).stack_limit as usize {
+    if stack_pointer() < (*ctx).stack_limit as usize {
         panic_msg(ctx, "stack overflow");
     }
     (*ctx).budget = BUDGET;

@@ -44,14 +44,16 @@ pub unsafe fn make_msg(ty: *const SnowType, w: Word) -> Box<Msg> {
     if needs_copy(&*ty, w) {
         let mut m = Msg::new(ty, 0, None);
         let buf = m.inline.insert(Msg::new_inline());
-        if let Some(copy) = copy_into(&mut buf[..], &*ty, w) {
-            m.word = copy;
-            return m;
+        match copy_into(&mut buf[..], &*ty, w) {
+            Some(copy) => m.word = copy,
+            None => {
+                m.drop_inline();
+                let mut frag = fragments::take();
+                m.word = copy_value(&mut frag, &*ty, w);
+                m.frag = Some(frag);
+            }
         }
-        m.inline = None;
-        let mut frag = fragments::take();
-        let copy = copy_value(&mut frag, &*ty, w);
-        Msg::new(ty, copy, Some(frag))
+        m
     } else {
         Msg::new(ty, w, None)
     }
@@ -62,21 +64,20 @@ pub unsafe fn make_msg(ty: *const SnowType, w: Word) -> Box<Msg> {
 /// its block still mapped, instead of a heap allocation plus a block from
 /// the shared pool (and its lock) per message.
 mod fragments {
+    use crate::actor::mailbox::{keep, reuse};
     use crate::gc::heap::Heap;
     use std::cell::RefCell;
 
+    /// Each keeps a 32 KiB block: at most 2 MiB per thread.
     const KEEP: usize = 64;
 
     thread_local! {
-        // Boxed: a message owns its fragment as a `Box<Heap>`, so keeping
-        // the box avoids a reallocation per reuse.
-        #[allow(clippy::vec_box)]
+        #[allow(clippy::vec_box)] // the boxes themselves are what is kept
         static FREE: RefCell<Vec<Box<Heap>>> = const { RefCell::new(Vec::new()) };
     }
 
     pub fn take() -> Box<Heap> {
-        FREE.with(|f| f.borrow_mut().pop())
-            .unwrap_or_else(|| Box::new(Heap::new(false)))
+        reuse(&FREE).unwrap_or_else(|| Box::new(Heap::new(false)))
     }
 
     /// Keeps `frag` for reuse when it is small, else frees it.
@@ -85,12 +86,7 @@ mod fragments {
     /// Nothing refers to the fragment's objects any more.
     pub unsafe fn give(mut frag: Box<Heap>) {
         if frag.reset_small() {
-            FREE.with(|f| {
-                let mut f = f.borrow_mut();
-                if f.len() < KEEP {
-                    f.push(frag);
-                }
-            });
+            keep(&FREE, frag, KEEP);
         }
     }
 }
@@ -162,7 +158,7 @@ pub unsafe extern "C" fn snow_recv_next(
             }
             m = (*m).next;
         }
-        let (head, tail) = a.take_mail();
+        let (head, tail) = a.inbox.take_all();
         if head.is_null() {
             return core::ptr::null_mut();
         }
@@ -237,7 +233,7 @@ pub unsafe fn find_msg(ctx: *mut Ctx, want: &dyn Fn(&Msg) -> bool) -> *mut Msg {
             }
             m = (*m).next;
         }
-        let (head, tail) = a.take_mail();
+        let (head, tail) = a.inbox.take_all();
         if head.is_null() {
             return core::ptr::null_mut();
         }

@@ -91,8 +91,8 @@ enum Target<'h> {
 }
 
 impl Target<'_> {
-    /// Zeroed space for an object of `size` bytes; None when a buffer is
-    /// full.
+    /// Space for an object of `size` bytes (zeroed in a heap); None when a
+    /// buffer is full.
     fn alloc(&mut self, size: usize) -> Option<usize> {
         match self {
             Target::Heap(h) => Some(h.alloc(size) as usize),
@@ -153,19 +153,22 @@ impl Memo {
 /// # Safety
 /// `w` is a live value of type `ty`; nothing else uses `heap` meanwhile.
 pub unsafe fn copy_value(heap: &mut Heap, ty: &SnowType, w: Word) -> Word {
-    copy_to(Target::Heap(heap), ty, w).unwrap_or(w)
+    let Some(copy) = copy_to(Target::Heap(heap), ty, w) else {
+        unreachable!("a heap target never runs out of space")
+    };
+    copy
 }
 
 /// Copies `w` into `buf` (16-byte aligned) if it fits; None otherwise.
 /// Pointers in the copy point into `buf`, so it must not move while the
-/// copy is used.
+/// copy is used. Each object is written whole; only the padding after it
+/// keeps whatever `buf` held, and nothing reads padding.
 ///
 /// # Safety
 /// `w` is a live value of type `ty`.
 pub unsafe fn copy_into(buf: &mut [u128], ty: &SnowType, w: Word) -> Option<Word> {
     let next = buf.as_mut_ptr() as usize;
     let end = next + core::mem::size_of_val(buf);
-    buf.fill(0);
     copy_to(Target::Buffer { next, end }, ty, w)
 }
 

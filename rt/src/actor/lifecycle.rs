@@ -178,9 +178,7 @@ pub unsafe fn slow_path(ctx: *mut Ctx, a: &Actor) {
     if preempt {
         (*ctx).stack_limit = (*o).real_limit as *mut _;
     }
-    let probe = 0u8;
-    let sp = core::hint::black_box(&probe) as *const u8 as usize;
-    if sp < (*o).real_limit {
+    if crate::entry::stack_pointer() < (*o).real_limit {
         crate::panic::panic_msg(ctx, "stack overflow");
     }
     if preempt || (*ctx).budget < 0 {

@@ -64,7 +64,7 @@ impl Msg {
             reference: 0,
             from: 0,
         };
-        match SPARE.with(|s| s.borrow_mut().pop()) {
+        match reuse(&SPARE) {
             Some(mut b) => {
                 *b = m;
                 b
@@ -77,32 +77,46 @@ impl Msg {
     /// next one sent from this thread: otherwise each send allocates.
     pub fn recycle(mut self: Box<Msg>) {
         self.frag = None;
-        let inline = self.inline.take();
-        SPARE.with(|s| {
-            let mut s = s.borrow_mut();
-            if s.len() < SPARE_KEEP {
-                s.push(self);
-            }
-        });
-        if let Some(b) = inline {
-            SPARE_INLINE.with(|s| {
-                let mut s = s.borrow_mut();
-                if s.len() < SPARE_KEEP {
-                    s.push(b);
-                }
-            });
+        if let Some(b) = self.inline.take() {
+            keep(&SPARE_INLINE, b, SPARE_KEEP);
         }
+        keep(&SPARE, self, SPARE_KEEP);
     }
 
     /// Inline space (contents arbitrary), recycled when possible.
     pub fn new_inline() -> Box<Inline> {
-        SPARE_INLINE
-            .with(|s| s.borrow_mut().pop())
-            .unwrap_or_else(|| Box::new([0; INLINE_WORDS]))
+        reuse(&SPARE_INLINE).unwrap_or_else(|| Box::new([0; INLINE_WORDS]))
+    }
+
+    /// Gives back inline space that turned out too small.
+    pub fn drop_inline(&mut self) {
+        if let Some(b) = self.inline.take() {
+            keep(&SPARE_INLINE, b, SPARE_KEEP);
+        }
     }
 }
 
 const SPARE_KEEP: usize = 256;
+
+/// A per-thread list of boxes kept for reuse (messages, their inline space,
+/// message fragments), so the hot paths of `send` and `receive` do not go
+/// through the allocator.
+pub type Spares<T> = std::thread::LocalKey<core::cell::RefCell<Vec<Box<T>>>>;
+
+/// A box from `list`, if it has one.
+pub fn reuse<T>(list: &'static Spares<T>) -> Option<Box<T>> {
+    list.with(|s| s.borrow_mut().pop())
+}
+
+/// Keeps `b` in `list` unless it already holds `limit` boxes.
+pub fn keep<T>(list: &'static Spares<T>, b: Box<T>, limit: usize) {
+    list.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() < limit {
+            s.push(b);
+        }
+    });
+}
 
 thread_local! {
     #[allow(clippy::vec_box)] // the boxes themselves are what is kept

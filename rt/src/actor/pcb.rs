@@ -204,11 +204,6 @@ impl Actor {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Moves the inbox's messages out: (oldest, newest), null when empty.
-    pub fn take_mail(&self) -> (*mut super::mailbox::Msg, *mut super::mailbox::Msg) {
-        self.inbox.take_all()
-    }
-
     pub fn load_state(&self) -> u64 {
         self.state.load(Ordering::SeqCst)
     }

@@ -44,12 +44,15 @@ pub unsafe fn call(
 ) -> Result<Word, Vec<u8>> {
     let o = a.owned();
     let st = stack::alloc(worker::stack_cache((*o).worker));
+    // The trampoline receives one thin pointer: to this (fat) one, which
+    // lives in this frame for the whole call.
+    let mut callee: *mut (dyn FnMut(*mut Ctx) -> Word + '_) = f;
     let mut g = Guard {
         outer_sp: core::ptr::null_mut(),
         stack: st,
         failure: None,
         result: 0,
-        call: &mut (f as *mut dyn FnMut(*mut Ctx) -> Word) as *mut _ as *mut c_void,
+        call: &mut callee as *mut _ as *mut c_void,
         ctx,
         saved_limit: (*o).real_limit,
         saved_base: (*o).process.stack_base,

@@ -42,15 +42,15 @@ pub fn get(pid: u64) -> Option<Arc<Actor>> {
 
 /// Recently used pids per thread: a send finds its receiver here without
 /// the shard lock, the tree walk and a reference-count round trip. An entry
-/// may outlive its process (pids are never reused, and a dead process
-/// refuses messages under its own lock), which keeps at most this many
-/// exited processes' small control blocks alive per thread.
+/// may outlive its process (pids are never reused, and an exited process's
+/// closed inbox refuses messages), which keeps at most this many exited
+/// processes' small control blocks alive per thread.
 const CACHE: usize = 1024;
 
 thread_local! {
     // Filled on first use, on the heap: this may first run on a small
     // process stack.
-    static RECENT: RefCell<Vec<(u64, Option<Arc<Actor>>)>> = const { RefCell::new(Vec::new()) };
+    static RECENT: RefCell<Vec<Option<Arc<Actor>>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` on the process `pid` if it exists (or recently existed: `f`
@@ -62,13 +62,13 @@ pub fn with_actor<R>(pid: u64, f: impl FnOnce(&Arc<Actor>) -> R) -> Option<R> {
             return get(pid).map(|a| f(&a));
         };
         if c.is_empty() {
-            c.resize_with(CACHE, || (0, None));
+            c.resize_with(CACHE, || None);
         }
         let slot = &mut c[(pid as usize) % CACHE];
-        if slot.0 != pid || slot.1.is_none() {
-            *slot = (pid, Some(get(pid)?));
+        if slot.as_ref().is_none_or(|a| a.pid != pid) {
+            *slot = Some(get(pid)?);
         }
-        slot.1.as_ref().map(f)
+        slot.as_ref().map(f)
     })
 }
 

@@ -247,13 +247,20 @@ impl Heap {
             self.hi = self.hi.max(a + len);
             self.allocated_since += len;
         }
+        other.forget_allocation();
+    }
+
+    /// Clears the allocation state (current and available blocks, bounds,
+    /// counters) of a heap whose blocks were handed elsewhere.
+    fn forget_allocation(&mut self) {
         for c in 0..NCLASSES {
-            other.current[c] = core::ptr::null_mut();
-            other.avail[c].clear();
+            self.current[c] = core::ptr::null_mut();
+            self.avail[c].clear();
         }
-        other.lo = usize::MAX;
-        other.hi = 0;
-        other.allocated_since = 0;
+        self.lo = usize::MAX;
+        self.hi = 0;
+        self.allocated_since = 0;
+        self.live_after = 0;
     }
 
     /// Empties the heap for reuse as a new message fragment, keeping one
@@ -270,14 +277,7 @@ impl Heap {
         if let Some(b) = self.blocks.pop() {
             self.free_blocks.push(b as *mut Block);
         }
-        for c in 0..NCLASSES {
-            self.current[c] = core::ptr::null_mut();
-            self.avail[c].clear();
-        }
-        self.lo = usize::MAX;
-        self.hi = 0;
-        self.allocated_since = 0;
-        self.live_after = 0;
+        self.forget_allocation();
         true
     }
 

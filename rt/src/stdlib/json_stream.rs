@@ -15,9 +15,10 @@
 //! are decoded, and each decoded word is stored into it at once.
 
 use super::json::{canonical_value, new_json, snow_t_Json};
-use super::json_value::{decode_tree, stack_check, struct_keys, StructKeys};
-use super::layout::{self, write_field, SOME, TAG_OFFSET};
+use super::json_value::{decode_tree, is_option, struct_keys, StructKeys};
+use super::layout::{self, write_field, SOME};
 use crate::abi::*;
+use crate::entry::check_stack;
 use crate::gc;
 use crate::list;
 use crate::map::{snow_map_key_at, snow_map_value_at};
@@ -55,7 +56,7 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Word, D::Error> {
         // SAFETY: `ctx` is the running context (as for every seed here).
-        unsafe { stack_check(self.ctx) };
+        unsafe { check_stack(self.ctx) };
         let t = self.t;
         if core::ptr::eq(t, &snow_t_Json) {
             let mut v = <Value as serde::Deserialize>::deserialize(d)?;
@@ -65,7 +66,7 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
                 unsafe { new_json(self.ctx, canonical_value(&v).as_bytes()) } as usize as Word,
             );
         }
-        if t.kind == K_SUM && t.flags & F_OPTION != 0 {
+        if is_option(t) {
             d.deserialize_option(self)
         } else {
             d.deserialize_any(self)
@@ -175,7 +176,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
 
 impl Seed<'_> {
     fn none<E: de::Error>(self) -> Result<Word, E> {
-        if self.t.kind == K_SUM && self.t.flags & F_OPTION != 0 {
+        if is_option(self.t) {
             // SAFETY: an Option descriptor.
             Ok(unsafe { layout::option(self.ctx, self.t, None) } as usize as Word)
         } else {
@@ -206,7 +207,7 @@ impl Seed<'_> {
         }
         for i in (0..n).filter(|&i| !seen.get(i)) {
             let ft = t.param(i);
-            if ft.kind != K_SUM || ft.flags & F_OPTION == 0 {
+            if !is_option(ft) {
                 return Err(give_up());
             }
             let none = layout::option(self.ctx, ft, None) as usize as Word;
@@ -259,8 +260,7 @@ impl Seed<'_> {
                         .map(|k| t.param(k))
                         .find(|vt| vt.name_bytes() == name.as_bytes())
                         .ok_or_else(give_up)?;
-                    obj = gc::alloc(ctx, vt, vt.size as usize);
-                    ((obj as usize + TAG_OFFSET) as *mut i64).write_unaligned(vt.tag);
+                    obj = layout::alloc_variant(ctx, vt);
                     variant = Some(vt);
                 }
                 SumKey::Fields => {

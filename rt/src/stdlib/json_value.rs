@@ -12,7 +12,7 @@
 //! it at once (see the GC discipline in `mod.rs`).
 
 use super::json::{canonical_value, new_json, parse_value, snow_t_Json};
-use super::layout::{self, write_field, OK, SOME, TAG_OFFSET};
+use super::layout::{self, write_field, OK, SOME};
 use crate::abi::*;
 use crate::gc;
 use crate::list;
@@ -21,14 +21,15 @@ use crate::table::{self, Table};
 use serde_json::Value;
 
 /// The walks recurse as deep as the value, on the process's own stack.
-pub(super) use crate::entry::check_stack as stack_check;
+use crate::entry::check_stack as stack_check;
 
 fn is_json(t: &SnowType) -> bool {
     core::ptr::eq(t, &snow_t_Json)
 }
 
-unsafe fn tag_of(obj: Word) -> usize {
-    ((obj as usize + TAG_OFFSET) as *const i64).read_unaligned() as usize
+/// The built-in Option (None is `null`, Some is its payload).
+pub(super) fn is_option(t: &SnowType) -> bool {
+    t.kind == K_SUM && t.flags & F_OPTION != 0
 }
 
 fn put_str(out: &mut Vec<u8>, s: &[u8]) {
@@ -83,10 +84,10 @@ unsafe fn encode(ctx: *mut Ctx, out: &mut Vec<u8>, t: &SnowType, w: Word) {
         }
         K_STRUCT => encode_struct(ctx, out, t, w),
         K_SUM => {
-            let tag = tag_of(w);
-            let vt = t.param(tag);
-            if t.flags & F_OPTION != 0 {
-                if tag == SOME {
+            // A sum value's header points to its variant's descriptor.
+            let vt = obj_type(w);
+            if is_option(t) {
+                if vt.tag as usize == SOME {
                     let (x, xt) = field(w as usize as *const u8, vt, 0);
                     encode(ctx, out, xt, x);
                 } else {
@@ -247,7 +248,7 @@ pub unsafe fn decode_tree(ctx: *mut Ctx, t: &SnowType, v: &Value) -> Decoded {
             Ok(m as usize as Word)
         }
         K_STRUCT => decode_struct(ctx, t, v),
-        K_SUM if t.flags & F_OPTION != 0 => match v {
+        K_SUM if is_option(t) => match v {
             Value::Null => Ok(layout::option(ctx, t, None) as usize as Word),
             _ => {
                 let inner = t.param(SOME).param(0);
@@ -278,9 +279,7 @@ unsafe fn decode_struct(ctx: *mut Ctx, t: &SnowType, v: &Value) -> Decoded {
         let w = match members.get(name) {
             Some(x) => decode_tree(ctx, ft, x)?,
             // An absent Option member is None.
-            None if ft.kind == K_SUM && ft.flags & F_OPTION != 0 => {
-                layout::option(ctx, ft, None) as usize as Word
-            }
+            None if is_option(ft) => layout::option(ctx, ft, None) as usize as Word,
             None => return Err(format!("missing field: {name}")),
         };
         write_field(o.add(t.offset(i)), ft.kind, w);
@@ -305,8 +304,7 @@ unsafe fn decode_sum(ctx: *mut Ctx, t: &SnowType, v: &Value) -> Decoded {
         ));
     };
     let vt = t.param(k);
-    let o = gc::alloc(ctx, vt, vt.size as usize);
-    ((o as usize + TAG_OFFSET) as *mut i64).write_unaligned(vt.tag);
+    let o = layout::alloc_variant(ctx, vt);
     let n = vt.nparams as usize;
     if n > 0 {
         let xs = match members.get("fields") {

@@ -13,7 +13,7 @@ pub const OK: usize = 0;
 pub const ERR: usize = 1;
 
 /// Byte offset of the `int64_t tag` every variant object has after its header.
-pub const TAG_OFFSET: usize = core::mem::size_of::<Hdr>();
+const TAG_OFFSET: usize = core::mem::size_of::<Hdr>();
 
 /// Stores word `w` into the field at `p` in the natural C type of `kind`
 /// (the inverse of `abi::read_field`).
@@ -51,8 +51,23 @@ pub unsafe fn new_record(ctx: *mut Ctx, t: &SnowType, fields: &[Word]) -> Word {
 pub unsafe fn new_variant(ctx: *mut Ctx, sum: &SnowType, tag: usize, fields: &[Word]) -> Word {
     let vt = sum.param(tag);
     let o = new_record(ctx, vt, fields);
-    ((o as usize + TAG_OFFSET) as *mut i64).write_unaligned(vt.tag);
+    write_tag(o as usize as *mut u8, vt);
     o
+}
+
+/// A zeroed object of the VARIANT descriptor `vt` with its tag set, for a
+/// caller that stores the payload field by field (`write_field`).
+///
+/// # Safety
+/// `ctx` is the running context; `vt` a VARIANT descriptor.
+pub unsafe fn alloc_variant(ctx: *mut Ctx, vt: &SnowType) -> *mut u8 {
+    let o = gc::alloc(ctx, vt, vt.size as usize);
+    write_tag(o, vt);
+    o
+}
+
+unsafe fn write_tag(o: *mut u8, vt: &SnowType) {
+    (o.add(TAG_OFFSET) as *mut i64).write_unaligned(vt.tag);
 }
 
 /// `Some(w)` / `Ok(w)` and friends as a `void *` result.

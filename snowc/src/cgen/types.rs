@@ -35,13 +35,7 @@ pub use crate::types::ty::c_ident;
 pub use crate::types::ty::mangle;
 
 pub fn is_scalar(t: &Ty) -> bool {
-    matches!(
-        t,
-        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
-            | Ty::Never
-            | Ty::Var(_)
-            | Ty::Gen(_)
-    ) || t.is_unit()
+    t.is_scalar() || matches!(t, Ty::Never | Ty::Var(_) | Ty::Gen(_))
 }
 
 /// Substitute an ADT's parameters with `args`.

@@ -7,7 +7,7 @@ use super::lower::{Lowerer, FB};
 use super::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
 use crate::types::tast::{FnId, Pos, TArm, TExpr, TExprKind, TPat, TPatKind};
-use crate::types::ty::{GenId, Ty, TyCon};
+use crate::types::ty::{GenId, Ty};
 
 impl Lowerer<'_> {
     /// `spawn(actor(args))`: pack the arguments (one value, or a tuple of
@@ -254,18 +254,11 @@ impl Lowerer<'_> {
     /// Every variable `p` binds holds a scalar (no pointer into the
     /// message survives its tests).
     fn binds_only_scalars(&self, fb: &FB, p: &TPat) -> bool {
-        let scalar = |t: &Ty| {
-            t.is_unit()
-                || matches!(
-                    t,
-                    Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
-                )
-        };
         match &p.kind {
             TPatKind::Wild | TPatKind::Lit(_) => true,
-            TPatKind::Bind(_) => scalar(&self.ty(fb, &p.ty)),
+            TPatKind::Bind(_) => self.ty(fb, &p.ty).is_scalar(),
             TPatKind::As(inner, _) => {
-                scalar(&self.ty(fb, &p.ty)) && self.binds_only_scalars(fb, inner)
+                self.ty(fb, &p.ty).is_scalar() && self.binds_only_scalars(fb, inner)
             }
             TPatKind::Tuple(ps) | TPatKind::Or(ps) => {
                 ps.iter().all(|q| self.binds_only_scalars(fb, q))

@@ -69,6 +69,13 @@ impl Ty {
     pub fn is_unit(&self) -> bool {
         matches!(self, Ty::Tuple(v) if v.is_empty())
     }
+    /// A value of this type holds no pointer: Int, Float, Bool, Pid, ().
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
+        ) || self.is_unit()
+    }
     /// Apply `f` to every direct child type.
     pub fn map_children(&self, f: &mut impl FnMut(&Ty) -> Ty) -> Ty {
         match self {
@@ -314,6 +321,13 @@ pub fn c_ident(s: &str) -> String {
 /// Index into `TypedProgram::ifaces`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub struct IfaceId(pub u32);
+
+impl IfaceId {
+    /// Declared in the program (not one of `BUILTIN_IFACES`).
+    pub fn is_user(self) -> bool {
+        self.0 as usize >= BUILTIN_IFACES.len()
+    }
+}
 
 /// The built-in interfaces occupy the first ids, in this order.
 pub const BUILTIN_IFACES: &[&str] = &[

@@ -12,7 +12,7 @@ use crate::types::tast::{Builtin, FnId, TArm, TExpr, TExprKind, TStmt};
 use crate::types::ty::{Ty, TyCon};
 
 impl Checker<'_> {
-    fn actor_ctx(&self) -> Option<&ActorCtx> {
+    pub fn actor_ctx(&self) -> Option<&ActorCtx> {
         self.fn_ctx.last().and_then(|c| c.actor.as_ref())
     }
 

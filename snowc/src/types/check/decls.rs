@@ -325,7 +325,7 @@ fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
     };
     let mut json_ok = true;
     for (label, t, span) in &fields {
-        if adt.derives.json && !json_serializable(ck, t, &adt.generics) {
+        if adt.derives.json && ck.serialisable(t, &adt.generics) != Some(true) {
             json_ok = false;
             let ts = ck.show(t);
             ck.error(
@@ -351,22 +351,6 @@ fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
     if !json_ok {
         // The impls are omitted, so uses report a missing impl once.
         ck.adts[src.id.0 as usize].derives.json = false;
-    }
-}
-
-fn json_serializable(ck: &Checker, t: &Ty, own: &[GenId]) -> bool {
-    match t {
-        Ty::Gen(g) => own.contains(g),
-        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::String | TyCon::Json, _) => true,
-        Ty::Con(TyCon::List, a) => a.iter().all(|x| json_serializable(ck, x, own)),
-        Ty::Con(TyCon::Map, a) => {
-            a.len() == 2 && a[0] == Ty::string() && json_serializable(ck, &a[1], own)
-        }
-        Ty::Con(TyCon::Adt(id), a) => {
-            (*id == crate::types::ty::OPTION || ck.adts[id.0 as usize].derives.json)
-                && a.iter().all(|x| json_serializable(ck, x, own))
-        }
-        _ => false,
     }
 }
 

@@ -294,25 +294,12 @@ impl Desugar<'_> {
             }
             None => (vec![], int(0, sp)),
         };
-        // A service's Pid takes no user messages: `Pid<()>` (ch02 §9).
-        let unit_pid = Type {
-            kind: TypeKind::Named {
-                path: Path {
-                    segments: vec![name("Pid", sp)],
-                    span: sp,
-                },
-                args: vec![Type {
-                    kind: TypeKind::Tuple(vec![]),
-                    span: sp,
-                }],
-            },
-            span: sp,
-        };
         body.push(fn_def(
             true,
             "start",
             start_params,
-            Some(unit_pid),
+            // Inferred from `__service_start`: `Pid<()>` (ch02 §9).
+            None,
             vec![stmt(
                 StmtKind::Expr(call(
                     "__service_start",
@@ -599,13 +586,6 @@ fn handler_arm(h: &Handler, is_call: bool) -> Arm {
         body: expr(ExprKind::Block(Block { stmts, span: hs }), hs),
         span: hs,
     }
-}
-
-/// The body the desugaring gives a supervisor's actor.
-pub fn is_supervisor_body(b: &Block) -> bool {
-    matches!(b.stmts.as_slice(), [st] if matches!(&st.kind,
-        StmtKind::Expr(Expr { kind: ExprKind::Call { callee, .. }, .. })
-            if matches!(&callee.kind, ExprKind::Name(n) if n == "__supervise")))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::syntax::ast::Span;
 use crate::types::exhaust;
 use crate::types::tast::{Pos, TPat};
-use crate::types::ty::{Ty, TyCon, TyDisplay};
+use crate::types::ty::{GenId, Ty, TyCon, TyDisplay};
 use crate::types::unify::UnifyError;
 
 /// How a gap in a match is reported.
@@ -160,7 +160,7 @@ impl Checker<'_> {
             return self.satisfies_iface(&t, id);
         }
         if tr == Trait::Json {
-            return self.serialisable(&t, &t);
+            return self.serialisable(&t, &[]);
         }
         if let (Ty::Con(TyCon::Adt(_), _), Trait::Num(n)) = (&t, tr) {
             return Some(self.has_impl_named(n, &t));
@@ -228,28 +228,30 @@ impl Checker<'_> {
         }
     }
 
-    /// JSON-serialisable (§3.16.2); `outer` is the type being checked, so a
-    /// recursive type's reference to itself is assumed to hold.
-    fn serialisable(&self, t: &Ty, outer: &Ty) -> Option<bool> {
+    /// JSON-serialisable (§3.16.2): the generic parameters in `own` count
+    /// as serialisable (a deriving type's own parameters, checked per
+    /// instantiation); None while a type variable leaves it undecided. A
+    /// type deriving Json had its fields checked at its declaration (a
+    /// failing one loses the derive), so only its arguments are looked at.
+    pub fn serialisable(&self, t: &Ty, own: &[GenId]) -> Option<bool> {
+        let all = |ts: &[Ty]| all_hold(ts.iter().map(|x| self.serialisable(x, own)));
         match t {
             Ty::Var(_) => None,
             Ty::Never => Some(true),
+            Ty::Gen(g) => Some(own.contains(g)),
             Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::String | TyCon::Json, _) => {
                 Some(true)
             }
-            Ty::Con(TyCon::List, a) => self.all_satisfy(a, Trait::Json, outer),
-            Ty::Con(TyCon::Map, a) => match self.sub.zonk(&a[0]) {
+            Ty::Con(TyCon::List, a) => all(a),
+            Ty::Con(TyCon::Map, a) => match &a[0] {
                 Ty::Var(_) => None,
-                k if k == Ty::string() => self.all_satisfy(&a[1..], Trait::Json, outer),
+                k if *k == Ty::string() => all(&a[1..]),
                 _ => Some(false),
             },
-            Ty::Con(TyCon::Adt(id), args) => {
-                let adt = &self.adts[id.0 as usize];
-                if *id != crate::types::ty::OPTION && !adt.derives.json {
-                    return Some(false);
-                }
-                let fields = adt.field_types(args);
-                self.all_satisfy(&fields, Trait::Json, outer)
+            Ty::Con(TyCon::Adt(id), a)
+                if *id == crate::types::ty::OPTION || self.adts[id.0 as usize].derives.json =>
+            {
+                all(a)
             }
             _ => Some(false),
         }
@@ -296,20 +298,7 @@ impl Checker<'_> {
                         if !adt.derives.hash {
                             return Some(false);
                         }
-                        let fields = adt.field_types(args);
-                        let mut undecided = false;
-                        for f in fields.iter().filter(|f| *f != t) {
-                            match self.satisfies_iface(f, id) {
-                                Some(false) => return Some(false),
-                                None => undecided = true,
-                                Some(true) => {}
-                            }
-                        }
-                        if undecided {
-                            None
-                        } else {
-                            Some(true)
-                        }
+                        self.all_satisfy(&adt.field_types(args), Trait::Iface(id), t)
                     }
                     Ty::Gen(_) => Some(false),
                     _ => self.satisfies(t, Trait::Eq),
@@ -331,23 +320,12 @@ impl Checker<'_> {
     }
 
     fn all_satisfy(&self, ts: &[Ty], tr: Trait, outer: &Ty) -> Option<bool> {
-        let mut undecided = false;
-        for a in ts {
-            // a recursive type refers to itself: assume it holds
-            if a == outer {
-                continue;
-            }
-            match self.satisfies(a, tr) {
-                Some(false) => return Some(false),
-                None => undecided = true,
-                Some(true) => {}
-            }
-        }
-        if undecided {
-            None
-        } else {
-            Some(true)
-        }
+        // a recursive type refers to itself: assume it holds
+        all_hold(
+            ts.iter()
+                .filter(|a| *a != outer)
+                .map(|a| self.satisfies(a, tr)),
+        )
     }
 
     pub fn trait_name(&self, tr: Trait) -> String {
@@ -484,4 +462,18 @@ impl Checker<'_> {
             exhaust::check(self, mc);
         }
     }
+}
+
+/// Several undecided-or-known checks together: false at the first false,
+/// else undecided if any is, else true.
+fn all_hold(results: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut undecided = false;
+    for r in results {
+        match r {
+            Some(false) => return Some(false),
+            None => undecided = true,
+            Some(true) => {}
+        }
+    }
+    (!undecided).then_some(true)
 }

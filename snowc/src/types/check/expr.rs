@@ -317,9 +317,10 @@ impl Checker<'_> {
         c
     }
 
-    /// The type of two branches: a `Never` side yields the other side.
-    /// The type of `if`/`else` with branch types `a` and `b` ending at
-    /// `a_span` / `b_span` (§10: labels `expected A` and `found B`).
+    /// The type of `if`/`else` with branch types `a` and `b`, the last
+    /// expressions of the branches at `a_span` and `span`: a `Never` side
+    /// yields the other side; a mismatch is E0001 labelled `expected A`
+    /// and `found B` (§10).
     fn join(&mut self, a: &Ty, b: &Ty, a_span: Span, span: Span) -> Ty {
         let (sa, sb) = (self.sub.shallow(a), self.sub.shallow(b));
         if sa == Ty::Never {
@@ -556,6 +557,13 @@ impl Checker<'_> {
             Builtin::MathAbs | Builtin::MathMin | Builtin::MathMax => {
                 self.oblige(&inst[0], Trait::Neg, span)
             }
+            // The actor a supervisor is desugared into receives nothing: its
+            // Pid is `Pid<()>` (ch02 §9).
+            Builtin::Supervise => {
+                if let Some(m) = self.actor_ctx().map(|a| a.msg.clone()) {
+                    let _ = self.sub.unify(&m, &Ty::unit());
+                }
+            }
             Builtin::Rt(i)
                 if crate::types::stdlib::RT_FNS[i as usize].flags
                     & crate::types::stdlib::SERIAL
@@ -570,7 +578,7 @@ impl Checker<'_> {
 
     /// `name` in the Snow-written stdlib module `m` (never a user module
     /// of that name: prelude aliases and method syntax mean the stdlib).
-    fn module_value(&self, m: &str, name: &str) -> Option<ValueRes> {
+    pub(super) fn module_value(&self, m: &str, name: &str) -> Option<ValueRes> {
         let mi = *self.scopes.prelude_modules.get(m)?;
         self.scopes.modules[mi].values.get(name).cloned()
     }
@@ -848,12 +856,9 @@ impl Checker<'_> {
         if let Some(f) = self.iface_method_callee(&t, name, cspan) {
             return self.apply_with_first(f, b, args, span);
         }
-        let builtin = match name.text.as_str() {
-            "to_string" => Some(Builtin::ToString),
-            "inspect" => Some(Builtin::Inspect),
-            "hash" => Some(Builtin::Hash),
-            _ => builtins::module_for_receiver(&t).and_then(|m| builtins::qualified(m, &name.text)),
-        };
+        let builtin = protocol_of_method(&name.text).map(|(_, b)| b).or_else(|| {
+            builtins::module_for_receiver(&t).and_then(|m| builtins::qualified(m, &name.text))
+        });
         let in_module =
             builtins::module_for_receiver(&t).and_then(|m| self.module_value(m, &name.text));
         match (builtin, in_module) {
@@ -1049,9 +1054,7 @@ impl Checker<'_> {
         // also provides its method: with a user interface's method of the
         // same name, the call is ambiguous (ch02 §5.4 step 7).
         if let Some((proto, _)) = protocol_of_method(&name.text) {
-            let has_user = found
-                .iter()
-                .any(|(i, _)| i.0 as usize >= crate::types::ty::BUILTIN_IFACES.len());
+            let has_user = found.iter().any(|(i, _)| i.is_user());
             if has_user
                 && !found.iter().any(|(i, _)| *i == proto)
                 && self.satisfies(recv, Trait::Iface(proto)) == Some(true)
@@ -1126,12 +1129,7 @@ impl Checker<'_> {
         if args.is_empty() || self.scopes.value(n).is_some() {
             return None;
         }
-        let first_user = crate::types::ty::BUILTIN_IFACES.len() as u32;
-        if !self
-            .ifaces_declaring(n)
-            .iter()
-            .any(|(i, _)| i.0 >= first_user)
-        {
+        if !self.ifaces_declaring(n).iter().any(|(i, _)| i.is_user()) {
             return None;
         }
         let first = self.infer_expr(&args[0]);
@@ -1139,7 +1137,7 @@ impl Checker<'_> {
         let mut user: Vec<(IfaceId, u32)> = self
             .find_methods(&t, n)
             .into_iter()
-            .filter(|(i, _)| i.0 >= first_user)
+            .filter(|(i, _)| i.is_user())
             .collect();
         user.dedup();
         let f = if user.len() == 1 {

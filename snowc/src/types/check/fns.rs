@@ -66,10 +66,8 @@ pub fn sccs(ck: &Checker, groups: &[FnGroup]) -> Vec<Vec<usize>> {
                         Some(r) => Some(r.clone()),
                         None => match n.rsplit_once('.') {
                             Some((m, f)) => lookup(m, f),
-                            None => crate::types::builtins::prelude_alias(n).and_then(|(m, f)| {
-                                let mi = *ck.scopes.prelude_modules.get(m)?;
-                                ck.scopes.modules[mi].values.get(f).cloned()
-                            }),
+                            None => crate::types::builtins::prelude_alias(n)
+                                .and_then(|(m, f)| ck.module_value(m, f)),
                         },
                     };
                     match r {
@@ -265,15 +263,7 @@ fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::Gen
     let clauses: Vec<ClauseRef> = all.iter().map(|c| ClauseRef::from_fn(c)).collect();
     let self_ty = ck.fns[g.id.0 as usize].ty.clone();
     let what = format!("{}/{}", first.name.text, clauses[0].params.len());
-    // A supervisor (desugared into an actor whose body is the
-    // `__supervise` call) receives nothing: its Pid is `Pid<()>` (§9).
-    let msg = g.actor.map(|a| {
-        if super::desugar::is_supervisor_body(&a.body) {
-            Ty::unit()
-        } else {
-            ck.sub.fresh()
-        }
-    });
+    let msg = g.actor.map(|_| ck.sub.fresh());
     if let Some(m) = &msg {
         ck.pending_actor = Some(super::ActorCtx {
             id: g.id,
