@@ -50,7 +50,9 @@ const CACHE: usize = 1024;
 thread_local! {
     // Filled on first use, on the heap: this may first run on a small
     // process stack.
-    static RECENT: RefCell<Vec<Option<Arc<Actor>>>> = const { RefCell::new(Vec::new()) };
+    // The pid is kept next to the reference: checking it must not touch
+    // the process's control block (a cache miss per send in a big ring).
+    static RECENT: RefCell<Vec<(u64, Option<Arc<Actor>>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` on the process `pid` if it exists (or recently existed: `f`
@@ -62,13 +64,13 @@ pub fn with_actor<R>(pid: u64, f: impl FnOnce(&Arc<Actor>) -> R) -> Option<R> {
             return get(pid).map(|a| f(&a));
         };
         if c.is_empty() {
-            c.resize_with(CACHE, || None);
+            c.resize_with(CACHE, || (0, None));
         }
         let slot = &mut c[(pid as usize) % CACHE];
-        if slot.as_ref().is_none_or(|a| a.pid != pid) {
-            *slot = Some(get(pid)?);
+        if slot.0 != pid || slot.1.is_none() {
+            *slot = (pid, Some(get(pid)?));
         }
-        slot.as_ref().map(f)
+        slot.1.as_ref().map(f)
     })
 }
 
