@@ -1,7 +1,9 @@
 //! Programs the compiler must reject: `tests/compile_fail/NAME.snow` is
 //! compiled with `--no-color`; `snowc` must exit with status 1 without
 //! crashing, and every line of `NAME.err` must occur in its stderr (a line
-//! starting with `!` must not).
+//! starting with `!` must not; one starting with `>` must come after the
+//! line before it). With a `NAME.json`, the program is compiled once more
+//! with `--json` and that file's lines are checked the same way.
 
 mod common;
 
@@ -29,6 +31,21 @@ fn check(name: &str, src: &Path) -> Result<(), Failed> {
         return Err(describe("expected snowc to exit with status 1", &out).into());
     }
     check_stderr_lines(&expected, &out.stderr)?;
+    if let Some(json) = sidecar(src, "json") {
+        let out = run(
+            Command::new(snowc())
+                .arg(src)
+                .arg("-o")
+                .arg(dir.join(name))
+                .arg("--json"),
+            COMPILE_TIMEOUT,
+        )?;
+        check_no_ice(&out.stderr)?;
+        if out.status != Some(1) {
+            return Err(describe("expected snowc --json to exit with status 1", &out).into());
+        }
+        check_stderr_lines(&json, &out.stderr)?;
+    }
     Ok(())
 }
 

@@ -18,10 +18,19 @@ pub enum Style {
     Human { color: bool },
 }
 
-/// Errors first, then warnings; the order within each group is kept.
+/// Errors first, then warnings, each group in source order (by the main
+/// label's file and offset; diagnostics without a location last, in the
+/// order they were made).
 pub fn ordered(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
-    let mut out: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
-    out.extend(diags.iter().filter(|d| !d.is_error()));
+    let at = |d: &Diagnostic| {
+        d.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(d.labels.first())
+            .map_or((1, 0, 0), |l| (0, l.file.0, l.span.start))
+    };
+    let mut out: Vec<&Diagnostic> = diags.iter().collect();
+    out.sort_by_key(|d| (!d.is_error(), at(d)));
     out
 }
 
@@ -201,11 +210,18 @@ pub fn render_json(sources: &SourceMap, d: &Diagnostic) -> String {
         if i > 0 {
             s.push(',');
         }
-        let _ = write!(
-            s,
-            "{{\"start\":{},\"end\":{},\"label\":",
-            l.span.start, l.span.end
-        );
+        let _ = write!(s, "{{\"start\":{},\"end\":{},", l.span.start, l.span.end);
+        if let Some(f) = sources.files.get(l.file.0 as usize) {
+            let (line, col) = sources.line_col(l.file, l.span.start);
+            let (end_line, end_col) = sources.line_col(l.file, l.span.end);
+            s.push_str("\"file\":");
+            push_json_str(&mut s, &f.path);
+            let _ = write!(
+                s,
+                ",\"line\":{line},\"column\":{col},\"end_line\":{end_line},\"end_column\":{end_col},"
+            );
+        }
+        s.push_str("\"label\":");
         push_json_str(&mut s, &l.message);
         s.push('}');
     }
@@ -288,7 +304,7 @@ mod tests {
         assert_eq!(
             render_json(&src, &d),
             format!(
-                "{{\"code\":\"E0012\",\"severity\":\"error\",\"message\":\"non-exhaustive match on `Light`: missing patterns [Amber]\",\"file\":\"src/main.snow\",\"spans\":[{{\"start\":{start},\"end\":{},\"label\":\"missing: Amber\"}}],\"fix\":null}}",
+                "{{\"code\":\"E0012\",\"severity\":\"error\",\"message\":\"non-exhaustive match on `Light`: missing patterns [Amber]\",\"file\":\"src/main.snow\",\"spans\":[{{\"start\":{start},\"end\":{},\"file\":\"src/main.snow\",\"line\":6,\"column\":3,\"end_line\":6,\"end_column\":12,\"label\":\"missing: Amber\"}}],\"fix\":null}}",
                 start + 9
             )
         );
@@ -370,6 +386,54 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].contains("\"severity\":\"error\""));
         assert!(lines[1].contains("\"severity\":\"warning\""));
+    }
+
+    #[test]
+    fn errors_in_source_order_then_warnings() {
+        let src = sources();
+        let at = |code: &str, start: u32| {
+            Diagnostic::error(Some(code), code).with_primary(
+                FileId(0),
+                Span::new(start, start + 1),
+                "",
+            )
+        };
+        let w =
+            Diagnostic::warning(Some("W0001"), "w").with_primary(FileId(0), Span::new(0, 1), "");
+        let diags = [
+            Diagnostic::error(None, "nowhere"),
+            at("E0003", 40),
+            w,
+            at("E0001", 5),
+            at("E0002", 20),
+        ];
+        let order: Vec<&str> = ordered(&diags).iter().map(|d| d.header.as_str()).collect();
+        assert_eq!(order, ["E0001", "E0002", "E0003", "nowhere", "w"]);
+        let mut out = Vec::new();
+        emit(&mut out, &src, &diags, Style::Human { color: false });
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.find("[E0001]").unwrap() < text.find("[E0003]").unwrap());
+    }
+
+    #[test]
+    fn json_columns_count_characters() {
+        let mut src = SourceMap::default();
+        src.add(SourceFile {
+            path: "é.snow".into(),
+            module: "Main".into(),
+            text: "let é = 1\n  éé x\n".into(),
+        });
+        let x = src.files[0].text.find('x').unwrap() as u32;
+        let d = Diagnostic::error(Some("E0004"), "undefined variable: x").with_primary(
+            FileId(0),
+            Span::new(x, x + 1),
+            "here",
+        );
+        let j = render_json(&src, &d);
+        assert!(
+            j.contains(&format!("\"start\":{x},\"end\":{},\"file\":\"é.snow\",\"line\":2,\"column\":6,\"end_line\":2,\"end_column\":7,", x + 1)),
+            "{j}"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ fn parse_file_here(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic
             return Err(vec![d]);
         }
     };
-    parser::parse_tokens(file, &toks, text.len() as u32)
+    parser::parse_tokens(file, &toks, text)
 }
 
 /// Parse every file of the source map.

@@ -147,17 +147,29 @@ pub fn describe(what: &str, out: &Output) -> String {
 
 /// Fails unless every expected line occurs in `stderr`; a line starting
 /// with `!` must not occur (the rest of it), e.g. a follow-up error that a
-/// diagnostic must not cascade into.
+/// diagnostic must not cascade into. A line starting with `>` must occur
+/// after the previous expected line's first occurrence (order checks).
 pub fn check_stderr_lines(expected: &str, stderr: &str) -> Result<(), String> {
     let mut problems = Vec::new();
+    // End of the previous present line's first occurrence.
+    let mut after = 0;
     for line in expected_lines(expected) {
-        match line.strip_prefix('!') {
-            Some(absent) if stderr.contains(absent) => {
+        if let Some(absent) = line.strip_prefix('!') {
+            if stderr.contains(absent) {
                 problems.push(format!("  unexpected: {absent}"));
             }
-            Some(_) => {}
-            None if !stderr.contains(line) => problems.push(format!("  missing: {line}")),
-            None => {}
+            continue;
+        }
+        let (from, text) = match line.strip_prefix('>') {
+            Some(rest) => (after, rest),
+            None => (0, line),
+        };
+        match stderr[from..].find(text) {
+            Some(i) => after = from + i + text.len(),
+            None if from > 0 && stderr.contains(text) => {
+                problems.push(format!("  out of order: {text}"))
+            }
+            None => problems.push(format!("  missing: {text}")),
         }
     }
     if problems.is_empty() {

@@ -73,6 +73,12 @@ pub fn closure(i: Input) -> PResult<Expr> {
                     return finish(i, start, clauses);
                 }
             }
+            Tok::Arrow if i.advance(1).is_kw(Kw::Let) => {
+                return Err(nom::Err::Failure(
+                    PErr::custom(i, i.advance(1).span(), "an arrow closure's body cannot start with `let`")
+                        .with_help("the body after `->` is a single expression; use the `do ... end` form for a block: `fn x do let y = ...; y end`"),
+                ));
+            }
             Tok::Arrow => {
                 let (rest, body) = expr(i.advance(1)).map_err(to_failure)?;
                 let span = rest.since(cstart);

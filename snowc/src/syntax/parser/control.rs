@@ -2,7 +2,7 @@
 
 use super::expr::{expr, head_expr, mk};
 use super::input::{delimited_list, expect, ident, kw, newlines, to_failure, Input, PResult};
-use super::pattern::{can_start_pattern, pattern};
+use super::pattern::{can_start_pattern, list_pattern_error, pattern};
 use super::stmt::{block, close_end, expect_do};
 use crate::syntax::ast::{Arm, Block, ExprKind, ForBinder, Stmt, StmtKind};
 use crate::syntax::token::{Kw, Tok};
@@ -65,6 +65,9 @@ fn arms(mut i: Input) -> PResult<Vec<Arm>> {
     let mut out = Vec::new();
     loop {
         i = newlines(i);
+        if i.is(&Tok::LBracket) {
+            return Err(list_pattern_error(i));
+        }
         if !can_start_pattern(i) {
             return Ok((i, out));
         }

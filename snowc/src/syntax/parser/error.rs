@@ -19,6 +19,10 @@ pub struct PErr {
     pub custom: Option<String>,
     /// A related location, e.g. the `do` that is never closed.
     pub secondary: Option<(Span, String)>,
+    /// A `Help:` line for a mistake with a known remedy.
+    pub help: Option<String>,
+    /// One more related location (the `end` a block took from its parent).
+    pub tertiary: Option<(Span, String)>,
 }
 
 impl PErr {
@@ -29,6 +33,8 @@ impl PErr {
             expected: vec![what.into()],
             custom: None,
             secondary: None,
+            help: None,
+            tertiary: None,
         }
     }
     pub fn custom(i: Input, span: Span, msg: impl Into<String>) -> PErr {
@@ -38,10 +44,16 @@ impl PErr {
             expected: Vec::new(),
             custom: Some(msg.into()),
             secondary: None,
+            help: None,
+            tertiary: None,
         }
     }
     pub fn with_secondary(mut self, span: Span, msg: impl Into<String>) -> PErr {
         self.secondary = Some((span, msg.into()));
+        self
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> PErr {
+        self.help = Some(help.into());
         self
     }
 }
@@ -54,6 +66,8 @@ impl<'a> ParseError<Input<'a>> for PErr {
             expected: Vec::new(),
             custom: None,
             secondary: None,
+            help: None,
+            tertiary: None,
         }
     }
     fn append(_: Input<'a>, _: ErrorKind, other: Self) -> Self {

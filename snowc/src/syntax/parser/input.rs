@@ -1,6 +1,6 @@
 //! The token-slice input type and the token-matching primitive parsers.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use nom::InputLength;
 
@@ -16,6 +16,9 @@ pub struct Ctx<'a> {
     pub all: &'a [Token],
     next_id: Cell<u32>,
     depth: Cell<u32>,
+    /// Every `do` (or `fn`) and the `end` that closed it, for blaming a
+    /// missing `end` on the right block (`unclosed.rs`).
+    pub closes: RefCell<Vec<(Span, Span)>>,
 }
 
 /// Maximum nesting of expressions/patterns/types, so that hostile input
@@ -37,6 +40,7 @@ impl<'a> Ctx<'a> {
             all,
             next_id: Cell::new(0),
             depth: Cell::new(0),
+            closes: RefCell::new(Vec::new()),
         }
     }
 }

@@ -12,6 +12,7 @@ mod pattern;
 mod stmt;
 mod typedefs;
 mod types;
+mod unclosed;
 
 use self::error::{join_expected, PErr};
 use self::input::{Ctx, Input};
@@ -20,16 +21,19 @@ use super::ast::{File, Span};
 use super::token::{Tok, Token};
 use crate::diag::{Diagnostic, FileId};
 
-/// Parse a whole file from its tokens (which end with `Eof`).
-pub fn parse_tokens(file: FileId, toks: &[Token], len: u32) -> Result<File, Vec<Diagnostic>> {
+/// Parse a whole file (`text`) from its tokens (which end with `Eof`).
+pub fn parse_tokens(file: FileId, toks: &[Token], text: &str) -> Result<File, Vec<Diagnostic>> {
     let ctx = Ctx::new(toks);
     let i = Input { toks, ctx: &ctx };
     match stmts(i, Mode::File) {
         Ok((_, (stmts, _))) => Ok(File {
             stmts,
-            span: Span::new(0, len),
+            span: Span::new(0, text.len() as u32),
         }),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(vec![to_diag(file, toks, e)]),
+        Err(nom::Err::Error(mut e) | nom::Err::Failure(mut e)) => {
+            unclosed::reblame(&mut e, &ctx.closes.borrow(), text);
+            Err(vec![to_diag(file, toks, e)])
+        }
         Err(nom::Err::Incomplete(_)) => Err(vec![Diagnostic::error(
             None,
             "Parse error: incomplete input",
@@ -61,6 +65,12 @@ fn to_diag(file: FileId, toks: &[Token], e: PErr) -> Diagnostic {
         Diagnostic::error(None, format!("Parse error: {header}")).with_primary(file, e.span, label);
     if let Some((span, msg)) = e.secondary {
         d = d.with_secondary(file, span, msg);
+    }
+    if let Some((span, msg)) = e.tertiary {
+        d = d.with_secondary(file, span, msg);
+    }
+    if let Some(h) = e.help {
+        d = d.with_help(h);
     }
     d
 }

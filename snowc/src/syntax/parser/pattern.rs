@@ -3,6 +3,7 @@
 use nom::combinator::{cut, opt};
 use nom::sequence::preceded;
 
+use super::error::PErr;
 use super::input::{delimited_list, ident, is_upper, to_failure, tok, word, Input, PResult};
 use super::types::ty;
 use crate::syntax::ast::{Name, Param, Pattern, PatternKind};
@@ -103,8 +104,20 @@ pub fn prim_pat(i: Input) -> PResult<Pattern> {
         }
         Tok::Ident(s) if s == "_" => one(PatternKind::Wild),
         Tok::Ident(_) => ident_pat(i),
+        Tok::LBracket => Err(list_pattern_error(i)),
         _ => Err(i.err("pattern")),
     }
+}
+
+/// `[]` or `[a, b]` where a pattern belongs: Snow has no list-literal
+/// patterns (§8), so say what to write instead.
+pub fn list_pattern_error(i: Input) -> nom::Err<PErr> {
+    nom::Err::Failure(
+        PErr::custom(i, i.span(), "there are no list-literal patterns like `[]` or `[a]`")
+            .with_help(
+                "match a non-empty list with `h :: t -> ...`, then the empty list with a final `_ -> ...` arm",
+            ),
+    )
 }
 
 /// `IDENT "." IDENT [args]`, `UIDENT args`, or a bare `IDENT`.
@@ -193,6 +206,7 @@ pub fn param(i: Input) -> PResult<Param> {
             }
             Ok((i, Param::Pattern(p)))
         }
+        Tok::LBracket => Err(list_pattern_error(i)),
         _ => Err(i.err("parameter")),
     }
 }

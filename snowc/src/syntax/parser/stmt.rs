@@ -202,6 +202,7 @@ pub fn expect_do(i: Input) -> PResult<Span> {
 /// The `end` closing the `do` at `do_span`. A mismatch names the `do`.
 pub fn close_end<'a>(i: Input<'a>, do_span: Span, also: &[&str]) -> PResult<'a, Span> {
     if i.is_kw(Kw::End) {
+        i.ctx.closes.borrow_mut().push((do_span, i.span()));
         return Ok((i.advance(1), i.span()));
     }
     let mut e = PErr::expected(i, "`end`");

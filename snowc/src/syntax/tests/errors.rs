@@ -265,3 +265,52 @@ fn statement_start_rules() {
     );
     assert_eq!(super::p("\u{feff}x"), "x");
 }
+
+#[test]
+fn missing_end_blames_the_block_whose_end_is_dedented() {
+    let secondary = |src: &str| -> Vec<(usize, String)> {
+        diag(src)
+            .labels
+            .iter()
+            .filter(|l| !l.primary)
+            .map(|l| (l.span.start as usize, l.message.clone()))
+            .collect()
+    };
+    // The `if` takes `fn main`'s `end`.
+    let src = "fn main() do\n  if a do\n    b\n  c\nend\n";
+    let got = secondary(src);
+    assert_eq!(
+        got[0],
+        (
+            src.find("do\n    b").unwrap(),
+            "this `do` is never closed".into()
+        )
+    );
+    assert_eq!(got[1].0, src.rfind("end").unwrap());
+    // Innermost of a chain: the `if` inside the `for`.
+    let src = "fn f() do\n  for x in y do\n    if a do\n      b\n  end\nend\n";
+    assert_eq!(secondary(src)[0].0, src.find("do\n      b").unwrap());
+    // A closure opened by `fn` keeps that word.
+    let src = "fn main() do\n  let g = fn ->\n    1\n  g()\nend\n";
+    assert_eq!(
+        secondary(src)[0],
+        (
+            src.find("fn ->").unwrap(),
+            "this `fn` is never closed".into()
+        )
+    );
+    let src = "fn f() do\n  let g = fn x do\n    x\nend\n";
+    assert_eq!(
+        secondary(src)[0],
+        (
+            src.find("do\n    x").unwrap(),
+            "this `do` is never closed".into()
+        )
+    );
+    // Consistent indentation: the outer block is the one left open.
+    let src = "fn main() do\n  if a do\n    b\n  end\n";
+    assert_eq!(
+        secondary(src),
+        vec![(10, "this `do` is never closed".into())]
+    );
+}

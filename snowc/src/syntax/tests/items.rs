@@ -95,7 +95,15 @@ fn patterns() {
     );
     assert_eq!(
         err("case x do [a] -> 0 end"),
-        "Parse error: expected pattern or `end`, found `[`"
+        "Parse error: there are no list-literal patterns like `[]` or `[a]`"
+    );
+    assert_eq!(
+        err("case x do Some([]) -> 0 end"),
+        "Parse error: there are no list-literal patterns like `[]` or `[a]`"
+    );
+    assert_eq!(
+        err("fn f([]) = 0"),
+        "Parse error: there are no list-literal patterns like `[]` or `[a]`"
     );
     assert_eq!(
         err("case x do - a -> 0 end"),

@@ -35,11 +35,15 @@ impl Checker<'_> {
                         .and_then(|i| self.scopes.modules[i].types.get(name).cloned())
                 };
                 let Some(res) = res else {
-                    self.error(
-                        Diagnostic::error(Some("E0040"), format!("unknown type `{}`", name))
-                            .with_primary(self.file, t.span, "not found in this scope"),
-                    );
-                    return self.sub.fresh();
+                    let d = Diagnostic::error(Some("E0040"), format!("unknown type `{}`", name))
+                        .with_primary(self.file, t.span, "not found in this scope");
+                    let d = if path.segments.len() == 1 {
+                        self.with_type_hint(d, name)
+                    } else {
+                        d
+                    };
+                    self.error(d);
+                    return self.poisoned_var();
                 };
                 if let TypeRes::Iface(_) = res {
                     self.error(
@@ -53,7 +57,7 @@ impl Checker<'_> {
                             "use a type parameter with a `where` bound",
                         ),
                     );
-                    return self.sub.fresh();
+                    return self.poisoned_var();
                 }
                 let want = match &res {
                     TypeRes::Prim(_, n) => *n,
@@ -75,7 +79,7 @@ impl Checker<'_> {
                             ))
                             .with_primary(self.file, t.span, "wrong number of type arguments"),
                     );
-                    return self.sub.fresh();
+                    return self.poisoned_var();
                 }
                 match res {
                     TypeRes::Prim(TyCon::Set, _) | TypeRes::Prim(TyCon::Queue, _)

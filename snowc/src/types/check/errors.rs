@@ -48,6 +48,25 @@ impl Checker<'_> {
         self.diags.push(d);
     }
 
+    /// Marks `t` (a fresh variable) as the type of an erroneous expression.
+    pub fn poison(&mut self, t: &Ty) {
+        self.poisoned.push(t.clone());
+    }
+
+    /// A fresh poisoned variable: the type of something already reported.
+    pub fn poisoned_var(&mut self) -> Ty {
+        let t = self.sub.fresh();
+        self.poison(&t);
+        t
+    }
+
+    /// Is `t` still the unresolved type of an erroneous expression? Then a
+    /// complaint about it would only repeat the first error.
+    pub fn is_poisoned(&self, t: &Ty) -> bool {
+        let t = self.sub.zonk(t);
+        matches!(t, Ty::Var(_)) && self.poisoned.iter().any(|p| self.sub.zonk(p) == t)
+    }
+
     /// Unify `found` with `expected`; on failure report at `span` with an
     /// optional label. Returns whether they unified.
     pub fn unify_at(&mut self, expected: &Ty, found: &Ty, span: Span, label: Option<&str>) -> bool {
@@ -68,6 +87,20 @@ impl Checker<'_> {
         span: Span,
         label: Option<&str>,
     ) {
+        self.report_unify_with(e, expected, found, span, label, None);
+    }
+
+    /// [`Self::report_unify`] with a help text that replaces the generic
+    /// one of a mismatch.
+    pub fn report_unify_with(
+        &mut self,
+        e: UnifyError,
+        expected: &Ty,
+        found: &Ty,
+        span: Span,
+        label: Option<&str>,
+        help: Option<String>,
+    ) {
         let file = self.file;
         match e {
             UnifyError::Mismatch => {
@@ -81,7 +114,7 @@ impl Checker<'_> {
                             .map(str::to_string)
                             .unwrap_or(format!("expected {es}, found {fs}")),
                     );
-                if let Some(h) = self.mismatch_help(expected, found) {
+                if let Some(h) = help.or_else(|| self.mismatch_help(expected, found)) {
                     d = d.with_help(h);
                 }
                 self.error(d);
@@ -404,14 +437,19 @@ impl Checker<'_> {
             Trait::Neg => Diagnostic::error(Some("E0001"), format!("expected Int, found {ts}"))
                 .with_message(format!("type mismatch: expected `Int`, found `{ts}`"))
                 .with_primary(pos.file, pos.span, "negation needs Int or Float"),
-            _ => Diagnostic::error(Some("E0006"), format!("{ts} does not implement {tn}"))
-                .with_message(format!("type `{ts}` does not satisfy trait `{tn}`"))
-                .with_primary(
-                    pos.file,
-                    pos.span,
-                    format!("`{ts}` does not implement `{tn}`"),
-                )
-                .with_help(format!("add `impl {tn} for {ts} do ... end`")),
+            _ => {
+                let d = Diagnostic::error(Some("E0006"), format!("{ts} does not implement {tn}"))
+                    .with_message(format!("type `{ts}` does not satisfy trait `{tn}`"))
+                    .with_primary(
+                        pos.file,
+                        pos.span,
+                        format!("`{ts}` does not implement `{tn}`"),
+                    );
+                match self.unsatisfied_help(t, tr, &tn) {
+                    Some(h) => d.with_help(h),
+                    None => d,
+                }
+            }
         };
         self.diags.push(d);
     }

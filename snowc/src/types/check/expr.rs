@@ -2,7 +2,7 @@
 
 use super::errors::{MatchCheck, MatchKind};
 use super::fns::{infer_clauses, BodyRef, ClauseRef};
-use super::scope::{edit_distance, TypeRes, ValueRes};
+use super::scope::{closest, TypeRes, ValueRes};
 use super::{Checker, Trait};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{
@@ -24,7 +24,7 @@ impl Checker<'_> {
     }
 
     pub fn error_expr(&mut self, span: Span) -> TExpr {
-        let t = self.sub.fresh();
+        let t = self.poisoned_var();
         self.mk(TExprKind::Lit(Lit::Unit), t, span)
     }
 
@@ -382,7 +382,10 @@ impl Checker<'_> {
             _ => {
                 let x = self.infer_expr(a);
                 let y = self.infer_expr(b);
-                self.unify_at(&x.ty, &y.ty, b.span, None);
+                if let Err(e) = self.sub.unify(&x.ty, &y.ty) {
+                    let help = self.int_float_hint(a, &x.ty, b, &y.ty);
+                    self.report_unify_with(e, &x.ty, &y.ty, b.span, None, help);
+                }
                 let (tr, res) = match op {
                     BinOp::Add => (Trait::Num("Add"), x.ty.clone()),
                     BinOp::Sub => (Trait::Num("Sub"), x.ty.clone()),
@@ -450,14 +453,7 @@ impl Checker<'_> {
         let mut d = Diagnostic::error(Some("E0004"), format!("undefined variable: {n}"))
             .with_message(format!("unbound variable `{n}`"))
             .with_primary(self.file, span, "not found in this scope");
-        let best = self
-            .scopes
-            .all_value_names()
-            .into_iter()
-            .map(|c| (edit_distance(n, &c), c))
-            .filter(|(d, _)| *d <= 2)
-            .min();
-        if let Some((_, c)) = best {
+        if let Some(c) = closest(n, self.scopes.all_value_names()) {
             d = d.with_help(format!("did you mean `{c}`?"));
         }
         self.error(d);
@@ -663,26 +659,30 @@ impl Checker<'_> {
                 }
                 return Some(f);
             }
-            self.error(
-                Diagnostic::error(
-                    Some("E0004"),
-                    format!("undefined variable: {m}.{}", name.text),
-                )
-                .with_message(format!("`{}` is not a function of module `{m}`", name.text))
-                .with_primary(self.file, name.span, format!("not found in `{m}`")),
-            );
+            let mut d = Diagnostic::error(
+                Some("E0004"),
+                format!("undefined variable: {m}.{}", name.text),
+            )
+            .with_message(format!("`{}` is not a function of module `{m}`", name.text))
+            .with_primary(self.file, name.span, format!("not found in `{m}`"));
+            if let Some(h) = self.member_hint(m, &name.text) {
+                d = d.with_help(h);
+            }
+            self.error(d);
             return Some(self.error_expr(span));
         }
         if self.scopes.module_index(m).is_some() || self.scopes.ty(m).is_some() {
-            self.error(
-                Diagnostic::error(Some("E0034"), "name not found in module")
-                    .with_message(format!("`{}` is not exported by module `{m}`", name.text))
-                    .with_primary(
-                        self.file,
-                        name.span,
-                        format!("`{}` is not exported by module `{m}`", name.text),
-                    ),
-            );
+            let mut d = Diagnostic::error(Some("E0034"), "name not found in module")
+                .with_message(format!("`{}` is not exported by module `{m}`", name.text))
+                .with_primary(
+                    self.file,
+                    name.span,
+                    format!("`{}` is not exported by module `{m}`", name.text),
+                );
+            if let Some(h) = self.member_hint(m, &name.text) {
+                d = d.with_help(h);
+            }
+            self.error(d);
             return Some(self.error_expr(span));
         }
         None
@@ -691,6 +691,9 @@ impl Checker<'_> {
     fn infer_field(&mut self, base: &Expr, name: &ast::Name, span: Span) -> TExpr {
         if let Some(m) = self.static_base(base) {
             if let Some(e) = self.resolve_qualified(&m, name, span) {
+                return e;
+            }
+            if let Some(e) = self.unknown_qualifier(&m, base, name, &[], span) {
                 return e;
             }
         }
@@ -719,6 +722,9 @@ impl Checker<'_> {
                 let _ = self.sub.unify(&b.ty, &st);
                 t = st;
             } else {
+                if self.is_poisoned(&b.ty) {
+                    return self.error_expr(span);
+                }
                 self.error(
                     Diagnostic::error(
                         Some("E0040"),
@@ -785,6 +791,9 @@ impl Checker<'_> {
             if let Some(m) = self.static_base(base) {
                 if let Some(f) = self.resolve_qualified(&m, name, callee.span) {
                     return self.apply(f, args, span);
+                }
+                if let Some(e) = self.unknown_qualifier(&m, base, name, args, span) {
+                    return e;
                 }
             } else {
                 return self.infer_method_call(base, name, args, callee.span, span);
@@ -871,7 +880,9 @@ impl Checker<'_> {
                 self.apply_with_first(f, b, args, span)
             }
             (None, None) => {
-                if let Ty::Var(_) = t {
+                if self.is_poisoned(&t) {
+                    // already reported
+                } else if let Ty::Var(_) = t {
                     self.error(
                         Diagnostic::error(
                             Some("E0040"),
@@ -1227,10 +1238,14 @@ impl Checker<'_> {
                 *r
             }
             Ty::Var(_) | Ty::Never => {
+                let poisoned = self.is_poisoned(&f.ty);
                 for a in args {
                     pre.push(self.infer_expr(a));
                 }
                 let r = self.sub.fresh();
+                if poisoned {
+                    self.poison(&r);
+                }
                 let want = Ty::Fun(
                     pre.iter().map(|x| x.ty.clone()).collect(),
                     Box::new(r.clone()),
@@ -1247,6 +1262,7 @@ impl Checker<'_> {
                     pre.iter().map(|x| x.ty.clone()).collect(),
                     Box::new(r.clone()),
                 );
+                self.poison(&r);
                 let (es, fs) = (self.show(&other), self.show(&want));
                 self.error(
                     Diagnostic::error(Some("E0001"), format!("expected {es}, found {fs}"))
@@ -1290,10 +1306,10 @@ impl Checker<'_> {
         let id = match adt {
             Some(TypeRes::Adt(id)) if self.adts[id.0 as usize].is_struct() => id,
             _ => {
-                self.error(
-                    Diagnostic::error(Some("E0040"), format!("unknown struct `{sname}`"))
-                        .with_primary(self.file, name.span, "not a struct type in scope"),
-                );
+                let d = Diagnostic::error(Some("E0040"), format!("unknown struct `{sname}`"))
+                    .with_primary(self.file, name.span, "not a struct type in scope");
+                let d = self.with_type_hint(d, &sname);
+                self.error(d);
                 for (_, e) in fields {
                     self.infer_expr(e);
                 }

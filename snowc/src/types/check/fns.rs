@@ -10,7 +10,7 @@ use super::{Checker, FnCtx};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, Block, Expr, FnBody, Param, Span};
 use crate::types::tast::{FnId, LocalId, TArm, TExpr, TExprKind, TFn, TPat, TPatKind};
-use crate::types::ty::Ty;
+use crate::types::ty::{Ty, TyCon};
 
 /// One clause of a function or closure, independent of its syntax.
 pub struct ClauseRef<'a> {
@@ -540,11 +540,24 @@ pub fn infer_clauses(
 impl Checker<'_> {
     /// Check a function/closure body against the return type.
     pub fn check_body(&mut self, body: BodyRef, ret: &Ty) -> TExpr {
-        let (e, span) = match body {
-            BodyRef::Expr(e) => (self.infer_expr(e), e.span),
-            BodyRef::Block(b) => (self.infer_block(b), b.span),
+        let (e, span, last) = match body {
+            BodyRef::Expr(e) => (self.infer_expr(e), e.span, Some(e)),
+            BodyRef::Block(b) => (
+                self.infer_block(b),
+                b.span,
+                b.stmts.last().and_then(|s| match &s.kind {
+                    ast::StmtKind::Expr(x) => Some(x),
+                    _ => None,
+                }),
+            ),
         };
-        self.unify_at(ret, &e.ty, span, None);
+        if let Err(err) = self.sub.unify(ret, &e.ty) {
+            let ret_list = matches!(self.sub.zonk(ret), Ty::Con(TyCon::List, _));
+            match last.filter(|x| !ret_list && matches!(x.kind, ast::ExprKind::For { .. })) {
+                Some(f) => self.report_for_result(ret, &e.ty, f.span),
+                None => self.report_unify(err, ret, &e.ty, span, None),
+            }
+        }
         e
     }
 }

@@ -8,6 +8,7 @@ mod desugar;
 pub mod errors;
 mod expr;
 mod fns;
+mod hints;
 mod ifaces;
 mod modules;
 mod names;
@@ -105,6 +106,9 @@ pub struct Checker<'a> {
     pub pending_actor: Option<ActorCtx>,
     /// Actors (and supervisors, which are actors) by function.
     pub actors: HashMap<FnId, ast::Span>,
+    /// Types standing for expressions already reported as errors: a
+    /// follow-up error about them would be a cascade.
+    pub poisoned: Vec<Ty>,
 }
 
 pub struct FnCtx {
@@ -178,6 +182,7 @@ pub fn check_program(
             > 1,
         pending_actor: None,
         actors: HashMap::new(),
+        poisoned: Vec::new(),
     };
     let files: Vec<ParsedFile> = files
         .iter()

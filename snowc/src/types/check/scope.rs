@@ -139,6 +139,29 @@ impl Scopes {
         v.dedup();
         v
     }
+
+    /// All type names visible (for "did you mean").
+    pub fn all_type_names(&self) -> Vec<String> {
+        self.stack
+            .iter()
+            .chain(self.modules.get(self.current))
+            .flat_map(|s| s.types.keys().cloned())
+            .collect()
+    }
+}
+
+/// The candidate nearest to `name` within edit distance 2 (chapter 02
+/// §10) and at most half its length (so `Foo` does not suggest `Bool`),
+/// ties broken alphabetically; internal `__` names never.
+pub fn closest(name: &str, candidates: impl IntoIterator<Item = String>) -> Option<String> {
+    let limit = (name.chars().count() / 2).min(2);
+    candidates
+        .into_iter()
+        .filter(|c| c != name && !c.starts_with("__"))
+        .map(|c| (edit_distance(name, &c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
 }
 
 /// Edit distance for suggestions.

@@ -1,0 +1,271 @@
+//! Suggestions attached to diagnostics: "did you mean" for module members
+//! and type names, pointers for habits brought from Elixir, and concrete
+//! conversion texts.
+
+use super::scope::closest;
+use super::{Checker, Trait};
+use crate::diag::Diagnostic;
+use crate::syntax::ast::{self, Expr, Span};
+use crate::types::builtins;
+use crate::types::stdlib::RT_FNS;
+use crate::types::ty::{Ty, TyCon, BUILTIN_IFACES, DISPLAY};
+
+/// Members of stdlib modules implemented inside the compiler rather than in
+/// the runtime table (`builtins::qualified` knows them); candidates for
+/// "did you mean" next to the table's names.
+const COMPILER_MEMBERS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "length",
+    "new",
+    "abs",
+    "min",
+    "max",
+    "first",
+    "second",
+    "nth",
+    "size",
+    "sort",
+    "to_float",
+    "to_int",
+    "put",
+    "get",
+    "has_key",
+    "delete",
+    "add",
+    "contains",
+    "remove",
+    "send_after",
+    "async",
+    "await",
+    "await_timeout",
+];
+
+/// The longest operand text quoted in a suggestion.
+const MAX_QUOTED: usize = 24;
+
+impl Checker<'_> {
+    /// The help for an unknown type name: the nearest visible type.
+    pub fn type_hint(&self, name: &str) -> Option<String> {
+        closest(name, self.scopes.all_type_names()).map(|c| format!("did you mean `{c}`?"))
+    }
+
+    /// Adds [`Self::type_hint`] to `d` when there is one.
+    pub fn with_type_hint(&self, d: Diagnostic, name: &str) -> Diagnostic {
+        match self.type_hint(name) {
+            Some(h) => d.with_help(h),
+            None => d,
+        }
+    }
+
+    /// The help for `M.name` when module `M` has no `name`: the Snow
+    /// spelling of an Elixir habit, else the nearest member.
+    pub fn member_hint(&self, m: &str, name: &str) -> Option<String> {
+        let elixir = match (m, name) {
+            ("IO", "puts") => Some("Snow prints a line with `println(text)`"),
+            ("IO", "write") => Some("Snow prints without a newline with `print(text)`"),
+            ("IO", "inspect") => {
+                Some("`inspect(x)` gives the debug text of a value; print it with `println`")
+            }
+            _ => None,
+        };
+        if let Some(h) = elixir {
+            return Some(h.to_string());
+        }
+        let mut names: Vec<String> = Vec::new();
+        if builtins::is_stdlib_module(m) {
+            names.extend(
+                RT_FNS
+                    .iter()
+                    .map(|f| f.name)
+                    .chain(COMPILER_MEMBERS.iter().copied())
+                    .filter(|n| builtins::qualified(m, n).is_some())
+                    .map(str::to_string),
+            );
+        }
+        if let Some(&pm) = self.scopes.prelude_modules.get(m) {
+            names.extend(self.scopes.modules[pm].values.keys().cloned());
+        }
+        if let Some(mi) = self.scopes.module_index(m) {
+            let md = &self.scopes.modules[mi];
+            names.extend(
+                md.defined
+                    .iter()
+                    .filter(|n| md.values.contains_key(*n))
+                    .cloned(),
+            );
+        }
+        closest(name, names).map(|c| format!("did you mean `{m}.{c}`?"))
+    }
+
+    /// `M.name` where `M` is neither a value, a module nor a type:
+    /// reported once here (E0004 on `M`), so no "cannot infer" follows
+    /// for the member. The arguments are still checked for their own
+    /// errors.
+    pub fn unknown_qualifier(
+        &mut self,
+        m: &str,
+        base: &Expr,
+        name: &ast::Name,
+        args: &[Expr],
+        span: Span,
+    ) -> Option<crate::types::tast::TExpr> {
+        if m.contains('.') || builtins::prelude(m).is_some() || builtins::prelude_alias(m).is_some()
+        {
+            return None;
+        }
+        let mut d = Diagnostic::error(Some("E0004"), format!("undefined variable: {m}"))
+            .with_message(format!("unbound variable `{m}`"))
+            .with_primary(self.file, base.span, "not found in this scope");
+        let habit = match m {
+            "Enum" => Some(self.elixir_module_hint(m, "List", &name.text)),
+            "Integer" => Some(self.elixir_module_hint(m, "Int", &name.text)),
+            _ => None,
+        };
+        let guess = habit.or_else(|| {
+            let mut names = self.scopes.all_value_names();
+            names.extend(self.scopes.all_type_names());
+            names.extend(self.scopes.prelude_modules.keys().cloned());
+            if let Some(a) = self.scopes.aliases.get(self.scopes.current) {
+                names.extend(a.keys().cloned());
+            }
+            closest(m, names).map(|c| format!("did you mean `{c}`?"))
+        });
+        if let Some(h) = guess {
+            d = d.with_help(h);
+        }
+        self.error(d);
+        for a in args {
+            self.infer_expr(a);
+        }
+        Some(self.error_expr(span))
+    }
+
+    /// Elixir's module `elixir` is Snow's `snow`: name the function when
+    /// `snow` has it.
+    fn elixir_module_hint(&self, elixir: &str, snow: &str, name: &str) -> String {
+        let has =
+            builtins::qualified(snow, name).is_some() || self.module_value(snow, name).is_some();
+        if has {
+            format!("Snow has no `{elixir}` module; use `{snow}.{name}`")
+        } else {
+            format!("Snow has no `{elixir}` module; see the `{snow}` module")
+        }
+    }
+
+    /// The help of E0006 for `t` (the culprit) lacking `tr` (named `tn`):
+    /// `<>` for strings added with `+`; `deriving` or an `impl` only where
+    /// one can be written (never for Pids, functions, tuples).
+    pub fn unsatisfied_help(&self, t: &Ty, tr: Trait, tn: &str) -> Option<String> {
+        let t = self.sub.zonk(t);
+        let show = tr == Trait::Show || tr == Trait::Iface(DISPLAY);
+        let name = match &t {
+            Ty::Con(TyCon::String, _) if tr == Trait::Num("Add") => {
+                return Some("use `<>` to concatenate strings".into())
+            }
+            Ty::Con(TyCon::List, _) if tr == Trait::Num("Add") => {
+                return Some("use `++` to concatenate lists".into())
+            }
+            Ty::Con(TyCon::Pid, _) if show => {
+                return Some("a `Pid` has no text form and cannot be converted to a string".into())
+            }
+            Ty::Fun(..) if show => {
+                return Some(
+                    "a function has no text form and cannot be converted to a string".into(),
+                )
+            }
+            Ty::Con(TyCon::Adt(id), _) => {
+                let adt = &self.adts[id.0 as usize];
+                let derivable =
+                    match tr {
+                        Trait::Eq => Some("Eq"),
+                        Trait::Ord => Some("Ord"),
+                        Trait::Show => Some("Display"),
+                        Trait::Debug => Some("Debug"),
+                        Trait::Iface(i) => ["Display", "Debug", "Eq", "Ord", "Hash"]
+                            .into_iter()
+                            .find(|n| {
+                                self.ifaces[i.0 as usize].name == *n && BUILTIN_IFACES.contains(n)
+                            }),
+                        _ => None,
+                    };
+                if let (Some(dn), false) = (derivable, adt.module.is_empty()) {
+                    let n = &adt.name;
+                    let what = if dn == "Ord" && !adt.derives.eq {
+                        "Eq, Ord"
+                    } else {
+                        dn
+                    };
+                    let derive = if self.explicit_derives.contains_key(id) {
+                        format!("add `{what}` to the `deriving(...)` of `{n}`")
+                    } else {
+                        format!("add `deriving({what})` to `{n}`")
+                    };
+                    let inspect = if show && adt.derives.debug {
+                        "; `inspect(...)` gives its debug text"
+                    } else {
+                        ""
+                    };
+                    return Some(format!(
+                        "{derive}, or write `impl {dn} for {n} do ... end`{inspect}"
+                    ));
+                }
+                adt.name.clone()
+            }
+            Ty::Con(c, _) if *c != TyCon::Pid => {
+                // The type's name without arguments: an impl target.
+                let shown = self.show(&t);
+                shown.split('<').next().unwrap_or(&shown).to_string()
+            }
+            _ => return None,
+        };
+        Some(format!("add `impl {tn} for {name} do ... end`"))
+    }
+
+    /// The help for mixing `Int` and `Float` operands `a` and `b`:
+    /// convert the Int side, quoting it when short.
+    pub fn int_float_hint(&self, a: &Expr, at: &Ty, b: &Expr, bt: &Ty) -> Option<String> {
+        let is = |t: &Ty, c: TyCon| matches!(self.sub.zonk(t), Ty::Con(x, _) if x == c);
+        let int_side = if is(at, TyCon::Int) && is(bt, TyCon::Float) {
+            a
+        } else if is(at, TyCon::Float) && is(bt, TyCon::Int) {
+            b
+        } else {
+            return None;
+        };
+        let text = self.source_text(int_side.span);
+        let arg = if text.is_empty() || text.len() > MAX_QUOTED || text.contains('\n') {
+            "..."
+        } else {
+            text
+        };
+        Some(format!("use Float conversion: `Int.to_float({arg})`"))
+    }
+
+    /// The source text at `span` in the current file ("" if out of range).
+    pub fn source_text(&self, span: Span) -> &str {
+        self.sources
+            .files
+            .get(self.file.0 as usize)
+            .and_then(|f| f.text.get(span.start as usize..span.end as usize))
+            .unwrap_or("")
+    }
+
+    /// A function whose last expression is a `for` returns the list the
+    /// loop builds; when the declared result is something else, say so at
+    /// the `for` rather than at the whole body.
+    pub fn report_for_result(&mut self, expected: &Ty, found: &Ty, for_span: Span) {
+        let (es, fs) = (self.show(expected), self.show(found));
+        let kw = Span::new(for_span.start, (for_span.start + 3).min(for_span.end));
+        self.error(
+            Diagnostic::error(Some("E0001"), format!("expected {es}, found {fs}"))
+                .with_message(format!("type mismatch: expected `{es}`, found `{fs}`"))
+                .with_primary(self.file, kw, format!("this `for` builds a `{fs}`"))
+                .with_note(
+                    "a `for` whose value is used builds a list of its body's values; as the last expression it is the function's result",
+                )
+                .with_help(format!("end the function with the `{es}` value to return, after the loop")),
+        );
+    }
+}
