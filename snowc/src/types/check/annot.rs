@@ -37,11 +37,8 @@ impl Checker<'_> {
                 let Some(res) = res else {
                     let d = Diagnostic::error(Some("E0040"), format!("unknown type `{}`", name))
                         .with_primary(self.file, t.span, "not found in this scope");
-                    let d = if path.segments.len() == 1 {
-                        self.with_type_hint(d, name)
-                    } else {
-                        d
-                    };
+                    let full: Vec<&str> = path.segments.iter().map(|s| s.text.as_str()).collect();
+                    let d = self.with_type_hint(d, &full.join("."));
                     self.error(d);
                     return self.poisoned_var();
                 };

@@ -1239,8 +1239,12 @@ impl Checker<'_> {
             }
             Ty::Var(_) | Ty::Never => {
                 let poisoned = self.is_poisoned(&f.ty);
-                for a in args {
-                    pre.push(self.infer_expr(a));
+                if poisoned {
+                    pre.extend(self.infer_orphan_args(args));
+                } else {
+                    for a in args {
+                        pre.push(self.infer_expr(a));
+                    }
                 }
                 let r = self.sub.fresh();
                 if poisoned {
@@ -1388,6 +1392,9 @@ impl Checker<'_> {
 
     fn infer_try(&mut self, x: &Expr, span: Span) -> TExpr {
         let inner = self.infer_expr(x);
+        if self.is_poisoned(&inner.ty) {
+            return self.error_expr(span);
+        }
         let t = self.sub.shallow(&inner.ty);
         let (is_result, val, err) = match &t {
             Ty::Con(TyCon::Adt(id), args) if *id == RESULT => {
@@ -1683,6 +1690,9 @@ impl Checker<'_> {
                 self.sub.enter();
                 let mark = self.obligations.len();
                 let v = self.infer_expr(value);
+                // The binding has the annotated type even when the value
+                // does not match it (no follow-up errors at its uses).
+                let mut ty = v.ty.clone();
                 if let Some(a) = ann {
                     let at = self.resolve_type(a);
                     self.unify_at(
@@ -1691,9 +1701,15 @@ impl Checker<'_> {
                         value.span,
                         Some(&format!("expected {} from annotation", self.show(&at))),
                     );
+                    ty = at;
                 }
                 self.sub.exit();
-                let (gens, gty) = self.sub.generalize(&v.ty);
+                // An erroneous value stays one poisoned type for every use.
+                let (gens, gty) = if self.is_poisoned(&ty) {
+                    (Vec::new(), ty)
+                } else {
+                    self.sub.generalize(&ty)
+                };
                 let mut cons = Vec::new();
                 if !gens.is_empty() {
                     let obs: Vec<_> = self.obligations.drain(mark..).collect();

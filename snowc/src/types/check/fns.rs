@@ -227,10 +227,10 @@ fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::Gen
                     .last()
                     .map(|s| s.text.clone())
                     .unwrap_or_default();
-                ck.error(
-                    Diagnostic::error(Some("E0040"), format!("unknown interface `{n}`"))
-                        .with_primary(ck.file, b.interface.span, "not an interface in scope"),
-                );
+                let e = Diagnostic::error(Some("E0040"), format!("unknown interface `{n}`"))
+                    .with_primary(ck.file, b.interface.span, "not an interface in scope");
+                let e = ck.with_type_hint(e, &n);
+                ck.error(e);
                 None
             }
         };

@@ -5,9 +5,10 @@
 use super::scope::closest;
 use super::{Checker, Trait};
 use crate::diag::Diagnostic;
-use crate::syntax::ast::{self, Expr, Span};
+use crate::syntax::ast::{self, Expr, ExprKind, Span};
 use crate::types::builtins;
 use crate::types::stdlib::RT_FNS;
+use crate::types::tast::TExpr;
 use crate::types::ty::{Ty, TyCon, BUILTIN_IFACES, DISPLAY};
 
 /// Members of stdlib modules implemented inside the compiler rather than in
@@ -88,11 +89,14 @@ impl Checker<'_> {
             names.extend(self.scopes.modules[pm].values.keys().cloned());
         }
         if let Some(mi) = self.scopes.module_index(m) {
+            // What `M.x` may name from here: its own values, public ones
+            // unless we are inside `M`.
             let md = &self.scopes.modules[mi];
+            let inside = mi == self.scopes.current;
             names.extend(
                 md.defined
                     .iter()
-                    .filter(|n| md.values.contains_key(*n))
+                    .filter(|n| md.values.contains_key(*n) && (inside || md.public.contains(*n)))
                     .cloned(),
             );
         }
@@ -110,7 +114,7 @@ impl Checker<'_> {
         name: &ast::Name,
         args: &[Expr],
         span: Span,
-    ) -> Option<crate::types::tast::TExpr> {
+    ) -> Option<TExpr> {
         if m.contains('.') || builtins::prelude(m).is_some() || builtins::prelude_alias(m).is_some()
         {
             return None;
@@ -136,10 +140,27 @@ impl Checker<'_> {
             d = d.with_help(h);
         }
         self.error(d);
-        for a in args {
-            self.infer_expr(a);
-        }
+        self.infer_orphan_args(args);
         Some(self.error_expr(span))
+    }
+
+    /// The arguments of a call already reported as wrong, checked for
+    /// their own errors. Closures among them get poisoned parameter and
+    /// result types, so their bodies cause no "cannot infer" follow-ups.
+    pub fn infer_orphan_args(&mut self, args: &[Expr]) -> Vec<TExpr> {
+        args.iter()
+            .map(|a| {
+                if let ExprKind::Closure(c) = &a.kind {
+                    let n = c.clauses.first().map_or(0, |cl| cl.params.len());
+                    let ps = (0..n).map(|_| self.poisoned_var()).collect();
+                    let r = self.poisoned_var();
+                    self.closure_hint = Some(Ty::Fun(ps, Box::new(r)));
+                }
+                let x = self.infer_expr(a);
+                self.closure_hint = None;
+                x
+            })
+            .collect()
     }
 
     /// Elixir's module `elixir` is Snow's `snow`: name the function when

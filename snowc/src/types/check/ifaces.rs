@@ -247,10 +247,10 @@ pub fn collect_impls<'a>(ck: &mut Checker, units: &[Unit<'a>], groups: &mut Vec<
                     .last()
                     .map(|s| s.text.clone())
                     .unwrap_or_default();
-                ck.error(
-                    Diagnostic::error(Some("E0040"), format!("unknown interface `{n}`"))
-                        .with_primary(pf.file, d.interface.span, "not an interface in scope"),
-                );
+                let e = Diagnostic::error(Some("E0040"), format!("unknown interface `{n}`"))
+                    .with_primary(pf.file, d.interface.span, "not an interface in scope");
+                let e = ck.with_type_hint(e, &n);
+                ck.error(e);
                 continue;
             };
             let Some((con, nargs)) = target_con(ck, &d.target) else {
@@ -260,13 +260,10 @@ pub fn collect_impls<'a>(ck: &mut Checker, units: &[Unit<'a>], groups: &mut Vec<
                     .last()
                     .map(|s| s.text.clone())
                     .unwrap_or_default();
-                ck.error(
-                    Diagnostic::error(Some("E0040"), format!("unknown type `{n}`")).with_primary(
-                        pf.file,
-                        d.target.span,
-                        "not a type in scope",
-                    ),
-                );
+                let e = Diagnostic::error(Some("E0040"), format!("unknown type `{n}`"))
+                    .with_primary(pf.file, d.target.span, "not a type in scope");
+                let e = ck.with_type_hint(e, &n);
+                ck.error(e);
                 continue;
             };
             let iname = ck.ifaces[iface.0 as usize].name.clone();

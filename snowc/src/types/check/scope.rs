@@ -152,12 +152,14 @@ impl Scopes {
 
 /// The candidate nearest to `name` within edit distance 2 (chapter 02
 /// §10) and at most half its length (so `Foo` does not suggest `Bool`),
-/// ties broken alphabetically; internal `__` names never.
+/// with the same case of its initial (a value is not a constructor), ties
+/// broken alphabetically; internal `__` names never.
 pub fn closest(name: &str, candidates: impl IntoIterator<Item = String>) -> Option<String> {
     let limit = (name.chars().count() / 2).min(2);
+    let upper = |s: &str| s.starts_with(|c: char| c.is_uppercase());
     candidates
         .into_iter()
-        .filter(|c| c != name && !c.starts_with("__"))
+        .filter(|c| c != name && !c.starts_with("__") && upper(c) == upper(name))
         .map(|c| (edit_distance(name, &c), c))
         .filter(|(d, _)| *d <= limit)
         .min()
