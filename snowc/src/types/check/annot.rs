@@ -1,5 +1,6 @@
 //! Resolving written type annotations to types.
 
+use super::hints::TypeWant;
 use super::scope::TypeRes;
 use super::Checker;
 use crate::diag::Diagnostic;
@@ -38,7 +39,7 @@ impl Checker<'_> {
                     let d = Diagnostic::error(Some("E0040"), format!("unknown type `{}`", name))
                         .with_primary(self.file, t.span, "not found in this scope");
                     let full: Vec<&str> = path.segments.iter().map(|s| s.text.as_str()).collect();
-                    let d = self.with_type_hint(d, &full.join("."));
+                    let d = self.with_type_hint(d, &full.join("."), TypeWant::Type);
                     self.error(d);
                     return self.poisoned_var();
                 };

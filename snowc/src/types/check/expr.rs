@@ -2,6 +2,7 @@
 
 use super::errors::{MatchCheck, MatchKind};
 use super::fns::{infer_clauses, BodyRef, ClauseRef};
+use super::hints::TypeWant;
 use super::scope::{closest, TypeRes, ValueRes};
 use super::{Checker, Trait};
 use crate::diag::Diagnostic;
@@ -1312,7 +1313,7 @@ impl Checker<'_> {
             _ => {
                 let d = Diagnostic::error(Some("E0040"), format!("unknown struct `{sname}`"))
                     .with_primary(self.file, name.span, "not a struct type in scope");
-                let d = self.with_type_hint(d, &sname);
+                let d = self.with_type_hint(d, &sname, TypeWant::Struct);
                 self.error(d);
                 for (_, e) in fields {
                     self.infer_expr(e);

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::decls::FnGroup;
 use super::errors::{MatchCheck, MatchKind};
+use super::hints::TypeWant;
 use super::scope::{TypeRes, ValueRes};
 use super::{Checker, FnCtx};
 use crate::diag::Diagnostic;
@@ -229,7 +230,7 @@ fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::Gen
                     .unwrap_or_default();
                 let e = Diagnostic::error(Some("E0040"), format!("unknown interface `{n}`"))
                     .with_primary(ck.file, b.interface.span, "not an interface in scope");
-                let e = ck.with_type_hint(e, &n);
+                let e = ck.with_type_hint(e, &n, TypeWant::Iface);
                 ck.error(e);
                 None
             }

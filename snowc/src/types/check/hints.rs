@@ -2,7 +2,7 @@
 //! and type names, pointers for habits brought from Elixir, and concrete
 //! conversion texts.
 
-use super::scope::closest;
+use super::scope::{closest, TypeRes};
 use super::{Checker, Trait};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, Expr, ExprKind, Span};
@@ -43,19 +43,46 @@ const COMPILER_MEMBERS: &[&str] = &[
     "await_timeout",
 ];
 
+/// What kind of type name a position accepts (for suggestions).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TypeWant {
+    Type,
+    Struct,
+    Iface,
+}
+
 /// The longest operand text quoted in a suggestion.
 const MAX_QUOTED: usize = 24;
 
 impl Checker<'_> {
-    /// The help for an unknown type name: the nearest visible type.
-    pub fn type_hint(&self, name: &str) -> Option<String> {
-        closest(name, self.scopes.all_type_names()).map(|c| format!("did you mean `{c}`?"))
-    }
-
-    /// Adds [`Self::type_hint`] to `d` when there is one.
-    pub fn with_type_hint(&self, d: Diagnostic, name: &str) -> Diagnostic {
-        match self.type_hint(name) {
-            Some(h) => d.with_help(h),
+    /// Adds "did you mean" for an unknown type `name` of the kind `want`
+    /// accepts: the nearest such type visible here, or for a qualified
+    /// `M.name` the nearest of module `M`'s.
+    pub fn with_type_hint(&self, d: Diagnostic, name: &str, want: TypeWant) -> Diagnostic {
+        let fits = |r: &TypeRes| match want {
+            TypeWant::Type => !matches!(r, TypeRes::Iface(_)),
+            TypeWant::Struct => {
+                matches!(r, TypeRes::Adt(id) if self.adts[id.0 as usize].is_struct())
+            }
+            TypeWant::Iface => matches!(r, TypeRes::Iface(_)),
+        };
+        let names = |types: Vec<(String, TypeRes)>| -> Vec<String> {
+            types
+                .into_iter()
+                .filter(|(_, r)| fits(r))
+                .map(|(n, _)| n)
+                .collect()
+        };
+        let guess = match name.rsplit_once('.') {
+            None => closest(name, names(self.scopes.all_types())),
+            Some((m, n)) => self.scopes.module_index(m).and_then(|mi| {
+                let types = &self.scopes.modules[mi].types;
+                let all = types.iter().map(|(n, r)| (n.clone(), r.clone())).collect();
+                closest(n, names(all)).map(|c| format!("{m}.{c}"))
+            }),
+        };
+        match guess {
+            Some(c) => d.with_help(format!("did you mean `{c}`?")),
             None => d,
         }
     }
@@ -129,7 +156,7 @@ impl Checker<'_> {
         };
         let guess = habit.or_else(|| {
             let mut names = self.scopes.all_value_names();
-            names.extend(self.scopes.all_type_names());
+            names.extend(self.scopes.all_types().into_iter().map(|(n, _)| n));
             names.extend(self.scopes.prelude_modules.keys().cloned());
             if let Some(a) = self.scopes.aliases.get(self.scopes.current) {
                 names.extend(a.keys().cloned());

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::decls::FnGroup;
+use super::hints::TypeWant;
 use super::modules::Unit;
 use super::scope::TypeRes;
 use super::{Checker, FnInfo};
@@ -249,7 +250,7 @@ pub fn collect_impls<'a>(ck: &mut Checker, units: &[Unit<'a>], groups: &mut Vec<
                     .unwrap_or_default();
                 let e = Diagnostic::error(Some("E0040"), format!("unknown interface `{n}`"))
                     .with_primary(pf.file, d.interface.span, "not an interface in scope");
-                let e = ck.with_type_hint(e, &n);
+                let e = ck.with_type_hint(e, &n, TypeWant::Iface);
                 ck.error(e);
                 continue;
             };
@@ -262,7 +263,7 @@ pub fn collect_impls<'a>(ck: &mut Checker, units: &[Unit<'a>], groups: &mut Vec<
                     .unwrap_or_default();
                 let e = Diagnostic::error(Some("E0040"), format!("unknown type `{n}`"))
                     .with_primary(pf.file, d.target.span, "not a type in scope");
-                let e = ck.with_type_hint(e, &n);
+                let e = ck.with_type_hint(e, &n, TypeWant::Type);
                 ck.error(e);
                 continue;
             };

@@ -140,12 +140,12 @@ impl Scopes {
         v
     }
 
-    /// All type names visible (for "did you mean").
-    pub fn all_type_names(&self) -> Vec<String> {
+    /// All types visible (for "did you mean").
+    pub fn all_types(&self) -> Vec<(String, TypeRes)> {
         self.stack
             .iter()
             .chain(self.modules.get(self.current))
-            .flat_map(|s| s.types.keys().cloned())
+            .flat_map(|s| s.types.iter().map(|(n, r)| (n.clone(), r.clone())))
             .collect()
     }
 }
