@@ -19,6 +19,12 @@ pub struct PErr {
     pub custom: Option<String>,
     /// A related location, e.g. the `do` that is never closed.
     pub secondary: Option<(Span, String)>,
+    /// Rarely present parts, boxed to keep the error small.
+    pub extra: Option<Box<Extra>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Extra {
     /// A `Help:` line for a mistake with a known remedy.
     pub help: Option<String>,
     /// One more related location (the `end` a block took from its parent).
@@ -33,8 +39,7 @@ impl PErr {
             expected: vec![what.into()],
             custom: None,
             secondary: None,
-            help: None,
-            tertiary: None,
+            extra: None,
         }
     }
     pub fn custom(i: Input, span: Span, msg: impl Into<String>) -> PErr {
@@ -44,8 +49,7 @@ impl PErr {
             expected: Vec::new(),
             custom: Some(msg.into()),
             secondary: None,
-            help: None,
-            tertiary: None,
+            extra: None,
         }
     }
     pub fn with_secondary(mut self, span: Span, msg: impl Into<String>) -> PErr {
@@ -53,7 +57,7 @@ impl PErr {
         self
     }
     pub fn with_help(mut self, help: impl Into<String>) -> PErr {
-        self.help = Some(help.into());
+        self.extra.get_or_insert_with(Box::default).help = Some(help.into());
         self
     }
 }
@@ -66,8 +70,7 @@ impl<'a> ParseError<Input<'a>> for PErr {
             expected: Vec::new(),
             custom: None,
             secondary: None,
-            help: None,
-            tertiary: None,
+            extra: None,
         }
     }
     fn append(_: Input<'a>, _: ErrorKind, other: Self) -> Self {

@@ -66,10 +66,11 @@ fn to_diag(file: FileId, toks: &[Token], e: PErr) -> Diagnostic {
     if let Some((span, msg)) = e.secondary {
         d = d.with_secondary(file, span, msg);
     }
-    if let Some((span, msg)) = e.tertiary {
+    let extra = e.extra.map(|x| *x).unwrap_or_default();
+    if let Some((span, msg)) = extra.tertiary {
         d = d.with_secondary(file, span, msg);
     }
-    if let Some(h) = e.help {
+    if let Some(h) = extra.help {
         d = d.with_help(h);
     }
     d

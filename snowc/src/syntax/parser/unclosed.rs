@@ -30,7 +30,7 @@ pub fn reblame(e: &mut PErr, closes: &[(Span, Span)], text: &str) {
         .get(open.start as usize..open.end as usize)
         .unwrap_or("do");
     e.secondary = Some((*open, format!("this `{word}` is never closed")));
-    e.tertiary = Some((
+    e.extra.get_or_insert_with(Box::default).tertiary = Some((
         *end,
         format!("this `end` closes that `{word}`, but its indentation matches an outer block"),
     ));

@@ -53,6 +53,19 @@ impl Checker<'_> {
         self.poisoned.push(t.clone());
     }
 
+    /// Poisons every variable left in `t` (the parts a pattern gave an
+    /// erroneous value).
+    pub fn poison_within(&mut self, t: &Ty) {
+        let mut vars = Vec::new();
+        self.sub.zonk(t).any(&mut |x| {
+            if let Ty::Var(_) = x {
+                vars.push(x.clone());
+            }
+            false
+        });
+        self.poisoned.extend(vars);
+    }
+
     /// A fresh poisoned variable: the type of something already reported.
     pub fn poisoned_var(&mut self) -> Ty {
         let t = self.sub.fresh();
@@ -63,8 +76,11 @@ impl Checker<'_> {
     /// Is `t` still the unresolved type of an erroneous expression? Then a
     /// complaint about it would only repeat the first error.
     pub fn is_poisoned(&self, t: &Ty) -> bool {
-        let t = self.sub.zonk(t);
-        matches!(t, Ty::Var(_)) && self.poisoned.iter().any(|p| self.sub.zonk(p) == t)
+        if self.poisoned.is_empty() {
+            return false;
+        }
+        let t = self.sub.shallow(t);
+        matches!(t, Ty::Var(_)) && self.poisoned.iter().any(|p| self.sub.shallow(p) == t)
     }
 
     /// Unify `found` with `expected`; on failure report at `span` with an

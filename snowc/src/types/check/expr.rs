@@ -223,6 +223,9 @@ impl Checker<'_> {
                     Ty::Con(TyCon::Map, a) => (ForSource::Map(Box::new(it)), a.clone()),
                     Ty::Var(_) => {
                         let elem = self.sub.fresh();
+                        if self.is_poisoned(&it.ty) {
+                            self.poison(&elem);
+                        }
                         self.unify_at(&Ty::list(elem.clone()), &it.ty, iter.span, None);
                         (ForSource::List(Box::new(it)), vec![elem])
                     }
@@ -1476,6 +1479,7 @@ impl Checker<'_> {
 
     fn infer_case(&mut self, scrutinee: &Expr, arms: &[ast::Arm], span: Span) -> TExpr {
         let s = self.infer_expr(scrutinee);
+        let poisoned = self.is_poisoned(&s.ty);
         let result = self.sub.fresh();
         let mut tarms = Vec::new();
         let mut rows = Vec::new();
@@ -1486,6 +1490,10 @@ impl Checker<'_> {
             let mut binds = Vec::new();
             let before = self.diags.len();
             let p = self.check_pattern(&a.pattern, &s.ty, &mut binds);
+            if poisoned {
+                // What the patterns bind comes from the erroneous value.
+                self.poison_within(&s.ty);
+            }
             bad_pattern |= self.diags.len() > before;
             self.bind_all(&binds);
             let guard = a.guard.as_ref().map(|g| {
@@ -1751,7 +1759,11 @@ impl Checker<'_> {
             );
         }
         let mut binds = Vec::new();
+        let poisoned = self.is_poisoned(&v.ty);
         let p = self.check_pattern(pat, &v.ty, &mut binds);
+        if poisoned {
+            self.poison_within(&v.ty);
+        }
         self.bind_all(&binds);
         self.match_checks.push(MatchCheck {
             kind: MatchKind::Let,
