@@ -6,9 +6,6 @@ mod common;
 use common::*;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
-
-const TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Uses the runtime's scheduler, collector, strings, maps and JSON.
 const PROGRAM: &str = r#"
@@ -55,7 +52,7 @@ fn sh(dir: &Path, script: &str) -> Output {
             .env("XDG_CACHE_HOME", dir.join("cache"))
             .env_remove("CFLAGS")
             .env_remove("LDFLAGS"),
-        TIMEOUT,
+        HANG_TIMEOUT,
     )
     .unwrap();
     assert_eq!(out.status, Some(0), "{}", describe(script, &out));
