@@ -8,7 +8,7 @@
 use crate::diag::{SourceFile, SourceMap};
 use crate::syntax::ast::{Item, StmtKind};
 use crate::types::builtins::{self, PRELUDE_FNS, PRELUDE_RT, QUALIFIED_FNS};
-use crate::types::stdlib::RT_FNS;
+use crate::types::stdlib::{self, RT_FNS};
 use crate::types::tast::Builtin;
 use crate::types::ty::{AdtDef, GenId, Ty, TyDisplay};
 use std::collections::BTreeMap;
@@ -126,9 +126,15 @@ impl Stdlib {
     }
 
     fn builtin_sig(&self, b: Builtin) -> String {
-        match builtins::doc_signature(b) {
-            Some(s) => s.to_string(),
-            None => render(&builtins::sig(b).ty, &self.adts),
+        if let Some(s) = builtins::doc_signature(b) {
+            return s.to_string();
+        }
+        match (b, builtins::sig(b).ty) {
+            // A constant (`Math.pi`) is written without a call: its type.
+            (Builtin::Rt(i), Ty::Fun(_, r)) if RT_FNS[i as usize].flags & stdlib::CONST != 0 => {
+                render(&r, &self.adts)
+            }
+            (_, ty) => render(&ty, &self.adts),
         }
     }
 
@@ -251,6 +257,7 @@ mod tests {
         // The compiler's own table.
         assert_eq!(sig("Map", "put").sig, "(Map<T, U>, T, U) -> Map<T, U>");
         assert_eq!(sig("Tuple", "first").sig, "((T, ...)) -> T");
+        assert_eq!(sig("Math", "pi").sig, "Float");
         // Written in Snow and inferred.
         assert_eq!(sig("List", "map").sig, "(List<T>, (T) -> U) -> List<U>");
         assert_eq!(sig("Option", "unwrap_or").sig, "(Option<T>, T) -> T");
