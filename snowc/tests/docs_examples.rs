@@ -15,8 +15,9 @@
 //! Examples are compiled as `example.snow` in a scratch directory, which
 //! is also their working directory.
 //!
-//! Also: every program in `examples/` compiles and runs successfully, and
-//! the README's tour table lists each of them.
+//! Also: every program in `examples/` compiles and runs successfully, the
+//! README's tour table lists each of them, and relative links between the
+//! documents point at files that exist.
 
 mod common;
 
@@ -32,7 +33,9 @@ enum Kind {
         output: String,
         stderr: String,
     },
-    Error { lines: String },
+    Error {
+        lines: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -155,7 +158,11 @@ fn markdown_files() -> Vec<(String, PathBuf)> {
     paths
         .into_iter()
         .map(|p| {
-            let rel = p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().into_owned();
+            let rel = p
+                .strip_prefix(&root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .into_owned();
             (rel, p)
         })
         .collect()
@@ -174,7 +181,9 @@ fn check(ex: &Example) -> Result<(), Failed> {
     match &ex.kind {
         Kind::Error { lines } => {
             if compiled.status != Some(1) {
-                return Err(describe("expected the compiler to reject the example", &compiled).into());
+                return Err(
+                    describe("expected the compiler to reject the example", &compiled).into(),
+                );
             }
             check_stderr_lines(lines, &compiled.stderr)?;
         }
@@ -194,7 +203,12 @@ fn check(ex: &Example) -> Result<(), Failed> {
                 HANG_TIMEOUT,
             )?;
             if &ran.stdout != output {
-                return Err(format!("{}\n--- stderr ---\n{}", diff(output, &ran.stdout), ran.stderr).into());
+                return Err(format!(
+                    "{}\n--- stderr ---\n{}",
+                    diff(output, &ran.stdout),
+                    ran.stderr
+                )
+                .into());
             }
             if ran.status != Some(*exit) {
                 return Err(describe(&format!("expected exit status {exit}"), &ran).into());
@@ -209,7 +223,10 @@ fn check(ex: &Example) -> Result<(), Failed> {
 fn run_example(name: &str, src: &Path) -> Result<(), Failed> {
     let dir = scratch_dir("docs_examples", &format!("examples_{name}"));
     let exe = dir.join(name);
-    let compiled = run(Command::new(snowc()).arg(src).arg("-o").arg(&exe), HANG_TIMEOUT)?;
+    let compiled = run(
+        Command::new(snowc()).arg(src).arg("-o").arg(&exe),
+        HANG_TIMEOUT,
+    )?;
     if compiled.status != Some(0) {
         return Err(describe("snowc failed", &compiled).into());
     }
@@ -220,16 +237,36 @@ fn run_example(name: &str, src: &Path) -> Result<(), Failed> {
     Ok(())
 }
 
+/// Relative link targets (`](path)` and `](path#anchor)`) of `text` that do
+/// not exist next to `file`.
+fn broken_links(file: &Path, text: &str) -> Vec<String> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    text.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .filter(|target| !target.contains("://") && !target.starts_with('#'))
+        .filter(|target| {
+            let path = target.split('#').next().unwrap_or("");
+            !path.is_empty() && !dir.join(path).exists()
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
     let mut problems = Vec::new();
     for (rel, path) in markdown_files() {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for link in broken_links(&path, &text) {
+            problems.push(format!("{rel}: broken link to {link}"));
+        }
         match examples(&rel, &text) {
-            Ok(list) => trials.extend(list.into_iter().map(|ex| {
-                Trial::test(ex.name.clone(), move || check(&ex))
-            })),
+            Ok(list) => trials.extend(
+                list.into_iter()
+                    .map(|ex| Trial::test(ex.name.clone(), move || check(&ex))),
+            ),
             Err(e) => problems.push(e),
         }
     }

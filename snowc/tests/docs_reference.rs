@@ -15,7 +15,8 @@ mod common;
 use snowc::stdlib_doc::{global_functions, module_functions, GlobalFn, ModuleFn};
 use std::collections::{BTreeSet, HashMap};
 
-const BEGIN: &str = "<!-- BEGIN GENERATED stdlib tables: do not edit (see stdlib-functions.txt) -->";
+const BEGIN: &str =
+    "<!-- BEGIN GENERATED stdlib tables: do not edit (see stdlib-functions.txt) -->";
 const END: &str = "<!-- END GENERATED stdlib tables -->";
 const REGENERATE: &str = "SNOW_BLESS=1 cargo test --release -p snowc --test docs_reference";
 
@@ -41,7 +42,10 @@ fn parse_prose(src: &str) -> Result<Prose, Vec<String>> {
             problems.push(format!("line {}: expected `Name: text`", i + 1));
             continue;
         };
-        if p.text.insert(key.to_string(), text.trim().to_string()).is_some() {
+        if p.text
+            .insert(key.to_string(), text.trim().to_string())
+            .is_some()
+        {
             problems.push(format!("line {}: `{key}` is described twice", i + 1));
         }
         p.order.push(key.to_string());
@@ -57,7 +61,11 @@ fn is_module(key: &str) -> bool {
     !key.contains('.') && key.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
-fn render(prose: &Prose, modules: &[ModuleFn], globals: &[GlobalFn]) -> Result<String, Vec<String>> {
+fn render(
+    prose: &Prose,
+    modules: &[ModuleFn],
+    globals: &[GlobalFn],
+) -> Result<String, Vec<String>> {
     let mut problems = Vec::new();
     let mut known: BTreeSet<String> = BTreeSet::new();
     for f in modules {
@@ -89,7 +97,11 @@ fn render(prose: &Prose, modules: &[ModuleFn], globals: &[GlobalFn]) -> Result<S
     out.push_str("## Global functions\n\n");
     out.push_str(&prose.text["Global"]);
     out.push_str("\n\n| Function | Signature | Description |\n|---|---|---|\n");
-    for key in prose.order.iter().filter(|k| !is_module(k) && !k.contains('.')) {
+    for key in prose
+        .order
+        .iter()
+        .filter(|k| !is_module(k) && !k.contains('.'))
+    {
         let g = globals.iter().find(|g| &g.name == key).expect("known");
         let same = match &g.same_as {
             Some(f) => format!("Same as `{f}`. "),
@@ -100,7 +112,11 @@ fn render(prose: &Prose, modules: &[ModuleFn], globals: &[GlobalFn]) -> Result<S
             g.name, g.sig, prose.text[key]
         ));
     }
-    for module in prose.order.iter().filter(|k| is_module(k) && *k != "Global") {
+    for module in prose
+        .order
+        .iter()
+        .filter(|k| is_module(k) && *k != "Global")
+    {
         let fns: Vec<&ModuleFn> = prose
             .order
             .iter()
@@ -175,7 +191,6 @@ fn stdlib_reference_is_up_to_date() {
     );
 }
 
-
 /// The codes in `"E0001"`-style string literals below `dir`.
 fn codes_in_sources(dir: &std::path::Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -206,7 +221,8 @@ fn is_code(s: &str) -> bool {
 fn every_error_code_is_documented() {
     let mut used = BTreeSet::new();
     codes_in_sources(&common::repo_root().join("snowc").join("src"), &mut used);
-    let doc = std::fs::read_to_string(common::repo_root().join("docs/reference/errors.md")).unwrap();
+    let doc =
+        std::fs::read_to_string(common::repo_root().join("docs/reference/errors.md")).unwrap();
     let documented: BTreeSet<String> = doc
         .lines()
         .filter_map(|l| l.strip_prefix("| "))
