@@ -143,6 +143,9 @@ fn build_runtime(root: &Path, out_dir: &Path, target: &str, host: &str) -> (Path
             cmd.env_remove(&*key);
         }
     }
+    // A Rust panic in the runtime aborts the Snow program: unwinding through
+    // generated C frames is undefined.
+    cmd.env("CARGO_PROFILE_RELEASE_PANIC", "abort");
     // Ask rustc which system libraries the staticlib needs.
     cmd.env("CARGO_ENCODED_RUSTFLAGS", "--print=native-static-libs");
     cmd.env("CARGO_TERM_COLOR", "never");

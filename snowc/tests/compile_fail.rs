@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-const COMPILE_TIMEOUT: Duration = Duration::from_secs(60);
+const COMPILE_TIMEOUT: Duration = HANG_TIMEOUT;
 
 fn check(name: &str, src: &Path) -> Result<(), Failed> {
     let expected = sidecar(src, "err").ok_or("missing .err file")?;

@@ -16,8 +16,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-const COMPILE_TIMEOUT: Duration = Duration::from_secs(120);
-const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+const COMPILE_TIMEOUT: Duration = HANG_TIMEOUT;
+const RUN_TIMEOUT: Duration = HANG_TIMEOUT;
 
 fn check(name: &str, src: &Path) -> Result<(), Failed> {
     let expected_out = sidecar(src, "out").ok_or("missing .out file")?;

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-const TIMEOUT: Duration = Duration::from_secs(120);
+const TIMEOUT: Duration = HANG_TIMEOUT;
 
 fn check(name: &str, dir: &Path) -> Result<(), Failed> {
     let scratch = scratch_dir("projects", name);

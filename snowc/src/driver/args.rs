@@ -9,6 +9,10 @@ Usage:
   snowc build [DIR] [-o OUT] [OPTIONS]   compile the project in DIR (default .);
                                          the binary is DIR/<dirname> unless -o
   snowc run FILE|DIR [OPTIONS] [-- ARGS] build into the cache and run with ARGS
+  snowc print-c-flags [--cflags] [--libs]
+                                         print the flags that compile and link
+                                         C from --emit-c with the runtime:
+                                         cc app.c $(snowc print-c-flags) -o app
 
 Options:
   -o OUT                  write the executable to OUT
@@ -20,6 +24,9 @@ Options:
   --no-line-directives    do not emit #line directives into the C
   --json                  print diagnostics as JSON, one object per line
   --no-color              never color diagnostics
+  --cflags, --libs        print-c-flags: only the compile flags (include
+                          directory) or only the link flags (runtime
+                          archive, system libraries); default both
   -h, --help              print this help
   -V, --version           print the version
 
@@ -36,6 +43,8 @@ pub enum Mode {
     Build,
     /// `snowc run FILE|DIR [-- ARGS]`.
     Run,
+    /// `snowc print-c-flags [--cflags] [--libs]`.
+    PrintCFlags,
     Help,
     Version,
 }
@@ -55,6 +64,9 @@ pub struct Args {
     pub no_color: bool,
     /// Arguments after `--` for `snowc run`.
     pub run_args: Vec<OsString>,
+    /// `print-c-flags`: which parts to print (neither means both).
+    pub print_cflags: bool,
+    pub print_libs: bool,
 }
 
 impl Default for Args {
@@ -70,6 +82,8 @@ impl Default for Args {
             json: false,
             no_color: false,
             run_args: Vec::new(),
+            print_cflags: false,
+            print_libs: false,
         }
     }
 }
@@ -150,6 +164,8 @@ where
             "--no-line-directives" => a.line_directives = false,
             "--json" => a.json = true,
             "--no-color" => a.no_color = true,
+            "--cflags" => a.print_cflags = true,
+            "--libs" => a.print_libs = true,
             "-h" | "--help" => help = true,
             "-V" | "--version" => version = true,
             _ => return Err(format!("unknown option `{text}`")),
@@ -171,6 +187,7 @@ where
     a.mode = match first.as_ref().and_then(|f| f.to_str()) {
         Some("build") => Mode::Build,
         Some("run") => Mode::Run,
+        Some("print-c-flags") => Mode::PrintCFlags,
         Some("help") => Mode::Help,
         Some("version") => Mode::Version,
         _ => Mode::Compile,
@@ -199,6 +216,12 @@ where
         }
         Mode::Run if a.output.is_some() => {
             return Err("`-o` cannot be used with `snowc run`".to_string())
+        }
+        Mode::PrintCFlags if a.input.is_some() => {
+            return Err("`snowc print-c-flags` takes no file".to_string())
+        }
+        _ if (a.print_cflags || a.print_libs) && a.mode != Mode::PrintCFlags => {
+            return Err("`--cflags` and `--libs` belong to `snowc print-c-flags`".to_string())
         }
         _ => {}
     }
@@ -280,6 +303,22 @@ mod tests {
         assert!(p(&["run", "app.snow", "extra"]).unwrap_err().contains("--"));
         assert!(p(&["run"]).is_err());
         assert!(p(&["run", "a.snow", "-o", "x"]).is_err());
+    }
+
+    #[test]
+    fn print_c_flags_parts() {
+        let a = p(&["print-c-flags"]).unwrap();
+        assert_eq!(a.mode, Mode::PrintCFlags);
+        assert!(!a.print_cflags && !a.print_libs);
+        let a = p(&["print-c-flags", "--libs"]).unwrap();
+        assert!(!a.print_cflags && a.print_libs);
+        let a = p(&["--cflags", "print-c-flags"]).unwrap();
+        assert!(a.print_cflags && !a.print_libs);
+        assert!(p(&["print-c-flags", "app.snow"]).is_err());
+        assert!(p(&["app.snow", "--libs"])
+            .unwrap_err()
+            .contains("print-c-flags"));
+        assert!(p(&["print-c-flags", "--libs=x"]).is_err());
     }
 
     #[test]

@@ -189,29 +189,44 @@ pub fn env_flags(value: Option<OsString>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn compile_flags(job: &Job<'_>) -> Vec<OsString> {
-    let mut v: Vec<OsString> = vec![
+/// The flags that compile generated C against the runtime: the language
+/// standard and the directory of `snow.h`. `snowc print-c-flags --cflags`
+/// prints them.
+pub fn runtime_cflags(runtime: &Runtime) -> Vec<OsString> {
+    vec![
         "-std=c11".into(),
-        format!("-O{}", job.opt_level).into(),
-        // The generated C is checked warning-free by the test suite; users
-        // should not see C-level warnings.
-        "-w".into(),
-    ];
-    v.extend(job.cflags.iter().map(OsString::from));
-    v.push("-I".into());
-    v.push(job.runtime.include_dir.clone().into());
-    v
+        "-I".into(),
+        runtime.include_dir.clone().into(),
+    ]
 }
 
-fn link_inputs(job: &Job<'_>) -> Vec<OsString> {
-    let mut v: Vec<OsString> = vec![job.runtime.archive.clone().into()];
-    v.extend(job.native_libs.iter().map(OsString::from));
+/// What links a program with the runtime: the archive, the system
+/// libraries it needs and dead-code elimination. `snowc print-c-flags
+/// --libs` prints them.
+pub fn runtime_libs(runtime: &Runtime, native_libs: &[&str]) -> Vec<OsString> {
+    let mut v: Vec<OsString> = vec![runtime.archive.clone().into()];
+    v.extend(native_libs.iter().map(OsString::from));
     for lib in REQUIRED_LIBS {
-        if !job.native_libs.contains(lib) {
+        if !native_libs.contains(lib) {
             v.push(lib.into());
         }
     }
     v.extend(GC_SECTIONS.iter().map(OsString::from));
+    v
+}
+
+fn compile_flags(job: &Job<'_>) -> Vec<OsString> {
+    let mut v = runtime_cflags(job.runtime);
+    v.push(format!("-O{}", job.opt_level).into());
+    // The generated C is checked warning-free by the test suite; users
+    // should not see C-level warnings.
+    v.push("-w".into());
+    v.extend(job.cflags.iter().map(OsString::from));
+    v
+}
+
+fn link_inputs(job: &Job<'_>) -> Vec<OsString> {
+    let mut v = runtime_libs(job.runtime, job.native_libs);
     v.push("-o".into());
     v.push(job.output.as_os_str().to_owned());
     v
@@ -345,7 +360,7 @@ mod tests {
         assert_eq!(cmds.len(), 1);
         let line = describe(&cmds[0]);
         assert!(
-            line.starts_with("gcc -std=c11 -O2 -w -g -I /c/include -L/x p.c /c/libsnowrt.a -lgcc_s -lm -lpthread -ldl"),
+            line.starts_with("gcc -std=c11 -I /c/include -O2 -w -g -L/x p.c /c/libsnowrt.a -lgcc_s -lm -lpthread -ldl"),
             "{line}"
         );
         assert!(line.ends_with("-o p"), "{line}");
@@ -365,7 +380,7 @@ mod tests {
         );
         assert_eq!(cmds.len(), 2);
         let compile = describe(&cmds[0]);
-        assert!(compile.starts_with("tcc -std=c11 -O2 -w -g -I /c/include -c p.c -o /t/program.o"));
+        assert!(compile.starts_with("tcc -std=c11 -I /c/include -O2 -w -g -c p.c -o /t/program.o"));
         let link = describe(&cmds[1]);
         assert!(link.contains("/t/program.o /c/libsnowrt.a"), "{link}");
         assert!(!link.starts_with("tcc"));

@@ -141,8 +141,45 @@ pub fn run_cli(args: Vec<OsString>) -> i32 {
             let _ = writeln!(io::stdout(), "{}", version_line());
             EXIT_OK
         }
+        Mode::PrintCFlags => print_c_flags(&args),
         Mode::Compile | Mode::Build | Mode::Run => Driver::new(args).run(),
     }
+}
+
+/// `snowc print-c-flags`: materialises the runtime and prints, on one line,
+/// the flags a C compiler needs for `--emit-c` output (for `$(...)` in a
+/// shell, so one flag or path per word).
+fn print_c_flags(args: &Args) -> i32 {
+    set_stage("preparing the runtime");
+    let runtime = match runtime::materialise(&cache::cache_root()) {
+        Ok(rt) => rt,
+        Err(e) => {
+            report::eprint_line(&format!(
+                "snowc: error: cannot write the runtime into the cache: {e}"
+            ));
+            return EXIT_COMPILE_ERROR;
+        }
+    };
+    let both = !args.print_cflags && !args.print_libs;
+    let mut words = Vec::new();
+    if both || args.print_cflags {
+        words.extend(cc::runtime_cflags(&runtime));
+    }
+    if both || args.print_libs {
+        words.extend(cc::runtime_libs(&runtime, runtime::NATIVE_LIBS));
+    }
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    if words.iter().any(|w| w.contains(char::is_whitespace)) {
+        report::eprint_line(
+            "snowc: warning: the cache path contains white space, which a shell splits; \
+             set XDG_CACHE_HOME to a directory without it",
+        );
+    }
+    let _ = writeln!(io::stdout(), "{}", words.join(" "));
+    EXIT_OK
 }
 
 pub fn version_line() -> String {

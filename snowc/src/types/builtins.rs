@@ -111,6 +111,19 @@ pub fn sig(b: Builtin) -> Sig {
     Sig { ngens, ty }
 }
 
+/// How the reference shows a builtin whose type the checker works out per
+/// call (`sig` is only a placeholder for these).
+pub fn doc_signature(b: Builtin) -> Option<&'static str> {
+    use Builtin::*;
+    Some(match b {
+        TupleFirst => "((T, ...)) -> T",
+        TupleSecond => "((T, U, ...)) -> U",
+        TupleNth => "((T, ...), Int) -> T",
+        TupleSize => "((T, ...)) -> Int",
+        _ => return None,
+    })
+}
+
 /// A supervisor child: (name, start, restart, shutdown).
 pub fn child_spec() -> Ty {
     Ty::Tuple(vec![
@@ -125,48 +138,60 @@ fn job_result(t: Ty) -> Ty {
     Ty::Con(TyCon::Adt(RESULT), vec![t, Ty::string()])
 }
 
+/// Bare (prelude) names of functions the compiler provides. `head`,
+/// `tail` and the flat names of runtime functions are added by `prelude`.
+pub const PRELUDE_FNS: &[(&str, Builtin)] = {
+    use Builtin::*;
+    &[
+        ("println", Println),
+        ("print", Print),
+        ("to_string", ToString),
+        ("inspect", Inspect),
+        ("hash", Hash),
+        ("compare", Compare),
+        ("list_length", ListLength),
+        ("list_new", ListNew),
+        ("tuple_first", TupleFirst),
+        ("tuple_second", TupleSecond),
+        ("tuple_nth", TupleNth),
+        ("tuple_size", TupleSize),
+        ("list_sort", ListSort),
+        ("io_eprintln", Eprintln),
+        // Proposed global (§3.19).
+        ("eprintln", Eprintln),
+        ("map_new", MapNew),
+        ("map_put", MapPut),
+        ("map_get", MapGet),
+        ("map_has_key", MapHasKey),
+        ("map_size", MapSize),
+        ("map_delete", MapDelete),
+        ("set_new", SetNew),
+        ("set_add", SetAdd),
+        ("set_contains", SetContains),
+        ("set_size", SetSize),
+        ("set_remove", SetRemove),
+        ("range_new", RangeNew),
+        ("__service_start", ServiceStart),
+        ("__service_call", ServiceCall),
+        ("__service_cast", ServiceCast),
+        ("__service_reply", ServiceReply),
+        ("__supervise", Supervise),
+        ("__sup_child", SupChild),
+    ]
+};
+
+/// Bare names of runtime functions that are not flat names.
+pub const PRELUDE_RT: &[(&str, &str, &str)] = &[("head", "List", "head"), ("tail", "List", "tail")];
+
 /// Bare (prelude) names.
 pub fn prelude(name: &str) -> Option<Builtin> {
-    use Builtin::*;
-    Some(match name {
-        "println" => Println,
-        "print" => Print,
-        "to_string" => ToString,
-        "inspect" => Inspect,
-        "hash" => Hash,
-        "compare" => Compare,
-        "list_length" => ListLength,
-        "list_new" => ListNew,
-        "tuple_first" => TupleFirst,
-        "tuple_second" => TupleSecond,
-        "tuple_nth" => TupleNth,
-        "tuple_size" => TupleSize,
-        "list_sort" => ListSort,
-        "io_eprintln" => Eprintln,
-        // Proposed global (§3.19).
-        "eprintln" => Eprintln,
-        "map_new" => MapNew,
-        "map_put" => MapPut,
-        "map_get" => MapGet,
-        "map_has_key" => MapHasKey,
-        "map_size" => MapSize,
-        "map_delete" => MapDelete,
-        "set_new" => SetNew,
-        "set_add" => SetAdd,
-        "set_contains" => SetContains,
-        "set_size" => SetSize,
-        "set_remove" => SetRemove,
-        "range_new" => RangeNew,
-        "__service_start" => ServiceStart,
-        "__service_call" => ServiceCall,
-        "__service_cast" => ServiceCast,
-        "__service_reply" => ServiceReply,
-        "__supervise" => Supervise,
-        "__sup_child" => SupChild,
-        "head" => Rt(super::stdlib::lookup("List", "head")? as u16),
-        "tail" => Rt(super::stdlib::lookup("List", "tail")? as u16),
-        _ => Rt(super::stdlib::lookup_flat(name)? as u16),
-    })
+    if let Some((_, b)) = PRELUDE_FNS.iter().find(|(n, _)| *n == name) {
+        return Some(*b);
+    }
+    if let Some((_, m, f)) = PRELUDE_RT.iter().find(|(n, _, _)| *n == name) {
+        return Some(Builtin::Rt(super::stdlib::lookup(m, f)? as u16));
+    }
+    Some(Builtin::Rt(super::stdlib::lookup_flat(name)? as u16))
 }
 
 /// Bare and flat names of stdlib functions written in Snow (the prelude
@@ -232,45 +257,58 @@ pub fn is_stdlib_module(name: &str) -> bool {
     )
 }
 
+/// `Module.name` functions the compiler provides; every other stdlib
+/// function is in `stdlib::RT_FNS` or written in Snow (`prelude/`).
+pub const QUALIFIED_FNS: &[(&str, &str, Builtin)] = {
+    use Builtin::*;
+    &[
+        ("IO", "eprintln", Eprintln),
+        ("IO", "println", Println),
+        ("IO", "print", Print),
+        ("List", "length", ListLength),
+        ("List", "new", ListNew),
+        ("Math", "abs", MathAbs),
+        ("Math", "min", MathMin),
+        ("Math", "max", MathMax),
+        ("Tuple", "first", TupleFirst),
+        ("Tuple", "second", TupleSecond),
+        ("Tuple", "nth", TupleNth),
+        ("Tuple", "size", TupleSize),
+        ("List", "sort", ListSort),
+        ("Int", "to_float", IntToFloat),
+        ("Float", "to_int", FloatToInt),
+        ("Map", "new", MapNew),
+        ("Map", "put", MapPut),
+        ("Map", "get", MapGet),
+        ("Map", "has_key", MapHasKey),
+        ("Map", "size", MapSize),
+        ("Map", "delete", MapDelete),
+        ("Set", "new", SetNew),
+        ("Set", "add", SetAdd),
+        ("Set", "contains", SetContains),
+        ("Set", "size", SetSize),
+        ("Set", "remove", SetRemove),
+        ("Range", "new", RangeNew),
+        ("Timer", "send_after", SendAfter),
+        ("Job", "async", JobAsync),
+        ("Job", "await", JobAwait),
+        ("Job", "await_timeout", JobAwaitTimeout),
+    ]
+};
+
 /// `Module.name` for stdlib modules.
 pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
-    use Builtin::*;
-    Some(match (module, name) {
-        ("IO", "eprintln") => Eprintln,
-        ("IO", "println") => Println,
-        ("IO", "print") => Print,
-        ("List", "length") => ListLength,
-        ("List", "new") => ListNew,
-        ("Math", "abs") => MathAbs,
-        ("Math", "min") => MathMin,
-        ("Math", "max") => MathMax,
-        ("Tuple", "first") => TupleFirst,
-        ("Tuple", "second") => TupleSecond,
-        ("Tuple", "nth") => TupleNth,
-        ("Tuple", "size") => TupleSize,
-        ("List", "sort") => ListSort,
-        ("Int", "to_float") => IntToFloat,
-        ("Float", "to_int") => FloatToInt,
-        ("Map", "new") => MapNew,
-        ("Map", "put") => MapPut,
-        ("Map", "get") => MapGet,
-        ("Map", "has_key") => MapHasKey,
-        ("Map", "size") => MapSize,
-        ("Map", "delete") => MapDelete,
-        ("Set", "new") => SetNew,
-        ("Set", "add") => SetAdd,
-        ("Set", "contains") => SetContains,
-        ("Set", "size") => SetSize,
-        ("Set", "remove") => SetRemove,
-        ("Range", "new") => RangeNew,
-        ("Timer", "send_after") => SendAfter,
-        ("Job", "async") => JobAsync,
-        ("Job", "await") => JobAwait,
-        ("Job", "await_timeout") => JobAwaitTimeout,
-        // `__` names are internal entries (`Json.__decode` is `T.from_json`).
-        _ if name.starts_with("__") => return None,
-        _ => Rt(super::stdlib::lookup(module, name)? as u16),
-    })
+    if let Some((_, _, b)) = QUALIFIED_FNS
+        .iter()
+        .find(|(m, n, _)| *m == module && *n == name)
+    {
+        return Some(*b);
+    }
+    // `__` names are internal entries (`Json.__decode` is `T.from_json`).
+    if name.starts_with("__") {
+        return None;
+    }
+    Some(Builtin::Rt(super::stdlib::lookup(module, name)? as u16))
 }
 
 /// The stdlib module whose functions apply to a receiver of this type

@@ -11,6 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The time limit of every child process the tests run: a hang detector,
+/// not a speed limit. The slowest e2e program runs in about 5 s on an idle
+/// machine; a loaded machine must not fail the suite. A program too slow for
+/// a collection at every allocation gets a `.nostress` file instead.
+pub const HANG_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// Outcome of running one child process.
 pub struct Output {
     /// `None` when the process was killed by a signal or timed out.
