@@ -13,6 +13,7 @@ mod modules;
 mod names;
 mod pat;
 mod scope;
+mod values;
 mod zonk;
 
 use std::collections::HashMap;

@@ -165,7 +165,9 @@ impl Scopes {
     /// All value names visible (for "did you mean"), without the
     /// compiler's internal names (`handle__`, `state__`, ...).
     pub fn all_value_names(&self) -> Vec<String> {
-        let units = self.enclosing(self.current).filter_map(|u| self.modules.get(u));
+        let units = self
+            .enclosing(self.current)
+            .filter_map(|u| self.modules.get(u));
         let mut v: Vec<String> = self
             .stack
             .iter()
