@@ -985,11 +985,12 @@ impl Checker<'_> {
     fn tuple_nth_computed(&mut self, t: TExpr, elems: Vec<Ty>, index: &Expr, span: Span) -> TExpr {
         let i = self.check_expr(index, &Ty::int());
         let elem = match self.nth_elem(&elems) {
-            Ok(elem) => elem,
-            Err(d) => {
+            Some(elem) => elem,
+            None => {
                 let ts = self.show(&t.ty);
                 self.error(
-                    d.with_primary(self.file, index.span, "not an integer literal")
+                    super::values::nth_mixed(&ts)
+                        .with_primary(self.file, index.span, "not an integer literal")
                         .with_secondary(
                             self.file,
                             t.pos.span,

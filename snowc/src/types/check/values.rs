@@ -73,11 +73,11 @@ impl Checker<'_> {
         let (b, params, ret) = match which {
             "size" => (Builtin::TupleSize, vec![tuple], Ty::int()),
             "nth" => match self.nth_elem(&elems) {
-                Ok(elem) => (Builtin::TupleNth, vec![tuple, Ty::int()], elem),
-                Err(d) => {
+                Some(elem) => (Builtin::TupleNth, vec![tuple, Ty::int()], elem),
+                None => {
                     let ts = self.show(&tuple);
                     let label = format!("the elements of `{ts}` differ in type");
-                    self.error(d.with_primary(self.file, span, label));
+                    self.error(nth_mixed(&ts).with_primary(self.file, span, label));
                     return self.error_expr(span);
                 }
             },
@@ -109,20 +109,13 @@ impl Checker<'_> {
     }
 
     /// The one element type of a tuple read at a computed index
-    /// (`Tuple.nth`), or E0040 (without labels) when the elements differ.
-    pub(super) fn nth_elem(&mut self, elems: &[Ty]) -> Result<Ty, Diagnostic> {
+    /// (`Tuple.nth`); `None` when the elements differ (see `nth_mixed`).
+    pub(super) fn nth_elem(&mut self, elems: &[Ty]) -> Option<Ty> {
         let elem = elems[0].clone();
-        if elems[1..].iter().all(|e| self.sub.unify(&elem, e).is_ok()) {
-            return Ok(elem);
-        }
-        let ts = self.show(&Ty::Tuple(elems.to_vec()));
-        Err(Diagnostic::error(
-            Some("E0040"),
-            "`Tuple.nth` with a non-literal index needs all elements of one type",
-        )
-        .with_message(format!(
-            "`Tuple.nth` with a non-literal index needs all elements of one type, found `{ts}`"
-        )))
+        elems[1..]
+            .iter()
+            .all(|e| self.sub.unify(&elem, e).is_ok())
+            .then_some(elem)
     }
 
     /// `Int.to_string`, `Float.inspect`, `String.hash`: a protocol method
@@ -154,6 +147,17 @@ impl Checker<'_> {
         }
         e
     }
+}
+
+/// E0040 (without labels) for `Tuple.nth` on a tuple of mixed types `ts`.
+pub(super) fn nth_mixed(ts: &str) -> Diagnostic {
+    Diagnostic::error(
+        Some("E0040"),
+        "`Tuple.nth` with a non-literal index needs all elements of one type",
+    )
+    .with_message(format!(
+        "`Tuple.nth` with a non-literal index needs all elements of one type, found `{ts}`"
+    ))
 }
 
 fn tuple_builtin_name(b: Builtin) -> Option<&'static str> {
