@@ -431,10 +431,15 @@ impl Checker<'_> {
     /// At the very end: default leftover variables and check the rest.
     pub fn finish_obligations(&mut self) {
         let obs = std::mem::take(&mut self.obligations);
-        for ob in obs {
-            if ob.tr == Trait::Iface(crate::types::ty::DEFAULT)
-                && matches!(self.sub.zonk(&ob.ty), Ty::Var(_))
-            {
+        // Which requirements are on a type nothing determined (before the
+        // first defaulting binds a variable shared by several).
+        let unknown: Vec<bool> = obs
+            .iter()
+            .map(|ob| matches!(self.sub.zonk(&ob.ty), Ty::Var(_)))
+            .collect();
+        let mut reported: Vec<Pos> = Vec::new();
+        for (ob, unknown) in obs.into_iter().zip(unknown) {
+            if ob.tr == Trait::Iface(crate::types::ty::DEFAULT) && unknown {
                 // `default()` whose type nothing determines (§2.9).
                 self.diags.push(
                     Diagnostic::error(
@@ -451,7 +456,24 @@ impl Checker<'_> {
             }
             self.sub.default_vars(&ob.ty);
             if self.satisfies(&ob.ty, ob.tr) == Some(false) {
-                self.report_unsatisfied(&ob.ty, ob.tr, ob.pos);
+                if !unknown {
+                    self.report_unsatisfied(&ob.ty, ob.tr, ob.pos);
+                } else if !reported.contains(&ob.pos) {
+                    // `()` is only the default: say the type is unknown
+                    // (`[Math.abs]` whose element type nothing fixes).
+                    reported.push(ob.pos);
+                    self.diags.push(
+                        Diagnostic::error(
+                            Some("E0040"),
+                            "cannot infer the type of this expression; add a type annotation",
+                        )
+                        .with_primary(
+                            ob.pos.file,
+                            ob.pos.span,
+                            "type must be known here",
+                        ),
+                    );
+                }
             }
         }
     }
