@@ -629,4 +629,31 @@ mod tests {
         assert_eq!(super::snake("IOStat"), "i_o_stat");
         assert_eq!(super::snake("Level"), "level");
     }
+
+    /// A call handler's reply type is checked at the client and in the
+    /// handler: an unknown one is still reported once.
+    #[test]
+    fn unknown_reply_type_reported_once() {
+        use crate::diag::{SourceFile, SourceMap};
+        let mut sm = SourceMap::default();
+        sm.add(SourceFile {
+            path: "t.snow".into(),
+            module: "Main".into(),
+            text: "service S do\n  call Go() :: Nope do |st|\n    (st, 1)\n  end\nend\nfn main() do\n  println(\"${S.go(S.start())}\")\nend\n".into(),
+        });
+        let parsed = crate::syntax::parse_all(&sm).expect("parses");
+        let Err(d) = crate::types::check_program(&sm, &parsed) else {
+            panic!("an unknown type is an error")
+        };
+        let unknown = d
+            .iter()
+            .filter(|d| d.header == "unknown type `Nope`")
+            .count();
+        assert_eq!(
+            unknown,
+            1,
+            "{:?}",
+            d.iter().map(|d| &d.header).collect::<Vec<_>>()
+        );
+    }
 }

@@ -45,7 +45,16 @@ impl Checker<'_> {
     }
 
     pub fn error(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        // One annotation can be checked twice (a service's reply type is
+        // both the client's result and the handler's reply): report once.
+        let at = |x: &Diagnostic| x.labels.first().map(|l| (l.file, l.span));
+        let seen = self
+            .diags
+            .iter()
+            .any(|x| x.code == d.code && x.header == d.header && at(x) == at(&d));
+        if !seen {
+            self.diags.push(d);
+        }
     }
 
     /// Unify `found` with `expected`; on failure report at `span` with an
