@@ -334,7 +334,9 @@ fn bind_stdlib(ck: &mut Checker, ui: usize, module: &str, name: &str, span: Span
 impl Checker<'_> {
     /// `M.x` from another unit: is `x` visible? Reports E0035 when not.
     pub fn check_visible(&mut self, module: usize, name: &str, span: Span) {
-        if module == self.scopes.current
+        // A module's own items and those of the modules around it are
+        // visible in it (lexically), qualified or not.
+        if self.scopes.encloses(module, self.scopes.current)
             || self.scopes.prelude_modules.values().any(|m| *m == module)
         {
             return;

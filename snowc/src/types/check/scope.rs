@@ -100,6 +100,11 @@ impl Scopes {
         std::iter::successors(Some(unit), |u| self.parents.get(*u).copied().flatten())
     }
 
+    /// Is `outer` the unit `unit` or one it is nested in?
+    pub fn encloses(&self, outer: usize, unit: usize) -> bool {
+        self.enclosing(unit).any(|u| u == outer)
+    }
+
     /// A bare name at the top of unit `unit` (no locals): its own items
     /// and imports, then those of the enclosing units.
     pub fn unit_value(&self, unit: usize, name: &str) -> Option<&ValueRes> {
