@@ -47,7 +47,20 @@ impl Checker<'_> {
         let elems = match &hint {
             Some(Ty::Fun(ps, _)) if ps.len() == nparams => match &ps[0] {
                 Ty::Tuple(ts) if !ts.is_empty() => Some(ts.clone()),
-                _ => None,
+                Ty::Var(_) => None,
+                other => {
+                    let ts = self.show(other);
+                    self.error(
+                        Diagnostic::error(Some("E0001"), format!("expected a tuple, found {ts}"))
+                            .with_message(format!("type mismatch: expected a tuple, found `{ts}`"))
+                            .with_primary(
+                                self.file,
+                                span,
+                                format!("`Tuple.{which}` needs a tuple"),
+                            ),
+                    );
+                    return self.error_expr(span);
+                }
             },
             _ => None,
         };
