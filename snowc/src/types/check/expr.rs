@@ -831,7 +831,8 @@ impl Checker<'_> {
             _ => self.infer_expr(callee),
         };
         let f = self.actor_self_callee(f);
-        self.apply(f, args, span)
+        let call = self.apply(f, args, span);
+        self.builtin_call_check(call)
     }
 
     fn infer_method_call(

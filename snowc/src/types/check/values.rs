@@ -149,6 +149,28 @@ impl Checker<'_> {
         Some(f)
     }
 
+    /// `__service_start(handle, state)` (made by the service desugaring)
+    /// needs its handler by name: the runtime calls a generated wrapper.
+    pub fn builtin_call_check(&mut self, e: TExpr) -> TExpr {
+        if let TExprKind::Call { callee, args } = &e.kind {
+            let by_name = matches!(args.first().map(|a| &a.kind), Some(TExprKind::FnRef(..)));
+            if matches!(callee.kind, TExprKind::Builtin(Builtin::ServiceStart)) && !by_name {
+                self.error(
+                    Diagnostic::error(
+                        Some("E0040"),
+                        "`__service_start` needs a function name as its handler",
+                    )
+                    .with_primary(
+                        self.file,
+                        e.pos.span,
+                        "not a named function",
+                    ),
+                );
+            }
+        }
+        e
+    }
+
     /// A builtin named in value position (not called): the ones whose
     /// lowering needs their arguments' syntax cannot be values.
     pub fn builtin_value_check(&mut self, e: TExpr) -> TExpr {
