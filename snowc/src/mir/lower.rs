@@ -229,11 +229,12 @@ impl<'a> Lowerer<'a> {
             fb.env.insert((id, inst), l);
             return Operand::Local(l);
         }
-        fb.emit(Stmt::Panic(
-            format!("internal: unbound local {}", self.tp.local(id).name),
-            pos,
-        ));
-        Operand::Unit
+        // The checker binds every local before its uses.
+        unreachable!(
+            "unbound local `{}` at {:?}",
+            self.tp.local(id).name,
+            pos.span
+        )
     }
 
     pub fn bind(&mut self, fb: &mut FB, id: LocalId, ty: Ty) -> Local {
@@ -285,21 +286,15 @@ impl<'a> Lowerer<'a> {
                         let w = self.fn_wrapper(f, &ty);
                         Operand::FnValue(w, ty)
                     }
-                    super::lower_iface::Target::Builtin(..) => {
-                        fb.emit(Stmt::Panic(
-                            "not supported yet: a built-in protocol method used as a value".into(),
-                            e.pos,
-                        ));
-                        Operand::Unit
+                    super::lower_iface::Target::Builtin(iface, name) => {
+                        let w = self.method_value(iface, name, &st, &ty, e.pos);
+                        Operand::FnValue(w, ty)
                     }
                 }
             }
-            TExprKind::Builtin(_) => {
-                fb.emit(Stmt::Panic(
-                    "not supported yet: a built-in function used as a value".into(),
-                    e.pos,
-                ));
-                Operand::Unit
+            TExprKind::Builtin(b) => {
+                let w = self.builtin_value(*b, &ty, e.pos);
+                Operand::FnValue(w, ty)
             }
             TExprKind::Call { callee, args } => self.call(fb, callee, args, &ty, tail, e.pos),
             TExprKind::Tuple(xs) => {
@@ -621,26 +616,39 @@ impl<'a> Lowerer<'a> {
         match b {
             Builtin::Spawn => return self.spawn(fb, &args[0], pos),
             Builtin::ServiceStart => return self.service_start(fb, args, pos),
-            Builtin::JobAsync => return self.job_async(fb, &args[0], ty, pos),
             _ => {}
         }
         let ops: Vec<Operand> = args.iter().map(|a| self.expr(fb, a, false)).collect();
-        let arg_ty = |i: usize, me: &Self, fb: &FB| me.ty(fb, &args[i].ty);
+        let tys: Vec<Ty> = args.iter().map(|a| self.ty(fb, &a.ty)).collect();
+        self.builtin_ops(fb, b, ops, &tys, ty, pos)
+    }
+
+    /// A builtin applied to lowered arguments of types `tys` (a call, or
+    /// the body of the wrapper of a builtin used as a value).
+    pub fn builtin_ops(
+        &mut self,
+        fb: &mut FB,
+        b: Builtin,
+        ops: Vec<Operand>,
+        tys: &[Ty],
+        ty: &Ty,
+        pos: Pos,
+    ) -> Operand {
         let op = match b {
             Builtin::Println => RtOp::Println,
             Builtin::Print => RtOp::Print,
             Builtin::Eprintln => RtOp::Eprintln,
             Builtin::ToString => {
-                let t = arg_ty(0, self, fb);
+                let t = tys[0].clone();
                 return self.display(fb, ops[0].clone(), t, pos);
             }
-            Builtin::Inspect => RtOp::Debug(arg_ty(0, self, fb)),
-            Builtin::Hash => RtOp::Hash(arg_ty(0, self, fb)),
-            Builtin::MathAbs => RtOp::Abs(arg_ty(0, self, fb)),
-            Builtin::MathMin => RtOp::Min(arg_ty(0, self, fb)),
-            Builtin::MathMax => RtOp::Max(arg_ty(0, self, fb)),
+            Builtin::Inspect => RtOp::Debug(tys[0].clone()),
+            Builtin::Hash => RtOp::Hash(tys[0].clone()),
+            Builtin::MathAbs => RtOp::Abs(tys[0].clone()),
+            Builtin::MathMin => RtOp::Min(tys[0].clone()),
+            Builtin::MathMax => RtOp::Max(tys[0].clone()),
             Builtin::TupleFirst | Builtin::TupleSecond | Builtin::TupleNth | Builtin::TupleSize => {
-                unreachable!("the checker types Tuple functions as field accesses")
+                return self.tuple_op(fb, b, ops, tys, ty, pos)
             }
             Builtin::ListLength => RtOp::ListLength,
             Builtin::ListNew => RtOp::ListLit(ty.clone()),
@@ -654,28 +662,29 @@ impl<'a> Lowerer<'a> {
             Builtin::IntToFloat => RtOp::IntToFloat,
             Builtin::FloatToInt => RtOp::FloatToInt,
             Builtin::Compare => {
-                let t = arg_ty(0, self, fb);
+                let t = tys[0].clone();
                 let c = fb.temp(Ty::int(), Rv::Rt(RtOp::Cmp(t), ops, pos));
                 return self.ordering_of(fb, c, pos);
             }
             Builtin::MapNew => RtOp::MapLit(ty.clone()),
-            Builtin::MapPut => RtOp::MapPut(arg_ty(0, self, fb)),
-            Builtin::MapGet => RtOp::MapGet(arg_ty(0, self, fb)),
-            Builtin::MapHasKey => RtOp::MapHasKey(arg_ty(0, self, fb)),
+            Builtin::MapPut => RtOp::MapPut(tys[0].clone()),
+            Builtin::MapGet => RtOp::MapGet(tys[0].clone()),
+            Builtin::MapHasKey => RtOp::MapHasKey(tys[0].clone()),
             Builtin::MapSize => RtOp::MapSize,
-            Builtin::MapDelete => RtOp::MapDelete(arg_ty(0, self, fb)),
+            Builtin::MapDelete => RtOp::MapDelete(tys[0].clone()),
             Builtin::SetNew => RtOp::SetNew(ty.clone()),
-            Builtin::SetAdd => RtOp::SetAdd(arg_ty(0, self, fb)),
-            Builtin::SetContains => RtOp::SetContains(arg_ty(0, self, fb)),
+            Builtin::SetAdd => RtOp::SetAdd(tys[0].clone()),
+            Builtin::SetContains => RtOp::SetContains(tys[0].clone()),
             Builtin::SetSize => RtOp::SetSize,
-            Builtin::SetRemove => RtOp::SetRemove(arg_ty(0, self, fb)),
+            Builtin::SetRemove => RtOp::SetRemove(tys[0].clone()),
             Builtin::RangeNew => RtOp::RangeNew,
-            Builtin::Spawn | Builtin::ServiceStart | Builtin::JobAsync => {
-                unreachable!("handled above")
+            Builtin::Spawn | Builtin::ServiceStart => {
+                unreachable!("lowered from their typed arguments; never values")
             }
-            Builtin::ServiceCall => RtOp::ServiceCall(arg_ty(1, self, fb), ty.clone()),
-            Builtin::ServiceCast => RtOp::ServiceCast(arg_ty(1, self, fb)),
-            Builtin::ServiceReply => RtOp::ServiceReply(arg_ty(0, self, fb)),
+            Builtin::JobAsync => return self.job_async(fb, ops[0].clone(), &tys[0], ty, pos),
+            Builtin::ServiceCall => RtOp::ServiceCall(tys[1].clone(), ty.clone()),
+            Builtin::ServiceCast => RtOp::ServiceCast(tys[1].clone()),
+            Builtin::ServiceReply => RtOp::ServiceReply(tys[0].clone()),
             Builtin::Supervise => RtOp::Supervise,
             Builtin::SupChild => {
                 return fb.temp(ty.clone(), Rv::MakeRecord(ty.clone(), ops));
@@ -687,11 +696,11 @@ impl<'a> Lowerer<'a> {
             }
             Builtin::JobAwaitTimeout => RtOp::JobAwait(ty.clone()),
             Builtin::SelfPid => RtOp::SelfPid,
-            Builtin::Send => RtOp::Send(arg_ty(1, self, fb)),
-            Builtin::SendAfter => RtOp::SendAfter(arg_ty(2, self, fb)),
+            Builtin::Send => RtOp::Send(tys[1].clone()),
+            Builtin::SendAfter => RtOp::SendAfter(tys[2].clone()),
             Builtin::Link => RtOp::Link,
             Builtin::Rt(i) => {
-                let ps = (0..args.len()).map(|k| arg_ty(k, self, fb)).collect();
+                let ps = tys.to_vec();
                 RtOp::Extern(i as usize, Ty::Fun(ps, Box::new(ty.clone())))
             }
         };
@@ -890,7 +899,7 @@ fn collect_adt_types(t: &Ty, seen: &mut Vec<Ty>, fresh: &mut Vec<Ty>) {
     });
 }
 
-fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB) -> Func {
+pub(super) fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB) -> Func {
     Func {
         name,
         params,

@@ -91,7 +91,7 @@ impl Lowerer<'_> {
         id
     }
 
-    fn reserve(&mut self, key: String) -> FuncId {
+    pub(super) fn reserve(&mut self, key: String) -> FuncId {
         let id = FuncId(self.funcs.len() as u32);
         self.funcs.push(None);
         self.wrappers.insert(key, id);
@@ -145,13 +145,12 @@ impl Lowerer<'_> {
     /// `Job.async(f)`: the job runs a closure that calls `f` and hands the
     /// result to the runtime (so the runtime never calls a closure with a
     /// result of unknown C type).
-    pub fn job_async(&mut self, fb: &mut FB, f: &TExpr, ty: &Ty, pos: Pos) -> Operand {
-        let fty = self.ty(fb, &f.ty);
-        let Ty::Fun(_, r) = &fty else {
+    pub fn job_async(&mut self, fb: &mut FB, fv: Operand, fty: &Ty, ty: &Ty, pos: Pos) -> Operand {
+        let Ty::Fun(_, r) = fty else {
             unreachable!("Job.async takes a function")
         };
         let r = (**r).clone();
-        let fv = self.expr(fb, f, false);
+        let fty = fty.clone();
         let key = format!("job:{fty:?}");
         let body = match self.wrappers.get(&key) {
             Some(id) => *id,

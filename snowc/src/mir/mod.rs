@@ -9,6 +9,7 @@ mod lower_actor;
 mod lower_iface;
 mod lower_loop;
 mod lower_match;
+mod lower_value;
 
 pub use lower::lower_program;
 

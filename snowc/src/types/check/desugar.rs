@@ -15,6 +15,29 @@ use crate::syntax::ast::*;
 
 const REQUEST: &str = "Request__";
 
+/// The names a desugared service declares for its callers (`start`, the
+/// client functions, the request variants), empty for another module.
+/// They are reachable only qualified (`S.start`): inside the handlers a
+/// bare name means what it means in the enclosing file.
+pub fn service_api_names(body: &[Stmt]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut service = false;
+    for st in body {
+        match &st.kind {
+            StmtKind::Item(Item::SumType(t)) if t.name.text == REQUEST => {
+                service = true;
+                out.extend(t.variants.iter().map(|v| v.name.text.clone()));
+            }
+            StmtKind::Item(Item::Fn(f)) if f.is_pub => out.push(f.name.text.clone()),
+            _ => {}
+        }
+    }
+    if !service {
+        out.clear();
+    }
+    out
+}
+
 pub fn file(
     f: &crate::syntax::ParsedFile,
     diags: &mut Vec<Diagnostic>,
@@ -504,14 +527,24 @@ fn param_expr(p: &Param, span: Span) -> Expr {
     }
 }
 
-/// `Variant(p1, ...)` (or the bare `Variant`) from the handler's parameters.
+/// `Request__.Variant(p1, ...)` (or the bare `Request__.Variant`) from the
+/// handler's parameters: qualified, as the variants are hidden names.
 fn request_expr(h: &Handler) -> Expr {
+    let ctor = expr(
+        ExprKind::Field {
+            base: Box::new(var(REQUEST, h.span)),
+            name: h.name.clone(),
+        },
+        h.span,
+    );
     if h.params.is_empty() {
-        return var(&h.name.text, h.span);
+        return ctor;
     }
-    call(
-        &h.name.text,
-        h.params.iter().map(|p| param_expr(p, h.span)).collect(),
+    expr(
+        ExprKind::Call {
+            callee: Box::new(ctor),
+            args: h.params.iter().map(|p| param_expr(p, h.span)).collect(),
+        },
         h.span,
     )
 }
@@ -530,7 +563,7 @@ fn handler_arm(h: &Handler, is_call: bool) -> Arm {
         .collect();
     let p = pat(
         PatternKind::Ctor {
-            qualifier: None,
+            qualifier: Some(name(REQUEST, hs)),
             name: h.name.clone(),
             args: if args.is_empty() { None } else { Some(args) },
         },
@@ -595,5 +628,32 @@ mod tests {
         assert_eq!(super::snake("GetCount"), "get_count");
         assert_eq!(super::snake("IOStat"), "i_o_stat");
         assert_eq!(super::snake("Level"), "level");
+    }
+
+    /// A call handler's reply type is checked at the client and in the
+    /// handler: an unknown one is still reported once.
+    #[test]
+    fn unknown_reply_type_reported_once() {
+        use crate::diag::{SourceFile, SourceMap};
+        let mut sm = SourceMap::default();
+        sm.add(SourceFile {
+            path: "t.snow".into(),
+            module: "Main".into(),
+            text: "service S do\n  call Go() :: Nope do |st|\n    (st, 1)\n  end\nend\nfn main() do\n  println(\"${S.go(S.start())}\")\nend\n".into(),
+        });
+        let parsed = crate::syntax::parse_all(&sm).expect("parses");
+        let Err(d) = crate::types::check_program(&sm, &parsed) else {
+            panic!("an unknown type is an error")
+        };
+        let unknown = d
+            .iter()
+            .filter(|d| d.header == "unknown type `Nope`")
+            .count();
+        assert_eq!(
+            unknown,
+            1,
+            "{:?}",
+            d.iter().map(|d| &d.header).collect::<Vec<_>>()
+        );
     }
 }

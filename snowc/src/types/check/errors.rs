@@ -45,7 +45,16 @@ impl Checker<'_> {
     }
 
     pub fn error(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        // One annotation can be checked twice (a service's reply type is
+        // both the client's result and the handler's reply): report once.
+        let at = |x: &Diagnostic| x.labels.first().map(|l| (l.file, l.span));
+        let seen = self
+            .diags
+            .iter()
+            .any(|x| x.code == d.code && x.header == d.header && at(x) == at(&d));
+        if !seen {
+            self.diags.push(d);
+        }
     }
 
     /// Marks `t` (a fresh variable) as the type of an erroneous expression.
@@ -485,10 +494,15 @@ impl Checker<'_> {
     /// At the very end: default leftover variables and check the rest.
     pub fn finish_obligations(&mut self) {
         let obs = std::mem::take(&mut self.obligations);
-        for ob in obs {
-            if ob.tr == Trait::Iface(crate::types::ty::DEFAULT)
-                && matches!(self.sub.zonk(&ob.ty), Ty::Var(_))
-            {
+        // Which requirements are on a type nothing determined (before the
+        // first defaulting binds a variable shared by several).
+        let unknown: Vec<bool> = obs
+            .iter()
+            .map(|ob| matches!(self.sub.zonk(&ob.ty), Ty::Var(_)))
+            .collect();
+        let mut reported: Vec<Pos> = Vec::new();
+        for (ob, unknown) in obs.into_iter().zip(unknown) {
+            if ob.tr == Trait::Iface(crate::types::ty::DEFAULT) && unknown {
                 // `default()` whose type nothing determines (§2.9).
                 self.diags.push(
                     Diagnostic::error(
@@ -505,7 +519,24 @@ impl Checker<'_> {
             }
             self.sub.default_vars(&ob.ty);
             if self.satisfies(&ob.ty, ob.tr) == Some(false) {
-                self.report_unsatisfied(&ob.ty, ob.tr, ob.pos);
+                if !unknown {
+                    self.report_unsatisfied(&ob.ty, ob.tr, ob.pos);
+                } else if !reported.contains(&ob.pos) {
+                    // `()` is only the default: say the type is unknown
+                    // (`[Math.abs]` whose element type nothing fixes).
+                    reported.push(ob.pos);
+                    self.diags.push(
+                        Diagnostic::error(
+                            Some("E0040"),
+                            "cannot infer the type of this expression; add a type annotation",
+                        )
+                        .with_primary(
+                            ob.pos.file,
+                            ob.pos.span,
+                            "type must be known here",
+                        ),
+                    );
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ use crate::types::tast::{
 use crate::types::ty::{AdtId, AdtKind, GenId, IfaceId, Ty, TyCon, OPTION, RESULT};
 
 impl Checker<'_> {
-    fn mk(&self, kind: TExprKind, ty: Ty, span: Span) -> TExpr {
+    pub(super) fn mk(&self, kind: TExprKind, ty: Ty, span: Span) -> TExpr {
         TExpr {
             kind,
             ty,
@@ -30,7 +30,7 @@ impl Checker<'_> {
     }
 
     pub fn check_expr(&mut self, e: &Expr, expected: &Ty) -> TExpr {
-        let t = self.infer_expr(e);
+        let t = self.infer_hinted(e, Some(expected));
         self.unify_at(expected, &t.ty, e.span, None);
         t
     }
@@ -43,7 +43,13 @@ impl Checker<'_> {
             ExprKind::Bool(b) => self.mk(TExprKind::Lit(Lit::Bool(*b)), Ty::bool(), span),
             ExprKind::Nil => self.mk(TExprKind::Lit(Lit::Unit), Ty::unit(), span),
             ExprKind::Str(parts) => self.infer_string(parts, span),
-            ExprKind::Name(n) => self.resolve_name(n, span),
+            ExprKind::Name(_) | ExprKind::Field { .. } if self.tuple_fn_of(e).is_some() => {
+                self.infer_hinted(e, None)
+            }
+            ExprKind::Name(n) => {
+                let v = self.resolve_name(n, span);
+                self.builtin_value_check(v)
+            }
             ExprKind::Tuple(xs) if xs.is_empty() => {
                 self.mk(TExprKind::Lit(Lit::Unit), Ty::unit(), span)
             }
@@ -585,7 +591,7 @@ impl Checker<'_> {
 
     /// Does the user module that `m` names define `name`? (It then wins
     /// over the stdlib module `m`, chapter 03 §3.1.3.)
-    fn user_module_defines(&self, m: &str, name: &str) -> bool {
+    pub(super) fn user_module_defines(&self, m: &str, name: &str) -> bool {
         self.scopes.module_index(m).is_some_and(|mi| {
             !self.scopes.is_prelude(mi) && self.scopes.modules[mi].defined.contains(name)
         })
@@ -663,6 +669,9 @@ impl Checker<'_> {
                 }
                 return Some(f);
             }
+            if let Some(f) = self.protocol_member(m, &name.text, span) {
+                return Some(f);
+            }
             let mut d = Diagnostic::error(
                 Some("E0004"),
                 format!("undefined variable: {m}.{}", name.text),
@@ -695,7 +704,7 @@ impl Checker<'_> {
     fn infer_field(&mut self, base: &Expr, name: &ast::Name, span: Span) -> TExpr {
         if let Some(m) = self.static_base(base) {
             if let Some(e) = self.resolve_qualified(&m, name, span) {
-                return e;
+                return self.builtin_value_check(e);
             }
             if let Some(e) = self.unknown_qualifier(&m, base, name, &[], span) {
                 return e;
@@ -775,20 +784,7 @@ impl Checker<'_> {
 
     fn infer_call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
         // `Tuple.first/second/nth/size` are typed by the tuple's arity.
-        let tuple_fn = match &callee.kind {
-            ExprKind::Field { base, name } if matches!(&base.kind, ExprKind::Name(m) if m == "Tuple" && self.scopes.value(m).is_none()) =>
-            {
-                // A user module `Tuple` defining the name wins (§3.1.3).
-                (!self.user_module_defines("Tuple", &name.text)).then(|| name.text.clone())
-            }
-            ExprKind::Name(n) if self.scopes.value(n).is_none() => {
-                n.strip_prefix("tuple_").map(str::to_string)
-            }
-            _ => None,
-        };
-        if let Some(which) =
-            tuple_fn.filter(|w| matches!(w.as_str(), "first" | "second" | "nth" | "size"))
-        {
+        if let Some(which) = self.tuple_fn_of(callee) {
             return self.tuple_call(&which, args, span);
         }
         if let ExprKind::Field { base, name } = &callee.kind {
@@ -842,9 +838,14 @@ impl Checker<'_> {
                 return self.apply_with_first(f, first, &args[1..], span);
             }
         }
-        let f = self.infer_expr(callee);
+        let f = match &callee.kind {
+            // A callee, not a value: no value-position checks.
+            ExprKind::Name(n) => self.resolve_name(n, callee.span),
+            _ => self.infer_expr(callee),
+        };
         let f = self.actor_self_callee(f);
-        self.apply(f, args, span)
+        let call = self.apply(f, args, span);
+        self.builtin_call_check(call)
     }
 
     fn infer_method_call(
@@ -999,23 +1000,23 @@ impl Checker<'_> {
     /// `((_, x, ..), 1)`, ... whose failure is the out-of-range panic.
     fn tuple_nth_computed(&mut self, t: TExpr, elems: Vec<Ty>, index: &Expr, span: Span) -> TExpr {
         let i = self.check_expr(index, &Ty::int());
-        let elem = elems[0].clone();
-        if elems[1..].iter().any(|e| self.sub.unify(&elem, e).is_err()) {
-            let ts = self.show(&t.ty);
-            self.error(
-                Diagnostic::error(
-                    Some("E0040"),
-                    "`Tuple.nth` with a non-literal index needs all elements of one type",
-                )
-                .with_message(format!(
-                    "`Tuple.nth` with a non-literal index needs all elements of one type, found `{ts}`"
-                ))
-                .with_primary(self.file, index.span, "not an integer literal")
-                .with_secondary(self.file, t.pos.span, format!("the elements of `{ts}` differ in type"))
-                .with_help("write the index as an integer literal"),
-            );
-            return self.error_expr(span);
-        }
+        let elem = match self.nth_elem(&elems) {
+            Some(elem) => elem,
+            None => {
+                let ts = self.show(&t.ty);
+                self.error(
+                    super::values::nth_mixed(&ts)
+                        .with_primary(self.file, index.span, "not an integer literal")
+                        .with_secondary(
+                            self.file,
+                            t.pos.span,
+                            format!("the elements of `{ts}` differ in type"),
+                        )
+                        .with_help("write the index as an integer literal"),
+                );
+                return self.error_expr(span);
+            }
+        };
         let x = self.new_local("nth", elem.clone());
         let pos = self.pos(span);
         let pat = |kind, ty: &Ty| TPat {
@@ -1225,7 +1226,7 @@ impl Checker<'_> {
                         if let ExprKind::Closure(_) = a.kind {
                             self.closure_hint = Some(p.clone());
                         }
-                        let x = self.infer_expr(a);
+                        let x = self.infer_hinted(a, Some(p));
                         self.closure_hint = None;
                         if let Err(e) = self.sub.unify(p, &x.ty) {
                             let label = format!(
@@ -1698,12 +1699,12 @@ impl Checker<'_> {
             if !is_ctor {
                 self.sub.enter();
                 let mark = self.obligations.len();
-                let v = self.infer_expr(value);
+                let at = ann.map(|a| self.resolve_type(a));
+                let v = self.infer_hinted(value, at.as_ref());
                 // The binding has the annotated type even when the value
                 // does not match it (no follow-up errors at its uses).
                 let mut ty = v.ty.clone();
-                if let Some(a) = ann {
-                    let at = self.resolve_type(a);
+                if let Some(at) = at {
                     self.unify_at(
                         &at,
                         &v.ty,
@@ -1910,7 +1911,7 @@ fn op_text(op: BinOp) -> &'static str {
 }
 
 /// The built-in protocol whose method a name is, with its builtin.
-fn protocol_of_method(n: &str) -> Option<(IfaceId, Builtin)> {
+pub(super) fn protocol_of_method(n: &str) -> Option<(IfaceId, Builtin)> {
     use crate::types::ty::{DEBUG, DISPLAY, HASH};
     match n {
         "to_string" => Some((DISPLAY, Builtin::ToString)),

@@ -55,7 +55,6 @@ pub fn sccs(ck: &Checker, groups: &[FnGroup]) -> Vec<Vec<usize>> {
             for c in &g.clauses {
                 super::names::fn_names(c, &mut names);
             }
-            let scope = &ck.scopes.modules[g.module];
             let lookup = |m: &str, f: &str| {
                 let mi = ck.scopes.module_from(g.module, m)?;
                 ck.scopes.modules[mi].values.get(f).cloned()
@@ -63,7 +62,7 @@ pub fn sccs(ck: &Checker, groups: &[FnGroup]) -> Vec<Vec<usize>> {
             let mut out: Vec<usize> = names
                 .iter()
                 .filter_map(|n| {
-                    let r = match scope.values.get(n) {
+                    let r = match ck.scopes.unit_value(g.module, n) {
                         Some(r) => Some(r.clone()),
                         None => match n.rsplit_once('.') {
                             Some((m, f)) => lookup(m, f),

@@ -14,6 +14,7 @@ mod modules;
 mod names;
 mod pat;
 mod scope;
+mod values;
 mod zonk;
 
 use std::collections::HashMap;

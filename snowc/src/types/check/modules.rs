@@ -1,6 +1,8 @@
 //! Modules: every file and every inline `module` block is a unit with its
 //! own scope; `import A.B` makes `B` name module `A.B` in the importing
 //! unit, `from A.B import x` binds `x`; items are private unless `pub`.
+//! An inline module (a service too) sees the names of the units around it
+//! (lexical scoping); its own items and imports come first.
 
 use std::collections::HashMap;
 
@@ -19,6 +21,8 @@ pub struct Unit<'a> {
     pub parent: Option<usize>,
     /// Part of the Snow-written standard library.
     pub prelude: bool,
+    /// Names reachable only qualified (a service's generated items).
+    pub hidden: Vec<String>,
 }
 
 /// Files and (recursively) their inline modules, files first.
@@ -33,6 +37,7 @@ pub fn units<'a>(ck: &Checker, files: &'a [ParsedFile]) -> Vec<Unit<'a>> {
                 stmts: &pf.ast.stmts,
                 parent: None,
                 prelude: f.path.starts_with("<prelude>"),
+                hidden: Vec::new(),
             }
         })
         .collect();
@@ -47,6 +52,7 @@ pub fn units<'a>(ck: &Checker, files: &'a [ParsedFile]) -> Vec<Unit<'a>> {
                     stmts: &m.body.stmts,
                     parent: Some(i),
                     prelude,
+                    hidden: super::desugar::service_api_names(&m.body.stmts),
                 });
             }
         }
@@ -56,13 +62,18 @@ pub fn units<'a>(ck: &Checker, files: &'a [ParsedFile]) -> Vec<Unit<'a>> {
 }
 
 /// Set up one scope per unit and the module names; inline modules are
-/// reachable from their parent by their own name.
+/// reachable from their parent by their own name. Only files start with the
+/// prelude's names: an inline module finds them through its file.
 pub fn init_scopes(ck: &mut Checker, units: &[Unit], prelude: Scope) {
     for u in units {
         let mut s = Scope::default();
-        s.values.clone_from(&prelude.values);
-        s.types.clone_from(&prelude.types);
+        if u.parent.is_none() {
+            s.values.clone_from(&prelude.values);
+            s.types.clone_from(&prelude.types);
+        }
+        s.hidden = u.hidden.iter().cloned().collect();
         ck.scopes.modules.push(s);
+        ck.scopes.parents.push(u.parent);
         ck.scopes.module_names.push(u.name.clone());
         ck.scopes.aliases.push(HashMap::new());
         if u.prelude {
@@ -249,22 +260,19 @@ pub fn from_imports(ck: &mut Checker, units: &[Unit], values: bool) {
                     if values {
                         ck.error(
                             Diagnostic::error(Some("E0035"), "private item cannot be imported")
-                                .with_message(format!(
-                                    "`{}` is private in module `{mname}`; add `pub` to make it accessible",
-                                    n.text
-                                ))
-                                .with_primary(u.file, n.span, format!("`{}` is private in module `{mname}`", n.text)),
+                                .with_message(private_label(&n.text, &mname))
+                                .with_primary(u.file, n.span, private_label(&n.text, &mname)),
                         );
                     }
                     continue;
                 }
                 if values {
                     if let Some(v) = v {
-                        ck.scopes.modules[ui].values.insert(n.text.clone(), v);
+                        import_value(ck, ui, &n.text, v);
                     }
-                } else if let Some(ty) = ty {
-                    // Importing a sum type brings its constructors along.
-                    if let TypeRes::Adt(id) = &ty {
+                    // Importing a sum type brings its constructors along
+                    // (ruling 10); its variants are known by now.
+                    if let Some(TypeRes::Adt(id)) = &ty {
                         let ctors: Vec<(String, ValueRes)> = ck.adts[id.0 as usize]
                             .variants()
                             .iter()
@@ -272,27 +280,43 @@ pub fn from_imports(ck: &mut Checker, units: &[Unit], values: bool) {
                             .map(|(i, v)| (v.name.clone(), ValueRes::Ctor(*id, i as u32)))
                             .collect();
                         for (cn, r) in ctors {
-                            ck.scopes.modules[ui].values.insert(cn, r);
+                            import_value(ck, ui, &cn, r);
                         }
                     }
-                    ck.scopes.modules[ui].types.insert(n.text.clone(), ty);
+                } else if let Some(ty) = ty {
+                    let scope = &mut ck.scopes.modules[ui];
+                    if !scope.defined.contains(&n.text) {
+                        scope.types.insert(n.text.clone(), ty);
+                    }
                 }
             }
         }
     }
 }
 
+/// Bind an imported name in unit `ui`, unless the unit declares that name
+/// itself: its own items shadow its imports.
+fn import_value(ck: &mut Checker, ui: usize, name: &str, v: ValueRes) {
+    let scope = &mut ck.scopes.modules[ui];
+    if !scope.defined.contains(name) {
+        scope.values.insert(name.to_string(), v);
+    }
+}
+
+/// E0035's message, also its label (ruling 10: the label carries the help).
+fn private_label(name: &str, module: &str) -> String {
+    format!("`{name}` is private in module `{module}`; add `pub` to make it accessible")
+}
+
 fn bind_stdlib(ck: &mut Checker, ui: usize, module: &str, name: &str, span: Span, file: FileId) {
     use crate::types::builtins;
     if let Some(b) = builtins::qualified(module, name) {
-        ck.scopes.modules[ui]
-            .values
-            .insert(name.to_string(), ValueRes::Builtin(b));
+        import_value(ck, ui, name, ValueRes::Builtin(b));
         return;
     }
     if let Some(&pm) = ck.scopes.prelude_modules.get(module) {
         if let Some(v) = ck.scopes.modules[pm].values.get(name).cloned() {
-            ck.scopes.modules[ui].values.insert(name.to_string(), v);
+            import_value(ck, ui, name, v);
             return;
         }
     }
@@ -310,24 +334,20 @@ fn bind_stdlib(ck: &mut Checker, ui: usize, module: &str, name: &str, span: Span
 impl Checker<'_> {
     /// `M.x` from another unit: is `x` visible? Reports E0035 when not.
     pub fn check_visible(&mut self, module: usize, name: &str, span: Span) {
-        if module == self.scopes.current
+        // A module's own items and those of the modules around it are
+        // visible in it (lexically), qualified or not.
+        if self.scopes.encloses(module, self.scopes.current)
             || self.scopes.prelude_modules.values().any(|m| *m == module)
         {
             return;
         }
-        // Inline modules see nothing special; their parents see only `pub`.
+        // A module's parent sees only its `pub` items.
         if !self.scopes.modules[module].public.contains(name) {
             let m = self.scopes.module_names[module].clone();
             self.error(
                 Diagnostic::error(Some("E0035"), "private item cannot be imported")
-                    .with_message(format!(
-                        "`{name}` is private in module `{m}`; add `pub` to make it accessible"
-                    ))
-                    .with_primary(
-                        self.file,
-                        span,
-                        format!("`{name}` is private in module `{m}`"),
-                    ),
+                    .with_message(private_label(name, &m))
+                    .with_primary(self.file, span, private_label(name, &m)),
             );
         }
     }

@@ -24,6 +24,15 @@ fn block(b: &Block, out: &mut Vec<String>) {
     }
 }
 
+/// `A` or `A.B.C` written as names only.
+fn dotted(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n.clone()),
+        ExprKind::Field { base, name } => Some(format!("{}.{}", dotted(base)?, name.text)),
+        _ => None,
+    }
+}
+
 fn expr(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
         ExprKind::Name(n) => out.push(n.clone()),
@@ -61,8 +70,8 @@ fn expr(e: &Expr, out: &mut Vec<String>) {
             args.iter().for_each(|x| expr(x, out))
         }
         ExprKind::Field { base, name } => {
-            // `M.f` may name a function of another module.
-            if let ExprKind::Name(m) = &base.kind {
+            // `M.f` or `Outer.Inner.f` may name a function of another module.
+            if let Some(m) = dotted(base) {
                 out.push(format!("{m}.{}", name.text));
             }
             expr(base, out)

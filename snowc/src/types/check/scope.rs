@@ -38,6 +38,9 @@ pub struct Scope {
     pub public: HashSet<String>,
     /// Module scopes: names declared in this module itself.
     pub defined: HashSet<String>,
+    /// Module scopes: names reachable only qualified (`S.start`), skipped
+    /// by bare-name lookup inside the module (a service's generated items).
+    pub hidden: HashSet<String>,
 }
 
 /// The scope chain: local scopes (innermost last) above the current
@@ -48,6 +51,9 @@ pub struct Scopes {
     pub modules: Vec<Scope>,
     pub module_names: Vec<String>,
     pub current: usize,
+    /// Per unit: the unit it is nested in (inline modules and services).
+    /// Bare names not found in a unit are looked up there: lexical scoping.
+    pub parents: Vec<Option<usize>>,
     /// Per unit: module names it may use (imports, inline modules).
     pub aliases: Vec<HashMap<String, usize>>,
     /// The Snow-written stdlib modules, usable everywhere by name.
@@ -79,38 +85,59 @@ impl Scopes {
             .iter()
             .rev()
             .find_map(|s| s.values.get(name))
-            .or_else(|| self.modules.get(self.current)?.values.get(name))
+            .or_else(|| self.unit_value(self.current, name))
     }
     pub fn ty(&self, name: &str) -> Option<&TypeRes> {
         self.stack
             .iter()
             .rev()
             .find_map(|s| s.types.get(name))
-            .or_else(|| self.modules.get(self.current)?.types.get(name))
+            .or_else(|| self.in_units(self.current, name, |s| &s.types))
     }
+
+    /// `unit` and the units it is nested in, innermost first.
+    fn enclosing(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(unit), |u| self.parents.get(*u).copied().flatten())
+    }
+
+    /// Is `outer` the unit `unit` or one it is nested in?
+    pub fn encloses(&self, outer: usize, unit: usize) -> bool {
+        self.enclosing(unit).any(|u| u == outer)
+    }
+
+    /// A bare name at the top of unit `unit` (no locals): its own items
+    /// and imports, then those of the enclosing units.
+    pub fn unit_value(&self, unit: usize, name: &str) -> Option<&ValueRes> {
+        self.in_units(unit, name, |s| &s.values)
+    }
+
+    fn in_units<'s, T>(
+        &'s self,
+        unit: usize,
+        name: &str,
+        table: impl Fn(&'s Scope) -> &'s HashMap<String, T>,
+    ) -> Option<&'s T> {
+        self.enclosing(unit).find_map(|u| {
+            let s = self.modules.get(u)?;
+            table(s).get(name).filter(|_| !s.hidden.contains(name))
+        })
+    }
+
     /// The module `name` refers to in the current unit.
     pub fn module_index(&self, name: &str) -> Option<usize> {
         self.module_from(self.current, name)
     }
 
-    /// The module `name` refers to in unit `unit`.
+    /// The module `name` refers to in unit `unit`: its imports and inline
+    /// modules, then those of the enclosing units, then stdlib names.
     pub fn module_from(&self, unit: usize, name: &str) -> Option<usize> {
         if let Some((head, rest)) = name.split_once('.') {
             // `Outer.Inner`: walk the inline modules' own names.
             let outer = self.module_from(unit, head)?;
-            return self
-                .aliases
-                .get(outer)?
-                .get(rest.split('.').next()?)
-                .copied()
-                .and_then(|m| match rest.split_once('.') {
-                    Some((_, more)) => self.module_from(m, more),
-                    None => Some(m),
-                });
+            return self.inner_module(outer, rest);
         }
-        self.aliases
-            .get(unit)
-            .and_then(|a| a.get(name))
+        self.enclosing(unit)
+            .find_map(|u| self.aliases.get(u)?.get(name))
             .or_else(|| {
                 // The stdlib itself never sees user modules.
                 if self.is_prelude(unit) {
@@ -122,18 +149,37 @@ impl Scopes {
             .copied()
     }
 
+    /// `Inner.More` named inside module `outer` (no lexical fallback).
+    fn inner_module(&self, outer: usize, path: &str) -> Option<usize> {
+        let (first, more) = match path.split_once('.') {
+            Some((a, b)) => (a, Some(b)),
+            None => (path, None),
+        };
+        let m = *self.aliases.get(outer)?.get(first)?;
+        match more {
+            Some(more) => self.inner_module(m, more),
+            None => Some(m),
+        }
+    }
+
     /// Is `unit` part of the Snow-written stdlib?
     pub fn is_prelude(&self, unit: usize) -> bool {
         self.prelude_modules.values().any(|m| *m == unit)
     }
 
-    /// All value names visible (for "did you mean").
+    /// All value names visible (for "did you mean"), without the
+    /// compiler's internal names (`handle__`, `state__`, ...).
     pub fn all_value_names(&self) -> Vec<String> {
+        let units = self
+            .enclosing(self.current)
+            .filter_map(|u| self.modules.get(u));
         let mut v: Vec<String> = self
             .stack
             .iter()
-            .chain(self.modules.get(self.current))
-            .flat_map(|s| s.values.keys().cloned())
+            .flat_map(|s| s.values.keys())
+            .chain(units.flat_map(|s| s.values.keys().filter(|n| !s.hidden.contains(*n))))
+            .filter(|n| !n.ends_with("__"))
+            .cloned()
             .collect();
         v.sort();
         v.dedup();
