@@ -46,7 +46,7 @@ pub unsafe fn trace_object(obj: usize, visit: &mut dyn FnMut(usize)) {
         }
         K_OPAQUE if core::ptr::eq(t, &STORE_PTR) => {
             let s = obj as *const Store;
-            for i in 0..(*s).used as usize {
+            for i in Store::window(s) {
                 visit(Store::get(s, i) as usize);
             }
         }
