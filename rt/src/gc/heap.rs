@@ -11,7 +11,6 @@
 //! (`GC_STATIC`) are never marked or swept. A heap is touched only by the
 //! thread currently running its process, so nothing here takes a lock.
 
-use super::os;
 use super::pool;
 use super::trace;
 use crate::abi::{Hdr, GC_STATIC};
@@ -218,7 +217,7 @@ impl Heap {
     }
 
     fn alloc_large(&mut self, size: usize) -> *mut u8 {
-        let (p, len) = os::map(size);
+        let (p, len) = pool::take_large(size);
         let addr = p as usize;
         let pos = self.large.partition_point(|&(a, _)| a < addr);
         self.large.insert(pos, (addr, len));
@@ -447,7 +446,7 @@ impl Heap {
                     live += len;
                     large.push((a, len));
                 } else {
-                    os::unmap(a as *mut u8, len);
+                    pool::give_large(a as *mut u8, len);
                 }
             }
         }
@@ -478,7 +477,7 @@ impl Drop for Heap {
                 pool::give(b as *mut u8);
             }
             for &(a, len) in &self.large {
-                os::unmap(a as *mut u8, len);
+                pool::give_large(a as *mut u8, len);
             }
         }
     }
