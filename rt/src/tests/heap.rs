@@ -145,7 +145,7 @@ fn large_lengths_round_up_by_at_most_a_quarter() {
     assert_eq!(pool::large_len(100_000), 28 * 4096);
     for size in (4097..50_000_000).step_by(77_777) {
         let len = pool::large_len(size);
-        assert!(len >= size && len % 4096 == 0, "{size}: {len}");
+        assert!(len >= size && len.is_multiple_of(4096), "{size}: {len}");
         assert!(len - size < 4096 || len * 4 <= size.next_multiple_of(4096) * 5);
         // Sizes a few percent apart share a length.
         assert!(pool::large_len(size + size / 50) <= len + len / 4 + 4096);
