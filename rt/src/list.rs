@@ -281,6 +281,38 @@ pub unsafe extern "C" fn snow_list_prepend(
 }
 
 /// # Safety
+/// `l` is a live list; `items` holds `n >= 1` words.
+#[no_mangle]
+pub unsafe extern "C" fn snow_list_prepend_n(
+    ctx: *mut Ctx,
+    l: *mut SnowList,
+    n: i64,
+    items: *const Word,
+) -> *mut SnowList {
+    prepend_words(
+        ctx,
+        l,
+        core::slice::from_raw_parts(items, n.max(0) as usize),
+    )
+}
+
+/// # Safety
+/// `l` is a live list; `items` holds `n >= 1` words.
+#[no_mangle]
+pub unsafe extern "C" fn snow_list_append_n(
+    ctx: *mut Ctx,
+    l: *mut SnowList,
+    n: i64,
+    items: *const Word,
+) -> *mut SnowList {
+    append_words(
+        ctx,
+        l,
+        core::slice::from_raw_parts(items, n.max(0) as usize),
+    )
+}
+
+/// # Safety
 /// `a` and `b` are live lists of the same type.
 #[no_mangle]
 pub unsafe extern "C" fn snow_list_concat(

@@ -204,3 +204,22 @@ fn kept_large_mappings_stay_bounded() {
     drop(h2);
     assert!(pool::large_kept_bytes() <= 64 << 20);
 }
+
+#[test]
+fn big_pointer_free_objects_do_not_defer_collections() {
+    let mut h = Heap::new(false);
+    let text = dirty_large(&mut h, 8 << 20);
+    collect(&mut h, &[text]);
+    assert_eq!(h.live_bytes(), 16);
+    assert!(
+        h.should_collect(512 * 1024),
+        "small garbage must not pile up"
+    );
+    // A store of pointers of the same size is real marking work.
+    let ptrs = h.alloc(8 << 20);
+    // SAFETY: a fresh, zeroed object: an empty store.
+    unsafe { (*(ptrs as *mut Hdr)).ty = &crate::store::STORE_PTR };
+    collect(&mut h, &[text, ptrs as usize]);
+    assert!(h.live_bytes() >= 8 << 20);
+    assert!(!h.should_collect(512 * 1024));
+}
