@@ -510,7 +510,13 @@ void snow_list_builder_push(snow_ctx *ctx, snow_list *builder, snow_word item);
 snow_word snow_list_get(snow_ctx *ctx, snow_list *l, int64_t i);
 /* All but the first element, O(1); panics on an empty list. */
 snow_list *snow_list_tail(snow_ctx *ctx, snow_list *l);
+/* New lists with `item` added at the end / at the front; amortised O(1) on
+ * the newest version (the store keeps spare room at both ends). */
 snow_list *snow_list_append(snow_ctx *ctx, snow_list *l, snow_word item);
+snow_list *snow_list_prepend(snow_ctx *ctx, snow_list *l, snow_word item);
+/* `items[0..n] ++ l` and `l ++ items[0..n]` (n >= 1) in one step. */
+snow_list *snow_list_prepend_n(snow_ctx *ctx, snow_list *l, int64_t n, const snow_word *items);
+snow_list *snow_list_append_n(snow_ctx *ctx, snow_list *l, int64_t n, const snow_word *items);
 /* First / last element; panic "List.head: empty list" / "List.last: empty list". */
 snow_word snow_list_head(snow_ctx *ctx, snow_list *l);
 snow_word snow_list_last(snow_ctx *ctx, snow_list *l);

@@ -1,13 +1,17 @@
 //! Lists: immutable views `{len, items, store}` over word arrays.
 //!
 //! `snow_list_from` puts the items inline after the list header (the list is
-//! its own store). Growing lists (builders, appends, concatenations) use a
-//! separate append-only `Store`: a view whose last item is the store's last
-//! used word may extend the store in place, because no other view can see
-//! words past its own end. That makes repeated `append` onto the newest list
+//! its own store). Growing lists (builders, appends, prepends,
+//! concatenations) use a separate `Store` with spare room at both ends: its
+//! initialised window is `front .. used`, and a view that starts exactly at
+//! `front` may claim the free words before it, a view that ends exactly at
+//! `used` the free words after it, because no other view can see past the
+//! window. Claiming moves the watermark, so of several views sharing an end
+//! only the first to grow extends in place; the others copy. That makes
+//! repeated `append` and `prepend` (`[x] ++ acc`) onto the newest list
 //! amortised O(1) while older lists keep their contents.
 
-use crate::abi::{kind_is_ptr, Ctx, Hdr, SnowList, SnowType, Word};
+use crate::abi::{kind_is_ptr, Ctx, Hdr, SnowList, SnowType, Word, K_OPAQUE};
 use crate::gc;
 use crate::panic::panic_msg;
 use crate::store::Store;
@@ -29,18 +33,26 @@ unsafe fn elems_are_ptrs(list_type: *const SnowType) -> bool {
     (*list_type).nparams > 0 && kind_is_ptr((*list_type).param(0).kind)
 }
 
+/// A new list of `n` inline items, left zero for the caller to fill.
+///
+/// # Safety
+/// `list_type` is a List (or Queue) descriptor.
+unsafe fn new_inline(ctx: *mut Ctx, list_type: *const SnowType, n: usize) -> *mut SnowList {
+    let l = gc::alloc(ctx, list_type, HEADER + n * 8) as *mut SnowList;
+    (*l).len = n as i64;
+    (*l).items = (l as *mut u8).add(HEADER) as *mut Word;
+    (*l).store = l as *mut Hdr;
+    l
+}
+
 /// A new list with inline items copied from `src`.
 ///
 /// # Safety
 /// `list_type` is a List descriptor; `src` stays readable across the
 /// allocation (it must not point into an unrooted heap object).
 pub unsafe fn from_slice(ctx: *mut Ctx, list_type: *const SnowType, src: &[Word]) -> *mut SnowList {
-    let l = gc::alloc(ctx, list_type, HEADER + src.len() * 8) as *mut SnowList;
-    let inline = (l as *mut u8).add(HEADER) as *mut Word;
-    core::ptr::copy_nonoverlapping(src.as_ptr(), inline, src.len());
-    (*l).len = src.len() as i64;
-    (*l).items = inline;
-    (*l).store = l as *mut Hdr;
+    let l = new_inline(ctx, list_type, src.len());
+    core::ptr::copy_nonoverlapping(src.as_ptr(), (*l).items, src.len());
     l
 }
 
@@ -59,33 +71,114 @@ unsafe fn view(
     l
 }
 
-/// If `l` ends exactly at the used end of a separate store with room for
-/// `extra` more words, returns that store.
-unsafe fn extendable(l: *const SnowList, extra: usize) -> Option<*mut Store> {
+/// The free words a list may claim in place: before its first item when it
+/// starts at its store's `front`, after its last when it ends at `used`.
+struct Room {
+    store: *mut Store,
+    front: usize,
+    back: usize,
+}
+
+/// # Safety
+/// `l` is a live list.
+unsafe fn room(l: *const SnowList) -> Room {
     let s = (*l).store;
-    // Only separate stores grow; an inline list (the store of itself and of
-    // its tails) is full by construction.
-    if s.is_null() || (*(*s).ty).kind != crate::abi::K_OPAQUE {
-        return None;
+    // Only separate stores have room; an inline list (the store of itself
+    // and of its tails) is full by construction.
+    if s.is_null() || (*(*s).ty).kind != K_OPAQUE {
+        return Room {
+            store: core::ptr::null_mut(),
+            front: 0,
+            back: 0,
+        };
     }
     let s = s as *mut Store;
-    let end = (*l).items.add((*l).len as usize);
-    let used_end = Store::data(s).add((*s).used as usize);
-    if core::ptr::eq(end, used_end) && (*s).used as usize + extra <= (*s).cap as usize {
-        Some(s)
-    } else {
-        None
+    let start = (*l).items.offset_from(Store::data(s)) as usize;
+    let end = start + (*l).len as usize;
+    let at_front = start == (*s).front as usize;
+    let at_back = end == (*s).used as usize;
+    Room {
+        store: s,
+        front: if at_front { start } else { 0 },
+        back: if at_back {
+            ((*s).cap - (*s).used) as usize
+        } else {
+            0
+        },
     }
 }
 
-/// Copies `l`'s items into a new store of capacity `cap` (>= len), marks
-/// them used, and returns it.
-unsafe fn copy_to_store(ctx: *mut Ctx, l: *const SnowList, cap: usize) -> *mut Store {
-    let s = Store::new(ctx, cap, elems_are_ptrs((*l).h.ty));
+/// Copies `l`'s items into a new store with `front` free words before them
+/// and `back` after, and returns it.
+unsafe fn copy_to_store(
+    ctx: *mut Ctx,
+    l: *const SnowList,
+    front: usize,
+    back: usize,
+) -> *mut Store {
     let n = (*l).len as usize;
-    core::ptr::copy_nonoverlapping((*l).items, Store::data(s), n);
-    (*s).used = n as i64;
+    let s = Store::new(ctx, front + n + back, elems_are_ptrs((*l).h.ty));
+    core::ptr::copy_nonoverlapping((*l).items, Store::data(s).add(front), n);
+    (*s).front = front as i64;
+    (*s).used = (front + n) as i64;
     s
+}
+
+/// Spare room for the growing side of a copy that adds `k` words to `n`:
+/// as much again when a short piece is added (an accumulation loop), so the
+/// next additions need no copy; only a few words when the piece is at least
+/// as long, since the list then at least doubles anyway.
+fn spare(n: usize, k: usize) -> usize {
+    if k < n {
+        n + k
+    } else {
+        4
+    }
+}
+
+/// `words ++ l`, in place when `l` starts at its store's front with room.
+///
+/// # Safety
+/// `l` is a live list; `words` stays readable across an allocation.
+pub unsafe fn prepend_words(ctx: *mut Ctx, l: *mut SnowList, words: &[Word]) -> *mut SnowList {
+    let (n, k) = ((*l).len as usize, words.len());
+    if k == 0 {
+        return l;
+    }
+    let r = room(l);
+    let s = if r.front >= k {
+        r.store
+    } else {
+        // The other end keeps (up to the list's length) the room it had, so
+        // alternating prepends and appends also copy only geometrically.
+        copy_to_store(ctx, l, k + spare(n, k), r.back.min(n))
+    };
+    let at = (*s).front as usize - k;
+    core::ptr::copy_nonoverlapping(words.as_ptr(), Store::data(s).add(at), k);
+    (*s).front = at as i64;
+    view(ctx, (*l).h.ty, s as *mut Hdr, Store::data(s).add(at), n + k)
+}
+
+/// `l ++ words`, in place when `l` ends at its store's used end with room.
+///
+/// # Safety
+/// `l` is a live list; `words` stays readable across an allocation.
+pub unsafe fn append_words(ctx: *mut Ctx, l: *mut SnowList, words: &[Word]) -> *mut SnowList {
+    let (n, k) = ((*l).len as usize, words.len());
+    if k == 0 {
+        return l;
+    }
+    let r = room(l);
+    let (s, start) = if r.back >= k {
+        (r.store, (*l).items)
+    } else {
+        let s = copy_to_store(ctx, l, r.front.min(n), k + spare(n, k));
+        (s, Store::data(s).add((*s).front as usize))
+    };
+    let used = (*s).used as usize;
+    core::ptr::copy_nonoverlapping(words.as_ptr(), Store::data(s).add(used), k);
+    (*s).used = (used + k) as i64;
+    view(ctx, (*l).h.ty, s as *mut Hdr, start, n + k)
 }
 
 /// # Safety
@@ -124,14 +217,14 @@ pub unsafe extern "C" fn snow_list_builder(
 #[no_mangle]
 pub unsafe extern "C" fn snow_list_builder_push(ctx: *mut Ctx, b: *mut SnowList, item: Word) {
     let len = (*b).len as usize;
-    let s = match extendable(b, 1) {
-        Some(s) => s,
-        None => {
-            let s = copy_to_store(ctx, b, (len * 2).max(4));
-            (*b).store = s as *mut Hdr;
-            (*b).items = Store::data(s);
-            s
-        }
+    let r = room(b);
+    let s = if r.back > 0 {
+        r.store
+    } else {
+        let s = copy_to_store(ctx, b, 0, len.max(4));
+        (*b).store = s as *mut Hdr;
+        (*b).items = Store::data(s);
+        s
     };
     Store::set(s, (*s).used as usize, item);
     (*s).used += 1;
@@ -171,16 +264,52 @@ pub unsafe extern "C" fn snow_list_append(
     l: *mut SnowList,
     item: Word,
 ) -> *mut SnowList {
-    let len = (*l).len as usize;
-    if let Some(s) = extendable(l, 1) {
-        Store::set(s, (*s).used as usize, item);
-        (*s).used += 1;
-        return view(ctx, (*l).h.ty, s as *mut Hdr, (*l).items, len + 1);
-    }
-    let s = copy_to_store(ctx, l, (len * 2).max(4));
-    Store::set(s, len, item);
-    (*s).used += 1;
-    view(ctx, (*l).h.ty, s as *mut Hdr, Store::data(s), len + 1)
+    append_words(ctx, l, &[item])
+}
+
+/// `List.prepend(l, x)`: `[x] ++ l`.
+///
+/// # Safety
+/// `l` is a live list.
+#[no_mangle]
+pub unsafe extern "C" fn snow_list_prepend(
+    ctx: *mut Ctx,
+    l: *mut SnowList,
+    item: Word,
+) -> *mut SnowList {
+    prepend_words(ctx, l, &[item])
+}
+
+/// # Safety
+/// `l` is a live list; `items` holds `n >= 1` words.
+#[no_mangle]
+pub unsafe extern "C" fn snow_list_prepend_n(
+    ctx: *mut Ctx,
+    l: *mut SnowList,
+    n: i64,
+    items: *const Word,
+) -> *mut SnowList {
+    prepend_words(
+        ctx,
+        l,
+        core::slice::from_raw_parts(items, n.max(0) as usize),
+    )
+}
+
+/// # Safety
+/// `l` is a live list; `items` holds `n >= 1` words.
+#[no_mangle]
+pub unsafe extern "C" fn snow_list_append_n(
+    ctx: *mut Ctx,
+    l: *mut SnowList,
+    n: i64,
+    items: *const Word,
+) -> *mut SnowList {
+    append_words(
+        ctx,
+        l,
+        core::slice::from_raw_parts(items, n.max(0) as usize),
+    )
 }
 
 /// # Safety
@@ -198,20 +327,21 @@ pub unsafe extern "C" fn snow_list_concat(
     if la == 0 {
         return b;
     }
-    if let Some(s) = extendable(a, lb) {
-        let used = (*s).used as usize;
-        core::ptr::copy_nonoverlapping((*b).items, Store::data(s).add(used), lb);
-        (*s).used += lb as i64;
-        return view(ctx, (*a).h.ty, s as *mut Hdr, (*a).items, la + lb);
+    // Copy the shorter list into the longer one's store when it has room,
+    // else into the other's; with no room anywhere, grow the longer list
+    // (`[x] ++ acc` and `acc ++ [x]` are accumulation loops).
+    let a_grows = room(a).back >= lb;
+    let b_grows = room(b).front >= la;
+    let prepend = if a_grows && b_grows {
+        la <= lb
+    } else {
+        b_grows || (!a_grows && la < lb)
+    };
+    if prepend {
+        prepend_words(ctx, b, items(a))
+    } else {
+        append_words(ctx, a, items(b))
     }
-    // Growing `a` by a short `b` looks like an accumulation loop: leave room
-    // to extend in place next time. Otherwise allocate exactly.
-    let total = la + lb;
-    let cap = if lb < la { total * 2 } else { total };
-    let s = copy_to_store(ctx, a, cap);
-    core::ptr::copy_nonoverlapping((*b).items, Store::data(s).add(la), lb);
-    (*s).used = total as i64;
-    view(ctx, (*a).h.ty, s as *mut Hdr, Store::data(s), total)
 }
 
 /// # Safety
@@ -239,11 +369,15 @@ pub unsafe extern "C" fn snow_list_last(ctx: *mut Ctx, l: *mut SnowList) -> Word
 /// `l` is a live list.
 #[no_mangle]
 pub unsafe extern "C" fn snow_list_reverse(ctx: *mut Ctx, l: *mut SnowList) -> *mut SnowList {
-    // Copy to the Rust stack first: the source must stay readable across the
-    // allocation, and `items` may point into an object only `l` keeps alive.
-    let mut v: Vec<Word> = items(l).to_vec();
-    v.reverse();
-    let out = from_slice(ctx, (*l).h.ty, &v);
+    let n = (*l).len as usize;
+    let out = new_inline(ctx, (*l).h.ty, n);
+    // Read the source only after the allocation, which may collect: `l`
+    // stays live (used below), and with it the store its items are in.
+    let src = items(l);
+    let dst = core::slice::from_raw_parts_mut((*out).items, n);
+    for (d, s) in dst.iter_mut().zip(src.iter().rev()) {
+        *d = *s;
+    }
     core::hint::black_box(l);
     out
 }

@@ -3,9 +3,11 @@
 //! heap object so the collector can find and trace it; which of the two
 //! descriptors it carries tells whether its words are pointers.
 //!
-//! `used` counts the initialised words. Stores are append-only once shared:
-//! a newer list/map version may extend `used`, but words below it are never
-//! rewritten while an older version can still see them.
+//! The initialised words are `data[front .. used]`. Stores only grow once
+//! shared: a newer list/map version may raise `used` or (lists only) lower
+//! `front` to claim a free slot, but words inside the window are never
+//! rewritten while an older version can still see them. Maps and sets keep
+//! `front` at 0.
 
 use crate::abi::{Ctx, Hdr, SnowType, Word, K_OPAQUE};
 use crate::gc;
@@ -15,6 +17,7 @@ pub struct Store {
     pub h: Hdr,
     pub cap: i64,
     pub used: i64,
+    pub front: i64,
     pub data: [Word; 0],
 }
 
@@ -67,8 +70,16 @@ impl Store {
         core::ptr::eq((*s).h.ty, &STORE_PTR)
     }
 
+    /// The initialised window `front .. used`.
+    ///
     /// # Safety
-    /// `s` is a live store and `i < used`.
+    /// `s` is a live store.
+    pub unsafe fn window(s: *const Store) -> core::ops::Range<usize> {
+        (*s).front as usize..(*s).used as usize
+    }
+
+    /// # Safety
+    /// `s` is a live store and `front <= i < used`.
     pub unsafe fn get(s: *const Store, i: usize) -> Word {
         *(*s).data.as_ptr().add(i)
     }

@@ -182,8 +182,8 @@ unsafe fn copy_to(to: Target, ty: &SnowType, w: Word) -> Option<Word> {
         work: Pairs::default(),
     };
     let r = c.object(w as usize)?;
-    while let Some((src, dst)) = c.work.pop() {
-        c.fix(src, dst)?;
+    while let Some((_, dst)) = c.work.pop() {
+        c.fix(dst)?;
     }
     Some(r as Word)
 }
@@ -206,6 +206,9 @@ impl Copier<'_> {
         if let Some(d) = self.memo.get(src) {
             return Some(d);
         }
+        if matches!((*(*(src as *const Hdr)).ty).kind, K_LIST | K_QUEUE) {
+            return self.list(src as *const SnowList);
+        }
         let size = object_size(src);
         let dst = self.to.alloc(size)?;
         core::ptr::copy_nonoverlapping(src as *const u8, dst as *mut u8, size);
@@ -215,24 +218,93 @@ impl Copier<'_> {
         Some(dst)
     }
 
+    /// The copy of a list carries only what the list can see. A list with
+    /// inline items is copied whole. A view shares the copy of its backing
+    /// (a store's initialised window, or an inline list) with the other views
+    /// of it in the value, unless that backing is not copied yet and the view
+    /// sees less than half of it: then the view becomes an inline list of its
+    /// own items, so neither spare room nor items dropped by older versions
+    /// travel.
+    unsafe fn list(&mut self, src: *const SnowList) -> Option<usize> {
+        let n = (*src).len as usize;
+        let backing = (*src).store as usize;
+        if backing != src as usize {
+            let (base, window) = backing_window(backing);
+            if self.memo.get(backing).is_some() || n * 2 >= window {
+                let copy = if (*(*(backing as *const Hdr)).ty).kind == K_OPAQUE {
+                    self.store_window(backing)?
+                } else {
+                    self.object(backing)?
+                };
+                let dst = self.to.alloc(LIST_HEADER)? as *mut SnowList;
+                let offset = (*src).items.offset_from(base) as usize;
+                dst.write(SnowList {
+                    h: Hdr {
+                        ty: (*src).h.ty,
+                        gc: 0,
+                    },
+                    len: n as i64,
+                    items: (backing_window(copy).0 as *mut Word).add(offset),
+                    store: copy as *mut Hdr,
+                });
+                self.memo.insert(src as usize, dst as usize);
+                return Some(dst as usize);
+            }
+        }
+        let dst = self.to.alloc(LIST_HEADER + n * 8)? as *mut SnowList;
+        let items = (dst as *mut u8).add(LIST_HEADER) as *mut Word;
+        dst.write(SnowList {
+            h: Hdr {
+                ty: (*src).h.ty,
+                gc: 0,
+            },
+            len: n as i64,
+            items,
+            store: dst as *mut Hdr,
+        });
+        core::ptr::copy_nonoverlapping((*src).items, items, n);
+        self.memo.insert(src as usize, dst as usize);
+        self.work.push((src as usize, dst as usize));
+        Some(dst as usize)
+    }
+
+    /// The copy of a list store: its initialised window only, with no spare
+    /// room.
+    unsafe fn store_window(&mut self, src: usize) -> Option<usize> {
+        if let Some(d) = self.memo.get(src) {
+            return Some(d);
+        }
+        let s = src as *const Store;
+        let w = Store::window(s);
+        let n = w.len();
+        let d = self.to.alloc(core::mem::size_of::<Store>() + n * 8)? as *mut Store;
+        d.write(Store {
+            h: Hdr {
+                ty: (*s).h.ty,
+                gc: 0,
+            },
+            cap: n as i64,
+            used: n as i64,
+            front: 0,
+            data: [],
+        });
+        core::ptr::copy_nonoverlapping((*s).data.as_ptr().add(w.start), Store::data(d), n);
+        self.memo.insert(src, d as usize);
+        self.work.push((src, d as usize));
+        Some(d as usize)
+    }
+
     /// Replaces the pointers copied byte-for-byte into `dst` by pointers to
     /// copies.
-    unsafe fn fix(&mut self, src: usize, dst: usize) -> Option<()> {
+    unsafe fn fix(&mut self, dst: usize) -> Option<()> {
         let t = &*(*(dst as *const Hdr)).ty;
         match t.kind {
-            K_LIST => {
-                let (s, d) = (src as *const SnowList, dst as *mut SnowList);
-                let store = (*s).store as usize;
-                let offset = (*s).items as usize - store;
-                let new_store = if store == src {
-                    dst
-                } else {
-                    self.object(store)?
-                };
-                (*d).store = new_store as *mut Hdr;
-                (*d).items = (new_store + offset) as *mut Word;
-                if store == src && t.nparams > 0 && kind_is_ptr(t.param(0).kind) {
-                    for i in 0..(*s).len as usize {
+            // Only a list holding its own items has pointers to fix here; a
+            // view's store is fixed as an object of its own.
+            K_LIST | K_QUEUE => {
+                let d = dst as *mut SnowList;
+                if (*d).store as usize == dst && t.nparams > 0 && kind_is_ptr(t.param(0).kind) {
+                    for i in 0..(*d).len as usize {
                         let p = (*d).items.add(i);
                         *p = self.object(*p as usize)? as Word;
                     }
@@ -247,7 +319,7 @@ impl Copier<'_> {
             }
             K_OPAQUE if core::ptr::eq(t, &STORE_PTR) => {
                 let d = dst as *mut Store;
-                for i in 0..(*d).used as usize {
+                for i in Store::window(d) {
                     let w = Store::get(d, i);
                     Store::set(d, i, self.object(w as usize)? as Word);
                 }
@@ -267,20 +339,25 @@ impl Copier<'_> {
     }
 }
 
-/// The size in bytes of the object at `obj`, header included.
+/// The first word and length of what a view's backing holds: a store's
+/// initialised window, or an inline list's items.
+unsafe fn backing_window(backing: usize) -> (*const Word, usize) {
+    if (*(*(backing as *const Hdr)).ty).kind == K_OPAQUE {
+        let s = backing as *const Store;
+        let w = Store::window(s);
+        ((*s).data.as_ptr().add(w.start), w.len())
+    } else {
+        let l = backing as *const SnowList;
+        ((*l).items as *const Word, (*l).len as usize)
+    }
+}
+
+/// The size in bytes of the object at `obj` (not a list), header included.
 unsafe fn object_size(obj: usize) -> usize {
     let t = &*(*(obj as *const Hdr)).ty;
     match t.kind {
         K_STRING => core::mem::size_of::<SnowStr>() + (*(obj as *const SnowStr)).len as usize,
         K_RANGE => core::mem::size_of::<SnowRange>(),
-        K_LIST => {
-            let l = obj as *const SnowList;
-            if (*l).store as usize == obj {
-                (*l).items as usize - obj + (*l).len as usize * 8
-            } else {
-                LIST_HEADER
-            }
-        }
         K_MAP | K_SET => core::mem::size_of::<Table>(),
         K_OPAQUE if core::ptr::eq(t, &STORE_PTR) || core::ptr::eq(t, &STORE_SCALAR) => {
             core::mem::size_of::<Store>() + (*(obj as *const Store)).cap as usize * 8

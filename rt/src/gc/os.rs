@@ -4,7 +4,7 @@
 
 use core::ptr;
 
-fn page_round(n: usize) -> usize {
+pub fn page_round(n: usize) -> usize {
     let page = 4096;
     (n + page - 1) & !(page - 1)
 }
@@ -49,25 +49,16 @@ pub fn map_aligned(size: usize, align: usize, populate: bool) -> *mut u8 {
 
 const POPULATE_AT: usize = 1 << 20;
 
-/// Maps at least `size` zeroed bytes (page aligned). Returns the pointer and
-/// the mapped length.
-pub fn map(size: usize) -> (*mut u8, usize) {
-    let len = page_round(size);
-    // Big objects (the stores of large maps, sets and lists) are about to
-    // be filled: committing their pages in one call avoids a page fault per
-    // page (two when a page is read before it is written).
-    let populate = if len >= POPULATE_AT {
-        libc::MAP_POPULATE
-    } else {
-        0
-    };
+/// Maps `len` zeroed bytes (a whole number of pages) for an object of
+/// `size <= len` bytes.
+pub fn map(size: usize, len: usize) -> *mut u8 {
     // SAFETY: anonymous private mapping.
     let p = unsafe {
         libc::mmap(
             ptr::null_mut(),
             len,
             libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANON | populate,
+            libc::MAP_PRIVATE | libc::MAP_ANON,
             -1,
             0,
         )
@@ -75,7 +66,17 @@ pub fn map(size: usize) -> (*mut u8, usize) {
     if p == libc::MAP_FAILED {
         out_of_memory();
     }
-    (p as *mut u8, len)
+    // Big objects (the stores of large maps, sets and lists) are about to
+    // be filled: committing their pages in one call avoids a page fault per
+    // page (two when a page is read before it is written). Only the object's
+    // own pages: the rest of the rounded-up mapping may never be used. An
+    // older kernel refuses the advice and the pages fault in as used.
+    let used = page_round(size);
+    if used >= POPULATE_AT {
+        // SAFETY: the range lies inside the mapping made above.
+        unsafe { libc::madvise(p, used, libc::MADV_POPULATE_WRITE) };
+    }
+    p as *mut u8
 }
 
 /// # Safety

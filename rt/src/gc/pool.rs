@@ -1,11 +1,15 @@
-//! A process-wide pool of free heap blocks shared by all heaps. Message
-//! fragments take a block per message and hand it to the receiver, and
-//! exiting processes free all of theirs at once: without the pool each of
-//! those is an mmap/munmap pair (and a TLB shootdown), which made messages
-//! with heap values over 100 times slower than scalar ones.
+//! A process-wide pool of free heap blocks shared by all heaps, and one of
+//! freed large-object mappings. Message fragments take a block per message
+//! and hand it to the receiver, and exiting processes free all of theirs at
+//! once: without the pool each of those is an mmap/munmap pair (and a TLB
+//! shootdown), which made messages with heap values over 100 times slower
+//! than scalar ones. Large objects (big strings and stores) dropped in a
+//! loop had the same cost per object, plus a page fault per page.
 
 use super::heap::BLOCK_SIZE;
 use super::os;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Free blocks kept mapped (32 MiB); beyond this they go back to the OS, so
@@ -48,4 +52,112 @@ pub unsafe fn give(b: *mut u8) {
         }
     }
     os::unmap(b, BLOCK_SIZE);
+}
+
+/// Bytes of freed large-object mappings kept for reuse; beyond this the
+/// biggest go back to the OS, so memory stays bounded after a burst.
+const KEEP_LARGE: usize = 64 << 20;
+
+/// Kept large mappings by length.
+struct Spare {
+    by_len: BTreeMap<usize, Vec<usize>>,
+    bytes: usize,
+}
+
+static LARGE: Mutex<Spare> = Mutex::new(Spare {
+    by_len: BTreeMap::new(),
+    bytes: 0,
+});
+
+/// Large mappings made so far (not reused): for tests and diagnostics.
+static LARGE_MAPS: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of large-object mappings made by the OS so far.
+pub fn large_maps() -> usize {
+    LARGE_MAPS.load(Ordering::Relaxed)
+}
+
+/// Bytes of freed large mappings currently kept for reuse.
+pub fn large_kept_bytes() -> usize {
+    spare().bytes
+}
+
+fn spare() -> std::sync::MutexGuard<'static, Spare> {
+    LARGE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The length mapped for a large object of `size` bytes: whole pages, and
+/// above 16 pages rounded up to a quarter of the power of two below, so
+/// that similar sizes share a length and a freed mapping fits the next
+/// object of about its size (at most a quarter of it left unused).
+pub fn large_len(size: usize) -> usize {
+    let pages = os::page_round(size) / 4096;
+    if pages <= 16 {
+        return pages * 4096;
+    }
+    let step = 1usize << (pages.ilog2() - 2);
+    pages.next_multiple_of(step) * 4096
+}
+
+/// A mapping of `large_len(size)` bytes whose first `size` bytes are zero.
+pub fn take_large(size: usize) -> (*mut u8, usize) {
+    let len = large_len(size);
+    let reused = {
+        let mut s = spare();
+        let p = s.by_len.get_mut(&len).and_then(|v| v.pop());
+        if p.is_some() {
+            s.bytes -= len;
+            if s.by_len[&len].is_empty() {
+                s.by_len.remove(&len);
+            }
+        }
+        p
+    };
+    match reused {
+        Some(p) => {
+            // SAFETY: a kept mapping of `len >= size` bytes nothing uses.
+            unsafe { core::ptr::write_bytes(p as *mut u8, 0, size) };
+            (p as *mut u8, len)
+        }
+        None => {
+            LARGE_MAPS.fetch_add(1, Ordering::Relaxed);
+            (os::map(size, len), len)
+        }
+    }
+}
+
+/// Returns a large-object mapping nothing refers to any more.
+///
+/// # Safety
+/// `p`/`len` came from `take_large` and is no longer used by any heap.
+pub unsafe fn give_large(p: *mut u8, len: usize) {
+    let mut unmap = Vec::new();
+    {
+        let mut s = spare();
+        // Keep the smaller mappings: they save the most system calls per
+        // byte kept.
+        while s.bytes + len > KEEP_LARGE {
+            let Some((&biggest, _)) = s.by_len.last_key_value() else {
+                break;
+            };
+            if biggest <= len {
+                break;
+            }
+            let v = s.by_len.get_mut(&biggest).expect("present");
+            unmap.push((v.pop().expect("non-empty"), biggest));
+            if v.is_empty() {
+                s.by_len.remove(&biggest);
+            }
+            s.bytes -= biggest;
+        }
+        if s.bytes + len <= KEEP_LARGE {
+            s.by_len.entry(len).or_default().push(p as usize);
+            s.bytes += len;
+        } else {
+            unmap.push((p as usize, len));
+        }
+    }
+    for (a, l) in unmap {
+        os::unmap(a as *mut u8, l);
+    }
 }

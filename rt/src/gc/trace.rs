@@ -46,11 +46,29 @@ pub unsafe fn trace_object(obj: usize, visit: &mut dyn FnMut(usize)) {
         }
         K_OPAQUE if core::ptr::eq(t, &STORE_PTR) => {
             let s = obj as *const Store;
-            for i in 0..(*s).used as usize {
+            for i in Store::window(s) {
                 visit(Store::get(s, i) as usize);
             }
         }
         // Strings, ranges, scalar stores: no pointers.
         _ => {}
+    }
+}
+
+/// True when tracing the object at `obj` visits nothing: strings, ranges,
+/// scalar stores and lists of scalars holding their own items.
+///
+/// # Safety
+/// `obj` is a live, initialised heap object.
+pub unsafe fn is_leaf(obj: usize) -> bool {
+    let t = &*(*(obj as *const Hdr)).ty;
+    match t.kind {
+        K_STRING | K_RANGE => true,
+        K_OPAQUE => !core::ptr::eq(t, &STORE_PTR),
+        K_LIST | K_QUEUE => {
+            (*(obj as *const SnowList)).store as usize == obj
+                && !(t.nparams > 0 && kind_is_ptr(t.param(0).kind))
+        }
+        _ => false,
     }
 }

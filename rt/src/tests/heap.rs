@@ -1,5 +1,6 @@
 use crate::abi::*;
 use crate::gc::heap::{Heap, BLOCK_SIZE};
+use crate::gc::pool;
 use crate::testutil::desc;
 
 fn node_desc() -> &'static SnowType {
@@ -134,4 +135,91 @@ fn statics_are_never_marked() {
     collect(&mut h, &[n]);
     assert_eq!(stat[1], GC_STATIC);
     assert_eq!(h.find_object(n), Some(n));
+}
+
+#[test]
+fn large_lengths_round_up_by_at_most_a_quarter() {
+    assert_eq!(pool::large_len(4097), 8192);
+    assert_eq!(pool::large_len(16 * 4096), 16 * 4096);
+    assert_eq!(pool::large_len(17 * 4096), 20 * 4096);
+    assert_eq!(pool::large_len(100_000), 28 * 4096);
+    for size in (4097..50_000_000).step_by(77_777) {
+        let len = pool::large_len(size);
+        assert!(len >= size && len.is_multiple_of(4096), "{size}: {len}");
+        assert!(len - size < 4096 || len * 4 <= size.next_multiple_of(4096) * 5);
+        // Sizes a few percent apart share a length.
+        assert!(pool::large_len(size + size / 50) <= len + len / 4 + 4096);
+    }
+}
+
+/// A big string object of `size` bytes with every byte after the header set.
+fn dirty_large(h: &mut Heap, size: usize) -> usize {
+    let o = h.alloc(size);
+    // SAFETY: fresh object of `size` bytes; a String with no bytes in use.
+    unsafe {
+        core::ptr::write_bytes(o.add(16), 0xAB, size - 16);
+        (*(o as *mut Hdr)).ty = &snow_t_String;
+    }
+    o as usize
+}
+
+#[test]
+fn dropped_large_objects_are_reused_zeroed() {
+    // An odd size, so other tests running meanwhile do not take its mappings.
+    let size = 3_216_111;
+    let mut h = Heap::new(false);
+    let before = pool::large_maps();
+    for _ in 0..50 {
+        let o = dirty_large(&mut h, size);
+        collect(&mut h, &[o + 100]);
+        assert_eq!(h.find_object(o + size - 1), Some(o));
+        collect(&mut h, &[]);
+        assert_eq!(h.mapped_bytes(), 0);
+    }
+    assert!(
+        pool::large_maps() - before <= 2,
+        "mapped on every allocation"
+    );
+    let o = h.alloc(size);
+    // SAFETY: a fresh object of `size` bytes.
+    let bytes = unsafe { core::slice::from_raw_parts(o, size) };
+    assert!(bytes.iter().all(|&b| b == 0), "a reused mapping is zeroed");
+}
+
+#[test]
+fn kept_large_mappings_stay_bounded() {
+    let mut h = Heap::new(false);
+    let objs: Vec<usize> = (0..40)
+        .map(|i| dirty_large(&mut h, 4_000_000 + i * 8192))
+        .collect();
+    assert_eq!(objs.len(), 40);
+    collect(&mut h, &[]);
+    assert_eq!(h.mapped_bytes(), 0);
+    assert!(pool::large_kept_bytes() <= 64 << 20);
+    // A heap that dies hands its large objects back the same way.
+    let mut h2 = Heap::new(false);
+    for i in 0..40 {
+        dirty_large(&mut h2, 5_000_000 + i * 8192);
+    }
+    drop(h2);
+    assert!(pool::large_kept_bytes() <= 64 << 20);
+}
+
+#[test]
+fn big_pointer_free_objects_do_not_defer_collections() {
+    let mut h = Heap::new(false);
+    let text = dirty_large(&mut h, 8 << 20);
+    collect(&mut h, &[text]);
+    assert_eq!(h.live_bytes(), 16);
+    assert!(
+        h.should_collect(512 * 1024),
+        "small garbage must not pile up"
+    );
+    // A store of pointers of the same size is real marking work.
+    let ptrs = h.alloc(8 << 20);
+    // SAFETY: a fresh, zeroed object: an empty store.
+    unsafe { (*(ptrs as *mut Hdr)).ty = &crate::store::STORE_PTR };
+    collect(&mut h, &[text, ptrs as usize]);
+    assert!(h.live_bytes() >= 8 << 20);
+    assert!(!h.should_collect(512 * 1024));
 }

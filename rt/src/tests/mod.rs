@@ -3,4 +3,5 @@
 
 mod heap;
 mod json;
+mod list_room;
 mod values;

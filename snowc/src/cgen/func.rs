@@ -920,6 +920,20 @@ impl FnCx<'_> {
                 o(self, em, 0),
                 o(self, em, 1)
             ),
+            RtOp::ListAddItems(front) => {
+                let f = if *front { "prepend" } else { "append" };
+                let ws: Vec<String> = ops[1..].iter().map(|x| self.w(em, x)).collect();
+                if let [w] = &ws[..] {
+                    format!("snow_list_{f}(ctx, {}, {w})", o(self, em, 0))
+                } else {
+                    format!(
+                        "snow_list_{f}_n(ctx, {}, {}, (const snow_word[]){{{}}})",
+                        o(self, em, 0),
+                        ws.len(),
+                        ws.join(", ")
+                    )
+                }
+            }
             RtOp::IntToFloat => format!("(double)({})", o(self, em, 0)),
             RtOp::FloatToInt => format!("snow_f2i({})", o(self, em, 0)),
             RtOp::MapLit(t) => {

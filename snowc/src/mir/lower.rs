@@ -454,6 +454,37 @@ impl<'a> Lowerer<'a> {
         fb.temp(Ty::string(), Rv::Rt(RtOp::Display(t), vec![v], pos))
     }
 
+    /// `[a, b] ++ xs` and `xs ++ [a, b]` add the literal's items to the
+    /// other list directly (in place on its store's spare room when `xs` is
+    /// the newest version) instead of building the literal first. Operands
+    /// are evaluated left to right as usual.
+    fn concat_literal(
+        &mut self,
+        fb: &mut FB,
+        lhs: &TExpr,
+        rhs: &TExpr,
+        ty: &Ty,
+        pos: Pos,
+    ) -> Option<Operand> {
+        if !matches!(self.ty(fb, &lhs.ty), Ty::Con(TyCon::List, _)) {
+            return None;
+        }
+        let ops = match (&lhs.kind, &rhs.kind) {
+            (TExprKind::List(xs), _) if !xs.is_empty() => {
+                let mut ops: Vec<Operand> = xs.iter().map(|x| self.expr(fb, x, false)).collect();
+                ops.insert(0, self.expr(fb, rhs, false));
+                (true, ops)
+            }
+            (_, TExprKind::List(xs)) if !xs.is_empty() => {
+                let mut ops = vec![self.expr(fb, lhs, false)];
+                ops.extend(xs.iter().map(|x| self.expr(fb, x, false)));
+                (false, ops)
+            }
+            _ => return None,
+        };
+        Some(fb.temp(ty.clone(), Rv::Rt(RtOp::ListAddItems(ops.0), ops.1, pos)))
+    }
+
     fn binary(
         &mut self,
         fb: &mut FB,
@@ -481,6 +512,11 @@ impl<'a> Lowerer<'a> {
                 Operand::Local(r)
             }
             _ => {
+                if op == BinOp::Concat {
+                    if let Some(r) = self.concat_literal(fb, lhs, rhs, &ty, pos) {
+                        return r;
+                    }
+                }
                 let a = self.expr(fb, lhs, false);
                 let b = self.expr(fb, rhs, false);
                 let ot = self.ty(fb, &lhs.ty);

@@ -155,6 +155,10 @@ pub enum RtOp {
     ListTail,
     ListLength,
     ListConcat,
+    /// `[a, b] ++ xs` (true: operands `xs, a, b`) or `xs ++ [a, b]`
+    /// (false): the items go straight onto the list, without building the
+    /// literal.
+    ListAddItems(bool),
     /// `List<T>` is empty?
     ListIsEmpty,
     IntToFloat,

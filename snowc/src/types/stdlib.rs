@@ -123,6 +123,12 @@ pub const RT_FNS: &[RtFn] = &[
     ),
     rt!(
         "List",
+        "prepend",
+        "snow_list_prepend",
+        "(List<a>, a) -> List<a>"
+    ),
+    rt!(
+        "List",
         "concat",
         "snow_list_concat",
         "(List<a>, List<a>) -> List<a>"
