@@ -189,7 +189,29 @@ impl Stdlib {
                     flat,
                 })
             })
+            .chain(self.protocol_members())
             .collect()
+    }
+
+    /// `Int.to_string`, `Float.inspect`, ...: the built-in protocol methods
+    /// as members of the scalar modules, at the module's type.
+    fn protocol_members(&self) -> Vec<ModuleFn> {
+        let mut out = Vec::new();
+        for module in ["Float", "Int", "String"] {
+            let recv = builtins::protocol_module(module).expect("a scalar module");
+            for (name, _, b) in builtins::PROTOCOL_METHODS {
+                let Ty::Fun(_, r) = builtins::sig(*b).ty else {
+                    continue;
+                };
+                out.push(ModuleFn {
+                    module: module.to_string(),
+                    name: name.to_string(),
+                    sig: render(&Ty::Fun(vec![recv.clone()], r), &self.adts),
+                    flat: None,
+                });
+            }
+        }
+        out
     }
 
     fn globals(&self, module_fns: &[ModuleFn]) -> Vec<GlobalFn> {

@@ -2,7 +2,7 @@
 //! prelude (bare names) and the stdlib modules (qualified names).
 
 use super::tast::Builtin;
-use super::ty::{GenId, Ty, TyCon, OPTION, ORDERING, RESULT};
+use super::ty::{GenId, IfaceId, Ty, TyCon, DEBUG, DISPLAY, HASH, OPTION, ORDERING, RESULT};
 
 /// A builtin's scheme: generic parameters (numbered locally 0..n) and type.
 pub struct Sig {
@@ -309,6 +309,25 @@ pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
         return None;
     }
     Some(Builtin::Rt(super::stdlib::lookup(module, name)? as u16))
+}
+
+/// Built-in protocol methods: `x.to_string()`, and `Int.to_string` as a
+/// member of the scalar modules below (pipelines pass them as values).
+pub const PROTOCOL_METHODS: &[(&str, IfaceId, Builtin)] = &[
+    ("to_string", DISPLAY, Builtin::ToString),
+    ("inspect", DEBUG, Builtin::Inspect),
+    ("hash", HASH, Builtin::Hash),
+];
+
+/// The scalar stdlib modules whose protocol methods are members, with the
+/// receiver type (`Int.to_string` is `(Int) -> String`).
+pub fn protocol_module(module: &str) -> Option<Ty> {
+    match module {
+        "Int" => Some(Ty::int()),
+        "Float" => Some(Ty::float()),
+        "String" => Some(Ty::string()),
+        _ => None,
+    }
 }
 
 /// The stdlib module whose functions apply to a receiver of this type

@@ -1912,11 +1912,8 @@ fn op_text(op: BinOp) -> &'static str {
 
 /// The built-in protocol whose method a name is, with its builtin.
 pub(super) fn protocol_of_method(n: &str) -> Option<(IfaceId, Builtin)> {
-    use crate::types::ty::{DEBUG, DISPLAY, HASH};
-    match n {
-        "to_string" => Some((DISPLAY, Builtin::ToString)),
-        "inspect" => Some((DEBUG, Builtin::Inspect)),
-        "hash" => Some((HASH, Builtin::Hash)),
-        _ => None,
-    }
+    crate::types::builtins::PROTOCOL_METHODS
+        .iter()
+        .find(|(m, _, _)| *m == n)
+        .map(|(_, p, b)| (*p, *b))
 }

@@ -134,12 +134,7 @@ impl Checker<'_> {
     /// `Int.to_string`, `Float.inspect`, `String.hash`: a protocol method
     /// at the type of a scalar stdlib module (pipelines pass them as values).
     pub fn protocol_member(&mut self, module: &str, name: &str, span: Span) -> Option<TExpr> {
-        let recv = match module {
-            "Int" => Ty::int(),
-            "Float" => Ty::float(),
-            "String" => Ty::string(),
-            _ => return None,
-        };
+        let recv = crate::types::builtins::protocol_module(module)?;
         let (_, b) = super::expr::protocol_of_method(name)?;
         let f = self.builtin_ref(b, span);
         if let Ty::Fun(ps, _) = &f.ty {
