@@ -49,6 +49,14 @@ fn stacks_are_large_and_limited_at_the_keep_mark() {
 }
 
 #[test]
+fn sizes_are_reported_in_binary_units() {
+    assert_eq!(stack::show_size(8 * 1024 * 1024), "8 MiB");
+    assert_eq!(stack::show_size(96 * 1024), "96 KiB");
+    assert_eq!(stack::show_size(1536 * 1024), "1536 KiB");
+    assert_eq!(stack::show_size(1000), "1000 bytes");
+}
+
+#[test]
 fn freeing_a_deep_stack_returns_its_pages_below_the_mark() {
     let mut cache = Vec::new();
     let mut s = stack::alloc(Some(&mut cache));
