@@ -216,9 +216,19 @@ struct snow_ctx {
 /* Reductions per time slice. */
 #define SNOW_BUDGET 4000
 
+/* A function's name (`count/1`) and where it is defined: each function's
+ * stack checks pass a static one to the slow path, which names it in a
+ * `stack overflow` report. Only the slow path takes its address, so the
+ * fast path is unchanged. */
+typedef struct snow_fn_loc {
+    const char *name;
+    snow_loc loc;
+} snow_fn_loc;
+
 /* Called when the budget is spent or the stack is nearly full: yields, or
- * panics with "stack overflow", or carries out a pending exit. */
-SNOW_COLD void snow_slow_path(snow_ctx *ctx);
+ * panics with "stack overflow" (in `fn`, when not NULL), or carries out a
+ * pending exit. */
+SNOW_COLD void snow_slow_path(snow_ctx *ctx, const snow_fn_loc *fn);
 
 /* Function entry, placed before the first call on each path (leaf paths
  * skip it): one compare of the stack position against the limit. The
@@ -226,22 +236,26 @@ SNOW_COLD void snow_slow_path(snow_ctx *ctx);
  * pointer, unlike __builtin_frame_address). The scheduler asks a running
  * process to yield by raising its limit above every stack address, so this
  * same compare is the preemption point of call-heavy code. */
-#define SNOW_CHECK_STACK(ctx)                                                     \
+#define SNOW_CHECK_STACK_IN(ctx, fn)                                              \
     do {                                                                          \
         char snow_probe_;                                                         \
         if (SNOW_UNLIKELY((uintptr_t)&snow_probe_ < (uintptr_t)(ctx)->stack_limit)) \
-            snow_slow_path(ctx);                                                  \
+            snow_slow_path(ctx, fn);                                              \
     } while (0)
 
 /* Loop back-edges and tail jumps: charge one reduction, and honour a yield
  * request. */
-#define SNOW_CHECK(ctx)                                                           \
+#define SNOW_CHECK_IN(ctx, fn)                                                    \
     do {                                                                          \
         char snow_probe_;                                                         \
         if (SNOW_UNLIKELY(--(ctx)->budget < 0 ||                                  \
                           (uintptr_t)&snow_probe_ < (uintptr_t)(ctx)->stack_limit)) \
-            snow_slow_path(ctx);                                                  \
+            snow_slow_path(ctx, fn);                                              \
     } while (0)
+
+/* The same checks in code that has no function descriptor (hand-written C). */
+#define SNOW_CHECK_STACK(ctx) SNOW_CHECK_STACK_IN(ctx, NULL)
+#define SNOW_CHECK(ctx) SNOW_CHECK_IN(ctx, NULL)
 
 /* Program entry: starts the scheduler, runs `entry(ctx)` (the compiled
  * `main`) as the main process, and returns when the program is quiescent

@@ -39,6 +39,21 @@ static inline long bench_rss(void) {
     return resident * 4096L;
 }
 
+/* Memory taken by the process's page tables in bytes (VmPTE in
+ * /proc/self/status; not part of the resident set, but real memory: with
+ * large virtual stacks it is a per-process cost of its own). */
+static inline long bench_page_tables(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    if (f) {
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "VmPTE: %ld kB", &kb) == 1) break;
+        fclose(f);
+    }
+    return kb * 1024L;
+}
+
 static inline int64_t bench_arg(int argc, char **argv, int64_t dflt) {
     return argc > 1 ? atoll(argv[1]) : dflt;
 }

@@ -16,6 +16,7 @@ static void entry(snow_ctx *ctx) {
     SNOW_CHECK_STACK(ctx);
     main_pid = snow_self(ctx);
     long before = bench_rss();
+    long pt_before = bench_page_tables();
     double t0 = bench_now();
     for (int64_t i = 0; i < n_procs; i++) {
         snow_spawn(ctx, parked, &snow_t_Unit, 0);
@@ -27,8 +28,11 @@ static void entry(snow_ctx *ctx) {
         SNOW_CHECK(ctx);
     }
     long after = bench_rss();
-    printf("idle: %lld parked processes, %.0f bytes each, spawned in %.3f s\n", (long long)n_procs,
-           (double)(after - before) / (double)n_procs, bench_now() - t0);
+    long pt_after = bench_page_tables();
+    printf("idle: %lld parked processes, %.0f bytes each (and %.0f page-table bytes each), "
+           "spawned in %.3f s\n",
+           (long long)n_procs, (double)(after - before) / (double)n_procs,
+           (double)(pt_after - pt_before) / (double)n_procs, bench_now() - t0);
     /* returning leaves them blocked forever: the quiescence rule ends the
      * program */
 }

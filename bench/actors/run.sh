@@ -71,8 +71,10 @@ for b in spawn idle pingpong ring; do
         ;;
     idle)
         sb=$(field "${s[0]}" "bytes each")
+        spt=$(field "${s[0]}" "page-table bytes each")
         eb=$(field "${e[0]}" "bytes each")
-        printf '%-9s %-34s %-34s %s\n' idle "${sb} B/process" "${eb} B/process" "$(ratio "$sb" "$eb")"
+        printf '%-9s %-34s %-34s %s\n' idle "${sb} B/process (+${spt} B page tables)" "${eb} B/process" \
+            "$(ratio "$sb" "$eb")"
         ;;
     *)
         sm=$(field "${s[0]}" "messages/s")

@@ -143,6 +143,31 @@ pub struct Loc {
     pub col: u32,
 }
 
+/// A function's name (`count/1`) and definition site, handed to the slow
+/// path by its stack checks for the `stack overflow` report. Runtime code
+/// that recurses has one without a file.
+#[repr(C)]
+pub struct FnLoc {
+    pub name: *const c_char,
+    pub loc: Loc,
+}
+
+// SAFETY: read-only static data (string literals).
+unsafe impl Sync for FnLoc {}
+
+impl FnLoc {
+    pub const fn runtime(name: &'static core::ffi::CStr) -> FnLoc {
+        FnLoc {
+            name: name.as_ptr(),
+            loc: Loc {
+                file: core::ptr::null(),
+                line: 0,
+                col: 0,
+            },
+        }
+    }
+}
+
 #[repr(C)]
 pub struct Ctx {
     pub budget: i64,

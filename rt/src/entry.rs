@@ -1,13 +1,12 @@
 //! Program entry (`snow_main`: starts the scheduler, runs `main` as a
 //! process and the reactor on this thread) and the preemption slow path.
 
-use crate::abi::{Ctx, BUDGET};
+use crate::abi::{Ctx, FnLoc, BUDGET};
 use crate::actor::lifecycle;
 use crate::actor::pcb::{actor_of, Entry};
 use crate::actor::table;
 use crate::gc::heap::Heap;
 use crate::io;
-use crate::panic::panic_msg;
 use crate::sched::{self, stack, worker};
 use core::ffi::{c_char, c_int, CStr};
 use std::sync::OnceLock;
@@ -77,6 +76,15 @@ pub fn stack_pointer() -> usize {
     core::hint::black_box(&probe) as *const u8 as usize
 }
 
+/// Runtime code that recurses as deep as a value, named in its `stack
+/// overflow` report.
+pub static IN_EQ: FnLoc = FnLoc::runtime(c"==");
+pub static IN_COMPARE: FnLoc = FnLoc::runtime(c"compare");
+pub static IN_HASH: FnLoc = FnLoc::runtime(c"hash");
+pub static IN_SHOW: FnLoc = FnLoc::runtime(c"Display/Debug");
+pub static IN_TO_JSON: FnLoc = FnLoc::runtime(c"to_json");
+pub static IN_FROM_JSON: FnLoc = FnLoc::runtime(c"from_json");
+
 /// The generated prologue's check, for runtime code that recurses as deep
 /// as a value (Display, equality, ordering, hashing, JSON): below the
 /// limit it panics with `stack overflow` (or yields, when a yield was
@@ -85,24 +93,28 @@ pub fn stack_pointer() -> usize {
 /// # Safety
 /// `ctx` is null or the running process's context, on its own stack.
 #[inline]
-pub unsafe fn check_stack(ctx: *mut Ctx) {
+pub unsafe fn check_stack(ctx: *mut Ctx, site: &'static FnLoc) {
     if !ctx.is_null() && stack_pointer() < (*ctx).stack_limit as usize {
-        snow_slow_path(ctx);
+        snow_slow_path(ctx, site);
     }
 }
 
+/// Entered by a stack check that failed: a yield request, spent budget,
+/// a pending exit, the first use of a stack below its `KEEP` mark, or a
+/// stack overflow in the function `site` (null when unknown).
+///
 /// # Safety
-/// `ctx` is the running process's context.
+/// `ctx` is the running process's context; `site` null or valid.
 #[no_mangle]
-pub unsafe extern "C" fn snow_slow_path(ctx: *mut Ctx) {
+pub unsafe extern "C" fn snow_slow_path(ctx: *mut Ctx, site: *const FnLoc) {
     if let Some(a) = actor_of(ctx) {
-        lifecycle::slow_path(ctx, a);
+        lifecycle::slow_path(ctx, a, site);
         return;
     }
     // A context without a scheduled process (runtime unit tests): only the
     // overflow check applies.
     if stack_pointer() < (*ctx).stack_limit as usize {
-        panic_msg(ctx, "stack overflow");
+        crate::panic::overflow(ctx, site, 0);
     }
     (*ctx).budget = BUDGET;
 }

@@ -3,7 +3,7 @@
 //! the runtime is built with panic=abort and a Snow panic is not a Rust
 //! panic.
 
-use crate::abi::{Ctx, Loc, SnowStr};
+use crate::abi::{Ctx, FnLoc, Loc, SnowStr};
 use crate::actor::lifecycle;
 use crate::actor::pcb::actor_of;
 use crate::io;
@@ -14,27 +14,88 @@ use core::ffi::{c_char, CStr};
 /// # Safety
 /// `ctx` is the running process's context; `loc` is null or valid.
 pub unsafe fn fail(ctx: *mut Ctx, msg: &[u8], loc: *const Loc) -> ! {
+    report(ctx, msg, Detail::default(), loc)
+}
+
+/// What a report says beyond the exit reason: where in the code
+/// (` in count/1`) and a hint (` (stack size ...)`).
+#[derive(Default)]
+pub struct Detail<'a> {
+    pub place: &'a [u8],
+    pub hint: &'a [u8],
+}
+
+/// Ends the running process with the reason `msg`. `main` reports
+/// `panic: <msg><place><hint>` and `  at file:line:col`; another process
+/// the one line `[snow] process <0.N> crashed: <msg><place> at
+/// file:line:col<hint>`.
+///
+/// # Safety
+/// As `fail`.
+pub unsafe fn report(ctx: *mut Ctx, msg: &[u8], d: Detail, loc: *const Loc) -> ! {
+    let at = location(loc);
     if let Some(a) = actor_of(ctx) {
         // Inside a protected call the panic goes back to its caller.
         crate::actor::protect::catch(a, msg);
         if !a.is_main {
             // Crash isolation: only this process ends.
-            lifecycle::crash(a, msg);
+            let mut text = [msg, d.place].concat();
+            if let Some(at) = &at {
+                text.extend_from_slice(b" at ");
+                text.extend_from_slice(at);
+            }
+            text.extend_from_slice(d.hint);
+            lifecycle::crash(a, msg, &text);
         }
     }
     io::flush_stdout();
-    let mut text = Vec::with_capacity(msg.len() + 64);
-    text.extend_from_slice(b"panic: ");
-    text.extend_from_slice(msg);
-    text.push(b'\n');
-    if !loc.is_null() && !(*loc).file.is_null() {
-        let file = CStr::from_ptr((*loc).file).to_bytes();
+    let mut text = [b"panic: ", msg, d.place, d.hint, b"\n"].concat();
+    if let Some(at) = at {
         text.extend_from_slice(b"  at ");
-        text.extend_from_slice(file);
-        text.extend_from_slice(format!(":{}:{}\n", (*loc).line, (*loc).col).as_bytes());
+        text.extend_from_slice(&at);
+        text.push(b'\n');
     }
     io::write_fd(2, &text);
     end_process(ctx)
+}
+
+/// `file:line:col` of a location that names a file.
+unsafe fn location(loc: *const Loc) -> Option<Vec<u8>> {
+    if loc.is_null() || (*loc).file.is_null() {
+        return None;
+    }
+    let mut at = CStr::from_ptr((*loc).file).to_bytes().to_vec();
+    at.extend_from_slice(format!(":{}:{}", (*loc).line, (*loc).col).as_bytes());
+    Some(at)
+}
+
+/// The stack is exhausted on entry to `site` (null when unknown), on a
+/// stack of `size` bytes (0 when unknown): ends the process with reason
+/// `stack overflow`, reporting the function, where it is defined, and how
+/// to get a larger stack.
+///
+/// # Safety
+/// `ctx` is the running process's context; `site` null or valid.
+pub unsafe fn overflow(ctx: *mut Ctx, site: *const FnLoc, size: usize) -> ! {
+    let mut place = Vec::new();
+    let mut loc = core::ptr::null();
+    if !site.is_null() {
+        place.extend_from_slice(b" in ");
+        place.extend_from_slice(CStr::from_ptr((*site).name).to_bytes());
+        loc = &(*site).loc;
+    }
+    let hint = match size {
+        0 => " (set SNOW_STACK_SIZE to raise the stack size)".to_string(),
+        n => format!(
+            " (stack size {}; set SNOW_STACK_SIZE to raise it)",
+            crate::sched::stack::show_size(n)
+        ),
+    };
+    let d = Detail {
+        place: &place,
+        hint: hint.as_bytes(),
+    };
+    report(ctx, b"stack overflow", d, loc)
 }
 
 /// Ends the program after a panic of the main process (or of a context

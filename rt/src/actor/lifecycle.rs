@@ -9,7 +9,7 @@
 use super::pcb::*;
 use super::reason::Reason;
 use super::table;
-use crate::abi::{Ctx, Word};
+use crate::abi::{Ctx, FnLoc, Word};
 use crate::gc::heap::Heap;
 use crate::io;
 use crate::sched::{self, stack, stack::Stack, worker};
@@ -167,31 +167,58 @@ pub unsafe fn park(a: &Actor, kind: u64, deadline: Option<u64>) {
 }
 
 /// The preemption point's slow path for scheduled processes: a pending exit,
-/// a yield request or spent budget, or a real stack overflow.
+/// a yield request or spent budget, the first use of the stack below its
+/// `KEEP` mark, or a real stack overflow on entry to `site`.
 ///
 /// # Safety
-/// `ctx` is the context of `a`, running on this stack.
-pub unsafe fn slow_path(ctx: *mut Ctx, a: &Actor) {
+/// `ctx` is the context of `a`, running on this stack; `site` null or valid.
+pub unsafe fn slow_path(ctx: *mut Ctx, a: &Actor, site: *const FnLoc) {
     check_pending(a);
     let o = a.owned();
     let preempt = (*ctx).stack_limit as usize == PREEMPT;
     if preempt {
         (*ctx).stack_limit = (*o).real_limit as *mut _;
     }
-    if crate::entry::stack_pointer() < (*o).real_limit {
-        crate::panic::panic_msg(ctx, "stack overflow");
+    let sp = crate::entry::stack_pointer();
+    if sp < (*o).real_limit {
+        let stack = active_stack(o);
+        if (*o).real_limit == (*stack).soft_limit() && !(*stack).deep {
+            // Deeper than the `KEEP` mark for the first time since the
+            // stack was last trimmed: from now on only the real limit holds.
+            (*stack).deep = true;
+            (*o).real_limit = (*stack).limit();
+            (*ctx).stack_limit = (*o).real_limit as *mut _;
+            if (*o).guard.is_null() {
+                crate::sched::trim::register(a);
+            }
+        }
+        if sp < (*o).real_limit {
+            crate::panic::overflow(ctx, site, (*stack).size);
+        }
     }
     if preempt || (*ctx).budget < 0 {
         yield_now(a);
     }
 }
 
-/// A panic in a process other than main: report it and end the process
-/// (only that process).
+/// The stack the process runs on: its own, or that of the innermost
+/// protected call.
+///
+/// # Safety
+/// The caller owns the process `o` belongs to.
+unsafe fn active_stack(o: *mut Owned) -> *mut Stack {
+    match (*o).guard.as_mut() {
+        Some(g) => &mut g.stack,
+        None => &mut (*o).stack,
+    }
+}
+
+/// A panic in a process other than main: report `text` and end the
+/// process (only that process) with the reason `error(msg)`.
 ///
 /// # Safety
 /// `a` is the process running on this stack.
-pub unsafe fn crash(a: &Actor, msg: &[u8]) -> ! {
+pub unsafe fn crash(a: &Actor, msg: &[u8], text: &[u8]) -> ! {
     let o = a.owned();
     let mut line = format!("[snow] process <0.{}> crashed", a.pid).into_bytes();
     if (*o).exit_reason.is_some() {
@@ -199,7 +226,7 @@ pub unsafe fn crash(a: &Actor, msg: &[u8]) -> ! {
         line.extend_from_slice(b" in its terminate block");
     }
     line.extend_from_slice(b": ");
-    line.extend_from_slice(msg);
+    line.extend_from_slice(text);
     line.push(b'\n');
     io::write_fd(2, &line);
     exit_running(a, Reason::Error(msg.to_vec()))

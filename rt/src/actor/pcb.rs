@@ -92,7 +92,9 @@ pub struct Owned {
     /// Saved stack pointer while switched out.
     pub sp: *mut c_void,
     /// Lowest address generated code may use (the stack limit it normally
-    /// sees; the scheduler raises `ctx.stack_limit` to request a yield).
+    /// sees; the scheduler raises `ctx.stack_limit` to request a yield):
+    /// the `KEEP` mark of the running stack until the process goes deeper
+    /// (see `sched::stack`), then its real limit.
     pub real_limit: usize,
     /// The worker running the process (`sched::worker::Local`).
     pub worker: *mut c_void,
@@ -128,6 +130,9 @@ pub struct Actor {
     pub has_pending: AtomicBool,
     /// A terminate block is set (read by the shutdown sequence).
     pub has_terminate: AtomicBool,
+    /// The reactor is trimming the stack of this parked process: a worker
+    /// that is to run it waits (see `sched::trim`).
+    pub trimming: AtomicBool,
     owned: UnsafeCell<Owned>,
     pub shared: Mutex<Shared>,
 }
@@ -140,13 +145,14 @@ unsafe impl Send for Actor {}
 impl Actor {
     pub fn new(pid: u64, is_main: bool, entry: Entry, heap: Heap, stack: Stack) -> Actor {
         let top = stack.top();
-        let real_limit = stack.limit();
+        let real_limit = stack.soft_limit();
         Actor {
             pid,
             is_main,
             state: AtomicU64::new(pack(0, S_RUNNABLE)),
             has_pending: AtomicBool::new(false),
             has_terminate: AtomicBool::new(false),
+            trimming: AtomicBool::new(false),
             inbox: Inbox::default(),
             shared: Mutex::new(Shared {
                 sys: VecDeque::new(),

@@ -65,8 +65,8 @@ pub unsafe fn call(
         &mut g as *mut Guard as *mut c_void,
     );
     (*o).guard = &mut g;
-    (*o).real_limit = g.stack.limit();
-    (*ctx).stack_limit = g.stack.limit() as *mut _;
+    (*o).real_limit = g.stack.soft_limit();
+    (*ctx).stack_limit = g.stack.soft_limit() as *mut _;
     (*o).process.stack_base = g.stack.top();
     snow_ctx_switch(&mut g.outer_sp, inner_sp);
     // Back on the caller's stack, after a return or a panic.

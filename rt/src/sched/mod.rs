@@ -1,5 +1,5 @@
 //! The M:N scheduler: worker threads running processes (`worker`), process
-//! stacks (`stack`), the reactor with timers, quiescence detection and the
+//! stacks (`stack`) and the return of their deep pages (`trim`), the reactor with timers, quiescence detection and the
 //! preemption monitor on the OS main thread (`reactor`), and the clock.
 //!
 //! Run queues are crossbeam deques: one FIFO `Worker` per worker thread, a
@@ -14,6 +14,7 @@
 pub mod clock;
 pub mod reactor;
 pub mod stack;
+pub mod trim;
 pub mod worker;
 
 use crate::actor::pcb::*;
@@ -233,5 +234,7 @@ impl Sched {
     }
 }
 
+#[cfg(test)]
+mod stack_tests;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,9 @@
 //! in park generation g, or deliver a stored message (`send_after`). Equal
 //! deadlines fire in the order they were added.
 //!
+//! While some process has a deep stack, the reactor also sweeps every
+//! `trim::PERIOD` to give back the deep pages of long-parked processes.
+//!
 //! Preemption monitor: every tick it looks at what each worker runs; a
 //! process still in the same dispatch as at the previous tick has run for
 //! more than a tick, so its `stack_limit` is raised above every address and
@@ -173,6 +176,7 @@ impl Reactor {
         let mut last_seen = vec![(super::NO_PID, 0u64); s.workers.len()];
         let mut last_tick = clock::now_ns();
         let mut signalled = HashSet::new();
+        let mut last_sweep = last_tick;
         loop {
             let next = self.fire();
             let now = clock::now_ns();
@@ -182,6 +186,11 @@ impl Reactor {
                 // A long-running program's output (a server's log lines)
                 // reaches a pipe within a tick, not only when 64 KiB pile up.
                 crate::io::flush_stdout();
+            }
+            let sweeping = super::trim::pending();
+            if sweeping && now.saturating_sub(last_sweep) >= super::trim::PERIOD.as_nanos() as u64 {
+                last_sweep = now;
+                super::trim::sweep();
             }
             if self.quiescent() {
                 if s.live.load(Ordering::SeqCst) == 0 {
@@ -198,12 +207,19 @@ impl Reactor {
             if !busy {
                 crate::io::flush_stdout();
             }
-            let wait = match (next, busy) {
+            let mut wait = match (next, busy) {
                 (Some(at), true) => Some(Duration::from_nanos(at.saturating_sub(now)).min(TICK)),
                 (Some(at), false) => Some(Duration::from_nanos(at.saturating_sub(now))),
                 (None, true) => Some(TICK),
                 (None, false) => None,
             };
+            if sweeping {
+                // Deep stacks of parked processes wait for the next sweep.
+                let due = (last_sweep + super::trim::PERIOD.as_nanos() as u64).saturating_sub(now);
+                wait = Some(wait.map_or(Duration::from_nanos(due), |w| {
+                    w.min(Duration::from_nanos(due))
+                }));
+            }
             self.next.store(next.unwrap_or(u64::MAX), Ordering::SeqCst);
             events.clear();
             // Errors (EINTR) just end this wait early.

@@ -36,7 +36,7 @@ unsafe fn recv_int(ctx: *mut Ctx, deadline: i64) -> Option<i64> {
 unsafe extern "C" fn yielder(ctx: *mut Ctx, n: Word) {
     for _ in 0..n {
         (*ctx).budget = -1;
-        snow_slow_path(ctx);
+        snow_slow_path(ctx, core::ptr::null());
         assert_eq!((*ctx).budget, BUDGET);
         YIELDS.fetch_add(1, Ordering::Relaxed);
     }

@@ -186,6 +186,7 @@ fn find(local: &mut Local) -> Option<Arc<Actor>> {
 /// # Safety
 /// This thread owns `a` (it was taken off a run queue).
 unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
+    super::trim::wait_for(&a);
     let local: *mut Local = local;
     let o = a.owned();
     let me = local as *mut c_void;

@@ -6,10 +6,11 @@ SNOW_STR_LIT(s_before, "before");
 static const snow_type *const p_int[] = {&snow_t_Int};
 static const snow_type t_list_int = {SNOW_K_LIST, 3, "List<Int>", 0, 1, p_int, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL};
 static const snow_loc here = {"main.snow", 3, 7};
+static const snow_fn_loc deep_fn = {"deep/1", {"main.snow", 9, 1}};
 static const char *mode;
 
 static int64_t deep(snow_ctx *ctx, int64_t n) {
-    SNOW_CHECK(ctx);
+    SNOW_CHECK_IN(ctx, &deep_fn);
     volatile char pad[64];
     pad[0] = (char)n;
     if (n == 0) return 0;
@@ -28,6 +29,7 @@ static void entry(snow_ctx *ctx) {
         volatile int64_t zero = 0;
         snow_div(ctx, 1, zero, &here);
     } else if (strcmp(mode, "deep") == 0) {
+        ctx->loc = &here; /* stale: the overflow is reported where it is */
         deep(ctx, 100000000);
     }
 }

@@ -28,6 +28,8 @@ struct FnCx<'f> {
     out: String,
     indent: usize,
     last_line: Option<(u32, u32)>,
+    /// The function's `snow_fn_loc` for its stack checks, once needed.
+    site: Option<String>,
 }
 
 pub fn signature(em: &mut Emitter, f: &Func) -> String {
@@ -126,6 +128,7 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
         out: String::new(),
         indent: 1,
         last_line: None,
+        site: None,
     };
     let sig = signature(em, f);
     let _ = writeln!(cx.out, "{sig} {{");
@@ -462,7 +465,10 @@ impl FnCx<'_> {
     fn stmt(&mut self, em: &mut Emitter, s: &Stmt) {
         match s {
             Stmt::At(pos) => self.at(em, *pos),
-            Stmt::EntryCheck => self.line("SNOW_CHECK_STACK(ctx);"),
+            Stmt::EntryCheck => {
+                let site = self.site(em);
+                self.line(&format!("SNOW_CHECK_STACK_IN(ctx, {site});"));
+            }
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
                 let e = self.rv(em, rv, Some(self.local_ty(*l).clone()));
@@ -507,7 +513,8 @@ impl FnCx<'_> {
             Stmt::Loop(b) => {
                 self.line("for (;;) {");
                 self.indent += 1;
-                self.line("SNOW_CHECK(ctx);");
+                let site = self.site(em);
+                self.line(&format!("SNOW_CHECK_IN(ctx, {site});"));
                 self.indent -= 1;
                 self.block(em, b);
                 self.line("}");
@@ -539,7 +546,8 @@ impl FnCx<'_> {
                 for (p, t) in tmps {
                     self.line(&format!("{p} = {t};"));
                 }
-                self.line("SNOW_CHECK(ctx);");
+                let site = self.site(em);
+                self.line(&format!("SNOW_CHECK_IN(ctx, {site});"));
                 self.line("goto tail;");
                 self.indent -= 1;
                 self.line("}");
@@ -552,6 +560,13 @@ impl FnCx<'_> {
         }
     }
 
+    fn site(&mut self, em: &mut Emitter) -> String {
+        if self.site.is_none() {
+            self.site = Some(em.fn_loc(self.f));
+        }
+        self.site.clone().unwrap_or_default()
+    }
+
     fn block(&mut self, em: &mut Emitter, b: &[Stmt]) {
         self.indent += 1;
         self.stmts(em, b);
@@ -562,7 +577,7 @@ impl FnCx<'_> {
     fn set_loc(&mut self, em: &mut Emitter, rv: &Rv) {
         if let Rv::Rt(op, _, pos) = rv {
             let may_panic = match op {
-                RtOp::ListHead(_) | RtOp::ListTail | RtOp::MapGet(_) => true,
+                RtOp::ListHead(_) | RtOp::ListTail | RtOp::MapGet(_) | RtOp::PanicMsg => true,
                 RtOp::Extern(i, _) => stdlib::RT_FNS[*i].flags & stdlib::MAY_PANIC != 0,
                 _ => false,
             };
@@ -852,6 +867,7 @@ impl FnCx<'_> {
                 self.unword(em, &format!("snow_job_await(ctx, &{d}, {p}, {ms})"), t)
             }
             RtOp::Println => unit(format!("snow_println(ctx, {})", o(self, em, 0))),
+            RtOp::PanicMsg => unit(format!("snow_panic_str(ctx, {})", o(self, em, 0))),
             RtOp::Print => unit(format!("snow_print(ctx, {})", o(self, em, 0))),
             RtOp::Eprintln => unit(format!("snow_eprintln(ctx, {})", o(self, em, 0))),
             RtOp::Display(t) => {

@@ -24,6 +24,7 @@ pub struct Emitter<'a> {
     pub string_defs: Vec<String>,
     locs: HashMap<(u32, u32, u32), String>,
     pub loc_defs: Vec<String>,
+    fn_locs: usize,
     fn_values: HashMap<u32, String>,
     pub fn_value_defs: Vec<String>,
 }
@@ -77,6 +78,24 @@ impl<'a> Emitter<'a> {
         format!("&{id}")
     }
 
+    /// The static `snow_fn_loc` of function `f` for its stack checks, or
+    /// `NULL` for a function without a label.
+    pub fn fn_loc(&mut self, f: &crate::mir::Func) -> String {
+        if f.label.is_empty() {
+            return "NULL".into();
+        }
+        let (line, col) = self.line_col(f.pos);
+        let id = format!("fnloc_{}", self.fn_locs);
+        self.fn_locs += 1;
+        let file = self.file_path(f.pos);
+        self.loc_defs.push(format!(
+            "static const snow_fn_loc {id} = {{{}, {{{}, {line}, {col}}}}};",
+            c_string(&f.label),
+            c_string(&file)
+        ));
+        format!("&{id}")
+    }
+
     /// The static closure object of a wrapper function.
     pub fn fn_value(&mut self, f: crate::mir::FuncId) -> String {
         if let Some(v) = self.fn_values.get(&f.0) {
@@ -105,6 +124,7 @@ pub fn emit_program(p: &Program, sources: &SourceMap, opts: &CompileOptions) -> 
         string_defs: Vec::new(),
         locs: HashMap::new(),
         loc_defs: Vec::new(),
+        fn_locs: 0,
         fn_values: HashMap::new(),
         fn_value_defs: Vec::new(),
     };

@@ -29,6 +29,8 @@ pub struct FB {
     /// Let-polymorphic values not yet materialised, by local.
     pub poly: HashMap<LocalId, (TExpr, Vec<GenId>)>,
     pub name: String,
+    /// `Func::label` of the function being built.
+    pub label: String,
     pub closure_count: u32,
 }
 
@@ -48,6 +50,7 @@ impl FB {
             captures: Vec::new(),
             poly: HashMap::new(),
             name,
+            label: String::new(),
             closure_count: 0,
         }
     }
@@ -177,6 +180,7 @@ impl<'a> Lowerer<'a> {
         let name = self.fn_c_name(f, inst);
         let ret = concrete(&tf.ret, &subst);
         let mut fb = FB::new(name.clone(), subst, ret.clone());
+        fb.label = fn_label(&tf.name, tf.params.len());
         fb.self_fn = Some((f, inst.to_vec()));
         for p in &tf.params {
             let info = self.tp.local(*p);
@@ -190,6 +194,7 @@ impl<'a> Lowerer<'a> {
         fb.emit(Stmt::Return(v));
         Func {
             name,
+            label: fb.label,
             params: fb.params.clone(),
             ret,
             locals: fb.locals,
@@ -845,6 +850,15 @@ impl<'a> Lowerer<'a> {
         let name = format!("{}__closure{}", fb.name, fb.closure_count);
         let ret = self.ty(fb, &c.ret);
         let mut inner = FB::new(name.clone(), fb.subst.clone(), ret.clone());
+        // A local named function is known by its name.
+        let own = match c.self_local {
+            Some(id) => format!("{}/{}", self.tp.local(id).name, c.params.len()),
+            None => format!("anonymous fn/{}", c.params.len()),
+        };
+        inner.label = match fb.label.as_str() {
+            "" => own,
+            outer => format!("{own} in {outer}"),
+        };
         inner.closure_self = c.self_local;
         inner.captures = caps.clone();
         for (i, (id, inst)) in caps.iter().enumerate() {
@@ -867,6 +881,7 @@ impl<'a> Lowerer<'a> {
         let id = FuncId(self.funcs.len() as u32);
         self.funcs.push(Some(Func {
             name,
+            label: inner.label,
             params: inner.params.clone(),
             ret,
             locals: inner.locals,
@@ -938,6 +953,7 @@ fn collect_adt_types(t: &Ty, seen: &mut Vec<Ty>, fresh: &mut Vec<Ty>) {
 pub(super) fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB) -> Func {
     Func {
         name,
+        label: String::new(),
         params,
         ret,
         locals: std::mem::take(&mut fb.locals),
@@ -948,6 +964,13 @@ pub(super) fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB
         is_wrapper: true,
         word_abi: false,
     }
+}
+
+/// `Func::label` of a named function: `count/1`, `Geo.area/1` (the main
+/// file's module is not named).
+pub fn fn_label(qualified: &str, arity: usize) -> String {
+    let name = qualified.strip_prefix("Main.").unwrap_or(qualified);
+    format!("{name}/{arity}")
 }
 
 pub fn operand_ty(fb: &FB, o: &Operand) -> Ty {

@@ -331,6 +331,7 @@ fn jumps_to(stmts: &[Stmt], l: super::Label) -> bool {
 fn word_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB, pos: Pos) -> Func {
     Func {
         name,
+        label: std::mem::take(&mut fb.label),
         params,
         ret,
         locals: std::mem::take(&mut fb.locals),

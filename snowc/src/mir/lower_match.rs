@@ -4,7 +4,7 @@
 use super::lower::{Lowerer, FB};
 use super::{Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
-use crate::types::tast::{Lit, Pos, TArm, TExpr, TPat, TPatKind};
+use crate::types::tast::{Lit, MatchFail, Pos, TArm, TExpr, TPat, TPatKind};
 use crate::types::ty::{AdtKind, Ty, TyCon};
 
 impl Lowerer<'_> {
@@ -14,7 +14,7 @@ impl Lowerer<'_> {
         fb: &mut FB,
         scrutinees: &[TExpr],
         arms: &[TArm],
-        fail: &str,
+        fail: &MatchFail,
         ty: Ty,
         tail: bool,
         pos: Pos,
@@ -46,9 +46,31 @@ impl Lowerer<'_> {
             fb.emit(Stmt::Goto(end));
             fb.emit(Stmt::Label(next));
         }
-        fb.emit(Stmt::Panic(fail.to_string(), pos));
+        match fail {
+            MatchFail::Panic(msg) => fb.emit(Stmt::Panic(msg.to_string(), pos)),
+            MatchFail::Clauses => self.no_clause(fb, &scr, pos),
+        }
         fb.emit(Stmt::Label(end));
         Operand::Local(result)
+    }
+
+    /// `no function clause matching area/1 called with (Square(2.0))`:
+    /// the function being built and its arguments, formatted with Debug.
+    fn no_clause(&mut self, fb: &mut FB, args: &[(Operand, Ty)], pos: Pos) {
+        let mut parts = vec![Operand::Str(format!(
+            "no function clause matching {} called with (",
+            fb.label
+        ))];
+        for (i, (v, t)) in args.iter().enumerate() {
+            if i > 0 {
+                parts.push(Operand::Str(", ".into()));
+            }
+            let text = Rv::Rt(RtOp::Debug(t.clone()), vec![v.clone()], pos);
+            parts.push(fb.temp(Ty::string(), text));
+        }
+        parts.push(Operand::Str(")".into()));
+        let msg = fb.temp(Ty::string(), Rv::Rt(RtOp::ConcatN, parts, pos));
+        fb.emit(Stmt::Eval(Rv::Rt(RtOp::PanicMsg, vec![msg], pos)));
     }
 
     fn fail_unless(&mut self, fb: &mut FB, cond: Operand, fail: super::Label) {

@@ -70,6 +70,10 @@ pub struct LocalDecl {
 pub struct Func {
     /// C name, e.g. `Main_fib`, `Main_pair__Int_String`, `Main_main__closure1`.
     pub name: String,
+    /// The name a Snow programmer knows it by, with its arity (`fib/1`,
+    /// `anonymous fn/1 in main/0`), for runtime reports; empty for
+    /// functions the compiler made up.
+    pub label: String,
     pub params: Vec<Local>,
     pub ret: Ty,
     pub locals: Vec<LocalDecl>,
@@ -199,6 +203,8 @@ pub enum RtOp {
     Hash(Ty),
     /// The Ordering value of a -1/0/1 comparison.
     OrderingOf,
+    /// Panic with a computed message (a String) at the op's position.
+    PanicMsg,
     /// Entry `i` of `types::stdlib::RT_FNS`, called at this concrete
     /// function type.
     Extern(usize, Ty),

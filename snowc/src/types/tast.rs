@@ -50,6 +50,16 @@ pub struct TActor {
     pub terminate: Option<TExpr>,
 }
 
+/// What a `Match` does when no arm matches.
+#[derive(Clone, Debug)]
+pub enum MatchFail {
+    /// Panic with this message.
+    Panic(&'static str),
+    /// No clause of the function being built matched its arguments: the
+    /// panic names the function and shows the arguments (Debug).
+    Clauses,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct TypedProgram {
     pub adts: Vec<AdtDef>,
@@ -215,8 +225,8 @@ pub enum TExprKind {
     Match {
         scrutinees: Vec<TExpr>,
         arms: Vec<TArm>,
-        /// What to do when nothing matches: panic text.
-        fail: &'static str,
+        /// What to do when nothing matches.
+        fail: MatchFail,
     },
     Block(Vec<TStmt>),
     Closure(Box<TClosure>),

@@ -11,7 +11,8 @@ use crate::syntax::ast::{
 };
 use crate::types::builtins;
 use crate::types::tast::{
-    Builtin, ForSource, Lit, TArm, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt, TStrPart,
+    Builtin, ForSource, Lit, MatchFail, TArm, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt,
+    TStrPart,
 };
 use crate::types::ty::{AdtId, AdtKind, GenId, IfaceId, Ty, TyCon, OPTION, RESULT};
 
@@ -1054,7 +1055,7 @@ impl Checker<'_> {
             TExprKind::Match {
                 scrutinees: vec![t, i],
                 arms,
-                fail: "Tuple.nth: index out of range",
+                fail: MatchFail::Panic("Tuple.nth: index out of range"),
             },
             elem,
             span,
@@ -1551,7 +1552,7 @@ impl Checker<'_> {
             TExprKind::Match {
                 scrutinees: vec![s],
                 arms: tarms,
-                fail: "no case clause matching",
+                fail: MatchFail::Panic("no case clause matching"),
             },
             ty,
             span,

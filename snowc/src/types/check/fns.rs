@@ -10,7 +10,7 @@ use super::scope::{TypeRes, ValueRes};
 use super::{Checker, FnCtx};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, Block, Expr, FnBody, Param, Span};
-use crate::types::tast::{FnId, LocalId, TArm, TExpr, TExprKind, TFn, TPat, TPatKind};
+use crate::types::tast::{FnId, LocalId, MatchFail, TArm, TExpr, TExprKind, TFn, TPat, TPatKind};
 use crate::types::ty::{Ty, TyCon};
 
 /// One clause of a function or closure, independent of its syntax.
@@ -526,7 +526,7 @@ pub fn infer_clauses(
             kind: TExprKind::Match {
                 scrutinees,
                 arms,
-                fail: "no function clause matching",
+                fail: MatchFail::Clauses,
             },
             ty: ret.clone(),
             pos: ck.pos(first.span),
