@@ -100,17 +100,7 @@ fn local_names(f: &Func) -> Vec<String> {
 }
 
 pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
-    let mut read = HashSet::new();
-    let mut targets = HashSet::new();
-    // Reads through assignments to unread locals do not count: iterate to
-    // a fixpoint (each round can only add reads).
-    loop {
-        let before = read.len();
-        scan(&f.body, &mut read, &mut targets);
-        if read.len() == before {
-            break;
-        }
-    }
+    let (mut read, targets) = live_reads(f);
     // `()` values are never stored: reading one is the constant 0.
     read.retain(|l| !is_unit_like(&f.locals[*l as usize].ty));
     let env_struct = f
@@ -254,31 +244,50 @@ fn uses_env(stmts: &[Stmt]) -> bool {
     })
 }
 
-fn scan(stmts: &[Stmt], read: &mut HashSet<u32>, targets: &mut HashSet<u32>) {
-    let op = |o: &Operand, read: &mut HashSet<u32>| {
-        if let Operand::Local(l) = o {
-            read.insert(l.0);
+/// The locals whose value is needed, and the jump targets. Reads through
+/// assignments to unneeded locals do not count: an effect-free assignment's
+/// operands are needed only once its target is, so needs propagate along
+/// assignments from the roots (effects, conditions, returns) with a
+/// worklist, in time linear in the function's size.
+fn live_reads(f: &Func) -> (HashSet<u32>, HashSet<u32>) {
+    let mut feeds: Vec<Vec<u32>> = vec![Vec::new(); f.locals.len()];
+    let mut roots = Vec::new();
+    let mut targets = HashSet::new();
+    scan(&f.body, &mut feeds, &mut roots, &mut targets);
+    let mut read = HashSet::new();
+    while let Some(l) = roots.pop() {
+        if read.insert(l) {
+            roots.extend(feeds[l as usize].iter().copied());
         }
+    }
+    (read, targets)
+}
+
+fn scan(stmts: &[Stmt], feeds: &mut [Vec<u32>], roots: &mut Vec<u32>, targets: &mut HashSet<u32>) {
+    let local = |o: &Operand| match o {
+        Operand::Local(l) => Some(l.0),
+        _ => None,
     };
     for s in stmts {
         match s {
-            // An assignment to a local nobody reads counts only for effects.
-            Stmt::Assign(l, rv) if read.contains(&l.0) || has_effect(rv) => {
-                rv_operands(rv, &mut |o| op(o, read))
+            // An assignment without effect needs its operands only if its
+            // target is needed.
+            Stmt::Assign(l, rv) if !has_effect(rv) => {
+                let f = &mut feeds[l.0 as usize];
+                rv_operands(rv, &mut |o| f.extend(local(o)));
             }
-            Stmt::Assign(..) => {}
-            Stmt::Eval(rv) => rv_operands(rv, &mut |o| op(o, read)),
+            Stmt::Assign(_, rv) | Stmt::Eval(rv) => rv_operands(rv, &mut |o| roots.extend(local(o))),
             Stmt::If(c, a, b) => {
-                op(c, read);
-                scan(a, read, targets);
-                scan(b, read, targets);
+                roots.extend(local(c));
+                scan(a, feeds, roots, targets);
+                scan(b, feeds, roots, targets);
             }
             Stmt::Goto(l) => {
                 targets.insert(l.0);
             }
-            Stmt::Loop(b) => scan(b, read, targets),
-            Stmt::Return(o) => op(o, read),
-            Stmt::TailJump(ops) => ops.iter().for_each(|o| op(o, read)),
+            Stmt::Loop(b) => scan(b, feeds, roots, targets),
+            Stmt::Return(o) => roots.extend(local(o)),
+            Stmt::TailJump(ops) => roots.extend(ops.iter().filter_map(local)),
             Stmt::Label(_)
             | Stmt::Break
             | Stmt::Continue
@@ -330,14 +339,35 @@ fn has_effect(rv: &Rv) -> bool {
 
 /// A statement evaluating `e` for its effect only.
 fn discarded(e: &str) -> String {
-    // `(call, (snow_unit)0)` is how a void runtime call yields `()`.
+    // `(call, (snow_unit)0)` is how a void runtime call yields `()`; the
+    // outer parentheses must enclose the whole text (a closure call
+    // `((T (*)(...))f->fn)(ctx, f, (snow_unit)0)` only looks similar).
     match e
         .strip_prefix('(')
         .and_then(|x| x.strip_suffix(", (snow_unit)0)"))
+        .filter(|_| closes_at_end(e))
     {
         Some(call) => format!("{call};"),
         None => format!("(void){e};"),
     }
+}
+
+/// Does the parenthesis opening `e` close at its last character?
+fn closes_at_end(e: &str) -> bool {
+    let mut depth = 0usize;
+    for (i, c) in e.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i == e.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn word(e: &str, t: &Ty) -> String {
