@@ -5,19 +5,11 @@ use std::fmt::Write;
 
 use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
-use crate::mir::{Func, Local, Operand, RtOp, Rv, Stmt};
+use crate::mir::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
 use crate::types::stdlib;
 use crate::types::tast::Pos;
 use crate::types::ty::{Ty, TyCon};
-
-const C_RESERVED: &[&str] = &[
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "ctx", "env",
-    "main", "NULL", "errno", "stdin", "stdout", "stderr", "o",
-];
 
 struct FnCx<'f> {
     f: &'f Func,
@@ -30,19 +22,20 @@ struct FnCx<'f> {
     last_line: Option<(u32, u32)>,
 }
 
-pub fn signature(em: &mut Emitter, f: &Func) -> String {
+pub fn signature(em: &mut Emitter, id: FuncId) -> String {
+    let f = &em.prog.funcs[id.0 as usize];
     let adts = &em.prog.adts;
     let mut ret = em.types.cty(&f.ret, adts);
     let mut ps = vec!["snow_ctx *ctx".to_string()];
     if f.closure.is_some() {
         ps.push("snow_closure *env".into());
     }
-    let names = local_names(f);
+    let names = super::names::local_names(f);
     for p in &f.params {
         let t = &f.locals[p.0 as usize].ty;
         let ct = em.types.cty(t, adts);
         if f.word_abi {
-            ps.push(format!("snow_word {}_w", names[p.0 as usize]));
+            ps.push(format!("snow_word {}__w", names[p.0 as usize]));
         } else {
             ps.push(format!("{ct}{}{}", sep(&ct), names[p.0 as usize]));
         }
@@ -56,60 +49,29 @@ pub fn signature(em: &mut Emitter, f: &Func) -> String {
         .into();
     }
     // Functions only the runtime calls (hooks) may end up unreferenced.
-    let hook = em
-        .prog
-        .hooks
-        .iter()
-        .any(|h| em.prog.funcs[h.func.0 as usize].name == f.name);
+    let hook = em.prog.hooks.iter().any(|h| h.func == id);
     let attr = if hook { "SNOW_UNUSED " } else { "" };
     format!(
         "{attr}static {ret}{}{}({})",
         sep(&ret),
-        f.name,
+        em.fn_name(id),
         ps.join(", ")
     )
 }
 
-fn local_names(f: &Func) -> Vec<String> {
-    let mut seen = HashSet::new();
-    f.locals
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let base = super::c_ident(&l.name);
-            let base = if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-                format!("v{base}")
-            } else {
-                base
-            };
-            let name = if base == "t"
-                || base == "r"
-                || base == "m"
-                || C_RESERVED.contains(&base.as_str())
-                || seen.contains(&base)
-                || base.starts_with("snow_")
-            {
-                format!("{base}{i}")
-            } else {
-                base
-            };
-            seen.insert(name.clone());
-            name
-        })
-        .collect()
-}
-
-pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
+pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
+    let f = &em.prog.funcs[id.0 as usize];
     let (mut read, targets) = live_reads(f);
     // `()` values are never stored: reading one is the constant 0.
     read.retain(|l| !is_unit_like(&f.locals[*l as usize].ty));
+    let fname = em.fn_name(id);
     let env_struct = f
         .closure
         .as_ref()
-        .map(|caps| em.types.closure_struct(&f.name, caps, &em.prog.adts));
+        .map(|caps| em.types.closure_struct(&fname, caps, &em.prog.adts));
     let mut cx = FnCx {
         f,
-        names: local_names(f),
+        names: super::names::local_names(f),
         read,
         targets,
         env_struct,
@@ -117,7 +79,7 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
         indent: 1,
         last_line: None,
     };
-    let sig = signature(em, f);
+    let sig = signature(em, id);
     let _ = writeln!(cx.out, "{sig} {{");
     if em.opts.line_directives && f.pos.span.end > 0 {
         let (line, _) = em.line_col(f.pos);
@@ -140,10 +102,10 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
             if cx.read.contains(&p.0) {
                 let t = f.locals[p.0 as usize].ty.clone();
                 let ct = em.types.cty(&t, &em.prog.adts);
-                let v = cx.unword(em, &format!("{n}_w"), &t);
+                let v = cx.unword(em, &format!("{n}__w"), &t);
                 cx.line(&format!("{ct}{}{n} = {v};", sep(&ct)));
             } else {
-                cx.line(&format!("(void){n}_w;"));
+                cx.line(&format!("(void){n}__w;"));
             }
         }
     }
@@ -276,7 +238,9 @@ fn scan(stmts: &[Stmt], feeds: &mut [Vec<u32>], roots: &mut Vec<u32>, targets: &
                 let f = &mut feeds[l.0 as usize];
                 rv_operands(rv, &mut |o| f.extend(local(o)));
             }
-            Stmt::Assign(_, rv) | Stmt::Eval(rv) => rv_operands(rv, &mut |o| roots.extend(local(o))),
+            Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
+                rv_operands(rv, &mut |o| roots.extend(local(o)))
+            }
             Stmt::If(c, a, b) => {
                 roots.extend(local(c));
                 scan(a, feeds, roots, targets);
@@ -627,7 +591,7 @@ impl FnCx<'_> {
             }
             Rv::Not(a) => format!("!{}", self.op(em, a)),
             Rv::Call(f, ops) => {
-                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let name = em.fn_name(*f);
                 format!("{name}({})", self.args(em, ops))
             }
             Rv::CallClosure(c, ops, fty) => {
@@ -659,9 +623,11 @@ impl FnCx<'_> {
                 format!("{ctor}({})", self.args(em, ops))
             }
             Rv::MakeClosure(f, _, ops) => {
-                let func = &em.prog.funcs[f.0 as usize];
-                let name = func.name.clone();
-                let caps = func.closure.clone().unwrap_or_default();
+                let name = em.fn_name(*f);
+                let caps = em.prog.funcs[f.0 as usize]
+                    .closure
+                    .clone()
+                    .unwrap_or_default();
                 let sname = em.types.closure_struct(&name, &caps, adts);
                 let mut args = format!("ctx, (snow_fnptr){name}");
                 for o in ops {
@@ -799,7 +765,7 @@ impl FnCx<'_> {
         let unit = |call: String| format!("({call}, (snow_unit)0)");
         match op {
             RtOp::Spawn(f, t) => {
-                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let name = em.fn_name(*f);
                 let d = em.types.desc(t, &em.prog.adts);
                 format!("snow_spawn(ctx, {name}, &{d}, {})", self.w(em, &ops[0]))
             }
@@ -816,7 +782,7 @@ impl FnCx<'_> {
             }
             RtOp::Link => unit(format!("snow_link(ctx, {})", o(self, em, 0))),
             RtOp::SetTerminate(f) => {
-                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let name = em.fn_name(*f);
                 unit(format!("snow_set_terminate(ctx, {name}, 0)"))
             }
             RtOp::Deadline => format!("snow_deadline_ms({})", o(self, em, 0)),
@@ -838,7 +804,7 @@ impl FnCx<'_> {
             ),
             RtOp::RecvWait => format!("snow_recv_wait(ctx, {})", o(self, em, 0)),
             RtOp::ServiceStart(f, st, rq) => {
-                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let name = em.fn_name(*f);
                 let (ds, dr) = (
                     em.types.desc(st, &em.prog.adts),
                     em.types.desc(rq, &em.prog.adts),
@@ -1073,7 +1039,10 @@ impl FnCx<'_> {
 /// runtime callback; built-in operations are not preemptible, like Erlang's).
 fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
     let adts = &em.prog.adts;
-    let name = format!("snow_sort_{}", super::types::mangle(t, adts));
+    let tname = em.types.tname(t, adts);
+    let name = em
+        .types
+        .derived("sort", &tname, |t| format!("snow_sort_{t}"));
     let key = format!("sort:{name}");
     if em.types.closure_structs.contains_key(&key) {
         return name;
@@ -1126,7 +1095,8 @@ fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
 
 /// A constructor for a closure environment struct.
 fn closure_ctor(em: &mut Emitter, sname: &str, caps: &[Ty]) -> String {
-    let fname = format!("{sname}_new");
+    let fname = em.types.derived("new", sname, |s| format!("{s}_new"));
+    let desc = em.types.desc_of(sname);
     let key = format!("ctor:{fname}");
     if em.types.closure_structs.contains_key(&key) {
         return fname;
@@ -1140,7 +1110,7 @@ fn closure_ctor(em: &mut Emitter, sname: &str, caps: &[Ty]) -> String {
         let _ = writeln!(sets, "    o->c{i} = c{i};");
     }
     em.types.helpers.push(format!(
-        "static snow_closure *{fname}({}) {{\n    struct {sname} *o = (struct {sname} *)snow_alloc(ctx, &snow_ty_{sname}, sizeof(struct {sname}));\n    o->c.fn = fn;\n{sets}    return &o->c;\n}}\n",
+        "static snow_closure *{fname}({}) {{\n    struct {sname} *o = (struct {sname} *)snow_alloc(ctx, &{desc}, sizeof(struct {sname}));\n    o->c.fn = fn;\n{sets}    return &o->c;\n}}\n",
         params.join(", ")
     ));
     fname

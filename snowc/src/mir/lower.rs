@@ -68,8 +68,15 @@ impl FB {
         self.locals.push(LocalDecl {
             name: name.to_string(),
             ty,
+            user: false,
         });
         Local(self.locals.len() as u32 - 1)
+    }
+    /// A local for a source variable.
+    pub fn user_local(&mut self, name: &str, ty: Ty) -> Local {
+        let l = self.new_local(name, ty);
+        self.locals[l.0 as usize].user = true;
+        l
     }
     pub fn temp(&mut self, ty: Ty, rv: Rv) -> Operand {
         let l = self.new_local("t", ty);
@@ -181,7 +188,7 @@ impl<'a> Lowerer<'a> {
         for p in &tf.params {
             let info = self.tp.local(*p);
             let t = concrete(&info.ty, &fb.subst);
-            let l = fb.new_local(&info.name, t);
+            let l = fb.user_local(&info.name, t);
             fb.env.insert((*p, vec![]), l);
             fb.params.push(l);
         }
@@ -224,7 +231,7 @@ impl<'a> Lowerer<'a> {
             let t = self.ty(fb, &value.ty);
             let v = self.expr(fb, &value, false);
             fb.subst = saved;
-            let l = fb.new_local(&self.tp.local(id).name, t);
+            let l = fb.user_local(&self.tp.local(id).name, t);
             fb.emit(Stmt::Assign(l, Rv::Use(v)));
             fb.env.insert((id, inst), l);
             return Operand::Local(l);
@@ -240,7 +247,7 @@ impl<'a> Lowerer<'a> {
         if let Some(l) = fb.env.get(&(id, vec![])) {
             return *l;
         }
-        let l = fb.new_local(&self.tp.local(id).name, ty);
+        let l = fb.user_local(&self.tp.local(id).name, ty);
         fb.env.insert((id, vec![]), l);
         l
     }
@@ -713,11 +720,7 @@ impl<'a> Lowerer<'a> {
         self.wrappers.insert(key, id);
         let name = format!("{}__value", self.funcs_name_hint(target));
         let mut fb = FB::new(name.clone(), HashMap::new(), r.clone());
-        let params: Vec<Local> = ps
-            .iter()
-            .enumerate()
-            .map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone()))
-            .collect();
+        let params: Vec<Local> = ps.iter().map(|t| fb.new_local("a", t.clone())).collect();
         let v = fb.temp(
             r.clone(),
             Rv::Call(target, params.iter().map(|l| Operand::Local(*l)).collect()),
@@ -753,11 +756,7 @@ impl<'a> Lowerer<'a> {
         };
         let name = format!("{}_{}__value", c_ident(&mangle_ty(&r, self.tp)), vname);
         let mut fb = FB::new(name.clone(), HashMap::new(), r.clone());
-        let params: Vec<Local> = ps
-            .iter()
-            .enumerate()
-            .map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone()))
-            .collect();
+        let params: Vec<Local> = ps.iter().map(|t| fb.new_local("a", t.clone())).collect();
         let out = fb.temp(
             r.clone(),
             Rv::MakeVariant(
@@ -803,7 +802,7 @@ impl<'a> Lowerer<'a> {
         inner.closure_self = c.self_local;
         inner.captures = caps.clone();
         for (i, (id, inst)) in caps.iter().enumerate() {
-            let l = inner.new_local(&self.tp.local(*id).name, cap_tys[i].clone());
+            let l = inner.user_local(&self.tp.local(*id).name, cap_tys[i].clone());
             inner.emit(Stmt::Assign(l, Rv::EnvField(i as u32)));
             inner.env.insert((*id, inst.clone()), l);
         }
@@ -811,7 +810,7 @@ impl<'a> Lowerer<'a> {
         inner.poly = fb.poly.clone();
         for p in &c.params {
             let t = self.ty(fb, &self.tp.local(*p).ty);
-            let l = inner.new_local(&self.tp.local(*p).name, t);
+            let l = inner.user_local(&self.tp.local(*p).name, t);
             inner.env.insert((*p, vec![]), l);
             inner.params.push(l);
         }
