@@ -5,6 +5,7 @@ mod actors;
 mod annot;
 mod decls;
 mod desugar;
+mod dups;
 pub mod errors;
 mod expr;
 mod fns;
