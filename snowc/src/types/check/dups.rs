@@ -18,6 +18,8 @@ pub fn check(ck: &mut Checker, units: &[Unit]) {
         let mut types = Seen::default();
         let mut modules = Seen::default();
         let mut ctors = Seen::default();
+        // `import A.B` names a module, `from M import x` a value or type.
+        let mut imported_modules = Seen::default();
         let mut imports = Seen::default();
         for st in u.stmts {
             let StmtKind::Item(item) = &st.kind else {
@@ -60,7 +62,8 @@ pub fn check(ck: &mut Checker, units: &[Unit]) {
                 Item::Module(m) => modules.top(ck, u.file, &m.name),
                 Item::Import(i) => {
                     if let Some(n) = i.path.segments.last() {
-                        imports.member(ck, u.file, n, format!("import of `{}`", n.text));
+                        let what = format!("import of `{}`", n.text);
+                        imported_modules.member(ck, u.file, n, what);
                     }
                 }
                 Item::FromImport(i) => {
