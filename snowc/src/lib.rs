@@ -9,6 +9,7 @@ pub mod diag;
 pub mod driver;
 pub mod mir;
 pub mod prelude;
+pub mod stack;
 pub mod syntax;
 pub mod types;
 

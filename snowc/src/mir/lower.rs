@@ -372,24 +372,7 @@ impl<'a> Lowerer<'a> {
                 }
                 fb.temp(Ty::string(), Rv::Rt(RtOp::ConcatN, ops, e.pos))
             }
-            TExprKind::If {
-                cond,
-                then_e,
-                else_e,
-            } => {
-                let c = self.expr(fb, cond, false);
-                let r = fb.new_local("r", ty.clone());
-                fb.push_block();
-                let a = self.expr(fb, then_e, tail);
-                fb.emit(Stmt::Assign(r, Rv::Use(a)));
-                let tb = fb.pop_block();
-                fb.push_block();
-                let b = self.expr(fb, else_e, tail);
-                fb.emit(Stmt::Assign(r, Rv::Use(b)));
-                let eb = fb.pop_block();
-                fb.emit(Stmt::If(c, tb, eb));
-                Operand::Local(r)
-            }
+            TExprKind::If { .. } => self.if_chain(fb, e, ty, tail),
             TExprKind::Match {
                 scrutinees,
                 arms,
@@ -703,6 +686,34 @@ impl<'a> Lowerer<'a> {
             }
         };
         fb.temp(ty.clone(), Rv::Rt(op, ops, pos))
+    }
+
+    /// `if`, and a chain of `else if`s flat (generated code can chain tens
+    /// of thousands): each condition guards its branch, which jumps to the
+    /// end; the last `else` falls through.
+    fn if_chain(&mut self, fb: &mut FB, e: &TExpr, ty: Ty, tail: bool) -> Operand {
+        let r = fb.new_local("r", ty);
+        let end = fb.label();
+        let mut cur = e;
+        while let TExprKind::If {
+            cond,
+            then_e,
+            else_e,
+        } = &cur.kind
+        {
+            let c = self.expr(fb, cond, false);
+            fb.push_block();
+            let a = self.expr(fb, then_e, tail);
+            fb.emit(Stmt::Assign(r, Rv::Use(a)));
+            fb.emit(Stmt::Goto(end));
+            let tb = fb.pop_block();
+            fb.emit(Stmt::If(c, tb, vec![]));
+            cur = else_e;
+        }
+        let b = self.expr(fb, cur, tail);
+        fb.emit(Stmt::Assign(r, Rv::Use(b)));
+        fb.emit(Stmt::Label(end));
+        Operand::Local(r)
     }
 
     /// A closure-callable wrapper around a named function instance.
