@@ -887,17 +887,24 @@ fn stmt_types(stmts: &[Stmt], out: &mut Vec<Ty>) {
 /// Every ADT type inside `t` not yet in `seen` goes to `fresh` (and `seen`).
 fn collect_adt_types(t: &Ty, seen: &mut Vec<Ty>, fresh: &mut Vec<Ty>) {
     if let Ty::Con(TyCon::Adt(_), _) = t {
-        if !seen.contains(t) {
-            seen.push(t.clone());
-            fresh.push(t.clone());
+        if seen.contains(t) {
+            return; // and so are its parts
         }
+        seen.push(t.clone());
+        fresh.push(t.clone());
     }
-    t.any(&mut |c| {
-        if c != t {
-            collect_adt_types(c, seen, fresh);
+    // Direct parts only: each is walked once (`Ty::any` would visit every
+    // descendant again for each ancestor, exponential in the nesting).
+    match t {
+        Ty::Con(_, args) | Ty::Tuple(args) => {
+            args.iter().for_each(|a| collect_adt_types(a, seen, fresh))
         }
-        false
-    });
+        Ty::Fun(ps, r) => {
+            ps.iter().for_each(|p| collect_adt_types(p, seen, fresh));
+            collect_adt_types(r, seen, fresh)
+        }
+        Ty::Var(_) | Ty::Gen(_) | Ty::Never => {}
+    }
 }
 
 fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB) -> Func {
