@@ -10,6 +10,7 @@ pub mod driver;
 pub mod mir;
 pub mod prelude;
 pub mod stdlib_doc;
+pub mod stack;
 pub mod syntax;
 pub mod types;
 

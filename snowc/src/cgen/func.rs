@@ -5,19 +5,11 @@ use std::fmt::Write;
 
 use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
-use crate::mir::{Func, Local, Operand, RtOp, Rv, Stmt};
+use crate::mir::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
 use crate::types::stdlib;
 use crate::types::tast::Pos;
 use crate::types::ty::{Ty, TyCon};
-
-const C_RESERVED: &[&str] = &[
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "ctx", "env",
-    "main", "NULL", "errno", "stdin", "stdout", "stderr", "o",
-];
 
 struct FnCx<'f> {
     f: &'f Func,
@@ -32,19 +24,20 @@ struct FnCx<'f> {
     site: Option<String>,
 }
 
-pub fn signature(em: &mut Emitter, f: &Func) -> String {
+pub fn signature(em: &mut Emitter, id: FuncId) -> String {
+    let f = &em.prog.funcs[id.0 as usize];
     let adts = &em.prog.adts;
     let mut ret = em.types.cty(&f.ret, adts);
     let mut ps = vec!["snow_ctx *ctx".to_string()];
     if f.closure.is_some() {
         ps.push("snow_closure *env".into());
     }
-    let names = local_names(f);
+    let names = super::names::local_names(f);
     for p in &f.params {
         let t = &f.locals[p.0 as usize].ty;
         let ct = em.types.cty(t, adts);
         if f.word_abi {
-            ps.push(format!("snow_word {}_w", names[p.0 as usize]));
+            ps.push(format!("snow_word {}__w", names[p.0 as usize]));
         } else {
             ps.push(format!("{ct}{}{}", sep(&ct), names[p.0 as usize]));
         }
@@ -58,70 +51,29 @@ pub fn signature(em: &mut Emitter, f: &Func) -> String {
         .into();
     }
     // Functions only the runtime calls (hooks) may end up unreferenced.
-    let hook = em
-        .prog
-        .hooks
-        .iter()
-        .any(|h| em.prog.funcs[h.func.0 as usize].name == f.name);
+    let hook = em.prog.hooks.iter().any(|h| h.func == id);
     let attr = if hook { "SNOW_UNUSED " } else { "" };
     format!(
         "{attr}static {ret}{}{}({})",
         sep(&ret),
-        f.name,
+        em.fn_name(id),
         ps.join(", ")
     )
 }
 
-fn local_names(f: &Func) -> Vec<String> {
-    let mut seen = HashSet::new();
-    f.locals
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let base = super::c_ident(&l.name);
-            let base = if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-                format!("v{base}")
-            } else {
-                base
-            };
-            let name = if base == "t"
-                || base == "r"
-                || base == "m"
-                || C_RESERVED.contains(&base.as_str())
-                || seen.contains(&base)
-                || base.starts_with("snow_")
-            {
-                format!("{base}{i}")
-            } else {
-                base
-            };
-            seen.insert(name.clone());
-            name
-        })
-        .collect()
-}
-
-pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
-    let mut read = HashSet::new();
-    let mut targets = HashSet::new();
-    // Reads through assignments to unread locals do not count: iterate to
-    // a fixpoint (each round can only add reads).
-    loop {
-        let before = read.len();
-        scan(&f.body, &mut read, &mut targets);
-        if read.len() == before {
-            break;
-        }
-    }
+pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
+    let f = &em.prog.funcs[id.0 as usize];
+    let (mut read, targets) = live_reads(f);
     // `()` values are never stored: reading one is the constant 0.
     read.retain(|l| !is_unit_like(&f.locals[*l as usize].ty));
+    let fname = em.fn_name(id);
     let env_struct = f
         .closure
         .as_ref()
-        .map(|caps| em.types.closure_struct(&f.name, caps, &em.prog.adts));
+        .map(|caps| em.types.closure_struct(&fname, caps, &em.prog.adts));
     let mut cx = FnCx {
         f,
-        names: local_names(f),
+        names: super::names::local_names(f),
         read,
         targets,
         env_struct,
@@ -130,7 +82,7 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
         last_line: None,
         site: None,
     };
-    let sig = signature(em, f);
+    let sig = signature(em, id);
     let _ = writeln!(cx.out, "{sig} {{");
     if em.opts.line_directives && f.pos.span.end > 0 {
         let (line, _) = em.line_col(f.pos);
@@ -153,10 +105,10 @@ pub fn emit_func(em: &mut Emitter, f: &Func) -> String {
             if cx.read.contains(&p.0) {
                 let t = f.locals[p.0 as usize].ty.clone();
                 let ct = em.types.cty(&t, &em.prog.adts);
-                let v = cx.unword(em, &format!("{n}_w"), &t);
+                let v = cx.unword(em, &format!("{n}__w"), &t);
                 cx.line(&format!("{ct}{}{n} = {v};", sep(&ct)));
             } else {
-                cx.line(&format!("(void){n}_w;"));
+                cx.line(&format!("(void){n}__w;"));
             }
         }
     }
@@ -257,31 +209,52 @@ fn uses_env(stmts: &[Stmt]) -> bool {
     })
 }
 
-fn scan(stmts: &[Stmt], read: &mut HashSet<u32>, targets: &mut HashSet<u32>) {
-    let op = |o: &Operand, read: &mut HashSet<u32>| {
-        if let Operand::Local(l) = o {
-            read.insert(l.0);
+/// The locals whose value is needed, and the jump targets. Reads through
+/// assignments to unneeded locals do not count: an effect-free assignment's
+/// operands are needed only once its target is, so needs propagate along
+/// assignments from the roots (effects, conditions, returns) with a
+/// worklist, in time linear in the function's size.
+fn live_reads(f: &Func) -> (HashSet<u32>, HashSet<u32>) {
+    let mut feeds: Vec<Vec<u32>> = vec![Vec::new(); f.locals.len()];
+    let mut roots = Vec::new();
+    let mut targets = HashSet::new();
+    scan(&f.body, &mut feeds, &mut roots, &mut targets);
+    let mut read = HashSet::new();
+    while let Some(l) = roots.pop() {
+        if read.insert(l) {
+            roots.extend(feeds[l as usize].iter().copied());
         }
+    }
+    (read, targets)
+}
+
+fn scan(stmts: &[Stmt], feeds: &mut [Vec<u32>], roots: &mut Vec<u32>, targets: &mut HashSet<u32>) {
+    let local = |o: &Operand| match o {
+        Operand::Local(l) => Some(l.0),
+        _ => None,
     };
     for s in stmts {
         match s {
-            // An assignment to a local nobody reads counts only for effects.
-            Stmt::Assign(l, rv) if read.contains(&l.0) || has_effect(rv) => {
-                rv_operands(rv, &mut |o| op(o, read))
+            // An assignment without effect needs its operands only if its
+            // target is needed.
+            Stmt::Assign(l, rv) if !has_effect(rv) => {
+                let f = &mut feeds[l.0 as usize];
+                rv_operands(rv, &mut |o| f.extend(local(o)));
             }
-            Stmt::Assign(..) => {}
-            Stmt::Eval(rv) => rv_operands(rv, &mut |o| op(o, read)),
+            Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
+                rv_operands(rv, &mut |o| roots.extend(local(o)))
+            }
             Stmt::If(c, a, b) => {
-                op(c, read);
-                scan(a, read, targets);
-                scan(b, read, targets);
+                roots.extend(local(c));
+                scan(a, feeds, roots, targets);
+                scan(b, feeds, roots, targets);
             }
             Stmt::Goto(l) => {
                 targets.insert(l.0);
             }
-            Stmt::Loop(b) => scan(b, read, targets),
-            Stmt::Return(o) => op(o, read),
-            Stmt::TailJump(ops) => ops.iter().for_each(|o| op(o, read)),
+            Stmt::Loop(b) => scan(b, feeds, roots, targets),
+            Stmt::Return(o) => roots.extend(local(o)),
+            Stmt::TailJump(ops) => roots.extend(ops.iter().filter_map(local)),
             Stmt::Label(_)
             | Stmt::Break
             | Stmt::Continue
@@ -333,14 +306,35 @@ fn has_effect(rv: &Rv) -> bool {
 
 /// A statement evaluating `e` for its effect only.
 fn discarded(e: &str) -> String {
-    // `(call, (snow_unit)0)` is how a void runtime call yields `()`.
+    // `(call, (snow_unit)0)` is how a void runtime call yields `()`; the
+    // outer parentheses must enclose the whole text (a closure call
+    // `((T (*)(...))f->fn)(ctx, f, (snow_unit)0)` only looks similar).
     match e
         .strip_prefix('(')
         .and_then(|x| x.strip_suffix(", (snow_unit)0)"))
+        .filter(|_| closes_at_end(e))
     {
         Some(call) => format!("{call};"),
         None => format!("(void){e};"),
     }
+}
+
+/// Does the parenthesis opening `e` close at its last character?
+fn closes_at_end(e: &str) -> bool {
+    let mut depth = 0usize;
+    for (i, c) in e.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i == e.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn word(e: &str, t: &Ty) -> String {
@@ -612,7 +606,7 @@ impl FnCx<'_> {
             }
             Rv::Not(a) => format!("!{}", self.op(em, a)),
             Rv::Call(f, ops) => {
-                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let name = em.fn_name(*f);
                 format!("{name}({})", self.args(em, ops))
             }
             Rv::CallClosure(c, ops, fty) => {
@@ -644,9 +638,11 @@ impl FnCx<'_> {
                 format!("{ctor}({})", self.args(em, ops))
             }
             Rv::MakeClosure(f, _, ops) => {
-                let func = &em.prog.funcs[f.0 as usize];
-                let name = func.name.clone();
-                let caps = func.closure.clone().unwrap_or_default();
+                let name = em.fn_name(*f);
+                let caps = em.prog.funcs[f.0 as usize]
+                    .closure
+                    .clone()
+                    .unwrap_or_default();
                 let sname = em.types.closure_struct(&name, &caps, adts);
                 let mut args = format!("ctx, (snow_fnptr){name}");
                 for o in ops {
@@ -784,7 +780,7 @@ impl FnCx<'_> {
         let unit = |call: String| format!("({call}, (snow_unit)0)");
         match op {
             RtOp::Spawn(f, t) => {
-                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let name = em.fn_name(*f);
                 let d = em.types.desc(t, &em.prog.adts);
                 format!("snow_spawn(ctx, {name}, &{d}, {})", self.w(em, &ops[0]))
             }
@@ -801,7 +797,7 @@ impl FnCx<'_> {
             }
             RtOp::Link => unit(format!("snow_link(ctx, {})", o(self, em, 0))),
             RtOp::SetTerminate(f) => {
-                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let name = em.fn_name(*f);
                 unit(format!("snow_set_terminate(ctx, {name}, 0)"))
             }
             RtOp::Deadline => format!("snow_deadline_ms({})", o(self, em, 0)),
@@ -823,7 +819,7 @@ impl FnCx<'_> {
             ),
             RtOp::RecvWait => format!("snow_recv_wait(ctx, {})", o(self, em, 0)),
             RtOp::ServiceStart(f, st, rq) => {
-                let name = em.prog.funcs[f.0 as usize].name.clone();
+                let name = em.fn_name(*f);
                 let (ds, dr) = (
                     em.types.desc(st, &em.prog.adts),
                     em.types.desc(rq, &em.prog.adts),
@@ -1073,7 +1069,10 @@ impl FnCx<'_> {
 /// runtime callback; built-in operations are not preemptible, like Erlang's).
 fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
     let adts = &em.prog.adts;
-    let name = format!("snow_sort_{}", super::types::mangle(t, adts));
+    let tname = em.types.tname(t, adts);
+    let name = em
+        .types
+        .derived("sort", &tname, |t| format!("snow_sort_{t}"));
     let key = format!("sort:{name}");
     if em.types.closure_structs.contains_key(&key) {
         return name;
@@ -1126,7 +1125,8 @@ fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
 
 /// A constructor for a closure environment struct.
 fn closure_ctor(em: &mut Emitter, sname: &str, caps: &[Ty]) -> String {
-    let fname = format!("{sname}_new");
+    let fname = em.types.derived("new", sname, |s| format!("{s}_new"));
+    let desc = em.types.desc_of(sname);
     let key = format!("ctor:{fname}");
     if em.types.closure_structs.contains_key(&key) {
         return fname;
@@ -1140,7 +1140,7 @@ fn closure_ctor(em: &mut Emitter, sname: &str, caps: &[Ty]) -> String {
         let _ = writeln!(sets, "    o->c{i} = c{i};");
     }
     em.types.helpers.push(format!(
-        "static snow_closure *{fname}({}) {{\n    struct {sname} *o = (struct {sname} *)snow_alloc(ctx, &snow_ty_{sname}, sizeof(struct {sname}));\n    o->c.fn = fn;\n{sets}    return &o->c;\n}}\n",
+        "static snow_closure *{fname}({}) {{\n    struct {sname} *o = (struct {sname} *)snow_alloc(ctx, &{desc}, sizeof(struct {sname}));\n    o->c.fn = fn;\n{sets}    return &o->c;\n}}\n",
         params.join(", ")
     ));
     fname

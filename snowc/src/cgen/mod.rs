@@ -2,6 +2,7 @@
 //! headers and `snow.h`.
 
 mod func;
+mod names;
 mod types;
 
 use std::collections::HashMap;
@@ -23,25 +24,27 @@ pub struct Emitter<'a> {
     strings: HashMap<String, String>,
     pub string_defs: Vec<String>,
     locs: HashMap<(u32, u32, u32), String>,
+    /// Byte offsets of line starts, per file, once needed.
+    line_starts: Vec<Option<Vec<usize>>>,
     pub loc_defs: Vec<String>,
     fn_locs: usize,
     fn_values: HashMap<u32, String>,
     pub fn_value_defs: Vec<String>,
+    /// The C name of each MIR function.
+    fn_names: Vec<String>,
 }
 
 impl<'a> Emitter<'a> {
     /// A C expression for a string literal (a static object).
     pub fn string(&mut self, s: &str) -> String {
-        let n = self.strings.len();
-        let id = self
-            .strings
-            .entry(s.to_string())
-            .or_insert_with(|| format!("str_{n}"))
-            .clone();
-        if self.string_defs.len() < self.strings.len() {
-            self.string_defs
-                .push(format!("SNOW_STR_LIT({id}, {});", c_string(s)));
+        if let Some(id) = self.strings.get(s) {
+            return format!("SNOW_STR({id})");
         }
+        let n = self.strings.len().to_string();
+        let id = self.types.derived("str", &n, |n| format!("snow_str_{n}"));
+        self.strings.insert(s.to_string(), id.clone());
+        self.string_defs
+            .push(format!("SNOW_STR_LIT({id}, {});", c_string(s)));
         format!("SNOW_STR({id})")
     }
 
@@ -53,12 +56,30 @@ impl<'a> Emitter<'a> {
             .unwrap_or_default()
     }
 
-    /// `(line, col)` of a position.
-    pub fn line_col(&self, pos: Pos) -> (u32, u32) {
-        if self.sources.files.get(pos.file.0 as usize).is_none() {
+    /// `(line, col)` of a position (1-based; columns count characters),
+    /// by binary search in the file's line starts (computed once per file,
+    /// so a long function's locations cost linear time overall).
+    pub fn line_col(&mut self, pos: Pos) -> (u32, u32) {
+        let Some(file) = self.sources.files.get(pos.file.0 as usize) else {
             return (0, 0);
+        };
+        let text = file.text.as_str();
+        let i = pos.file.0 as usize;
+        if self.line_starts.len() <= i {
+            self.line_starts.resize(i + 1, None);
         }
-        self.sources.line_col(pos.file, pos.span.start)
+        let starts = self.line_starts[i].get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(k, _)| k + 1))
+                .collect()
+        });
+        let mut offset = (pos.span.start as usize).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = starts.partition_point(|&s| s <= offset);
+        let col = text[starts[line - 1]..offset].chars().count() + 1;
+        (line as u32, col as u32)
     }
 
     /// A pointer to a static `snow_loc` for a position.
@@ -68,7 +89,8 @@ impl<'a> Emitter<'a> {
         if let Some(id) = self.locs.get(&key) {
             return format!("&{id}");
         }
-        let id = format!("loc_{}", self.locs.len());
+        let n = self.locs.len().to_string();
+        let id = self.types.derived("loc", &n, |n| format!("snow_loc_{n}"));
         let file = self.file_path(pos);
         self.loc_defs.push(format!(
             "static const snow_loc {id} = {{{}, {line}, {col}}};",
@@ -101,16 +123,21 @@ impl<'a> Emitter<'a> {
         if let Some(v) = self.fn_values.get(&f.0) {
             return v.clone();
         }
-        let name = self.prog.funcs[f.0 as usize].name.clone();
-        let obj = format!("{name}_obj");
+        let name = self.fn_name(f);
+        let obj = self.types.derived("obj", &name, |n| format!("{n}_obj"));
         let sname = self.types.closure_struct(&name, &[], &self.prog.adts);
-        let desc = format!("snow_ty_{sname}");
+        let desc = self.types.desc_of(&sname);
         self.fn_value_defs.push(format!(
             "static const snow_closure {obj} = {{{{&{desc}, SNOW_GC_STATIC}}, (snow_fnptr){name}}};"
         ));
         let e = format!("((snow_closure *)(void *)&{obj})");
         self.fn_values.insert(f.0, e.clone());
         e
+    }
+
+    /// The C name of a MIR function.
+    pub fn fn_name(&self, f: crate::mir::FuncId) -> String {
+        self.fn_names[f.0 as usize].clone()
     }
 }
 
@@ -123,27 +150,30 @@ pub fn emit_program(p: &Program, sources: &SourceMap, opts: &CompileOptions) -> 
         strings: HashMap::new(),
         string_defs: Vec::new(),
         locs: HashMap::new(),
+        line_starts: Vec::new(),
         loc_defs: Vec::new(),
         fn_locs: 0,
         fn_values: HashMap::new(),
         fn_value_defs: Vec::new(),
+        fn_names: Vec::new(),
     };
+    em.fn_names = (0..p.funcs.len() as u32)
+        .map(|i| {
+            let wanted = || p.funcs[i as usize].name.clone();
+            em.types.names.get(names::Key::Fn(i), wanted)
+        })
+        .collect();
     em.types.hooks = p
         .hooks
         .iter()
-        .map(|h| {
-            (
-                h.ty.clone(),
-                h.kind,
-                p.funcs[h.func.0 as usize].name.clone(),
-            )
-        })
+        .map(|h| (h.ty.clone(), h.kind, em.fn_name(h.func)))
         .collect();
     let mut protos = Vec::new();
     let mut bodies = Vec::new();
-    for f in &p.funcs {
-        protos.push(format!("{};", func::signature(&mut em, f)));
-        bodies.push(func::emit_func(&mut em, f));
+    for i in 0..p.funcs.len() {
+        let id = crate::mir::FuncId(i as u32);
+        protos.push(format!("{};", func::signature(&mut em, id)));
+        bodies.push(func::emit_func(&mut em, id));
     }
     let mut out = String::new();
     let main_file = sources.files.first().map(|f| f.path.as_str()).unwrap_or("");
@@ -172,7 +202,7 @@ pub fn emit_program(p: &Program, sources: &SourceMap, opts: &CompileOptions) -> 
         out.push('\n');
     }
     if let Some(entry) = p.entry {
-        let name = &p.funcs[entry.0 as usize].name;
+        let name = em.fn_name(entry);
         let _ = write!(
             out,
             "static void snow_entry(snow_ctx *ctx) {{\n    (void){name}(ctx);\n}}\n\nint main(int argc, char **argv) {{\n    return snow_main(argc, argv, snow_entry);\n}}\n"

@@ -28,10 +28,13 @@ pub struct TypeTable {
     /// Prototypes and definitions of the hook wrappers.
     pub hook_protos: Vec<String>,
     pub hook_defs: Vec<String>,
+    /// Every global C name.
+    pub names: Names,
 }
 
 pub use crate::types::ty::c_ident;
 
+use super::names::{member, Key, Names};
 pub use crate::types::ty::mangle;
 
 pub fn is_scalar(t: &Ty) -> bool {
@@ -88,7 +91,7 @@ impl TypeTable {
             Ty::Con(TyCon::Json, _) => "snow_json *".into(),
             Ty::Con(TyCon::Adt(_), _) | Ty::Tuple(_) if !t.is_unit() => {
                 self.ensure_struct(t, adts);
-                format!("struct {} *", mangle(t, adts))
+                format!("struct {} *", self.tname(t, adts))
             }
             Ty::Fun(..) => "snow_closure *".into(),
             _ => "snow_unit".into(),
@@ -108,7 +111,8 @@ impl TypeTable {
                 match &a.kind {
                     AdtKind::Struct { fields } => fields
                         .iter()
-                        .map(|(n, ft)| (field_ident(n), crate::mir_concrete(&inst(a, args, ft))))
+                        .enumerate()
+                        .map(|(i, (n, ft))| (member(n, i), crate::mir_concrete(&inst(a, args, ft))))
                         .collect(),
                     AdtKind::Sum { .. } => vec![],
                 }
@@ -132,16 +136,39 @@ impl TypeTable {
         }
     }
 
-    pub fn variant_struct(&self, t: &Ty, v: u32, adts: &[AdtDef]) -> String {
+    pub fn variant_struct(&mut self, t: &Ty, v: u32, adts: &[AdtDef]) -> String {
         let Ty::Con(TyCon::Adt(id), _) = t else {
             return "snow_hdr".into();
         };
+        let base = self.tname(t, adts);
         let vn = &adts[id.0 as usize].variants()[v as usize].name;
-        format!("{}_{}", mangle(t, adts), c_ident(vn))
+        self.names
+            .get(Key::Variant(t.clone(), v), || format!("{base}_{vn}"))
+    }
+
+    /// The C struct tag of values of `t` (also the base of its other names).
+    pub fn tname(&mut self, t: &Ty, adts: &[AdtDef]) -> String {
+        self.names.get(Key::Type(t.clone()), || mangle(t, adts))
+    }
+
+    /// The C name of the `what` made for the thing named `of`, wanted as
+    /// `make(of)`.
+    pub fn derived(
+        &mut self,
+        what: &'static str,
+        of: &str,
+        make: impl FnOnce(&str) -> String,
+    ) -> String {
+        self.names.get(Key::Of(what, of.to_string()), || make(of))
+    }
+
+    /// The descriptor of the struct named `sname` (a variant or closure).
+    pub fn desc_of(&mut self, sname: &str) -> String {
+        self.derived("desc", sname, |s| format!("snow_ty_{s}"))
     }
 
     fn ensure_struct(&mut self, t: &Ty, adts: &[AdtDef]) {
-        let name = mangle(t, adts);
+        let name = self.tname(t, adts);
         if self.struct_done.contains_key(&name) {
             return;
         }
@@ -199,11 +226,11 @@ impl TypeTable {
             _ if t.is_unit() || matches!(t, Ty::Never) => return "snow_t_Unit".into(),
             _ => {}
         }
-        let key = mangle(t, adts);
+        let key = self.tname(t, adts);
         if let Some(d) = self.desc_done.get(&key) {
             return d.clone();
         }
-        let id = format!("snow_ty_{key}");
+        let id = self.desc_of(&key);
         self.desc_done.insert(key.clone(), id.clone());
         self.desc_decls
             .push(format!("static const snow_type {id};"));
@@ -218,7 +245,7 @@ impl TypeTable {
                 };
                 let ps: Vec<String> = args.iter().map(|a| self.desc(a, adts)).collect();
                 self.params_array(&id, &ps);
-                desc_def(&id, kind, "0", &display_name, "0", &ps, None, None, 0)
+                self.desc_def(&id, kind, "0", &display_name, "0", &ps, None, None, 0)
             }
             Ty::Tuple(ts) => {
                 self.ensure_struct(t, adts);
@@ -268,10 +295,10 @@ impl TypeTable {
                         .map(|v| self.variant_desc(t, v, &flags, adts))
                         .collect();
                     self.params_array(&id, &vds);
-                    desc_def(&id, "SNOW_K_SUM", &flags, &a.name, "0", &vds, None, None, 0)
+                    self.desc_def(&id, "SNOW_K_SUM", &flags, &a.name, "0", &vds, None, None, 0)
                 }
             }
-            Ty::Fun(..) => desc_def(
+            Ty::Fun(..) => self.desc_def(
                 &id,
                 "SNOW_K_CLOSURE",
                 "0",
@@ -282,7 +309,7 @@ impl TypeTable {
                 None,
                 0,
             ),
-            _ => desc_def(
+            _ => self.desc_def(
                 &id,
                 "SNOW_K_OPAQUE",
                 "0",
@@ -332,7 +359,8 @@ impl TypeTable {
             return def;
         }
         let ct = self.cty(t, adts);
-        let m = mangle(t, adts);
+        let m = self.tname(t, adts);
+        let desc = self.desc_of(&m);
         let mut slots = [
             "NULL".to_string(),
             "NULL".into(),
@@ -346,35 +374,35 @@ impl TypeTable {
                     let which = if k == HookKind::Display { "display" } else { "debug" };
                     (
                         if k == HookKind::Display { 0 } else { 1 },
-                        format!("hook_{which}_{m}"),
+                        self.derived(which, &m, |m| format!("snow_hook_{which}_{m}")),
                         "snow_word {}(snow_ctx *ctx, snow_word v)".to_string(),
                         format!("return snow_w_ptr({f}(ctx, ({ct})snow_ptr_w(v)));"),
                     )
                 }
                 HookKind::Eq => (
                     2,
-                    format!("hook_eq_{m}"),
+                    self.derived("eq", &m, |m| format!("snow_hook_eq_{m}")),
                     "bool {}(snow_ctx *ctx, snow_word a, snow_word b)".to_string(),
                     format!("return {f}(ctx, ({ct})snow_ptr_w(a), ({ct})snow_ptr_w(b));"),
                 ),
                 HookKind::Lt => (
                     3,
-                    format!("hook_cmp_{m}"),
+                    self.derived("cmp", &m, |m| format!("snow_hook_cmp_{m}")),
                     "int64_t {}(snow_ctx *ctx, snow_word a, snow_word b)".to_string(),
                     // Ord's default: Less if lt, Equal if eq, else Greater.
                     format!(
-                        "return {f}(ctx, ({ct})snow_ptr_w(a), ({ct})snow_ptr_w(b)) ? -1 : snow_eq(ctx, &snow_ty_{m}, a, b) ? 0 : 1;"
+                        "return {f}(ctx, ({ct})snow_ptr_w(a), ({ct})snow_ptr_w(b)) ? -1 : snow_eq(ctx, &{desc}, a, b) ? 0 : 1;"
                     ),
                 ),
                 HookKind::Compare => (
                     3,
-                    format!("hook_cmp_{m}"),
+                    self.derived("cmp", &m, |m| format!("snow_hook_cmp_{m}")),
                     "int64_t {}(snow_ctx *ctx, snow_word a, snow_word b)".to_string(),
                     format!("return {f}(ctx, ({ct})snow_ptr_w(a), ({ct})snow_ptr_w(b))->tag - 1;"),
                 ),
                 HookKind::Hash => (
                     4,
-                    format!("hook_hash_{m}"),
+                    self.derived("hash", &m, |m| format!("snow_hook_hash_{m}")),
                     "int64_t {}(snow_ctx *ctx, snow_word v)".to_string(),
                     format!("return {f}(ctx, ({ct})snow_ptr_w(v));"),
                 ),
@@ -394,7 +422,7 @@ impl TypeTable {
     /// Descriptor of variant `v` of sum type `t` (object layout).
     pub fn variant_desc(&mut self, t: &Ty, v: u32, flags: &str, adts: &[AdtDef]) -> String {
         let vs = self.variant_struct(t, v, adts);
-        let id = format!("snow_ty_{vs}");
+        let id = self.desc_of(&vs);
         if self.desc_done.contains_key(&vs) {
             return id;
         }
@@ -414,7 +442,7 @@ impl TypeTable {
             Some(self.offsets_array(&id, &vs, &names))
         };
         self.params_array(&id, &ps);
-        let def = desc_def(
+        let def = self.desc_def(
             &id,
             "SNOW_K_VARIANT",
             flags,
@@ -442,7 +470,7 @@ impl TypeTable {
         src_names: Option<&[String]>,
         adts: &[AdtDef],
     ) -> String {
-        let sname = mangle(t, adts);
+        let sname = self.tname(t, adts);
         let offs = if cnames.is_empty() {
             None
         } else {
@@ -450,7 +478,7 @@ impl TypeTable {
         };
         self.params_array(id, ps);
         let names = src_names.filter(|n| !n.is_empty()).map(|n| {
-            let arr = format!("{id}_names");
+            let arr = self.derived("names", id, |id| format!("{id}_names"));
             let items: Vec<String> = n.iter().map(|x| c_string(x)).collect();
             self.desc_defs.push(format!(
                 "static const char *const {arr}[] = {{{}}};",
@@ -458,7 +486,7 @@ impl TypeTable {
             ));
             arr
         });
-        desc_def(
+        self.desc_def(
             id,
             kind,
             flags,
@@ -476,14 +504,20 @@ impl TypeTable {
             return;
         }
         let items: Vec<String> = ps.iter().map(|p| format!("&{p}")).collect();
+        let arr = self.params_name(id);
         self.desc_defs.push(format!(
-            "static const snow_type *const {id}_params[] = {{{}}};",
+            "static const snow_type *const {arr}[] = {{{}}};",
             items.join(", ")
         ));
     }
 
+    /// The name of descriptor `id`'s array of parameter descriptors.
+    fn params_name(&mut self, id: &str) -> String {
+        self.derived("params", id, |id| format!("{id}_params"))
+    }
+
     fn offsets_array(&mut self, id: &str, sname: &str, fields: &[String]) -> String {
-        let arr = format!("{id}_offsets");
+        let arr = self.derived("offsets", id, |id| format!("{id}_offsets"));
         let items: Vec<String> = fields
             .iter()
             .map(|f| format!("offsetof(struct {sname}, {f})"))
@@ -497,8 +531,8 @@ impl TypeTable {
 
     /// A constructor function for a record type; returns its name.
     pub fn record_ctor(&mut self, t: &Ty, adts: &[AdtDef]) -> String {
-        let sname = mangle(t, adts);
-        let fname = format!("{sname}_new");
+        let sname = self.tname(t, adts);
+        let fname = self.derived("new", &sname, |s| format!("{s}_new"));
         if self.ctor_done.contains_key(&fname) {
             return fname;
         }
@@ -524,12 +558,12 @@ impl TypeTable {
     /// A constructor function for a variant with payload.
     pub fn variant_ctor(&mut self, t: &Ty, v: u32, adts: &[AdtDef]) -> String {
         let vs = self.variant_struct(t, v, adts);
-        let fname = format!("{vs}_new");
+        let fname = self.derived("new", &vs, |s| format!("{s}_new"));
         if self.ctor_done.contains_key(&fname) {
             return fname;
         }
         self.ctor_done.insert(fname.clone(), String::new());
-        let base = mangle(t, adts);
+        let base = self.tname(t, adts);
         self.ensure_struct(t, adts);
         let vdesc = self.variant_desc(t, v, &self.flags_with_hooks(t, adts), adts);
         let fields = Self::variant_fields(t, v, adts);
@@ -550,15 +584,15 @@ impl TypeTable {
     /// A static object for a nullary variant; returns a C expression.
     pub fn nullary(&mut self, t: &Ty, v: u32, adts: &[AdtDef]) -> String {
         let vs = self.variant_struct(t, v, adts);
-        let base = mangle(t, adts);
-        let obj = format!("{vs}_obj");
+        let base = self.tname(t, adts);
+        let obj = self.derived("obj", &vs, |s| format!("{s}_obj"));
         if !self.nullary_done.contains_key(&obj) {
             self.nullary_done.insert(obj.clone(), String::new());
             self.ensure_struct(t, adts);
             let flags = self.flags_with_hooks(t, adts);
-            self.variant_desc(t, v, &flags, adts);
+            let desc = self.variant_desc(t, v, &flags, adts);
             self.helpers.push(format!(
-                "static const struct {vs} {obj} = {{{{&snow_ty_{vs}, SNOW_GC_STATIC}}, {v}}};"
+                "static const struct {vs} {obj} = {{{{&{desc}, SNOW_GC_STATIC}}, {v}}};"
             ));
         }
         format!("((struct {base} *)(void *)&{obj})")
@@ -566,7 +600,7 @@ impl TypeTable {
 
     /// The C struct of a closure environment with these capture types.
     pub fn closure_struct(&mut self, fname: &str, caps: &[Ty], adts: &[AdtDef]) -> String {
-        let sname = format!("{fname}__env");
+        let sname = self.derived("env", fname, |f| format!("{f}__env"));
         if self.closure_structs.contains_key(&sname) {
             return sname;
         }
@@ -582,7 +616,7 @@ impl TypeTable {
         self.structs.push(format!(
             "struct {sname} {{\n    snow_closure c;\n{body}}};\n"
         ));
-        let id = format!("snow_ty_{sname}");
+        let id = self.desc_of(&sname);
         self.desc_decls
             .push(format!("static const snow_type {id};"));
         let offs = if names.is_empty() {
@@ -591,7 +625,7 @@ impl TypeTable {
             Some(self.offsets_array(&id, &sname, &names))
         };
         self.params_array(&id, &ps);
-        let def = desc_def(
+        let def = self.desc_def(
             &id,
             "SNOW_K_CLOSURE",
             "0",
@@ -634,24 +668,6 @@ fn sum_flags(t: &Ty, adts: &[AdtDef]) -> String {
     }
 }
 
-/// The C member name of a struct field: its name, unless that is a C
-/// keyword or the header member, which get a trailing `_`.
-fn field_ident(n: &str) -> String {
-    const TAKEN: &[&str] = &[
-        "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-        "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-        "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-        "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "snow_h",
-        "NULL",
-    ];
-    let base = c_ident(n);
-    if TAKEN.contains(&base.as_str()) || base.ends_with('_') {
-        format!("{base}_")
-    } else {
-        base
-    }
-}
-
 /// A space between a C type and a name unless the type ends in `*`.
 pub fn sep(ct: &str) -> &'static str {
     if ct.ends_with('*') {
@@ -671,28 +687,31 @@ fn type_display_name(t: &Ty, adts: &[AdtDef]) -> String {
     .to_string()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn desc_def(
-    id: &str,
-    kind: &str,
-    flags: &str,
-    name: &str,
-    size: &str,
-    ps: &[String],
-    offsets: Option<String>,
-    names: Option<String>,
-    tag: i64,
-) -> String {
-    let params = if ps.is_empty() {
-        "NULL".to_string()
-    } else {
-        format!("{id}_params")
-    };
-    format!(
-        "static const snow_type {id} = {{{kind}, {flags}, {}, {size}, {}, {params}, {}, {}, {tag}, NULL, NULL, NULL, NULL, NULL}};",
-        c_string(name),
-        ps.len(),
-        offsets.unwrap_or_else(|| "NULL".into()),
-        names.unwrap_or_else(|| "NULL".into()),
-    )
+impl TypeTable {
+    #[allow(clippy::too_many_arguments)]
+    fn desc_def(
+        &mut self,
+        id: &str,
+        kind: &str,
+        flags: &str,
+        name: &str,
+        size: &str,
+        ps: &[String],
+        offsets: Option<String>,
+        names: Option<String>,
+        tag: i64,
+    ) -> String {
+        let params = if ps.is_empty() {
+            "NULL".to_string()
+        } else {
+            self.params_name(id)
+        };
+        format!(
+            "static const snow_type {id} = {{{kind}, {flags}, {}, {size}, {}, {params}, {}, {}, {tag}, NULL, NULL, NULL, NULL, NULL}};",
+            c_string(name),
+            ps.len(),
+            offsets.unwrap_or_else(|| "NULL".into()),
+            names.unwrap_or_else(|| "NULL".into()),
+        )
+    }
 }

@@ -465,6 +465,7 @@ fn compile_on_big_stack(
     let stage = current_stage();
     let work = || {
         set_stage(stage);
+        crate::stack::set_size(COMPILER_STACK);
         crate::compile_to_c(sources, opts)
     };
     let spawned = std::thread::scope(|s| {

@@ -71,8 +71,15 @@ impl FB {
         self.locals.push(LocalDecl {
             name: name.to_string(),
             ty,
+            user: false,
         });
         Local(self.locals.len() as u32 - 1)
+    }
+    /// A local for a source variable.
+    pub fn user_local(&mut self, name: &str, ty: Ty) -> Local {
+        let l = self.new_local(name, ty);
+        self.locals[l.0 as usize].user = true;
+        l
     }
     pub fn temp(&mut self, ty: Ty, rv: Rv) -> Operand {
         let l = self.new_local("t", ty);
@@ -185,7 +192,7 @@ impl<'a> Lowerer<'a> {
         for p in &tf.params {
             let info = self.tp.local(*p);
             let t = concrete(&info.ty, &fb.subst);
-            let l = fb.new_local(&info.name, t);
+            let l = fb.user_local(&info.name, t);
             fb.env.insert((*p, vec![]), l);
             fb.params.push(l);
         }
@@ -229,7 +236,7 @@ impl<'a> Lowerer<'a> {
             let t = self.ty(fb, &value.ty);
             let v = self.expr(fb, &value, false);
             fb.subst = saved;
-            let l = fb.new_local(&self.tp.local(id).name, t);
+            let l = fb.user_local(&self.tp.local(id).name, t);
             fb.emit(Stmt::Assign(l, Rv::Use(v)));
             fb.env.insert((id, inst), l);
             return Operand::Local(l);
@@ -246,7 +253,7 @@ impl<'a> Lowerer<'a> {
         if let Some(l) = fb.env.get(&(id, vec![])) {
             return *l;
         }
-        let l = fb.new_local(&self.tp.local(id).name, ty);
+        let l = fb.user_local(&self.tp.local(id).name, ty);
         fb.env.insert((id, vec![]), l);
         l
     }
@@ -365,24 +372,7 @@ impl<'a> Lowerer<'a> {
                 }
                 fb.temp(Ty::string(), Rv::Rt(RtOp::ConcatN, ops, e.pos))
             }
-            TExprKind::If {
-                cond,
-                then_e,
-                else_e,
-            } => {
-                let c = self.expr(fb, cond, false);
-                let r = fb.new_local("r", ty.clone());
-                fb.push_block();
-                let a = self.expr(fb, then_e, tail);
-                fb.emit(Stmt::Assign(r, Rv::Use(a)));
-                let tb = fb.pop_block();
-                fb.push_block();
-                let b = self.expr(fb, else_e, tail);
-                fb.emit(Stmt::Assign(r, Rv::Use(b)));
-                let eb = fb.pop_block();
-                fb.emit(Stmt::If(c, tb, eb));
-                Operand::Local(r)
-            }
+            TExprKind::If { .. } => self.if_chain(fb, e, ty, tail),
             TExprKind::Match {
                 scrutinees,
                 arms,
@@ -748,6 +738,34 @@ impl<'a> Lowerer<'a> {
         fb.temp(ty.clone(), Rv::Rt(op, ops, pos))
     }
 
+    /// `if`, and a chain of `else if`s flat (generated code can chain tens
+    /// of thousands): each condition guards its branch, which jumps to the
+    /// end; the last `else` falls through.
+    fn if_chain(&mut self, fb: &mut FB, e: &TExpr, ty: Ty, tail: bool) -> Operand {
+        let r = fb.new_local("r", ty);
+        let end = fb.label();
+        let mut cur = e;
+        while let TExprKind::If {
+            cond,
+            then_e,
+            else_e,
+        } = &cur.kind
+        {
+            let c = self.expr(fb, cond, false);
+            fb.push_block();
+            let a = self.expr(fb, then_e, tail);
+            fb.emit(Stmt::Assign(r, Rv::Use(a)));
+            fb.emit(Stmt::Goto(end));
+            let tb = fb.pop_block();
+            fb.emit(Stmt::If(c, tb, vec![]));
+            cur = else_e;
+        }
+        let b = self.expr(fb, cur, tail);
+        fb.emit(Stmt::Assign(r, Rv::Use(b)));
+        fb.emit(Stmt::Label(end));
+        Operand::Local(r)
+    }
+
     /// A closure-callable wrapper around a named function instance.
     pub fn fn_wrapper(&mut self, target: FuncId, fty: &Ty) -> FuncId {
         let key = format!("fn{}:{:?}", target.0, fty);
@@ -763,11 +781,7 @@ impl<'a> Lowerer<'a> {
         self.wrappers.insert(key, id);
         let name = format!("{}__value", self.funcs_name_hint(target));
         let mut fb = FB::new(name.clone(), HashMap::new(), r.clone());
-        let params: Vec<Local> = ps
-            .iter()
-            .enumerate()
-            .map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone()))
-            .collect();
+        let params: Vec<Local> = ps.iter().map(|t| fb.new_local("a", t.clone())).collect();
         let v = fb.temp(
             r.clone(),
             Rv::Call(target, params.iter().map(|l| Operand::Local(*l)).collect()),
@@ -803,11 +817,7 @@ impl<'a> Lowerer<'a> {
         };
         let name = format!("{}_{}__value", c_ident(&mangle_ty(&r, self.tp)), vname);
         let mut fb = FB::new(name.clone(), HashMap::new(), r.clone());
-        let params: Vec<Local> = ps
-            .iter()
-            .enumerate()
-            .map(|(i, t)| fb.new_local(&format!("a{i}"), t.clone()))
-            .collect();
+        let params: Vec<Local> = ps.iter().map(|t| fb.new_local("a", t.clone())).collect();
         let out = fb.temp(
             r.clone(),
             Rv::MakeVariant(
@@ -862,7 +872,7 @@ impl<'a> Lowerer<'a> {
         inner.closure_self = c.self_local;
         inner.captures = caps.clone();
         for (i, (id, inst)) in caps.iter().enumerate() {
-            let l = inner.new_local(&self.tp.local(*id).name, cap_tys[i].clone());
+            let l = inner.user_local(&self.tp.local(*id).name, cap_tys[i].clone());
             inner.emit(Stmt::Assign(l, Rv::EnvField(i as u32)));
             inner.env.insert((*id, inst.clone()), l);
         }
@@ -870,7 +880,7 @@ impl<'a> Lowerer<'a> {
         inner.poly = fb.poly.clone();
         for p in &c.params {
             let t = self.ty(fb, &self.tp.local(*p).ty);
-            let l = inner.new_local(&self.tp.local(*p).name, t);
+            let l = inner.user_local(&self.tp.local(*p).name, t);
             inner.env.insert((*p, vec![]), l);
             inner.params.push(l);
         }
@@ -937,17 +947,24 @@ fn stmt_types(stmts: &[Stmt], out: &mut Vec<Ty>) {
 /// Every ADT type inside `t` not yet in `seen` goes to `fresh` (and `seen`).
 fn collect_adt_types(t: &Ty, seen: &mut Vec<Ty>, fresh: &mut Vec<Ty>) {
     if let Ty::Con(TyCon::Adt(_), _) = t {
-        if !seen.contains(t) {
-            seen.push(t.clone());
-            fresh.push(t.clone());
+        if seen.contains(t) {
+            return; // and so are its parts
         }
+        seen.push(t.clone());
+        fresh.push(t.clone());
     }
-    t.any(&mut |c| {
-        if c != t {
-            collect_adt_types(c, seen, fresh);
+    // Direct parts only: each is walked once (`Ty::any` would visit every
+    // descendant again for each ancestor, exponential in the nesting).
+    match t {
+        Ty::Con(_, args) | Ty::Tuple(args) => {
+            args.iter().for_each(|a| collect_adt_types(a, seen, fresh))
         }
-        false
-    });
+        Ty::Fun(ps, r) => {
+            ps.iter().for_each(|p| collect_adt_types(p, seen, fresh));
+            collect_adt_types(r, seen, fresh)
+        }
+        Ty::Var(_) | Ty::Gen(_) | Ty::Never => {}
+    }
 }
 
 pub(super) fn wrapper_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB) -> Func {

@@ -117,11 +117,7 @@ impl Lowerer<'_> {
                 let id = self.reserve(key);
                 let name = format!("{}__word", self.fn_c_name(*f, &inst));
                 let mut w = FB::new(name.clone(), HashMap::new(), state_ty.clone());
-                let params: Vec<Local> = ps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| w.new_local(&format!("a{i}"), t.clone()))
-                    .collect();
+                let params: Vec<Local> = ps.iter().map(|t| w.new_local("a", t.clone())).collect();
                 let v = w.temp(
                     state_ty.clone(),
                     Rv::Call(target, params.iter().map(|l| Operand::Local(*l)).collect()),
@@ -156,7 +152,7 @@ impl Lowerer<'_> {
             Some(id) => *id,
             None => {
                 let id = self.reserve(key);
-                let name = format!("job_body__{}", self.funcs.len());
+                let name = format!("Job_body__{}", self.funcs.len());
                 let mut w = FB::new(name.clone(), HashMap::new(), Ty::unit());
                 let g = w.temp(fty.clone(), Rv::EnvField(0));
                 let v = w.temp(r.clone(), Rv::CallClosure(g, vec![], fty.clone()));

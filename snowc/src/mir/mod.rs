@@ -64,6 +64,9 @@ pub struct Hook {
 pub struct LocalDecl {
     pub name: String,
     pub ty: Ty,
+    /// Named in the source (else a compiler temporary; the C names of the
+    /// two kinds cannot meet, see `cgen::names`).
+    pub user: bool,
 }
 
 #[derive(Clone, Debug)]

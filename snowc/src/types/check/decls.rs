@@ -149,6 +149,7 @@ pub fn check_files(ck: &mut Checker, files: &[ParsedFile]) -> Option<FnId> {
     modules::init_scopes(ck, &units, prelude_scope());
     let edges = modules::imports(ck, &units);
     modules::check_cycles(ck, &units, &edges);
+    super::dups::check(ck, &units);
     // Pass 1: type names and constructors.
     for (mi, u) in units.iter().enumerate() {
         ck.file = u.file;
@@ -450,6 +451,9 @@ fn resolve_adt(ck: &mut Checker, src: &AdtSrc) {
         Item::Struct(s) => {
             let mut fields: Vec<(String, Ty)> = Vec::new();
             for f in &s.fields {
+                if fields.iter().any(|(n, _)| *n == f.name.text) {
+                    continue; // E0042 already reported
+                }
                 let t = ck.resolve_type(&f.ty);
                 fields.push((f.name.text.clone(), t));
             }

@@ -378,12 +378,25 @@ impl Checker<'_> {
     }
 
     fn all_satisfy(&self, ts: &[Ty], tr: Trait, outer: &Ty) -> Option<bool> {
-        // a recursive type refers to itself: assume it holds
-        all_hold(
+        thread_local! {
+            /// The (type, protocol) checks under way on this thread.
+            static OPEN: std::cell::RefCell<Vec<(Ty, Trait)>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        // A recursive type refers to itself, directly or through other
+        // types (`struct S do xs :: List<S> end`): assume what is being
+        // checked holds where it recurs.
+        let key = (outer.clone(), tr);
+        if OPEN.with(|o| o.borrow().contains(&key)) {
+            return Some(true);
+        }
+        OPEN.with(|o| o.borrow_mut().push(key));
+        let r = all_hold(
             ts.iter()
                 .filter(|a| *a != outer)
                 .map(|a| self.satisfies(a, tr)),
-        )
+        );
+        OPEN.with(|o| o.borrow_mut().pop());
+        r
     }
 
     pub fn trait_name(&self, tr: Trait) -> String {

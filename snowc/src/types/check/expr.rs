@@ -30,6 +30,85 @@ impl Checker<'_> {
         self.mk(TExprKind::Lit(Lit::Unit), t, span)
     }
 
+    /// An expression nested beyond what the compiler's stack holds (long
+    /// chains of calls, pipes or method calls nest too): the parser's
+    /// "nesting is too deep" error, reported once (and alone: see
+    /// `check_program`).
+    fn too_deep(&mut self, span: Span) -> TExpr {
+        const HEADER: &str = crate::stack::TOO_DEEP;
+        if !self.diags.iter().any(|d| d.header == HEADER) {
+            // Only the start: the expression may be megabytes long.
+            let at = Span {
+                start: span.start,
+                end: span.start.saturating_add(1).min(span.end),
+            };
+            self.error(Diagnostic::error(None, HEADER).with_primary(
+                self.file,
+                at,
+                "too deeply nested to compile: split this chain or nesting with `let`s",
+            ));
+        }
+        self.error_expr(span)
+    }
+
+    /// `if c1 do a else if c2 do b ... else z end`. The `else if` chain is
+    /// walked with a loop (generated code can chain tens of thousands of
+    /// them): conditions and branches are inferred in source order, then
+    /// the branch types are joined from the innermost `if` out, as the
+    /// nested form would.
+    fn infer_if_chain(&mut self, e: &Expr) -> TExpr {
+        // (the `if`, its condition, its then-branch and block) down the chain
+        let mut links: Vec<(&Expr, TExpr, TExpr, &Block)> = Vec::new();
+        let mut cur = e;
+        let last_else = loop {
+            let ExprKind::If {
+                cond,
+                then_block,
+                else_block,
+            } = &cur.kind
+            else {
+                unreachable!("the chain holds `if`s only")
+            };
+            let c = self.check_cond(cond);
+            let t = self.infer_block(then_block);
+            links.push((cur, c, t, then_block));
+            match else_block {
+                Some(eb) => match nested_if(eb) {
+                    Some(next) => cur = next,
+                    None => break Some(eb),
+                },
+                None => break None,
+            }
+        };
+        let mut acc: Option<(TExpr, Span)> =
+            last_else.map(|eb| (self.infer_block(eb), last_span(eb)));
+        while let Some((ife, c, t, then_block)) = links.pop() {
+            let (el, ty) = match acc.take() {
+                None => (
+                    self.mk(TExprKind::Block(vec![]), Ty::unit(), ife.span),
+                    Ty::unit(),
+                ),
+                Some((el, el_span)) => {
+                    let ty = self.join(&t.ty, &el.ty, last_span(then_block), el_span);
+                    (el, ty)
+                }
+            };
+            let node = self.mk(
+                TExprKind::If {
+                    cond: Box::new(c),
+                    then_e: Box::new(t),
+                    else_e: Box::new(el),
+                },
+                ty,
+                ife.span,
+            );
+            // The enclosing `if` sees this one as its else block, whose last
+            // statement it is.
+            acc = Some((node, ife.span));
+        }
+        acc.expect("the chain has at least one `if`").0
+    }
+
     pub fn check_expr(&mut self, e: &Expr, expected: &Ty) -> TExpr {
         let t = self.infer_hinted(e, Some(expected));
         self.unify_at(expected, &t.ty, e.span, None);
@@ -38,6 +117,9 @@ impl Checker<'_> {
 
     pub fn infer_expr(&mut self, e: &Expr) -> TExpr {
         let span = e.span;
+        if crate::stack::low() {
+            return self.too_deep(span);
+        }
         match &e.kind {
             ExprKind::Int(n) => self.mk(TExprKind::Lit(Lit::Int(*n)), Ty::int(), span),
             ExprKind::Float(x) => self.mk(TExprKind::Lit(Lit::Float(*x)), Ty::float(), span),
@@ -95,41 +177,7 @@ impl Checker<'_> {
             }
             ExprKind::Try(x) => self.infer_try(x, span),
             ExprKind::StructLit { name, fields } => self.infer_struct_lit(name, fields, span),
-            ExprKind::If {
-                cond,
-                then_block,
-                else_block,
-            } => {
-                let c = self.check_cond(cond);
-                let t = self.infer_block(then_block);
-                match else_block {
-                    None => {
-                        let u = self.mk(TExprKind::Block(vec![]), Ty::unit(), span);
-                        self.mk(
-                            TExprKind::If {
-                                cond: Box::new(c),
-                                then_e: Box::new(t),
-                                else_e: Box::new(u),
-                            },
-                            Ty::unit(),
-                            span,
-                        )
-                    }
-                    Some(eb) => {
-                        let el = self.infer_block(eb);
-                        let ty = self.join(&t.ty, &el.ty, last_span(then_block), last_span(eb));
-                        self.mk(
-                            TExprKind::If {
-                                cond: Box::new(c),
-                                then_e: Box::new(t),
-                                else_e: Box::new(el),
-                            },
-                            ty,
-                            span,
-                        )
-                    }
-                }
-            }
+            ExprKind::If { .. } => self.infer_if_chain(e),
             ExprKind::Case { scrutinee, arms } => self.infer_case(scrutinee, arms, span),
             ExprKind::Closure(c) => self.infer_closure(c, None),
             ExprKind::While { cond, body } => {
@@ -1844,6 +1892,17 @@ fn int_literal(e: &Expr) -> Option<i64> {
         ExprKind::Int(i) => Some(*i),
         ExprKind::Unary(UnOp::Neg, a) => match a.kind {
             ExprKind::Int(i) => Some(i.wrapping_neg()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The `if` of an `else if`: an else block made of one `if` expression.
+fn nested_if(b: &Block) -> Option<&Expr> {
+    match b.stmts.as_slice() {
+        [st] => match &st.kind {
+            StmtKind::Expr(x) if matches!(x.kind, ExprKind::If { .. }) => Some(x),
             _ => None,
         },
         _ => None,

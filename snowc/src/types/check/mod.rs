@@ -5,6 +5,7 @@ mod actors;
 mod annot;
 mod decls;
 mod desugar;
+mod dups;
 pub mod errors;
 mod expr;
 mod fns;
@@ -198,6 +199,11 @@ pub fn check_program(
     ck.check_actor_calls();
     let program = zonk::finish(&mut ck, main);
     let (errors, warnings): (Vec<_>, Vec<_>) = ck.diags.into_iter().partition(|d| d.is_error());
+    // Past a "nesting is too deep" error the checker saw only part of the
+    // expression: what it says about the rest is noise.
+    if let Some(d) = errors.iter().find(|d| d.header == crate::stack::TOO_DEEP) {
+        return Err(vec![d.clone()]);
+    }
     if errors.is_empty() {
         Ok((program, warnings))
     } else {
