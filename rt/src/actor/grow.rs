@@ -55,8 +55,8 @@ pub unsafe fn slow_path_rerun(
 /// `a` is the process running on this stack.
 pub unsafe fn register(a: &Actor) {
     let o = a.owned();
-    if !(*o).stacks.registered {
-        (*o).stacks.registered = true;
+    if !(*o).stacks.registered() {
+        (*o).stacks.set_registered(true);
         trim::register(a);
     }
 }
@@ -82,7 +82,7 @@ pub unsafe fn call_on_new_segment(
     let Some(seg) = (*o).stacks.enter(frame + MIN_NEED, cap) else {
         crate::panic::overflow(ctx, site, cap)
     };
-    let (limit, top) = (seg.limit, seg.stack.top());
+    let (limit, top) = (seg.limit, seg.top);
     let link = (*o).stacks.link();
     register(a);
     (*o).real_limit = limit;

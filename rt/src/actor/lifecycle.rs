@@ -193,26 +193,32 @@ pub unsafe fn park(a: &Actor, kind: u64, deadline: Option<u64>) {
 /// `ctx` is the context of the process `o` belongs to, running here.
 pub unsafe fn take_yield_request(ctx: *mut Ctx, o: *mut Owned) -> bool {
     let limit = AtomicUsize::from_ptr(core::ptr::addr_of_mut!((*ctx).stack_limit) as *mut usize);
-    limit
-        .compare_exchange(
-            PREEMPT,
-            (*o).real_limit,
-            Ordering::Relaxed,
-            Ordering::Relaxed,
-        )
-        .is_ok()
+    limit.load(Ordering::Relaxed) == PREEMPT
+        && limit
+            .compare_exchange(
+                PREEMPT,
+                (*o).real_limit,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            )
+            .is_ok()
 }
 
 /// Moves the running process's limit from `from` to `to` (entering or
-/// leaving a stack segment), unless a yield request raised it meanwhile:
-/// the request stays, and the slow path restores `real_limit`, which the
-/// caller has set to `to` first.
+/// leaving a stack segment), unless a yield request raised it: the request
+/// stays, and the slow path restores `real_limit`, which the caller has set
+/// to `to` first. A plain load and store, not a compare-and-swap (which
+/// doubled the cost of a call crossing a segment boundary): a request that
+/// lands between the two is lost, and the monitor makes it again at its
+/// next tick, as the process is still in the same dispatch.
 ///
 /// # Safety
 /// `ctx` is the running process's context.
 pub unsafe fn move_limit(ctx: *mut Ctx, from: usize, to: usize) {
     let limit = AtomicUsize::from_ptr(core::ptr::addr_of_mut!((*ctx).stack_limit) as *mut usize);
-    let _ = limit.compare_exchange(from, to, Ordering::Relaxed, Ordering::Relaxed);
+    if limit.load(Ordering::Relaxed) == from {
+        limit.store(to, Ordering::Relaxed);
+    }
 }
 
 /// The slow path of a failed stack check: a pending exit, a yield request

@@ -61,7 +61,7 @@ pub unsafe fn call(
     let Some(seg) = (*o).stacks.enter(MIN_NEED, cap) else {
         crate::panic::overflow(ctx, core::ptr::null(), cap)
     };
-    let (lo, top, limit) = (seg.stack.lo, seg.stack.top(), seg.limit);
+    let (lo, top, limit) = (seg.stack.lo, seg.top, seg.limit);
     super::grow::register(a);
     let inner_sp = snow_ctx_make(
         lo as *mut c_void,

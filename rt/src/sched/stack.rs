@@ -42,9 +42,11 @@ const SLAB_STACKS: usize = 64;
 /// beyond this, freed ones return their pages to the OS first (a process
 /// touches one or two pages, so this bounds idle stack memory).
 const KEEP_COMMITTED: usize = 4096;
-/// Free extra segments kept with their pages committed (`SEG` bytes each
-/// at most): a process that goes deep again soon finds them ready.
-const KEEP_WARM: usize = 16;
+/// Free extra segments kept with their pages committed, at most: a
+/// process that goes deep again soon finds them ready (the sweep of the
+/// reactor trims those unused for a period). As many as one process at
+/// the default stack size can use.
+const KEEP_WARM: usize = DEFAULT_SIZE / SEG;
 /// Free first segments a worker keeps for itself, so spawns and exits on
 /// one worker do not meet on the global lock.
 pub const WORKER_CACHE: usize = 64;
@@ -76,18 +78,20 @@ impl Stack {
     }
 
     /// Where frames start: the segment's end, less a "colour" of up to
-    /// 4 KiB (64-byte steps, within the first page used anyway). Segments
-    /// are carved at a power-of-two stride, so without it the hot top of
-    /// every stack maps to the same cache sets, and switching among a
-    /// thousand processes misses the cache at every switch (the ring
-    /// benchmark spent a third of its time reloading saved registers).
+    /// 2 KiB (64-byte steps). Segments are carved at a power-of-two stride,
+    /// so without it the hot top of every stack maps to the same cache
+    /// sets, and switching among a thousand processes misses the cache at
+    /// every switch (the ring benchmark spent a third of its time reloading
+    /// saved registers). Up to 4 KiB made one idle process in eight touch a
+    /// second page (its parked frames crossed the top page's end): 500
+    /// bytes more per idle process on average, for no faster ring.
     /// 16-byte aligned.
     pub fn top(&self) -> usize {
         if self.size == 0 {
             return self.lo;
         }
         let index = (self.lo / MIN_SIZE) as u64;
-        let colour = (index.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize * 64;
+        let colour = (index.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 59) as usize * 64;
         self.lo + self.size - colour
     }
 
@@ -115,10 +119,7 @@ impl Stack {
     }
 
     fn trim(&self) {
-        if !ENDING.load(Ordering::Relaxed) {
-            // SAFETY: the segment belongs to no process any more.
-            unsafe { libc::madvise(self.lo as *mut _, self.size, libc::MADV_DONTNEED) };
-        }
+        trim_range(self.lo, self.size);
     }
 }
 
@@ -128,13 +129,47 @@ static FREE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
 static SEGS: Mutex<SegCache> = Mutex::new(SegCache {
     warm: Vec::new(),
     cold: Vec::new(),
+    sweeps: 0,
 });
 /// Extra segments in use or cached by processes (for tests and reports).
 static SEGS_OUT: AtomicUsize = AtomicUsize::new(0);
 
 struct SegCache {
-    warm: Vec<usize>,
+    /// (lo, the sweep count when it came back), most recent last.
+    warm: Vec<(usize, u64)>,
     cold: Vec<usize>,
+    sweeps: u64,
+}
+
+fn seg_cache() -> std::sync::MutexGuard<'static, SegCache> {
+    SEGS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Free extra segments with committed pages are waiting.
+pub fn warm_segments() -> bool {
+    !seg_cache().warm.is_empty()
+}
+
+/// The reactor's periodic sweep: free extra segments that came back before
+/// the previous sweep (unused for at least a period) give their pages back.
+pub fn sweep_warm() {
+    let mut c = seg_cache();
+    c.sweeps += 1;
+    let old = c.sweeps - 1;
+    let (stale, keep): (Vec<_>, Vec<_>) = c.warm.iter().partition(|&&(_, at)| at < old);
+    c.warm = keep;
+    drop(c);
+    for &(lo, _) in &stale {
+        trim_range(lo, SEG);
+    }
+    seg_cache().cold.extend(stale.iter().map(|&(lo, _)| lo));
+}
+
+fn trim_range(lo: usize, len: usize) {
+    if !ENDING.load(Ordering::Relaxed) {
+        // SAFETY: the range is a free segment, which nothing uses.
+        unsafe { libc::madvise(lo as *mut _, len, libc::MADV_DONTNEED) };
+    }
 }
 
 /// Set once the program is shutting down: returning pages to the OS then
@@ -163,7 +198,7 @@ pub fn parse_size(text: &str) -> Option<usize> {
     };
     let n: usize = num.parse().ok()?;
     let bytes = n.checked_mul(mult)?;
-    Some(bytes.max(MIN_SIZE).checked_next_multiple_of(PAGE)?)
+    bytes.max(MIN_SIZE).checked_next_multiple_of(PAGE)
 }
 
 /// A stack size for reports: `1 MiB`, `96 KiB`.
@@ -259,8 +294,8 @@ pub fn alloc_seg(usable: usize) -> Stack {
             kind: Kind::Own,
         };
     }
-    let mut c = SEGS.lock().unwrap_or_else(|e| e.into_inner());
-    let lo = match c.warm.pop().or_else(|| c.cold.pop()) {
+    let mut c = seg_cache();
+    let lo = match c.warm.pop().map(|(lo, _)| lo).or_else(|| c.cold.pop()) {
         Some(lo) => lo,
         None => {
             refill(&mut c.cold, SEG);
@@ -278,7 +313,8 @@ pub fn segs_out() -> usize {
 /// Returns a segment: a first one to `cache` (a worker's own free list)
 /// while it has room, an extra one to the shared cache. With `trim` (the
 /// process exited or stays parked) an extra segment's pages go back to the
-/// OS; otherwise they do once more than `KEEP_WARM` wait there.
+/// OS at once; otherwise at the reactor's next sweep but one, or at once
+/// when more than `KEEP_WARM` wait.
 pub fn release(s: Stack, cache: Option<&mut Vec<usize>>, trim: bool) {
     match s.kind {
         Kind::None => {}
@@ -297,16 +333,14 @@ pub fn release(s: Stack, cache: Option<&mut Vec<usize>>, trim: bool) {
         }
         Kind::Seg => {
             SEGS_OUT.fetch_sub(1, Ordering::Relaxed);
-            let mut c = SEGS.lock().unwrap_or_else(|e| e.into_inner());
+            let mut c = seg_cache();
             if trim || c.warm.len() >= KEEP_WARM {
                 drop(c);
                 s.trim();
-                SEGS.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .cold
-                    .push(s.lo);
+                seg_cache().cold.push(s.lo);
             } else {
-                c.warm.push(s.lo);
+                let at = c.sweeps;
+                c.warm.push((s.lo, at));
             }
         }
         Kind::Own => {

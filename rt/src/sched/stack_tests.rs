@@ -15,7 +15,7 @@ const CAP: usize = 256 * 1024 * 1024;
 
 /// Tests that take extra segments run one at a time, so a segment they
 /// give back is not reused by another test before it is looked at.
-fn serial() -> MutexGuard<'static, ()> {
+pub(super) fn serial() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -183,6 +183,25 @@ fn exiting_gives_back_every_segment_with_its_pages() {
 }
 
 #[test]
+fn free_segments_keep_their_pages_until_two_sweeps_pass() {
+    let _g = serial();
+    let s = stack::alloc_seg(MIN_NEED);
+    let (lo, page) = (s.lo, s.top() - 64);
+    touch(page);
+    stack::release(s, None, false);
+    assert!(stack::warm_segments() && resident(page));
+    stack::sweep_warm();
+    assert!(resident(page), "came back after the last sweep");
+    let again = stack::alloc_seg(MIN_NEED);
+    assert_eq!(again.lo, lo, "a warm segment is used first");
+    stack::release(again, None, false);
+    stack::sweep_warm();
+    stack::sweep_warm();
+    assert!(!resident(page), "unused for a whole period");
+    stack::release(stack::alloc_seg(MIN_NEED), None, true);
+}
+
+#[test]
 fn trimming_keeps_the_frames_above_the_saved_stack_pointer() {
     let _g = serial();
     let s = stack::alloc_seg(MIN_NEED);
@@ -217,7 +236,6 @@ fn parked_deep_process(gen: u64, deep: bool) -> (Arc<Actor>, [usize; 2]) {
     // SAFETY: the actor is not shared with any thread.
     let pages = unsafe {
         let c = &mut (*o).stacks;
-        c.registered = true;
         if deep {
             c.enter(MIN_NEED, CAP).expect("room");
         }
@@ -266,7 +284,7 @@ fn the_sweep_gives_back_memory_of_processes_parked_since_the_previous_sweep() {
     assert_eq!(held(&b), 0);
     assert_eq!(list.len(), 1);
     // SAFETY: as in `held`.
-    assert!(!unsafe { (*b.owned()).stacks.registered });
+    assert!(!unsafe { (*b.owned()).stacks.registered() });
     for x in [a, b] {
         unsafe { crate::actor::lifecycle::back_to_first(x.owned(), false) };
     }

@@ -136,6 +136,9 @@ unsafe extern "C" fn root(ctx: *mut Ctx) {
 
 #[test]
 fn scheduler_runs_processes_to_quiescence() {
+    // Its deep processes take stack segments: not while the stack tests
+    // look at theirs.
+    let _g = super::stack_tests::serial();
     let seeds = super::init(2, false);
     let a = lifecycle::create(
         table::next_pid(),

@@ -9,6 +9,8 @@
 //! OS, and when it is parked on an extra segment, so are that segment's
 //! pages below its saved stack pointer. Processes leave the list when they
 //! exit (their segments are given back at exit) or hold no extra segment.
+//! The same sweep returns the pages of free segments that waited in the
+//! shared cache since the previous one (`stack::sweep_warm`).
 //!
 //! The reactor touches a parked process's segments only while
 //! `Actor::trimming` is raised: it raises the flag, then checks that the
@@ -56,15 +58,16 @@ pub fn register(a: &Actor) {
     }
 }
 
-/// Some process holds extra segments (the reactor then sweeps every
-/// period).
+/// Some process holds extra segments, or free ones keep their pages (the
+/// reactor then sweeps every period).
 pub fn pending() -> bool {
-    !deep_list().entries.is_empty()
+    !deep_list().entries.is_empty() || super::stack::warm_segments()
 }
 
 /// The reactor's periodic sweep.
 pub fn sweep() {
     deep_list().sweep();
+    super::stack::sweep_warm();
 }
 
 /// Waits until the reactor is done with `a`'s stack (see the module
@@ -132,7 +135,7 @@ unsafe fn trim_parked(a: &Actor, st: u64) -> bool {
             s.current().trim_below((*a.owned()).sp as usize);
         }
         held = s.held() > 0;
-        s.registered = held;
+        s.set_registered(held);
     }
     a.trimming.store(false, Ordering::SeqCst);
     held

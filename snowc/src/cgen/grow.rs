@@ -187,9 +187,9 @@ pub fn front(
 ) -> String {
     let vals: Vec<String> = ps.iter().map(|(_, v)| v.clone()).collect();
     let mut out = format!("SNOW_NOINLINE {body_sig};\n\n{sig} {{\n    char snow_probe_;\n");
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "    if (SNOW_STACK_SHORT_FRAME(ctx, {frame})) {}\n",
+        "    if (SNOW_STACK_SHORT_FRAME(ctx, {frame})) {}",
         rerun(n, &vals, ret).replace('\n', "\n    ")
     );
     let call = format!(
