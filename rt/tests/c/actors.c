@@ -237,34 +237,9 @@ static void crasher(snow_ctx *ctx, snow_word arg) {
     snow_panic(ctx, "boom");
 }
 
-/* Moves to new stack segments as generated code does (see panic.c), with
- * no function descriptor. */
-static int64_t deep(snow_ctx *ctx, int64_t n);
-
-struct deep_args {
-    int64_t n;
-    int64_t ret;
-};
-
-static void deep_rerun(snow_ctx *ctx, void *p) {
-    struct deep_args *a = p;
-    a->ret = deep(ctx, a->n);
-}
-
-SNOW_COLD SNOW_NOINLINE static int64_t deep_slow(snow_ctx *ctx, int64_t n) {
-    struct deep_args a = {n, 0};
-    snow_slow_path_rerun(ctx, NULL, 0, deep_rerun, &a);
-    return a.ret;
-}
-
-static int64_t deep(snow_ctx *ctx, int64_t n) {
-    char snow_probe_;
-    if (SNOW_STACK_SHORT(ctx)) return deep_slow(ctx, n);
-    volatile char pad[128];
-    pad[0] = (char)n;
-    if (n == 0) return 0;
-    return deep(ctx, n - 1) + pad[0];
-}
+#define DEEP_FN NULL
+#define DEEP_PAD 128
+#include "deep.h"
 
 static void overflower(snow_ctx *ctx, snow_word arg) {
     SNOW_CHECK_STACK(ctx);

@@ -9,37 +9,9 @@ static const snow_loc here = {"main.snow", 3, 7};
 static const snow_fn_loc deep_fn = {"deep/1", {"main.snow", 9, 1}};
 static const char *mode;
 
-/* A recursion that moves to new stack segments as generated code does:
- * a failed check runs the function again through the slow path, with its
- * argument in a struct, on a new segment when the stack is short, until
- * the stack size is used up. */
-static int64_t deep(snow_ctx *ctx, int64_t n);
-
-struct deep_args {
-    int64_t n;
-    int64_t ret;
-};
-
-static void deep_rerun(snow_ctx *ctx, void *p) {
-    struct deep_args *a = p;
-    a->ret = deep(ctx, a->n);
-}
-
-SNOW_COLD SNOW_NOINLINE static int64_t deep_slow(snow_ctx *ctx, int64_t n) {
-    struct deep_args a = {n, 0};
-    snow_slow_path_rerun(ctx, &deep_fn, 0, deep_rerun, &a);
-    return a.ret;
-}
-
-static int64_t deep(snow_ctx *ctx, int64_t n) {
-    char snow_probe_;
-    if (SNOW_STACK_SHORT(ctx)) return deep_slow(ctx, n);
-    volatile char pad[64];
-    pad[0] = (char)n;
-    if (n == 0) return 0;
-    int64_t r = deep(ctx, n - 1);
-    return r + pad[0];
-}
+#define DEEP_FN &deep_fn
+#define DEEP_PAD 64
+#include "deep.h"
 
 static void entry(snow_ctx *ctx) {
     snow_print(ctx, SNOW_STR(s_before));
