@@ -1,9 +1,9 @@
 //! `if`, `case`/`match`, `while`, `for`, `receive` (§7.5–7.9).
 
+use super::error::PErr;
 use super::expr::{expr, head_expr, mk};
 use super::input::{delimited_list, expect, ident, kw, newlines, to_failure, Input, PResult};
 use super::pattern::{can_start_pattern, list_pattern_error, pattern};
-use super::error::PErr;
 use super::stmt::{block, close_end, expect_do};
 use crate::syntax::ast::{Arm, Block, ExprKind, ForBinder, Stmt, StmtKind};
 use crate::syntax::token::{Kw, Tok};
@@ -92,11 +92,15 @@ fn arm(i: Input) -> PResult<Arm> {
     let (i, _) = expect(Tok::Arrow)(i).map_err(|e| add_expected(e, guard.is_none(), "`when`"))?;
     if i.is(&Tok::Newline) {
         return Err(nom::Err::Failure(
-            PErr::custom(i, arrow, "an arm's body must start on the same line as its `->`")
-                .with_help(
-                    "an arm's body is one expression (it may be a multi-line `if`, `case` or call); \
+            PErr::custom(
+                i,
+                arrow,
+                "an arm's body must start on the same line as its `->`",
+            )
+            .with_help(
+                "an arm's body is one expression (it may be a multi-line `if`, `case` or call); \
                      for several statements, move them into a function and call it after the `->`",
-                ),
+            ),
         ));
     }
     let (i, body) = expr(i).map_err(to_failure)?;

@@ -51,6 +51,9 @@ pub enum TypeWant {
     Iface,
 }
 
+/// `Enum.each` and `List.each`: Snow iterates for effects with `for`.
+const EACH_HINT: &str = "run code for each element with `for x in xs do ... end`";
+
 /// The longest operand text quoted in a suggestion.
 const MAX_QUOTED: usize = 24;
 
@@ -96,6 +99,7 @@ impl Checker<'_> {
             ("IO", "inspect") => {
                 Some("`inspect(x)` gives the debug text of a value; print it with `println`")
             }
+            (_, "each" | "for_each") => Some(EACH_HINT),
             _ => None,
         };
         if let Some(h) = elixir {
@@ -150,6 +154,9 @@ impl Checker<'_> {
             .with_message(format!("unbound variable `{m}`"))
             .with_primary(self.file, base.span, "not found in this scope");
         let habit = match m {
+            "Enum" if matches!(name.text.as_str(), "each" | "for_each") => {
+                Some(format!("Snow has no `Enum` module; {EACH_HINT}"))
+            }
             "Enum" => Some(self.elixir_module_hint(m, "List", &name.text)),
             "Integer" => Some(self.elixir_module_hint(m, "Int", &name.text)),
             _ => None,
