@@ -100,6 +100,10 @@ impl Checker<'_> {
                 Some("`inspect(x)` gives the debug text of a value; print it with `println`")
             }
             (_, "each" | "for_each") => Some(EACH_HINT),
+            ("Json" | "JSON", "decode") => Some(
+                "`Json.parse(text)` reads any JSON into a `Json` value; \
+                 `T.from_json(text)` decodes into a type `T` with `deriving(Json)`",
+            ),
             _ => None,
         };
         if let Some(h) = elixir {
