@@ -11,6 +11,7 @@ pub mod mir;
 pub mod prelude;
 pub mod stdlib_doc;
 pub mod stack;
+pub mod stdlib;
 pub mod syntax;
 pub mod types;
 

@@ -7,7 +7,7 @@ use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
 use crate::mir::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
-use crate::types::stdlib;
+use crate::stdlib;
 use crate::types::tast::Pos;
 use crate::types::ty::{Ty, TyCon};
 
@@ -177,27 +177,21 @@ fn uses_ctx(stmts: &[Stmt]) -> bool {
 
 /// Runtime operations whose C form mentions `ctx`.
 fn rt_uses_ctx(op: &RtOp) -> bool {
-    !matches!(
-        op,
-        RtOp::ListLength
-            | RtOp::ListIsEmpty
-            | RtOp::MapSize
-            | RtOp::SetSize
-            | RtOp::StrEq
-            | RtOp::IntToFloat
-            | RtOp::FloatToInt
-            | RtOp::FMod
-            | RtOp::ListItem(_)
-            | RtOp::MapKeyAt(_)
-            | RtOp::MapValueAt(_)
-            | RtOp::SetAt(_)
-            | RtOp::RangeStart
-            | RtOp::RangeStop
-            | RtOp::Abs(_)
-            | RtOp::Min(_)
-            | RtOp::Max(_)
-            | RtOp::Display(Ty::Con(TyCon::String, _))
-    ) && !matches!(op, RtOp::Extern(i, _) if stdlib::RT_FNS[*i].flags & stdlib::NO_CTX != 0)
+    match op {
+        RtOp::Extern(i, _) => !stdlib::RT_FNS[*i].has(stdlib::NO_CTX),
+        RtOp::StrEq
+        | RtOp::ListItem(_)
+        | RtOp::MapKeyAt(_)
+        | RtOp::MapValueAt(_)
+        | RtOp::SetAt(_)
+        | RtOp::RangeStart
+        | RtOp::RangeStop
+        | RtOp::Abs(_)
+        | RtOp::Min(_)
+        | RtOp::Max(_)
+        | RtOp::Display(Ty::Con(TyCon::String, _)) => false,
+        _ => true,
+    }
 }
 
 fn uses_env(stmts: &[Stmt]) -> bool {
@@ -465,7 +459,7 @@ impl FnCx<'_> {
             }
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
-                let e = self.rv(em, rv, Some(self.local_ty(*l).clone()));
+                let e = self.rv(em, rv);
                 if self.read.contains(&l.0) {
                     let n = self.name(*l).to_string();
                     self.line(&format!("{n} = {e};"));
@@ -475,7 +469,7 @@ impl FnCx<'_> {
             }
             Stmt::Eval(rv) => {
                 self.set_loc(em, rv);
-                let e = self.rv(em, rv, None);
+                let e = self.rv(em, rv);
                 if has_effect(rv) {
                     self.line(&discarded(&e));
                 }
@@ -571,8 +565,8 @@ impl FnCx<'_> {
     fn set_loc(&mut self, em: &mut Emitter, rv: &Rv) {
         if let Rv::Rt(op, _, pos) = rv {
             let may_panic = match op {
-                RtOp::ListHead(_) | RtOp::ListTail | RtOp::MapGet(_) | RtOp::PanicMsg => true,
-                RtOp::Extern(i, _) => stdlib::RT_FNS[*i].flags & stdlib::MAY_PANIC != 0,
+                RtOp::PanicMsg => true,
+                RtOp::Extern(i, _) => stdlib::RT_FNS[*i].has(stdlib::MAY_PANIC),
                 _ => false,
             };
             if may_panic {
@@ -591,7 +585,7 @@ impl FnCx<'_> {
         s
     }
 
-    fn rv(&mut self, em: &mut Emitter, rv: &Rv, dest: Option<Ty>) -> String {
+    fn rv(&mut self, em: &mut Emitter, rv: &Rv) -> String {
         let adts = &em.prog.adts;
         match rv {
             Rv::Use(o) => self.op(em, o),
@@ -668,7 +662,7 @@ impl FnCx<'_> {
                 format!("((struct {s} *)env)->c{i}")
             }
             Rv::SelfClosure => "env".into(),
-            Rv::Rt(op, ops, pos) => self.rt(em, op, ops, *pos, dest),
+            Rv::Rt(op, ops, _) => self.rt(em, op, ops),
         }
     }
 
@@ -676,19 +670,19 @@ impl FnCx<'_> {
     /// as words, everything else in its natural C type.
     fn extern_call(&mut self, em: &mut Emitter, i: usize, fty: &Ty, ops: &[Operand]) -> String {
         let f = &stdlib::RT_FNS[i];
-        let (_, decl) = stdlib::signature(i);
+        let (_, decl) = stdlib::signature(f.sig);
         let (Ty::Fun(dps, dret), Ty::Fun(_, cret)) = (&decl, fty) else {
             return "0".into();
         };
         let mut args = Vec::new();
-        if f.flags & stdlib::NO_CTX == 0 {
+        if !f.has(stdlib::NO_CTX) {
             args.push("ctx".to_string());
         }
-        if f.flags & stdlib::RET_DESC != 0 {
+        if f.has(stdlib::RET_DESC) {
             let d = em.types.desc(cret, &em.prog.adts);
             args.push(format!("&{d}"));
         }
-        if f.flags & stdlib::ARG_DESC != 0 {
+        if f.has(stdlib::ARG_DESC) {
             if let Ty::Fun(cps, _) = fty {
                 let d = em.types.desc(&cps[0], &em.prog.adts);
                 args.push(format!("&{d}"));
@@ -768,14 +762,7 @@ impl FnCx<'_> {
         }
     }
 
-    fn rt(
-        &mut self,
-        em: &mut Emitter,
-        op: &RtOp,
-        ops: &[Operand],
-        _pos: Pos,
-        dest: Option<Ty>,
-    ) -> String {
+    fn rt(&mut self, em: &mut Emitter, op: &RtOp, ops: &[Operand]) -> String {
         let o = |me: &Self, em: &mut Emitter, i: usize| me.op(em, &ops[i]);
         let unit = |call: String| format!("({call}, (snow_unit)0)");
         match op {
@@ -862,10 +849,7 @@ impl FnCx<'_> {
                 let (p, ms) = (o(self, em, 0), o(self, em, 1));
                 self.unword(em, &format!("snow_job_await(ctx, &{d}, {p}, {ms})"), t)
             }
-            RtOp::Println => unit(format!("snow_println(ctx, {})", o(self, em, 0))),
             RtOp::PanicMsg => unit(format!("snow_panic_str(ctx, {})", o(self, em, 0))),
-            RtOp::Print => unit(format!("snow_print(ctx, {})", o(self, em, 0))),
-            RtOp::Eprintln => unit(format!("snow_eprintln(ctx, {})", o(self, em, 0))),
             RtOp::Display(t) => {
                 let x = o(self, em, 0);
                 match t {
@@ -920,18 +904,6 @@ impl FnCx<'_> {
                     ws.join(", ")
                 )
             }
-            RtOp::ListHead(t) => {
-                let e = format!("snow_list_head(ctx, {})", o(self, em, 0));
-                self.unword(em, &e, t)
-            }
-            RtOp::ListTail => format!("snow_list_tail(ctx, {})", o(self, em, 0)),
-            RtOp::ListLength => format!("{}->len", o(self, em, 0)),
-            RtOp::ListIsEmpty => format!("({}->len == 0)", o(self, em, 0)),
-            RtOp::ListConcat => format!(
-                "snow_list_concat(ctx, {}, {})",
-                o(self, em, 0),
-                o(self, em, 1)
-            ),
             RtOp::ListAddItems(front) => {
                 let f = if *front { "prepend" } else { "append" };
                 let ws: Vec<String> = ops[1..].iter().map(|x| self.w(em, x)).collect();
@@ -946,8 +918,6 @@ impl FnCx<'_> {
                     )
                 }
             }
-            RtOp::IntToFloat => format!("(double)({})", o(self, em, 0)),
-            RtOp::FloatToInt => format!("snow_f2i({})", o(self, em, 0)),
             RtOp::MapLit(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let mut e = format!("snow_map_new(ctx, &{d})");
@@ -957,45 +927,6 @@ impl FnCx<'_> {
                 }
                 e
             }
-            RtOp::MapPut(_) => {
-                let (k, v) = (self.w(em, &ops[1]), self.w(em, &ops[2]));
-                format!("snow_map_put(ctx, {}, {k}, {v})", o(self, em, 0))
-            }
-            RtOp::MapGet(_) => {
-                let k = self.w(em, &ops[1]);
-                let e = format!("snow_map_get(ctx, {}, {k})", o(self, em, 0));
-                let t = dest.unwrap_or(Ty::unit());
-                self.unword(em, &e, &t)
-            }
-            RtOp::MapHasKey(_) => {
-                let k = self.w(em, &ops[1]);
-                format!("snow_map_has(ctx, {}, {k})", o(self, em, 0))
-            }
-            RtOp::MapSize => format!("snow_map_size({})", o(self, em, 0)),
-            RtOp::MapDelete(_) => {
-                let k = self.w(em, &ops[1]);
-                format!("snow_map_delete(ctx, {}, {k})", o(self, em, 0))
-            }
-            RtOp::SetNew(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                format!("snow_set_new(ctx, &{d})")
-            }
-            RtOp::SetAdd(_) | RtOp::SetContains(_) | RtOp::SetRemove(_) => {
-                let f = match op {
-                    RtOp::SetAdd(_) => "snow_set_add",
-                    RtOp::SetContains(_) => "snow_set_contains",
-                    _ => "snow_set_remove",
-                };
-                let x = self.w(em, &ops[1]);
-                format!("{f}(ctx, {}, {x})", o(self, em, 0))
-            }
-            RtOp::SetSize => format!("snow_set_size({})", o(self, em, 0)),
-            RtOp::RangeNew => format!(
-                "snow_range_new(ctx, {}, {})",
-                o(self, em, 0),
-                o(self, em, 1)
-            ),
-            RtOp::FMod => format!("fmod({}, {})", o(self, em, 0), o(self, em, 1)),
             RtOp::ListBuilder(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 format!("snow_list_builder(ctx, &{d}, 0)")

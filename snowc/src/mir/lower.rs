@@ -520,10 +520,14 @@ impl<'a> Lowerer<'a> {
                 }
                 match (op, &ot) {
                     (BinOp::Concat, Ty::Con(TyCon::List, _)) => {
-                        fb.temp(ty, Rv::Rt(RtOp::ListConcat, vec![a, b], pos))
+                        let tys = vec![ot.clone(), ot.clone()];
+                        fb.temp(ty.clone(), Rv::lib("List", "concat", vec![a, b], tys, ty, pos))
                     }
                     (BinOp::Concat, _) => fb.temp(ty, Rv::Rt(RtOp::StrConcat, vec![a, b], pos)),
-                    (BinOp::Range, _) => fb.temp(ty, Rv::Rt(RtOp::RangeNew, vec![a, b], pos)),
+                    (BinOp::Range, _) => {
+                        let tys = vec![Ty::int(), Ty::int()];
+                        fb.temp(ty.clone(), Rv::lib("Range", "new", vec![a, b], tys, ty, pos))
+                    }
                     _ => fb.temp(ty, Rv::Bin(op, a, b, ot, pos)),
                 }
             }
@@ -666,9 +670,6 @@ impl<'a> Lowerer<'a> {
         pos: Pos,
     ) -> Operand {
         let op = match b {
-            Builtin::Println => RtOp::Println,
-            Builtin::Print => RtOp::Print,
-            Builtin::Eprintln => RtOp::Eprintln,
             Builtin::ToString => {
                 let t = tys[0].clone();
                 return self.display(fb, ops[0].clone(), t, pos);
@@ -681,8 +682,6 @@ impl<'a> Lowerer<'a> {
             Builtin::TupleFirst | Builtin::TupleSecond | Builtin::TupleNth | Builtin::TupleSize => {
                 return self.tuple_op(fb, b, ops, tys, ty, pos)
             }
-            Builtin::ListLength => RtOp::ListLength,
-            Builtin::ListNew => RtOp::ListLit(ty.clone()),
             Builtin::ListSort => {
                 let elem = match ty {
                     Ty::Con(_, a) if !a.is_empty() => a[0].clone(),
@@ -690,25 +689,11 @@ impl<'a> Lowerer<'a> {
                 };
                 RtOp::SortBy(elem)
             }
-            Builtin::IntToFloat => RtOp::IntToFloat,
-            Builtin::FloatToInt => RtOp::FloatToInt,
             Builtin::Compare => {
                 let t = tys[0].clone();
                 let c = fb.temp(Ty::int(), Rv::Rt(RtOp::Cmp(t), ops, pos));
                 return self.ordering_of(fb, c, pos);
             }
-            Builtin::MapNew => RtOp::MapLit(ty.clone()),
-            Builtin::MapPut => RtOp::MapPut(tys[0].clone()),
-            Builtin::MapGet => RtOp::MapGet(tys[0].clone()),
-            Builtin::MapHasKey => RtOp::MapHasKey(tys[0].clone()),
-            Builtin::MapSize => RtOp::MapSize,
-            Builtin::MapDelete => RtOp::MapDelete(tys[0].clone()),
-            Builtin::SetNew => RtOp::SetNew(ty.clone()),
-            Builtin::SetAdd => RtOp::SetAdd(tys[0].clone()),
-            Builtin::SetContains => RtOp::SetContains(tys[0].clone()),
-            Builtin::SetSize => RtOp::SetSize,
-            Builtin::SetRemove => RtOp::SetRemove(tys[0].clone()),
-            Builtin::RangeNew => RtOp::RangeNew,
             Builtin::Spawn | Builtin::ServiceStart => {
                 unreachable!("lowered from their typed arguments; never values")
             }
@@ -924,7 +909,7 @@ fn stmt_types(stmts: &[Stmt], out: &mut Vec<Ty>) {
                         | RtOp::Eq(t)
                         | RtOp::Cmp(t)
                         | RtOp::Hash(t) => out.push(t.clone()),
-                        RtOp::ListLit(t) | RtOp::MapLit(t) | RtOp::SetNew(t) => out.push(t.clone()),
+                        RtOp::ListLit(t) | RtOp::MapLit(t) => out.push(t.clone()),
                         _ => {}
                     }
                     ops.iter().for_each(|o| op(o, out));

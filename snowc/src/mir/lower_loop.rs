@@ -62,15 +62,16 @@ impl Lowerer<'_> {
                 let v = self.expr(fb, e, false);
                 let c = fb.new_local("coll", t.clone());
                 fb.emit(Stmt::Assign(c, Rv::Use(v)));
-                let size = match source {
-                    ForSource::List(_) => RtOp::ListLength,
-                    ForSource::Map(_) => RtOp::MapSize,
-                    _ => RtOp::SetSize,
+                let module = match source {
+                    ForSource::List(_) => "List",
+                    ForSource::Map(_) => "Map",
+                    _ => "Set",
                 };
+                let name = if module == "List" { "length" } else { "size" };
                 fb.emit(Stmt::Assign(i, Rv::Use(Operand::Int(0))));
                 fb.emit(Stmt::Assign(
                     end,
-                    Rv::Rt(size, vec![Operand::Local(c)], pos),
+                    Rv::lib(module, name, vec![Operand::Local(c)], vec![t.clone()], Ty::int(), pos),
                 ));
                 (Some(c), t)
             }

@@ -173,9 +173,10 @@ impl Lowerer<'_> {
                 }
             }
             TPatKind::Cons(h, tl) => {
+                let (ts, pos) = (vec![t.clone()], p.pos);
                 let e = fb.temp(
                     Ty::bool(),
-                    Rv::Rt(RtOp::ListIsEmpty, vec![v.clone()], p.pos),
+                    Rv::lib("List", "is_empty", vec![v.clone()], ts.clone(), Ty::bool(), pos),
                 );
                 fb.emit(Stmt::If(e, vec![Stmt::Goto(fail)], vec![]));
                 let et = match t {
@@ -185,12 +186,13 @@ impl Lowerer<'_> {
                 if !matches!(h.kind, TPatKind::Wild) {
                     let hv = fb.temp(
                         et.clone(),
-                        Rv::Rt(RtOp::ListHead(et.clone()), vec![v.clone()], p.pos),
+                        Rv::lib("List", "head", vec![v.clone()], ts.clone(), et.clone(), pos),
                     );
                     self.test(fb, h, hv, &et, fail);
                 }
                 if !matches!(tl.kind, TPatKind::Wild) {
-                    let tv = fb.temp(t.clone(), Rv::Rt(RtOp::ListTail, vec![v], p.pos));
+                    let tail = Rv::lib("List", "tail", vec![v], ts, t.clone(), pos);
+                    let tv = fb.temp(t.clone(), tail);
                     self.test(fb, tl, tv, t, fail);
                 }
             }

@@ -142,12 +142,20 @@ pub enum Rv {
     SelfClosure,
 }
 
-/// Runtime operations; argument types are given by `tys` where generic.
+impl Rv {
+    /// A call of the runtime-table entry `module.name` on operands of types
+    /// `tys`, giving a `ret`.
+    pub fn lib(module: &str, name: &str, ops: Vec<Operand>, tys: Vec<Ty>, ret: Ty, pos: Pos) -> Rv {
+        let i = crate::stdlib::entry(module, name);
+        Rv::Rt(RtOp::Extern(i, Ty::Fun(tys, Box::new(ret))), ops, pos)
+    }
+}
+
+/// Runtime operations of the language's own forms (literals, interpolation,
+/// loops, `receive`, ...); a stdlib function is an `Extern` call of its
+/// runtime-table entry. Argument types are given by `tys` where generic.
 #[derive(Clone, Debug)]
 pub enum RtOp {
-    Println,
-    Print,
-    Eprintln,
     /// Display-else-Debug of a value of this type.
     Display(Ty),
     Debug(Ty),
@@ -158,33 +166,12 @@ pub enum RtOp {
     ConcatN,
     StrConcat,
     ListLit(Ty),
-    ListHead(Ty),
-    ListTail,
-    ListLength,
-    ListConcat,
     /// `[a, b] ++ xs` (true: operands `xs, a, b`) or `xs ++ [a, b]`
     /// (false): the items go straight onto the list, without building the
     /// literal.
     ListAddItems(bool),
-    /// `List<T>` is empty?
-    ListIsEmpty,
-    IntToFloat,
-    FloatToInt,
     MapLit(Ty),
-    MapPut(Ty),
-    MapGet(Ty),
-    MapHasKey(Ty),
-    MapSize,
-    MapDelete(Ty),
-    SetNew(Ty),
-    SetAdd(Ty),
-    SetContains(Ty),
-    SetSize,
-    SetRemove(Ty),
-    RangeNew,
     StrEq,
-    /// Float remainder (C fmod).
-    FMod,
     /// A new list builder of this List type.
     ListBuilder(Ty),
     /// Push a value of this element type onto a builder.
@@ -208,7 +195,7 @@ pub enum RtOp {
     OrderingOf,
     /// Panic with a computed message (a String) at the op's position.
     PanicMsg,
-    /// Entry `i` of `types::stdlib::RT_FNS`, called at this concrete
+    /// Entry `i` of `crate::stdlib::RT_FNS`, called at this concrete
     /// function type.
     Extern(usize, Ty),
     /// Processes: spawn with the entry function `f` (word ABI) and its
