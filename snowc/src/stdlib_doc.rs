@@ -6,8 +6,8 @@
 //! by type-checking them.
 
 use crate::diag::{SourceFile, SourceMap};
-use crate::syntax::ast::{Item, StmtKind};
 use crate::stdlib::{self, RT_FNS};
+use crate::syntax::ast::{Item, StmtKind};
 use crate::types::builtins::{self, SPECIALS};
 use crate::types::tast::Builtin;
 use crate::types::ty::{AdtDef, GenId, Ty, TyDisplay};
@@ -221,7 +221,12 @@ impl Stdlib {
             .iter()
             .filter(|s| s.flags & stdlib::GLOBAL != 0)
             .map(|s| s.name)
-            .chain(RT_FNS.iter().filter(|f| f.has(stdlib::GLOBAL)).map(|f| f.name))
+            .chain(
+                RT_FNS
+                    .iter()
+                    .filter(|f| f.has(stdlib::GLOBAL))
+                    .map(|f| f.name),
+            )
             .chain(module_fns.iter().map(|f| f.name.as_str()))
             .filter(|n| !n.starts_with("__"))
             .collect();

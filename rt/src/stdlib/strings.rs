@@ -114,7 +114,10 @@ pub unsafe extern "C" fn snow_str_repeat(ctx: *mut Ctx, s: *mut SnowStr, n: i64)
     }
     let piece = owned(s);
     let count = usize::try_from(n).unwrap_or(usize::MAX);
-    let total = piece.len().checked_mul(count).filter(|t| *t <= isize::MAX as usize);
+    let total = piece
+        .len()
+        .checked_mul(count)
+        .filter(|t| *t <= isize::MAX as usize);
     let Some(total) = total else {
         panic_msg(ctx, "String.repeat: result too large");
     };

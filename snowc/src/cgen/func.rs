@@ -6,8 +6,8 @@ use std::fmt::Write;
 use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
 use crate::mir::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
-use crate::syntax::ast::BinOp;
 use crate::stdlib;
+use crate::syntax::ast::BinOp;
 use crate::types::tast::Pos;
 use crate::types::ty::{Ty, TyCon};
 

@@ -521,12 +521,18 @@ impl<'a> Lowerer<'a> {
                 match (op, &ot) {
                     (BinOp::Concat, Ty::Con(TyCon::List, _)) => {
                         let tys = vec![ot.clone(), ot.clone()];
-                        fb.temp(ty.clone(), Rv::lib("List", "concat", vec![a, b], tys, ty, pos))
+                        fb.temp(
+                            ty.clone(),
+                            Rv::lib("List", "concat", vec![a, b], tys, ty, pos),
+                        )
                     }
                     (BinOp::Concat, _) => fb.temp(ty, Rv::Rt(RtOp::StrConcat, vec![a, b], pos)),
                     (BinOp::Range, _) => {
                         let tys = vec![Ty::int(), Ty::int()];
-                        fb.temp(ty.clone(), Rv::lib("Range", "new", vec![a, b], tys, ty, pos))
+                        fb.temp(
+                            ty.clone(),
+                            Rv::lib("Range", "new", vec![a, b], tys, ty, pos),
+                        )
                     }
                     _ => fb.temp(ty, Rv::Bin(op, a, b, ot, pos)),
                 }

@@ -71,7 +71,14 @@ impl Lowerer<'_> {
                 fb.emit(Stmt::Assign(i, Rv::Use(Operand::Int(0))));
                 fb.emit(Stmt::Assign(
                     end,
-                    Rv::lib(module, name, vec![Operand::Local(c)], vec![t.clone()], Ty::int(), pos),
+                    Rv::lib(
+                        module,
+                        name,
+                        vec![Operand::Local(c)],
+                        vec![t.clone()],
+                        Ty::int(),
+                        pos,
+                    ),
                 ));
                 (Some(c), t)
             }

@@ -176,7 +176,14 @@ impl Lowerer<'_> {
                 let (ts, pos) = (vec![t.clone()], p.pos);
                 let e = fb.temp(
                     Ty::bool(),
-                    Rv::lib("List", "is_empty", vec![v.clone()], ts.clone(), Ty::bool(), pos),
+                    Rv::lib(
+                        "List",
+                        "is_empty",
+                        vec![v.clone()],
+                        ts.clone(),
+                        Ty::bool(),
+                        pos,
+                    ),
                 );
                 fb.emit(Stmt::If(e, vec![Stmt::Goto(fail)], vec![]));
                 let et = match t {

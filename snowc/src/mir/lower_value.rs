@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use super::lower::{wrapper_func, Lowerer, FB};
 use super::{FuncId, Local, Operand, Rv, Stmt};
-use crate::syntax::ast::BinOp;
 use crate::stdlib::{MAY_PANIC, RT_FNS};
+use crate::syntax::ast::BinOp;
 use crate::types::tast::{Builtin, Pos};
 use crate::types::ty::{c_ident, Ty};
 

@@ -113,7 +113,6 @@ impl SigParser<'_> {
     }
 }
 
-
 /// The C type of a table parameter or result: a type variable travels as a
 /// word, a compiler-laid-out value (Option, Result, tuples) as `void *`.
 fn c_type(t: &Ty) -> &'static str {

@@ -9,7 +9,13 @@ macro_rules! rt {
         rt!($m, $n, $c, $s, 0)
     };
     ($m:literal, $n:literal, $c:literal, $s:literal, $f:expr) => {
-        RtFn { module: $m, name: $n, c_name: $c, sig: $s, flags: $f }
+        RtFn {
+            module: $m,
+            name: $n,
+            c_name: $c,
+            sig: $s,
+            flags: $f,
+        }
     };
 }
 

@@ -6,10 +6,10 @@ use super::hints::TypeWant;
 use super::scope::{closest, TypeRes, ValueRes};
 use super::{Checker, Trait};
 use crate::diag::Diagnostic;
+use crate::stdlib;
 use crate::syntax::ast::{
     self, BinOp, Block, Expr, ExprKind, Item, PatternKind, Span, StmtKind, StrPart, UnOp,
 };
-use crate::stdlib;
 use crate::types::builtins;
 use crate::types::tast::{
     Builtin, ForSource, Lit, MatchFail, TArm, TClosure, TExpr, TExprKind, TPat, TPatKind, TStmt,
