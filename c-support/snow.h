@@ -570,9 +570,12 @@ snow_word snow_set_at(snow_set *s, int64_t i);
 /* ------------------------------------------------------ standard library */
 
 /* The chapter 03 functions implemented in rt/src/stdlib/, one per entry of
- * the compiler's table (snowc/src/types/stdlib.rs). Type-variable positions
- * are snow_words; Option/Result/tuple values are `void *` (the compiler lays
- * them out); with RET_DESC the result type's descriptor follows ctx. */
+ * the compiler's table (snowc/src/stdlib/table.rs, which also lists the
+ * runtime functions above that the compiler calls as plain C calls; its
+ * tests check every such prototype here against the table). Type-variable
+ * positions are snow_words; Option/Result/tuple values are `void *` (the
+ * compiler lays them out); with RET_DESC the result type's descriptor
+ * follows ctx. */
 
 /* String (§3.7); indices and lengths count code points. */
 snow_str *snow_str_slice(snow_ctx *ctx, snow_str *s, int64_t start, int64_t stop);

@@ -179,11 +179,7 @@ fn uses_ctx(stmts: &[Stmt]) -> bool {
 fn rt_uses_ctx(op: &RtOp) -> bool {
     match op {
         RtOp::Extern(i, _) => !stdlib::RT_FNS[*i].has(stdlib::NO_CTX),
-        RtOp::StrEq
-        | RtOp::ListItem(_)
-        | RtOp::MapKeyAt(_)
-        | RtOp::MapValueAt(_)
-        | RtOp::SetAt(_)
+        RtOp::ListItem(_)
         | RtOp::RangeStart
         | RtOp::RangeStop
         | RtOp::Abs(_)
@@ -564,12 +560,7 @@ impl FnCx<'_> {
     /// Runtime calls that may panic record their source location first.
     fn set_loc(&mut self, em: &mut Emitter, rv: &Rv) {
         if let Rv::Rt(op, _, pos) = rv {
-            let may_panic = match op {
-                RtOp::PanicMsg => true,
-                RtOp::Extern(i, _) => stdlib::RT_FNS[*i].has(stdlib::MAY_PANIC),
-                _ => false,
-            };
-            if may_panic {
+            if matches!(op, RtOp::Extern(i, _) if stdlib::RT_FNS[*i].has(stdlib::MAY_PANIC)) {
                 let loc = em.loc(*pos);
                 self.line(&format!("ctx->loc = {loc};"));
             }
@@ -771,7 +762,6 @@ impl FnCx<'_> {
                 let d = em.types.desc(t, &em.prog.adts);
                 format!("snow_spawn(ctx, {name}, &{d}, {})", self.w(em, &ops[0]))
             }
-            RtOp::SelfPid => "snow_self(ctx)".into(),
             RtOp::Send(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let (p, m) = (o(self, em, 0), self.w(em, &ops[1]));
@@ -782,12 +772,10 @@ impl FnCx<'_> {
                 let (p, ms, m) = (o(self, em, 0), o(self, em, 1), self.w(em, &ops[2]));
                 unit(format!("snow_send_after(ctx, {p}, {ms}, &{d}, {m})"))
             }
-            RtOp::Link => unit(format!("snow_link(ctx, {})", o(self, em, 0))),
             RtOp::SetTerminate(f) => {
                 let name = em.fn_name(*f);
                 unit(format!("snow_set_terminate(ctx, {name}, 0)"))
             }
-            RtOp::Deadline => format!("snow_deadline_ms({})", o(self, em, 0)),
             RtOp::RecvNext(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 format!(
@@ -804,7 +792,6 @@ impl FnCx<'_> {
                 "(snow_recv_drop(ctx, (void *)(uintptr_t){}), (snow_unit)0)",
                 o(self, em, 0)
             ),
-            RtOp::RecvWait => format!("snow_recv_wait(ctx, {})", o(self, em, 0)),
             RtOp::ServiceStart(f, st, rq) => {
                 let name = em.fn_name(*f);
                 let (ds, dr) = (
@@ -825,31 +812,6 @@ impl FnCx<'_> {
                 let (p, w) = (o(self, em, 0), self.w(em, &ops[1]));
                 unit(format!("snow_service_cast(ctx, {p}, &{d}, {w})"))
             }
-            RtOp::ServiceReply(t) | RtOp::JobReturn(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                let w = self.w(em, &ops[0]);
-                let f = if matches!(op, RtOp::ServiceReply(_)) {
-                    "snow_service_reply"
-                } else {
-                    "snow_job_return"
-                };
-                unit(format!("{f}(ctx, &{d}, {w})"))
-            }
-            RtOp::Supervise => {
-                let a: Vec<String> = (0..4).map(|i| o(self, em, i)).collect();
-                unit(format!("snow_supervise(ctx, {})", a.join(", ")))
-            }
-            RtOp::JobAsync(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                let w = self.w(em, &ops[0]);
-                format!("snow_job_async(ctx, &{d}, {w})")
-            }
-            RtOp::JobAwait(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                let (p, ms) = (o(self, em, 0), o(self, em, 1));
-                self.unword(em, &format!("snow_job_await(ctx, &{d}, {p}, {ms})"), t)
-            }
-            RtOp::PanicMsg => unit(format!("snow_panic_str(ctx, {})", o(self, em, 0))),
             RtOp::Display(t) => {
                 let x = o(self, em, 0);
                 match t {
@@ -863,21 +825,6 @@ impl FnCx<'_> {
                     }
                 }
             }
-            RtOp::Debug(t) => {
-                let x = o(self, em, 0);
-                let d = em.types.desc(t, &em.prog.adts);
-                format!("snow_debug(ctx, &{d}, {})", word(&x, t))
-            }
-            RtOp::Eq(t) | RtOp::Cmp(t) => {
-                let (x, y) = (o(self, em, 0), o(self, em, 1));
-                let d = em.types.desc(t, &em.prog.adts);
-                let f = if matches!(op, RtOp::Eq(_)) {
-                    "snow_eq"
-                } else {
-                    "snow_cmp"
-                };
-                format!("{f}(ctx, &{d}, {}, {})", word(&x, t), word(&y, t))
-            }
             RtOp::ConcatN => {
                 let parts: Vec<String> = (0..ops.len()).map(|i| o(self, em, i)).collect();
                 format!(
@@ -886,12 +833,6 @@ impl FnCx<'_> {
                     parts.join(", ")
                 )
             }
-            RtOp::StrConcat => format!(
-                "snow_str_concat(ctx, {}, {})",
-                o(self, em, 0),
-                o(self, em, 1)
-            ),
-            RtOp::StrEq => format!("snow_str_eq({}, {})", o(self, em, 0), o(self, em, 1)),
             RtOp::ListLit(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 if ops.is_empty() {
@@ -927,28 +868,8 @@ impl FnCx<'_> {
                 }
                 e
             }
-            RtOp::ListBuilder(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                format!("snow_list_builder(ctx, &{d}, 0)")
-            }
-            RtOp::BuilderPush(_) => {
-                let x = self.w(em, &ops[1]);
-                unit(format!(
-                    "snow_list_builder_push(ctx, {}, {x})",
-                    o(self, em, 0)
-                ))
-            }
             RtOp::ListItem(t) => {
                 let e = format!("{}->items[{}]", o(self, em, 0), o(self, em, 1));
-                self.unword(em, &e, t)
-            }
-            RtOp::MapKeyAt(t) | RtOp::MapValueAt(t) | RtOp::SetAt(t) => {
-                let f = match op {
-                    RtOp::MapKeyAt(_) => "snow_map_key_at",
-                    RtOp::MapValueAt(_) => "snow_map_value_at",
-                    _ => "snow_set_at",
-                };
-                let e = format!("{f}({}, {})", o(self, em, 0), o(self, em, 1));
                 self.unword(em, &e, t)
             }
             RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
@@ -972,11 +893,6 @@ impl FnCx<'_> {
             RtOp::SortBy(t) => {
                 let f = sort_helper(em, t);
                 format!("{f}(ctx, {}, {})", o(self, em, 0), o(self, em, 1))
-            }
-            RtOp::Hash(t) => {
-                let x = o(self, em, 0);
-                let d = em.types.desc(t, &em.prog.adts);
-                format!("snow_hash(ctx, &{d}, {})", word(&x, t))
             }
             RtOp::OrderingOf => {
                 let c = o(self, em, 0);

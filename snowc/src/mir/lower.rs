@@ -86,6 +86,19 @@ impl FB {
         self.emit(Stmt::Assign(l, rv));
         Operand::Local(l)
     }
+
+    /// A temporary holding a call of runtime-table entry `module.name`.
+    pub fn lib(
+        &mut self,
+        module: &str,
+        name: &str,
+        ops: Vec<Operand>,
+        tys: Vec<Ty>,
+        ret: Ty,
+        pos: Pos,
+    ) -> Operand {
+        self.temp(ret.clone(), Rv::lib(module, name, ops, tys, ret, pos))
+    }
 }
 
 pub struct Lowerer<'a> {
@@ -526,7 +539,13 @@ impl<'a> Lowerer<'a> {
                             Rv::lib("List", "concat", vec![a, b], tys, ty, pos),
                         )
                     }
-                    (BinOp::Concat, _) => fb.temp(ty, Rv::Rt(RtOp::StrConcat, vec![a, b], pos)),
+                    (BinOp::Concat, _) => {
+                        let tys = vec![Ty::string(), Ty::string()];
+                        fb.temp(
+                            ty.clone(),
+                            Rv::lib("String", "__concat", vec![a, b], tys, ty, pos),
+                        )
+                    }
                     (BinOp::Range, _) => {
                         let tys = vec![Ty::int(), Ty::int()];
                         fb.temp(
@@ -680,8 +699,8 @@ impl<'a> Lowerer<'a> {
                 let t = tys[0].clone();
                 return self.display(fb, ops[0].clone(), t, pos);
             }
-            Builtin::Inspect => RtOp::Debug(tys[0].clone()),
-            Builtin::Hash => RtOp::Hash(tys[0].clone()),
+            Builtin::Inspect => return fb.lib("", "__debug", ops, tys.to_vec(), ty.clone(), pos),
+            Builtin::Hash => return fb.lib("", "__hash", ops, tys.to_vec(), ty.clone(), pos),
             Builtin::MathAbs => RtOp::Abs(tys[0].clone()),
             Builtin::MathMin => RtOp::Min(tys[0].clone()),
             Builtin::MathMax => RtOp::Max(tys[0].clone()),
@@ -697,7 +716,7 @@ impl<'a> Lowerer<'a> {
             }
             Builtin::Compare => {
                 let t = tys[0].clone();
-                let c = fb.temp(Ty::int(), Rv::Rt(RtOp::Cmp(t), ops, pos));
+                let c = fb.lib("", "__cmp", ops, vec![t.clone(), t], Ty::int(), pos);
                 return self.ordering_of(fb, c, pos);
             }
             Builtin::Spawn | Builtin::ServiceStart => {
@@ -706,21 +725,32 @@ impl<'a> Lowerer<'a> {
             Builtin::JobAsync => return self.job_async(fb, ops[0].clone(), &tys[0], ty, pos),
             Builtin::ServiceCall => RtOp::ServiceCall(tys[1].clone(), ty.clone()),
             Builtin::ServiceCast => RtOp::ServiceCast(tys[1].clone()),
-            Builtin::ServiceReply => RtOp::ServiceReply(tys[0].clone()),
-            Builtin::Supervise => RtOp::Supervise,
+            Builtin::ServiceReply => {
+                return fb.lib("Process", "__reply", ops, tys.to_vec(), ty.clone(), pos)
+            }
+            Builtin::Supervise => {
+                return fb.lib("Process", "__supervise", ops, tys.to_vec(), ty.clone(), pos)
+            }
             Builtin::SupChild => {
                 return fb.temp(ty.clone(), Rv::MakeRecord(ty.clone(), ops));
             }
             Builtin::JobAwait => {
                 let mut ops = ops;
                 ops.push(Operand::Int(-1));
-                return fb.temp(ty.clone(), Rv::Rt(RtOp::JobAwait(ty.clone()), ops, pos));
+                let tys = [tys[0].clone(), Ty::int()];
+                return fb.lib("Job", "__await", ops, tys.to_vec(), ty.clone(), pos);
             }
-            Builtin::JobAwaitTimeout => RtOp::JobAwait(ty.clone()),
-            Builtin::SelfPid => RtOp::SelfPid,
+            Builtin::JobAwaitTimeout => {
+                return fb.lib("Job", "__await", ops, tys.to_vec(), ty.clone(), pos)
+            }
+            Builtin::SelfPid => {
+                return fb.lib("Process", "__self", ops, tys.to_vec(), ty.clone(), pos)
+            }
             Builtin::Send => RtOp::Send(tys[1].clone()),
             Builtin::SendAfter => RtOp::SendAfter(tys[2].clone()),
-            Builtin::Link => RtOp::Link,
+            Builtin::Link => {
+                return fb.lib("Process", "__link", ops, tys.to_vec(), ty.clone(), pos)
+            }
             Builtin::Rt(i) => {
                 let ps = tys.to_vec();
                 RtOp::Extern(i as usize, Ty::Fun(ps, Box::new(ty.clone())))
@@ -910,12 +940,19 @@ fn stmt_types(stmts: &[Stmt], out: &mut Vec<Ty>) {
             Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
                 if let Rv::Rt(r, ops, _) = rv {
                     match r {
-                        RtOp::Display(t)
-                        | RtOp::Debug(t)
-                        | RtOp::Eq(t)
-                        | RtOp::Cmp(t)
-                        | RtOp::Hash(t) => out.push(t.clone()),
-                        RtOp::ListLit(t) | RtOp::MapLit(t) => out.push(t.clone()),
+                        RtOp::Display(t) | RtOp::ListLit(t) | RtOp::MapLit(t) => {
+                            out.push(t.clone())
+                        }
+                        // The types whose descriptors the call passes.
+                        RtOp::Extern(i, Ty::Fun(ps, ret)) => {
+                            let f = &crate::stdlib::RT_FNS[*i];
+                            if f.has(crate::stdlib::ARG_DESC) {
+                                out.extend(ps.first().cloned());
+                            }
+                            if f.has(crate::stdlib::RET_DESC) {
+                                out.push((**ret).clone());
+                            }
+                        }
                         _ => {}
                     }
                     ops.iter().for_each(|o| op(o, out));

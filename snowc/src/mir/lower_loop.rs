@@ -29,7 +29,14 @@ impl Lowerer<'_> {
             let b = fb.new_local("out", ty.clone());
             fb.emit(Stmt::Assign(
                 b,
-                Rv::Rt(RtOp::ListBuilder(ty.clone()), vec![], pos),
+                Rv::lib(
+                    "List",
+                    "__builder",
+                    vec![Operand::Int(0)],
+                    vec![Ty::int()],
+                    ty.clone(),
+                    pos,
+                ),
             ));
             Some(b)
         } else {
@@ -110,21 +117,15 @@ impl Lowerer<'_> {
                     vec![Operand::Local(c), Operand::Local(i)],
                     pos,
                 ),
-                (ForSource::Set(_), Some(c)) => Rv::Rt(
-                    RtOp::SetAt(bt),
-                    vec![Operand::Local(c), Operand::Local(i)],
-                    pos,
-                ),
-                (ForSource::Map(_), Some(c)) if k == 0 => Rv::Rt(
-                    RtOp::MapKeyAt(bt),
-                    vec![Operand::Local(c), Operand::Local(i)],
-                    pos,
-                ),
-                (ForSource::Map(_), Some(c)) => Rv::Rt(
-                    RtOp::MapValueAt(bt),
-                    vec![Operand::Local(c), Operand::Local(i)],
-                    pos,
-                ),
+                (ForSource::Set(_) | ForSource::Map(_), Some(c)) => {
+                    let (module, name) = match source {
+                        ForSource::Set(_) => ("Set", "__at"),
+                        _ if k == 0 => ("Map", "__key_at"),
+                        _ => ("Map", "__value_at"),
+                    };
+                    let ops = vec![Operand::Local(c), Operand::Local(i)];
+                    Rv::lib(module, name, ops, vec![coll_ty.clone(), Ty::int()], bt, pos)
+                }
                 _ => Rv::Use(Operand::Unit),
             };
             fb.emit(Stmt::Assign(l, rv));
@@ -146,11 +147,16 @@ impl Lowerer<'_> {
         }
         let v = self.expr(fb, body, false);
         if let Some(b) = builder {
-            fb.emit(Stmt::Eval(Rv::Rt(
-                RtOp::BuilderPush(elem_ty),
+            let tys = vec![ty.clone(), elem_ty];
+            let push = Rv::lib(
+                "List",
+                "__push",
                 vec![Operand::Local(b), v],
+                tys,
+                Ty::unit(),
                 pos,
-            )));
+            );
+            fb.emit(Stmt::Eval(push));
         }
         let b = fb.pop_block();
         fb.emit(Stmt::Loop(b));

@@ -65,12 +65,27 @@ impl Lowerer<'_> {
             if i > 0 {
                 parts.push(Operand::Str(", ".into()));
             }
-            let text = Rv::Rt(RtOp::Debug(t.clone()), vec![v.clone()], pos);
+            let text = Rv::lib(
+                "",
+                "__debug",
+                vec![v.clone()],
+                vec![t.clone()],
+                Ty::string(),
+                pos,
+            );
             parts.push(fb.temp(Ty::string(), text));
         }
         parts.push(Operand::Str(")".into()));
         let msg = fb.temp(Ty::string(), Rv::Rt(RtOp::ConcatN, parts, pos));
-        fb.emit(Stmt::Eval(Rv::Rt(RtOp::PanicMsg, vec![msg], pos)));
+        let string = vec![Ty::string()];
+        fb.emit(Stmt::Eval(Rv::lib(
+            "",
+            "__panic",
+            vec![msg],
+            string,
+            Ty::unit(),
+            pos,
+        )));
     }
 
     fn fail_unless(&mut self, fb: &mut FB, cond: Operand, fail: super::Label) {
@@ -99,7 +114,14 @@ impl Lowerer<'_> {
                     Lit::Str(s) => {
                         let c = fb.temp(
                             Ty::bool(),
-                            Rv::Rt(RtOp::StrEq, vec![v, Operand::Str(s.clone())], p.pos),
+                            Rv::lib(
+                                "String",
+                                "__eq",
+                                vec![v, Operand::Str(s.clone())],
+                                vec![Ty::string(), Ty::string()],
+                                Ty::bool(),
+                                p.pos,
+                            ),
                         );
                         return self.fail_unless(fb, c, fail);
                     }
