@@ -114,12 +114,33 @@ pub fn lookup(module_name: &str, name: &str) -> Option<usize> {
     find(module_name).or_else(|| module(module_name)?.shares.and_then(find))
 }
 
+/// Is `bare` a name of `module.name` with these flags: its flat name, or
+/// with `GLOBAL` its own? (Without allocating: every bare name that is not
+/// a local asks.)
+pub fn answers_to(module_name: &str, name: &str, flags: u16, bare: &str) -> bool {
+    if flags & GLOBAL != 0 && name == bare {
+        return true;
+    }
+    let (b, n) = (bare.as_bytes(), name.as_bytes());
+    if b.len() <= n.len() + 1 || !b.ends_with(n) || b[b.len() - n.len() - 1] != b'_' {
+        return false;
+    }
+    let prefix = &b[..b.len() - n.len() - 1];
+    let lower = |m: &Module| {
+        m.name
+            .bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .eq(prefix.iter().copied())
+    };
+    module(module_name)
+        .is_some_and(|m| m.flat && flags & NO_FLAT == 0 && !name.starts_with("__") && lower(m))
+}
+
 /// The entry a bare name means: a flat name or a global one.
 pub fn lookup_bare(bare: &str) -> Option<usize> {
-    RT_FNS.iter().position(|f| {
-        (f.has(GLOBAL) && f.name == bare)
-            || flat_name(f.module, f.name, f.flags).as_deref() == Some(bare)
-    })
+    RT_FNS
+        .iter()
+        .position(|f| answers_to(f.module, f.name, f.flags, bare))
 }
 
 /// The entry `module.name`, which the compiler itself calls.

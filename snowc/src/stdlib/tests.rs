@@ -91,6 +91,7 @@ fn bare_names_are_unique() {
     for f in RT_FNS {
         let what = format!("{}.{}", f.module, f.name);
         if let Some(flat) = flat_name(f.module, f.name, f.flags) {
+            assert!(answers_to(f.module, f.name, f.flags, &flat), "{flat}");
             add(flat, what.clone());
         }
         if f.has(GLOBAL) {
@@ -110,6 +111,10 @@ fn bare_names_are_unique() {
     assert_eq!(lookup_bare("println"), lookup("IO", "println"));
     assert_eq!(lookup_bare("io_println"), None);
     assert_eq!(lookup_bare("math_sqrt"), None);
+    assert_eq!(lookup_bare("String_length"), None);
+    assert_eq!(lookup_bare("_length"), None);
+    assert_eq!(lookup_bare("stringlength"), None);
+    assert_eq!(lookup_bare("head"), lookup("List", "head"));
     assert_eq!(lookup("Json", "parse"), lookup("JSON", "parse"));
 }
 

@@ -167,19 +167,11 @@ pub const SPECIALS: &[Special] = {
     ]
 };
 
-impl Special {
-    /// The bare names it answers to: its flat name, and with `GLOBAL` its
-    /// own.
-    fn is_bare(&self, bare: &str) -> bool {
-        (self.flags & GLOBAL != 0 && self.name == bare)
-            || stdlib::flat_name(self.module, self.name, self.flags).as_deref() == Some(bare)
-    }
-}
-
 /// Bare (prelude) names: special forms, then the runtime table's flat and
 /// global names.
 pub fn prelude(name: &str) -> Option<Builtin> {
-    if let Some(s) = SPECIALS.iter().find(|s| s.is_bare(name)) {
+    let special = |s: &&Special| stdlib::answers_to(s.module, s.name, s.flags, name);
+    if let Some(s) = SPECIALS.iter().find(special) {
         return Some(s.builtin);
     }
     Some(Builtin::Rt(stdlib::lookup_bare(name)? as u16))
