@@ -4,10 +4,11 @@
 use super::{RtFn, ARG_DESC, NO_CTX, RET_DESC};
 use crate::types::ty::{GenId, Ty, TyCon, OPTION, ORDERING, RESULT};
 
-/// Local generic parameter `i` of a table signature (the same numbering as
-/// the other built-in signatures).
+/// Local generic parameter `i` of a table signature, numbered from the top
+/// so it meets no program's generics (the special forms' signatures in
+/// `types::builtins` use the same numbering; instantiation replaces them).
 pub fn sig_gen(i: u32) -> GenId {
-    crate::types::builtins::local_gen(i)
+    GenId(u32::MAX - i)
 }
 
 /// The entry's type, with its type variables as `sig_gen(0..n)`; returns

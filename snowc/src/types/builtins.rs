@@ -13,16 +13,17 @@ pub struct Sig {
 }
 
 fn g(i: u32) -> Ty {
-    // Local generic numbering; `instantiate_sig` replaces them.
-    Ty::Gen(GenId(u32::MAX - i))
+    Ty::Gen(local_gen(i))
 }
 
 fn f(ps: Vec<Ty>, r: Ty) -> Ty {
     Ty::Fun(ps, Box::new(r))
 }
 
+/// Generic parameter `i` of a built-in signature (the runtime table's
+/// numbering).
 pub fn local_gen(i: u32) -> GenId {
-    GenId(u32::MAX - i)
+    stdlib::sig_gen(i)
 }
 
 pub fn sig(b: Builtin) -> Sig {
