@@ -7,41 +7,8 @@ use super::{Checker, Trait};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, Expr, ExprKind, Span};
 use crate::types::builtins;
-use crate::types::stdlib::RT_FNS;
 use crate::types::tast::TExpr;
 use crate::types::ty::{Ty, TyCon, BUILTIN_IFACES, DISPLAY};
-
-/// Members of stdlib modules implemented inside the compiler rather than in
-/// the runtime table (`builtins::qualified` knows them); candidates for
-/// "did you mean" next to the table's names.
-const COMPILER_MEMBERS: &[&str] = &[
-    "println",
-    "print",
-    "eprintln",
-    "length",
-    "new",
-    "abs",
-    "min",
-    "max",
-    "first",
-    "second",
-    "nth",
-    "size",
-    "sort",
-    "to_float",
-    "to_int",
-    "put",
-    "get",
-    "has_key",
-    "delete",
-    "add",
-    "contains",
-    "remove",
-    "send_after",
-    "async",
-    "await",
-    "await_timeout",
-];
 
 /// What kind of type name a position accepts (for suggestions).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -110,12 +77,9 @@ impl Checker<'_> {
             return Some(h.to_string());
         }
         let mut names: Vec<String> = Vec::new();
-        if builtins::is_stdlib_module(m) {
+        if crate::stdlib::is_runtime_module(m) {
             names.extend(
-                RT_FNS
-                    .iter()
-                    .map(|f| f.name)
-                    .chain(COMPILER_MEMBERS.iter().copied())
+                builtins::member_names()
                     .filter(|n| builtins::qualified(m, n).is_some())
                     .map(str::to_string),
             );
