@@ -8,6 +8,7 @@
 
 use super::cache;
 use super::runtime::Runtime;
+use super::target::Target;
 use std::ffi::OsString;
 use std::fs;
 use std::io;
@@ -97,6 +98,45 @@ pub fn resolve(
     Compiler::new(path, Vec::new())
 }
 
+/// The C compiler for a cross target: `--cc`, else `$CC_<rust triple>`
+/// (the `cc` crate's convention, with `-` or `_`), else `<gnu triple>-gcc`
+/// when it is installed, else `$CC`. The error names what to install.
+pub fn resolve_cross(explicit: Option<&str>, target: &Target) -> Result<Compiler, String> {
+    let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
+    let specific = from_env(&format!("CC_{}", target.rust))
+        .or_else(|| from_env(&format!("CC_{}", target.rust.replace('-', "_"))));
+    let gcc = format!("{}-gcc", target.gnu);
+    let installed = || {
+        Command::new(&gcc)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let chosen = match (explicit, specific) {
+        (Some(path), _) => return Ok(Compiler::new(PathBuf::from(path), Vec::new())),
+        (None, Some(cc)) => Some(cc),
+        (None, None) if installed() => Some(gcc.clone()),
+        (None, None) => from_env("CC"),
+    };
+    match chosen {
+        Some(cc) => Ok(resolve(None, Some(cc), None)),
+        None => Err(format!(
+            "no C compiler for {}: `{gcc}` is not installed (on Debian: apt-get install \
+             gcc-{}); or pass --cc PATH",
+            target.gnu, target.gnu
+        )),
+    }
+}
+
+impl Compiler {
+    /// The program and its leading arguments, as words.
+    pub fn words(&self) -> Vec<String> {
+        std::iter::once(self.program.to_string_lossy().into_owned())
+            .chain(self.args.iter().cloned())
+            .collect()
+    }
+}
+
 /// Where the `cc` crate's choice is remembered. The key covers every
 /// variable the crate consults for a native build.
 pub fn default_compiler_memo(cache_root: &Path) -> PathBuf {
@@ -163,7 +203,8 @@ pub struct Job<'a> {
     pub output: &'a Path,
     pub opt_level: u8,
     pub runtime: &'a Runtime,
-    pub native_libs: &'a [&'a str],
+    /// `--static`: a fully static executable.
+    pub static_link: bool,
     /// From `$CFLAGS` / `$LDFLAGS`.
     pub cflags: Vec<String>,
     pub ldflags: Vec<String>,
@@ -202,16 +243,26 @@ pub fn runtime_cflags(runtime: &Runtime) -> Vec<OsString> {
 
 /// What links a program with the runtime: the archive, the system
 /// libraries it needs and dead-code elimination. `snowc print-c-flags
-/// --libs` prints them.
-pub fn runtime_libs(runtime: &Runtime, native_libs: &[&str]) -> Vec<OsString> {
+/// --libs` prints them. A static link (`--static`) takes the unwinder
+/// from libgcc's static part: `libgcc_s` exists only as a shared library.
+pub fn runtime_libs(runtime: &Runtime, static_link: bool) -> Vec<OsString> {
     let mut v: Vec<OsString> = vec![runtime.archive.clone().into()];
-    v.extend(native_libs.iter().map(OsString::from));
+    let libs = &runtime.native_libs;
+    for lib in libs {
+        match lib.as_str() {
+            "-lgcc_s" if static_link => v.push("-lgcc_eh".into()),
+            _ => v.push(lib.into()),
+        }
+    }
     for lib in REQUIRED_LIBS {
-        if !native_libs.contains(lib) {
+        if !libs.iter().any(|l| l == lib) {
             v.push(lib.into());
         }
     }
     v.extend(GC_SECTIONS.iter().map(OsString::from));
+    if static_link {
+        v.push("-static".into());
+    }
     v
 }
 
@@ -226,7 +277,7 @@ fn compile_flags(job: &Job<'_>) -> Vec<OsString> {
 }
 
 fn link_inputs(job: &Job<'_>) -> Vec<OsString> {
-    let mut v = runtime_libs(job.runtime, job.native_libs);
+    let mut v = runtime_libs(job.runtime, job.static_link);
     v.push("-o".into());
     v.push(job.output.as_os_str().to_owned());
     v
@@ -340,7 +391,7 @@ mod tests {
             output: out,
             opt_level: 2,
             runtime: rt,
-            native_libs: &["-lgcc_s", "-lm"],
+            static_link: false,
             cflags: vec!["-g".into()],
             ldflags: vec!["-L/x".into()],
         }
@@ -351,6 +402,7 @@ mod tests {
         let rt = Runtime {
             archive: "/c/libsnowrt.a".into(),
             include_dir: "/c/include".into(),
+            native_libs: vec!["-lgcc_s".into(), "-lm".into()],
         };
         let cmds = commands(
             &resolve(Some("gcc"), None, None),
@@ -372,6 +424,7 @@ mod tests {
         let rt = Runtime {
             archive: "/c/libsnowrt.a".into(),
             include_dir: "/c/include".into(),
+            native_libs: vec!["-lgcc_s".into(), "-lm".into()],
         };
         let cmds = commands(
             &resolve(Some("tcc"), None, None),
@@ -407,7 +460,7 @@ mod tests {
             output: &exe,
             opt_level: 1,
             runtime: &rt,
-            native_libs: runtime::NATIVE_LIBS,
+            static_link: false,
             cflags: Vec::new(),
             ldflags: Vec::new(),
         };
