@@ -321,6 +321,26 @@ fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
+/// Drops glibc's link-time notes on a static link that the standard
+/// library inside the runtime refers to `getaddrinfo`/`getpwuid_r`
+/// ("... in statically linked applications requires at runtime the shared
+/// libraries ..."): Snow programs never call them, and the note comes with
+/// the `in function` line before it.
+pub fn drop_static_glibc_notes(printed: &str) -> String {
+    const NOTE: &str = "in statically linked applications requires at runtime";
+    let lines: Vec<&str> = printed.lines().collect();
+    let mut kept = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let next_is_note = lines.get(i + 1).is_some_and(|n| n.contains(NOTE));
+        if line.contains(NOTE) || (next_is_note && line.contains("in function")) {
+            continue;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept
+}
+
 /// Runs the commands in order. On success returns whatever they printed
 /// (normally nothing).
 pub fn run(commands: Vec<Command>) -> Result<String, CcError> {
@@ -374,6 +394,34 @@ mod tests {
         let again = resolve(None, None, Some(tmp.path()));
         assert_eq!(again.program, PathBuf::from("/remembered/cc"));
         assert!(!first.program.as_os_str().is_empty());
+    }
+
+    #[test]
+    fn cross_static_link_notes_are_dropped() {
+        let printed = "/usr/bin/ld: libsnowrt.a(std.o): in function `std::env::home_dir':\n\
+            (.text+0xc4): warning: Using 'getpwuid_r' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking\n\
+            real warning\n";
+        assert_eq!(drop_static_glibc_notes(printed), "real warning\n");
+    }
+
+    #[test]
+    fn cross_static_libs_use_the_static_unwinder() {
+        let rt = Runtime {
+            archive: "/c/libsnowrt.a".into(),
+            include_dir: "/c/include".into(),
+            native_libs: vec!["-lgcc_s".into(), "-lc".into()],
+        };
+        let words = |s| {
+            runtime_libs(&rt, s)
+                .iter()
+                .map(|w| w.to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+        };
+        let dynamic = words(false);
+        assert!(dynamic.contains(&"-lgcc_s".into()) && !dynamic.contains(&"-static".into()));
+        let stat = words(true);
+        assert!(stat.contains(&"-lgcc_eh".into()) && !stat.contains(&"-lgcc_s".into()));
+        assert_eq!(stat.last().map(String::as_str), Some("-static"));
     }
 
     #[test]

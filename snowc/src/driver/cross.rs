@@ -115,7 +115,14 @@ impl Toolchain {
             .into_iter()
             .collect();
         rustcs.extend(["rustc".into(), "/usr/bin/rustc".into()]);
-        let cargos: [OsString; 2] = ["cargo".into(), "/usr/bin/cargo".into()];
+        Toolchain::find_in(target, rustcs, vec!["cargo".into(), "/usr/bin/cargo".into()])
+    }
+
+    fn find_in(
+        target: &Target,
+        rustcs: Vec<OsString>,
+        cargos: Vec<OsString>,
+    ) -> Result<Toolchain, String> {
         let Some(cargo) = cargos.into_iter().find(runs) else {
             return Err(format!(
                 "building the Snow runtime for {} needs cargo, which is not installed \
@@ -201,5 +208,42 @@ fn strip_debug(archive: &Path, target: &Target) {
         let _ = fs::rename(&tmp, archive);
     } else {
         let _ = fs::remove_file(&tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::target;
+
+    #[test]
+    fn cross_missing_std_names_what_to_install() {
+        let t = target::parse("arm-linux-gnueabihf").unwrap();
+        let none = vec![OsString::from("/nonexistent/rustc")];
+        let cargo = vec![OsString::from("/nonexistent/cargo")];
+        let e = Toolchain::find_in(&t, none.clone(), cargo)
+            .err()
+            .unwrap();
+        assert!(e.contains("needs cargo") && e.contains("cargo-web"), "{e}");
+        // Any runnable program stands in for cargo here.
+        let cargo = vec![OsString::from("/nonexistent/cargo"), OsString::from("rustc")];
+        let e = Toolchain::find_in(&t, none, cargo).err().unwrap();
+        for part in [
+            "Rust standard library for armv7-unknown-linux-gnueabihf is not installed",
+            "rustup target add armv7-unknown-linux-gnueabihf",
+            "dpkg --add-architecture armhf",
+            "libstd-rust-web-dev:armhf",
+        ] {
+            assert!(e.contains(part), "{part}: {e}");
+        }
+    }
+
+    #[test]
+    fn cross_host_std_is_found_for_the_host() {
+        // The toolchain that built snowc has its own target's library.
+        let host = target::Target::host().unwrap();
+        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        assert!(has_std(&rustc, host.rust));
+        assert!(!has_std(&rustc, "no-such-target"));
     }
 }

@@ -392,6 +392,11 @@ impl Driver {
         };
         match cc::run(cc::commands(&compiler, &job, scratch.path())) {
             Ok(printed) => {
+                let printed = if self.args.static_link {
+                    cc::drop_static_glibc_notes(&printed)
+                } else {
+                    printed
+                };
                 if !printed.trim().is_empty() {
                     let _ = io::stderr().write_all(printed.as_bytes());
                 }
