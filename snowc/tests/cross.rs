@@ -4,7 +4,7 @@
 //! tools are missing (cross gcc, qemu, the Rust standard library) is
 //! skipped with a note, except under CI (`CI=true`), which installs them
 //! (`ci/install-cross.sh`) and must really run these tests. The whole e2e
-//! suite runs under qemu from `ci/cross-e2e.sh`.
+//! suite runs under qemu from `ci/cross-test.sh`.
 
 mod common;
 

@@ -11,8 +11,9 @@
 //! With `SNOW_TEST_TARGET=TRIPLE` the programs are cross-compiled with
 //! `snowc --target TRIPLE` and run under `SNOW_TEST_RUNNER` (default: the
 //! target's qemu-user, see `common::runner`), compared exactly as on the
-//! host. `SNOW_TEST_FILTER_FILE` names a file of test names (one a line,
-//! `#` comments) to run only those. Under an emulator the address-space
+//! host. `SNOW_TEST_SKIP_FILE` names a file of programs not to run there
+//! (`NAME # reason`, one a line); they are reported as ignored. Under an
+//! emulator the address-space
 //! limit of `.mem_mb` would apply to the emulator, not the program, so
 //! those programs run without it there.
 
@@ -122,20 +123,27 @@ fn run_mode(
 
 fn main() {
     let args = Arguments::from_args();
-    let only = std::env::var_os("SNOW_TEST_FILTER_FILE").map(|f| {
-        let text = std::fs::read_to_string(&f)
-            .unwrap_or_else(|e| panic!("SNOW_TEST_FILTER_FILE {}: {e}", Path::new(&f).display()));
-        text.lines()
-            .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-    });
-    let trials = programs(&tests_dir("e2e"))
+    let skip: Vec<String> = std::env::var_os("SNOW_TEST_SKIP_FILE")
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).unwrap_or_else(|e| {
+                panic!("SNOW_TEST_SKIP_FILE {}: {e}", Path::new(&f).display())
+            });
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let all = programs(&tests_dir("e2e"));
+    if let Some(unknown) = skip.iter().find(|s| !all.iter().any(|(n, _)| n == *s)) {
+        panic!("SNOW_TEST_SKIP_FILE names `{unknown}`, which is no e2e program");
+    }
+    let trials = all
         .into_iter()
-        .filter(|(name, _)| only.as_ref().is_none_or(|o| o.contains(name)))
         .map(|(name, path)| {
             let test_name = name.clone();
-            Trial::test(test_name, move || check(&name, &path))
+            let ignored = skip.contains(&name);
+            Trial::test(test_name, move || check(&name, &path)).with_ignored_flag(ignored)
         })
         .collect();
     libtest_mimic::run(&args, trials).exit();
