@@ -120,7 +120,8 @@ fn build_runtime(root: &Path, out_dir: &Path, target: &str, host: &str) -> (Path
             line
         }
         // A fresh nested build prints nothing; reuse what the last real one said.
-        None => fs::read_to_string(&libs_file).unwrap_or_else(|_| nested_cargo::DEFAULT_NATIVE_LIBS.join(" ")),
+        None => fs::read_to_string(&libs_file)
+            .unwrap_or_else(|_| nested_cargo::DEFAULT_NATIVE_LIBS.join(" ")),
     };
     let native_libs: Vec<String> = libs_line.split_whitespace().map(str::to_string).collect();
 
@@ -187,7 +188,10 @@ fn runtime_sources(root: &Path, out_dir: &Path) -> Vec<(String, PathBuf)> {
     let mut files = vec![
         ("Cargo.toml".to_string(), workspace),
         ("Cargo.lock".to_string(), root.join("Cargo.lock")),
-        ("rt/Cargo.toml".to_string(), root.join("rt").join("Cargo.toml")),
+        (
+            "rt/Cargo.toml".to_string(),
+            root.join("rt").join("Cargo.toml"),
+        ),
         ("rt/build.rs".to_string(), root.join("rt").join("build.rs")),
     ];
     files.extend(dir_files(&root.join("rt").join("src"), "rt/src/"));

@@ -9,8 +9,8 @@ pub mod diag;
 pub mod driver;
 pub mod mir;
 pub mod prelude;
-pub mod stdlib_doc;
 pub mod stack;
+pub mod stdlib_doc;
 pub mod syntax;
 pub mod types;
 

@@ -161,7 +161,11 @@ fn cross_host_triple_spelled_out_builds_a_project() {
         .unwrap();
         assert_eq!(out.status, Some(0), "{}", describe("snowc build", &out));
         // The embedded runtime: nothing is built for the host.
-        assert!(!out.stderr.contains("building the runtime"), "{}", out.stderr);
+        assert!(
+            !out.stderr.contains("building the runtime"),
+            "{}",
+            out.stderr
+        );
         let ran = run(&mut Command::new(proj.join("shop")), HANG_TIMEOUT).unwrap();
         assert_eq!(ran.stdout, "built for the host\n");
     }
@@ -177,7 +181,9 @@ fn cross_unknown_target_is_a_usage_error() {
     assert_eq!(out.status, Some(2));
     assert!(
         out.stderr.contains("unknown target `mips-linux-gnu`")
-            && out.stderr.contains("arm-linux-gnueabihf (armv7-unknown-linux-gnueabihf)"),
+            && out
+                .stderr
+                .contains("arm-linux-gnueabihf (armv7-unknown-linux-gnueabihf)"),
         "{}",
         out.stderr
     );

@@ -125,9 +125,8 @@ fn main() {
     let args = Arguments::from_args();
     let skip: Vec<String> = std::env::var_os("SNOW_TEST_SKIP_FILE")
         .map(|f| {
-            let text = std::fs::read_to_string(&f).unwrap_or_else(|e| {
-                panic!("SNOW_TEST_SKIP_FILE {}: {e}", Path::new(&f).display())
-            });
+            let text = std::fs::read_to_string(&f)
+                .unwrap_or_else(|e| panic!("SNOW_TEST_SKIP_FILE {}: {e}", Path::new(&f).display()));
             text.lines()
                 .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
                 .filter(|l| !l.is_empty())

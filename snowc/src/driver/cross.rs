@@ -115,7 +115,11 @@ impl Toolchain {
             .into_iter()
             .collect();
         rustcs.extend(["rustc".into(), "/usr/bin/rustc".into()]);
-        Toolchain::find_in(target, rustcs, vec!["cargo".into(), "/usr/bin/cargo".into()])
+        Toolchain::find_in(
+            target,
+            rustcs,
+            vec!["cargo".into(), "/usr/bin/cargo".into()],
+        )
     }
 
     fn find_in(
@@ -221,12 +225,13 @@ mod tests {
         let t = target::parse("arm-linux-gnueabihf").unwrap();
         let none = vec![OsString::from("/nonexistent/rustc")];
         let cargo = vec![OsString::from("/nonexistent/cargo")];
-        let e = Toolchain::find_in(&t, none.clone(), cargo)
-            .err()
-            .unwrap();
+        let e = Toolchain::find_in(&t, none.clone(), cargo).err().unwrap();
         assert!(e.contains("needs cargo") && e.contains("cargo-web"), "{e}");
         // Any runnable program stands in for cargo here.
-        let cargo = vec![OsString::from("/nonexistent/cargo"), OsString::from("rustc")];
+        let cargo = vec![
+            OsString::from("/nonexistent/cargo"),
+            OsString::from("rustc"),
+        ];
         let e = Toolchain::find_in(&t, none, cargo).err().unwrap();
         for part in [
             "Rust standard library for armv7-unknown-linux-gnueabihf is not installed",

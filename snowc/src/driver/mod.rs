@@ -185,7 +185,10 @@ fn print_c_flags(args: &Args) -> i32 {
 
 /// The runtime and the C compiler for `--target` (the embedded runtime and
 /// the host's compiler without one, or with the host's own triple).
-fn target_runtime(args: &Args, cache_root: &Path) -> Result<(runtime::Runtime, cc::Compiler), String> {
+fn target_runtime(
+    args: &Args,
+    cache_root: &Path,
+) -> Result<(runtime::Runtime, cc::Compiler), String> {
     match args.target.filter(|t| !t.is_host()) {
         Some(t) => {
             let compiler = cc::resolve_cross(args.cc.as_deref(), &t)?;
@@ -196,7 +199,10 @@ fn target_runtime(args: &Args, cache_root: &Path) -> Result<(runtime::Runtime, c
             let rt = runtime::materialise(cache_root)
                 .map_err(|e| format!("cannot write the runtime into the cache: {e}"))?;
             let env_cc = std::env::var("CC").ok();
-            Ok((rt, cc::resolve(args.cc.as_deref(), env_cc, Some(cache_root))))
+            Ok((
+                rt,
+                cc::resolve(args.cc.as_deref(), env_cc, Some(cache_root)),
+            ))
         }
     }
 }

@@ -110,19 +110,36 @@ mod tests {
 
     #[test]
     fn cross_aliases_and_case() {
-        assert_eq!(parse("armv7-linux-gnueabihf").unwrap().gnu, "arm-linux-gnueabihf");
-        assert_eq!(parse(" AArch64-Linux-GNU ").unwrap().rust, "aarch64-unknown-linux-gnu");
+        assert_eq!(
+            parse("armv7-linux-gnueabihf").unwrap().gnu,
+            "arm-linux-gnueabihf"
+        );
+        assert_eq!(
+            parse(" AArch64-Linux-GNU ").unwrap().rust,
+            "aarch64-unknown-linux-gnu"
+        );
         assert_eq!(parse("armhf").unwrap().qemu, "qemu-arm");
         assert_eq!(parse("arm64").unwrap().debian_arch, "arm64");
-        assert_eq!(parse("x86_64-pc-linux-gnu").unwrap().gnu, "x86_64-linux-gnu");
+        assert_eq!(
+            parse("x86_64-pc-linux-gnu").unwrap().gnu,
+            "x86_64-linux-gnu"
+        );
     }
 
     #[test]
     fn cross_unknown_targets_list_the_supported_ones() {
-        for bad in ["", "arm-unknown-linux-gnueabihf", "mips-linux-gnu", "aarch64"] {
+        for bad in [
+            "",
+            "arm-unknown-linux-gnueabihf",
+            "mips-linux-gnu",
+            "aarch64",
+        ] {
             let e = parse(bad).unwrap_err();
             assert!(e.contains("unknown target"), "{e}");
-            assert!(e.contains("aarch64-linux-gnu (aarch64-unknown-linux-gnu)"), "{e}");
+            assert!(
+                e.contains("aarch64-linux-gnu (aarch64-unknown-linux-gnu)"),
+                "{e}"
+            );
         }
     }
 
