@@ -5,7 +5,9 @@
 # 3, the target's runtime already built and cached); and fib(35) from
 # bench/fib.snow against bench/fib.c cross-compiled by the same C compiler
 # at -O2, both run under the target's qemu-user (natively for the host),
-# best of 3 each, interleaved, with the ratio Snow/C.
+# best of 3 each, interleaved, with the ratio Snow/C. fib(35) is short, so
+# the run time of hello (the runtime's start-up and exit, plus the
+# emulator's own) is printed too.
 #
 #   bash bench/cross.sh [TARGET...]      (default: all three)
 #
@@ -82,6 +84,11 @@ for t in "${targets[@]}"; do
         s_best=$(min "$(secs "${qemu[@]}" "$d/fib_snow")" "$s_best")
     done
     runner="${qemu[0]:-native}"
+    h_best=""
+    for _ in 1 2 3; do
+        h_best=$(min "$(secs "${qemu[@]}" "$d/hello")" "$h_best")
+    done
+    echo "run hello (start-up):     $h_best s under $runner (best of 3)"
     echo "fib(35) C ($gcc -O2):     $c_best s under $runner (best of 3)"
     echo "fib(35) Snow (--release): $s_best s under $runner (best of 3, interleaved)"
     awk -v s="$s_best" -v c="$c_best" 'BEGIN { printf "ratio snow/C (time):      %.2f\n", s / c }'
