@@ -9,6 +9,7 @@
 mod common;
 
 use common::*;
+use snowc::driver::cc;
 use snowc::driver::target::{self, Target};
 use std::path::Path;
 use std::process::Command;
@@ -26,19 +27,12 @@ const PROGRAMS: &[&str] = &[
     "sup_one_for_one",
 ];
 
-fn installed(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// Whether `t` can be tested here; prints why not (and fails under CI).
 fn available(t: &Target, what: &str) -> bool {
     let gcc = format!("{}-gcc", t.gnu);
     let missing: Vec<&str> = [gcc.as_str(), t.qemu]
         .into_iter()
-        .filter(|p| !installed(p))
+        .filter(|p| !cc::runs(p))
         .collect();
     if missing.is_empty() {
         return true;

@@ -106,16 +106,10 @@ pub fn resolve_cross(explicit: Option<&str>, target: &Target) -> Result<Compiler
     let specific = from_env(&format!("CC_{}", target.rust))
         .or_else(|| from_env(&format!("CC_{}", target.rust.replace('-', "_"))));
     let gcc = format!("{}-gcc", target.gnu);
-    let installed = || {
-        Command::new(&gcc)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
     let chosen = match (explicit, specific) {
         (Some(path), _) => return Ok(Compiler::new(PathBuf::from(path), Vec::new())),
         (None, Some(cc)) => Some(cc),
-        (None, None) if installed() => Some(gcc.clone()),
+        (None, None) if runs(&gcc) => Some(gcc.clone()),
         (None, None) => from_env("CC"),
     };
     match chosen {
@@ -181,20 +175,22 @@ fn cc_crate_compiler() -> PathBuf {
     }
 }
 
+/// Whether `program --version` runs and succeeds (the tool is installed).
+pub fn runs(program: impl AsRef<std::ffi::OsStr>) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 /// A linker driver for tcc-compiled objects: the first of `cc`, `gcc`,
 /// `clang` that can be started.
 fn gnu_linker() -> Compiler {
-    for name in ["cc", "gcc", "clang"] {
-        let ok = Command::new(name)
-            .arg("--version")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        if ok {
-            return Compiler::new(PathBuf::from(name), Vec::new());
-        }
-    }
-    Compiler::new(PathBuf::from("cc"), Vec::new())
+    let name = ["cc", "gcc", "clang"]
+        .into_iter()
+        .find(|n| runs(n))
+        .unwrap_or("cc");
+    Compiler::new(PathBuf::from(name), Vec::new())
 }
 
 /// Everything needed to turn one C file into an executable.
@@ -404,13 +400,14 @@ mod tests {
         assert_eq!(drop_static_glibc_notes(printed), "real warning\n");
     }
 
+    /// A runtime at `/c` needing `-lgcc_s` and `-lm`.
+    fn fake_runtime() -> Runtime {
+        Runtime::at(Path::new("/c"), vec!["-lgcc_s".into(), "-lm".into()])
+    }
+
     #[test]
     fn cross_static_libs_use_the_static_unwinder() {
-        let rt = Runtime {
-            archive: "/c/libsnowrt.a".into(),
-            include_dir: "/c/include".into(),
-            native_libs: vec!["-lgcc_s".into(), "-lc".into()],
-        };
+        let rt = fake_runtime();
         let words = |s| {
             runtime_libs(&rt, s)
                 .iter()
@@ -447,11 +444,7 @@ mod tests {
 
     #[test]
     fn gnu_command_line() {
-        let rt = Runtime {
-            archive: "/c/libsnowrt.a".into(),
-            include_dir: "/c/include".into(),
-            native_libs: vec!["-lgcc_s".into(), "-lm".into()],
-        };
+        let rt = fake_runtime();
         let cmds = commands(
             &resolve(Some("gcc"), None, None),
             &job(&rt, Path::new("p.c"), Path::new("p")),
@@ -469,11 +462,7 @@ mod tests {
 
     #[test]
     fn tcc_compiles_then_links_with_cc() {
-        let rt = Runtime {
-            archive: "/c/libsnowrt.a".into(),
-            include_dir: "/c/include".into(),
-            native_libs: vec!["-lgcc_s".into(), "-lm".into()],
-        };
+        let rt = fake_runtime();
         let cmds = commands(
             &resolve(Some("tcc"), None, None),
             &job(&rt, Path::new("p.c"), Path::new("p")),

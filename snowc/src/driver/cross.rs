@@ -8,6 +8,7 @@
 //! `rt-<rust triple>-<hash of the sources>`. Later builds reuse it.
 
 use super::cache;
+use super::cc::runs;
 use super::nested_cargo;
 use super::runtime::{self, Runtime, ARCHIVE_NAME};
 use super::target::Target;
@@ -79,14 +80,6 @@ struct Toolchain {
     rustc: OsString,
 }
 
-/// Whether `program --version` runs.
-fn runs(program: &OsString) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// Whether the sysroot of `rustc` holds the standard library for `rust`.
 fn has_std(rustc: &OsString, rust: &str) -> bool {
     let Ok(out) = Command::new(rustc).args(["--print", "sysroot"]).output() else {
@@ -127,7 +120,7 @@ impl Toolchain {
         rustcs: Vec<OsString>,
         cargos: Vec<OsString>,
     ) -> Result<Toolchain, String> {
-        let Some(cargo) = cargos.into_iter().find(runs) else {
+        let Some(cargo) = cargos.into_iter().find(|c| runs(c)) else {
             return Err(format!(
                 "building the Snow runtime for {} needs cargo, which is not installed \
                  (install Rust with rustup, or on Debian: apt-get install cargo-web rustc-web)",

@@ -413,9 +413,13 @@ impl Driver {
                     // The remembered default compiler is gone: ask again next time.
                     let _ = fs::remove_file(cc::default_compiler_memo(&cache_root));
                 }
+                let install = match self.args.target.filter(|t| !t.is_host()) {
+                    Some(t) => format!("gcc-{}", t.gnu),
+                    None => "gcc, clang or tcc".to_string(),
+                };
                 self.fail(format!(
                     "cannot run the C compiler `{program}`: {error} \
-                 (install gcc, clang or tcc, or pass --cc PATH)"
+                 (install {install}, or pass --cc PATH)"
                 ))
             }
             Err(cc::CcError::Failed { command, output }) => {
