@@ -49,7 +49,12 @@ pub fn materialise(cache_root: &Path, target: &Target, cc: &[String]) -> Result<
         target.rust,
         dir.display()
     );
-    let build_dir = cache_root.join(format!("rt-build-{}", target.rust));
+    // Under the lock of this runtime only: named like it.
+    let build_dir = cache_root.join(format!(
+        "rt-build-{}-{}",
+        target.rust,
+        runtime::SOURCES_HASH
+    ));
     let built = build(&tools, target, cc, &src, &build_dir);
     let result = built.and_then(|(archive, libs)| {
         cache::install_dir(&dir, |tmp| {
