@@ -849,7 +849,7 @@ impl FnCx<'_> {
                 unit(format!("{f}(ctx, &{d}, {w})"))
             }
             RtOp::Supervise => {
-                let a: Vec<String> = (0..4).map(|i| o(self, em, i)).collect();
+                let a: Vec<String> = (0..5).map(|i| o(self, em, i)).collect();
                 unit(format!("snow_supervise(ctx, {})", a.join(", ")))
             }
             RtOp::JobAsync(t) => {
