@@ -294,7 +294,6 @@ impl Sup<'_> {
             return;
         }
         let brutal = self.kids[k].shutdown < 0;
-        let w = worker_of(self.ctx);
         if let Some(b) = table::get(pid) {
             // Not forced: a child supervisor traps it and stops its own
             // children first.
@@ -303,7 +302,7 @@ impl Sup<'_> {
             } else {
                 Reason::Shutdown
             };
-            signal::signal(&b, a.pid, r, brutal, w);
+            signal::signal(&b, a.pid, r, brutal, worker_of(self.ctx));
         }
         let mut deadline = if brutal {
             -1
@@ -312,8 +311,10 @@ impl Sup<'_> {
         };
         while !drop_exit_of(a, pid) {
             if !self.wait(deadline) {
+                // (The worker is looked up anew: after a wait the process
+                // may run on another one.)
                 if let Some(b) = table::get(pid) {
-                    signal::signal(&b, a.pid, Reason::Killed, true, w);
+                    signal::signal(&b, a.pid, Reason::Killed, true, worker_of(self.ctx));
                 }
                 deadline = -1;
             }
