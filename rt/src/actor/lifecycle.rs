@@ -163,8 +163,11 @@ pub unsafe fn check_pending(a: &Actor) {
     let r = {
         let mut s = a.lock();
         // A terminate block is not interrupted, except by a kill (a
-        // supervisor's shutdown time has run out).
+        // supervisor's shutdown time has run out); other signals are moot
+        // for a process already exiting.
         if (*a.owned()).terminate_started && s.pending != Some(Reason::Killed) {
+            s.pending = None;
+            a.has_pending.store(false, Ordering::SeqCst);
             return;
         }
         a.has_pending.store(false, Ordering::SeqCst);
