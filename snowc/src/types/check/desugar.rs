@@ -440,7 +440,13 @@ impl Desugar<'_> {
         let sname = expr(ExprKind::Str(vec![StrPart::Text(s.name.text.clone())]), sp);
         let body = call(
             "__supervise",
-            vec![int(strategy, sp), int(max_r, sp), int(max_s, sp), list, sname],
+            vec![
+                int(strategy, sp),
+                int(max_r, sp),
+                int(max_s, sp),
+                list,
+                sname,
+            ],
             sp,
         );
         ActorDef {
