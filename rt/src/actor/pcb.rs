@@ -117,9 +117,10 @@ pub struct Owned {
     pub jobs: Vec<super::service::JobRec>,
     /// A job: the process that started it (its result goes there).
     pub job_creator: u64,
-    /// While a supervisor runs a child's `start`: every process it spawns,
-    /// linked to it before the new process can run.
-    pub spawn_links: Option<Vec<u64>>,
+    /// While a supervisor runs a child's `start`: where to list every
+    /// process it spawns, linked to it before the new process can run
+    /// (the list lives in the supervisor's frame); null otherwise.
+    pub spawn_links: *mut Vec<u64>,
     /// The innermost protected call in progress (`protect`), or null.
     pub guard: *mut super::protect::Guard,
 }
@@ -186,7 +187,7 @@ impl Actor {
                 terminate: None,
                 terminate_started: false,
                 started: false,
-                spawn_links: None,
+                spawn_links: core::ptr::null_mut(),
                 private: MsgQueue::default(),
                 worker: core::ptr::null_mut(),
                 reply_to: (0, 0),

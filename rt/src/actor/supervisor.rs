@@ -237,9 +237,10 @@ impl Sup<'_> {
             *((c as *mut u8).add(16) as *mut *mut c_void),
         );
         let o = a.owned();
-        (*o).spawn_links = Some(Vec::new());
+        let mut spawned: Vec<u64> = Vec::new();
+        (*o).spawn_links = &mut spawned;
         let started = protect::call(ctx, a, &mut |ctx| f(ctx, c));
-        let spawned = (*o).spawn_links.take().unwrap_or_default();
+        (*o).spawn_links = core::ptr::null_mut();
         for &q in &spawned {
             if started != Ok(q) {
                 signal::unlink(a, q);
