@@ -434,9 +434,9 @@ void snow_service_reply(snow_ctx *ctx, const snow_type *reply_type, snow_word re
  * exiting. children: List<(String, fn() -> Pid, Int, Int)> of (name, start
  * closure, restart: 0 permanent 1 transient 2 temporary, shutdown ms or -1
  * for brutal_kill); strategy: 0 one_for_one 1 one_for_all 2 rest_for_one
- * 3 simple_one_for_one. */
+ * 3 simple_one_for_one; name: the declaration's, for reports. */
 void snow_supervise(snow_ctx *ctx, int64_t strategy, int64_t max_restarts, int64_t max_seconds,
-                    snow_list *children);
+                    snow_list *children, snow_str *name);
 
 /* Jobs (spec 4.7). body: a closure `void (*)(snow_ctx *, snow_closure *)`
  * ending with snow_job_return, deep-copied into the job. The job is killed

@@ -22,7 +22,7 @@ pub struct Guard {
     outer_sp: *mut c_void,
     /// Where the callee's frames live.
     pub stack: Stack,
-    /// The panic message, if the call panicked.
+    /// The panic report, if the call panicked.
     failure: Option<Vec<u8>>,
     result: Word,
     call: *mut c_void,
@@ -33,7 +33,8 @@ pub struct Guard {
     outer: *mut Guard,
 }
 
-/// Runs `f` on a fresh stack; its panic becomes `Err(message)`.
+/// Runs `f` on a fresh stack; its panic becomes `Err(report)` (the
+/// message with its place and location, as a crash report gives them).
 ///
 /// # Safety
 /// `ctx` is the running process `a`'s context, on its own stack.
@@ -129,16 +130,17 @@ unsafe extern "C" fn trampoline(arg: *mut c_void) {
 }
 
 /// A panic of the running process `a`: if it is inside a protected call,
-/// returns there with `msg` (and does not come back); otherwise returns.
+/// returns there with the report `text` (and does not come back);
+/// otherwise returns.
 ///
 /// # Safety
 /// `a` is the process running on this stack.
-pub unsafe fn catch(a: &Actor, msg: &[u8]) {
+pub unsafe fn catch(a: &Actor, text: &[u8]) {
     let g = (*a.owned()).guard;
     if g.is_null() {
         return;
     }
-    (*g).failure = Some(msg.to_vec());
+    (*g).failure = Some(text.to_vec());
     let mut dead: *mut c_void = core::ptr::null_mut();
     snow_ctx_switch(&mut dead, (*g).outer_sp);
 }

@@ -203,7 +203,9 @@ fn uses_env(stmts: &[Stmt]) -> bool {
 /// assignments to unneeded locals do not count: an effect-free assignment's
 /// operands are needed only once its target is, so needs propagate along
 /// assignments from the roots (effects, conditions, returns) with a
-/// worklist, in time linear in the function's size.
+/// worklist, in time linear in the function's size. A `()` local needs
+/// nothing: it is never stored (e.g. an `if` without `else` whose branch
+/// ends in a `receive` of another type).
 fn live_reads(f: &Func) -> (HashSet<u32>, HashSet<u32>) {
     let mut feeds: Vec<Vec<u32>> = vec![Vec::new(); f.locals.len()];
     let mut roots = Vec::new();
@@ -211,7 +213,7 @@ fn live_reads(f: &Func) -> (HashSet<u32>, HashSet<u32>) {
     scan(&f.body, &mut feeds, &mut roots, &mut targets);
     let mut read = HashSet::new();
     while let Some(l) = roots.pop() {
-        if read.insert(l) {
+        if read.insert(l) && !is_unit_like(&f.locals[l as usize].ty) {
             roots.extend(feeds[l as usize].iter().copied());
         }
     }

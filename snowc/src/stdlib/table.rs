@@ -142,7 +142,7 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Process", "__link", "snow_link", "(Pid) -> ()"),
     rt!("Process", "__deadline", "snow_deadline_ms", "(Int) -> Int", NO_CTX),
     rt!("Process", "__wait", "snow_recv_wait", "(Int) -> Bool"),
-    rt!("Process", "__supervise", "snow_supervise", "(Int, Int, Int, List<a>) -> ()"),
+    rt!("Process", "__supervise", "snow_supervise", "(Int, Int, Int, List<a>, String) -> ()"),
     rt!("Process", "__reply", "snow_service_reply", "(a) -> ()", ARG_DESC),
     rt!("Job", "__async", "snow_job_async", "(a) -> Pid", ARG_DESC),
     rt!("Job", "__await", "snow_job_await", "(Pid, Int) -> a", RET_DESC),

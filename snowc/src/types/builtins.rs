@@ -68,7 +68,13 @@ pub fn sig(b: Builtin) -> Sig {
         Supervise => (
             0,
             f(
-                vec![Ty::int(), Ty::int(), Ty::int(), Ty::list(child_spec())],
+                vec![
+                    Ty::int(),
+                    Ty::int(),
+                    Ty::int(),
+                    Ty::list(child_spec()),
+                    Ty::string(),
+                ],
                 Ty::unit(),
             ),
         ),

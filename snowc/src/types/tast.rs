@@ -120,7 +120,8 @@ pub enum Builtin {
     /// Services and supervisors (made by desugaring): `__service_start(handle,
     /// state)`, `__service_call(pid, request)`, `__service_cast`,
     /// `__service_reply(value)`, `__supervise(strategy, max_restarts,
-    /// max_seconds, children)`, `__sup_child(name, start, restart, shutdown)`.
+    /// max_seconds, children, name)`, `__sup_child(name, start, restart,
+    /// shutdown)`.
     ServiceStart,
     ServiceCall,
     ServiceCast,
