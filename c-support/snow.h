@@ -485,9 +485,9 @@ void snow_service_reply(snow_ctx *ctx, const snow_type *reply_type, snow_word re
  * exiting. children: List<(String, fn() -> Pid, Int, Int)> of (name, start
  * closure, restart: 0 permanent 1 transient 2 temporary, shutdown ms or -1
  * for brutal_kill); strategy: 0 one_for_one 1 one_for_all 2 rest_for_one
- * 3 simple_one_for_one. */
+ * 3 simple_one_for_one; name: the declaration's, for reports. */
 void snow_supervise(snow_ctx *ctx, int64_t strategy, int64_t max_restarts, int64_t max_seconds,
-                    snow_list *children);
+                    snow_list *children, snow_str *name);
 
 /* Jobs (spec 4.7). body: a closure `void (*)(snow_ctx *, snow_closure *)`
  * ending with snow_job_return, deep-copied into the job. The job is killed
@@ -587,6 +587,12 @@ snow_word snow_list_head(snow_ctx *ctx, snow_list *l);
 snow_word snow_list_last(snow_ctx *ctx, snow_list *l);
 snow_list *snow_list_reverse(snow_ctx *ctx, snow_list *l);
 snow_list *snow_list_concat(snow_ctx *ctx, snow_list *a, snow_list *b);
+/* List.length, List.is_empty and List.new, inline. */
+static inline SNOW_UNUSED int64_t snow_list_length(snow_list *l) { return l->len; }
+static inline SNOW_UNUSED bool snow_list_is_empty(snow_list *l) { return l->len == 0; }
+static inline SNOW_UNUSED snow_list *snow_list_new(snow_ctx *ctx, const snow_type *list_type) {
+    return snow_list_from(ctx, list_type, 0, NULL);
+}
 
 /* ------------------------------------------------------------- maps, sets */
 
@@ -615,9 +621,12 @@ snow_word snow_set_at(snow_set *s, int64_t i);
 /* ------------------------------------------------------ standard library */
 
 /* The chapter 03 functions implemented in rt/src/stdlib/, one per entry of
- * the compiler's table (snowc/src/types/stdlib.rs). Type-variable positions
- * are snow_words; Option/Result/tuple values are `void *` (the compiler lays
- * them out); with RET_DESC the result type's descriptor follows ctx. */
+ * the compiler's table (snowc/src/stdlib/table.rs, which also lists the
+ * runtime functions above that the compiler calls as plain C calls; its
+ * tests check every such prototype here against the table). Type-variable
+ * positions are snow_words; Option/Result/tuple values are `void *` (the
+ * compiler lays them out); with RET_DESC the result type's descriptor
+ * follows ctx. */
 
 /* String (§3.7); indices and lengths count code points. */
 snow_str *snow_str_slice(snow_ctx *ctx, snow_str *s, int64_t start, int64_t stop);
@@ -629,6 +638,8 @@ snow_str *snow_str_trim(snow_ctx *ctx, snow_str *s);
 snow_str *snow_str_to_upper(snow_ctx *ctx, snow_str *s);
 snow_str *snow_str_to_lower(snow_ctx *ctx, snow_str *s);
 snow_str *snow_str_replace(snow_ctx *ctx, snow_str *s, snow_str *from, snow_str *to);
+/* `s` n times; panics "String.repeat: negative count -1" when n < 0. */
+snow_str *snow_str_repeat(snow_ctx *ctx, snow_str *s, int64_t n);
 snow_list *snow_str_split(snow_ctx *ctx, const snow_type *list_type, snow_str *s, snow_str *sep);
 snow_list *snow_str_chars(snow_ctx *ctx, const snow_type *list_type, snow_str *s);
 snow_str *snow_str_join(snow_ctx *ctx, snow_list *parts, snow_str *sep);
@@ -646,7 +657,6 @@ bool snow_file_exists(snow_str *path);
 void *snow_file_delete(snow_ctx *ctx, const snow_type *result_type, snow_str *path);
 
 /* List, Map, Set, Range (§3.8-§3.12). */
-bool snow_list_is_empty(snow_list *l);
 snow_list *snow_map_keys(snow_ctx *ctx, const snow_type *list_type, snow_map *m);
 snow_list *snow_map_values(snow_ctx *ctx, const snow_type *list_type, snow_map *m);
 snow_map *snow_map_merge(snow_ctx *ctx, snow_map *a, snow_map *b);
@@ -725,6 +735,9 @@ static inline SNOW_UNUSED int64_t snow_f2i(double d) {
     if (d <= -9223372036854775808.0) return INT64_MIN;
     return (int64_t)d;
 }
+
+/* Int to Float: the nearest Float. */
+static inline SNOW_UNUSED double snow_int_to_float(int64_t v) { return (double)v; }
 
 static inline SNOW_UNUSED snow_range *snow_range_new(snow_ctx *ctx, int64_t start, int64_t stop) {
     snow_range *r = (snow_range *)snow_alloc(ctx, &snow_t_Range, sizeof(snow_range));

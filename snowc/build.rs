@@ -14,38 +14,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Link flags used when the runtime build does not report its own.
-const DEFAULT_NATIVE_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
-
-/// Variables of the outer cargo that must not leak into the nested build:
-/// they would redirect its output, change its flags or wrap rustc.
-const CLEARED_VARS: &[&str] = &[
-    "CARGO_TARGET_DIR",
-    "CARGO_BUILD_TARGET",
-    "CARGO_BUILD_TARGET_DIR",
-    "CARGO_BUILD_RUSTFLAGS",
-    "CARGO_ENCODED_RUSTFLAGS",
-    "RUSTFLAGS",
-    "RUSTDOCFLAGS",
-    "CARGO_ENCODED_RUSTDOCFLAGS",
-    "RUSTC_WORKSPACE_WRAPPER",
-    "CARGO_PRIMARY_PACKAGE",
-    "CARGO_MANIFEST_DIR",
-    "CARGO_MANIFEST_PATH",
-    "CARGO_PKG_NAME",
-    "OUT_DIR",
-    "__CARGO_FIX_PLZ",
-    "CARGO_LLVM_COV",
-    "LLVM_PROFILE_FILE",
-];
+#[path = "src/driver/nested_cargo.rs"]
+mod nested_cargo;
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -74,7 +44,8 @@ fn main() {
     println!("cargo:rustc-env=SNOWC_TARGET={target}");
 
     let (archive, native_libs) = build_runtime(&root, &out_dir, &target, &host);
-    let files = c_support_files(&c_support);
+    let files = dir_files(&c_support, "");
+    let sources = runtime_sources(&root, &out_dir);
 
     // A hash of everything that is materialised at run time; it names the
     // cache directory, so a new runtime never reuses an old directory.
@@ -88,6 +59,13 @@ fn main() {
         h.write(rel.as_bytes());
         h.write(&[0]);
         h.write(&fs::read(abs).expect("read c-support file"));
+    }
+    // The key of cross-target runtimes built from the embedded sources.
+    let mut src_hash = Fnv::new();
+    for (rel, abs) in files.iter().chain(&sources) {
+        src_hash.write(rel.as_bytes());
+        src_hash.write(&[0]);
+        src_hash.write(&fs::read(abs).expect("read runtime source"));
     }
 
     let mut code = String::new();
@@ -105,16 +83,14 @@ fn main() {
     )
     .unwrap();
     writeln!(code, "pub const NATIVE_LIBS: &[&str] = &{native_libs:?};").unwrap();
-    code.push_str("pub const C_SUPPORT_FILES: &[(&str, &[u8])] = &[\n");
-    for (rel, abs) in &files {
-        writeln!(
-            code,
-            "    ({rel:?}, include_bytes!({:?})),",
-            abs.display().to_string()
-        )
-        .unwrap();
-    }
-    code.push_str("];\n");
+    writeln!(
+        code,
+        "pub const SOURCES_HASH: &str = \"{:016x}\";",
+        src_hash.finish()
+    )
+    .unwrap();
+    embed_files(&mut code, "C_SUPPORT_FILES", &files);
+    embed_files(&mut code, "RUNTIME_SOURCES", &sources);
     fs::write(out_dir.join("embedded_runtime.rs"), code).expect("write embedded_runtime.rs");
 }
 
@@ -123,32 +99,11 @@ fn main() {
 fn build_runtime(root: &Path, out_dir: &Path, target: &str, host: &str) -> (PathBuf, Vec<String>) {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target_dir = out_dir.join("rt-target");
-    let mut cmd = Command::new(cargo);
-    cmd.arg("build")
-        .arg("--release")
-        .arg("--lib")
-        .arg("--manifest-path")
-        .arg(root.join("rt").join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir);
+    let mut cmd = nested_cargo::runtime_build(&cargo, &root.join("rt").join("Cargo.toml"));
+    cmd.arg("--target-dir").arg(&target_dir);
     if target != host {
         cmd.arg("--target").arg(target);
     }
-    for var in CLEARED_VARS {
-        cmd.env_remove(var);
-    }
-    for (key, _) in env::vars_os() {
-        let key = key.to_string_lossy();
-        if key.starts_with("CARGO_FEATURE_") || key.starts_with("CARGO_CFG_") {
-            cmd.env_remove(&*key);
-        }
-    }
-    // A Rust panic in the runtime aborts the Snow program: unwinding through
-    // generated C frames is undefined.
-    cmd.env("CARGO_PROFILE_RELEASE_PANIC", "abort");
-    // Ask rustc which system libraries the staticlib needs.
-    cmd.env("CARGO_ENCODED_RUSTFLAGS", "--print=native-static-libs");
-    cmd.env("CARGO_TERM_COLOR", "never");
 
     let output = cmd
         .output()
@@ -159,17 +114,14 @@ fn build_runtime(root: &Path, out_dir: &Path, target: &str, host: &str) -> (Path
     }
 
     let libs_file = out_dir.join("native-libs.txt");
-    let reported = stderr.lines().find_map(|l| {
-        l.split_once("native-static-libs:")
-            .map(|(_, libs)| libs.trim().to_string())
-    });
-    let libs_line = match reported {
+    let libs_line = match nested_cargo::native_libs(&stderr) {
         Some(line) => {
             fs::write(&libs_file, &line).expect("write native-libs.txt");
             line
         }
         // A fresh nested build prints nothing; reuse what the last real one said.
-        None => fs::read_to_string(&libs_file).unwrap_or_else(|_| DEFAULT_NATIVE_LIBS.join(" ")),
+        None => fs::read_to_string(&libs_file)
+            .unwrap_or_else(|_| nested_cargo::DEFAULT_NATIVE_LIBS.join(" ")),
     };
     let native_libs: Vec<String> = libs_line.split_whitespace().map(str::to_string).collect();
 
@@ -207,9 +159,48 @@ fn strip_debug(archive: &Path) {
     }
 }
 
-/// Every file below `c-support/` (skipping names starting with `.`), as
-/// (path relative to `c-support/` with `/` separators, absolute path).
-fn c_support_files(dir: &Path) -> Vec<(String, PathBuf)> {
+/// `pub const NAME: &[(&str, &[u8])]` holding `files`.
+fn embed_files(code: &mut String, name: &str, files: &[(String, PathBuf)]) {
+    writeln!(code, "pub const {name}: &[(&str, &[u8])] = &[").unwrap();
+    for (rel, abs) in files {
+        writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+}
+
+/// What a cross-target build of the runtime needs besides `c-support/`
+/// (see `driver/cross.rs`): `rt/`'s manifest, build script and sources, the
+/// lock file, and a workspace manifest whose only member is `rt`.
+fn runtime_sources(root: &Path, out_dir: &Path) -> Vec<(String, PathBuf)> {
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("read Cargo.toml");
+    let members = manifest
+        .lines()
+        .find(|l| l.trim_start().starts_with("members"))
+        .expect("the workspace manifest lists its members");
+    let workspace = out_dir.join("workspace-Cargo.toml");
+    let text = manifest.replace(members, "members = [\"rt\"]");
+    fs::write(&workspace, text).expect("write workspace-Cargo.toml");
+    let mut files = vec![
+        ("Cargo.toml".to_string(), workspace),
+        ("Cargo.lock".to_string(), root.join("Cargo.lock")),
+        (
+            "rt/Cargo.toml".to_string(),
+            root.join("rt").join("Cargo.toml"),
+        ),
+        ("rt/build.rs".to_string(), root.join("rt").join("build.rs")),
+    ];
+    files.extend(dir_files(&root.join("rt").join("src"), "rt/src/"));
+    files
+}
+
+/// Every file below `dir` (skipping names starting with `.`), as (`prefix`
+/// + path relative to `dir` with `/` separators, absolute path).
+fn dir_files(dir: &Path, prefix: &str) -> Vec<(String, PathBuf)> {
     fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
         let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
         for entry in entries {
@@ -229,7 +220,7 @@ fn c_support_files(dir: &Path) -> Vec<(String, PathBuf)> {
         }
     }
     let mut out = Vec::new();
-    walk(dir, "", &mut out);
+    walk(dir, prefix, &mut out);
     out.sort();
     out
 }

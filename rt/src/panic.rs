@@ -35,16 +35,16 @@ pub struct Detail<'a> {
 pub unsafe fn report(ctx: *mut Ctx, msg: &[u8], d: Detail, loc: *const Loc) -> ! {
     let at = location(loc);
     if let Some(a) = actor_of(ctx) {
+        let mut text = [msg, d.place].concat();
+        if let Some(at) = &at {
+            text.extend_from_slice(b" at ");
+            text.extend_from_slice(at);
+        }
+        text.extend_from_slice(d.hint);
         // Inside a protected call the panic goes back to its caller.
-        crate::actor::protect::catch(a, msg);
+        crate::actor::protect::catch(a, &text);
         if !a.is_main {
             // Crash isolation: only this process ends.
-            let mut text = [msg, d.place].concat();
-            if let Some(at) = &at {
-                text.extend_from_slice(b" at ");
-                text.extend_from_slice(at);
-            }
-            text.extend_from_slice(d.hint);
             lifecycle::crash(a, msg, &text);
         }
     }

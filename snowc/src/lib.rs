@@ -10,6 +10,7 @@ pub mod driver;
 pub mod mir;
 pub mod prelude;
 pub mod stack;
+pub mod stdlib;
 pub mod stdlib_doc;
 pub mod syntax;
 pub mod types;

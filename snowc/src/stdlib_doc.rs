@@ -1,14 +1,14 @@
 //! The standard library as the compiler sees it, for the generated tables of
 //! `docs/reference/stdlib.md` (the `docs_stdlib` test renders and compares
 //! them). Every source of stdlib names is read here: the runtime table
-//! (`types::stdlib::RT_FNS`), the functions the compiler provides itself
-//! (`types::builtins`) and the modules written in Snow (`prelude/`), whose
-//! signatures are inferred by type-checking them.
+//! (`stdlib::RT_FNS`), the special forms (`types::builtins::SPECIALS`) and
+//! the modules written in Snow (`prelude/`), whose signatures are inferred
+//! by type-checking them.
 
 use crate::diag::{SourceFile, SourceMap};
+use crate::stdlib::{self, RT_FNS};
 use crate::syntax::ast::{Item, StmtKind};
-use crate::types::builtins::{self, PRELUDE_FNS, PRELUDE_RT, QUALIFIED_FNS};
-use crate::types::stdlib::{self, RT_FNS};
+use crate::types::builtins::{self, SPECIALS};
 use crate::types::tast::Builtin;
 use crate::types::ty::{AdtDef, GenId, Ty, TyDisplay};
 use std::collections::BTreeMap;
@@ -131,7 +131,7 @@ impl Stdlib {
         }
         match (b, builtins::sig(b).ty) {
             // A constant (`Math.pi`) is written without a call: its type.
-            (Builtin::Rt(i), Ty::Fun(_, r)) if RT_FNS[i as usize].flags & stdlib::CONST != 0 => {
+            (Builtin::Rt(i), Ty::Fun(_, r)) if RT_FNS[i as usize].has(stdlib::CONST) => {
                 render(&r, &self.adts)
             }
             (_, ty) => render(&ty, &self.adts),
@@ -139,7 +139,8 @@ impl Stdlib {
     }
 
     /// What `Module.name` means, looking where the checker looks: a
-    /// Snow-written module first, then the compiler's own table.
+    /// Snow-written module first, then the special forms and the runtime
+    /// table.
     fn qualified<'a>(&self, module: &'a str, name: &'a str) -> Option<Target<'a>> {
         if self
             .snow
@@ -164,9 +165,10 @@ impl Stdlib {
             .filter(|f| !f.name.starts_with("__"))
             .map(|f| (f.module.to_string(), f.name.to_string()))
             .chain(
-                QUALIFIED_FNS
+                SPECIALS
                     .iter()
-                    .map(|(m, n, _)| (m.to_string(), n.to_string())),
+                    .filter(|s| !s.module.is_empty())
+                    .map(|s| (s.module.to_string(), s.name.to_string())),
             )
             .chain(self.snow.keys().cloned())
             .collect();
@@ -197,7 +199,8 @@ impl Stdlib {
     /// as members of the scalar modules, at the module's type.
     fn protocol_members(&self) -> Vec<ModuleFn> {
         let mut out = Vec::new();
-        for module in ["Float", "Int", "String"] {
+        for module in stdlib::MODULES.iter().filter(|m| m.protocols) {
+            let module = module.name;
             let recv = builtins::protocol_module(module).expect("a scalar module");
             for (name, _, b) in builtins::PROTOCOL_METHODS {
                 let Ty::Fun(_, r) = builtins::sig(*b).ty else {
@@ -215,10 +218,16 @@ impl Stdlib {
     }
 
     fn globals(&self, module_fns: &[ModuleFn]) -> Vec<GlobalFn> {
-        let mut names: Vec<&str> = PRELUDE_FNS
+        let mut names: Vec<&str> = SPECIALS
             .iter()
-            .map(|(n, _)| *n)
-            .chain(PRELUDE_RT.iter().map(|(n, _, _)| *n))
+            .filter(|s| s.flags & stdlib::GLOBAL != 0)
+            .map(|s| s.name)
+            .chain(
+                RT_FNS
+                    .iter()
+                    .filter(|f| f.has(stdlib::GLOBAL))
+                    .map(|f| f.name),
+            )
             .chain(module_fns.iter().map(|f| f.name.as_str()))
             .filter(|n| !n.starts_with("__"))
             .collect();
@@ -276,10 +285,14 @@ mod tests {
         // The runtime table.
         assert_eq!(sig("String", "length").sig, "(String) -> Int");
         assert_eq!(sig("Map", "find").sig, "(Map<T, U>, T) -> Option<U>");
-        // The compiler's own table.
         assert_eq!(sig("Map", "put").sig, "(Map<T, U>, T, U) -> Map<T, U>");
-        assert_eq!(sig("Tuple", "first").sig, "((T, ...)) -> T");
         assert_eq!(sig("Math", "pi").sig, "Float");
+        // Special forms.
+        assert_eq!(sig("Tuple", "first").sig, "((T, ...)) -> T");
+        assert_eq!(
+            sig("List", "sort").sig,
+            "(List<T>, (T, T) -> Int) -> List<T>"
+        );
         // Written in Snow and inferred.
         assert_eq!(sig("List", "map").sig, "(List<T>, (T) -> U) -> List<U>");
         assert_eq!(sig("Option", "unwrap_or").sig, "(Option<T>, T) -> T");

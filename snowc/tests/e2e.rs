@@ -8,6 +8,15 @@
 //! Every program runs three times: as is, with `SNOW_GC_STRESS=1` (a
 //! collection at every allocation, to expose missing GC roots; skipped when
 //! `NAME.nostress` gives a reason) and with `SNOW_SCHEDULERS=1`.
+//!
+//! With `SNOW_TEST_TARGET=TRIPLE` the programs are cross-compiled with
+//! `snowc --target TRIPLE` and run under `SNOW_TEST_RUNNER` (default: the
+//! target's qemu-user, see `common::runner`), compared exactly as on the
+//! host. `SNOW_TEST_SKIP_FILE` names a file of programs not to run there
+//! (`NAME # reason`, one a line); they are reported as ignored. Under an
+//! emulator the address-space
+//! limit of `.mem_mb` would apply to the emulator, not the program, so
+//! those programs run without it there.
 
 mod common;
 
@@ -32,10 +41,12 @@ fn check(name: &str, src: &Path) -> Result<(), Failed> {
     let dir = scratch_dir("e2e", name);
     let exe = dir.join(name);
 
-    let compiled = run(
-        Command::new(snowc()).arg(src).arg("-o").arg(&exe),
-        COMPILE_TIMEOUT,
-    )?;
+    let mut snowc_cmd = Command::new(snowc());
+    snowc_cmd.arg(src).arg("-o").arg(&exe);
+    if let Some(t) = test_target() {
+        snowc_cmd.arg("--target").arg(t.rust);
+    }
+    let compiled = run(&mut snowc_cmd, COMPILE_TIMEOUT)?;
     if compiled.status != Some(0) {
         return Err(describe("snowc failed", &compiled).into());
     }
@@ -67,7 +78,8 @@ fn run_mode(
     expected_out: &str,
     expected_status: i32,
 ) -> Result<(), String> {
-    let mut cmd = match sidecar(src, "mem_mb") {
+    let emulated = test_target().is_some_and(|t| !t.is_host());
+    let mut cmd = match sidecar(src, "mem_mb").filter(|_| !emulated) {
         Some(mb) => {
             let kb = mb
                 .trim()
@@ -80,7 +92,7 @@ fn run_mode(
                 .arg(exe);
             c
         }
-        None => Command::new(exe),
+        None => program_command(exe),
     };
     cmd.env_remove("SNOW_GC_STRESS")
         .env_remove("SNOW_SCHEDULERS")
@@ -119,11 +131,26 @@ fn run_mode(
 
 fn main() {
     let args = Arguments::from_args();
-    let trials = programs(&tests_dir("e2e"))
+    let skip: Vec<String> = std::env::var_os("SNOW_TEST_SKIP_FILE")
+        .map(|f| {
+            let text = std::fs::read_to_string(&f)
+                .unwrap_or_else(|e| panic!("SNOW_TEST_SKIP_FILE {}: {e}", Path::new(&f).display()));
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let all = programs(&tests_dir("e2e"));
+    if let Some(unknown) = skip.iter().find(|s| !all.iter().any(|(n, _)| n == *s)) {
+        panic!("SNOW_TEST_SKIP_FILE names `{unknown}`, which is no e2e program");
+    }
+    let trials = all
         .into_iter()
         .map(|(name, path)| {
             let test_name = name.clone();
-            Trial::test(test_name, move || check(&name, &path))
+            let ignored = skip.contains(&name);
+            Trial::test(test_name, move || check(&name, &path)).with_ignored_flag(ignored)
         })
         .collect();
     libtest_mimic::run(&args, trials).exit();

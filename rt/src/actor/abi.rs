@@ -11,7 +11,7 @@ use super::reason::Reason;
 use super::{signal, table};
 use crate::abi::{Ctx, SnowStr, SnowType, Word};
 use crate::gc::heap::Heap;
-use crate::sched::{self, clock, reactor::TimerAction, stack};
+use crate::sched::{self, clock, reactor::TimerAction};
 use crate::string::new_str;
 use core::ffi::c_void;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -103,12 +103,7 @@ pub unsafe extern "C" fn snow_spawn(
     let s = sched::get();
     let mut heap = Heap::new(s.gc_stress);
     let arg = copy_value(&mut heap, &*arg_type, arg);
-    let pid = table::next_pid();
-    let w = worker_of(ctx);
-    let st = stack::alloc(sched::worker::stack_cache(w));
-    let a = lifecycle::create(pid, false, Entry::Spawned(entry, arg), heap, st);
-    sched::enqueue(a, w);
-    pid
+    lifecycle::spawn(ctx, entry, arg, heap)
 }
 
 /// # Safety

@@ -48,6 +48,28 @@ pub fn create(pid: u64, is_main: bool, entry: Entry, heap: Heap, stack: Stack) -
     a
 }
 
+/// Starts a process running `entry(ctx, arg)` with the heap `heap`, spawned
+/// by the process of `ctx`. While that process is a supervisor running a
+/// child's `start`, the new process is linked to it before it can run, so
+/// its exit is never missed (see `supervisor::start_child`).
+///
+/// # Safety
+/// `ctx` is the running process; `arg` lives in `heap`.
+pub unsafe fn spawn(ctx: *mut Ctx, entry: SpawnEntry, arg: Word, heap: Heap) -> u64 {
+    let pid = table::next_pid();
+    let w = super::abi::worker_of(ctx);
+    let st = stack::alloc(worker::stack_cache(w));
+    let a = create(pid, false, Entry::Spawned(entry, arg), heap, st);
+    if let Some(me) = actor_of(ctx) {
+        if let Some(log) = (*me.owned()).spawn_links.as_mut() {
+            log.push(pid);
+            super::signal::link(me, pid);
+        }
+    }
+    sched::enqueue(a, w);
+    pid
+}
+
 /// Points the process's saved context at a new frame at the top of its
 /// first stack segment.
 ///
@@ -86,6 +108,7 @@ unsafe extern "C" fn process_entry(arg: *mut c_void) {
     let a = &*(arg as *const Actor);
     let o = a.owned();
     let ctx: *mut Ctx = &mut (*o).ctx;
+    (*o).started = true;
     match (*o).entry {
         Entry::Main(f) => f(ctx),
         Entry::Spawned(f, w) => f(ctx, w),
@@ -130,13 +153,14 @@ pub fn request_yield(a: &Actor) {
 }
 
 /// Ends the running process. The first recorded reason wins (a panic in a
-/// terminate block keeps the original reason).
+/// terminate block keeps the original reason), except that a kill of a
+/// terminate block that overran its shutdown time is reported as `killed`.
 ///
 /// # Safety
 /// `a` is the process running on this stack.
 pub unsafe fn exit_running(a: &Actor, reason: Reason) -> ! {
     let o = a.owned();
-    if (*o).exit_reason.is_none() {
+    if (*o).exit_reason.is_none() || reason == Reason::Killed {
         if reason == Reason::Killed {
             (*o).terminate_started = true;
         }
@@ -153,11 +177,19 @@ pub unsafe fn exit_running(a: &Actor, reason: Reason) -> ! {
 /// # Safety
 /// `a` is the process running on this stack.
 pub unsafe fn check_pending(a: &Actor) {
-    if !a.has_pending.load(Ordering::SeqCst) || (*a.owned()).terminate_started {
+    if !a.has_pending.load(Ordering::SeqCst) {
         return;
     }
     let r = {
         let mut s = a.lock();
+        // A terminate block is not interrupted, except by a kill (a
+        // supervisor's shutdown time has run out); other signals are moot
+        // for a process already exiting.
+        if (*a.owned()).terminate_started && s.pending != Some(Reason::Killed) {
+            s.pending = None;
+            a.has_pending.store(false, Ordering::SeqCst);
+            return;
+        }
         a.has_pending.store(false, Ordering::SeqCst);
         s.pending.take()
     };

@@ -101,6 +101,9 @@ pub struct Owned {
     pub request: Request,
     /// The terminate block has been started (it runs at most once).
     pub terminate_started: bool,
+    /// The entry has been called (a process that never ran still has to
+    /// register its terminate block before an exit signal ends it).
+    pub started: bool,
     pub private: MsgQueue,
     pub process: Process,
     pub exit_reason: Option<Reason>,
@@ -114,6 +117,10 @@ pub struct Owned {
     pub jobs: Vec<super::service::JobRec>,
     /// A job: the process that started it (its result goes there).
     pub job_creator: u64,
+    /// While a supervisor runs a child's `start`: where to list every
+    /// process it spawns, linked to it before the new process can run
+    /// (the list lives in the supervisor's frame); null otherwise.
+    pub spawn_links: *mut Vec<u64>,
     /// The innermost protected call in progress (`protect`), or null.
     pub guard: *mut super::protect::Guard,
 }
@@ -180,6 +187,8 @@ impl Actor {
                 exit_reason: None,
                 terminate: None,
                 terminate_started: false,
+                started: false,
+                spawn_links: core::ptr::null_mut(),
                 private: MsgQueue::default(),
                 worker: core::ptr::null_mut(),
                 reply_to: (0, 0),

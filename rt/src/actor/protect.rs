@@ -20,7 +20,7 @@ use core::ffi::c_void;
 
 /// A protected call in progress (on the caller's stack).
 pub struct Guard {
-    /// The panic message, if the call panicked.
+    /// The panic report, if the call panicked.
     failure: Option<Vec<u8>>,
     result: Word,
     call: *mut c_void,
@@ -34,7 +34,8 @@ pub struct Guard {
     outer: *mut Guard,
 }
 
-/// Runs `f` on a new segment; its panic becomes `Err(message)`.
+/// Runs `f` on a new segment; its panic becomes `Err(report)` (the message
+/// with its place and location, as a crash report gives them).
 ///
 /// # Safety
 /// `ctx` is the running process `a`'s context, on its own stack.
@@ -111,15 +112,16 @@ unsafe extern "C" fn trampoline(arg: *mut c_void) {
 }
 
 /// A panic of the running process `a`: if it is inside a protected call,
-/// returns there with `msg` (and does not come back); otherwise returns.
+/// returns there with the report `text` (and does not come back);
+/// otherwise returns.
 ///
 /// # Safety
 /// `a` is the process running on this stack.
-pub unsafe fn catch(a: &Actor, msg: &[u8]) {
+pub unsafe fn catch(a: &Actor, text: &[u8]) {
     let g = (*a.owned()).guard;
     if g.is_null() {
         return;
     }
-    (*g).failure = Some(msg.to_vec());
+    (*g).failure = Some(text.to_vec());
     back_to_caller(a, g)
 }

@@ -11,7 +11,7 @@ use super::reason::Reason;
 use super::{signal, table};
 use crate::abi::{Ctx, SnowType, Word};
 use crate::gc::heap::Heap;
-use crate::sched::{self, stack};
+use crate::sched;
 use crate::stdlib::layout;
 use core::ffi::c_void;
 
@@ -28,16 +28,6 @@ struct ServiceInit {
 /// A job body: a closure `void (*)(ctx, env)` ending with `snow_job_return`.
 type JobFn = unsafe extern "C" fn(*mut Ctx, *mut c_void);
 
-/// Starts a process running `entry(ctx, arg)` with the heap `heap`.
-unsafe fn start(ctx: *mut Ctx, entry: SpawnEntry, arg: Word, heap: Heap) -> u64 {
-    let pid = table::next_pid();
-    let w = worker_of(ctx);
-    let st = stack::alloc(sched::worker::stack_cache(w));
-    let a = lifecycle::create(pid, false, Entry::Spawned(entry, arg), heap, st);
-    sched::enqueue(a, w);
-    pid
-}
-
 /// # Safety
 /// `ctx` is the running process; `state` a live value of `state_type`.
 #[no_mangle]
@@ -51,7 +41,7 @@ pub unsafe extern "C" fn snow_service_start(
     let mut heap = Heap::new(sched::get().gc_stress);
     let state = copy_value(&mut heap, &*state_type, state);
     let init = Box::into_raw(Box::new(ServiceInit { handle, state }));
-    start(ctx, service_main, init as usize as Word, heap)
+    lifecycle::spawn(ctx, service_main, init as usize as Word, heap)
 }
 
 /// A service's body: requests one at a time, oldest first.
@@ -185,7 +175,7 @@ pub unsafe extern "C" fn snow_job_async(
         body,
         creator: a.pid,
     }));
-    let pid = start(ctx, job_main, init as usize as Word, heap);
+    let pid = lifecycle::spawn(ctx, job_main, init as usize as Word, heap);
     let r = super::abi::snow_monitor(ctx, pid);
     (*a.owned()).jobs.push(JobRec { pid, monitor: r });
     pid

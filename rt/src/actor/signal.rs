@@ -42,7 +42,8 @@ fn set_pending(b: &Arc<Actor>, s: &mut Shared, reason: Reason) {
 /// Process `from` exited with `reason` and was linked to `b`.
 pub fn deliver_exit(b: &Arc<Actor>, from: u64, reason: &Reason, worker: *mut c_void) {
     let mut s = b.lock();
-    if s.dead {
+    // Gone, or the link was removed while `from` was exiting.
+    if s.dead || !s.links.contains(&from) {
         return;
     }
     s.links.retain(|&p| p != from);
@@ -101,25 +102,45 @@ pub fn signal(b: &Arc<Actor>, from: u64, reason: Reason, forced: bool, worker: *
     }
 }
 
-/// Links `a` and the process `pid` (both directions, idempotent). Linking
-/// to a process that has exited does nothing.
-pub fn link(a: &Actor, pid: u64) {
+/// Links `a` and the process `pid` (both directions, idempotent); false
+/// when `pid` has exited (or never existed), which does nothing. `a`'s
+/// side comes first: once `pid` lists `a`, `a` lists `pid`, so the exit
+/// notice of `pid` is never dropped as stale (`deliver_exit`).
+pub fn link(a: &Actor, pid: u64) -> bool {
     if pid == a.pid {
-        return;
+        return false;
     }
-    let Some(b) = table::get(pid) else { return };
-    {
-        let mut s = b.lock();
-        if s.dead {
-            return;
+    let Some(b) = table::get(pid) else {
+        return false;
+    };
+    let fresh = {
+        let mut s = a.lock();
+        let fresh = !s.links.contains(&pid);
+        if fresh {
+            s.links.push(pid);
         }
-        if !s.links.contains(&a.pid) {
-            s.links.push(a.pid);
+        fresh
+    };
+    let mut s = b.lock();
+    if s.dead {
+        drop(s);
+        if fresh {
+            a.lock().links.retain(|&p| p != pid);
         }
+        return false;
     }
-    let mut s = a.lock();
-    if !s.links.contains(&pid) {
-        s.links.push(pid);
+    if !s.links.contains(&a.pid) {
+        s.links.push(a.pid);
+    }
+    true
+}
+
+/// Removes the link between `a` and `pid`, both sides; an exit notice of
+/// `pid` already on its way to `a` is then dropped (`deliver_exit`).
+pub fn unlink(a: &Actor, pid: u64) {
+    a.lock().links.retain(|&p| p != pid);
+    if let Some(b) = table::get(pid) {
+        b.lock().links.retain(|&p| p != a.pid);
     }
 }
 

@@ -2,7 +2,7 @@
 //! starts its children in order and links them, restarts them by strategy
 //! and restart type within the restart intensity, and escalates by exiting.
 
-use super::abi::{me, wait, worker_of};
+use super::abi::{find_msg, me, wait, worker_of};
 use super::mailbox::SysMsg;
 use super::pcb::*;
 use super::protect;
@@ -80,9 +80,18 @@ struct Child {
     pid: Option<u64>,
 }
 
+/// A running supervisor: its process and its children.
+struct Sup<'a> {
+    ctx: *mut Ctx,
+    a: &'a Actor,
+    /// The declaration's name, for reports.
+    name: String,
+    kids: Vec<Child>,
+}
+
 /// # Safety
 /// `ctx` is the running process (the supervisor); `children` a live list
-/// of child tuples.
+/// of child tuples; `name` a live string.
 #[no_mangle]
 pub unsafe extern "C" fn snow_supervise(
     ctx: *mut Ctx,
@@ -90,13 +99,14 @@ pub unsafe extern "C" fn snow_supervise(
     max_restarts: i64,
     max_seconds: i64,
     children: *mut SnowList,
+    name: *mut SnowStr,
 ) {
     let a = me(ctx);
     let o = a.owned();
     // The start closures live in this heap: keep them reachable exactly.
     (*o).process.roots.push(children as usize);
     a.lock().trap_exits = true;
-    let mut kids: Vec<Child> = crate::list::items(children)
+    let kids: Vec<Child> = crate::list::items(children)
         .iter()
         .map(|&w| {
             let t = &*(w as usize as *const ChildTuple);
@@ -123,61 +133,72 @@ pub unsafe extern "C" fn snow_supervise(
         max_ms: max_seconds.saturating_mul(1000),
         times: VecDeque::new(),
     };
-    for i in 0..kids.len() {
-        start_child(ctx, a, &mut kids, i);
+    let mut sup = Sup {
+        ctx,
+        a,
+        name: String::from_utf8_lossy(SnowStr::bytes(name)).into_owned(),
+        kids,
+    };
+    for i in 0..sup.kids.len() {
+        sup.start_child(i);
     }
     loop {
         let Some((from, reason)) = next_exit(a) else {
-            wait(ctx, -1, S_WAIT_ANY);
+            sup.wait(-1);
             continue;
         };
-        let Some(i) = kids.iter().position(|k| k.pid == Some(from)) else {
-            // Not a child: a linked parent (or other partner) died. A normal
-            // exit of a partner changes nothing.
-            if !reason.is_normal() || reason == Reason::Shutdown {
-                stop_all(ctx, &mut kids);
-                lifecycle::exit_running(a, reason);
-            }
-            continue;
+        let Some(i) = sup.kids.iter().position(|k| k.pid == Some(from)) else {
+            // Not a child: a linked partner exited, or a parent supervisor
+            // sent `shutdown`. A normal exit changes nothing; otherwise the
+            // children stop and the supervisor exits as a linked process
+            // that does not trap exits would.
+            let reason = match reason {
+                Reason::Normal => continue,
+                Reason::Shutdown => Reason::Shutdown,
+                r => Reason::Linked(from, Box::new(r)),
+            };
+            sup.stop_all();
+            lifecycle::exit_running(a, reason);
         };
-        kids[i].pid = None;
+        sup.kids[i].pid = None;
         if crate::sched::stack::is_ending() {
             // The program is ending (its idle processes are shut down newest
             // first, children before their supervisor): restart nothing.
-            stop_all(ctx, &mut kids);
+            sup.stop_all();
             lifecycle::exit_running(a, Reason::Shutdown);
         }
-        if !should_restart(kids[i].restart, &reason) {
-            if kids[i].restart == Restart::Temporary {
-                kids.remove(i);
+        if !should_restart(sup.kids[i].restart, &reason) {
+            if sup.kids[i].restart == Restart::Temporary {
+                sup.kids.remove(i);
             }
             continue;
         }
         if !intensity.allow(clock::now_ms()) {
-            stop_all(ctx, &mut kids);
-            let msg =
-                format!("restart limit exceeded: {max_restarts} restarts in {max_seconds} seconds");
-            crash_quietly(a, msg);
+            sup.give_up(format!(
+                "restart limit exceeded: {max_restarts} restarts in {max_seconds} seconds"
+            ));
         }
         let set: Vec<usize> = match strategy {
             Strategy::OneForOne => vec![i],
-            Strategy::OneForAll => (0..kids.len()).collect(),
-            Strategy::RestForOne => (i..kids.len()).collect(),
+            Strategy::OneForAll => (0..sup.kids.len()).collect(),
+            Strategy::RestForOne => (i..sup.kids.len()).collect(),
         };
         for &k in set.iter().rev() {
-            if k != i {
-                stop_child(ctx, &mut kids, k);
+            sup.stop_child(k);
+        }
+        // A temporary sibling is stopped with the others but never
+        // restarted: its spec goes.
+        for &k in &set {
+            if sup.kids[k].restart != Restart::Temporary {
+                sup.start_child(k);
             }
         }
-        for &k in &set {
-            start_child(ctx, a, &mut kids, k);
+        for &k in set.iter().rev() {
+            if sup.kids[k].restart == Restart::Temporary {
+                sup.kids.remove(k);
+            }
         }
     }
-}
-
-/// Ends the supervisor with `error(msg)`, which reaches its links.
-unsafe fn crash_quietly(a: &Actor, msg: String) -> ! {
-    lifecycle::exit_running(a, Reason::Error(msg.into_bytes()))
 }
 
 /// The oldest exit notice of a linked process.
@@ -192,88 +213,6 @@ fn next_exit(a: &Actor) -> Option<(u64, Reason)> {
     None
 }
 
-/// Calls child `i`'s start closure (protected: a panic in it is a failed
-/// start) and links the new process. A failed start stops the children
-/// already running, last first, and ends the supervisor with
-/// `error("child NAME failed to start")` (§4.6).
-unsafe fn start_child(ctx: *mut Ctx, a: &Actor, kids: &mut [Child], i: usize) {
-    let c = kids[i].start;
-    // `snow_closure`: the 16-byte header, then the function pointer.
-    let f: StartFn =
-        core::mem::transmute::<*mut c_void, StartFn>(*((c as *mut u8).add(16) as *mut *mut c_void));
-    let started = protect::call(ctx, a, &mut |ctx| f(ctx, c));
-    let pid = match started {
-        Ok(pid) => pid,
-        Err(panic) => {
-            let name = String::from_utf8_lossy(&kids[i].name).into_owned();
-            crate::io::write_fd(
-                2,
-                format!(
-                    "[snow] child {name} of supervisor <0.{}> failed to start: {}\n",
-                    a.pid,
-                    String::from_utf8_lossy(&panic)
-                )
-                .as_bytes(),
-            );
-            stop_all(ctx, kids);
-            crash_quietly(a, format!("child {name} failed to start"));
-        }
-    };
-    if table::get(pid).is_none() && pid != 0 {
-        // Exited already: its exit notice will not come through a link.
-        let mut s = a.lock();
-        s.sys.push_back(SysMsg::Exit {
-            from: pid,
-            reason: Reason::Normal,
-        });
-    }
-    signal::link(a, pid);
-    kids[i].pid = Some(pid);
-}
-
-/// Terminates every running child, last declared first.
-unsafe fn stop_all(ctx: *mut Ctx, kids: &mut [Child]) {
-    for k in (0..kids.len()).rev() {
-        stop_child(ctx, kids, k);
-    }
-}
-
-/// Terminates child `k`: `brutal_kill` at once, else a `shutdown` signal and
-/// a kill if it is still alive after its shutdown time. Its exit is not a
-/// failure (the notice is consumed here).
-unsafe fn stop_child(ctx: *mut Ctx, kids: &mut [Child], k: usize) {
-    let Some(pid) = kids[k].pid.take() else {
-        return;
-    };
-    let a = me(ctx);
-    let Some(b) = table::get(pid) else {
-        drop_exit_of(a, pid);
-        return;
-    };
-    let w = worker_of(ctx);
-    if kids[k].shutdown < 0 {
-        signal::signal(&b, a.pid, Reason::Killed, true, w);
-    } else {
-        // Not forced: a child supervisor traps it and stops its own
-        // children first.
-        signal::signal(&b, a.pid, Reason::Shutdown, false, w);
-    }
-    drop(b);
-    let deadline = clock::now_ms() + kids[k].shutdown.max(0);
-    let mut killed = kids[k].shutdown < 0;
-    loop {
-        if drop_exit_of(a, pid) || table::get(pid).is_none() {
-            return;
-        }
-        if !wait(ctx, if killed { -1 } else { deadline }, S_WAIT_ANY) && !killed {
-            if let Some(b) = table::get(pid) {
-                signal::signal(&b, a.pid, Reason::Killed, true, w);
-            }
-            killed = true;
-        }
-    }
-}
-
 /// Removes the exit notice of `pid` if it has arrived.
 fn drop_exit_of(a: &Actor, pid: u64) -> bool {
     let mut s = a.lock();
@@ -281,6 +220,138 @@ fn drop_exit_of(a: &Actor, pid: u64) -> bool {
     s.sys
         .retain(|m| !matches!(m, SysMsg::Exit { from, .. } if *from == pid));
     s.sys.len() != before
+}
+
+impl Sup<'_> {
+    /// Calls child `i`'s start closure (protected: a panic in it is a
+    /// failed start) and links the new process. Every process the closure
+    /// spawns is linked before it can run, so a child that exits at once
+    /// is still seen with its real reason; the others are unlinked again.
+    /// A failed start stops the children already running, last first, and
+    /// ends the supervisor with `error("child NAME failed to start")`.
+    unsafe fn start_child(&mut self, i: usize) {
+        let (ctx, a) = (self.ctx, self.a);
+        let c = self.kids[i].start;
+        // `snow_closure`: the 16-byte header, then the function pointer.
+        let f: StartFn = core::mem::transmute::<*mut c_void, StartFn>(
+            *((c as *mut u8).add(16) as *mut *mut c_void),
+        );
+        let o = a.owned();
+        let mut spawned: Vec<u64> = Vec::new();
+        (*o).spawn_links = &mut spawned;
+        let started = protect::call(ctx, a, &mut |ctx| f(ctx, c));
+        (*o).spawn_links = core::ptr::null_mut();
+        for &q in &spawned {
+            if started != Ok(q) {
+                signal::unlink(a, q);
+                drop_exit_of(a, q);
+            }
+        }
+        let pid = match started {
+            Ok(pid) => pid,
+            Err(panic) => {
+                let child = String::from_utf8_lossy(&self.kids[i].name).into_owned();
+                crate::io::write_fd(
+                    2,
+                    format!(
+                        "[snow] child {child} of supervisor {} <0.{}> failed to start: {}\n",
+                        self.name,
+                        a.pid,
+                        String::from_utf8_lossy(&panic)
+                    )
+                    .as_bytes(),
+                );
+                self.give_up(format!("child {child} failed to start"));
+            }
+        };
+        if !spawned.contains(&pid) && !signal::link(a, pid) {
+            // Already gone (the closure returned a process it did not
+            // spawn): its exit reason is lost, `noproc` stands for it.
+            a.lock().sys.push_back(SysMsg::Exit {
+                from: pid,
+                reason: Reason::Custom(b"noproc".to_vec()),
+            });
+        }
+        self.kids[i].pid = Some(pid);
+    }
+
+    /// Terminates every running child, last declared first.
+    unsafe fn stop_all(&mut self) {
+        for k in (0..self.kids.len()).rev() {
+            self.stop_child(k);
+        }
+    }
+
+    /// Terminates child `k`: `brutal_kill` at once, else a `shutdown`
+    /// signal and a kill if it is still alive after its shutdown time. Its
+    /// exit is not a failure: the notice (every child is linked, so one
+    /// always comes) is consumed here.
+    unsafe fn stop_child(&mut self, k: usize) {
+        let Some(pid) = self.kids[k].pid.take() else {
+            return;
+        };
+        let a = self.a;
+        if drop_exit_of(a, pid) {
+            return;
+        }
+        let brutal = self.kids[k].shutdown < 0;
+        if let Some(b) = table::get(pid) {
+            // Not forced: a child supervisor traps it and stops its own
+            // children first.
+            let r = if brutal {
+                Reason::Killed
+            } else {
+                Reason::Shutdown
+            };
+            signal::signal(&b, a.pid, r, brutal, worker_of(self.ctx));
+        }
+        let mut deadline = if brutal {
+            -1
+        } else {
+            clock::now_ms().saturating_add(self.kids[k].shutdown)
+        };
+        while !drop_exit_of(a, pid) {
+            if !self.wait(deadline) {
+                // (The worker is looked up anew: after a wait the process
+                // may run on another one.)
+                if let Some(b) = table::get(pid) {
+                    signal::signal(&b, a.pid, Reason::Killed, true, worker_of(self.ctx));
+                }
+                deadline = -1;
+            }
+        }
+    }
+
+    /// Waits for a system message (true) or the deadline (false). A
+    /// supervisor takes no messages: any that arrive are dropped, or they
+    /// would end every wait at once.
+    unsafe fn wait(&mut self, deadline_ms: i64) -> bool {
+        let ctx = self.ctx;
+        loop {
+            let m = find_msg(ctx, &|_| true);
+            if m.is_null() {
+                break;
+            }
+            (*self.a.owned()).private.unlink(m).recycle();
+        }
+        wait(ctx, deadline_ms, S_WAIT_ANY)
+    }
+
+    /// Stops the children and ends the supervisor with `error(msg)`, which
+    /// reaches its links (a parent supervisor applies its own policy). The
+    /// exit is reported on stderr like a crash.
+    unsafe fn give_up(&mut self, msg: String) -> ! {
+        self.stop_all();
+        crate::io::write_fd(
+            2,
+            format!(
+                "[snow] supervisor {} <0.{}> exited: {msg}\n",
+                self.name, self.a.pid
+            )
+            .as_bytes(),
+        );
+        lifecycle::exit_running(self.a, Reason::Error(msg.into_bytes()))
+    }
 }
 
 #[cfg(test)]

@@ -354,18 +354,21 @@ impl Heap {
     }
 
     /// Collects with the given root ranges, scanned conservatively as
-    /// 8-byte-aligned words (`[lo, hi)` each), plus exact root pointers.
+    /// pointer-sized, pointer-aligned words (`[lo, hi)` each: every 4-byte
+    /// slot on 32-bit targets, where a pointer may sit in either half of an
+    /// 8-byte slot), plus exact root pointers.
     ///
     /// # Safety
     /// Each range must be readable memory; every live object must be
     /// reachable from a root word.
     pub unsafe fn collect(&mut self, ranges: &[(usize, usize)], exact: &[usize]) {
         for &(lo, hi) in ranges {
-            let mut p = (lo + 7) & !7;
-            while p + 8 <= hi {
+            const WORD: usize = core::mem::size_of::<usize>();
+            let mut p = (lo + WORD - 1) & !(WORD - 1);
+            while p + WORD <= hi {
                 let w = (p as *const usize).read_volatile();
                 self.mark_conservative(w);
-                p += 8;
+                p += WORD;
             }
         }
         for &w in exact {

@@ -201,7 +201,12 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
         // budget check or park, which also look for it.)
         (*o).ctx.budget = BUDGET;
         (*o).ctx.stack_limit = (*o).real_limit as *mut _;
-        if a.has_pending.load(Ordering::SeqCst)
+        if a.has_pending.load(Ordering::SeqCst) && !(*o).started {
+            // A process that never ran registers its terminate block first
+            // (the entry's first instructions); its first preemption point,
+            // before any of its Snow code, then carries the exit out.
+            (*o).ctx.stack_limit = lifecycle::PREEMPT as *mut _;
+        } else if a.has_pending.load(Ordering::SeqCst)
             && (*o).exit_reason.is_none()
             && !(*o).terminate_started
         {

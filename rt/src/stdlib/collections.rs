@@ -233,12 +233,3 @@ pub unsafe extern "C" fn snow_range_to_list(
     let ws: Vec<Word> = ((*r).start..(*r).stop).map(|i| i as Word).collect();
     list::from_slice(ctx, list_type, &ws)
 }
-
-/// [proposed] `List.is_empty`.
-///
-/// # Safety
-/// `l` is a live list.
-#[no_mangle]
-pub unsafe extern "C" fn snow_list_is_empty(l: *mut SnowList) -> bool {
-    (*l).len == 0
-}

@@ -1,7 +1,8 @@
 //! The chapter 03 standard-library functions implemented in the runtime
 //! (one file per module). Each `#[no_mangle]` function here is an entry of
-//! the compiler's table `snowc/src/types/stdlib.rs` and is declared in the
-//! "standard library" section of `c-support/snow.h`.
+//! the compiler's table `snowc/src/stdlib/table.rs` and is declared in the
+//! "standard library" section of `c-support/snow.h` (the compiler's
+//! `stdlib::tests` check all three agree).
 //!
 //! GC discipline: the collector is non-moving and finds roots by scanning
 //! the stack and registers conservatively, so a pointer held in a Rust local

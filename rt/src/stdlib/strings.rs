@@ -6,7 +6,8 @@ use super::layout;
 use super::text;
 use crate::abi::*;
 use crate::list;
-use crate::string::new_str;
+use crate::panic::panic_msg;
+use crate::string::{alloc_str, new_str};
 
 /// The contents of a Snow string. Snow strings are valid UTF-8 by
 /// construction: literals, runtime results and every input boundary
@@ -99,6 +100,33 @@ pub unsafe extern "C" fn snow_str_replace(
 ) -> *mut SnowStr {
     let t = text::replace(str_of(s), str_of(from), str_of(to));
     new_str(ctx, t.as_bytes())
+}
+
+/// `s` repeated `n` times (`String.repeat`); a negative count panics, as
+/// Go's `strings.Repeat` and Elixir's `String.duplicate` do.
+///
+/// # Safety
+/// `s` is a live string.
+#[no_mangle]
+pub unsafe extern "C" fn snow_str_repeat(ctx: *mut Ctx, s: *mut SnowStr, n: i64) -> *mut SnowStr {
+    if n < 0 {
+        panic_msg(ctx, &format!("String.repeat: negative count {n}"));
+    }
+    let piece = owned(s);
+    let count = usize::try_from(n).unwrap_or(usize::MAX);
+    let total = piece
+        .len()
+        .checked_mul(count)
+        .filter(|t| *t <= isize::MAX as usize);
+    let Some(total) = total else {
+        panic_msg(ctx, "String.repeat: result too large");
+    };
+    let out = alloc_str(ctx, total);
+    let data = (*out).data.as_mut_ptr();
+    for k in (0..total).step_by(piece.len().max(1)) {
+        core::ptr::copy_nonoverlapping(piece.as_ptr(), data.add(k), piece.len());
+    }
+    out
 }
 
 /// # Safety

@@ -31,7 +31,7 @@ fn alloc_node(h: &mut Heap, t: &SnowType, next: usize, val: i64) -> usize {
 
 fn range(roots: &[usize]) -> (usize, usize) {
     let lo = roots.as_ptr() as usize;
-    (lo, lo + roots.len() * 8)
+    (lo, lo + core::mem::size_of_val(roots))
 }
 
 fn collect(h: &mut Heap, roots: &[usize]) {
@@ -64,6 +64,23 @@ fn chain_is_kept_then_freed() {
     assert_eq!(h.live_bytes(), 0);
     assert_eq!(h.mapped_bytes(), 0);
     assert_eq!(h.find_object(head), None);
+}
+
+/// Every pointer-sized slot of a root range is a root: on 32-bit targets a
+/// pointer at an address that is 4 mod 8 (the second slot here) was missed.
+#[test]
+fn cross_every_pointer_slot_is_scanned() {
+    let t = node_desc();
+    let mut h = Heap::new(false);
+    let a = alloc_node(&mut h, t, 0, 1);
+    let b = alloc_node(&mut h, t, 0, 2);
+    #[repr(align(8))]
+    struct Slots([usize; 3]);
+    let roots = Slots([0, a, b]);
+    collect(&mut h, &roots.0);
+    assert_eq!(h.find_object(a), Some(a));
+    assert_eq!(h.find_object(b), Some(b));
+    assert_eq!(h.live_bytes(), 2 * 32);
 }
 
 #[test]

@@ -7,8 +7,8 @@ use super::grow;
 use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
 use crate::mir::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
+use crate::stdlib;
 use crate::syntax::ast::BinOp;
-use crate::types::stdlib;
 use crate::types::tast::Pos;
 use crate::types::ty::{Ty, TyCon};
 
@@ -239,27 +239,17 @@ fn uses_ctx(stmts: &[Stmt]) -> bool {
 
 /// Runtime operations whose C form mentions `ctx`.
 fn rt_uses_ctx(op: &RtOp) -> bool {
-    !matches!(
-        op,
-        RtOp::ListLength
-            | RtOp::ListIsEmpty
-            | RtOp::MapSize
-            | RtOp::SetSize
-            | RtOp::StrEq
-            | RtOp::IntToFloat
-            | RtOp::FloatToInt
-            | RtOp::FMod
-            | RtOp::ListItem(_)
-            | RtOp::MapKeyAt(_)
-            | RtOp::MapValueAt(_)
-            | RtOp::SetAt(_)
-            | RtOp::RangeStart
-            | RtOp::RangeStop
-            | RtOp::Abs(_)
-            | RtOp::Min(_)
-            | RtOp::Max(_)
-            | RtOp::Display(Ty::Con(TyCon::String, _))
-    ) && !matches!(op, RtOp::Extern(i, _) if stdlib::RT_FNS[*i].flags & stdlib::NO_CTX != 0)
+    match op {
+        RtOp::Extern(i, _) => !stdlib::RT_FNS[*i].has(stdlib::NO_CTX),
+        RtOp::ListItem(_)
+        | RtOp::RangeStart
+        | RtOp::RangeStop
+        | RtOp::Abs(_)
+        | RtOp::Min(_)
+        | RtOp::Max(_)
+        | RtOp::Display(Ty::Con(TyCon::String, _)) => false,
+        _ => true,
+    }
 }
 
 fn uses_env(stmts: &[Stmt]) -> bool {
@@ -275,7 +265,9 @@ fn uses_env(stmts: &[Stmt]) -> bool {
 /// assignments to unneeded locals do not count: an effect-free assignment's
 /// operands are needed only once its target is, so needs propagate along
 /// assignments from the roots (effects, conditions, returns) with a
-/// worklist, in time linear in the function's size.
+/// worklist, in time linear in the function's size. A `()` local needs
+/// nothing: it is never stored (e.g. an `if` without `else` whose branch
+/// ends in a `receive` of another type).
 fn live_reads(f: &Func) -> (HashSet<u32>, HashSet<u32>) {
     let mut feeds: Vec<Vec<u32>> = vec![Vec::new(); f.locals.len()];
     let mut roots = Vec::new();
@@ -283,7 +275,7 @@ fn live_reads(f: &Func) -> (HashSet<u32>, HashSet<u32>) {
     scan(&f.body, &mut feeds, &mut roots, &mut targets);
     let mut read = HashSet::new();
     while let Some(l) = roots.pop() {
-        if read.insert(l) {
+        if read.insert(l) && !is_unit_like(&f.locals[l as usize].ty) {
             roots.extend(feeds[l as usize].iter().copied());
         }
     }
@@ -539,7 +531,7 @@ impl FnCx<'_> {
             }
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
-                let e = self.rv(em, rv, Some(self.local_ty(*l).clone()));
+                let e = self.rv(em, rv);
                 if self.read.contains(&l.0) {
                     let n = self.name(*l).to_string();
                     self.line(&format!("{n} = {e};"));
@@ -549,7 +541,7 @@ impl FnCx<'_> {
             }
             Stmt::Eval(rv) => {
                 self.set_loc(em, rv);
-                let e = self.rv(em, rv, None);
+                let e = self.rv(em, rv);
                 if has_effect(rv) {
                     self.line(&discarded(&e));
                 }
@@ -672,12 +664,7 @@ impl FnCx<'_> {
     /// Runtime calls that may panic record their source location first.
     fn set_loc(&mut self, em: &mut Emitter, rv: &Rv) {
         if let Rv::Rt(op, _, pos) = rv {
-            let may_panic = match op {
-                RtOp::ListHead(_) | RtOp::ListTail | RtOp::MapGet(_) | RtOp::PanicMsg => true,
-                RtOp::Extern(i, _) => stdlib::RT_FNS[*i].flags & stdlib::MAY_PANIC != 0,
-                _ => false,
-            };
-            if may_panic {
+            if matches!(op, RtOp::Extern(i, _) if stdlib::RT_FNS[*i].has(stdlib::MAY_PANIC)) {
                 let loc = em.loc(*pos);
                 self.line(&format!("ctx->loc = {loc};"));
             }
@@ -693,7 +680,7 @@ impl FnCx<'_> {
         s
     }
 
-    fn rv(&mut self, em: &mut Emitter, rv: &Rv, dest: Option<Ty>) -> String {
+    fn rv(&mut self, em: &mut Emitter, rv: &Rv) -> String {
         let adts = &em.prog.adts;
         match rv {
             Rv::Use(o) => self.op(em, o),
@@ -770,7 +757,7 @@ impl FnCx<'_> {
                 format!("((struct {s} *)env)->c{i}")
             }
             Rv::SelfClosure => "env".into(),
-            Rv::Rt(op, ops, pos) => self.rt(em, op, ops, *pos, dest),
+            Rv::Rt(op, ops, _) => self.rt(em, op, ops),
         }
     }
 
@@ -778,19 +765,19 @@ impl FnCx<'_> {
     /// as words, everything else in its natural C type.
     fn extern_call(&mut self, em: &mut Emitter, i: usize, fty: &Ty, ops: &[Operand]) -> String {
         let f = &stdlib::RT_FNS[i];
-        let (_, decl) = stdlib::signature(i);
+        let (_, decl) = stdlib::signature(f.sig);
         let (Ty::Fun(dps, dret), Ty::Fun(_, cret)) = (&decl, fty) else {
             return "0".into();
         };
         let mut args = Vec::new();
-        if f.flags & stdlib::NO_CTX == 0 {
+        if !f.has(stdlib::NO_CTX) {
             args.push("ctx".to_string());
         }
-        if f.flags & stdlib::RET_DESC != 0 {
+        if f.has(stdlib::RET_DESC) {
             let d = em.types.desc(cret, &em.prog.adts);
             args.push(format!("&{d}"));
         }
-        if f.flags & stdlib::ARG_DESC != 0 {
+        if f.has(stdlib::ARG_DESC) {
             if let Ty::Fun(cps, _) = fty {
                 let d = em.types.desc(&cps[0], &em.prog.adts);
                 args.push(format!("&{d}"));
@@ -870,14 +857,7 @@ impl FnCx<'_> {
         }
     }
 
-    fn rt(
-        &mut self,
-        em: &mut Emitter,
-        op: &RtOp,
-        ops: &[Operand],
-        _pos: Pos,
-        dest: Option<Ty>,
-    ) -> String {
+    fn rt(&mut self, em: &mut Emitter, op: &RtOp, ops: &[Operand]) -> String {
         let o = |me: &Self, em: &mut Emitter, i: usize| me.op(em, &ops[i]);
         let unit = |call: String| format!("({call}, (snow_unit)0)");
         match op {
@@ -886,7 +866,6 @@ impl FnCx<'_> {
                 let d = em.types.desc(t, &em.prog.adts);
                 format!("snow_spawn(ctx, {name}, &{d}, {})", self.w(em, &ops[0]))
             }
-            RtOp::SelfPid => "snow_self(ctx)".into(),
             RtOp::Send(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let (p, m) = (o(self, em, 0), self.w(em, &ops[1]));
@@ -897,12 +876,10 @@ impl FnCx<'_> {
                 let (p, ms, m) = (o(self, em, 0), o(self, em, 1), self.w(em, &ops[2]));
                 unit(format!("snow_send_after(ctx, {p}, {ms}, &{d}, {m})"))
             }
-            RtOp::Link => unit(format!("snow_link(ctx, {})", o(self, em, 0))),
             RtOp::SetTerminate(f) => {
                 let name = em.fn_name(*f);
                 unit(format!("snow_set_terminate(ctx, {name}, 0)"))
             }
-            RtOp::Deadline => format!("snow_deadline_ms({})", o(self, em, 0)),
             RtOp::RecvNext(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 format!(
@@ -919,7 +896,6 @@ impl FnCx<'_> {
                 "(snow_recv_drop(ctx, (void *)(uintptr_t){}), (snow_unit)0)",
                 o(self, em, 0)
             ),
-            RtOp::RecvWait => format!("snow_recv_wait(ctx, {})", o(self, em, 0)),
             RtOp::ServiceStart(f, st, rq) => {
                 let name = em.fn_name(*f);
                 let (ds, dr) = (
@@ -940,34 +916,6 @@ impl FnCx<'_> {
                 let (p, w) = (o(self, em, 0), self.w(em, &ops[1]));
                 unit(format!("snow_service_cast(ctx, {p}, &{d}, {w})"))
             }
-            RtOp::ServiceReply(t) | RtOp::JobReturn(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                let w = self.w(em, &ops[0]);
-                let f = if matches!(op, RtOp::ServiceReply(_)) {
-                    "snow_service_reply"
-                } else {
-                    "snow_job_return"
-                };
-                unit(format!("{f}(ctx, &{d}, {w})"))
-            }
-            RtOp::Supervise => {
-                let a: Vec<String> = (0..4).map(|i| o(self, em, i)).collect();
-                unit(format!("snow_supervise(ctx, {})", a.join(", ")))
-            }
-            RtOp::JobAsync(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                let w = self.w(em, &ops[0]);
-                format!("snow_job_async(ctx, &{d}, {w})")
-            }
-            RtOp::JobAwait(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                let (p, ms) = (o(self, em, 0), o(self, em, 1));
-                self.unword(em, &format!("snow_job_await(ctx, &{d}, {p}, {ms})"), t)
-            }
-            RtOp::Println => unit(format!("snow_println(ctx, {})", o(self, em, 0))),
-            RtOp::PanicMsg => unit(format!("snow_panic_str(ctx, {})", o(self, em, 0))),
-            RtOp::Print => unit(format!("snow_print(ctx, {})", o(self, em, 0))),
-            RtOp::Eprintln => unit(format!("snow_eprintln(ctx, {})", o(self, em, 0))),
             RtOp::Display(t) => {
                 let x = o(self, em, 0);
                 match t {
@@ -981,21 +929,6 @@ impl FnCx<'_> {
                     }
                 }
             }
-            RtOp::Debug(t) => {
-                let x = o(self, em, 0);
-                let d = em.types.desc(t, &em.prog.adts);
-                format!("snow_debug(ctx, &{d}, {})", word(&x, t))
-            }
-            RtOp::Eq(t) | RtOp::Cmp(t) => {
-                let (x, y) = (o(self, em, 0), o(self, em, 1));
-                let d = em.types.desc(t, &em.prog.adts);
-                let f = if matches!(op, RtOp::Eq(_)) {
-                    "snow_eq"
-                } else {
-                    "snow_cmp"
-                };
-                format!("{f}(ctx, &{d}, {}, {})", word(&x, t), word(&y, t))
-            }
             RtOp::ConcatN => {
                 let parts: Vec<String> = (0..ops.len()).map(|i| o(self, em, i)).collect();
                 format!(
@@ -1004,12 +937,6 @@ impl FnCx<'_> {
                     parts.join(", ")
                 )
             }
-            RtOp::StrConcat => format!(
-                "snow_str_concat(ctx, {}, {})",
-                o(self, em, 0),
-                o(self, em, 1)
-            ),
-            RtOp::StrEq => format!("snow_str_eq({}, {})", o(self, em, 0), o(self, em, 1)),
             RtOp::ListLit(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 if ops.is_empty() {
@@ -1022,18 +949,6 @@ impl FnCx<'_> {
                     ws.join(", ")
                 )
             }
-            RtOp::ListHead(t) => {
-                let e = format!("snow_list_head(ctx, {})", o(self, em, 0));
-                self.unword(em, &e, t)
-            }
-            RtOp::ListTail => format!("snow_list_tail(ctx, {})", o(self, em, 0)),
-            RtOp::ListLength => format!("{}->len", o(self, em, 0)),
-            RtOp::ListIsEmpty => format!("({}->len == 0)", o(self, em, 0)),
-            RtOp::ListConcat => format!(
-                "snow_list_concat(ctx, {}, {})",
-                o(self, em, 0),
-                o(self, em, 1)
-            ),
             RtOp::ListAddItems(front) => {
                 let f = if *front { "prepend" } else { "append" };
                 let ws: Vec<String> = ops[1..].iter().map(|x| self.w(em, x)).collect();
@@ -1048,8 +963,6 @@ impl FnCx<'_> {
                     )
                 }
             }
-            RtOp::IntToFloat => format!("(double)({})", o(self, em, 0)),
-            RtOp::FloatToInt => format!("snow_f2i({})", o(self, em, 0)),
             RtOp::MapLit(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let mut e = format!("snow_map_new(ctx, &{d})");
@@ -1059,67 +972,8 @@ impl FnCx<'_> {
                 }
                 e
             }
-            RtOp::MapPut(_) => {
-                let (k, v) = (self.w(em, &ops[1]), self.w(em, &ops[2]));
-                format!("snow_map_put(ctx, {}, {k}, {v})", o(self, em, 0))
-            }
-            RtOp::MapGet(_) => {
-                let k = self.w(em, &ops[1]);
-                let e = format!("snow_map_get(ctx, {}, {k})", o(self, em, 0));
-                let t = dest.unwrap_or(Ty::unit());
-                self.unword(em, &e, &t)
-            }
-            RtOp::MapHasKey(_) => {
-                let k = self.w(em, &ops[1]);
-                format!("snow_map_has(ctx, {}, {k})", o(self, em, 0))
-            }
-            RtOp::MapSize => format!("snow_map_size({})", o(self, em, 0)),
-            RtOp::MapDelete(_) => {
-                let k = self.w(em, &ops[1]);
-                format!("snow_map_delete(ctx, {}, {k})", o(self, em, 0))
-            }
-            RtOp::SetNew(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                format!("snow_set_new(ctx, &{d})")
-            }
-            RtOp::SetAdd(_) | RtOp::SetContains(_) | RtOp::SetRemove(_) => {
-                let f = match op {
-                    RtOp::SetAdd(_) => "snow_set_add",
-                    RtOp::SetContains(_) => "snow_set_contains",
-                    _ => "snow_set_remove",
-                };
-                let x = self.w(em, &ops[1]);
-                format!("{f}(ctx, {}, {x})", o(self, em, 0))
-            }
-            RtOp::SetSize => format!("snow_set_size({})", o(self, em, 0)),
-            RtOp::RangeNew => format!(
-                "snow_range_new(ctx, {}, {})",
-                o(self, em, 0),
-                o(self, em, 1)
-            ),
-            RtOp::FMod => format!("fmod({}, {})", o(self, em, 0), o(self, em, 1)),
-            RtOp::ListBuilder(t) => {
-                let d = em.types.desc(t, &em.prog.adts);
-                format!("snow_list_builder(ctx, &{d}, 0)")
-            }
-            RtOp::BuilderPush(_) => {
-                let x = self.w(em, &ops[1]);
-                unit(format!(
-                    "snow_list_builder_push(ctx, {}, {x})",
-                    o(self, em, 0)
-                ))
-            }
             RtOp::ListItem(t) => {
                 let e = format!("{}->items[{}]", o(self, em, 0), o(self, em, 1));
-                self.unword(em, &e, t)
-            }
-            RtOp::MapKeyAt(t) | RtOp::MapValueAt(t) | RtOp::SetAt(t) => {
-                let f = match op {
-                    RtOp::MapKeyAt(_) => "snow_map_key_at",
-                    RtOp::MapValueAt(_) => "snow_map_value_at",
-                    _ => "snow_set_at",
-                };
-                let e = format!("{f}({}, {})", o(self, em, 0), o(self, em, 1));
                 self.unword(em, &e, t)
             }
             RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
@@ -1143,11 +997,6 @@ impl FnCx<'_> {
             RtOp::SortBy(t) => {
                 let f = sort_helper(em, t);
                 format!("{f}(ctx, {}, {})", o(self, em, 0), o(self, em, 1))
-            }
-            RtOp::Hash(t) => {
-                let x = o(self, em, 0);
-                let d = em.types.desc(t, &em.prog.adts);
-                format!("snow_hash(ctx, &{d}, {})", word(&x, t))
             }
             RtOp::OrderingOf => {
                 let c = o(self, em, 0);

@@ -1,5 +1,6 @@
 //! Command-line parsing (hand-written: the binary stays lean).
 
+use super::target::{self, Target};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -20,7 +21,14 @@ Options:
                           without -o nothing else is built
   --opt-level N           C optimisation level 0-3 (default 0)
   --release               same as --opt-level 2
-  --cc PATH               C compiler to use (default: $CC, else the system cc)
+  --cc PATH               C compiler to use (default: $CC, else the system cc;
+                          with --target: $CC_<triple>, else <gnu-triple>-gcc,
+                          else $CC)
+  --target TRIPLE         cross-compile: aarch64-linux-gnu, arm-linux-gnueabihf
+                          or x86_64-linux-gnu (Rust spellings such as
+                          armv7-unknown-linux-gnueabihf work too); builds
+                          the runtime for it on first use (see README)
+  --static                link a fully static executable
   --no-line-directives    do not emit #line directives into the C
   --json                  print diagnostics as JSON, one object per line
   --no-color              never color diagnostics
@@ -59,6 +67,10 @@ pub struct Args {
     pub emit_c: Option<PathBuf>,
     pub opt_level: u8,
     pub cc: Option<String>,
+    /// `--target` (the host triple spelled out is kept: it selects the
+    /// embedded runtime like no `--target`).
+    pub target: Option<Target>,
+    pub static_link: bool,
     pub line_directives: bool,
     pub json: bool,
     pub no_color: bool,
@@ -78,6 +90,8 @@ impl Default for Args {
             emit_c: None,
             opt_level: 0,
             cc: None,
+            target: None,
+            static_link: false,
             line_directives: true,
             json: false,
             no_color: false,
@@ -131,7 +145,10 @@ where
                 None => Err(format!("option `{name}` needs a value")),
             }
         };
-        let takes_value = matches!(name, "-o" | "--emit-c" | "--opt-level" | "--cc");
+        let takes_value = matches!(
+            name,
+            "-o" | "--emit-c" | "--opt-level" | "--cc" | "--target"
+        );
         if inline.is_some() && !takes_value {
             return Err(format!("option `{name}` takes no value"));
         }
@@ -160,6 +177,11 @@ where
                     _ => return Err("invalid --cc value".to_string()),
                 }
             }
+            "--target" => {
+                let v = value(name)?;
+                a.target = Some(target::parse(&v.to_string_lossy())?);
+            }
+            "--static" => a.static_link = true,
             "--release" => release = true,
             "--no-line-directives" => a.line_directives = false,
             "--json" => a.json = true,
@@ -319,6 +341,22 @@ mod tests {
             .unwrap_err()
             .contains("print-c-flags"));
         assert!(p(&["print-c-flags", "--libs=x"]).is_err());
+    }
+
+    #[test]
+    fn cross_target_and_static_options() {
+        let a = p(&["app.snow", "--target", "aarch64-linux-gnu", "--static"]).unwrap();
+        assert_eq!(a.target.unwrap().rust, "aarch64-unknown-linux-gnu");
+        assert!(a.static_link);
+        let a = p(&["build", "proj", "--target=arm-linux-gnueabihf"]).unwrap();
+        assert_eq!(a.target.unwrap().gnu, "arm-linux-gnueabihf");
+        assert!(!a.static_link);
+        assert!(p(&["app.snow", "--target"]).is_err());
+        assert!(p(&["app.snow", "--target="]).is_err());
+        assert!(p(&["app.snow", "--target", "sparc-sun-solaris"])
+            .unwrap_err()
+            .contains("unknown target"));
+        assert!(p(&["app.snow", "--static=yes"]).is_err());
     }
 
     #[test]

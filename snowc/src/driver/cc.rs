@@ -8,6 +8,7 @@
 
 use super::cache;
 use super::runtime::Runtime;
+use super::target::Target;
 use std::ffi::OsString;
 use std::fs;
 use std::io;
@@ -97,6 +98,39 @@ pub fn resolve(
     Compiler::new(path, Vec::new())
 }
 
+/// The C compiler for a cross target: `--cc`, else `$CC_<rust triple>`
+/// (the `cc` crate's convention, with `-` or `_`), else `<gnu triple>-gcc`
+/// when it is installed, else `$CC`. The error names what to install.
+pub fn resolve_cross(explicit: Option<&str>, target: &Target) -> Result<Compiler, String> {
+    let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
+    let specific = from_env(&format!("CC_{}", target.rust))
+        .or_else(|| from_env(&format!("CC_{}", target.rust.replace('-', "_"))));
+    let gcc = format!("{}-gcc", target.gnu);
+    let chosen = match (explicit, specific) {
+        (Some(path), _) => return Ok(Compiler::new(PathBuf::from(path), Vec::new())),
+        (None, Some(cc)) => Some(cc),
+        (None, None) if runs(&gcc) => Some(gcc.clone()),
+        (None, None) => from_env("CC"),
+    };
+    match chosen {
+        Some(cc) => Ok(resolve(None, Some(cc), None)),
+        None => Err(format!(
+            "no C compiler for {}: `{gcc}` is not installed (on Debian: apt-get install \
+             gcc-{}); or pass --cc PATH",
+            target.gnu, target.gnu
+        )),
+    }
+}
+
+impl Compiler {
+    /// The program and its leading arguments, as words.
+    pub fn words(&self) -> Vec<String> {
+        std::iter::once(self.program.to_string_lossy().into_owned())
+            .chain(self.args.iter().cloned())
+            .collect()
+    }
+}
+
 /// Where the `cc` crate's choice is remembered. The key covers every
 /// variable the crate consults for a native build.
 pub fn default_compiler_memo(cache_root: &Path) -> PathBuf {
@@ -141,20 +175,22 @@ fn cc_crate_compiler() -> PathBuf {
     }
 }
 
+/// Whether `program --version` runs and succeeds (the tool is installed).
+pub fn runs(program: impl AsRef<std::ffi::OsStr>) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 /// A linker driver for tcc-compiled objects: the first of `cc`, `gcc`,
 /// `clang` that can be started.
 fn gnu_linker() -> Compiler {
-    for name in ["cc", "gcc", "clang"] {
-        let ok = Command::new(name)
-            .arg("--version")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        if ok {
-            return Compiler::new(PathBuf::from(name), Vec::new());
-        }
-    }
-    Compiler::new(PathBuf::from("cc"), Vec::new())
+    let name = ["cc", "gcc", "clang"]
+        .into_iter()
+        .find(|n| runs(n))
+        .unwrap_or("cc");
+    Compiler::new(PathBuf::from(name), Vec::new())
 }
 
 /// Everything needed to turn one C file into an executable.
@@ -163,7 +199,8 @@ pub struct Job<'a> {
     pub output: &'a Path,
     pub opt_level: u8,
     pub runtime: &'a Runtime,
-    pub native_libs: &'a [&'a str],
+    /// `--static`: a fully static executable.
+    pub static_link: bool,
     /// From `$CFLAGS` / `$LDFLAGS`.
     pub cflags: Vec<String>,
     pub ldflags: Vec<String>,
@@ -202,16 +239,26 @@ pub fn runtime_cflags(runtime: &Runtime) -> Vec<OsString> {
 
 /// What links a program with the runtime: the archive, the system
 /// libraries it needs and dead-code elimination. `snowc print-c-flags
-/// --libs` prints them.
-pub fn runtime_libs(runtime: &Runtime, native_libs: &[&str]) -> Vec<OsString> {
+/// --libs` prints them. A static link (`--static`) takes the unwinder
+/// from libgcc's static part: `libgcc_s` exists only as a shared library.
+pub fn runtime_libs(runtime: &Runtime, static_link: bool) -> Vec<OsString> {
     let mut v: Vec<OsString> = vec![runtime.archive.clone().into()];
-    v.extend(native_libs.iter().map(OsString::from));
+    let libs = &runtime.native_libs;
+    for lib in libs {
+        match lib.as_str() {
+            "-lgcc_s" if static_link => v.push("-lgcc_eh".into()),
+            _ => v.push(lib.into()),
+        }
+    }
     for lib in REQUIRED_LIBS {
-        if !native_libs.contains(lib) {
+        if !libs.iter().any(|l| l == lib) {
             v.push(lib.into());
         }
     }
     v.extend(GC_SECTIONS.iter().map(OsString::from));
+    if static_link {
+        v.push("-static".into());
+    }
     v
 }
 
@@ -226,7 +273,7 @@ fn compile_flags(job: &Job<'_>) -> Vec<OsString> {
 }
 
 fn link_inputs(job: &Job<'_>) -> Vec<OsString> {
-    let mut v = runtime_libs(job.runtime, job.native_libs);
+    let mut v = runtime_libs(job.runtime, job.static_link);
     v.push("-o".into());
     v.push(job.output.as_os_str().to_owned());
     v
@@ -268,6 +315,26 @@ fn describe(cmd: &Command) -> String {
         .map(|a| a.to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Drops glibc's link-time notes on a static link that the standard
+/// library inside the runtime refers to `getaddrinfo`/`getpwuid_r`
+/// ("... in statically linked applications requires at runtime the shared
+/// libraries ..."): Snow programs never call them, and the note comes with
+/// the `in function` line before it.
+pub fn drop_static_glibc_notes(printed: &str) -> String {
+    const NOTE: &str = "in statically linked applications requires at runtime";
+    let lines: Vec<&str> = printed.lines().collect();
+    let mut kept = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let next_is_note = lines.get(i + 1).is_some_and(|n| n.contains(NOTE));
+        if line.contains(NOTE) || (next_is_note && line.contains("in function")) {
+            continue;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept
 }
 
 /// Runs the commands in order. On success returns whatever they printed
@@ -326,6 +393,35 @@ mod tests {
     }
 
     #[test]
+    fn cross_static_link_notes_are_dropped() {
+        let printed = "/usr/bin/ld: libsnowrt.a(std.o): in function `std::env::home_dir':\n\
+            (.text+0xc4): warning: Using 'getpwuid_r' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking\n\
+            real warning\n";
+        assert_eq!(drop_static_glibc_notes(printed), "real warning\n");
+    }
+
+    /// A runtime at `/c` needing `-lgcc_s` and `-lm`.
+    fn fake_runtime() -> Runtime {
+        Runtime::at(Path::new("/c"), vec!["-lgcc_s".into(), "-lm".into()])
+    }
+
+    #[test]
+    fn cross_static_libs_use_the_static_unwinder() {
+        let rt = fake_runtime();
+        let words = |s| {
+            runtime_libs(&rt, s)
+                .iter()
+                .map(|w| w.to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+        };
+        let dynamic = words(false);
+        assert!(dynamic.contains(&"-lgcc_s".into()) && !dynamic.contains(&"-static".into()));
+        let stat = words(true);
+        assert!(stat.contains(&"-lgcc_eh".into()) && !stat.contains(&"-lgcc_s".into()));
+        assert_eq!(stat.last().map(String::as_str), Some("-static"));
+    }
+
+    #[test]
     fn env_flags_split_on_whitespace() {
         assert_eq!(
             env_flags(Some(" -g  -DX=1\t-O1 ".into())),
@@ -340,7 +436,7 @@ mod tests {
             output: out,
             opt_level: 2,
             runtime: rt,
-            native_libs: &["-lgcc_s", "-lm"],
+            static_link: false,
             cflags: vec!["-g".into()],
             ldflags: vec!["-L/x".into()],
         }
@@ -348,10 +444,7 @@ mod tests {
 
     #[test]
     fn gnu_command_line() {
-        let rt = Runtime {
-            archive: "/c/libsnowrt.a".into(),
-            include_dir: "/c/include".into(),
-        };
+        let rt = fake_runtime();
         let cmds = commands(
             &resolve(Some("gcc"), None, None),
             &job(&rt, Path::new("p.c"), Path::new("p")),
@@ -369,10 +462,7 @@ mod tests {
 
     #[test]
     fn tcc_compiles_then_links_with_cc() {
-        let rt = Runtime {
-            archive: "/c/libsnowrt.a".into(),
-            include_dir: "/c/include".into(),
-        };
+        let rt = fake_runtime();
         let cmds = commands(
             &resolve(Some("tcc"), None, None),
             &job(&rt, Path::new("p.c"), Path::new("p")),
@@ -407,7 +497,7 @@ mod tests {
             output: &exe,
             opt_level: 1,
             runtime: &rt,
-            native_libs: runtime::NATIVE_LIBS,
+            static_link: false,
             cflags: Vec::new(),
             ldflags: Vec::new(),
         };

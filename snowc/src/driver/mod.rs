@@ -8,9 +8,12 @@
 pub mod args;
 pub mod cache;
 pub mod cc;
+pub mod cross;
+pub mod nested_cargo;
 pub mod project;
 pub mod report;
 pub mod runtime;
+pub mod target;
 
 use crate::diag::{Diagnostic, SourceMap};
 use crate::{CompileOptions, CompileOutput};
@@ -151,12 +154,10 @@ pub fn run_cli(args: Vec<OsString>) -> i32 {
 /// shell, so one flag or path per word).
 fn print_c_flags(args: &Args) -> i32 {
     set_stage("preparing the runtime");
-    let runtime = match runtime::materialise(&cache::cache_root()) {
-        Ok(rt) => rt,
+    let runtime = match target_runtime(args, &cache::cache_root()) {
+        Ok((rt, _)) => rt,
         Err(e) => {
-            report::eprint_line(&format!(
-                "snowc: error: cannot write the runtime into the cache: {e}"
-            ));
+            report::eprint_line(&format!("snowc: error: {e}"));
             return EXIT_COMPILE_ERROR;
         }
     };
@@ -166,7 +167,7 @@ fn print_c_flags(args: &Args) -> i32 {
         words.extend(cc::runtime_cflags(&runtime));
     }
     if both || args.print_libs {
-        words.extend(cc::runtime_libs(&runtime, runtime::NATIVE_LIBS));
+        words.extend(cc::runtime_libs(&runtime, args.static_link));
     }
     let words: Vec<String> = words
         .iter()
@@ -180,6 +181,30 @@ fn print_c_flags(args: &Args) -> i32 {
     }
     let _ = writeln!(io::stdout(), "{}", words.join(" "));
     EXIT_OK
+}
+
+/// The runtime and the C compiler for `--target` (the embedded runtime and
+/// the host's compiler without one, or with the host's own triple).
+fn target_runtime(
+    args: &Args,
+    cache_root: &Path,
+) -> Result<(runtime::Runtime, cc::Compiler), String> {
+    match args.target.filter(|t| !t.is_host()) {
+        Some(t) => {
+            let compiler = cc::resolve_cross(args.cc.as_deref(), &t)?;
+            let rt = cross::materialise(cache_root, &t, &compiler.words())?;
+            Ok((rt, compiler))
+        }
+        None => {
+            let rt = runtime::materialise(cache_root)
+                .map_err(|e| format!("cannot write the runtime into the cache: {e}"))?;
+            let env_cc = std::env::var("CC").ok();
+            Ok((
+                rt,
+                cc::resolve(args.cc.as_deref(), env_cc, Some(cache_root)),
+            ))
+        }
+    }
 }
 
 pub fn version_line() -> String {
@@ -336,9 +361,9 @@ impl Driver {
     fn build_binary(&self, c_code: &str, out: &Path) -> Step<()> {
         set_stage("preparing the runtime");
         let cache_root = cache::cache_root();
-        let runtime = match runtime::materialise(&cache_root) {
-            Ok(rt) => rt,
-            Err(e) => return self.fail(format!("cannot write the runtime into the cache: {e}")),
+        let (runtime, compiler) = match target_runtime(&self.args, &cache_root) {
+            Ok(found) => found,
+            Err(e) => return self.fail(e),
         };
         let scratch = cache::TempDir::new("snowc")
             .or_else(|e| self.fail(format!("cannot create a temporary directory: {e}")))?;
@@ -359,21 +384,25 @@ impl Driver {
         }
 
         set_stage("running the C compiler");
-        let env_cc = std::env::var("CC").ok();
-        let is_default =
-            self.args.cc.is_none() && env_cc.as_deref().is_none_or(|c| c.trim().is_empty());
-        let compiler = cc::resolve(self.args.cc.as_deref(), env_cc, Some(&cache_root));
+        let is_default = self.args.cc.is_none()
+            && std::env::var("CC").ok().is_none_or(|c| c.trim().is_empty())
+            && self.args.target.is_none_or(|t| t.is_host());
         let job = cc::Job {
             c_file: &c_file,
             output: out,
             opt_level: self.args.opt_level,
             runtime: &runtime,
-            native_libs: runtime::NATIVE_LIBS,
+            static_link: self.args.static_link,
             cflags: cc::env_flags(std::env::var_os("CFLAGS")),
             ldflags: cc::env_flags(std::env::var_os("LDFLAGS")),
         };
         match cc::run(cc::commands(&compiler, &job, scratch.path())) {
             Ok(printed) => {
+                let printed = if self.args.static_link {
+                    cc::drop_static_glibc_notes(&printed)
+                } else {
+                    printed
+                };
                 if !printed.trim().is_empty() {
                     let _ = io::stderr().write_all(printed.as_bytes());
                 }
@@ -384,9 +413,13 @@ impl Driver {
                     // The remembered default compiler is gone: ask again next time.
                     let _ = fs::remove_file(cc::default_compiler_memo(&cache_root));
                 }
+                let install = match self.args.target.filter(|t| !t.is_host()) {
+                    Some(t) => format!("gcc-{}", t.gnu),
+                    None => "gcc, clang or tcc".to_string(),
+                };
                 self.fail(format!(
                     "cannot run the C compiler `{program}`: {error} \
-                 (install gcc, clang or tcc, or pass --cc PATH)"
+                 (install {install}, or pass --cc PATH)"
                 ))
             }
             Err(cc::CcError::Failed { command, output }) => {
@@ -444,6 +477,8 @@ impl Driver {
         h.field(c_code.as_bytes());
         h.field(&[self.args.opt_level]);
         h.field(self.args.cc.as_deref().unwrap_or("").as_bytes());
+        h.field(self.args.target.map_or("", |t| t.rust).as_bytes());
+        h.field(&[u8::from(self.args.static_link)]);
         for var in ["CC", "CFLAGS", "LDFLAGS"] {
             h.field(
                 std::env::var_os(var)

@@ -11,7 +11,9 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_runtime.rs"));
 }
 
-pub use embedded::{C_SUPPORT_FILES, NATIVE_LIBS, RUNTIME_ARCHIVE, RUNTIME_HASH};
+pub use embedded::{
+    C_SUPPORT_FILES, NATIVE_LIBS, RUNTIME_ARCHIVE, RUNTIME_HASH, RUNTIME_SOURCES, SOURCES_HASH,
+};
 
 /// The file name of the archive inside the runtime directory.
 pub const ARCHIVE_NAME: &str = "libsnowrt.a";
@@ -23,15 +25,30 @@ pub struct Runtime {
     pub archive: PathBuf,
     /// The directory to pass with `-I` (holds `snow.h`).
     pub include_dir: PathBuf,
+    /// The system libraries the archive needs (`-lpthread`, ...).
+    pub native_libs: Vec<String>,
 }
 
 impl Runtime {
-    fn at(dir: &Path) -> Runtime {
+    pub fn at(dir: &Path, native_libs: Vec<String>) -> Runtime {
         Runtime {
             archive: dir.join(ARCHIVE_NAME),
             include_dir: dir.join("include"),
+            native_libs,
         }
     }
+}
+
+/// Writes `files` (relative path, content) below `dir`.
+pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> io::Result<()> {
+    for (rel, bytes) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, bytes)?;
+    }
+    Ok(())
 }
 
 /// The runtime directory under `cache_root`, created on first use.
@@ -39,16 +56,10 @@ pub fn materialise(cache_root: &Path) -> io::Result<Runtime> {
     let dir = cache_root.join(format!("rt-{RUNTIME_HASH}"));
     cache::install_dir(&dir, |tmp| {
         fs::write(tmp.join(ARCHIVE_NAME), RUNTIME_ARCHIVE)?;
-        for (rel, bytes) in C_SUPPORT_FILES {
-            let path = tmp.join("include").join(rel);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)?;
-            }
-            fs::write(path, bytes)?;
-        }
-        Ok(())
+        write_files(&tmp.join("include"), C_SUPPORT_FILES)
     })?;
-    Ok(Runtime::at(&dir))
+    let libs = NATIVE_LIBS.iter().map(|l| l.to_string()).collect();
+    Ok(Runtime::at(&dir, libs))
 }
 
 /// The global symbols defined by a System V / GNU `ar` archive, read from

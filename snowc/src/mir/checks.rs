@@ -14,7 +14,7 @@
 //! in a frame that passed an entry check.
 
 use super::{Label, Local, RtOp, Rv, Stmt};
-use crate::types::stdlib;
+use crate::stdlib;
 
 fn rv_calls(rv: &Rv) -> bool {
     matches!(rv, Rv::Call(..) | Rv::CallClosure(..))
@@ -49,38 +49,38 @@ fn has_jumps(stmts: &[Stmt]) -> bool {
 fn repeatable_rt(op: &RtOp) -> bool {
     match op {
         RtOp::ConcatN
-        | RtOp::StrConcat
-        | RtOp::StrEq
         | RtOp::ListLit(_)
-        | RtOp::ListHead(_)
-        | RtOp::ListTail
-        | RtOp::ListLength
-        | RtOp::ListConcat
         | RtOp::ListAddItems(_)
-        | RtOp::ListIsEmpty
         | RtOp::ListItem(_)
-        | RtOp::IntToFloat
-        | RtOp::FloatToInt
-        | RtOp::FMod
         | RtOp::Abs(_)
         | RtOp::Min(_)
         | RtOp::Max(_)
-        | RtOp::MapSize
-        | RtOp::SetSize
-        | RtOp::MapKeyAt(_)
-        | RtOp::MapValueAt(_)
-        | RtOp::SetAt(_)
-        | RtOp::RangeNew
         | RtOp::RangeStart
         | RtOp::RangeStop
-        | RtOp::OrderingOf
-        | RtOp::SelfPid => true,
-        RtOp::Extern(i, _) => matches!(
-            stdlib::RT_FNS[*i].module,
-            "String" | "List" | "Math" | "Range" | "Queue"
-        ),
+        | RtOp::OrderingOf => true,
+        RtOp::Extern(i, _) => repeatable_extern(&stdlib::RT_FNS[*i]),
         _ => false,
     }
+}
+
+/// A table entry is repeatable when it cannot reach user code or the world:
+/// a leaf without a context, or a value function of a data module that
+/// takes no descriptor and no bare element (whose equality or hash may be
+/// a user's implementation); and `self`.
+fn repeatable_extern(f: &stdlib::RtFn) -> bool {
+    if f.flags & stdlib::NO_CTX != 0 || (f.module, f.name) == ("Process", "__self") {
+        return true;
+    }
+    let data = matches!(
+        f.module,
+        "String" | "List" | "Math" | "Range" | "Queue" | "Int" | "Float"
+    );
+    let params = f.sig.split(" -> ").next().unwrap_or("");
+    let bare_elem = params
+        .trim_matches(|c| c == '(' || c == ')')
+        .split(", ")
+        .any(|p| p.len() == 1);
+    data && f.flags & stdlib::ARG_DESC == 0 && !bare_elem
 }
 
 /// What the placement knows of a function: its parameters, and the labels
@@ -156,12 +156,31 @@ mod tests {
         Stmt::Assign(Local(1), Rv::Call(FuncId(0), vec![]))
     }
 
+    fn extern_op(module: &str, name: &str) -> RtOp {
+        let i = stdlib::RT_FNS
+            .iter()
+            .position(|f| f.module == module && f.name == name)
+            .expect("a table entry");
+        RtOp::Extern(i, crate::mir::Ty::unit())
+    }
+
     fn print() -> Stmt {
-        Stmt::Eval(Rv::Rt(RtOp::Println, vec![], Pos::default()))
+        Stmt::Eval(Rv::Rt(extern_op("IO", "println"), vec![], Pos::default()))
     }
 
     fn pure() -> Stmt {
-        Stmt::Assign(Local(2), Rv::Rt(RtOp::ListTail, vec![], Pos::default()))
+        Stmt::Assign(
+            Local(2),
+            Rv::Rt(extern_op("List", "tail"), vec![], Pos::default()),
+        )
+    }
+
+    #[test]
+    fn table_entries_that_may_reach_user_code_are_barriers() {
+        let rep = |m, n| repeatable_rt(&extern_op(m, n));
+        assert!(rep("List", "tail") && rep("String", "length") && rep("Map", "size"));
+        assert!(!rep("IO", "println") && !rep("Map", "put") && !rep("Set", "contains"));
+        assert!(!rep("Json", "encode") && !rep("Timer", "sleep"));
     }
 
     fn kinds(stmts: &[Stmt]) -> String {

@@ -86,6 +86,19 @@ impl FB {
         self.emit(Stmt::Assign(l, rv));
         Operand::Local(l)
     }
+
+    /// A temporary holding a call of runtime-table entry `module.name`.
+    pub fn lib(
+        &mut self,
+        module: &str,
+        name: &str,
+        ops: Vec<Operand>,
+        tys: Vec<Ty>,
+        ret: Ty,
+        pos: Pos,
+    ) -> Operand {
+        self.temp(ret.clone(), Rv::lib(module, name, ops, tys, ret, pos))
+    }
 }
 
 pub struct Lowerer<'a> {
@@ -520,10 +533,26 @@ impl<'a> Lowerer<'a> {
                 }
                 match (op, &ot) {
                     (BinOp::Concat, Ty::Con(TyCon::List, _)) => {
-                        fb.temp(ty, Rv::Rt(RtOp::ListConcat, vec![a, b], pos))
+                        let tys = vec![ot.clone(), ot.clone()];
+                        fb.temp(
+                            ty.clone(),
+                            Rv::lib("List", "concat", vec![a, b], tys, ty, pos),
+                        )
                     }
-                    (BinOp::Concat, _) => fb.temp(ty, Rv::Rt(RtOp::StrConcat, vec![a, b], pos)),
-                    (BinOp::Range, _) => fb.temp(ty, Rv::Rt(RtOp::RangeNew, vec![a, b], pos)),
+                    (BinOp::Concat, _) => {
+                        let tys = vec![Ty::string(), Ty::string()];
+                        fb.temp(
+                            ty.clone(),
+                            Rv::lib("String", "__concat", vec![a, b], tys, ty, pos),
+                        )
+                    }
+                    (BinOp::Range, _) => {
+                        let tys = vec![Ty::int(), Ty::int()];
+                        fb.temp(
+                            ty.clone(),
+                            Rv::lib("Range", "new", vec![a, b], tys, ty, pos),
+                        )
+                    }
                     _ => fb.temp(ty, Rv::Bin(op, a, b, ot, pos)),
                 }
             }
@@ -666,23 +695,18 @@ impl<'a> Lowerer<'a> {
         pos: Pos,
     ) -> Operand {
         let op = match b {
-            Builtin::Println => RtOp::Println,
-            Builtin::Print => RtOp::Print,
-            Builtin::Eprintln => RtOp::Eprintln,
             Builtin::ToString => {
                 let t = tys[0].clone();
                 return self.display(fb, ops[0].clone(), t, pos);
             }
-            Builtin::Inspect => RtOp::Debug(tys[0].clone()),
-            Builtin::Hash => RtOp::Hash(tys[0].clone()),
+            Builtin::Inspect => return fb.lib("", "__debug", ops, tys.to_vec(), ty.clone(), pos),
+            Builtin::Hash => return fb.lib("", "__hash", ops, tys.to_vec(), ty.clone(), pos),
             Builtin::MathAbs => RtOp::Abs(tys[0].clone()),
             Builtin::MathMin => RtOp::Min(tys[0].clone()),
             Builtin::MathMax => RtOp::Max(tys[0].clone()),
             Builtin::TupleFirst | Builtin::TupleSecond | Builtin::TupleNth | Builtin::TupleSize => {
                 return self.tuple_op(fb, b, ops, tys, ty, pos)
             }
-            Builtin::ListLength => RtOp::ListLength,
-            Builtin::ListNew => RtOp::ListLit(ty.clone()),
             Builtin::ListSort => {
                 let elem = match ty {
                     Ty::Con(_, a) if !a.is_empty() => a[0].clone(),
@@ -690,46 +714,43 @@ impl<'a> Lowerer<'a> {
                 };
                 RtOp::SortBy(elem)
             }
-            Builtin::IntToFloat => RtOp::IntToFloat,
-            Builtin::FloatToInt => RtOp::FloatToInt,
             Builtin::Compare => {
                 let t = tys[0].clone();
-                let c = fb.temp(Ty::int(), Rv::Rt(RtOp::Cmp(t), ops, pos));
+                let c = fb.lib("", "__cmp", ops, vec![t.clone(), t], Ty::int(), pos);
                 return self.ordering_of(fb, c, pos);
             }
-            Builtin::MapNew => RtOp::MapLit(ty.clone()),
-            Builtin::MapPut => RtOp::MapPut(tys[0].clone()),
-            Builtin::MapGet => RtOp::MapGet(tys[0].clone()),
-            Builtin::MapHasKey => RtOp::MapHasKey(tys[0].clone()),
-            Builtin::MapSize => RtOp::MapSize,
-            Builtin::MapDelete => RtOp::MapDelete(tys[0].clone()),
-            Builtin::SetNew => RtOp::SetNew(ty.clone()),
-            Builtin::SetAdd => RtOp::SetAdd(tys[0].clone()),
-            Builtin::SetContains => RtOp::SetContains(tys[0].clone()),
-            Builtin::SetSize => RtOp::SetSize,
-            Builtin::SetRemove => RtOp::SetRemove(tys[0].clone()),
-            Builtin::RangeNew => RtOp::RangeNew,
             Builtin::Spawn | Builtin::ServiceStart => {
                 unreachable!("lowered from their typed arguments; never values")
             }
             Builtin::JobAsync => return self.job_async(fb, ops[0].clone(), &tys[0], ty, pos),
             Builtin::ServiceCall => RtOp::ServiceCall(tys[1].clone(), ty.clone()),
             Builtin::ServiceCast => RtOp::ServiceCast(tys[1].clone()),
-            Builtin::ServiceReply => RtOp::ServiceReply(tys[0].clone()),
-            Builtin::Supervise => RtOp::Supervise,
+            Builtin::ServiceReply => {
+                return fb.lib("Process", "__reply", ops, tys.to_vec(), ty.clone(), pos)
+            }
+            Builtin::Supervise => {
+                return fb.lib("Process", "__supervise", ops, tys.to_vec(), ty.clone(), pos)
+            }
             Builtin::SupChild => {
                 return fb.temp(ty.clone(), Rv::MakeRecord(ty.clone(), ops));
             }
             Builtin::JobAwait => {
                 let mut ops = ops;
                 ops.push(Operand::Int(-1));
-                return fb.temp(ty.clone(), Rv::Rt(RtOp::JobAwait(ty.clone()), ops, pos));
+                let tys = [tys[0].clone(), Ty::int()];
+                return fb.lib("Job", "__await", ops, tys.to_vec(), ty.clone(), pos);
             }
-            Builtin::JobAwaitTimeout => RtOp::JobAwait(ty.clone()),
-            Builtin::SelfPid => RtOp::SelfPid,
+            Builtin::JobAwaitTimeout => {
+                return fb.lib("Job", "__await", ops, tys.to_vec(), ty.clone(), pos)
+            }
+            Builtin::SelfPid => {
+                return fb.lib("Process", "__self", ops, tys.to_vec(), ty.clone(), pos)
+            }
             Builtin::Send => RtOp::Send(tys[1].clone()),
             Builtin::SendAfter => RtOp::SendAfter(tys[2].clone()),
-            Builtin::Link => RtOp::Link,
+            Builtin::Link => {
+                return fb.lib("Process", "__link", ops, tys.to_vec(), ty.clone(), pos)
+            }
             Builtin::Rt(i) => {
                 let ps = tys.to_vec();
                 RtOp::Extern(i as usize, Ty::Fun(ps, Box::new(ty.clone())))
@@ -919,12 +940,19 @@ fn stmt_types(stmts: &[Stmt], out: &mut Vec<Ty>) {
             Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
                 if let Rv::Rt(r, ops, _) = rv {
                     match r {
-                        RtOp::Display(t)
-                        | RtOp::Debug(t)
-                        | RtOp::Eq(t)
-                        | RtOp::Cmp(t)
-                        | RtOp::Hash(t) => out.push(t.clone()),
-                        RtOp::ListLit(t) | RtOp::MapLit(t) | RtOp::SetNew(t) => out.push(t.clone()),
+                        RtOp::Display(t) | RtOp::ListLit(t) | RtOp::MapLit(t) => {
+                            out.push(t.clone())
+                        }
+                        // The types whose descriptors the call passes.
+                        RtOp::Extern(i, Ty::Fun(ps, ret)) => {
+                            let f = &crate::stdlib::RT_FNS[*i];
+                            if f.has(crate::stdlib::ARG_DESC) {
+                                out.extend(ps.first().cloned());
+                            }
+                            if f.has(crate::stdlib::RET_DESC) {
+                                out.push((**ret).clone());
+                            }
+                        }
                         _ => {}
                     }
                     ops.iter().for_each(|o| op(o, out));

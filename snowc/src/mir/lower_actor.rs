@@ -156,7 +156,8 @@ impl Lowerer<'_> {
                 let mut w = FB::new(name.clone(), HashMap::new(), Ty::unit());
                 let g = w.temp(fty.clone(), Rv::EnvField(0));
                 let v = w.temp(r.clone(), Rv::CallClosure(g, vec![], fty.clone()));
-                w.emit(Stmt::Eval(Rv::Rt(RtOp::JobReturn(r.clone()), vec![v], pos)));
+                let ret = Rv::lib("Job", "__return", vec![v], vec![r.clone()], Ty::unit(), pos);
+                w.emit(Stmt::Eval(ret));
                 w.emit(Stmt::Return(Operand::Unit));
                 let mut func = word_func(name, vec![], Ty::unit(), w, pos);
                 func.word_abi = false;
@@ -167,7 +168,10 @@ impl Lowerer<'_> {
         };
         let cty = Ty::Fun(vec![], Box::new(Ty::unit()));
         let c = fb.temp(cty.clone(), Rv::MakeClosure(body, cty.clone(), vec![fv]));
-        fb.temp(ty.clone(), Rv::Rt(RtOp::JobAsync(cty), vec![c], pos))
+        fb.temp(
+            ty.clone(),
+            Rv::lib("Job", "__async", vec![c], vec![cty], ty.clone(), pos),
+        )
     }
 
     /// Selective receive (see `snow_recv_next` in snow.h):
@@ -198,7 +202,11 @@ impl Lowerer<'_> {
         let deadline = match after {
             Some((t, _)) => {
                 let t = self.expr(fb, t, false);
-                fb.temp(Ty::int(), Rv::Rt(RtOp::Deadline, vec![t], pos))
+                let ints = vec![Ty::int()];
+                fb.temp(
+                    Ty::int(),
+                    Rv::lib("Process", "__deadline", vec![t], ints, Ty::int(), pos),
+                )
             }
             None => Operand::Int(-1),
         };
@@ -235,7 +243,15 @@ impl Lowerer<'_> {
         fb.emit(Stmt::Assign(seen, Rv::Use(Operand::Local(h))));
         fb.emit(Stmt::Goto(scan));
         fb.emit(Stmt::Label(wait));
-        let ok = fb.temp(Ty::bool(), Rv::Rt(RtOp::RecvWait, vec![deadline], pos));
+        let wait_rv = Rv::lib(
+            "Process",
+            "__wait",
+            vec![deadline],
+            vec![Ty::int()],
+            Ty::bool(),
+            pos,
+        );
+        let ok = fb.temp(Ty::bool(), wait_rv);
         fb.emit(Stmt::If(ok, vec![Stmt::Goto(scan)], vec![]));
         if let Some((_, body)) = after {
             fb.emit(Stmt::At(body.pos));

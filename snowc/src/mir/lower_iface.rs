@@ -82,14 +82,21 @@ impl Lowerer<'_> {
         let b = ops.get(1).cloned().unwrap_or(Operand::Unit);
         match (iface, method) {
             ("Display", _) => self.display(fb, a, t, pos),
-            ("Debug", _) => fb.temp(Ty::string(), Rv::Rt(RtOp::Debug(t), vec![a], pos)),
+            ("Debug", _) => {
+                let rv = Rv::lib("", "__debug", vec![a], vec![t], Ty::string(), pos);
+                fb.temp(Ty::string(), rv)
+            }
             ("Eq", _) => fb.temp(Ty::bool(), Rv::Bin(BinOp::Eq, a, b, t, pos)),
             ("Ord", "lt") => fb.temp(Ty::bool(), Rv::Bin(BinOp::Lt, a, b, t, pos)),
             ("Ord", _) => {
-                let c = fb.temp(Ty::int(), Rv::Rt(RtOp::Cmp(t), vec![a, b], pos));
+                let rv = Rv::lib("", "__cmp", vec![a, b], vec![t.clone(), t], Ty::int(), pos);
+                let c = fb.temp(Ty::int(), rv);
                 self.ordering_of(fb, c, pos)
             }
-            ("Hash", _) => fb.temp(Ty::int(), Rv::Rt(RtOp::Hash(t), vec![a], pos)),
+            ("Hash", _) => fb.temp(
+                Ty::int(),
+                Rv::lib("", "__hash", vec![a], vec![t], Ty::int(), pos),
+            ),
             ("Default", _) => match &t {
                 Ty::Con(TyCon::Int, _) => Operand::Int(0),
                 Ty::Con(TyCon::Float, _) => Operand::Float(0.0),

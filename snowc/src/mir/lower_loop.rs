@@ -29,7 +29,14 @@ impl Lowerer<'_> {
             let b = fb.new_local("out", ty.clone());
             fb.emit(Stmt::Assign(
                 b,
-                Rv::Rt(RtOp::ListBuilder(ty.clone()), vec![], pos),
+                Rv::lib(
+                    "List",
+                    "__builder",
+                    vec![Operand::Int(0)],
+                    vec![Ty::int()],
+                    ty.clone(),
+                    pos,
+                ),
             ));
             Some(b)
         } else {
@@ -62,15 +69,23 @@ impl Lowerer<'_> {
                 let v = self.expr(fb, e, false);
                 let c = fb.new_local("coll", t.clone());
                 fb.emit(Stmt::Assign(c, Rv::Use(v)));
-                let size = match source {
-                    ForSource::List(_) => RtOp::ListLength,
-                    ForSource::Map(_) => RtOp::MapSize,
-                    _ => RtOp::SetSize,
+                let module = match source {
+                    ForSource::List(_) => "List",
+                    ForSource::Map(_) => "Map",
+                    _ => "Set",
                 };
+                let name = if module == "List" { "length" } else { "size" };
                 fb.emit(Stmt::Assign(i, Rv::Use(Operand::Int(0))));
                 fb.emit(Stmt::Assign(
                     end,
-                    Rv::Rt(size, vec![Operand::Local(c)], pos),
+                    Rv::lib(
+                        module,
+                        name,
+                        vec![Operand::Local(c)],
+                        vec![t.clone()],
+                        Ty::int(),
+                        pos,
+                    ),
                 ));
                 (Some(c), t)
             }
@@ -102,21 +117,15 @@ impl Lowerer<'_> {
                     vec![Operand::Local(c), Operand::Local(i)],
                     pos,
                 ),
-                (ForSource::Set(_), Some(c)) => Rv::Rt(
-                    RtOp::SetAt(bt),
-                    vec![Operand::Local(c), Operand::Local(i)],
-                    pos,
-                ),
-                (ForSource::Map(_), Some(c)) if k == 0 => Rv::Rt(
-                    RtOp::MapKeyAt(bt),
-                    vec![Operand::Local(c), Operand::Local(i)],
-                    pos,
-                ),
-                (ForSource::Map(_), Some(c)) => Rv::Rt(
-                    RtOp::MapValueAt(bt),
-                    vec![Operand::Local(c), Operand::Local(i)],
-                    pos,
-                ),
+                (ForSource::Set(_) | ForSource::Map(_), Some(c)) => {
+                    let (module, name) = match source {
+                        ForSource::Set(_) => ("Set", "__at"),
+                        _ if k == 0 => ("Map", "__key_at"),
+                        _ => ("Map", "__value_at"),
+                    };
+                    let ops = vec![Operand::Local(c), Operand::Local(i)];
+                    Rv::lib(module, name, ops, vec![coll_ty.clone(), Ty::int()], bt, pos)
+                }
                 _ => Rv::Use(Operand::Unit),
             };
             fb.emit(Stmt::Assign(l, rv));
@@ -138,11 +147,16 @@ impl Lowerer<'_> {
         }
         let v = self.expr(fb, body, false);
         if let Some(b) = builder {
-            fb.emit(Stmt::Eval(Rv::Rt(
-                RtOp::BuilderPush(elem_ty),
+            let tys = vec![ty.clone(), elem_ty];
+            let push = Rv::lib(
+                "List",
+                "__push",
                 vec![Operand::Local(b), v],
+                tys,
+                Ty::unit(),
                 pos,
-            )));
+            );
+            fb.emit(Stmt::Eval(push));
         }
         let b = fb.pop_block();
         fb.emit(Stmt::Loop(b));

@@ -65,12 +65,27 @@ impl Lowerer<'_> {
             if i > 0 {
                 parts.push(Operand::Str(", ".into()));
             }
-            let text = Rv::Rt(RtOp::Debug(t.clone()), vec![v.clone()], pos);
+            let text = Rv::lib(
+                "",
+                "__debug",
+                vec![v.clone()],
+                vec![t.clone()],
+                Ty::string(),
+                pos,
+            );
             parts.push(fb.temp(Ty::string(), text));
         }
         parts.push(Operand::Str(")".into()));
         let msg = fb.temp(Ty::string(), Rv::Rt(RtOp::ConcatN, parts, pos));
-        fb.emit(Stmt::Eval(Rv::Rt(RtOp::PanicMsg, vec![msg], pos)));
+        let string = vec![Ty::string()];
+        fb.emit(Stmt::Eval(Rv::lib(
+            "",
+            "__panic",
+            vec![msg],
+            string,
+            Ty::unit(),
+            pos,
+        )));
     }
 
     fn fail_unless(&mut self, fb: &mut FB, cond: Operand, fail: super::Label) {
@@ -99,7 +114,14 @@ impl Lowerer<'_> {
                     Lit::Str(s) => {
                         let c = fb.temp(
                             Ty::bool(),
-                            Rv::Rt(RtOp::StrEq, vec![v, Operand::Str(s.clone())], p.pos),
+                            Rv::lib(
+                                "String",
+                                "__eq",
+                                vec![v, Operand::Str(s.clone())],
+                                vec![Ty::string(), Ty::string()],
+                                Ty::bool(),
+                                p.pos,
+                            ),
                         );
                         return self.fail_unless(fb, c, fail);
                     }
@@ -173,9 +195,17 @@ impl Lowerer<'_> {
                 }
             }
             TPatKind::Cons(h, tl) => {
+                let (ts, pos) = (vec![t.clone()], p.pos);
                 let e = fb.temp(
                     Ty::bool(),
-                    Rv::Rt(RtOp::ListIsEmpty, vec![v.clone()], p.pos),
+                    Rv::lib(
+                        "List",
+                        "is_empty",
+                        vec![v.clone()],
+                        ts.clone(),
+                        Ty::bool(),
+                        pos,
+                    ),
                 );
                 fb.emit(Stmt::If(e, vec![Stmt::Goto(fail)], vec![]));
                 let et = match t {
@@ -185,12 +215,13 @@ impl Lowerer<'_> {
                 if !matches!(h.kind, TPatKind::Wild) {
                     let hv = fb.temp(
                         et.clone(),
-                        Rv::Rt(RtOp::ListHead(et.clone()), vec![v.clone()], p.pos),
+                        Rv::lib("List", "head", vec![v.clone()], ts.clone(), et.clone(), pos),
                     );
                     self.test(fb, h, hv, &et, fail);
                 }
                 if !matches!(tl.kind, TPatKind::Wild) {
-                    let tv = fb.temp(t.clone(), Rv::Rt(RtOp::ListTail, vec![v], p.pos));
+                    let tail = Rv::lib("List", "tail", vec![v], ts, t.clone(), pos);
+                    let tv = fb.temp(t.clone(), tail);
                     self.test(fb, tl, tv, t, fail);
                 }
             }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use super::lower::{wrapper_func, Lowerer, FB};
 use super::{FuncId, Local, Operand, Rv, Stmt};
+use crate::stdlib::{MAY_PANIC, RT_FNS};
 use crate::syntax::ast::BinOp;
-use crate::types::stdlib::{MAY_PANIC, RT_FNS};
 use crate::types::tast::{Builtin, Pos};
 use crate::types::ty::{c_ident, Ty};
 
@@ -16,8 +16,8 @@ use crate::types::ty::{c_ident, Ty};
 /// panic reports where the builtin was used as a value.
 fn may_panic(b: Builtin) -> bool {
     match b {
-        Builtin::MapGet | Builtin::TupleNth => true,
-        Builtin::Rt(i) => RT_FNS[i as usize].flags & MAY_PANIC != 0,
+        Builtin::TupleNth => true,
+        Builtin::Rt(i) => RT_FNS[i as usize].has(MAY_PANIC),
         _ => false,
     }
 }

@@ -142,58 +142,32 @@ pub enum Rv {
     SelfClosure,
 }
 
-/// Runtime operations; argument types are given by `tys` where generic.
+impl Rv {
+    /// A call of the runtime-table entry `module.name` on operands of types
+    /// `tys`, giving a `ret`.
+    pub fn lib(module: &str, name: &str, ops: Vec<Operand>, tys: Vec<Ty>, ret: Ty, pos: Pos) -> Rv {
+        let i = crate::stdlib::entry(module, name);
+        Rv::Rt(RtOp::Extern(i, Ty::Fun(tys, Box::new(ret))), ops, pos)
+    }
+}
+
+/// Runtime operations of the language's own forms (literals, interpolation,
+/// loops, `receive`, ...); a stdlib function is an `Extern` call of its
+/// runtime-table entry. Argument types are given by `tys` where generic.
 #[derive(Clone, Debug)]
 pub enum RtOp {
-    Println,
-    Print,
-    Eprintln,
-    /// Display-else-Debug of a value of this type.
+    /// Display-else-Debug of a value of this type (inline for scalars).
     Display(Ty),
-    Debug(Ty),
-    /// Generic equality / comparison (-1/0/1) of two values of this type.
-    Eq(Ty),
-    Cmp(Ty),
     /// Concatenate n strings.
     ConcatN,
-    StrConcat,
     ListLit(Ty),
-    ListHead(Ty),
-    ListTail,
-    ListLength,
-    ListConcat,
     /// `[a, b] ++ xs` (true: operands `xs, a, b`) or `xs ++ [a, b]`
     /// (false): the items go straight onto the list, without building the
     /// literal.
     ListAddItems(bool),
-    /// `List<T>` is empty?
-    ListIsEmpty,
-    IntToFloat,
-    FloatToInt,
     MapLit(Ty),
-    MapPut(Ty),
-    MapGet(Ty),
-    MapHasKey(Ty),
-    MapSize,
-    MapDelete(Ty),
-    SetNew(Ty),
-    SetAdd(Ty),
-    SetContains(Ty),
-    SetSize,
-    SetRemove(Ty),
-    RangeNew,
-    StrEq,
-    /// Float remainder (C fmod).
-    FMod,
-    /// A new list builder of this List type.
-    ListBuilder(Ty),
-    /// Push a value of this element type onto a builder.
-    BuilderPush(Ty),
     /// Element i of a list, unchecked (loop bounds guarantee it).
     ListItem(Ty),
-    MapKeyAt(Ty),
-    MapValueAt(Ty),
-    SetAt(Ty),
     RangeStart,
     RangeStop,
     /// Stable sort of a `List<T>` (T given) with a comparator closure.
@@ -202,50 +176,32 @@ pub enum RtOp {
     Abs(Ty),
     Min(Ty),
     Max(Ty),
-    /// Hash of a value of this type.
-    Hash(Ty),
     /// The Ordering value of a -1/0/1 comparison.
     OrderingOf,
-    /// Panic with a computed message (a String) at the op's position.
-    PanicMsg,
-    /// Entry `i` of `types::stdlib::RT_FNS`, called at this concrete
+    /// Entry `i` of `crate::stdlib::RT_FNS`, called at this concrete
     /// function type.
     Extern(usize, Ty),
     /// Processes: spawn with the entry function `f` (word ABI) and its
-    /// argument of type `ty`; `self()`; send / send_after a message of type
-    /// `ty`; link; set the terminate block (function `f`, word ABI).
+    /// argument of type `ty`; send / send_after a message of type `ty`; set
+    /// the terminate block (function `f`, word ABI).
     Spawn(FuncId, Ty),
-    SelfPid,
     Send(Ty),
     SendAfter(Ty),
-    Link,
     SetTerminate(FuncId),
-    /// Receive: the deadline of `after t` (Int); the next queued message of
-    /// type `ty` after handle `seen` (an Int, 0 when none), its value then
-    /// read by `RecvValue`; take a message (its value, now in this heap);
-    /// park until a message comes or the deadline passes (Bool).
-    Deadline,
+    /// Receive: the next queued message of type `ty` after handle `seen`
+    /// (an Int, 0 when none), its value then read by `RecvValue`; take a
+    /// message (its value, now in this heap).
     RecvNext(Ty),
     RecvValue(Ty),
     RecvTake(Ty),
     /// Remove a message without moving it into this heap (its arm bound
     /// only scalars, already read in place).
     RecvDrop,
-    RecvWait,
     /// Services: start with the word-ABI dispatcher `f` and a state of type
-    /// `.1`, requests of type `.2`; call (request, reply types); cast;
-    /// reply (type of the reply).
+    /// `.1`, requests of type `.2`; call (request, reply types); cast.
     ServiceStart(FuncId, Ty, Ty),
     ServiceCall(Ty, Ty),
     ServiceCast(Ty),
-    ServiceReply(Ty),
-    /// The body of a supervisor.
-    Supervise,
-    /// Jobs: spawn a job running a closure of this type (whose body ends
-    /// with `JobReturn`); the job's result; await it (Result type given).
-    JobAsync(Ty),
-    JobReturn(Ty),
-    JobAwait(Ty),
 }
 
 #[derive(Clone, Debug)]

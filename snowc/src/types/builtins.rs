@@ -1,8 +1,10 @@
-//! Signatures of the runtime-provided functions callable from Snow: the
-//! prelude (bare names) and the stdlib modules (qualified names).
+//! The special forms of the standard library (see `crate::stdlib`'s header
+//! for why they are not table entries), their signatures, and how bare and
+//! qualified stdlib names resolve to them or to the runtime table.
 
 use super::tast::Builtin;
-use super::ty::{GenId, IfaceId, Ty, TyCon, DEBUG, DISPLAY, HASH, OPTION, ORDERING, RESULT};
+use super::ty::{GenId, IfaceId, Ty, TyCon, DEBUG, DISPLAY, HASH, ORDERING, RESULT};
+use crate::stdlib::{self, GLOBAL};
 
 /// A builtin's scheme: generic parameters (numbered locally 0..n) and type.
 pub struct Sig {
@@ -11,38 +13,28 @@ pub struct Sig {
 }
 
 fn g(i: u32) -> Ty {
-    // Local generic numbering; `instantiate_sig` replaces them.
-    Ty::Gen(GenId(u32::MAX - i))
+    Ty::Gen(local_gen(i))
 }
 
 fn f(ps: Vec<Ty>, r: Ty) -> Ty {
     Ty::Fun(ps, Box::new(r))
 }
 
-fn map(k: Ty, v: Ty) -> Ty {
-    Ty::Con(TyCon::Map, vec![k, v])
-}
-
-fn set(t: Ty) -> Ty {
-    Ty::Con(TyCon::Set, vec![t])
-}
-
+/// Generic parameter `i` of a built-in signature (the runtime table's
+/// numbering).
 pub fn local_gen(i: u32) -> GenId {
-    GenId(u32::MAX - i)
+    stdlib::sig_gen(i)
 }
 
 pub fn sig(b: Builtin) -> Sig {
     use Builtin::*;
     if let Rt(i) = b {
-        let (ngens, ty) = super::stdlib::signature(i as usize);
+        let (ngens, ty) = stdlib::signature(stdlib::RT_FNS[i as usize].sig);
         return Sig { ngens, ty };
     }
     let (ngens, ty) = match b {
-        Println | Print | Eprintln => (0, f(vec![Ty::string()], Ty::unit())),
         ToString | Inspect => (1, f(vec![g(0)], Ty::string())),
         Hash => (1, f(vec![g(0)], Ty::int())),
-        ListLength => (1, f(vec![Ty::list(g(0))], Ty::int())),
-        ListNew => (1, f(vec![], Ty::list(g(0)))),
         MathAbs => (1, f(vec![g(0)], g(0))),
         MathMin | MathMax => (1, f(vec![g(0), g(0)], g(0))),
         // Typed specially by the checker (arity-dependent).
@@ -56,25 +48,9 @@ pub fn sig(b: Builtin) -> Sig {
                 Ty::list(g(0)),
             ),
         ),
-        IntToFloat => (0, f(vec![Ty::int()], Ty::float())),
-        FloatToInt => (0, f(vec![Ty::float()], Ty::int())),
         Compare => (
             1,
             f(vec![g(0), g(0)], Ty::Con(TyCon::Adt(ORDERING), vec![])),
-        ),
-        MapNew => (2, f(vec![], map(g(0), g(1)))),
-        MapPut => (2, f(vec![map(g(0), g(1)), g(0), g(1)], map(g(0), g(1)))),
-        MapGet => (2, f(vec![map(g(0), g(1)), g(0)], g(1))),
-        MapHasKey => (2, f(vec![map(g(0), g(1)), g(0)], Ty::bool())),
-        MapSize => (2, f(vec![map(g(0), g(1))], Ty::int())),
-        MapDelete => (2, f(vec![map(g(0), g(1)), g(0)], map(g(0), g(1)))),
-        SetNew => (1, f(vec![], set(g(0)))),
-        SetAdd | SetRemove => (1, f(vec![set(g(0)), g(0)], set(g(0)))),
-        SetContains => (1, f(vec![set(g(0)), g(0)], Ty::bool())),
-        SetSize => (1, f(vec![set(g(0))], Ty::int())),
-        RangeNew => (
-            0,
-            f(vec![Ty::int(), Ty::int()], Ty::Con(TyCon::Range, vec![])),
         ),
         // Typed by the checker (`check/actors.rs`).
         SelfPid => (1, f(vec![], Ty::pid(g(0)))),
@@ -92,7 +68,13 @@ pub fn sig(b: Builtin) -> Sig {
         Supervise => (
             0,
             f(
-                vec![Ty::int(), Ty::int(), Ty::int(), Ty::list(child_spec())],
+                vec![
+                    Ty::int(),
+                    Ty::int(),
+                    Ty::int(),
+                    Ty::list(child_spec()),
+                    Ty::string(),
+                ],
                 Ty::unit(),
             ),
         ),
@@ -107,7 +89,6 @@ pub fn sig(b: Builtin) -> Sig {
         JobAwaitTimeout => (1, f(vec![Ty::pid(g(0)), Ty::int()], job_result(g(0)))),
         Rt(_) => unreachable!("handled above"),
     };
-    let _ = OPTION;
     Sig { ngens, ty }
 }
 
@@ -138,60 +119,69 @@ fn job_result(t: Ty) -> Ty {
     Ty::Con(TyCon::Adt(RESULT), vec![t, Ty::string()])
 }
 
-/// Bare (prelude) names of functions the compiler provides. `head`,
-/// `tail` and the flat names of runtime functions are added by `prelude`.
-pub const PRELUDE_FNS: &[(&str, Builtin)] = {
+/// A special form's names: `module.name` (no module: a bare name only),
+/// with the table's `GLOBAL`/`NO_FLAT` naming flags.
+pub struct Special {
+    pub module: &'static str,
+    pub name: &'static str,
+    pub builtin: Builtin,
+    pub flags: u16,
+}
+
+const fn sp(module: &'static str, name: &'static str, builtin: Builtin) -> Special {
+    Special {
+        module,
+        name,
+        builtin,
+        flags: 0,
+    }
+}
+
+/// Bare names only.
+const fn global(name: &'static str, builtin: Builtin) -> Special {
+    Special {
+        flags: GLOBAL,
+        ..sp("", name, builtin)
+    }
+}
+
+/// The named special forms; `__` names are made by desugaring.
+pub const SPECIALS: &[Special] = {
     use Builtin::*;
     &[
-        ("println", Println),
-        ("print", Print),
-        ("to_string", ToString),
-        ("inspect", Inspect),
-        ("hash", Hash),
-        ("compare", Compare),
-        ("list_length", ListLength),
-        ("list_new", ListNew),
-        ("tuple_first", TupleFirst),
-        ("tuple_second", TupleSecond),
-        ("tuple_nth", TupleNth),
-        ("tuple_size", TupleSize),
-        ("list_sort", ListSort),
-        ("io_eprintln", Eprintln),
-        // Proposed global (§3.19).
-        ("eprintln", Eprintln),
-        ("map_new", MapNew),
-        ("map_put", MapPut),
-        ("map_get", MapGet),
-        ("map_has_key", MapHasKey),
-        ("map_size", MapSize),
-        ("map_delete", MapDelete),
-        ("set_new", SetNew),
-        ("set_add", SetAdd),
-        ("set_contains", SetContains),
-        ("set_size", SetSize),
-        ("set_remove", SetRemove),
-        ("range_new", RangeNew),
-        ("__service_start", ServiceStart),
-        ("__service_call", ServiceCall),
-        ("__service_cast", ServiceCast),
-        ("__service_reply", ServiceReply),
-        ("__supervise", Supervise),
-        ("__sup_child", SupChild),
+        global("to_string", ToString),
+        global("inspect", Inspect),
+        global("hash", Hash),
+        global("compare", Compare),
+        sp("Math", "abs", MathAbs),
+        sp("Math", "min", MathMin),
+        sp("Math", "max", MathMax),
+        sp("Tuple", "first", TupleFirst),
+        sp("Tuple", "second", TupleSecond),
+        sp("Tuple", "nth", TupleNth),
+        sp("Tuple", "size", TupleSize),
+        sp("List", "sort", ListSort),
+        sp("Timer", "send_after", SendAfter),
+        sp("Job", "async", JobAsync),
+        sp("Job", "await", JobAwait),
+        sp("Job", "await_timeout", JobAwaitTimeout),
+        global("__service_start", ServiceStart),
+        global("__service_call", ServiceCall),
+        global("__service_cast", ServiceCast),
+        global("__service_reply", ServiceReply),
+        global("__supervise", Supervise),
+        global("__sup_child", SupChild),
     ]
 };
 
-/// Bare names of runtime functions that are not flat names.
-pub const PRELUDE_RT: &[(&str, &str, &str)] = &[("head", "List", "head"), ("tail", "List", "tail")];
-
-/// Bare (prelude) names.
+/// Bare (prelude) names: special forms, then the runtime table's flat and
+/// global names.
 pub fn prelude(name: &str) -> Option<Builtin> {
-    if let Some((_, b)) = PRELUDE_FNS.iter().find(|(n, _)| *n == name) {
-        return Some(*b);
+    let special = |s: &&Special| stdlib::answers_to(s.module, s.name, s.flags, name);
+    if let Some(s) = SPECIALS.iter().find(special) {
+        return Some(s.builtin);
     }
-    if let Some((_, m, f)) = PRELUDE_RT.iter().find(|(n, _, _)| *n == name) {
-        return Some(Builtin::Rt(super::stdlib::lookup(m, f)? as u16));
-    }
-    Some(Builtin::Rt(super::stdlib::lookup_flat(name)? as u16))
+    Some(Builtin::Rt(stdlib::lookup_bare(name)? as u16))
 }
 
 /// Bare and flat names of stdlib functions written in Snow (the prelude
@@ -225,90 +215,28 @@ pub fn prelude_alias(name: &str) -> Option<(&'static str, &'static str)> {
     LIST.iter().find(|f| **f == rest).map(|f| ("List", *f))
 }
 
-/// Stdlib module names.
-pub fn is_stdlib_module(name: &str) -> bool {
-    matches!(
-        name,
-        "String"
-            | "IO"
-            | "Env"
-            | "File"
-            | "List"
-            | "Map"
-            | "Set"
-            | "Tuple"
-            | "Range"
-            | "Queue"
-            | "HTTP"
-            | "Http"
-            | "JSON"
-            | "Json"
-            | "Request"
-            | "Job"
-            | "Math"
-            | "Int"
-            | "Float"
-            | "Timer"
-            | "Sqlite"
-            | "Pg"
-            | "Pool"
-            | "Ws"
-            | "Process"
-    )
-}
-
-/// `Module.name` functions the compiler provides; every other stdlib
-/// function is in `stdlib::RT_FNS` or written in Snow (`prelude/`).
-pub const QUALIFIED_FNS: &[(&str, &str, Builtin)] = {
-    use Builtin::*;
-    &[
-        ("IO", "eprintln", Eprintln),
-        ("IO", "println", Println),
-        ("IO", "print", Print),
-        ("List", "length", ListLength),
-        ("List", "new", ListNew),
-        ("Math", "abs", MathAbs),
-        ("Math", "min", MathMin),
-        ("Math", "max", MathMax),
-        ("Tuple", "first", TupleFirst),
-        ("Tuple", "second", TupleSecond),
-        ("Tuple", "nth", TupleNth),
-        ("Tuple", "size", TupleSize),
-        ("List", "sort", ListSort),
-        ("Int", "to_float", IntToFloat),
-        ("Float", "to_int", FloatToInt),
-        ("Map", "new", MapNew),
-        ("Map", "put", MapPut),
-        ("Map", "get", MapGet),
-        ("Map", "has_key", MapHasKey),
-        ("Map", "size", MapSize),
-        ("Map", "delete", MapDelete),
-        ("Set", "new", SetNew),
-        ("Set", "add", SetAdd),
-        ("Set", "contains", SetContains),
-        ("Set", "size", SetSize),
-        ("Set", "remove", SetRemove),
-        ("Range", "new", RangeNew),
-        ("Timer", "send_after", SendAfter),
-        ("Job", "async", JobAsync),
-        ("Job", "await", JobAwait),
-        ("Job", "await_timeout", JobAwaitTimeout),
-    ]
-};
-
 /// `Module.name` for stdlib modules.
 pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
-    if let Some((_, _, b)) = QUALIFIED_FNS
+    if let Some(s) = SPECIALS
         .iter()
-        .find(|(m, n, _)| *m == module && *n == name)
+        .find(|s| !s.module.is_empty() && s.module == module && s.name == name)
     {
-        return Some(*b);
+        return Some(s.builtin);
     }
     // `__` names are internal entries (`Json.__decode` is `T.from_json`).
     if name.starts_with("__") {
         return None;
     }
-    Some(Builtin::Rt(super::stdlib::lookup(module, name)? as u16))
+    Some(Builtin::Rt(stdlib::lookup(module, name)? as u16))
+}
+
+/// Every member name of the stdlib modules (for "did you mean").
+pub fn member_names() -> impl Iterator<Item = &'static str> {
+    let specials = SPECIALS.iter().filter(|s| !s.module.is_empty());
+    stdlib::RT_FNS
+        .iter()
+        .map(|f| f.name)
+        .chain(specials.map(|s| s.name))
 }
 
 /// Built-in protocol methods: `x.to_string()`, and `Int.to_string` as a
@@ -322,29 +250,5 @@ pub const PROTOCOL_METHODS: &[(&str, IfaceId, Builtin)] = &[
 /// The scalar stdlib modules whose protocol methods are members, with the
 /// receiver type (`Int.to_string` is `(Int) -> String`).
 pub fn protocol_module(module: &str) -> Option<Ty> {
-    match module {
-        "Int" => Some(Ty::int()),
-        "Float" => Some(Ty::float()),
-        "String" => Some(Ty::string()),
-        _ => None,
-    }
-}
-
-/// The stdlib module whose functions apply to a receiver of this type
-/// (method syntax fallback).
-pub fn module_for_receiver(t: &Ty) -> Option<&'static str> {
-    match t {
-        Ty::Con(TyCon::String, _) => Some("String"),
-        Ty::Con(TyCon::List, _) => Some("List"),
-        Ty::Con(TyCon::Map, _) => Some("Map"),
-        Ty::Con(TyCon::Set, _) => Some("Set"),
-        Ty::Con(TyCon::Range, _) => Some("Range"),
-        Ty::Con(TyCon::Int, _) => Some("Int"),
-        Ty::Con(TyCon::Float, _) => Some("Float"),
-        Ty::Con(TyCon::Queue, _) => Some("Queue"),
-        Ty::Con(TyCon::Json, _) => Some("JSON"),
-        Ty::Con(TyCon::Adt(OPTION), _) => Some("Option"),
-        Ty::Con(TyCon::Adt(RESULT), _) => Some("Result"),
-        _ => None,
-    }
+    stdlib::protocol_receiver(module)
 }

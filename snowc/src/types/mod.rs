@@ -3,7 +3,6 @@
 pub mod builtins;
 pub mod check;
 pub mod exhaust;
-pub mod stdlib;
 pub mod tast;
 pub mod ty;
 pub mod unify;

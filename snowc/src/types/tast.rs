@@ -87,20 +87,16 @@ pub struct TExpr {
     pub pos: Pos,
 }
 
-/// Runtime-provided operations callable from Snow.
+/// The special forms of the standard library (see `crate::stdlib` for why
+/// each is not a runtime-table entry), and the table's entries.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Builtin {
-    Println,
-    Print,
-    Eprintln,
     /// Display-else-Debug of any value (`to_string`, interpolation).
     ToString,
     /// Debug of any value.
     Inspect,
     /// FNV-1a hash of any value (chapter 03 §3.2.7).
     Hash,
-    ListLength,
-    ListNew,
     /// `Math.abs/min/max` on Int or Float.
     MathAbs,
     MathMin,
@@ -112,22 +108,8 @@ pub enum Builtin {
     TupleSize,
     /// `List.sort(xs, cmp)`: a merge sort in generated C calling `cmp`.
     ListSort,
-    IntToFloat,
-    FloatToInt,
     /// `compare(a, b)` → Ordering
     Compare,
-    MapNew,
-    MapPut,
-    MapGet,
-    MapHasKey,
-    MapSize,
-    MapDelete,
-    SetNew,
-    SetAdd,
-    SetContains,
-    SetSize,
-    SetRemove,
-    RangeNew,
     /// `self()`, `spawn(actor(args))` (its one argument is the call of the
     /// actor), `send(pid, msg)`, `link(pid)`, `Timer.send_after(pid, ms, msg)`.
     SelfPid,
@@ -138,7 +120,8 @@ pub enum Builtin {
     /// Services and supervisors (made by desugaring): `__service_start(handle,
     /// state)`, `__service_call(pid, request)`, `__service_cast`,
     /// `__service_reply(value)`, `__supervise(strategy, max_restarts,
-    /// max_seconds, children)`, `__sup_child(name, start, restart, shutdown)`.
+    /// max_seconds, children, name)`, `__sup_child(name, start, restart,
+    /// shutdown)`.
     ServiceStart,
     ServiceCall,
     ServiceCast,
@@ -149,7 +132,7 @@ pub enum Builtin {
     JobAsync,
     JobAwait,
     JobAwaitTimeout,
-    /// Entry `i` of `stdlib::RT_FNS`.
+    /// Entry `i` of `crate::stdlib::RT_FNS`.
     Rt(u16),
 }
 

@@ -228,3 +228,54 @@ pub fn check_no_ice(stderr: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The cross target of this run (`SNOW_TEST_TARGET`, any spelling that
+/// `snowc --target` accepts), or `None` for the host.
+pub fn test_target() -> Option<snowc::driver::target::Target> {
+    let name = std::env::var("SNOW_TEST_TARGET").ok()?;
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    Some(snowc::driver::target::parse(name).unwrap_or_else(|e| panic!("SNOW_TEST_TARGET: {e}")))
+}
+
+/// How to run an executable built for `target` on this machine:
+/// `SNOW_TEST_RUNNER` (split on white space), else qemu-user with the
+/// cross libraries of Debian's `gcc-<gnu triple>` (see `qemu_command`).
+pub fn runner(target: &snowc::driver::target::Target) -> Vec<String> {
+    match std::env::var("SNOW_TEST_RUNNER") {
+        Ok(r) if !r.trim().is_empty() => r.split_whitespace().map(str::to_string).collect(),
+        _ => qemu_command(target),
+    }
+}
+
+/// `qemu-<arch> -L /usr/<gnu> -E LD_LIBRARY_PATH=/usr/<gnu>/lib`. The
+/// library path matters where the target's own libc is installed too
+/// (Debian's `libc6:arm64` comes with its Rust standard library): with
+/// `-L` alone the loader of the cross libc would load that other libc
+/// build, and the program hangs or crashes in its first `pthread_create`.
+pub fn qemu_command(target: &snowc::driver::target::Target) -> Vec<String> {
+    let sysroot = format!("/usr/{}", target.gnu);
+    vec![
+        target.qemu.to_string(),
+        "-L".to_string(),
+        sysroot.clone(),
+        "-E".to_string(),
+        format!("LD_LIBRARY_PATH={sysroot}/lib"),
+    ]
+}
+
+/// A command that runs `exe` natively, or under the runner of the cross
+/// target of this run.
+pub fn program_command(exe: &Path) -> Command {
+    match test_target().filter(|t| !t.is_host()) {
+        Some(t) => {
+            let words = runner(&t);
+            let mut cmd = Command::new(&words[0]);
+            cmd.args(&words[1..]).arg(exe);
+            cmd
+        }
+        None => Command::new(exe),
+    }
+}

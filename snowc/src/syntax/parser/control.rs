@@ -1,5 +1,6 @@
 //! `if`, `case`/`match`, `while`, `for`, `receive` (§7.5–7.9).
 
+use super::error::PErr;
 use super::expr::{expr, head_expr, mk};
 use super::input::{delimited_list, expect, ident, kw, newlines, to_failure, Input, PResult};
 use super::pattern::{can_start_pattern, list_pattern_error, pattern};
@@ -87,7 +88,21 @@ fn arm(i: Input) -> PResult<Arm> {
     } else {
         (i, None)
     };
+    let arrow = i.span();
     let (i, _) = expect(Tok::Arrow)(i).map_err(|e| add_expected(e, guard.is_none(), "`when`"))?;
+    if i.is(&Tok::Newline) {
+        return Err(nom::Err::Failure(
+            PErr::custom(
+                i,
+                arrow,
+                "an arm's body must start on the same line as its `->`",
+            )
+            .with_help(
+                "an arm's body is one expression (it may be a multi-line `if`, `case` or call); \
+                     for several statements, move them into a function and call it after the `->`",
+            ),
+        ));
+    }
     let (i, body) = expr(i).map_err(to_failure)?;
     let span = i.since(start);
     Ok((

@@ -4,9 +4,10 @@ use nom::branch::alt;
 use nom::combinator::{cut, opt};
 use nom::sequence::preceded;
 
+use super::error::PErr;
 use super::input::{delimited_list, ident, to_failure, tok, word, Input, PResult};
 use crate::syntax::ast::{Path, Type, TypeKind};
-use crate::syntax::token::Tok;
+use crate::syntax::token::{Kw, Tok};
 
 /// `type = base ["?"] ["!" type]`
 pub fn ty(i: Input) -> PResult<Type> {
@@ -35,6 +36,9 @@ pub fn ty(i: Input) -> PResult<Type> {
 }
 
 fn type_base(i: Input) -> PResult<Type> {
+    if i.is_kw(Kw::Fn) {
+        return Err(fun_spelling(i, i));
+    }
     alt((tuple_type, fun_type, named_type))(i).map_err(|e| match e {
         nom::Err::Error(mut e) if e.pos == i.pos() => {
             e.expected = vec!["type".to_string()];
@@ -48,6 +52,9 @@ fn tuple_type(i: Input) -> PResult<Type> {
     let start = i;
     tok(Tok::LParen)(i)?;
     let (i, mut elems) = delimited_list(i, Tok::RParen, ty)?;
+    if i.is(&Tok::Arrow) && looks_like_fun_type(i) {
+        return Err(fun_spelling(i, start));
+    }
     if elems.len() == 1 {
         // `(T)` is `T`.
         return Ok((i, elems.remove(0)));
@@ -59,6 +66,27 @@ fn tuple_type(i: Input) -> PResult<Type> {
             span: i.since(start),
         },
     ))
+}
+
+/// `(A) -> R` followed by what ends a parameter or binding type: a
+/// misspelt function type. (`fn p :: (Int, Int) -> p end` is a closure
+/// whose bare parameter has a tuple type: its body is not followed by these.)
+fn looks_like_fun_type(arrow: Input) -> bool {
+    match ty(arrow.advance(1)) {
+        Ok((j, _)) => [Tok::Comma, Tok::RParen, Tok::Assign, Tok::Gt]
+            .iter()
+            .any(|t| j.is(t)),
+        Err(_) => false,
+    }
+}
+
+/// `(Int) -> Int` or `fn(Int) -> Int` where a type is expected: Snow
+/// spells function types with `Fun`.
+fn fun_spelling(i: Input, start: Input) -> nom::Err<PErr> {
+    nom::Err::Failure(
+        PErr::custom(i, i.since(start).to(i.span()), "this is not how a function type is written")
+            .with_help("function types are written `Fun(Int, String) -> Bool` (`Fun() -> Int` without parameters)"),
+    )
 }
 
 fn fun_type(i: Input) -> PResult<Type> {

@@ -18,7 +18,7 @@ fn table_rows() {
     );
     assert_eq!(
         err("case r do\n Ok(n) ->\n n + 1\nend"),
-        "Parse error: expected expression, found newline"
+        "Parse error: an arm's body must start on the same line as its `->`"
     );
     assert_eq!(p("let a = 1 let b = 2"), "(let a 1) (let b 2)");
     assert_eq!(

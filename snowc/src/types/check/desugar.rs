@@ -5,7 +5,8 @@
 //!   `__handle(state, request)` dispatcher, built on the runtime's service
 //!   calls (`__service_start/call/cast/reply`).
 //! * `supervisor S` becomes an actor `S()` whose body is one
-//!   `__supervise(strategy, max_restarts, max_seconds, [children])` call.
+//!   `__supervise(strategy, max_restarts, max_seconds, [children], name)`
+//!   call.
 //!
 //! Syntactic errors (handler names, settings) are reported here; types are
 //! checked on the result like any user code.
@@ -436,9 +437,16 @@ impl Desugar<'_> {
             }
         }
         let list = expr(ExprKind::List(children), sp);
+        let sname = expr(ExprKind::Str(vec![StrPart::Text(s.name.text.clone())]), sp);
         let body = call(
             "__supervise",
-            vec![int(strategy, sp), int(max_r, sp), int(max_s, sp), list],
+            vec![
+                int(strategy, sp),
+                int(max_r, sp),
+                int(max_s, sp),
+                list,
+                sname,
+            ],
             sp,
         );
         ActorDef {

@@ -117,6 +117,18 @@ impl Checker<'_> {
 
     /// [`Self::report_unify`] with a help text that replaces the generic
     /// one of a mismatch.
+    /// A closure of several parameters where a function of one tuple is
+    /// expected (`List.map(pairs, fn (a, b) -> ... end)`).
+    fn tuple_param_wanted(&mut self, expected: &Ty, found: &Ty) -> bool {
+        let (e, f) = (self.sub.zonk(expected), self.sub.zonk(found));
+        match (e, f) {
+            (Ty::Fun(ps, _), Ty::Fun(qs, _)) => {
+                matches!(ps.as_slice(), [Ty::Tuple(ts)] if ts.len() == qs.len())
+            }
+            _ => false,
+        }
+    }
+
     pub fn report_unify_with(
         &mut self,
         e: UnifyError,
@@ -145,7 +157,12 @@ impl Checker<'_> {
                 self.error(d);
             }
             UnifyError::Arity(n, m) => {
-                let help = if m < n {
+                let help = if self.tuple_param_wanted(expected, found) {
+                    format!(
+                        "a function of one tuple is expected; `fn (a, b) -> ...` takes {m} parameters, \
+                         `fn((a, b)) -> ...` takes one tuple apart"
+                    )
+                } else if m < n {
                     format!("missing {} argument(s)", n - m)
                 } else {
                     format!("{} extra argument(s)", m - n)

@@ -6,6 +6,7 @@ use super::hints::TypeWant;
 use super::scope::{closest, TypeRes, ValueRes};
 use super::{Checker, Trait};
 use crate::diag::Diagnostic;
+use crate::stdlib;
 use crate::syntax::ast::{
     self, BinOp, Block, Expr, ExprKind, Item, PatternKind, Span, StmtKind, StrPart, UnOp,
 };
@@ -582,7 +583,7 @@ impl Checker<'_> {
             );
             return self.error_expr(span);
         }
-        let i = crate::types::stdlib::json_decode();
+        let i = crate::stdlib::entry("Json", "__decode");
         let f = self.builtin_ref(Builtin::Rt(i as u16), span);
         let n = self.adts[id.0 as usize].generics.len();
         let args = (0..n).map(|_| self.sub.fresh()).collect();
@@ -619,11 +620,7 @@ impl Checker<'_> {
                     let _ = self.sub.unify(&m, &Ty::unit());
                 }
             }
-            Builtin::Rt(i)
-                if crate::types::stdlib::RT_FNS[i as usize].flags
-                    & crate::types::stdlib::SERIAL
-                    != 0 =>
-            {
+            Builtin::Rt(i) if stdlib::RT_FNS[i as usize].has(stdlib::SERIAL) => {
                 self.oblige(&inst[0], Trait::Json, span)
             }
             _ => {}
@@ -705,13 +702,11 @@ impl Checker<'_> {
                 ));
             }
         }
-        if builtins::is_stdlib_module(m) {
+        if stdlib::is_runtime_module(m) {
             if let Some(b) = builtins::qualified(m, &name.text) {
                 let f = self.builtin_ref(b, span);
                 if let Builtin::Rt(i) = b {
-                    if crate::types::stdlib::RT_FNS[i as usize].flags & crate::types::stdlib::CONST
-                        != 0
-                    {
+                    if stdlib::RT_FNS[i as usize].has(stdlib::CONST) {
                         // `Math.pi`: a constant is its function's value.
                         return Some(self.apply(f, &[], span));
                     }
@@ -920,10 +915,10 @@ impl Checker<'_> {
             return self.apply_with_first(f, b, args, span);
         }
         let builtin = protocol_of_method(&name.text).map(|(_, b)| b).or_else(|| {
-            builtins::module_for_receiver(&t).and_then(|m| builtins::qualified(m, &name.text))
+            stdlib::module_for_receiver(&t).and_then(|m| builtins::qualified(m, &name.text))
         });
         let in_module =
-            builtins::module_for_receiver(&t).and_then(|m| self.module_value(m, &name.text));
+            stdlib::module_for_receiver(&t).and_then(|m| self.module_value(m, &name.text));
         match (builtin, in_module) {
             (Some(bi), _) => {
                 let f = self.builtin_ref(bi, cspan);

@@ -7,41 +7,8 @@ use super::{Checker, Trait};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, Expr, ExprKind, Span};
 use crate::types::builtins;
-use crate::types::stdlib::RT_FNS;
 use crate::types::tast::TExpr;
 use crate::types::ty::{Ty, TyCon, BUILTIN_IFACES, DISPLAY};
-
-/// Members of stdlib modules implemented inside the compiler rather than in
-/// the runtime table (`builtins::qualified` knows them); candidates for
-/// "did you mean" next to the table's names.
-const COMPILER_MEMBERS: &[&str] = &[
-    "println",
-    "print",
-    "eprintln",
-    "length",
-    "new",
-    "abs",
-    "min",
-    "max",
-    "first",
-    "second",
-    "nth",
-    "size",
-    "sort",
-    "to_float",
-    "to_int",
-    "put",
-    "get",
-    "has_key",
-    "delete",
-    "add",
-    "contains",
-    "remove",
-    "send_after",
-    "async",
-    "await",
-    "await_timeout",
-];
 
 /// What kind of type name a position accepts (for suggestions).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -50,6 +17,9 @@ pub enum TypeWant {
     Struct,
     Iface,
 }
+
+/// `Enum.each` and `List.each`: Snow iterates for effects with `for`.
+const EACH_HINT: &str = "run code for each element with `for x in xs do ... end`";
 
 /// The longest operand text quoted in a suggestion.
 const MAX_QUOTED: usize = 24;
@@ -96,18 +66,20 @@ impl Checker<'_> {
             ("IO", "inspect") => {
                 Some("`inspect(x)` gives the debug text of a value; print it with `println`")
             }
+            (_, "each" | "for_each") => Some(EACH_HINT),
+            ("Json" | "JSON", "decode") => Some(
+                "`Json.parse(text)` reads any JSON into a `Json` value; \
+                 `T.from_json(text)` decodes into a type `T` with `deriving(Json)`",
+            ),
             _ => None,
         };
         if let Some(h) = elixir {
             return Some(h.to_string());
         }
         let mut names: Vec<String> = Vec::new();
-        if builtins::is_stdlib_module(m) {
+        if crate::stdlib::is_runtime_module(m) {
             names.extend(
-                RT_FNS
-                    .iter()
-                    .map(|f| f.name)
-                    .chain(COMPILER_MEMBERS.iter().copied())
+                builtins::member_names()
                     .filter(|n| builtins::qualified(m, n).is_some())
                     .map(str::to_string),
             );
@@ -150,6 +122,9 @@ impl Checker<'_> {
             .with_message(format!("unbound variable `{m}`"))
             .with_primary(self.file, base.span, "not found in this scope");
         let habit = match m {
+            "Enum" if matches!(name.text.as_str(), "each" | "for_each") => {
+                Some(format!("Snow has no `Enum` module; {EACH_HINT}"))
+            }
             "Enum" => Some(self.elixir_module_hint(m, "List", &name.text)),
             "Integer" => Some(self.elixir_module_hint(m, "Int", &name.text)),
             _ => None,

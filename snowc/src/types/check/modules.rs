@@ -83,7 +83,7 @@ pub fn init_scopes(ck: &mut Checker, units: &[Unit], prelude: Scope) {
         }
     }
     for (i, u) in units.iter().enumerate() {
-        let stdlib_name = crate::types::builtins::is_stdlib_module(&u.name)
+        let stdlib_name = crate::stdlib::is_runtime_module(&u.name)
             || ck.scopes.prelude_modules.contains_key(&u.name);
         if !u.prelude && u.parent.is_none() && stdlib_name {
             ck.scopes.user_stdlib.insert(u.name.clone(), i);
@@ -113,7 +113,7 @@ fn module_by_name(ck: &Checker, name: &str) -> Option<usize> {
 /// stdlib module of the same name; `None` means the stdlib one.
 fn import_target(ck: &Checker, units: &[Unit], name: &str) -> Option<usize> {
     let target = module_by_name(ck, name);
-    if crate::types::builtins::is_stdlib_module(name) {
+    if crate::stdlib::is_runtime_module(name) {
         return target.filter(|t| !units[*t].prelude);
     }
     target
@@ -133,7 +133,7 @@ pub fn imports(ck: &mut Checker, units: &[Unit]) -> Vec<Vec<usize>> {
             };
             let name = path_text(path);
             let target = import_target(ck, units, &name);
-            if target.is_none() && crate::types::builtins::is_stdlib_module(&name) {
+            if target.is_none() && crate::stdlib::is_runtime_module(&name) {
                 continue; // `import String` is allowed and changes nothing
             }
             let Some(target) = target else {
@@ -212,7 +212,7 @@ pub fn from_imports(ck: &mut Checker, units: &[Unit], values: bool) {
                 continue;
             };
             let mname = path_text(&d.path);
-            let stdlib = crate::types::builtins::is_stdlib_module(&mname);
+            let stdlib = crate::stdlib::is_runtime_module(&mname);
             let target = import_target(ck, units, &mname);
             for n in &d.names {
                 // A user module shadowing a stdlib one falls back to it.
