@@ -58,6 +58,10 @@ fn repeatable_rt(op: &RtOp) -> bool {
         | RtOp::RangeStart
         | RtOp::RangeStop
         | RtOp::OrderingOf => true,
+        // Setting the same terminate block again changes nothing; and an
+        // actor's entry must set it before its first preemption point (an
+        // exit taken there still runs the block).
+        RtOp::SetTerminate(_) => true,
         RtOp::Extern(i, _) => repeatable_extern(&stdlib::RT_FNS[*i]),
         _ => false,
     }
