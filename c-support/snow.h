@@ -41,9 +41,11 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define SNOW_UNUSED __attribute__((unused))
 #define SNOW_COLD __attribute__((cold))
+#define SNOW_NOINLINE __attribute__((noinline))
 #else
 #define SNOW_UNUSED
 #define SNOW_COLD
+#define SNOW_NOINLINE
 #endif
 
 typedef uint64_t snow_word;
@@ -225,35 +227,84 @@ typedef struct snow_fn_loc {
     snow_loc loc;
 } snow_fn_loc;
 
-/* Called when the budget is spent or the stack is nearly full: yields, or
- * panics with "stack overflow" (in `fn`, when not NULL), or carries out a
- * pending exit. */
+/*
+ * Stacks are segmented: a process starts on a small segment and gets more
+ * when a function is entered too close to the end of the current one. A
+ * stack check compares the address of a local, `char snow_probe_`, with
+ * ctx->stack_limit (the address costs no frame pointer, unlike
+ * __builtin_frame_address). The scheduler asks a running process to yield
+ * by raising the limit above every stack address, so the same compare is
+ * also the preemption point of call-heavy code.
+ *
+ * Called when a check fails: carries out a pending exit, yields when the
+ * budget is spent or a yield was requested, and restores the limit. If the
+ * probe is still below the limit then, the stack is short.
+ */
 SNOW_COLD void snow_slow_path(snow_ctx *ctx, const snow_fn_loc *fn);
 
-/* Function entry, placed before the first call on each path (leaf paths
- * skip it): one compare of the stack position against the limit. The
- * address of a local stands for the stack pointer (it costs no frame
- * pointer, unlike __builtin_frame_address). The scheduler asks a running
- * process to yield by raising its limit above every stack address, so this
- * same compare is the preemption point of call-heavy code. */
-#define SNOW_CHECK_STACK_IN(ctx, fn)                                              \
-    do {                                                                          \
-        char snow_probe_;                                                         \
-        if (SNOW_UNLIKELY((uintptr_t)&snow_probe_ < (uintptr_t)(ctx)->stack_limit)) \
-            snow_slow_path(ctx, fn);                                              \
+/*
+ * Entry checks (and self tail calls, which restart the function) sit where
+ * the function can run again from its start with its current parameter
+ * values: no effect has happened yet on that path. When such a check
+ * fails, the function returns what a cold helper returns, which packs the
+ * arguments into a struct and calls
+ *   snow_slow_path_rerun(ctx, fn, frame, rerun, &args)
+ * That does what snow_slow_path does, then runs rerun(ctx, &args) (which
+ * calls the function with the arguments and stores its result in the
+ * struct): on this stack if there is room, else on a new segment with room
+ * for `frame` bytes besides the usual, switching back when it returns. When
+ * the process's stack size (SNOW_STACK_SIZE) is used up it ends the
+ * process with `stack overflow in fn` instead. `frame` is the compiler's
+ * bound on a frame too large for the room kept below every limit (0 for
+ * ordinary frames); the check of such a function compares
+ * `probe - frame` before the frame is made.
+ */
+void snow_slow_path_rerun(snow_ctx *ctx, const snow_fn_loc *fn, size_t frame,
+                          void (*rerun)(snow_ctx *ctx, void *args), void *args);
+
+/* Ends the process with `stack overflow` (in `fn`, when not NULL). */
+_Noreturn void snow_stack_overflow(snow_ctx *ctx, const snow_fn_loc *fn);
+
+#define SNOW_BELOW_LIMIT(ctx, addr) ((uintptr_t)(addr) < (uintptr_t)(ctx)->stack_limit)
+
+/* Generated entry checks: true when the function must run again through
+ * snow_slow_path_rerun. The _FRAME form is for frames too large for the
+ * room below the limit. A self tail call (_TAIL) also charges a reduction,
+ * and runs again only when the stack is short: a spent budget just yields. */
+#define SNOW_STACK_SHORT(ctx) SNOW_UNLIKELY(SNOW_BELOW_LIMIT(ctx, &snow_probe_))
+#define SNOW_STACK_SHORT_FRAME(ctx, frame)                                               \
+    SNOW_UNLIKELY(SNOW_BELOW_LIMIT(ctx, (uintptr_t)&snow_probe_ - (frame)))
+#define SNOW_TAIL_SHORT(ctx, fn)                                                         \
+    (SNOW_UNLIKELY(--(ctx)->budget < 0 || SNOW_BELOW_LIMIT(ctx, &snow_probe_)) &&        \
+     (snow_slow_path(ctx, fn), SNOW_BELOW_LIMIT(ctx, &snow_probe_)))
+
+/* Generated loop back-edges: charge one reduction and honour a yield
+ * request. The probe (one for the whole function) passed the function's
+ * entry check, so only a raised limit can fail the compare. */
+#define SNOW_TICK(ctx, fn)                                                               \
+    do {                                                                                 \
+        if (SNOW_UNLIKELY(--(ctx)->budget < 0 || SNOW_BELOW_LIMIT(ctx, &snow_probe_)))   \
+            snow_slow_path(ctx, fn);                                                     \
     } while (0)
 
-/* Loop back-edges and tail jumps: charge one reduction, and honour a yield
- * request. */
-#define SNOW_CHECK_IN(ctx, fn)                                                    \
-    do {                                                                          \
-        char snow_probe_;                                                         \
-        if (SNOW_UNLIKELY(--(ctx)->budget < 0 ||                                  \
-                          (uintptr_t)&snow_probe_ < (uintptr_t)(ctx)->stack_limit)) \
-            snow_slow_path(ctx, fn);                                              \
+/* Checks for hand-written C, which cannot run a function again: at entry
+ * (overflow at the end of the current segment) and at loop back-edges. */
+#define SNOW_CHECK_STACK_IN(ctx, fn)                                                     \
+    do {                                                                                 \
+        char snow_probe_;                                                                \
+        if (SNOW_UNLIKELY(SNOW_BELOW_LIMIT(ctx, &snow_probe_))) {                        \
+            snow_slow_path(ctx, fn);                                                     \
+            if (SNOW_BELOW_LIMIT(ctx, &snow_probe_)) snow_stack_overflow(ctx, fn);       \
+        }                                                                                \
     } while (0)
-
-/* The same checks in code that has no function descriptor (hand-written C). */
+#define SNOW_CHECK_IN(ctx, fn)                                                           \
+    do {                                                                                 \
+        char snow_probe_;                                                                \
+        if (SNOW_UNLIKELY(--(ctx)->budget < 0 || SNOW_BELOW_LIMIT(ctx, &snow_probe_))) { \
+            snow_slow_path(ctx, fn);                                                     \
+            if (SNOW_BELOW_LIMIT(ctx, &snow_probe_)) snow_stack_overflow(ctx, fn);       \
+        }                                                                                \
+    } while (0)
 #define SNOW_CHECK_STACK(ctx) SNOW_CHECK_STACK_IN(ctx, NULL)
 #define SNOW_CHECK(ctx) SNOW_CHECK_IN(ctx, NULL)
 

@@ -20,6 +20,14 @@
  * its return address undefined in the CFI so debuggers and unwinders stop
  * there.
  *
+ * snow_stack_call runs a function on another stack (a new segment of a
+ * process's stack) and comes back: it keeps the old stack pointer in a
+ * callee-saved register (and its frame pointer, so unwinders and debuggers
+ * can walk back across), records it for the collector and calls. The
+ * callee preserves callee-saved registers like any C function, so values
+ * the caller's frames keep in them are found on the new stack or in the
+ * registers the collector spills.
+ *
  * Other targets (or SNOW_SWITCH_UCONTEXT defined) use ucontext: correct but
  * a system call per switch.
  */
@@ -80,6 +88,31 @@ __asm__(".text\n"
         "  ud2\n"
         "  .cfi_endproc\n"
         ".size snow_ctx_trampoline,.-snow_ctx_trampoline\n");
+
+/* snow_stack_call(rdi ctx, rsi arg, rdx fn, rcx link): rbp keeps the old
+ * stack pointer; the new top is 16-aligned, so `call` enters fn with
+ * rsp = 8 mod 16 as the ABI requires. */
+__asm__(".text\n"
+        ".globl snow_stack_call\n"
+        ".type snow_stack_call,@function\n"
+        ".p2align 4\n"
+        "snow_stack_call:\n"
+        "  .cfi_startproc\n"
+        "  pushq %rbp\n"
+        "  .cfi_def_cfa_offset 16\n"
+        "  .cfi_offset rbp, -16\n"
+        "  movq %rsp, %rbp\n"
+        "  .cfi_def_cfa_register rbp\n"
+        "  movq (%rcx), %rax\n"
+        "  movq %rsp, (%rcx)\n"
+        "  movq %rax, %rsp\n"
+        "  callq *%rdx\n"
+        "  movq %rbp, %rsp\n"
+        "  popq %rbp\n"
+        "  .cfi_def_cfa rsp, 8\n"
+        "  ret\n"
+        "  .cfi_endproc\n"
+        ".size snow_stack_call,.-snow_stack_call\n");
 
 enum { FRAME_WORDS = 9 }; /* 6 registers, return address, 2 words of padding */
 
@@ -143,6 +176,35 @@ __asm__(".text\n"
         "  brk #0\n"
         "  .cfi_endproc\n"
         ".size snow_ctx_trampoline,.-snow_ctx_trampoline\n");
+
+/* snow_stack_call(x0 ctx, x1 arg, x2 fn, x3 link): x29 keeps the old stack
+ * pointer. */
+__asm__(".text\n"
+        ".globl snow_stack_call\n"
+        ".type snow_stack_call,%function\n"
+        ".p2align 4\n"
+        "snow_stack_call:\n"
+        "  .cfi_startproc\n"
+        "  stp x29, x30, [sp, #-16]!\n"
+        "  .cfi_def_cfa_offset 16\n"
+        "  .cfi_offset x29, -16\n"
+        "  .cfi_offset x30, -8\n"
+        "  mov x29, sp\n"
+        "  .cfi_def_cfa_register x29\n"
+        "  ldr x9, [x3]\n"
+        "  mov x10, sp\n"
+        "  str x10, [x3]\n"
+        "  mov sp, x9\n"
+        "  blr x2\n"
+        "  mov sp, x29\n"
+        "  .cfi_def_cfa_register sp\n"
+        "  ldp x29, x30, [sp], #16\n"
+        "  .cfi_def_cfa_offset 0\n"
+        "  .cfi_restore x29\n"
+        "  .cfi_restore x30\n"
+        "  ret\n"
+        "  .cfi_endproc\n"
+        ".size snow_stack_call,.-snow_stack_call\n");
 
 enum { FRAME_WORDS = 22 };
 
@@ -208,6 +270,38 @@ __asm__(".text\n"
         "  .cfi_endproc\n"
         ".size snow_ctx_trampoline,.-snow_ctx_trampoline\n");
 
+/* snow_stack_call(a0 ctx, a1 arg, a2 fn, a3 link): s0 keeps the old stack
+ * pointer. */
+__asm__(".text\n"
+        ".globl snow_stack_call\n"
+        ".type snow_stack_call,@function\n"
+        ".p2align 2\n"
+        "snow_stack_call:\n"
+        "  .cfi_startproc\n"
+        "  addi sp, sp, -16\n"
+        "  .cfi_def_cfa_offset 16\n"
+        "  sd ra, 8(sp)\n"
+        "  sd s0, 0(sp)\n"
+        "  .cfi_offset ra, -8\n"
+        "  .cfi_offset s0, -16\n"
+        "  mv s0, sp\n"
+        "  .cfi_def_cfa s0, 16\n"
+        "  ld t0, 0(a3)\n"
+        "  sd sp, 0(a3)\n"
+        "  mv sp, t0\n"
+        "  jalr a2\n"
+        "  mv sp, s0\n"
+        "  .cfi_def_cfa sp, 16\n"
+        "  ld ra, 8(sp)\n"
+        "  ld s0, 0(sp)\n"
+        "  .cfi_restore ra\n"
+        "  .cfi_restore s0\n"
+        "  addi sp, sp, 16\n"
+        "  .cfi_def_cfa_offset 0\n"
+        "  ret\n"
+        "  .cfi_endproc\n"
+        ".size snow_stack_call,.-snow_stack_call\n");
+
 enum { FRAME_WORDS = 26 };
 
 static void init_frame(uintptr_t *sp, void (*entry)(void *), void *arg) {
@@ -254,6 +348,36 @@ __asm__(".text\n"
         ".size snow_ctx_trampoline,.-snow_ctx_trampoline\n"
 #if defined(__thumb__)
         ".thumb\n" /* back to the mode the compiler emits */
+#endif
+);
+
+/* snow_stack_call(r0 ctx, r1 arg, r2 fn, r3 link): r4 keeps the old stack
+ * pointer; 8 bytes pushed keep the 8-byte alignment of a call. */
+__asm__(".text\n"
+        ".syntax unified\n"
+        ".arm\n"
+        ".globl snow_stack_call\n"
+        ".type snow_stack_call,%function\n"
+        ".p2align 2\n"
+        "snow_stack_call:\n"
+        "  .cfi_startproc\n"
+        "  push {r4, lr}\n"
+        "  .cfi_def_cfa_offset 8\n"
+        "  .cfi_offset r4, -8\n"
+        "  .cfi_offset lr, -4\n"
+        "  mov r4, sp\n"
+        "  .cfi_def_cfa_register r4\n"
+        "  ldr r12, [r3]\n"
+        "  str r4, [r3]\n"
+        "  mov sp, r12\n"
+        "  blx r2\n"
+        "  mov sp, r4\n"
+        "  .cfi_def_cfa_register sp\n"
+        "  pop {r4, pc}\n"
+        "  .cfi_endproc\n"
+        ".size snow_stack_call,.-snow_stack_call\n"
+#if defined(__thumb__)
+        ".thumb\n"
 #endif
 );
 
@@ -316,6 +440,38 @@ void snow_ctx_switch(void **from, void *to) {
     ucontext_t here;
     *from = &here;
     if (swapcontext(&here, (ucontext_t *)to) != 0) abort();
+}
+
+/* The call runs in a context of its own on the other stack; uc_link
+ * resumes the caller's context when it returns. The records live in this
+ * frame, the lowest live part of the calling stack, which is what link[0]
+ * reports. */
+struct stack_call {
+    ucontext_t here, there;
+    void (*fn)(void *, void *);
+    void *ctx, *arg;
+};
+
+static void stack_call_entry(unsigned hi, unsigned lo) {
+    struct stack_call *c = (struct stack_call *)(((uintptr_t)hi << 16 << 16) | (uintptr_t)lo);
+    c->fn(c->ctx, c->arg);
+}
+
+void snow_stack_call(void *ctx, void *arg, void (*fn)(void *ctx, void *arg), void **link) {
+    struct stack_call c;
+    c.fn = fn;
+    c.ctx = ctx;
+    c.arg = arg;
+    uintptr_t top = (uintptr_t)link[0];
+    size_t size = (size_t)(uintptr_t)link[1];
+    link[0] = &c;
+    if (getcontext(&c.there) != 0) abort();
+    c.there.uc_stack.ss_sp = (void *)(top - size);
+    c.there.uc_stack.ss_size = size;
+    c.there.uc_link = &c.here;
+    uintptr_t p = (uintptr_t)&c;
+    makecontext(&c.there, (void (*)(void))stack_call_entry, 2, (unsigned)(p >> 16 >> 16), (unsigned)p);
+    if (swapcontext(&c.here, &c.there) != 0) abort();
 }
 
 const char *snow_ctx_backend(void) { return "ucontext"; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds c-support/tests/switch_test.c natively and with the Debian cross
-# compilers for AArch64, RISC-V 64 and 32-bit ARM hard-float (statically
-# linked), and runs each under qemu-user. Also builds the ucontext fallback
-# natively. Installs the cross toolchains and qemu-user with apt-get when
+# Builds the tests of c-support/snow_switch.c (c-support/tests/switch_test.c:
+# context switches; stack_call_test.c: calls on another stack) natively and
+# with the Debian cross compilers for AArch64, RISC-V 64 and 32-bit ARM
+# hard-float (statically linked), and runs each under qemu-user. Also builds
+# the ucontext fallback natively. Installs the cross toolchains and qemu-user with apt-get when
 # CI=true or when they are missing and we are root; a target whose tools
 # are still missing fails the script.
 set -euo pipefail
@@ -35,7 +36,7 @@ fi
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-src=(c-support/tests/switch_test.c c-support/snow_switch.c)
+tests=(switch_test stack_call_test)
 flags=(-std=c11 -O2 -Wall -Wextra -Werror -I c-support)
 failed=0
 
@@ -50,15 +51,17 @@ run() {
     fi
 }
 
-run "native build" cc "${flags[@]}" -o "$out/native" "${src[@]}"
-run "native run" "$out/native"
-run "ucontext build" cc "${flags[@]}" -D_GNU_SOURCE -DSNOW_SWITCH_UCONTEXT -o "$out/ucontext" "${src[@]}"
-run "ucontext run" "$out/ucontext"
-
-for t in "${targets[@]}"; do
-    read -r triple qemu _ <<<"$t"
-    run "$triple build" "$triple-gcc" "${flags[@]}" -static -o "$out/$triple" "${src[@]}"
-    run "$triple run" "$qemu" "$out/$triple"
+for t in "${tests[@]}"; do
+    src=("c-support/tests/$t.c" c-support/snow_switch.c)
+    run "$t native build" cc "${flags[@]}" -o "$out/$t-native" "${src[@]}"
+    run "$t native run" "$out/$t-native"
+    run "$t ucontext build" cc "${flags[@]}" -D_GNU_SOURCE -DSNOW_SWITCH_UCONTEXT -o "$out/$t-ucontext" "${src[@]}"
+    run "$t ucontext run" "$out/$t-ucontext"
+    for target in "${targets[@]}"; do
+        read -r triple qemu _ <<<"$target"
+        run "$t $triple build" "$triple-gcc" "${flags[@]}" -static -o "$out/$t-$triple" "${src[@]}"
+        run "$t $triple run" "$qemu" "$out/$t-$triple"
+    done
 done
 
 exit $failed

@@ -29,17 +29,30 @@ if command -v erlc >/dev/null 2>&1; then
     have_erl=1
 fi
 
-# Runs a command; prints its output line and "<wall s> <peak RSS KB>".
+# Runs a command; prints its output line and "<wall s> <peak RSS KB> <peak
+# page tables KB>" (page tables, VmPTE, polled from /proc while it runs:
+# memory too, but not part of the resident set).
 measure() {
     python3 - "$@" <<'PY'
 import resource, subprocess, sys, time
 t = time.monotonic()
-r = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+pte = 0
+while p.poll() is None:
+    try:
+        with open("/proc/%d/status" % p.pid) as f:
+            for line in f:
+                if line.startswith("VmPTE:"):
+                    pte = max(pte, int(line.split()[1]))
+    except OSError:
+        pass
+    time.sleep(0.01)
+out, err = p.communicate()
 dt = time.monotonic() - t
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-line = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else "(no output: %s)" % r.stderr.strip()
+line = out.strip().splitlines()[-1] if out.strip() else "(no output: %s)" % err.strip()
 print(line)
-print("%.3f %d" % (dt, rss))
+print("%.3f %d %d" % (dt, rss, pte))
 PY
 }
 
@@ -56,12 +69,12 @@ ratio() { python3 -c "a, b = float('$1'), float('$2'); print('%.2f' % (a / b) if
 printf '%-9s %-34s %-34s %s\n' bench snow erlang "snow/erlang"
 for b in spawn idle pingpong ring; do
     mapfile -t s < <(measure "$out/$b" "$n")
-    read -r s_wall s_rss <<<"${s[1]}"
+    read -r s_wall s_rss _ <<<"${s[1]}"
     if ((have_erl)); then
         mapfile -t e < <(measure erl +P 2000000 -noshell -pa "$out" -s actors_bench main "$b" "$n" -s init stop)
-        read -r e_wall e_rss <<<"${e[1]}"
+        read -r e_wall e_rss _ <<<"${e[1]}"
     else
-        e=("(erlang not installed)" "nan nan")
+        e=("(erlang not installed)" "nan nan nan")
         e_wall=nan e_rss=nan
     fi
     case $b in
@@ -94,13 +107,13 @@ for b in spawn idle pingpong ring; do
     "$root/target/release/snowc" --release "$here/snow/$b.snow" -o "$out/snow_$b"
     mapfile -t s < <(measure "$out/snow_$b" "$n")
     mapfile -t s1 < <(measure "$out/snow_$b" 1)
-    read -r s_wall s_rss <<<"${s[1]}"
-    read -r s1_wall s1_rss <<<"${s1[1]}"
+    read -r s_wall s_rss s_pte <<<"${s[1]}"
+    read -r s1_wall s1_rss s1_pte <<<"${s1[1]}"
     if ((have_erl)); then
         mapfile -t e < <(measure erl +P 2000000 -noshell -pa "$out" -s actors_bench main "$b" "$n" -s init stop)
-        read -r e_wall e_rss <<<"${e[1]}"
+        read -r e_wall e_rss _ <<<"${e[1]}"
     else
-        e=("(erlang not installed)" "nan nan")
+        e=("(erlang not installed)" "nan nan nan")
         e_wall=nan e_rss=nan
     fi
     case $b in
@@ -109,9 +122,13 @@ for b in spawn idle pingpong ring; do
             "time $(ratio "$s_wall" "$e_wall"), rss $(ratio "$s_rss" "$e_rss")"
         ;;
     idle)
-        sb=$(python3 -c "print(int(($s_rss - $s1_rss) * 1024 / $n))")
+        # Resident memory and page tables (polled) together.
+        sr=$(python3 -c "print(int(($s_rss - $s1_rss) * 1024 / $n))")
+        spt=$(python3 -c "print(int(($s_pte - $s1_pte) * 1024 / $n))")
+        sb=$((sr + spt))
         eb=$(field "${e[0]}" "bytes each")
-        printf '%-9s %-34s %-34s %s\n' idle "${sb} B/process" "${eb} B/process" "$(ratio "$sb" "$eb")"
+        printf '%-9s %-34s %-34s %s\n' idle "${sb} B/process (${sr} + ${spt} page tables)" "${eb} B/process" \
+            "$(ratio "$sb" "$eb")"
         ;;
     *)
         sm=$(python3 -c "d = $s_wall - $s1_wall; print(int($n / d) if d > 0 else 'nan')")

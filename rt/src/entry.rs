@@ -1,14 +1,16 @@
 //! Program entry (`snow_main`: starts the scheduler, runs `main` as a
-//! process and the reactor on this thread) and the preemption slow path.
+//! process and the reactor on this thread), the preemption slow paths and
+//! the move to a new stack segment (see `actor::grow`).
 
 use crate::abi::{Ctx, FnLoc, BUDGET};
+use crate::actor::grow::{self, Resume};
 use crate::actor::lifecycle;
 use crate::actor::pcb::{actor_of, Entry};
 use crate::actor::table;
 use crate::gc::heap::Heap;
 use crate::io;
 use crate::sched::{self, stack, worker};
-use core::ffi::{c_char, c_int, CStr};
+use core::ffi::{c_char, c_int, c_void, CStr};
 use std::sync::OnceLock;
 
 static ARGS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
@@ -28,11 +30,6 @@ fn install_panic_hook() {
         std::process::abort();
     }));
 }
-
-/// Stack of the main process: as large as a usual OS main-thread stack, so
-/// deep recursion in `main` behaves as before processes existed. Committed
-/// lazily like every process stack.
-const MAIN_STACK: usize = 8 * 1024 * 1024;
 
 /// # Safety
 /// Called once from the generated C `main` with its own arguments.
@@ -59,7 +56,7 @@ pub unsafe extern "C" fn snow_main(
         true,
         Entry::Main(entry),
         Heap::new(stress),
-        stack::alloc_dedicated(MAIN_STACK.max(stack::default_size())),
+        stack::alloc(None),
     );
     sched::enqueue(main, core::ptr::null_mut());
     worker::spawn_threads(seeds);
@@ -85,36 +82,85 @@ pub static IN_SHOW: FnLoc = FnLoc::runtime(c"Display/Debug");
 pub static IN_TO_JSON: FnLoc = FnLoc::runtime(c"to_json");
 pub static IN_FROM_JSON: FnLoc = FnLoc::runtime(c"from_json");
 
-/// The generated prologue's check, for runtime code that recurses as deep
-/// as a value (Display, equality, ordering, hashing, JSON): below the
-/// limit it panics with `stack overflow` (or yields, when a yield was
-/// requested), instead of running past the process's stack.
+/// Runs `f`, which recurses as deep as a value (Display, equality,
+/// ordering, hashing, JSON), like a generated function behind its entry
+/// check: when the check fails, through the slow path, which runs it on a
+/// new stack segment if this one is short; `site` names the operation in a
+/// `stack overflow` report.
 ///
 /// # Safety
 /// `ctx` is null or the running process's context, on its own stack.
-#[inline]
-pub unsafe fn check_stack(ctx: *mut Ctx, site: &'static FnLoc) {
+#[inline(always)]
+pub unsafe fn deeper<R>(ctx: *mut Ctx, site: &'static FnLoc, f: impl FnOnce() -> R) -> R {
     if !ctx.is_null() && stack_pointer() < (*ctx).stack_limit as usize {
-        snow_slow_path(ctx, site);
+        return rerun(ctx, site, f);
     }
+    f()
 }
 
-/// Entered by a stack check that failed: a yield request, spent budget,
-/// a pending exit, the first use of a stack below its `KEEP` mark, or a
-/// stack overflow in the function `site` (null when unknown).
+#[inline(never)]
+unsafe fn rerun<R, F: FnOnce() -> R>(ctx: *mut Ctx, site: &'static FnLoc, f: F) -> R {
+    // The closure and then its result live in this frame, where the
+    // collector finds what they hold.
+    let mut slot: (Option<F>, Option<R>) = (Some(f), None);
+    unsafe extern "C" fn run<R, F: FnOnce() -> R>(_ctx: *mut Ctx, p: *mut c_void) {
+        let slot = &mut *(p as *mut (Option<F>, Option<R>));
+        if let Some(f) = slot.0.take() {
+            slot.1 = Some(f());
+        }
+    }
+    let args = &mut slot as *mut _ as *mut c_void;
+    snow_slow_path_rerun(ctx, site, 0, run::<R, F>, args);
+    slot.1.take().expect("a rerun returns its result")
+}
+
+/// Entered by a failed stack check: a yield request, spent budget or a
+/// pending exit (see `lifecycle::slow_path`).
 ///
 /// # Safety
 /// `ctx` is the running process's context; `site` null or valid.
 #[no_mangle]
-pub unsafe extern "C" fn snow_slow_path(ctx: *mut Ctx, site: *const FnLoc) {
-    if let Some(a) = actor_of(ctx) {
-        lifecycle::slow_path(ctx, a, site);
-        return;
+pub unsafe extern "C" fn snow_slow_path(ctx: *mut Ctx, _site: *const FnLoc) {
+    match actor_of(ctx) {
+        Some(a) => lifecycle::slow_path(ctx, a),
+        // A context without a scheduled process (runtime unit tests).
+        None => (*ctx).budget = BUDGET,
     }
-    // A context without a scheduled process (runtime unit tests): only the
-    // overflow check applies.
-    if stack_pointer() < (*ctx).stack_limit as usize {
-        crate::panic::overflow(ctx, site, 0);
+}
+
+/// Entered by a failed check of a function that can run again: the slow
+/// path, then `rerun(ctx, args)` here or, when the stack is short for a
+/// frame of `frame` bytes, on a new segment (see `actor::grow`).
+///
+/// # Safety
+/// `ctx` is the running process's context; `site` null or valid; `rerun`
+/// may do anything a function of that process may.
+#[no_mangle]
+pub unsafe extern "C" fn snow_slow_path_rerun(
+    ctx: *mut Ctx,
+    site: *const FnLoc,
+    frame: usize,
+    rerun: Resume,
+    args: *mut c_void,
+) {
+    match actor_of(ctx) {
+        Some(a) => grow::slow_path_rerun(ctx, a, site, frame, rerun, args),
+        None => {
+            if stack_pointer().saturating_sub(frame) < (*ctx).stack_limit as usize {
+                crate::panic::overflow(ctx, site, 0);
+            }
+            rerun(ctx, args)
+        }
     }
-    (*ctx).budget = BUDGET;
+}
+
+/// # Safety
+/// `ctx` is the running process's context; `site` null or valid.
+#[no_mangle]
+pub unsafe extern "C" fn snow_stack_overflow(ctx: *mut Ctx, site: *const FnLoc) -> ! {
+    let size = match actor_of(ctx) {
+        Some(_) => stack::max_size(),
+        None => 0,
+    };
+    crate::panic::overflow(ctx, site, size)
 }

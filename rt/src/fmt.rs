@@ -30,7 +30,12 @@ fn is_user(kind: u32) -> bool {
 /// # Safety
 /// `t` describes `v`, and `v` (if a pointer) is a live object.
 pub unsafe fn show(ctx: *mut Ctx, t: &SnowType, v: Word, mode: Mode, out: &mut Vec<u8>) {
-    crate::entry::check_stack(ctx, &crate::entry::IN_SHOW);
+    crate::entry::deeper(ctx, &crate::entry::IN_SHOW, || {
+        show_here(ctx, t, v, mode, out)
+    })
+}
+
+unsafe fn show_here(ctx: *mut Ctx, t: &SnowType, v: Word, mode: Mode, out: &mut Vec<u8>) {
     match mode {
         Mode::Display => {
             if let Some(h) = t.display {

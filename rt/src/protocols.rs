@@ -12,7 +12,10 @@ use crate::table::{self, Table};
 /// # Safety
 /// `t` describes `a` and `b`.
 pub unsafe fn eq(ctx: *mut Ctx, t: &SnowType, a: Word, b: Word) -> bool {
-    crate::entry::check_stack(ctx, &crate::entry::IN_EQ);
+    crate::entry::deeper(ctx, &crate::entry::IN_EQ, || eq_here(ctx, t, a, b))
+}
+
+unsafe fn eq_here(ctx: *mut Ctx, t: &SnowType, a: Word, b: Word) -> bool {
     if let Some(h) = t.eq {
         return h(ctx, a, b);
     }
@@ -90,7 +93,10 @@ fn sign<T: PartialOrd>(a: T, b: T) -> i64 {
 /// # Safety
 /// `t` describes `a` and `b`.
 pub unsafe fn cmp(ctx: *mut Ctx, t: &SnowType, a: Word, b: Word) -> i64 {
-    crate::entry::check_stack(ctx, &crate::entry::IN_COMPARE);
+    crate::entry::deeper(ctx, &crate::entry::IN_COMPARE, || cmp_here(ctx, t, a, b))
+}
+
+unsafe fn cmp_here(ctx: *mut Ctx, t: &SnowType, a: Word, b: Word) -> i64 {
     if let Some(h) = t.cmp {
         return h(ctx, a, b).signum();
     }
@@ -198,7 +204,10 @@ fn fold(hashes: impl Iterator<Item = i64>) -> i64 {
 /// # Safety
 /// `t` describes `v`.
 pub unsafe fn hash(ctx: *mut Ctx, t: &SnowType, v: Word) -> i64 {
-    crate::entry::check_stack(ctx, &crate::entry::IN_HASH);
+    crate::entry::deeper(ctx, &crate::entry::IN_HASH, || hash_here(ctx, t, v))
+}
+
+unsafe fn hash_here(ctx: *mut Ctx, t: &SnowType, v: Word) -> i64 {
     if let Some(h) = t.hash {
         return h(ctx, v);
     }

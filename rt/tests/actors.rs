@@ -91,12 +91,13 @@ fn crash_ends_only_the_crashing_process() {
 #[test]
 fn stack_overflow_in_one_process_while_others_continue() {
     for (env, size) in [
-        (&[][..], "8 MiB"),
+        (&[][..], "256 MiB"),
         (&[("SNOW_STACK_SIZE", "32k")][..], "32 KiB"),
     ] {
         let o = run("overflow", env);
         assert_eq!(stdout(&o), "survivor answered 42\n", "{}", stderr(&o));
-        // Hand-written C passes no function descriptor: no function named.
+        // Hand-written C that passes no function descriptor: no function
+        // named.
         let report = format!(
             "crashed: stack overflow (stack size {size}; set SNOW_STACK_SIZE to raise it)\n"
         );

@@ -150,7 +150,7 @@ fn panics_report_and_exit_101() {
     assert_eq!(out.status.code(), Some(101));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "panic: stack overflow in deep/1 (stack size 8 MiB; set SNOW_STACK_SIZE to raise it)\n  at main.snow:9:1\n"
+        "panic: stack overflow in deep/1 (stack size 256 MiB; set SNOW_STACK_SIZE to raise it)\n  at main.snow:9:1\n"
     );
     let out = run(&bin, &["none"], false);
     assert_eq!(out.status.code(), Some(0));

@@ -2,7 +2,8 @@
 //! and its stdout compared exactly with `NAME.out`. The exit status must be 0,
 //! or the number in `NAME.status`; every line of `NAME.err` must occur in the
 //! program's stderr. With `NAME.mem_mb`, the program runs with its address
-//! space limited to that many MiB (bounded-memory tests).
+//! space limited to that many MiB (bounded-memory tests); `NAME.env` gives
+//! environment variables for every run, one `VAR=value` a line.
 //!
 //! Every program runs three times: as is, with `SNOW_GC_STRESS=1` (a
 //! collection at every allocation, to expose missing GC roots; skipped when
@@ -94,7 +95,14 @@ fn run_mode(
         None => program_command(exe),
     };
     cmd.env_remove("SNOW_GC_STRESS")
-        .env_remove("SNOW_SCHEDULERS");
+        .env_remove("SNOW_SCHEDULERS")
+        .env_remove("SNOW_STACK_SIZE");
+    for line in sidecar(src, "env").unwrap_or_default().lines() {
+        let (k, v) = line
+            .split_once('=')
+            .ok_or_else(|| format!("bad .env line: {line}"))?;
+        cmd.env(k.trim(), v.trim());
+    }
     if !var.is_empty() {
         cmd.env(var, val);
     }

@@ -4,16 +4,18 @@
 //! `Request` for its worker; the worker completes the request on its own
 //! stack (see `sched::worker`). Exits never unwind: the process records its
 //! reason and switches away for good; a terminate block then runs on a
-//! fresh context at the top of the same stack (the old frames are dead).
+//! fresh context at the top of its first stack segment (the old frames are
+//! dead, and every other segment is given back).
 
 use super::pcb::*;
 use super::reason::Reason;
 use super::table;
-use crate::abi::{Ctx, FnLoc, Word};
+use crate::abi::{Ctx, Word};
 use crate::gc::heap::Heap;
 use crate::io;
 use crate::sched::{self, stack, stack::Stack, worker};
 use core::ffi::c_void;
+use core::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -68,19 +70,37 @@ pub unsafe fn spawn(ctx: *mut Ctx, entry: SpawnEntry, arg: Word, heap: Heap) -> 
     pid
 }
 
-/// Points the process's saved context at a new frame at the top of its stack.
+/// Points the process's saved context at a new frame at the top of its
+/// first stack segment.
 ///
 /// # Safety
 /// The process is not running and its old frames are no longer needed.
 pub unsafe fn fresh_context(a: &Actor, entry: unsafe extern "C" fn(*mut c_void)) {
     let o = a.owned();
-    super::protect::abandon(o);
+    back_to_first(o, false);
+    let first = &(*o).stacks.first;
     (*o).sp = snow_ctx_make(
-        (*o).stack.lo as *mut c_void,
-        (*o).stack.top() - (*o).stack.lo,
+        first.lo as *mut c_void,
+        first.top() - first.lo,
         entry,
         a as *const Actor as *mut c_void,
     );
+}
+
+/// Drops the frames of a process that is not running: protected calls in
+/// progress are abandoned, every extra stack segment is given back (with
+/// `trim`, its pages to the OS too), and the limits are the first
+/// segment's again.
+///
+/// # Safety
+/// The process `o` belongs to is switched out for good or for a fresh
+/// context.
+pub unsafe fn back_to_first(o: *mut Owned, trim: bool) {
+    (*o).guard = core::ptr::null_mut();
+    (*o).stacks.release_all(trim);
+    (*o).real_limit = (*o).stacks.limit();
+    (*o).ctx.stack_limit = (*o).real_limit as *mut _;
+    (*o).process.stack_base = (*o).stacks.top();
 }
 
 /// First frame of every process: runs its entry, then exits `normal`.
@@ -198,50 +218,51 @@ pub unsafe fn park(a: &Actor, kind: u64, deadline: Option<u64>) {
     check_pending(a);
 }
 
-/// The preemption point's slow path for scheduled processes: a pending exit,
-/// a yield request or spent budget, the first use of the stack below its
-/// `KEEP` mark, or a real stack overflow on entry to `site`.
+/// Restores the process's limit if the scheduler raised it to request a
+/// yield; returns whether it had.
 ///
 /// # Safety
-/// `ctx` is the context of `a`, running on this stack; `site` null or valid.
-pub unsafe fn slow_path(ctx: *mut Ctx, a: &Actor, site: *const FnLoc) {
-    check_pending(a);
-    let o = a.owned();
-    let preempt = (*ctx).stack_limit as usize == PREEMPT;
-    if preempt {
-        (*ctx).stack_limit = (*o).real_limit as *mut _;
-    }
-    let sp = crate::entry::stack_pointer();
-    if sp < (*o).real_limit {
-        let stack = active_stack(o);
-        if (*o).real_limit == (*stack).soft_limit() && !(*stack).deep {
-            // Deeper than the `KEEP` mark for the first time since the
-            // stack was last trimmed: from now on only the real limit holds.
-            (*stack).deep = true;
-            (*o).real_limit = (*stack).limit();
-            (*ctx).stack_limit = (*o).real_limit as *mut _;
-            if (*o).guard.is_null() {
-                crate::sched::trim::register(a);
-            }
-        }
-        if sp < (*o).real_limit {
-            crate::panic::overflow(ctx, site, (*stack).size);
-        }
-    }
-    if preempt || (*ctx).budget < 0 {
-        yield_now(a);
+/// `ctx` is the context of the process `o` belongs to, running here.
+pub unsafe fn take_yield_request(ctx: *mut Ctx, o: *mut Owned) -> bool {
+    let limit = AtomicUsize::from_ptr(core::ptr::addr_of_mut!((*ctx).stack_limit) as *mut usize);
+    limit.load(Ordering::Relaxed) == PREEMPT
+        && limit
+            .compare_exchange(
+                PREEMPT,
+                (*o).real_limit,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            )
+            .is_ok()
+}
+
+/// Moves the running process's limit from `from` to `to` (entering or
+/// leaving a stack segment), unless a yield request raised it: the request
+/// stays, and the slow path restores `real_limit`, which the caller has set
+/// to `to` first. A plain load and store, not a compare-and-swap (which
+/// doubled the cost of a call crossing a segment boundary): a request that
+/// lands between the two is lost, and the monitor makes it again at its
+/// next tick, as the process is still in the same dispatch.
+///
+/// # Safety
+/// `ctx` is the running process's context.
+pub unsafe fn move_limit(ctx: *mut Ctx, from: usize, to: usize) {
+    let limit = AtomicUsize::from_ptr(core::ptr::addr_of_mut!((*ctx).stack_limit) as *mut usize);
+    if limit.load(Ordering::Relaxed) == from {
+        limit.store(to, Ordering::Relaxed);
     }
 }
 
-/// The stack the process runs on: its own, or that of the innermost
-/// protected call.
+/// The slow path of a failed stack check: a pending exit, a yield request
+/// or spent budget. Restores the limit, so the caller can tell a short
+/// stack by checking again.
 ///
 /// # Safety
-/// The caller owns the process `o` belongs to.
-unsafe fn active_stack(o: *mut Owned) -> *mut Stack {
-    match (*o).guard.as_mut() {
-        Some(g) => &mut g.stack,
-        None => &mut (*o).stack,
+/// `ctx` is the context of `a`, running on this stack.
+pub unsafe fn slow_path(ctx: *mut Ctx, a: &Actor) {
+    check_pending(a);
+    if take_yield_request(ctx, a.owned()) || (*ctx).budget < 0 {
+        yield_now(a);
     }
 }
 
@@ -303,10 +324,11 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
     (*o).process.heap = Heap::new(false);
     (*o).process.roots = Vec::new();
     (*o).terminate = None;
-    super::protect::abandon(o);
+    back_to_first(o, true);
     stack::release(
-        std::mem::replace(&mut (*o).stack, Stack::none()),
+        std::mem::replace(&mut (*o).stacks.first, Stack::none()),
         worker::stack_cache(worker),
+        false,
     );
     if a.is_main && !reason.is_normal() {
         // Before the counters drop: otherwise the reactor could see an

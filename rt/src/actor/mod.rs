@@ -1,10 +1,12 @@
 //! Processes: control blocks (`pcb`), exit reasons (`reason`), mailboxes
 //! (`mailbox`), deep copies of values crossing process boundaries (`copy`),
 //! the pid table and name registry (`table`), process start and exit, links and signals
-//! (`lifecycle`, `signal`), and the C ABI generated code calls (`abi`).
+//! (`lifecycle`, `signal`), moves to new stack segments (`grow`), and the C
+//! ABI generated code calls (`abi`).
 
 pub mod abi;
 pub mod copy;
+pub mod grow;
 pub mod lifecycle;
 pub mod mailbox;
 pub mod pcb;

@@ -17,7 +17,8 @@ use super::reason::Reason;
 use crate::abi::{Ctx, Word, BUDGET};
 use crate::gc::heap::Heap;
 use crate::process::Process;
-use crate::sched::stack::Stack;
+use crate::sched::segments::Segments;
+use crate::sched::stack::{self, Stack};
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
 use std::collections::VecDeque;
@@ -91,10 +92,9 @@ pub struct Owned {
     pub ctx: Ctx,
     /// Saved stack pointer while switched out.
     pub sp: *mut c_void,
-    /// Lowest address generated code may use (the stack limit it normally
-    /// sees; the scheduler raises `ctx.stack_limit` to request a yield):
-    /// the `KEEP` mark of the running stack until the process goes deeper
-    /// (see `sched::stack`), then its real limit.
+    /// Lowest address generated code may use: the limit of the stack
+    /// segment in use (the one generated code normally sees; the scheduler
+    /// raises `ctx.stack_limit` to request a yield).
     pub real_limit: usize,
     /// The worker running the process (`sched::worker::Local`).
     pub worker: *mut c_void,
@@ -108,7 +108,7 @@ pub struct Owned {
     pub process: Process,
     pub exit_reason: Option<Reason>,
     pub terminate: Option<(TerminateFn, Word)>,
-    pub stack: Stack,
+    pub stacks: Segments,
     pub entry: Entry,
     /// A service inside its dispatcher: (call reference, caller); (0, 0)
     /// for a cast or outside a request.
@@ -137,8 +137,8 @@ pub struct Actor {
     pub has_pending: AtomicBool,
     /// A terminate block is set (read by the shutdown sequence).
     pub has_terminate: AtomicBool,
-    /// The reactor is trimming the stack of this parked process: a worker
-    /// that is to run it waits (see `sched::trim`).
+    /// The reactor is giving back stack segments of this parked process: a
+    /// worker that is to run it waits (see `sched::trim`).
     pub trimming: AtomicBool,
     owned: UnsafeCell<Owned>,
     pub shared: Mutex<Shared>,
@@ -150,9 +150,10 @@ unsafe impl Sync for Actor {}
 unsafe impl Send for Actor {}
 
 impl Actor {
-    pub fn new(pid: u64, is_main: bool, entry: Entry, heap: Heap, stack: Stack) -> Actor {
-        let top = stack.top();
-        let real_limit = stack.soft_limit();
+    pub fn new(pid: u64, is_main: bool, entry: Entry, heap: Heap, first: Stack) -> Actor {
+        let stacks = Segments::new(first, stack::max_size());
+        let top = stacks.top();
+        let real_limit = stacks.limit();
         Actor {
             pid,
             is_main,
@@ -179,7 +180,7 @@ impl Actor {
                 },
                 process: Process::with_heap(top, is_main, heap),
                 sp: core::ptr::null_mut(),
-                stack,
+                stacks,
                 real_limit,
                 entry,
                 request: Request::Yield,

@@ -1,6 +1,8 @@
 //! Root discovery: a conservative scan of the running process's stack, from
-//! below the current frame up to the stack base recorded for the process,
-//! after spilling callee-saved registers through the C helper.
+//! below the current frame up to the stack base recorded for the process
+//! (the top of the stack segment in use), and of every segment below it
+//! from where it was left to its top, after spilling callee-saved
+//! registers through the C helper.
 
 use crate::process::Process;
 use core::ffi::c_void;
@@ -15,7 +17,9 @@ unsafe extern "C" fn collect_here(arg: *mut c_void, sp: *mut c_void) {
     let here = core::hint::black_box(&local) as *const usize as usize;
     let lo = here.min(sp as usize);
     let mut ranges = vec![(lo, p.stack_base)];
-    ranges.extend(crate::actor::protect::suspended_ranges(p));
+    if !p.actor.is_null() {
+        (*(*p.actor).owned()).stacks.suspended(&mut ranges);
+    }
     p.heap.collect(&ranges, &p.roots);
 }
 

@@ -1,6 +1,8 @@
-//! The M:N scheduler: worker threads running processes (`worker`), process
-//! stacks (`stack`) and the return of their deep pages (`trim`), the reactor with timers, quiescence detection and the
-//! preemption monitor on the OS main thread (`reactor`), and the clock.
+//! The M:N scheduler: worker threads running processes (`worker`), stack
+//! memory (`stack`), the segment chains of process stacks (`segments`) and
+//! the return of parked processes' spare segments (`trim`), the reactor with
+//! timers, quiescence detection and the preemption monitor on the OS main
+//! thread (`reactor`), and the clock.
 //!
 //! Run queues are crossbeam deques: one FIFO `Worker` per worker thread, a
 //! global `Injector` for work queued by non-worker threads, and `Stealer`s
@@ -13,6 +15,7 @@
 
 pub mod clock;
 pub mod reactor;
+pub mod segments;
 pub mod stack;
 pub mod trim;
 pub mod worker;

@@ -6,8 +6,9 @@
 //! in park generation g, or deliver a stored message (`send_after`). Equal
 //! deadlines fire in the order they were added.
 //!
-//! While some process has a deep stack, the reactor also sweeps every
-//! `trim::PERIOD` to give back the deep pages of long-parked processes.
+//! While some process holds extra stack segments, or free ones keep their
+//! pages, the reactor also sweeps every `trim::PERIOD` to give back the
+//! memory of long-parked processes and long-unused segments.
 //!
 //! Preemption monitor: every tick it looks at what each worker runs; a
 //! process still in the same dispatch as at the previous tick has run for
@@ -214,7 +215,7 @@ impl Reactor {
                 (None, false) => None,
             };
             if sweeping {
-                // Deep stacks of parked processes wait for the next sweep.
+                // Stack memory to give back waits for the next sweep.
                 let due = (last_sweep + super::trim::PERIOD.as_nanos() as u64).saturating_sub(now);
                 wait = Some(wait.map_or(Duration::from_nanos(due), |w| {
                     w.min(Duration::from_nanos(due))

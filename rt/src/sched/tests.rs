@@ -6,17 +6,23 @@ use super::stack::parse_size;
 use crate::abi::{Ctx, Word, BUDGET};
 use crate::actor::abi::*;
 use crate::actor::lifecycle;
-use crate::actor::pcb::Entry;
+use crate::actor::pcb::{Actor, Entry};
 use crate::actor::table;
-use crate::entry::snow_slow_path;
+use crate::entry::{deeper, snow_slow_path, IN_EQ};
 use crate::gc::heap::Heap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 static YIELDS: AtomicU64 = AtomicU64::new(0);
 static SLEPT: AtomicU64 = AtomicU64::new(0);
 static EARLY: AtomicU64 = AtomicU64::new(0);
 static ROUND_TRIPS: AtomicU64 = AtomicU64::new(0);
 static TIMEOUTS: AtomicU64 = AtomicU64::new(0);
+static DEEP_SUMS: AtomicU64 = AtomicU64::new(0);
+/// The most extra segments a diver used.
+static SEGMENTS: AtomicU64 = AtomicU64::new(0);
+/// The processes that went deep, to look at their stacks after they exit.
+static DEEP: Mutex<Vec<Arc<Actor>>> = Mutex::new(Vec::new());
 
 unsafe fn recv_int(ctx: *mut Ctx, deadline: i64) -> Option<i64> {
     let mut w: Word = 0;
@@ -75,16 +81,64 @@ unsafe extern "C" fn pinger(ctx: *mut Ctx, count: Word) {
     }
 }
 
+/// Recurses `n` levels of 1 KiB frames the way runtime code recurses
+/// through a value (moving to new stack segments as it goes), runs
+/// `bottom` at the deepest level, and sums the levels on the way back.
+unsafe fn dive(ctx: *mut Ctx, n: u64, bottom: &mut dyn FnMut()) -> u64 {
+    let pad = core::hint::black_box([1u8; 1024]);
+    if n == 0 {
+        bottom();
+        return 0;
+    }
+    let below = deeper(ctx, &IN_EQ, || dive(ctx, n - 1, bottom));
+    below + core::hint::black_box(&pad)[n as usize % 1024] as u64
+}
+
+const DEPTH: u64 = 3000;
+
+/// 0: returns from the depth; 1: panics there; 2: parks there until
+/// killed.
+unsafe extern "C" fn diver(ctx: *mut Ctx, mode: Word) {
+    let sum = dive(ctx, DEPTH, &mut || {
+        let a = crate::actor::pcb::actor_of(ctx).expect("a process");
+        SEGMENTS.fetch_max((*a.owned()).stacks.depth() as u64, Ordering::SeqCst);
+        match mode {
+            1 => crate::panic::panic_msg(ctx, "boom at the bottom"),
+            2 => {
+                snow_send(ctx, ROOT.load(Ordering::SeqCst), &crate::abi::snow_t_Int, 7);
+                recv_int(ctx, -1);
+            }
+            _ => {}
+        }
+    });
+    DEEP_SUMS.fetch_add(sum, Ordering::Relaxed);
+}
+
+static ROOT: AtomicU64 = AtomicU64::new(0);
+
 unsafe extern "C" fn root(ctx: *mut Ctx) {
+    ROOT.store(snow_self(ctx), Ordering::SeqCst);
     for _ in 0..20 {
         snow_spawn(ctx, yielder, &crate::abi::snow_t_Int, 50);
         snow_spawn(ctx, sleeper, &crate::abi::snow_t_Int, 5);
         snow_spawn(ctx, pinger, &crate::abi::snow_t_Int, 100);
     }
+    for mode in 0..3 {
+        let pid = snow_spawn(ctx, diver, &crate::abi::snow_t_Int, mode);
+        DEEP.lock().unwrap().extend(table::get(pid));
+        if mode == 2 {
+            // Parked at the bottom: killed there.
+            assert_eq!(recv_int(ctx, -1), Some(7));
+            snow_exit(ctx, pid, 2, core::ptr::null_mut());
+        }
+    }
 }
 
 #[test]
 fn scheduler_runs_processes_to_quiescence() {
+    // Its deep processes take stack segments: not while the stack tests
+    // look at theirs.
+    let _g = super::stack_tests::serial();
     let seeds = super::init(2, false);
     let a = lifecycle::create(
         table::next_pid(),
@@ -104,6 +158,17 @@ fn scheduler_runs_processes_to_quiescence() {
     assert_eq!(super::get().live.load(Ordering::SeqCst), 0);
     assert_eq!(super::get().active.load(Ordering::SeqCst), 0);
     assert!(table::all_descending().is_empty());
+    // Deep processes that returned, crashed or were killed at depth hold no
+    // extra stack segment after exit.
+    assert_eq!(DEEP_SUMS.load(Ordering::SeqCst), DEPTH);
+    assert!(SEGMENTS.load(Ordering::SeqCst) >= 2);
+    let deep = DEEP.lock().unwrap();
+    assert_eq!(deep.len(), 3);
+    for a in deep.iter() {
+        assert!(a.is_done());
+        // SAFETY: the process has exited; nothing else touches it.
+        assert_eq!(unsafe { (*a.owned()).stacks.held() }, 0);
+    }
 }
 
 #[test]

@@ -1,14 +1,18 @@
-//! Giving back the deep pages of parked processes' stacks.
+//! Giving back the stack memory of processes that went deep and then stay
+//! parked.
 //!
-//! A process whose stack went below its `KEEP` mark (`Stack::deep`, set by
-//! the slow path) is registered here. Every `PERIOD` the reactor sweeps the
-//! list: a process found in the same park (the same state word, park
-//! generation included) at two sweeps in a row has been parked for at least
-//! a period, and its stack is trimmed below the mark and below its saved
-//! stack pointer. Processes leave the list when they exit (their stacks are
-//! trimmed when freed) or once trimmed back above the mark.
+//! A process that takes an extra stack segment (`sched::segments`) is
+//! registered here. Every `PERIOD` the reactor sweeps the list: a process
+//! found in the same park (the same state word, park generation included)
+//! at two sweeps in a row has been parked for at least a period; its spare
+//! segment goes back to the shared cache with its pages returned to the
+//! OS, and when it is parked on an extra segment, so are that segment's
+//! pages below its saved stack pointer. Processes leave the list when they
+//! exit (their segments are given back at exit) or hold no extra segment.
+//! The same sweep returns the pages of free segments that waited in the
+//! shared cache since the previous one (`stack::sweep_warm`).
 //!
-//! The reactor touches a parked process's stack and limit only while
+//! The reactor touches a parked process's segments only while
 //! `Actor::trimming` is raised: it raises the flag, then checks that the
 //! process is still in the same park; a worker about to run a process
 //! first waits for the flag to drop (`wait_for`). All of it sequentially
@@ -22,18 +26,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How often the reactor sweeps, and so how long a deep process stays
-/// parked (one to two periods) before its deep pages go back to the OS.
+/// parked (one to two periods) before its memory goes back to the OS.
 pub const PERIOD: Duration = Duration::from_secs(1);
 
 struct Entry {
     a: Arc<Actor>,
     /// The state word at the previous sweep.
     seen: u64,
-    /// The park in which the stack was last trimmed (0: none).
+    /// The park in which the process was last trimmed (0: none).
     trimmed: u64,
 }
 
-/// Processes with deep stacks.
+/// Processes holding extra stack segments.
 #[derive(Default)]
 pub struct DeepList {
     entries: Vec<Entry>,
@@ -47,21 +51,23 @@ fn deep_list() -> std::sync::MutexGuard<'static, DeepList> {
     DEEP.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Registers the running process `a`, whose stack just went deep.
+/// Registers the running process `a`, which just took an extra segment.
 pub fn register(a: &Actor) {
     if let Some(a) = crate::actor::table::get(a.pid) {
         deep_list().add(a);
     }
 }
 
-/// Some process has a deep stack (the reactor then sweeps every period).
+/// Some process holds extra segments, or free ones keep their pages (the
+/// reactor then sweeps every period).
 pub fn pending() -> bool {
-    !deep_list().entries.is_empty()
+    !deep_list().entries.is_empty() || super::stack::warm_segments()
 }
 
 /// The reactor's periodic sweep.
 pub fn sweep() {
     deep_list().sweep();
+    super::stack::sweep_warm();
 }
 
 /// Waits until the reactor is done with `a`'s stack (see the module
@@ -113,28 +119,24 @@ impl DeepList {
     }
 }
 
-/// Trims the stack of `a` if it is still parked in `st`. Returns whether
-/// the stack is still deep (the process parked below its `KEEP` mark, or
-/// woke up meanwhile).
+/// Gives back the spare segment of `a`, and the pages below its frames in
+/// the extra segment it is parked on, if it is still parked in `st`.
+/// Returns whether it still holds extra segments (or woke up meanwhile).
 ///
 /// # Safety
 /// Called only by the sweep (one thread), on a process that was parked.
 unsafe fn trim_parked(a: &Actor, st: u64) -> bool {
     a.trimming.store(true, Ordering::SeqCst);
-    let mut deep = true;
+    let mut held = true;
     if a.load_state() == st {
-        let o = a.owned();
-        // A process parked inside a protected call runs on that call's
-        // stack; its own is left alone.
-        if (*o).guard.is_null() {
-            let s = &mut (*o).stack;
-            s.trim((*o).sp as usize);
-            if !s.deep {
-                (*o).real_limit = s.soft_limit();
-            }
-            deep = s.deep;
+        let s = &mut (*a.owned()).stacks;
+        s.release_spare();
+        if s.depth() > 0 {
+            s.current().trim_below((*a.owned()).sp as usize);
         }
+        held = s.held() > 0;
+        s.set_registered(held);
     }
     a.trimming.store(false, Ordering::SeqCst);
-    deep
+    held
 }

@@ -18,7 +18,7 @@ use super::json::{canonical_value, new_json, snow_t_Json};
 use super::json_value::{decode_tree, is_option, struct_keys, StructKeys};
 use super::layout::{self, write_field, SOME};
 use crate::abi::*;
-use crate::entry::{check_stack, IN_FROM_JSON};
+use crate::entry::{deeper, IN_FROM_JSON};
 use crate::gc;
 use crate::list;
 use crate::map::{snow_map_key_at, snow_map_value_at};
@@ -55,8 +55,15 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
     type Value = Word;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Word, D::Error> {
+        let ctx = self.ctx;
         // SAFETY: `ctx` is the running context (as for every seed here).
-        unsafe { check_stack(self.ctx, &IN_FROM_JSON) };
+        unsafe { deeper(ctx, &IN_FROM_JSON, move || self.here(d)) }
+    }
+}
+
+impl Seed<'_> {
+    /// One level of `deserialize`, on a stack with room for it.
+    fn here<'de, D: Deserializer<'de>>(self, d: D) -> Result<Word, D::Error> {
         let t = self.t;
         if core::ptr::eq(t, &snow_t_Json) {
             let mut v = <Value as serde::Deserialize>::deserialize(d)?;

@@ -20,9 +20,6 @@ use crate::string::new_str;
 use crate::table::{self, Table};
 use serde_json::Value;
 
-/// The walks recurse as deep as the value, on the process's own stack.
-use crate::entry::{check_stack as stack_check, IN_FROM_JSON, IN_TO_JSON};
-
 fn is_json(t: &SnowType) -> bool {
     core::ptr::eq(t, &snow_t_Json)
 }
@@ -40,7 +37,13 @@ fn put_str(out: &mut Vec<u8>, s: &[u8]) {
 
 /// Appends the encoding of `w`, a value of type `t`.
 unsafe fn encode(ctx: *mut Ctx, out: &mut Vec<u8>, t: &SnowType, w: Word) {
-    stack_check(ctx, &IN_TO_JSON);
+    // The walks recurse as deep as the value, growing the process stack.
+    crate::entry::deeper(ctx, &crate::entry::IN_TO_JSON, || {
+        encode_here(ctx, out, t, w)
+    })
+}
+
+unsafe fn encode_here(ctx: *mut Ctx, out: &mut Vec<u8>, t: &SnowType, w: Word) {
     match t.kind {
         K_INT => {
             let _ = serde_json::to_writer(&mut *out, &(w as i64));
@@ -201,7 +204,12 @@ fn expected(what: &str) -> String {
 /// # Safety
 /// `ctx` is the running context; `t` a serialisable type's descriptor.
 pub unsafe fn decode_tree(ctx: *mut Ctx, t: &SnowType, v: &Value) -> Decoded {
-    stack_check(ctx, &IN_FROM_JSON);
+    crate::entry::deeper(ctx, &crate::entry::IN_FROM_JSON, || {
+        decode_tree_here(ctx, t, v)
+    })
+}
+
+unsafe fn decode_tree_here(ctx: *mut Ctx, t: &SnowType, v: &Value) -> Decoded {
     match t.kind {
         K_INT => match v {
             Value::Number(n) => Ok(match n.as_i64() {

@@ -237,13 +237,9 @@ static void crasher(snow_ctx *ctx, snow_word arg) {
     snow_panic(ctx, "boom");
 }
 
-static int64_t deep(snow_ctx *ctx, int64_t n) {
-    SNOW_CHECK_STACK(ctx);
-    volatile char pad[128];
-    pad[0] = (char)n;
-    if (n == 0) return 0;
-    return deep(ctx, n - 1) + pad[0];
-}
+#define DEEP_FN NULL
+#define DEEP_PAD 128
+#include "deep.h"
 
 static void overflower(snow_ctx *ctx, snow_word arg) {
     SNOW_CHECK_STACK(ctx);

@@ -9,14 +9,9 @@ static const snow_loc here = {"main.snow", 3, 7};
 static const snow_fn_loc deep_fn = {"deep/1", {"main.snow", 9, 1}};
 static const char *mode;
 
-static int64_t deep(snow_ctx *ctx, int64_t n) {
-    SNOW_CHECK_IN(ctx, &deep_fn);
-    volatile char pad[64];
-    pad[0] = (char)n;
-    if (n == 0) return 0;
-    int64_t r = deep(ctx, n - 1);
-    return r + pad[0];
-}
+#define DEEP_FN &deep_fn
+#define DEEP_PAD 64
+#include "deep.h"
 
 static void entry(snow_ctx *ctx) {
     snow_print(ctx, SNOW_STR(s_before));

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use super::grow;
 use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
 use crate::mir::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
@@ -22,43 +23,49 @@ struct FnCx<'f> {
     last_line: Option<(u32, u32)>,
     /// The function's `snow_fn_loc` for its stack checks, once needed.
     site: Option<String>,
+    /// C names for continuing on a new stack segment; `grows` once a
+    /// check uses them.
+    grow: grow::Names,
+    grows: bool,
+    /// The function declares one stack probe for all its checks.
+    own_probe: bool,
+    /// The C parameters after `ctx` and the C result type.
+    c_params: Vec<(String, String)>,
+    c_ret: String,
 }
 
 pub fn signature(em: &mut Emitter, id: FuncId) -> String {
-    let f = &em.prog.funcs[id.0 as usize];
-    let adts = &em.prog.adts;
-    let mut ret = em.types.cty(&f.ret, adts);
-    let mut ps = vec!["snow_ctx *ctx".to_string()];
-    if f.closure.is_some() {
-        ps.push("snow_closure *env".into());
-    }
-    let names = super::names::local_names(f);
-    for p in &f.params {
-        let t = &f.locals[p.0 as usize].ty;
-        let ct = em.types.cty(t, adts);
-        if f.word_abi {
-            ps.push(format!("snow_word {}__w", names[p.0 as usize]));
-        } else {
-            ps.push(format!("{ct}{}{}", sep(&ct), names[p.0 as usize]));
-        }
-    }
+    let name = em.fn_name(id);
+    signature_named(em, id, &name)
+}
+
+/// The C result type of function `f`.
+fn c_ret(em: &mut Emitter, f: &Func) -> String {
     if f.word_abi {
-        ret = if is_unit_like(&f.ret) {
+        if is_unit_like(&f.ret) {
             "void"
         } else {
             "snow_word"
         }
-        .into();
+        .into()
+    } else {
+        em.types.cty(&f.ret, &em.prog.adts)
+    }
+}
+
+/// The signature of function `id` under the C name `name`.
+fn signature_named(em: &mut Emitter, id: FuncId, name: &str) -> String {
+    let f = &em.prog.funcs[id.0 as usize];
+    let ret = c_ret(em, f);
+    let names = super::names::local_names(f);
+    let mut ps = vec!["snow_ctx *ctx".to_string()];
+    for (t, n) in grow::c_params(em, f, &names) {
+        ps.push(format!("{t}{}{n}", sep(&t)));
     }
     // Functions only the runtime calls (hooks) may end up unreferenced.
     let hook = em.prog.hooks.iter().any(|h| h.func == id);
     let attr = if hook { "SNOW_UNUSED " } else { "" };
-    format!(
-        "{attr}static {ret}{}{}({})",
-        sep(&ret),
-        em.fn_name(id),
-        ps.join(", ")
-    )
+    format!("{attr}static {ret}{}{name}({})", sep(&ret), ps.join(", "))
 }
 
 pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
@@ -71,9 +78,15 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
         .closure
         .as_ref()
         .map(|caps| em.types.closure_struct(&fname, caps, &em.prog.adts));
+    let frame = grow::frame_bound(f);
+    let big = frame > grow::BIG_FRAME;
+    let grow = grow::Names::new(em, id, big);
+    let names = super::names::local_names(f);
+    let c_params = grow::c_params(em, f, &names);
+    let c_ret = c_ret(em, f);
     let mut cx = FnCx {
         f,
-        names: super::names::local_names(f),
+        names,
         read,
         targets,
         env_struct,
@@ -81,8 +94,18 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
         indent: 1,
         last_line: None,
         site: None,
+        grow,
+        grows: big,
+        own_probe: has_loops(&f.body),
+        c_params,
+        c_ret,
     };
-    let sig = signature(em, id);
+    let sig = signature_named(em, id, &cx.grow.body);
+    let sig = if big {
+        format!("SNOW_NOINLINE {sig}")
+    } else {
+        sig
+    };
     let _ = writeln!(cx.out, "{sig} {{");
     if em.opts.line_directives && f.pos.span.end > 0 {
         let (line, _) = em.line_col(f.pos);
@@ -127,13 +150,52 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
             cx.line(&format!("(void){n};"));
         }
     }
+    if has_loops(&f.body) {
+        // One probe for the whole function: its loops' back-edge checks
+        // then fail only on a raised limit, never on a frame placed below
+        // the entry check's probe.
+        cx.line("char snow_probe_;");
+    }
     if f.has_tail_jump {
         cx.out.push_str("tail:\n");
     }
     let body = f.body.clone();
     cx.stmts(em, &body);
     cx.out.push_str("}\n");
-    cx.out
+    let mut out = String::new();
+    if cx.grows {
+        let site = cx.site(em);
+        let f_frame = if big { frame } else { 0 };
+        out.push_str(&grow::support(
+            &cx.grow,
+            &cx.c_params,
+            &cx.c_ret,
+            &site,
+            f_frame,
+        ));
+    }
+    if big {
+        let front_sig = signature(em, id);
+        let body_sig = signature_named(em, id, &cx.grow.body);
+        out.push_str(&grow::front(
+            &cx.grow,
+            &front_sig,
+            &body_sig,
+            &cx.c_params,
+            &cx.c_ret,
+            frame,
+        ));
+    }
+    out.push_str(&cx.out);
+    out
+}
+
+fn has_loops(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Loop(_) => true,
+        Stmt::If(_, a, b) => has_loops(a) || has_loops(b),
+        _ => false,
+    })
 }
 
 /// Does the function take messages (and so needs the message word)?
@@ -452,8 +514,20 @@ impl FnCx<'_> {
         match s {
             Stmt::At(pos) => self.at(em, *pos),
             Stmt::EntryCheck => {
-                let site = self.site(em);
-                self.line(&format!("SNOW_CHECK_STACK_IN(ctx, {site});"));
+                if self.own_probe {
+                    let rerun = self.rerun();
+                    self.line(&format!("if (SNOW_STACK_SHORT(ctx)) {rerun}"));
+                } else {
+                    // A probe of its own in a block lets the C compiler
+                    // inline recursive calls freely.
+                    self.line("{");
+                    self.indent += 1;
+                    self.line("char snow_probe_;");
+                    let rerun = self.rerun();
+                    self.line(&format!("if (SNOW_STACK_SHORT(ctx)) {rerun}"));
+                    self.indent -= 1;
+                    self.line("}");
+                }
             }
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
@@ -500,7 +574,7 @@ impl FnCx<'_> {
                 self.line("for (;;) {");
                 self.indent += 1;
                 let site = self.site(em);
-                self.line(&format!("SNOW_CHECK_IN(ctx, {site});"));
+                self.line(&format!("SNOW_TICK(ctx, {site});"));
                 self.indent -= 1;
                 self.block(em, b);
                 self.line("}");
@@ -532,8 +606,12 @@ impl FnCx<'_> {
                 for (p, t) in tmps {
                     self.line(&format!("{p} = {t};"));
                 }
+                if !self.own_probe {
+                    self.line("char snow_probe_;");
+                }
                 let site = self.site(em);
-                self.line(&format!("SNOW_CHECK_IN(ctx, {site});"));
+                let rerun = self.rerun();
+                self.line(&format!("if (SNOW_TAIL_SHORT(ctx, {site})) {rerun}"));
                 self.line("goto tail;");
                 self.indent -= 1;
                 self.line("}");
@@ -544,6 +622,30 @@ impl FnCx<'_> {
                 self.line(&format!("snow_panic_at(ctx, {m}, {loc});"));
             }
         }
+    }
+
+    /// The statement that runs the function again with the current
+    /// parameter values (on a new stack segment if need be) and returns its
+    /// result.
+    fn rerun(&mut self) -> String {
+        self.grows = true;
+        let mut vals = Vec::new();
+        if self.f.closure.is_some() {
+            vals.push("env".to_string());
+        }
+        for p in &self.f.params {
+            let n = self.name(*p);
+            vals.push(if !self.f.word_abi {
+                n.to_string()
+            } else if self.read.contains(&p.0) {
+                // The current value is in the typed local.
+                word(n, self.local_ty(*p))
+            } else {
+                format!("{n}__w")
+            });
+        }
+        let pad = "    ".repeat(self.indent);
+        grow::rerun(&self.grow, &vals, &self.c_ret).replace('\n', &format!("\n{pad}"))
     }
 
     fn site(&mut self, em: &mut Emitter) -> String {

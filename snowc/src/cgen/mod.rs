@@ -2,6 +2,7 @@
 //! headers and `snow.h`.
 
 mod func;
+mod grow;
 mod names;
 mod types;
 

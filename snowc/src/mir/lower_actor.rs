@@ -341,13 +341,14 @@ fn jumps_to(stmts: &[Stmt], l: super::Label) -> bool {
 }
 
 fn word_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB, pos: Pos) -> Func {
+    let body = super::checks::place(fb.blocks.pop().unwrap_or_default(), &params);
     Func {
         name,
         label: std::mem::take(&mut fb.label),
         params,
         ret,
         locals: std::mem::take(&mut fb.locals),
-        body: super::checks::place(fb.blocks.pop().unwrap_or_default()),
+        body,
         closure: None,
         pos,
         has_tail_jump: false,

@@ -93,7 +93,7 @@ impl Lowerer<'_> {
         let v = body(self, &mut fb, ops, ps, r);
         fb.emit(Stmt::Return(v));
         let mut f = wrapper_func(name, params, (**r).clone(), fb);
-        f.body = super::checks::place(f.body);
+        f.body = super::checks::place(std::mem::take(&mut f.body), &f.params);
         f.pos = pos;
         self.funcs[id.0 as usize] = Some(f);
         id
