@@ -4,8 +4,9 @@
 # the target), then the e2e suite cross-compiled with `snowc --target` (all
 # three modes of snowc/tests/e2e.rs: as is, SNOW_GC_STRESS=1 and
 # SNOW_SCHEDULERS=1), output compared exactly as on the host: every e2e
-# program on aarch64, and all but the three of ci/cross-armhf-skip.txt
-# (which depend on the 64-bit default stack size) on 32-bit ARM. Run after the host test run, whose snowc
+# program on aarch64, and all but the one of ci/cross-armhf-skip.txt
+# (its report names the 64-bit default stack cap) on 32-bit ARM. Run
+# after the host test run, whose snowc
 # build the e2e part reuses; the runtime's cross builds go to
 # target/cross (another rustc than the host build's).
 set -euo pipefail
