@@ -138,15 +138,16 @@ fn reserved_words() {
         "Parse error: `with` is a reserved word and cannot be used"
     );
     assert_eq!(
-        err("Process.monitor(p)"),
+        err("Process. monitor(p)"),
         "Parse error: expected field name after `.`, found keyword `monitor`"
     );
 }
 
 #[test]
 fn keywords_are_never_names() {
+    // Ruling 14: only right after `.` is a keyword a member name.
     assert_eq!(
-        err("p.type"),
+        err("p. type"),
         "Parse error: expected field name after `.`, found keyword `type`"
     );
     assert_eq!(

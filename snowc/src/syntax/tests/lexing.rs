@@ -95,6 +95,17 @@ fn keywords_and_idents() {
 }
 
 #[test]
+fn keywords_right_after_a_dot_are_member_names() {
+    assert_eq!(p("Ws.send(c, t)"), "(call (. Ws send) c t)");
+    assert_eq!(p("Pg.query(c)"), "(call (. Pg query) c)");
+    assert_eq!(p("x.type.end"), "(. (. x type) end)");
+    assert_eq!(p("Process.monitor(p)"), "(call (. Process monitor) p)");
+    // Everywhere else they stay keywords; `..` is not a dot.
+    assert_eq!(p("1..end_"), "(.. 1 end_)");
+    assert!(err("let send = 1").contains("keyword `send`"));
+}
+
+#[test]
 fn comments() {
     assert_eq!(p("1 # c\n2"), "1 2");
     assert_eq!(p("## doc\n##! mod\n3"), "3");
