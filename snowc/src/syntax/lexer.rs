@@ -137,9 +137,10 @@ impl<'a> Lexer<'a> {
                 let (rest, word) = unwrap(word(i))?;
                 // Ruling 14: a word right after `.` is a member name, even a
                 // keyword (`Ws.send`, `Pg.query`, `x.type`).
-                let member = self.toks.last().is_some_and(|t| {
-                    t.tok == Tok::Dot && t.span.end == self.off(start)
-                });
+                let member = self
+                    .toks
+                    .last()
+                    .is_some_and(|t| t.tok == Tok::Dot && t.span.end == self.off(start));
                 let tok = match Kw::from_word(word) {
                     Some(k) if !member => Tok::Kw(k),
                     _ => Tok::Ident(word.to_string()),
