@@ -14,6 +14,7 @@ use crate::actor::pcb::*;
 use crate::actor::signal::WAKE_ALL;
 use crate::sched::reactor::TimerAction;
 use core::ffi::c_void;
+use core::mem::MaybeUninit;
 use crossbeam_deque::{Steal, Worker};
 use crossbeam_utils::sync::Parker;
 use crossbeam_utils::Backoff;
@@ -61,16 +62,65 @@ pub unsafe fn stack_cache<'a>(w: *mut c_void) -> Option<&'a mut Vec<usize>> {
     (w as *mut Local).as_mut().map(|l| &mut l.stacks)
 }
 
+/// The stack of a worker thread (the scheduler loop; processes run on
+/// their own stacks): the size `std::thread` gives by default.
+const WORKER_STACK: usize = 2 << 20;
+
+/// Starts one detached thread per worker. They are plain pthreads, not
+/// `std::thread`s: std's thread start-up records the guard page through
+/// `pthread_getattr_np`, which in a static glibc link pulls in `sscanf` and
+/// the float parsers: with std's spawn code, 89 KB of a static hello world
+/// on aarch64 (docs/decisions.md).
 pub fn spawn_threads(seeds: Vec<WorkerSeed>) {
     for seed in seeds {
-        std::thread::Builder::new()
-            .name(format!("snow-worker-{}", seed.id))
-            .spawn(move || run(seed))
-            .expect("spawning a worker thread");
+        let arg = Box::into_raw(Box::new(seed)).cast::<c_void>();
+        // SAFETY: `attr` is initialised before use and destroyed after;
+        // `arg` is a leaked box that `start` takes back exactly once (or
+        // this function does, when the thread was not created).
+        unsafe {
+            let mut attr = MaybeUninit::<libc::pthread_attr_t>::uninit();
+            let mut rc = libc::pthread_attr_init(attr.as_mut_ptr());
+            if rc == 0 {
+                rc = libc::pthread_attr_setstacksize(attr.as_mut_ptr(), WORKER_STACK);
+                if rc == 0 {
+                    rc = libc::pthread_attr_setdetachstate(
+                        attr.as_mut_ptr(),
+                        libc::PTHREAD_CREATE_DETACHED,
+                    );
+                }
+                let mut thread = MaybeUninit::<libc::pthread_t>::uninit();
+                if rc == 0 {
+                    rc = libc::pthread_create(thread.as_mut_ptr(), attr.as_ptr(), start, arg);
+                }
+                libc::pthread_attr_destroy(attr.as_mut_ptr());
+            }
+            if rc != 0 {
+                drop(Box::from_raw(arg.cast::<WorkerSeed>()));
+                panic!(
+                    "spawning a worker thread: {}",
+                    std::io::Error::from_raw_os_error(rc)
+                );
+            }
+        }
     }
 }
 
-fn run(seed: WorkerSeed) {
+extern "C" fn start(arg: *mut c_void) -> *mut c_void {
+    // SAFETY: `spawn_threads` passes a leaked `Box<WorkerSeed>`.
+    let seed = unsafe { Box::from_raw(arg.cast::<WorkerSeed>()) };
+    #[cfg(target_os = "linux")]
+    {
+        // Named for debuggers and `top -H`; Linux takes at most 15 bytes.
+        let mut name = format!("snow-worker-{}", seed.id).into_bytes();
+        name.truncate(15);
+        name.push(0);
+        // SAFETY: `name` is NUL-terminated and outlives the call.
+        unsafe { libc::pthread_setname_np(libc::pthread_self(), name.as_ptr().cast()) };
+    }
+    run(*seed)
+}
+
+fn run(seed: WorkerSeed) -> ! {
     let WorkerSeed { id, queue, parker } = seed;
     let mut local = Box::new(Local {
         id,
