@@ -615,16 +615,7 @@ impl<'a> Lowerer<'a> {
                     let v = self.expr(fb, value, false);
                     let t = self.ty(fb, &value.ty);
                     let v = self.operand_local(fb, v, t.clone());
-                    let fail = fb.label();
-                    let ok = fb.label();
-                    self.test(fb, pat, v, &t, fail);
-                    fb.emit(Stmt::Goto(ok));
-                    fb.emit(Stmt::Label(fail));
-                    fb.emit(Stmt::Panic(
-                        "no match of right hand side value".into(),
-                        pat.pos,
-                    ));
-                    fb.emit(Stmt::Label(ok));
+                    self.let_pattern(fb, pat, v, t);
                 }
             }
         }
@@ -961,11 +952,9 @@ fn stmt_types(stmts: &[Stmt], out: &mut Vec<Ty>) {
                     op(o, out);
                 }
             }
-            Stmt::If(_, a, b) => {
-                stmt_types(a, out);
-                stmt_types(b, out);
+            Stmt::If(..) | Stmt::Loop(_) | Stmt::Switch(..) => {
+                s.blocks().into_iter().for_each(|b| stmt_types(b, out))
             }
-            Stmt::Loop(b) => stmt_types(b, out),
             Stmt::Return(o) => op(o, out),
             _ => {}
         }
