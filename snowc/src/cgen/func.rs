@@ -718,7 +718,11 @@ impl FnCx<'_> {
     fn case_body(&mut self, em: &mut Emitter, b: &[Stmt]) {
         self.indent += 1;
         self.stmts(em, b);
-        if !matches!(b.last(), Some(Stmt::Goto(_) | Stmt::Return(_))) {
+        let last = b.last();
+        if !matches!(
+            last,
+            Some(Stmt::Goto(_) | Stmt::Return(_) | Stmt::Break | Stmt::Continue)
+        ) {
             self.line("break;");
         }
         self.indent -= 1;

@@ -271,7 +271,7 @@ impl<'a> Lowerer<'a> {
         l
     }
 
-    fn operand_local(&mut self, fb: &mut FB, op: Operand, ty: Ty) -> Operand {
+    pub fn operand_local(&mut self, fb: &mut FB, op: Operand, ty: Ty) -> Operand {
         match op {
             Operand::Local(_) => op,
             other => fb.temp(ty, Rv::Use(other)),
@@ -612,10 +612,7 @@ impl<'a> Lowerer<'a> {
                 }
                 TStmt::LetPat { pat, value } => {
                     fb.emit(Stmt::At(value.pos));
-                    let v = self.expr(fb, value, false);
-                    let t = self.ty(fb, &value.ty);
-                    let v = self.operand_local(fb, v, t.clone());
-                    self.let_pattern(fb, pat, v, t);
+                    self.let_pattern(fb, pat, value);
                 }
             }
         }

@@ -240,14 +240,7 @@ impl Lowerer<'_> {
             Rv::Rt(RtOp::RecvValue(msg.clone()), vec![], pos),
         ));
         let plan = Plan {
-            arms: arms
-                .iter()
-                .map(|a| Arm {
-                    pats: &a.pats,
-                    guard: a.guard.as_ref(),
-                    body: Some(&a.body),
-                })
-                .collect(),
+            arms: arms.iter().map(Arm::of).collect(),
             // A message no arm takes stays queued: scan on from it.
             no_match: NoMatch::Stmts(vec![
                 Stmt::Assign(seen, Rv::Use(Operand::Local(h))),
@@ -263,6 +256,7 @@ impl Lowerer<'_> {
                     .map(|a| self.binds_only_scalars(fb, &a.pats[0]))
                     .collect(),
             }),
+            parts: vec![],
             pos,
         };
         self.compile_match(fb, &[(Operand::Local(w), msg.clone())], &plan);

@@ -24,6 +24,16 @@ pub struct Arm<'x> {
     pub body: Option<&'x TExpr>,
 }
 
+impl<'x> Arm<'x> {
+    pub fn of(a: &'x TArm) -> Arm<'x> {
+        Arm {
+            pats: &a.pats,
+            guard: a.guard.as_ref(),
+            body: Some(&a.body),
+        }
+    }
+}
+
 /// What happens when no arm matches.
 pub enum NoMatch {
     Panic(String, Pos),
@@ -49,6 +59,9 @@ pub struct Plan<'x> {
     pub result: Option<Local>,
     pub tail: bool,
     pub take: Option<Take>,
+    /// Per scrutinee written as a tuple: its parts (the tuple itself, in
+    /// the scrutinee's local, is built only if a path needs it whole).
+    pub parts: Vec<Option<Vec<Operand>>>,
     pub pos: Pos,
 }
 
@@ -82,26 +95,15 @@ impl Lowerer<'_> {
         tail: bool,
         pos: Pos,
     ) -> Operand {
-        let mut scr = Vec::new();
+        let (mut scr, mut parts) = (Vec::new(), Vec::new());
         for s in scrutinees {
-            let v = self.expr(fb, s, false);
-            let t = self.ty(fb, &s.ty);
-            let v = match v {
-                Operand::Local(_) => v,
-                other => fb.temp(t.clone(), Rv::Use(other)),
-            };
+            let (v, t, p) = self.scrutinee(fb, s);
             scr.push((v, t));
+            parts.push(p);
         }
         let result = fb.new_local("m", ty);
         let plan = Plan {
-            arms: arms
-                .iter()
-                .map(|a| Arm {
-                    pats: &a.pats,
-                    guard: a.guard.as_ref(),
-                    body: Some(&a.body),
-                })
-                .collect(),
+            arms: arms.iter().map(Arm::of).collect(),
             no_match: match fail {
                 MatchFail::Panic(msg) => NoMatch::Panic(msg.to_string(), pos),
                 MatchFail::Clauses => NoMatch::Clauses(pos),
@@ -109,14 +111,34 @@ impl Lowerer<'_> {
             result: Some(result),
             tail,
             take: None,
+            parts,
             pos,
         };
         self.compile_match(fb, &scr, &plan);
         Operand::Local(result)
     }
 
-    /// `let pat = v` (`v` a local of type `t`).
-    pub fn let_pattern(&mut self, fb: &mut FB, pat: &TPat, v: Operand, t: Ty) {
+    /// A scrutinee's value in a local, its type, and for a tuple written
+    /// in place its parts: the tuple is built only if an arm binds it whole.
+    fn scrutinee(&mut self, fb: &mut FB, e: &TExpr) -> (Operand, Ty, Option<Vec<Operand>>) {
+        let t = self.ty(fb, &e.ty);
+        if let TExprKind::Tuple(xs) = &e.kind {
+            let mut parts = Vec::new();
+            for x in xs {
+                let v = self.expr(fb, x, false);
+                let xt = self.ty(fb, &x.ty);
+                parts.push(self.operand_local(fb, v, xt));
+            }
+            let l = fb.new_local("t", t.clone());
+            return (Operand::Local(l), t, Some(parts));
+        }
+        let v = self.expr(fb, e, false);
+        (self.operand_local(fb, v, t.clone()), t, None)
+    }
+
+    /// `let pat = value`.
+    pub fn let_pattern(&mut self, fb: &mut FB, pat: &TPat, value: &TExpr) {
+        let (v, t, parts) = self.scrutinee(fb, value);
         let plan = Plan {
             arms: vec![Arm {
                 pats: std::slice::from_ref(pat),
@@ -127,6 +149,7 @@ impl Lowerer<'_> {
             result: None,
             tail: false,
             take: None,
+            parts: vec![parts],
             pos: pat.pos,
         };
         self.compile_match(fb, &[(v, t)], &plan);
@@ -159,7 +182,12 @@ impl Lowerer<'_> {
             fail: sharing_fail.then(|| fb.label()),
             falls: false,
         };
-        let mut known: Known = scr.iter().map(|(v, _)| v.clone()).enumerate().collect();
+        let mut known: Known = Known::new();
+        for (i, (v, _)) in scr.iter().enumerate() {
+            if plan.parts.get(i).is_none_or(|p| p.is_none()) {
+                known.insert(i, v.clone());
+            }
+        }
         self.emit_tree(fb, &mut em, &tree, &mut known);
         let blocks: Vec<usize> = (0..plan.arms.len())
             .filter(|&k| em.shared[k].is_some())
@@ -262,7 +290,7 @@ impl Lowerer<'_> {
                         } else {
                             let mut arms = Vec::new();
                             for (keys, t) in cases {
-                                let vals = keys.iter().map(|k| int_value(k)).collect();
+                                let vals = keys.iter().map(int_value).collect();
                                 arms.push((vals, self.subtree(fb, em, Some(t), known)));
                             }
                             Stmt::Switch(on, arms, self.subtree(fb, em, default, known))
@@ -328,7 +356,9 @@ impl Lowerer<'_> {
                     Ty::bool(),
                     pos,
                 ),
-                Key::Float(x) => Rv::Bin(BinOp::Eq, v.clone(), Operand::Float(*x), Ty::float(), pos),
+                Key::Float(x) => {
+                    Rv::Bin(BinOp::Eq, v.clone(), Operand::Float(*x), Ty::float(), pos)
+                }
                 _ => unreachable!("chained keys are strings or floats"),
             };
             // Several keys of one case: `a or b`.
@@ -353,7 +383,13 @@ impl Lowerer<'_> {
 
     /// The statements of subtree `t` (none for a default that is never
     /// taken) on a path that knows `known`.
-    fn subtree(&mut self, fb: &mut FB, em: &mut Emit, t: Option<&Tree>, known: &Known) -> Vec<Stmt> {
+    fn subtree(
+        &mut self,
+        fb: &mut FB,
+        em: &mut Emit,
+        t: Option<&Tree>,
+        known: &Known,
+    ) -> Vec<Stmt> {
         fb.push_block();
         if let Some(t) = t {
             self.emit_tree(fb, em, t, &mut known.clone());
@@ -381,7 +417,23 @@ impl Lowerer<'_> {
                 None => v,
             };
         }
-        let (parent, access) = em.occs[occ].parent.expect("scrutinees are known");
+        let Some((parent, access)) = em.occs[occ].parent else {
+            // A tuple scrutinee needed whole after all.
+            let (l, t) = &em.scr[occ];
+            let parts = em.plan.parts[occ]
+                .clone()
+                .expect("the other scrutinees are known");
+            let Operand::Local(l) = *l else {
+                unreachable!("scrutinees are locals")
+            };
+            fb.emit(Stmt::Assign(l, Rv::MakeRecord(t.clone(), parts)));
+            known.insert(occ, Operand::Local(l));
+            return self.load(fb, em, known, occ, into);
+        };
+        if let (Access::Field(i), Some(Some(parts))) = (access, em.plan.parts.get(parent)) {
+            known.insert(occ, parts[i as usize].clone());
+            return self.load(fb, em, known, occ, into);
+        }
         let pv = self.load(fb, em, known, parent, None);
         let pt = em.occs[parent].ty.clone();
         let ty = em.occs[occ].ty.clone();
@@ -403,7 +455,9 @@ impl Lowerer<'_> {
     fn shared_arm(&mut self, fb: &mut FB, em: &mut Emit, arm: usize) {
         if let Some(g) = em.plan.arms[arm].guard {
             let gv = self.expr(fb, g, false);
-            let (sel, conts) = em.conts[arm].clone().expect("guarded leaves set a selector");
+            let (sel, conts) = em.conts[arm]
+                .clone()
+                .expect("guarded leaves set a selector");
             let back = conts
                 .iter()
                 .enumerate()
@@ -443,6 +497,7 @@ impl Lowerer<'_> {
                     result: None,
                     tail: false,
                     take: None,
+                    parts: vec![],
                     pos: plan.pos,
                 };
                 self.compile_match(fb, &[(taken, t.msg.clone())], &again);
