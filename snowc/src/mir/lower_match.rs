@@ -2,15 +2,18 @@
 //! `receive`): the arms' decision tree (`match_tree`) as nested `Switch`es
 //! and `If`s. Occurrences are read when a path first needs them (into the
 //! bound variable when a binding needs them first) and kept for the rest of
-//! the path. An arm whose body several leaves reach is emitted once after
-//! the tree, each leaf binding its variables and jumping there; when such
-//! an arm has a guard, a failed guard jumps back to the leaf's own
-//! continuation (chosen by a selector local the leaf sets).
+//! the path. Nothing is emitted twice but what is as small as a jump:
+//! - a node several places reach is emitted once after the tree (reading
+//!   again what it needs), the places jumping there;
+//! - an arm whose body several leaves reach is emitted once after the
+//!   tree, each leaf binding its variables and jumping there; when such an
+//!   arm has a guard, a failed guard jumps back to the leaf's own
+//!   continuation (chosen by a selector local the leaf sets).
 
 use std::collections::HashMap;
 
 use super::lower::{Lowerer, FB};
-use super::match_tree::{self, Access, Key, Occ, Tree};
+use super::match_tree::{self, Access, Key, Node, NodeId, Tree};
 use super::{Label, Local, Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
 use crate::types::tast::{MatchFail, Pos, TArm, TExpr, TExprKind, TPat};
@@ -69,14 +72,20 @@ pub struct Plan<'x> {
 struct Emit<'x, 'p> {
     plan: &'p Plan<'x>,
     scr: &'p [(Operand, Ty)],
-    occs: Vec<Occ>,
+    tree: Tree,
+    /// Per node: how many places go to it.
+    refs: Vec<usize>,
+    /// The labels of the nodes emitted once for several places, and those
+    /// not emitted yet.
+    labels: HashMap<NodeId, Label>,
+    queue: Vec<NodeId>,
     /// Per arm: the label of its body when several leaves reach it.
     shared: Vec<Option<Label>>,
     /// Per shared guarded arm: its selector and the leaves' continuations.
     conts: Vec<Option<(Local, Vec<Label>)>>,
     /// The shared no-match code, when several leaves reach it.
     fail: Option<Label>,
-    /// Some arm's body is inline (so the tree can fall out of its end).
+    /// The code emitted since the last block started can fall through.
     falls: bool,
 }
 
@@ -165,92 +174,138 @@ impl Lowerer<'_> {
             .iter()
             .map(|a| (a.pats, a.guard.is_some()))
             .collect();
-        let (tree, occs) = match_tree::build(self.tp, &tys, &rows);
+        let tree = match_tree::build(self.tp, &tys, &rows);
+        let refs = references(&tree);
         let mut leaves = vec![0; plan.arms.len()];
         let mut fails = 0;
-        count_leaves(&tree, &mut leaves, &mut fails);
+        for (id, n) in tree.nodes.iter().enumerate() {
+            let reached = refs[id] > 0 || id == tree.root;
+            match n {
+                Node::Leaf { arm, .. } if reached => leaves[*arm] += 1,
+                Node::Fail if reached => fails += refs[id].max(1),
+                _ => {}
+            }
+        }
         let shared = (0..plan.arms.len())
             .map(|k| (leaves[k] > 1 && !trivial(plan, k)).then(|| fb.label()))
             .collect();
         let sharing_fail = fails > 1 && matches!(plan.no_match, NoMatch::Clauses(_));
+        let root = tree.root;
         let mut em = Emit {
             plan,
             scr,
-            occs,
+            tree,
+            refs,
+            labels: HashMap::new(),
+            queue: Vec::new(),
             shared,
             conts: vec![None; plan.arms.len()],
             fail: sharing_fail.then(|| fb.label()),
             falls: false,
         };
-        let mut known: Known = Known::new();
+        let mut roots: Known = Known::new();
         for (i, (v, _)) in scr.iter().enumerate() {
             if plan.parts.get(i).is_none_or(|p| p.is_none()) {
-                known.insert(i, v.clone());
+                roots.insert(i, v.clone());
             }
         }
-        self.emit_tree(fb, &mut em, &tree, &mut known);
-        let blocks: Vec<usize> = (0..plan.arms.len())
-            .filter(|&k| em.shared[k].is_some())
-            .collect();
-        if blocks.is_empty() && em.fail.is_none() {
-            return;
-        }
+        self.emit_node(fb, &mut em, root, &mut roots.clone());
+        // The blocks several places jump to, each after the previous one
+        // (which jumps to the end when it can fall through).
         let end = fb.label();
-        if em.falls {
-            fb.emit(Stmt::Goto(end));
-        }
-        for (i, &k) in blocks.iter().enumerate() {
-            fb.emit(Stmt::Label(em.shared[k].expect("a shared arm")));
-            self.shared_arm(fb, &mut em, k);
-            if i + 1 < blocks.len() || em.fail.is_some() {
+        let mut blocks = false;
+        let mut start = |fb: &mut FB, em: &mut Emit, l: Label| {
+            if std::mem::take(&mut em.falls) {
                 fb.emit(Stmt::Goto(end));
+            }
+            fb.emit(Stmt::Label(l));
+            blocks = true;
+        };
+        let mut next = 0;
+        while let Some(&id) = em.queue.get(next) {
+            next += 1;
+            let l = em.labels[&id];
+            start(fb, &mut em, l);
+            self.emit_here(fb, &mut em, id, &mut roots.clone());
+        }
+        for k in 0..plan.arms.len() {
+            if let Some(l) = em.shared[k] {
+                start(fb, &mut em, l);
+                self.shared_arm(fb, &mut em, k);
+                em.falls = true;
             }
         }
         if let Some(l) = em.fail {
-            fb.emit(Stmt::Label(l));
+            start(fb, &mut em, l);
             self.no_match(fb, &em);
         }
-        fb.emit(Stmt::Label(end));
+        if blocks {
+            fb.emit(Stmt::Label(end));
+        }
     }
 
-    fn emit_tree(&mut self, fb: &mut FB, em: &mut Emit, tree: &Tree, known: &mut Known) {
-        match tree {
-            Tree::Fail => match em.fail {
+    /// Node `id` here, or a jump to its block when several places reach it
+    /// (except where a copy is as small as the jump).
+    fn emit_node(&mut self, fb: &mut FB, em: &mut Emit, id: NodeId, known: &mut Known) {
+        let small = match &em.tree.nodes[id] {
+            Node::Fail => true,
+            Node::Leaf { arm, .. } => trivial(em.plan, *arm),
+            Node::Test { .. } => false,
+        };
+        if em.refs[id] < 2 || small {
+            return self.emit_here(fb, em, id, known);
+        }
+        let l = match em.labels.get(&id) {
+            Some(l) => *l,
+            None => {
+                let l = fb.label();
+                em.labels.insert(id, l);
+                em.queue.push(id);
+                l
+            }
+        };
+        fb.emit(Stmt::Goto(l));
+    }
+
+    fn emit_here(&mut self, fb: &mut FB, em: &mut Emit, id: NodeId, known: &mut Known) {
+        match em.tree.nodes[id].clone() {
+            Node::Fail => match em.fail {
                 Some(l) => fb.emit(Stmt::Goto(l)),
                 None => self.no_match(fb, em),
             },
-            Tree::Leaf {
+            Node::Leaf {
                 arm,
                 binds,
                 guard_fail,
             } => {
-                let a = &em.plan.arms[*arm];
+                let a = &em.plan.arms[arm];
                 // A taken message is bound again from its copy: binding
                 // in place is for the guard only.
-                let retaken = em.plan.take.as_ref().is_some_and(|t| !t.in_place[*arm]);
+                let retaken = em.plan.take.as_ref().is_some_and(|t| !t.in_place[arm]);
                 if !retaken || a.guard.is_some() {
                     for (id, occ) in binds {
-                        let ty = em.occs[*occ].ty.clone();
-                        let l = self.bind(fb, *id, ty);
-                        self.load(fb, em, known, *occ, Some(l));
+                        let ty = em.tree.occs[occ].ty.clone();
+                        let l = self.bind(fb, id, ty);
+                        self.load(fb, em, known, occ, Some(l));
                     }
                 }
-                let Some(label) = em.shared[*arm] else {
-                    em.falls = true;
-                    return match (a.guard, guard_fail) {
+                let Some(label) = em.shared[arm] else {
+                    match (a.guard, guard_fail) {
                         (Some(g), Some(rest)) => {
                             let gv = self.expr(fb, g, false);
                             fb.push_block();
-                            self.arm_body(fb, em, *arm);
+                            self.arm_body(fb, em, arm);
                             let then_b = fb.pop_block();
                             let else_b = self.subtree(fb, em, Some(rest), known);
                             fb.emit(Stmt::If(gv, then_b, else_b));
                         }
-                        _ => self.arm_body(fb, em, *arm),
-                    };
+                        _ => self.arm_body(fb, em, arm),
+                    }
+                    em.falls = true;
+                    return;
                 };
                 if let Some(rest) = guard_fail {
-                    let (sel, conts) = em.conts[*arm]
+                    let (sel, conts) = em.conts[arm]
                         .get_or_insert_with(|| (fb.new_local("sel", Ty::int()), Vec::new()));
                     let sel = *sel;
                     let cont = fb.label();
@@ -259,20 +314,18 @@ impl Lowerer<'_> {
                     fb.emit(Stmt::Assign(sel, Rv::Use(Operand::Int(i))));
                     fb.emit(Stmt::Goto(label));
                     fb.emit(Stmt::Label(cont));
-                    self.emit_tree(fb, em, rest, known);
+                    self.emit_node(fb, em, rest, known);
                 } else {
                     fb.emit(Stmt::Goto(label));
                 }
             }
-            Tree::Test {
+            Node::Test {
                 occ,
                 cases,
                 default,
             } => {
-                let v = self.load(fb, em, known, *occ, None);
+                let v = self.load(fb, em, known, occ, None);
                 let pos = em.plan.pos;
-                // No default: the cases cover every value.
-                let default = default.as_deref();
                 let s = match &cases[0].0[0] {
                     Key::Tag(_) | Key::Int(_) => {
                         let tag = matches!(cases[0].0[0], Key::Tag(_));
@@ -284,26 +337,26 @@ impl Lowerer<'_> {
                         if !tag && cases.len() == 1 && cases[0].0.len() == 1 {
                             let c = Rv::Bin(BinOp::Eq, on, int_of(&cases[0].0[0]), Ty::int(), pos);
                             let c = fb.temp(Ty::bool(), c);
-                            let a = self.subtree(fb, em, Some(&cases[0].1), known);
+                            let a = self.subtree(fb, em, Some(cases[0].1), known);
                             let b = self.subtree(fb, em, default, known);
                             Stmt::If(c, a, b)
                         } else {
                             let mut arms = Vec::new();
-                            for (keys, t) in cases {
+                            for (keys, t) in &cases {
                                 let vals = keys.iter().map(int_value).collect();
-                                arms.push((vals, self.subtree(fb, em, Some(t), known)));
+                                arms.push((vals, self.subtree(fb, em, Some(*t), known)));
                             }
                             Stmt::Switch(on, arms, self.subtree(fb, em, default, known))
                         }
                     }
                     Key::Bool(_) => {
                         let (mut yes, mut no) = (default, default);
-                        for (keys, t) in cases {
+                        for (keys, t) in &cases {
                             for k in keys {
                                 if *k == Key::Bool(true) {
-                                    yes = Some(t);
+                                    yes = Some(*t);
                                 } else {
-                                    no = Some(t);
+                                    no = Some(*t);
                                 }
                             }
                         }
@@ -312,14 +365,14 @@ impl Lowerer<'_> {
                         Stmt::If(v, a, b)
                     }
                     Key::Cons => {
-                        let ts = vec![em.occs[*occ].ty.clone()];
+                        let ts = vec![em.tree.occs[occ].ty.clone()];
                         let e = fb.lib("List", "is_empty", vec![v], ts, Ty::bool(), pos);
                         let a = self.subtree(fb, em, default, known);
-                        let b = self.subtree(fb, em, Some(&cases[0].1), known);
+                        let b = self.subtree(fb, em, Some(cases[0].1), known);
                         Stmt::If(e, a, b)
                     }
                     Key::Str(_) | Key::Float(_) => {
-                        return self.chain(fb, em, v, cases, default, known);
+                        return self.chain(fb, em, v, &cases, default, known);
                     }
                 };
                 fb.emit(s);
@@ -334,13 +387,13 @@ impl Lowerer<'_> {
         fb: &mut FB,
         em: &mut Emit,
         v: Operand,
-        cases: &[(Vec<Key>, Tree)],
-        default: Option<&Tree>,
+        cases: &[(Vec<Key>, NodeId)],
+        default: Option<NodeId>,
         known: &Known,
     ) {
         let Some(((keys, t), rest)) = cases.split_first() else {
             if let Some(d) = default {
-                self.emit_tree(fb, em, d, &mut known.clone());
+                self.emit_node(fb, em, d, &mut known.clone());
             }
             return;
         };
@@ -357,7 +410,8 @@ impl Lowerer<'_> {
                     pos,
                 ),
                 Key::Float(x) => {
-                    Rv::Bin(BinOp::Eq, v.clone(), Operand::Float(*x), Ty::float(), pos)
+                    let x = Operand::Float(f64::from_bits(*x));
+                    Rv::Bin(BinOp::Eq, v.clone(), x, Ty::float(), pos)
                 }
                 _ => unreachable!("chained keys are strings or floats"),
             };
@@ -374,7 +428,7 @@ impl Lowerer<'_> {
             c = Some(r);
         }
         let c = Operand::Local(c.expect("a case lists a key"));
-        let a = self.subtree(fb, em, Some(t), known);
+        let a = self.subtree(fb, em, Some(*t), known);
         fb.push_block();
         self.chain(fb, em, v, rest, default, known);
         let b = fb.pop_block();
@@ -387,12 +441,12 @@ impl Lowerer<'_> {
         &mut self,
         fb: &mut FB,
         em: &mut Emit,
-        t: Option<&Tree>,
+        t: Option<NodeId>,
         known: &Known,
     ) -> Vec<Stmt> {
         fb.push_block();
         if let Some(t) = t {
-            self.emit_tree(fb, em, t, &mut known.clone());
+            self.emit_node(fb, em, t, &mut known.clone());
         }
         fb.pop_block()
     }
@@ -417,7 +471,7 @@ impl Lowerer<'_> {
                 None => v,
             };
         }
-        let Some((parent, access)) = em.occs[occ].parent else {
+        let Some((parent, access)) = em.tree.occs[occ].parent else {
             // A tuple scrutinee needed whole after all.
             let (l, t) = &em.scr[occ];
             let parts = em.plan.parts[occ]
@@ -435,8 +489,8 @@ impl Lowerer<'_> {
             return self.load(fb, em, known, occ, into);
         }
         let pv = self.load(fb, em, known, parent, None);
-        let pt = em.occs[parent].ty.clone();
-        let ty = em.occs[occ].ty.clone();
+        let pt = em.tree.occs[parent].ty.clone();
+        let ty = em.tree.occs[occ].ty.clone();
         let pos = em.plan.pos;
         let rv = match access {
             Access::Field(i) => Rv::Field(pv, pt, i),
@@ -555,25 +609,21 @@ impl Lowerer<'_> {
     }
 }
 
-/// How many leaves reach each arm, and how many fail.
-fn count_leaves(t: &Tree, arms: &mut [usize], fails: &mut usize) {
-    match t {
-        Tree::Fail => *fails += 1,
-        Tree::Leaf {
-            arm, guard_fail, ..
-        } => {
-            arms[*arm] += 1;
-            if let Some(g) = guard_fail {
-                count_leaves(g, arms, fails);
-            }
+/// Per node, how many places of the tree (reached from its root) go to it.
+fn references(t: &Tree) -> Vec<usize> {
+    let mut refs = vec![0; t.nodes.len()];
+    let mut seen = vec![false; t.nodes.len()];
+    let mut todo = vec![t.root];
+    while let Some(id) = todo.pop() {
+        if std::mem::replace(&mut seen[id], true) {
+            continue;
         }
-        Tree::Test { cases, default, .. } => {
-            cases.iter().for_each(|(_, c)| count_leaves(c, arms, fails));
-            if let Some(d) = default {
-                count_leaves(d, arms, fails);
-            }
+        for n in t.nodes[id].next() {
+            refs[n] += 1;
+            todo.push(n);
         }
     }
+    refs
 }
 
 /// Copying arm `k` to each of its leaves costs no more than a jump: no

@@ -7,6 +7,10 @@
 //! in every branch. So a path tests each occurrence once, arms share their
 //! tests, and a sum type's tag is read once per switch.
 //!
+//! The tree is a DAG: a sub-problem met again (the same rows with the same
+//! tests left) is the node already built, and equal nodes are one node, so
+//! the lowering can emit a node reached from several places once.
+//!
 //! Arm order is kept: a leaf is the first row whose tests have all passed.
 //! When its arm's guard fails, the rows of the later arms go on from there
 //! (with what the path has learnt). An or-pattern splits its row into one
@@ -39,20 +43,23 @@ pub struct Occ {
 }
 
 /// An outcome of testing an occurrence.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Key {
     Tag(u32),
     Int(i64),
-    /// Equal as floats (`0.0` and `-0.0` are one key).
-    Float(f64),
+    /// The bits of a float (`-0.0` made `0.0`: they are equal).
+    Float(u64),
     Str(String),
     Bool(bool),
     /// A non-empty list (the empty list is the test's default).
     Cons,
 }
 
-#[derive(Clone, PartialEq, Debug)]
-pub enum Tree {
+/// A node of the tree, by its index in `Tree::nodes`.
+pub type NodeId = usize;
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Node {
     /// No arm matches.
     Fail,
     /// Arm `arm` matches, binding each local to its occurrence; for an arm
@@ -60,15 +67,34 @@ pub enum Tree {
     Leaf {
         arm: usize,
         binds: Vec<(LocalId, usize)>,
-        guard_fail: Option<Box<Tree>>,
+        guard_fail: Option<NodeId>,
     },
-    /// Test occurrence `occ`: the subtree of the case listing its key,
-    /// else `default` (`None` when the cases cover every value).
+    /// Test occurrence `occ`: the node of the case listing its key, else
+    /// `default` (`None` when the cases cover every value).
     Test {
         occ: usize,
-        cases: Vec<(Vec<Key>, Tree)>,
-        default: Option<Box<Tree>>,
+        cases: Vec<(Vec<Key>, NodeId)>,
+        default: Option<NodeId>,
     },
+}
+
+impl Node {
+    /// The nodes this one goes on to.
+    pub fn next(&self) -> Vec<NodeId> {
+        match self {
+            Node::Fail => vec![],
+            Node::Leaf { guard_fail, .. } => guard_fail.iter().copied().collect(),
+            Node::Test { cases, default, .. } => {
+                cases.iter().map(|c| c.1).chain(*default).collect()
+            }
+        }
+    }
+}
+
+pub struct Tree {
+    pub nodes: Vec<Node>,
+    pub root: NodeId,
+    pub occs: Vec<Occ>,
 }
 
 /// The tests a row still needs, in pattern order, and its bindings so far.
@@ -85,16 +111,23 @@ impl Row<'_> {
     }
 }
 
+/// What identifies a sub-problem: per row its arm, tests (the patterns
+/// by address) and bindings.
+type RowsKey = Vec<(usize, Vec<(usize, usize)>, Vec<(LocalId, usize)>)>;
+
 struct Builder<'a> {
     tp: &'a TypedProgram,
     occs: Vec<Occ>,
     index: HashMap<(usize, Access), usize>,
     guarded: Vec<bool>,
+    nodes: Vec<Node>,
+    interned: HashMap<Node, NodeId>,
+    solved: HashMap<RowsKey, NodeId>,
 }
 
 /// The decision tree of arms (their patterns, one per scrutinee of types
-/// `scrutinees`, and whether each has a guard), and its occurrences.
-pub fn build(tp: &TypedProgram, scrutinees: &[Ty], arms: &[(&[TPat], bool)]) -> (Tree, Vec<Occ>) {
+/// `scrutinees`, and whether each has a guard).
+pub fn build(tp: &TypedProgram, scrutinees: &[Ty], arms: &[(&[TPat], bool)]) -> Tree {
     let mut b = Builder {
         tp,
         occs: scrutinees
@@ -106,6 +139,9 @@ pub fn build(tp: &TypedProgram, scrutinees: &[Ty], arms: &[(&[TPat], bool)]) -> 
             .collect(),
         index: HashMap::new(),
         guarded: arms.iter().map(|a| a.1).collect(),
+        nodes: Vec::new(),
+        interned: HashMap::new(),
+        solved: HashMap::new(),
     };
     let mut rows = Vec::new();
     for (arm, (pats, _)) in arms.iter().enumerate() {
@@ -119,14 +155,18 @@ pub fn build(tp: &TypedProgram, scrutinees: &[Ty], arms: &[(&[TPat], bool)]) -> 
         }
         rows.extend(rs);
     }
-    let tree = b.tree(rows);
-    (tree, b.occs)
+    let root = b.tree(rows);
+    Tree {
+        nodes: b.nodes,
+        root,
+        occs: b.occs,
+    }
 }
 
 fn key(p: &TPat) -> Key {
     match &p.kind {
         TPatKind::Lit(Lit::Int(n)) => Key::Int(*n),
-        TPatKind::Lit(Lit::Float(x)) => Key::Float(*x),
+        TPatKind::Lit(Lit::Float(x)) => Key::Float((x + 0.0).to_bits()),
         TPatKind::Lit(Lit::Str(s)) => Key::Str(s.clone()),
         TPatKind::Lit(Lit::Bool(b)) => Key::Bool(*b),
         TPatKind::Ctor { variant, .. } => Key::Tag(*variant),
@@ -278,17 +318,53 @@ impl<'p> Builder<'_> {
             .collect()
     }
 
-    fn tree(&mut self, rows: Vec<Row<'p>>) -> Tree {
+    fn node(&mut self, n: Node) -> NodeId {
+        if let Some(id) = self.interned.get(&n) {
+            return *id;
+        }
+        self.nodes.push(n.clone());
+        self.interned.insert(n, self.nodes.len() - 1);
+        self.nodes.len() - 1
+    }
+
+    fn tree(&mut self, mut rows: Vec<Row<'p>>) -> NodeId {
+        // Rows after one that matches unconditionally are never reached.
+        if let Some(i) = rows
+            .iter()
+            .position(|r| r.tests.is_empty() && !self.guarded[r.arm])
+        {
+            rows.truncate(i + 1);
+        }
+        let key: RowsKey = rows
+            .iter()
+            .map(|r| {
+                let tests = r
+                    .tests
+                    .iter()
+                    .map(|(o, p)| (*o, *p as *const TPat as usize));
+                (r.arm, tests.collect(), r.binds.clone())
+            })
+            .collect();
+        if let Some(id) = self.solved.get(&key) {
+            return *id;
+        }
+        let n = self.solve(rows);
+        let id = self.node(n);
+        self.solved.insert(key, id);
+        id
+    }
+
+    fn solve(&mut self, rows: Vec<Row<'p>>) -> Node {
         let Some(first) = rows.first() else {
-            return Tree::Fail;
+            return Node::Fail;
         };
         if first.tests.is_empty() {
             let arm = first.arm;
             let guard_fail = self.guarded[arm].then(|| {
                 let later = rows[1..].iter().filter(|r| r.arm != arm).cloned();
-                Box::new(self.tree(later.collect()))
+                self.tree(later.collect())
             });
-            return Tree::Leaf {
+            return Node::Leaf {
                 arm,
                 binds: first.binds.clone(),
                 guard_fail,
@@ -317,7 +393,7 @@ impl<'p> Builder<'_> {
             t @ Ty::Con(TyCon::Adt(_), _) => keys.len() == self.variants(t).len(),
             _ => false,
         };
-        let mut cases: Vec<(Vec<Key>, Tree)> = Vec::new();
+        let mut cases: Vec<(Vec<Key>, NodeId)> = Vec::new();
         for k in keys {
             let mut sub = Vec::new();
             for r in &rows {
@@ -350,11 +426,11 @@ impl<'p> Builder<'_> {
             }
         }
         match default {
-            Some(d) if cases.is_empty() => d,
-            d => Tree::Test {
+            Some(d) if cases.is_empty() => self.nodes[d].clone(),
+            default => Node::Test {
                 occ,
                 cases,
-                default: d.map(Box::new),
+                default,
             },
         }
     }

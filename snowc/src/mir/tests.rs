@@ -204,3 +204,30 @@ fn string_cases_are_tested_in_turn() {
     assert_eq!(eqs, 3, "one comparison a literal");
     assert_eq!(count(body, |s| matches!(s, Stmt::Switch(..))), 0);
 }
+
+/// Clauses over `n` Bool parameters where each tests three of them: a
+/// tree without shared sub-problems grows exponentially with `n`.
+fn crossed_clauses(n: usize) -> String {
+    let mut src = String::new();
+    for i in 0..n {
+        let mut ps = vec!["_"; n];
+        ps[i] = "true";
+        ps[(i + 1) % n] = "false";
+        ps[(i + 3) % n] = "true";
+        src += &format!("fn f({}) = {i}\n", ps.join(", "));
+    }
+    src += &format!("fn f({}) = 99\n\n", vec!["_"; n].join(", "));
+    src += &format!(
+        "fn main() do\n  println(\"${{f({})}}\")\nend\n",
+        vec!["true"; n].join(", ")
+    );
+    src
+}
+
+#[test]
+fn sub_problems_met_again_are_emitted_once() {
+    let size = |n| all(&func(&lower(&crossed_clauses(n)), "Main_f").body).len();
+    let (small, big) = (size(10), size(30));
+    // Exponential growth would make it about 1000 times larger.
+    assert!(big < 100 * small, "{small} statements for 10, {big} for 30");
+}
