@@ -132,12 +132,8 @@ impl Lowerer<'_> {
     fn scrutinee(&mut self, fb: &mut FB, e: &TExpr) -> (Operand, Ty, Option<Vec<Operand>>) {
         let t = self.ty(fb, &e.ty);
         if let TExprKind::Tuple(xs) = &e.kind {
-            let mut parts = Vec::new();
-            for x in xs {
-                let v = self.expr(fb, x, false);
-                let xt = self.ty(fb, &x.ty);
-                parts.push(self.operand_local(fb, v, xt));
-            }
+            // Constants stay constants: a part no arm reads costs nothing.
+            let parts = xs.iter().map(|x| self.expr(fb, x, false)).collect();
             let l = fb.new_local("t", t.clone());
             return (Operand::Local(l), t, Some(parts));
         }
