@@ -48,13 +48,7 @@ pub fn compile_to_c(
     opts: &CompileOptions,
 ) -> Result<CompileOutput, Vec<Diagnostic>> {
     let mut all = sources.clone();
-    for (module, path, text) in prelude::FILES {
-        all.add(diag::SourceFile {
-            path: path.to_string(),
-            module: module.to_string(),
-            text: text.to_string(),
-        });
-    }
+    prelude::add_to(&mut all);
     let parsed = syntax::parse_all(&all)?;
     let (typed, warnings) = types::check_program(&all, &parsed)?;
     let program = mir::lower_program(&typed);

@@ -89,13 +89,7 @@ impl Stdlib {
             module: "Main".into(),
             text: "fn main() do\nend\n".into(),
         });
-        for (module, path, text) in crate::prelude::FILES {
-            sources.add(SourceFile {
-                path: path.to_string(),
-                module: module.to_string(),
-                text: text.to_string(),
-            });
-        }
+        crate::prelude::add_to(&mut sources);
         let parsed = crate::syntax::parse_all(&sources).expect("the prelude parses");
         let (program, _) =
             crate::types::check_program(&sources, &parsed).expect("the prelude type-checks");

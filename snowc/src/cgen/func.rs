@@ -32,6 +32,19 @@ struct FnCx<'f> {
     /// The C parameters after `ctx` and the C result type.
     c_params: Vec<(String, String)>,
     c_ret: String,
+    /// The loops around the statement being emitted, innermost last.
+    loops: Vec<LoopExit>,
+    loop_count: u32,
+}
+
+/// A loop being emitted: within a C `switch`, `break` would leave the
+/// `switch`, so a MIR `Break` there jumps to a label after the loop.
+struct LoopExit {
+    id: u32,
+    /// The `switch`es inside the loop around the current statement.
+    switches: usize,
+    /// The label after the loop is needed.
+    used: bool,
 }
 
 pub fn signature(em: &mut Emitter, id: FuncId) -> String {
@@ -99,6 +112,8 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
         own_probe: has_loops(&f.body),
         c_params,
         c_ret,
+        loops: Vec::new(),
+        loop_count: 0,
     };
     let sig = signature_named(em, id, &cx.grow.body);
     let sig = if big {
@@ -193,7 +208,7 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
 fn has_loops(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::Loop(_) => true,
-        Stmt::If(_, a, b) => has_loops(a) || has_loops(b),
+        Stmt::If(..) | Stmt::Switch(..) => s.blocks().into_iter().any(has_loops),
         _ => false,
     })
 }
@@ -202,8 +217,7 @@ fn has_loops(stmts: &[Stmt]) -> bool {
 fn receives(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::Assign(_, Rv::Rt(RtOp::RecvNext(_), ..)) => true,
-        Stmt::If(_, a, b) => receives(a) || receives(b),
-        Stmt::Loop(b) => receives(b),
+        Stmt::If(..) | Stmt::Switch(..) | Stmt::Loop(_) => s.blocks().into_iter().any(receives),
         _ => false,
     })
 }
@@ -232,7 +246,7 @@ fn uses_ctx(stmts: &[Stmt]) -> bool {
             Rv::Rt(op, ..) => rt_uses_ctx(op),
             _ => false,
         },
-        Stmt::If(_, a, b) => uses_ctx(a) || uses_ctx(b),
+        Stmt::If(..) | Stmt::Switch(..) => s.blocks().into_iter().any(uses_ctx),
         _ => false,
     })
 }
@@ -255,8 +269,7 @@ fn rt_uses_ctx(op: &RtOp) -> bool {
 fn uses_env(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::Assign(_, rv) | Stmt::Eval(rv) => matches!(rv, Rv::EnvField(_) | Rv::SelfClosure),
-        Stmt::If(_, a, b) => uses_env(a) || uses_env(b),
-        Stmt::Loop(b) => uses_env(b),
+        Stmt::If(..) | Stmt::Switch(..) | Stmt::Loop(_) => s.blocks().into_iter().any(uses_env),
         _ => false,
     })
 }
@@ -298,10 +311,11 @@ fn scan(stmts: &[Stmt], feeds: &mut [Vec<u32>], roots: &mut Vec<u32>, targets: &
             Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
                 rv_operands(rv, &mut |o| roots.extend(local(o)))
             }
-            Stmt::If(c, a, b) => {
+            Stmt::If(c, ..) | Stmt::Switch(c, ..) => {
                 roots.extend(local(c));
-                scan(a, feeds, roots, targets);
-                scan(b, feeds, roots, targets);
+                for b in s.blocks() {
+                    scan(b, feeds, roots, targets);
+                }
             }
             Stmt::Goto(l) => {
                 targets.insert(l.0);
@@ -564,6 +578,28 @@ impl FnCx<'_> {
                     }
                 }
             }
+            Stmt::Switch(v, cases, default) => {
+                let v = self.op(em, v);
+                self.line(&format!("switch ({v}) {{"));
+                if let Some(l) = self.loops.last_mut() {
+                    l.switches += 1;
+                }
+                for (keys, b) in cases {
+                    for k in keys {
+                        let k = self.op(em, &Operand::Int(*k));
+                        self.line(&format!("case {k}:"));
+                    }
+                    self.case_body(em, b);
+                }
+                if !default.is_empty() {
+                    self.line("default:");
+                    self.case_body(em, default);
+                }
+                if let Some(l) = self.loops.last_mut() {
+                    l.switches -= 1;
+                }
+                self.line("}");
+            }
             Stmt::Goto(l) => self.line(&format!("goto L{};", l.0)),
             Stmt::Label(l) => {
                 if self.targets.contains(&l.0) {
@@ -576,10 +612,27 @@ impl FnCx<'_> {
                 let site = self.site(em);
                 self.line(&format!("SNOW_TICK(ctx, {site});"));
                 self.indent -= 1;
+                self.loop_count += 1;
+                self.loops.push(LoopExit {
+                    id: self.loop_count,
+                    switches: 0,
+                    used: false,
+                });
                 self.block(em, b);
                 self.line("}");
+                let exit = self.loops.pop().expect("pushed above");
+                if exit.used {
+                    let _ = writeln!(self.out, "Lbreak{}:;", exit.id);
+                }
             }
-            Stmt::Break => self.line("break;"),
+            Stmt::Break => match self.loops.last_mut() {
+                Some(l) if l.switches > 0 => {
+                    l.used = true;
+                    let id = l.id;
+                    self.line(&format!("goto Lbreak{id};"));
+                }
+                _ => self.line("break;"),
+            },
             Stmt::Continue => self.line("continue;"),
             Stmt::Return(o) if self.f.word_abi => {
                 if is_unit_like(&self.f.ret) {
@@ -658,6 +711,20 @@ impl FnCx<'_> {
     fn block(&mut self, em: &mut Emitter, b: &[Stmt]) {
         self.indent += 1;
         self.stmts(em, b);
+        self.indent -= 1;
+    }
+
+    /// The statements of a `switch` case, which must not fall through.
+    fn case_body(&mut self, em: &mut Emitter, b: &[Stmt]) {
+        self.indent += 1;
+        self.stmts(em, b);
+        let last = b.last();
+        if !matches!(
+            last,
+            Some(Stmt::Goto(_) | Stmt::Return(_) | Stmt::Break | Stmt::Continue)
+        ) {
+            self.line("break;");
+        }
         self.indent -= 1;
     }
 

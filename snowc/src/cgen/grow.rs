@@ -37,8 +37,9 @@ fn extra_slots(stmts: &[Stmt], per_site: usize) -> usize {
                 RtOp::ListLit(_) | RtOp::ConcatN | RtOp::ListAddItems(_) => ops.len(),
                 _ => 0,
             },
-            Stmt::If(_, a, b) => extra_slots(a, per_site) + extra_slots(b, per_site),
-            Stmt::Loop(b) => extra_slots(b, per_site),
+            Stmt::If(..) | Stmt::Switch(..) | Stmt::Loop(_) => {
+                s.blocks().iter().map(|b| extra_slots(b, per_site)).sum()
+            }
             _ => 0,
         })
         .sum()

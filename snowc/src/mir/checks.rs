@@ -24,7 +24,7 @@ fn rv_calls(rv: &Rv) -> bool {
 fn calls(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::Assign(_, rv) | Stmt::Eval(rv) => rv_calls(rv),
-        Stmt::If(_, a, b) => calls(a) || calls(b),
+        Stmt::If(..) | Stmt::Switch(..) => s.blocks().into_iter().any(calls),
         Stmt::Loop(_) => true,
         // A tail jump re-enters the function, which checks again.
         _ => false,
@@ -36,8 +36,7 @@ fn calls(stmts: &[Stmt]) -> bool {
 fn has_jumps(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::Goto(_) | Stmt::Label(_) | Stmt::TailJump(_) => true,
-        Stmt::If(_, a, b) => has_jumps(a) || has_jumps(b),
-        Stmt::Loop(b) => has_jumps(b),
+        Stmt::If(..) | Stmt::Switch(..) | Stmt::Loop(_) => s.blocks().into_iter().any(has_jumps),
         _ => false,
     })
 }
@@ -100,8 +99,9 @@ fn barrier(stmts: &[Stmt], cx: &Cx) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::Assign(l, rv) => cx.params.contains(l) || !repeatable(rv),
         Stmt::Eval(rv) => !repeatable(rv),
-        Stmt::If(_, a, b) => barrier(a, cx) || barrier(b, cx),
-        Stmt::Loop(b) => barrier(b, cx),
+        Stmt::If(..) | Stmt::Switch(..) | Stmt::Loop(_) => {
+            s.blocks().into_iter().any(|b| barrier(b, cx))
+        }
         Stmt::Goto(l) => !cx.quiet.contains(l),
         Stmt::Label(_) | Stmt::TailJump(_) => true,
         Stmt::Break
@@ -139,13 +139,20 @@ pub fn place(stmts: Vec<Stmt>, params: &[Local]) -> Vec<Stmt> {
         return out;
     }
     let rest_calls = calls(&out[first + 1..]);
-    let sinkable = !rest_calls && !has_jumps(&out) && matches!(out[first], Stmt::If(..));
-    if sinkable {
-        if let Stmt::If(c, a, b) = out.remove(first) {
-            out.insert(first, Stmt::If(c, place(a, params), place(b, params)));
+    let sinkable = !rest_calls && !has_jumps(&out);
+    match out.remove(first) {
+        Stmt::If(c, a, b) if sinkable => {
+            out.insert(first, Stmt::If(c, place(a, params), place(b, params)))
         }
-    } else {
-        out.insert(first, Stmt::EntryCheck);
+        Stmt::Switch(v, cases, default) if sinkable => {
+            let cases = cases.into_iter().map(|(k, b)| (k, place(b, params)));
+            let s = Stmt::Switch(v, cases.collect(), place(default, params));
+            out.insert(first, s)
+        }
+        s => {
+            out.insert(first, s);
+            out.insert(first, Stmt::EntryCheck);
+        }
     }
     out
 }

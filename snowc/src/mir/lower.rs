@@ -271,7 +271,7 @@ impl<'a> Lowerer<'a> {
         l
     }
 
-    fn operand_local(&mut self, fb: &mut FB, op: Operand, ty: Ty) -> Operand {
+    pub fn operand_local(&mut self, fb: &mut FB, op: Operand, ty: Ty) -> Operand {
         match op {
             Operand::Local(_) => op,
             other => fb.temp(ty, Rv::Use(other)),
@@ -612,19 +612,7 @@ impl<'a> Lowerer<'a> {
                 }
                 TStmt::LetPat { pat, value } => {
                     fb.emit(Stmt::At(value.pos));
-                    let v = self.expr(fb, value, false);
-                    let t = self.ty(fb, &value.ty);
-                    let v = self.operand_local(fb, v, t.clone());
-                    let fail = fb.label();
-                    let ok = fb.label();
-                    self.test(fb, pat, v, &t, fail);
-                    fb.emit(Stmt::Goto(ok));
-                    fb.emit(Stmt::Label(fail));
-                    fb.emit(Stmt::Panic(
-                        "no match of right hand side value".into(),
-                        pat.pos,
-                    ));
-                    fb.emit(Stmt::Label(ok));
+                    self.let_pattern(fb, pat, value);
                 }
             }
         }
@@ -961,11 +949,9 @@ fn stmt_types(stmts: &[Stmt], out: &mut Vec<Ty>) {
                     op(o, out);
                 }
             }
-            Stmt::If(_, a, b) => {
-                stmt_types(a, out);
-                stmt_types(b, out);
+            Stmt::If(..) | Stmt::Loop(_) | Stmt::Switch(..) => {
+                s.blocks().into_iter().for_each(|b| stmt_types(b, out))
             }
-            Stmt::Loop(b) => stmt_types(b, out),
             Stmt::Return(o) => op(o, out),
             _ => {}
         }

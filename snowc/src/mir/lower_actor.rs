@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::lower::{Lowerer, FB};
+use super::lower_match::{Arm, NoMatch, Plan, Take};
 use super::{Func, FuncId, Local, Operand, RtOp, Rv, Stmt};
 use crate::syntax::ast::BinOp;
 use crate::types::tast::{FnId, Pos, TArm, TExpr, TExprKind, TPat, TPatKind};
@@ -181,8 +182,9 @@ impl Lowerer<'_> {
     /// loop {
     ///   loop {                                  // scan new messages
     ///     h = RecvNext(seen); if h == 0 break; w = RecvValue
-    ///     for each arm: test w, guard -> { w2 = RecvTake(h); bind from w2; body; goto done }
-    ///     seen = h
+    ///     match w (decision tree): an arm whose pattern and guard pass
+    ///       -> { w2 = RecvTake(h); bind from w2; body; goto done }
+    ///     no arm -> seen = h
     ///   }
     ///   if !RecvWait(deadline) { after body; goto done }
     /// }
@@ -237,11 +239,28 @@ impl Lowerer<'_> {
             w,
             Rv::Rt(RtOp::RecvValue(msg.clone()), vec![], pos),
         ));
-        for arm in arms {
-            self.receive_arm(fb, arm, (w, h), msg, (result, done), tail, pos);
-        }
-        fb.emit(Stmt::Assign(seen, Rv::Use(Operand::Local(h))));
-        fb.emit(Stmt::Goto(scan));
+        let plan = Plan {
+            arms: arms.iter().map(Arm::of).collect(),
+            // A message no arm takes stays queued: scan on from it.
+            no_match: NoMatch::Stmts(vec![
+                Stmt::Assign(seen, Rv::Use(Operand::Local(h))),
+                Stmt::Goto(scan),
+            ]),
+            result: Some(result),
+            tail,
+            take: Some(Take {
+                h,
+                msg: msg.clone(),
+                in_place: arms
+                    .iter()
+                    .map(|a| self.binds_only_scalars(fb, &a.pats[0]))
+                    .collect(),
+            }),
+            parts: vec![],
+            pos,
+        };
+        self.compile_match(fb, &[(Operand::Local(w), msg.clone())], &plan);
+        fb.emit(Stmt::Goto(done));
         fb.emit(Stmt::Label(wait));
         let wait_rv = Rv::lib(
             "Process",
@@ -280,64 +299,6 @@ impl Lowerer<'_> {
             }
         }
     }
-
-    #[allow(clippy::too_many_arguments)]
-    fn receive_arm(
-        &mut self,
-        fb: &mut FB,
-        arm: &TArm,
-        (w, h): (Local, Local),
-        msg: &Ty,
-        (result, done): (Local, super::Label),
-        tail: bool,
-        pos: Pos,
-    ) {
-        let next = fb.label();
-        self.test(fb, &arm.pats[0], Operand::Local(w), msg, next);
-        if let Some(g) = &arm.guard {
-            let gv = self.expr(fb, g, false);
-            fb.emit(Stmt::If(gv, vec![], vec![Stmt::Goto(next)]));
-        }
-        let moved = fb.label();
-        if self.binds_only_scalars(fb, &arm.pats[0]) {
-            // Everything the arm uses was read in place: drop the message
-            // without copying it into this heap.
-            fb.emit(Stmt::Eval(Rv::Rt(
-                RtOp::RecvDrop,
-                vec![Operand::Local(h)],
-                pos,
-            )));
-        } else {
-            // The message moves into this heap at the take: bind again
-            // from the taken value (the same shape, so the tests pass).
-            let taken = fb.temp(
-                msg.clone(),
-                Rv::Rt(RtOp::RecvTake(msg.clone()), vec![Operand::Local(h)], pos),
-            );
-            self.test(fb, &arm.pats[0], taken, msg, moved);
-        }
-        fb.emit(Stmt::At(arm.body.pos));
-        let b = self.expr(fb, &arm.body, tail);
-        fb.emit(Stmt::Assign(result, Rv::Use(b)));
-        fb.emit(Stmt::Goto(done));
-        if jumps_to(fb.blocks.last().map_or(&[][..], |b| &b[..]), moved) {
-            fb.emit(Stmt::Label(moved));
-            fb.emit(Stmt::Panic(
-                "internal error: received message changed".into(),
-                pos,
-            ));
-        }
-        fb.emit(Stmt::Label(next));
-    }
-}
-
-fn jumps_to(stmts: &[Stmt], l: super::Label) -> bool {
-    stmts.iter().any(|s| match s {
-        Stmt::Goto(x) => *x == l,
-        Stmt::If(_, a, b) => jumps_to(a, l) || jumps_to(b, l),
-        Stmt::Loop(b) => jumps_to(b, l),
-        _ => false,
-    })
 }
 
 fn word_func(name: String, params: Vec<Local>, ret: Ty, mut fb: FB, pos: Pos) -> Func {

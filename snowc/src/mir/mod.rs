@@ -1,6 +1,6 @@
 //! MIR: monomorphic functions over typed locals, with closures converted to
-//! (function, environment) pairs, pattern matching compiled to tests and
-//! jumps, and every allocation explicit. Types are concrete `Ty`s (no
+//! (function, environment) pairs, pattern matching compiled to decision
+//! trees (`match_tree`), and every allocation explicit. Types are concrete `Ty`s (no
 //! variables, no generic parameters).
 
 mod checks;
@@ -10,6 +10,9 @@ mod lower_iface;
 mod lower_loop;
 mod lower_match;
 mod lower_value;
+mod match_tree;
+#[cfg(test)]
+mod tests;
 
 pub use lower::lower_program;
 
@@ -209,6 +212,10 @@ pub enum Stmt {
     Assign(Local, Rv),
     Eval(Rv),
     If(Operand, Vec<Stmt>, Vec<Stmt>),
+    /// `switch` on an Int (a value, or a sum value's tag): the statements
+    /// of the case listing it, else the default; no case falls through
+    /// into another.
+    Switch(Operand, Vec<(Vec<i64>, Vec<Stmt>)>, Vec<Stmt>),
     Goto(Label),
     Label(Label),
     /// `for (;;) { body }` with a preemption check at the back-edge.
@@ -225,4 +232,20 @@ pub enum Stmt {
     At(Pos),
     /// The function-entry stack/yield check (see `checks`).
     EntryCheck,
+}
+
+impl Stmt {
+    /// The statement lists nested directly in this statement.
+    pub fn blocks(&self) -> Vec<&[Stmt]> {
+        match self {
+            Stmt::If(_, a, b) => vec![a, b],
+            Stmt::Loop(b) => vec![b],
+            Stmt::Switch(_, cases, default) => cases
+                .iter()
+                .map(|(_, b)| &b[..])
+                .chain([&default[..]])
+                .collect(),
+            _ => vec![],
+        }
+    }
 }

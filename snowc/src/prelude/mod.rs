@@ -17,3 +17,14 @@ pub const FILES: &[(&str, &str, &str)] = &[
     ),
     ("Job", "<prelude>/job.snow", include_str!("job.snow")),
 ];
+
+/// Add the prelude's files to `sources`.
+pub fn add_to(sources: &mut crate::diag::SourceMap) {
+    for (module, path, text) in FILES {
+        sources.add(crate::diag::SourceFile {
+            path: path.to_string(),
+            module: module.to_string(),
+            text: text.to_string(),
+        });
+    }
+}
