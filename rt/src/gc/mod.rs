@@ -5,10 +5,17 @@
 pub mod heap;
 pub mod os;
 pub mod pool;
+pub mod process_state;
 pub mod roots;
+pub mod store;
 pub mod trace;
 
-use crate::abi::{Ctx, Hdr, SnowType};
+#[cfg(test)]
+mod heap_tests;
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use crate::base::abi::{Ctx, Hdr, SnowType};
 
 /// Allocates a zeroed object of `size` bytes with its header's type set, in
 /// the heap of the process running `ctx`, collecting first when due.

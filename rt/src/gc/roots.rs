@@ -4,7 +4,7 @@
 //! from where it was left to its top, after spilling callee-saved
 //! registers through the C helper.
 
-use crate::process::Process;
+use crate::gc::process_state::Process;
 use core::ffi::c_void;
 
 extern "C" {

@@ -1,8 +1,8 @@
 //! Precise tracing of one heap object through the descriptor in its header.
 
-use crate::abi::*;
-use crate::store::{Store, STORE_PTR};
-use crate::table::Table;
+use crate::base::abi::*;
+use crate::gc::store::{Store, STORE_PTR};
+use crate::values::hash_table::Table;
 
 /// Calls `visit` with every pointer word held by the object at `obj`.
 /// Strings, ranges and scalar stores hold none; lists of scalars are not

@@ -1,0 +1,5 @@
+//! What every layer uses.
+
+pub mod abi;
+pub mod console;
+pub mod panic;

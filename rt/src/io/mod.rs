@@ -1,0 +1,6 @@
+//! I/O.
+
+pub mod reactor;
+
+#[cfg(test)]
+mod machine_tests;
