@@ -173,7 +173,8 @@ pub struct Ctx {
     pub budget: i64,
     pub stack_limit: *mut c_char,
     pub loc: *const Loc,
-    pub proc_: *mut crate::gc::process_state::Process,
+    /// The process's `gc::process_state::ProcessState` (opaque here, as in C).
+    pub proc_: *mut core::ffi::c_void,
 }
 
 const fn scalar(kind: u32, name: &'static core::ffi::CStr) -> SnowType {

@@ -4,7 +4,6 @@
 //! stdout is a terminal, so interactive output appears promptly). stderr is
 //! unbuffered.
 
-use crate::base::abi::{Ctx, SnowStr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
@@ -58,35 +57,4 @@ pub fn flush_stdout() {
         write_fd(1, &out);
         out.clear();
     }
-}
-
-/// # Safety
-/// `s` is a live string object.
-unsafe fn bytes<'a>(s: *mut SnowStr) -> &'a [u8] {
-    SnowStr::bytes(s)
-}
-
-/// # Safety
-/// `s` is a live string object.
-#[no_mangle]
-pub unsafe extern "C" fn snow_print(_ctx: *mut Ctx, s: *mut SnowStr) {
-    print_bytes(&[bytes(s)]);
-}
-
-/// # Safety
-/// `s` is a live string object.
-#[no_mangle]
-pub unsafe extern "C" fn snow_println(_ctx: *mut Ctx, s: *mut SnowStr) {
-    print_bytes(&[bytes(s), b"\n"]);
-}
-
-/// # Safety
-/// `s` is a live string object.
-#[no_mangle]
-pub unsafe extern "C" fn snow_eprintln(_ctx: *mut Ctx, s: *mut SnowStr) {
-    let b = bytes(s);
-    let mut line = Vec::with_capacity(b.len() + 1);
-    line.extend_from_slice(b);
-    line.push(b'\n');
-    write_fd(2, &line);
 }

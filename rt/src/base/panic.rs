@@ -1,13 +1,29 @@
 //! Snow panics: report on stderr and end the running process (the whole
-//! program when it is `main`). Never unwinds:
-//! the runtime is built with panic=abort and a Snow panic is not a Rust
-//! panic.
+//! program when it is `main`). Never unwinds: the runtime is built with
+//! panic=abort and a Snow panic is not a Rust panic.
+//!
+//! Processes are the process layer's: it registers `set_process_hook` at
+//! start-up, which ends a scheduled process other than `main` (or returns
+//! the panic to a protected call). A panic of `main`, or of a context
+//! without a scheduled process, ends the program here.
 
-use crate::base::abi::{Ctx, FnLoc, Loc, SnowStr};
+use crate::base::abi::{Ctx, Loc, SnowStr};
 use crate::base::console;
-use crate::process::lifecycle;
-use crate::process::pcb::actor_of;
 use core::ffi::{c_char, CStr};
+use std::sync::OnceLock;
+
+/// Called with the context, the exit reason's message and the whole report
+/// text (`<msg><place> at file:line:col<hint>`); does not return when it
+/// ends the process, returns when the program is to end.
+pub type ProcessHook = unsafe fn(ctx: *mut Ctx, msg: &[u8], text: &[u8]);
+
+static PROCESS_HOOK: OnceLock<ProcessHook> = OnceLock::new();
+
+/// Registers the process layer's `ProcessHook` (once; later calls are
+/// ignored).
+pub fn set_process_hook(f: ProcessHook) {
+    let _ = PROCESS_HOOK.set(f);
+}
 
 /// Prints `panic: <msg>` and `  at file:line:col`, then ends the process.
 ///
@@ -34,19 +50,14 @@ pub struct Detail<'a> {
 /// As `fail`.
 pub unsafe fn report(ctx: *mut Ctx, msg: &[u8], d: Detail, loc: *const Loc) -> ! {
     let at = location(loc);
-    if let Some(a) = actor_of(ctx) {
+    if let Some(hook) = PROCESS_HOOK.get() {
         let mut text = [msg, d.place].concat();
         if let Some(at) = &at {
             text.extend_from_slice(b" at ");
             text.extend_from_slice(at);
         }
         text.extend_from_slice(d.hint);
-        // Inside a protected call the panic goes back to its caller.
-        crate::process::protect::catch(a, &text);
-        if !a.is_main {
-            // Crash isolation: only this process ends.
-            lifecycle::crash(a, msg, &text);
-        }
+        hook(ctx, msg, &text);
     }
     console::flush_stdout();
     let mut text = [b"panic: ", msg, d.place, d.hint, b"\n"].concat();
@@ -67,35 +78,6 @@ unsafe fn location(loc: *const Loc) -> Option<Vec<u8>> {
     let mut at = CStr::from_ptr((*loc).file).to_bytes().to_vec();
     at.extend_from_slice(format!(":{}:{}", (*loc).line, (*loc).col).as_bytes());
     Some(at)
-}
-
-/// The stack is exhausted on entry to `site` (null when unknown), on a
-/// stack of `size` bytes (0 when unknown): ends the process with reason
-/// `stack overflow`, reporting the function, where it is defined, and how
-/// to get a larger stack.
-///
-/// # Safety
-/// `ctx` is the running process's context; `site` null or valid.
-pub unsafe fn overflow(ctx: *mut Ctx, site: *const FnLoc, size: usize) -> ! {
-    let mut place = Vec::new();
-    let mut loc = core::ptr::null();
-    if !site.is_null() {
-        place.extend_from_slice(b" in ");
-        place.extend_from_slice(CStr::from_ptr((*site).name).to_bytes());
-        loc = &(*site).loc;
-    }
-    let hint = match size {
-        0 => " (set SNOW_STACK_SIZE to raise the stack size)".to_string(),
-        n => format!(
-            " (stack size {}; set SNOW_STACK_SIZE to raise it)",
-            crate::process::stack::show_size(n)
-        ),
-    };
-    let d = Detail {
-        place: &place,
-        hint: hint.as_bytes(),
-    };
-    report(ctx, b"stack overflow", d, loc)
 }
 
 /// Ends the program after a panic of the main process (or of a context

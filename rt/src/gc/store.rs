@@ -8,6 +8,10 @@
 //! `front` to claim a free slot, but words inside the window are never
 //! rewritten while an older version can still see them. Maps and sets keep
 //! `front` at 0.
+//!
+//! A map or set version (`Table`) is a small object pointing into shared
+//! stores; its layout is here because the collector traces it, its engine
+//! is `values::hash_table`.
 
 use crate::base::abi::{Ctx, Hdr, SnowType, Word, K_OPAQUE};
 use crate::gc;
@@ -19,6 +23,27 @@ pub struct Store {
     pub used: i64,
     pub front: i64,
     pub data: [Word; 0],
+}
+
+/// A version of a map or set (see `values::hash_table`).
+#[repr(C)]
+pub struct Table {
+    pub h: Hdr,
+    /// Live entries in this version.
+    pub size: i64,
+    /// Length of the log prefix this version sees.
+    pub n: i64,
+    pub keys: *mut Store,
+    /// Values (maps only; null for sets).
+    pub vals: *mut Store,
+    /// `META` words per entry: prev, origin, last, tomb, hash.
+    pub meta: *mut Store,
+    /// Two words per slot: hash, entry + 1 (0 = empty slot).
+    pub index: *mut Store,
+    /// Iteration cursor cache: position, its origin, its live entry.
+    pub cur_i: i64,
+    pub cur_j: i64,
+    pub cur_e: i64,
 }
 
 const fn opaque(name: &'static core::ffi::CStr) -> SnowType {

@@ -1,20 +1,21 @@
 //! Test support: a process context on the test thread's own stack, and
-//! descriptors for test object graphs.
+//! descriptors for test object graphs (`values::string::lit` makes test
+//! strings).
 
 use crate::base::abi::*;
-use crate::gc::process_state::Process;
+use crate::gc::process_state::{self, ProcessState};
 use core::ffi::{c_char, CStr};
 
 /// Runs `f` with a fresh process whose stack base is just above this frame.
 pub fn with_ctx<R>(stress: bool, f: impl FnOnce(*mut Ctx) -> R) -> R {
     let anchor = 0u64;
     let base = (core::hint::black_box(&anchor) as *const u64 as usize + 256) & !15;
-    let mut p = Box::new(Process::new(base, true, stress));
+    let mut p = Box::new(ProcessState::new(base, true, stress));
     let mut ctx = Ctx {
         budget: BUDGET,
         stack_limit: core::ptr::null_mut(),
         loc: core::ptr::null(),
-        proc_: &mut *p,
+        proc_: &mut *p as *mut ProcessState as *mut core::ffi::c_void,
     };
     let r = run_below(f, &mut ctx);
     core::hint::black_box(&ctx);
@@ -30,19 +31,14 @@ fn run_below<R>(f: impl FnOnce(*mut Ctx) -> R, ctx: *mut Ctx) -> R {
     r
 }
 
-pub fn process(ctx: *mut Ctx) -> &'static mut Process {
+pub fn process(ctx: *mut Ctx) -> &'static mut ProcessState {
     // SAFETY: test contexts always carry a live process.
-    unsafe { &mut *(*ctx).proc_ }
+    unsafe { &mut *process_state::of(ctx) }
 }
 
 pub fn text(s: *mut SnowStr) -> String {
     // SAFETY: the caller passes a live string.
     String::from_utf8(unsafe { SnowStr::bytes(s) }.to_vec()).unwrap()
-}
-
-pub fn lit(ctx: *mut Ctx, s: &str) -> Word {
-    // SAFETY: `ctx` is a test context.
-    unsafe { crate::values::string::new_str(ctx, s.as_bytes()) as usize as Word }
 }
 
 /// Leaks a descriptor for the lifetime of the test process.

@@ -1,17 +1,44 @@
-//! Unit tests of the scheduler: the whole machine (workers, run queues,
-//! parking, timers, quiescence) runs once in this test process, driven by
-//! processes written in Rust against the C ABI; plus the pure pieces.
+//! Unit tests of the whole machine (workers, run queues, parking, timers,
+//! quiescence), driven by processes written in Rust against the C ABI. The
+//! machine starts once per test process; `run_program` runs programs on
+//! it one at a time, the test thread acting as the reactor's thread.
 
+use super::timers::snow_sleep;
 use crate::base::abi::{Ctx, Word, BUDGET};
 use crate::gc::heap::Heap;
-use crate::library::program::{deeper, snow_slow_path, IN_EQ};
+use crate::process::clock::snow_deadline_ms;
 use crate::process::lifecycle;
-use crate::process::pcb::{Actor, Entry};
+use crate::process::pcb::{Actor, Entry, MainEntry};
 use crate::process::primitives::*;
+use crate::process::slow_path::snow_slow_path;
 use crate::process::stack::{self, parse_size};
 use crate::process::{pid_table, scheduler, worker};
+use crate::values::recursion::{deeper, IN_EQ};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
+
+/// Runs a program whose main process runs `entry` until it ends (as
+/// `snow_main` does, on a machine of two workers started at the first
+/// call); returns its exit status.
+pub(super) fn run_program(entry: MainEntry) -> i32 {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    static START: Once = Once::new();
+    let _g = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    START.call_once(|| {
+        let seeds = scheduler::init(2, false);
+        super::reactor::start();
+        worker::spawn_threads(seeds);
+    });
+    let a = lifecycle::create(
+        pid_table::next_pid(),
+        false,
+        Entry::Main(entry),
+        Heap::new(false),
+        stack::alloc(None),
+    );
+    scheduler::enqueue(a, core::ptr::null_mut());
+    super::reactor::get().run()
+}
 
 static YIELDS: AtomicU64 = AtomicU64::new(0);
 static SLEPT: AtomicU64 = AtomicU64::new(0);
@@ -149,17 +176,7 @@ fn scheduler_runs_processes_to_quiescence() {
     // Its deep processes take stack segments: not while the stack tests
     // look at theirs.
     let _g = crate::process::stack_tests::serial();
-    let seeds = scheduler::init(2, false);
-    let a = lifecycle::create(
-        pid_table::next_pid(),
-        false,
-        Entry::Main(root),
-        Heap::new(false),
-        stack::alloc(None),
-    );
-    scheduler::enqueue(a, core::ptr::null_mut());
-    worker::spawn_threads(seeds);
-    assert_eq!(scheduler::get().reactor.run(), 0);
+    assert_eq!(run_program(root), 0);
     assert_eq!(YIELDS.load(Ordering::SeqCst), 20 * 50);
     assert_eq!(SLEPT.load(Ordering::SeqCst), 20);
     assert_eq!(EARLY.load(Ordering::SeqCst), 0);

@@ -1,94 +1,74 @@
 //! The reactor, run by the OS main thread once the workers are started: a
-//! `polling::Poller` for readiness and notifications, a timer heap, the
-//! preemption monitor and the program's end (§4.3.3).
+//! `polling::Poller` for readiness and notifications, the timers
+//! (`timers`), and the process layer's periodic work: the preemption
+//! monitor, the sweep of stack memory and the end of the program (§4.3.3).
+//! `start` creates it and registers it with the scheduler, which arms
+//! deadline timers and notifies it through those hooks.
 //!
-//! Timers are (deadline, sequence, action): wake process P if it is still
-//! in park generation g, or deliver a stored message (`send_after`). Equal
-//! deadlines fire in the order they were added.
+//! Preemption monitor: every tick it looks at what each worker runs; a
+//! process still in the same dispatch as at the previous tick has run for
+//! more than a tick, so it is asked to yield (`Sched::preempt_long_runs`).
 //!
 //! While some process holds extra stack segments, or free ones keep their
 //! pages, the reactor also sweeps every `trim::PERIOD` to give back the
 //! memory of long-parked processes and long-unused segments.
 //!
-//! Preemption monitor: every tick it looks at what each worker runs; a
-//! process still in the same dispatch as at the previous tick has run for
-//! more than a tick, so its `stack_limit` is raised above every address and
-//! its next function entry or back-edge yields.
+//! The end: when nothing is runnable or running and no timer is live, the
+//! program is quiescent; it ends if no process is alive, else the remaining
+//! (forever blocked) ones are stopped (`lifecycle::shutdown_step`).
 
-use crate::process::mailbox::Msg;
-use crate::process::pcb::*;
-use crate::process::reason::Reason;
-use crate::process::{clock, pid_table, scheduler, signal, stack, trim, worker};
-use core::cmp::Ordering as CmpOrdering;
+use super::timers::{TimerAction, Timers};
+use crate::base::console;
+use crate::process::pcb::Actor;
+use crate::process::scheduler::{self, ReactorHooks};
+use crate::process::{clock, lifecycle, trim};
 use polling::{Events, Poller};
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// The monitor's period while processes run, and so the longest a process
 /// runs uninterrupted when its code has no back-edges.
 const TICK: Duration = Duration::from_millis(10);
 
-pub enum TimerAction {
-    Wake(Arc<Actor>, u64),
-    Deliver(u64, Box<Msg>),
-}
-
-struct Timer {
-    at: u64,
-    seq: u64,
-    action: TimerAction,
-}
-
-impl PartialEq for Timer {
-    fn eq(&self, o: &Self) -> bool {
-        (self.at, self.seq) == (o.at, o.seq)
-    }
-}
-impl Eq for Timer {}
-impl PartialOrd for Timer {
-    fn partial_cmp(&self, o: &Self) -> Option<CmpOrdering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Timer {
-    /// Reversed, so the max-heap pops the earliest deadline.
-    fn cmp(&self, o: &Self) -> CmpOrdering {
-        (o.at, o.seq).cmp(&(self.at, self.seq))
-    }
-}
-
-// SAFETY: messages in timers are owned by the heap and only moved.
-unsafe impl Send for Timer {}
-
 pub struct Reactor {
     poller: Poller,
-    timers: Mutex<BinaryHeap<Timer>>,
+    timers: Timers,
     /// Earliest deadline the reactor is sleeping towards (u64::MAX: none);
     /// adding an earlier timer notifies it.
     next: AtomicU64,
-    seq: AtomicU64,
+}
+
+static REACTOR: OnceLock<Reactor> = OnceLock::new();
+
+/// Creates the reactor (once) and registers it with the scheduler.
+pub fn start() -> &'static Reactor {
+    let r = REACTOR.get_or_init(|| Reactor {
+        poller: Poller::new().expect("creating the poller"),
+        timers: Timers::default(),
+        next: AtomicU64::new(u64::MAX),
+    });
+    scheduler::set_reactor(ReactorHooks {
+        notify: || get().notify(),
+        wake_at,
+    });
+    r
+}
+
+/// The reactor; `start` must have run.
+pub fn get() -> &'static Reactor {
+    REACTOR.get().expect("reactor not started")
+}
+
+fn wake_at(at: u64, a: Arc<Actor>, gen: u64) {
+    get().add_timer(at, TimerAction::Wake(a, gen));
 }
 
 impl Reactor {
-    pub fn new() -> Reactor {
-        Reactor {
-            poller: Poller::new().expect("creating the poller"),
-            timers: Mutex::new(BinaryHeap::new()),
-            next: AtomicU64::new(u64::MAX),
-            seq: AtomicU64::new(0),
-        }
-    }
-
-    fn timers(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Timer>> {
-        self.timers.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// Adds a timer firing at `at` (monotonic ns).
-    pub fn add(&self, at: u64, action: TimerAction) {
-        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
-        self.timers().push(Timer { at, seq, action });
+    pub fn add_timer(&self, at: u64, action: TimerAction) {
+        self.timers.add(at, action);
         if at < self.next.load(Ordering::SeqCst) {
             self.next.store(at, Ordering::SeqCst);
             self.notify();
@@ -101,67 +81,13 @@ impl Reactor {
         let _ = self.poller.notify();
     }
 
-    /// Fires due timers; returns the next deadline.
-    fn fire(&self) -> Option<u64> {
-        let now = clock::now_ns();
-        let mut due = Vec::new();
-        let next = {
-            let mut t = self.timers();
-            while t.peek().is_some_and(|x| x.at <= now) {
-                due.push(t.pop().expect("peeked"));
-            }
-            t.peek().map(|x| x.at)
-        };
-        for timer in due {
-            match timer.action {
-                TimerAction::Wake(a, gen) => {
-                    scheduler::wake(&a, Some(gen), worker::TIMER_WAKES, core::ptr::null_mut());
-                }
-                TimerAction::Deliver(pid, msg) => signal::deliver(pid, msg, core::ptr::null_mut()),
-            }
-        }
-        next
-    }
-
-    /// Quiescent: nothing runnable or running and no live timer. Stale
-    /// wake-ups (for parks that already ended) are dropped on the way.
+    /// Quiescent: nothing runnable or running and no live timer.
     fn quiescent(&self) -> bool {
         let s = scheduler::get();
         if !s.all_idle() || s.active.load(Ordering::SeqCst) != 0 {
             return false;
         }
-        let mut t = self.timers();
-        t.retain(|x| match &x.action {
-            TimerAction::Wake(a, g) => {
-                let st = a.load_state();
-                gen_of(st) == *g && worker::TIMER_WAKES.contains(&state_of(st))
-            }
-            TimerAction::Deliver(..) => true,
-        });
-        t.is_empty() && s.active.load(Ordering::SeqCst) == 0
-    }
-
-    /// One step of the end of the program: every remaining process is
-    /// blocked forever, so stop them with `shutdown`, newest first. Those
-    /// without a terminate block have nothing observable to do and are
-    /// signalled together; after one with a terminate block, older ones
-    /// wait for the next quiescent moment. Returns false when every live
-    /// process was already signalled (all are stuck for good).
-    fn shutdown_step(&self, signalled: &mut HashSet<u64>) -> bool {
-        stack::program_ending();
-        let mut progress = false;
-        for a in pid_table::all_descending() {
-            if !signalled.insert(a.pid) {
-                continue;
-            }
-            progress = true;
-            let hook = a.has_terminate.load(Ordering::SeqCst);
-            signal::signal(&a, a.pid, Reason::Shutdown, true, core::ptr::null_mut());
-            if hook {
-                break;
-            }
-        }
-        progress
+        self.timers.none_live() && s.active.load(Ordering::SeqCst) == 0
     }
 
     /// Runs until the program ends; returns the exit status.
@@ -173,14 +99,14 @@ impl Reactor {
         let mut signalled = HashSet::new();
         let mut last_sweep = last_tick;
         loop {
-            let next = self.fire();
+            let next = self.timers.fire(clock::now_ns());
             let now = clock::now_ns();
             if now.saturating_sub(last_tick) >= TICK.as_nanos() as u64 {
                 last_tick = now;
-                self.monitor(&mut last_seen);
+                s.preempt_long_runs(&mut last_seen);
                 // A long-running program's output (a server's log lines)
                 // reaches a pipe within a tick, not only when 64 KiB pile up.
-                crate::base::console::flush_stdout();
+                console::flush_stdout();
             }
             let sweeping = trim::pending();
             if sweeping && now.saturating_sub(last_sweep) >= trim::PERIOD.as_nanos() as u64 {
@@ -191,7 +117,7 @@ impl Reactor {
                 if s.live.load(Ordering::SeqCst) == 0 {
                     return 0;
                 }
-                if !self.shutdown_step(&mut signalled) {
+                if !lifecycle::shutdown_step(&mut signalled) {
                     return 0;
                 }
                 continue;
@@ -200,7 +126,7 @@ impl Reactor {
             // only a timer (or a notification) can make one runnable.
             let busy = !s.all_idle() || s.active.load(Ordering::SeqCst) > 0;
             if !busy {
-                crate::base::console::flush_stdout();
+                console::flush_stdout();
             }
             let mut wait = match (next, busy) {
                 (Some(at), true) => Some(Duration::from_nanos(at.saturating_sub(now)).min(TICK)),
@@ -220,52 +146,5 @@ impl Reactor {
             // Errors (EINTR) just end this wait early.
             let _ = self.poller.wait(&mut events, wait);
         }
-    }
-
-    /// Asks a process that has run for a whole tick (the same dispatch seen
-    /// twice) to yield at its next preemption point. The request may land
-    /// after the process has stopped; it then costs one spurious yield.
-    fn monitor(&self, last_seen: &mut [(u64, u64)]) {
-        for (i, w) in scheduler::get().workers.iter().enumerate() {
-            let seq = w.current_seq.load(Ordering::Acquire);
-            let pid = w.current_pid.load(Ordering::Relaxed);
-            if pid != scheduler::NO_PID && last_seen[i] == (pid, seq) {
-                if let Some(a) = crate::process::pid_table::get(pid) {
-                    crate::process::lifecycle::request_yield(&a);
-                }
-            }
-            last_seen[i] = (pid, seq);
-        }
-    }
-}
-
-impl Default for Reactor {
-    fn default() -> Self {
-        Reactor::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timers_pop_earliest_first_and_ties_in_insertion_order() {
-        let mut h = BinaryHeap::new();
-        let msg = |w| TimerAction::Deliver(0, Msg::new(&crate::base::abi::snow_t_Int, w, None));
-        for (at, seq, w) in [(30, 0, 1), (10, 1, 2), (20, 2, 3), (10, 3, 4), (10, 4, 5)] {
-            h.push(Timer {
-                at,
-                seq,
-                action: msg(w),
-            });
-        }
-        let mut order = Vec::new();
-        while let Some(t) = h.pop() {
-            if let TimerAction::Deliver(_, m) = t.action {
-                order.push(m.word);
-            }
-        }
-        assert_eq!(order, [2, 4, 5, 3, 1]);
     }
 }

@@ -1,12 +1,13 @@
 //! The Map, Set, Range and List functions of chapter 03 §3.8–§3.12 that take
-//! no closures, over the insertion-ordered table engine (`table.rs`).
+//! no closures, over the insertion-ordered hash table (`values::hash_table`).
 //!
 //! Keys and values read out of a table stay reachable through the table
 //! argument, which is kept alive (`black_box`) until the new object holding
 //! them exists.
 
 use crate::base::abi::*;
-use crate::values::hash_table::{self, Table};
+use crate::gc::store::Table;
+use crate::values::hash_table;
 use crate::values::layout;
 use crate::values::list;
 use core::hint::black_box;

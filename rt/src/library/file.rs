@@ -1,10 +1,10 @@
 //! `File.*` (chapter 03 §3.6). Error texts are Rust's `io::Error` Display
 //! (`No such file or directory (os error 2)`).
 
-use super::strings::str_of;
 use crate::base::abi::*;
 use crate::values::layout;
 use crate::values::string::new_str;
+use crate::values::string::str_of;
 use std::io::Write;
 
 fn unit_result(r: std::io::Result<()>) -> Result<Word, Vec<u8>> {

@@ -8,13 +8,14 @@
 //! canonical text is a complete representation; it holds no pointers, so
 //! the collector needs no special tracing, and encoding is a copy.
 
-use super::strings::str_of;
 use crate::base::abi::*;
 use crate::gc;
-use crate::values::hash_table::{self, Table};
+use crate::gc::store::Table;
+use crate::values::hash_table;
 use crate::values::layout;
 use crate::values::list;
 use crate::values::string::new_str;
+use crate::values::string::str_of;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

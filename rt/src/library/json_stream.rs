@@ -11,18 +11,19 @@
 //! document did not list them sorted, and a sum type's `fields` seen before
 //! its `tag` is kept as a tree and decoded once the variant is known.
 //!
-//! GC discipline as in `mod.rs`: each object is allocated before its fields
+//! GC discipline of `gc`: each object is allocated before its fields
 //! are decoded, and each decoded word is stored into it at once.
 
 use super::json::{canonical_value, new_json, snow_t_Json};
 use super::json_value::{decode_tree, is_option, struct_keys, StructKeys};
 use crate::base::abi::*;
 use crate::gc;
-use crate::library::program::{deeper, IN_FROM_JSON};
-use crate::values::hash_table::{self, Table};
+use crate::gc::store::Table;
+use crate::values::hash_table;
 use crate::values::layout::{self, write_field, SOME};
 use crate::values::list;
 use crate::values::map::{snow_map_key_at, snow_map_value_at};
+use crate::values::recursion::{deeper, IN_FROM_JSON};
 use crate::values::string::new_str;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;

@@ -9,12 +9,13 @@
 //! Decoding parses the whole text first, so a syntax error anywhere wins
 //! over a type error, then builds the value type-directed; every new object
 //! is allocated before its fields are decoded and each field is stored into
-//! it at once (see the GC discipline in `mod.rs`).
+//! it at once (the GC discipline of `gc`).
 
 use super::json::{canonical_value, new_json, parse_value, snow_t_Json};
 use crate::base::abi::*;
 use crate::gc;
-use crate::values::hash_table::{self, Table};
+use crate::gc::store::Table;
+use crate::values::hash_table;
 use crate::values::layout::{self, write_field, OK, SOME};
 use crate::values::list;
 use crate::values::string::new_str;
@@ -38,7 +39,7 @@ fn put_str(out: &mut Vec<u8>, s: &[u8]) {
 /// Appends the encoding of `w`, a value of type `t`.
 unsafe fn encode(ctx: *mut Ctx, out: &mut Vec<u8>, t: &SnowType, w: Word) {
     // The walks recurse as deep as the value, growing the process stack.
-    crate::library::program::deeper(ctx, &crate::library::program::IN_TO_JSON, || {
+    crate::values::recursion::deeper(ctx, &crate::values::recursion::IN_TO_JSON, || {
         encode_here(ctx, out, t, w)
     })
 }
@@ -204,7 +205,7 @@ fn expected(what: &str) -> String {
 /// # Safety
 /// `ctx` is the running context; `t` a serialisable type's descriptor.
 pub unsafe fn decode_tree(ctx: *mut Ctx, t: &SnowType, v: &Value) -> Decoded {
-    crate::library::program::deeper(ctx, &crate::library::program::IN_FROM_JSON, || {
+    crate::values::recursion::deeper(ctx, &crate::values::recursion::IN_FROM_JSON, || {
         decode_tree_here(ctx, t, v)
     })
 }
@@ -347,7 +348,7 @@ pub unsafe extern "C" fn snow_json_decode(
     text: *mut SnowStr,
 ) -> *mut u8 {
     let t = (*res).param(OK).param(0);
-    let text = super::strings::str_of(text);
+    let text = crate::values::string::str_of(text);
     if let Some(w) = super::json_stream::decode_fast(ctx, t, text) {
         return layout::result(ctx, res, Ok(w));
     }

@@ -1,14 +1,41 @@
-//! `IO.read_line` (chapter 03 §3.4), `Env.get` (§3.5) and the [proposed]
-//! `Env.args` (§3.19).
+//! `IO.print`, `IO.println`, `IO.eprintln` (through the buffered stdout of
+//! `base::console`), `IO.read_line` (chapter 03 §3.4), `Env.get` (§3.5) and
+//! the [proposed] `Env.args` (§3.19).
 
 use super::text;
 use crate::base::abi::*;
+use crate::base::console;
 use crate::values::layout;
 use crate::values::string::new_str;
 use std::io::BufRead;
 
 /// The text of an invalid-UTF-8 error, as Rust's `read_to_string` words it.
 pub const NOT_UTF8: &[u8] = b"stream did not contain valid UTF-8";
+
+/// # Safety
+/// `s` is a live string object.
+#[no_mangle]
+pub unsafe extern "C" fn snow_print(_ctx: *mut Ctx, s: *mut SnowStr) {
+    console::print_bytes(&[SnowStr::bytes(s)]);
+}
+
+/// # Safety
+/// `s` is a live string object.
+#[no_mangle]
+pub unsafe extern "C" fn snow_println(_ctx: *mut Ctx, s: *mut SnowStr) {
+    console::print_bytes(&[SnowStr::bytes(s), b"\n"]);
+}
+
+/// # Safety
+/// `s` is a live string object.
+#[no_mangle]
+pub unsafe extern "C" fn snow_eprintln(_ctx: *mut Ctx, s: *mut SnowStr) {
+    let b = SnowStr::bytes(s);
+    let mut line = Vec::with_capacity(b.len() + 1);
+    line.extend_from_slice(b);
+    line.push(b'\n');
+    console::write_fd(2, &line);
+}
 
 /// Reads one line from stdin (through std's shared buffered reader, so
 /// consecutive calls never lose buffered bytes).
@@ -18,7 +45,7 @@ pub const NOT_UTF8: &[u8] = b"stream did not contain valid UTF-8";
 #[no_mangle]
 pub unsafe extern "C" fn snow_io_read_line(ctx: *mut Ctx, res: *const SnowType) -> *mut u8 {
     // Prompts printed with `print` must appear before we block (§3.3).
-    crate::base::console::flush_stdout();
+    console::flush_stdout();
     let mut buf = Vec::new();
     let read = std::io::stdin().lock().read_until(b'\n', &mut buf);
     if let Err(e) = read {
@@ -40,7 +67,7 @@ pub unsafe extern "C" fn snow_env_get(
     opt: *const SnowType,
     name: *mut SnowStr,
 ) -> *mut u8 {
-    let name = super::strings::str_of(name);
+    let name = crate::values::string::str_of(name);
     // Names the OS cannot hold are simply unset (std would reject them).
     let value = if name.is_empty() || name.contains(['=', '\0']) {
         None

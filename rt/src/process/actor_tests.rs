@@ -11,6 +11,7 @@ use crate::values::list::*;
 use crate::values::map::*;
 use crate::values::protocols::snow_eq;
 use crate::values::set::*;
+use crate::values::string::lit;
 
 fn string_t() -> &'static SnowType {
     &snow_t_String

@@ -1,5 +1,5 @@
-//! The monotonic clock timers and `snow_now_ms` use: nanoseconds since the
-//! runtime started.
+//! The monotonic clock deadlines and timers use: nanoseconds since the
+//! runtime started; and its C entries.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -23,4 +23,22 @@ pub fn now_ms() -> i64 {
 /// The clock reading (ns) at which a deadline given in ms is reached.
 pub fn ms_to_ns(ms: i64) -> u64 {
     (ms.max(0) as u64).saturating_mul(1_000_000)
+}
+
+/// Milliseconds on the monotonic clock, rounded up.
+#[no_mangle]
+pub extern "C" fn snow_now_ms() -> i64 {
+    now_ms()
+}
+
+/// The deadline of `receive ... after t`: -1 for a negative `t` (no
+/// deadline), 0 for `after 0` (already passed: never blocks), else
+/// `snow_now_ms() + t`.
+#[no_mangle]
+pub extern "C" fn snow_deadline_ms(t: i64) -> i64 {
+    match t {
+        t if t < 0 => -1,
+        0 => 0,
+        t => now_ms().saturating_add(t),
+    }
 }

@@ -12,8 +12,8 @@
 
 use crate::base::abi::*;
 use crate::gc::heap::Heap;
+use crate::gc::store::Table;
 use crate::gc::store::{Store, STORE_PTR, STORE_SCALAR};
-use crate::values::hash_table::Table;
 use core::mem::MaybeUninit;
 use std::collections::HashMap;
 

@@ -4,7 +4,7 @@
 //! code).
 //!
 //! While the call runs, the process's limit and the collector's stack base
-//! are the new segment's, and the chain (`sched::segments`) records where
+//! are the new segment's, and the chain (`process::segments`) records where
 //! the old segment was left; when it returns, both are restored and the
 //! segment stays with the process as its spare. A process that exits
 //! while deep never returns here: its segments are given back at exit.
@@ -14,10 +14,8 @@ use super::pcb::Actor;
 use crate::base::abi::{Ctx, FnLoc};
 use crate::process::segments::MIN_NEED;
 use crate::process::{stack, trim};
+use crate::values::recursion::{stack_pointer, Resume};
 use core::ffi::c_void;
-
-/// The function a call on a new segment runs: `resume(ctx, args)`.
-pub type Resume = unsafe extern "C" fn(*mut Ctx, *mut c_void);
 
 extern "C" {
     fn snow_stack_call(ctx: *mut c_void, arg: *mut c_void, f: Resume, link: *mut [usize; 2]);
@@ -40,7 +38,7 @@ pub unsafe fn slow_path_rerun(
     arg: *mut c_void,
 ) {
     slow_path(ctx, a);
-    let here = crate::library::program::stack_pointer();
+    let here = stack_pointer();
     if here.saturating_sub(frame) < (*a.owned()).real_limit {
         call_on_new_segment(ctx, a, site, frame, f, arg);
     } else {
@@ -80,7 +78,7 @@ pub unsafe fn call_on_new_segment(
     let cap = stack::max_size();
     let (old_limit, old_base) = ((*o).real_limit, (*o).process.stack_base);
     let Some(seg) = (*o).stacks.enter(frame + MIN_NEED, cap) else {
-        crate::base::panic::overflow(ctx, site, cap)
+        super::slow_path::overflow(ctx, site, cap)
     };
     let (limit, top) = (seg.limit, seg.top);
     let link = (*o).stacks.link();

@@ -2,11 +2,12 @@
 //!
 //! A process leaves its stack only through `switch_out`, after recording a
 //! `Request` for its worker; the worker completes the request on its own
-//! stack (see `scheduler::worker`). Exits never unwind: the process records its
-//! reason and switches away for good; a terminate block then runs on a
+//! stack (see `worker`; parks: `park`). Exits never unwind: the process
+//! records its reason and switches away for good; a terminate block then runs on a
 //! fresh context at the top of its first stack segment (the old frames are
 //! dead, and every other segment is given back).
 
+use super::park::{gen_of, pack, S_DONE};
 use super::pcb::*;
 use super::pid_table;
 use super::reason::Reason;
@@ -17,6 +18,7 @@ use crate::process::stack::{self, Stack};
 use crate::process::{scheduler, worker};
 use core::ffi::c_void;
 use core::sync::atomic::AtomicUsize;
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -209,16 +211,6 @@ pub unsafe fn yield_now(a: &Actor) {
     check_pending(a);
 }
 
-/// Parks until a wake-up of the given kind (or the deadline, monotonic ns).
-///
-/// # Safety
-/// `a` is the process running on this stack.
-pub unsafe fn park(a: &Actor, kind: u64, deadline: Option<u64>) {
-    (*a.owned()).request = Request::Park { kind, deadline };
-    switch_out(a);
-    check_pending(a);
-}
-
 /// Restores the process's limit if the scheduler raised it to request a
 /// yield; returns whether it had.
 ///
@@ -264,6 +256,23 @@ pub unsafe fn slow_path(ctx: *mut Ctx, a: &Actor) {
     check_pending(a);
     if take_yield_request(ctx, a.owned()) || (*ctx).budget < 0 {
         yield_now(a);
+    }
+}
+
+/// A panic of the process running `ctx` (registered with
+/// `base::panic::set_process_hook`): inside a protected call it goes back
+/// to the call's caller; a process other than `main` crashes alone.
+/// Returns for `main` and for contexts without a scheduled process, whose
+/// panic ends the program.
+///
+/// # Safety
+/// `ctx` is a live context, running on this stack.
+pub unsafe fn on_panic(ctx: *mut Ctx, msg: &[u8], text: &[u8]) {
+    if let Some(a) = actor_of(ctx) {
+        super::protect::catch(a, text);
+        if !a.is_main {
+            crash(a, msg, text);
+        }
     }
 }
 
@@ -352,4 +361,28 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
 /// `ctx` is a live context.
 pub unsafe fn self_pid(ctx: *mut Ctx) -> Word {
     actor_of(ctx).map(|a| a.pid).unwrap_or(0)
+}
+
+/// One step of the end of the program, taken by the reactor when nothing
+/// can run any more: every remaining process is blocked forever, so stop
+/// them with `shutdown`, newest first. Those without a terminate block have
+/// nothing observable to do and are signalled together; after one with a
+/// terminate block, older ones wait for the next quiescent moment. Returns
+/// false when every live process was already signalled (all are stuck for
+/// good). `signalled` persists between steps.
+pub fn shutdown_step(signalled: &mut HashSet<u64>) -> bool {
+    stack::program_ending();
+    let mut progress = false;
+    for a in pid_table::all_descending() {
+        if !signalled.insert(a.pid) {
+            continue;
+        }
+        progress = true;
+        let hook = a.has_terminate.load(Ordering::SeqCst);
+        super::signal::signal(&a, a.pid, Reason::Shutdown, true, core::ptr::null_mut());
+        if hook {
+            break;
+        }
+    }
+    progress
 }

@@ -8,6 +8,7 @@ use crate::gc::store::Store;
 use crate::gc::testutil::*;
 use crate::process::copy::copy_value;
 use crate::values::list::*;
+use crate::values::string::lit;
 
 fn contents(l: *mut SnowList) -> Vec<Word> {
     // SAFETY: test lists are live.

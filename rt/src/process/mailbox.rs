@@ -2,15 +2,19 @@
 //!
 //! A message is a heap-allocated node holding its type descriptor, its value
 //! word and, for values with heap objects, the *fragment* (a private `Heap`)
-//! the sender deep-copied them into. Senders append nodes to the receiver's
-//! `Inbox` under its lock; the receiver moves them to its private `MsgQueue`
-//! when it scans, so selective receive walks and unlinks messages without
-//! any lock. Taking a message adopts its fragment's blocks into the
-//! receiver's heap: one copy per message, and no heap is ever touched by two
-//! threads.
+//! the sender deep-copied them into (small values: an inline copy in the
+//! node). Senders push nodes onto the receiver's `Inbox`, a lock-free stack
+//! (one compare-and-swap each), then wake it if it is parked for a message
+//! (the protocol is `park`'s). The receiver takes the whole stack in one
+//! swap when it scans and appends it, in arrival order, to its private
+//! `MsgQueue`, so selective receive walks and unlinks messages without any
+//! lock. Taking a message adopts its fragment's blocks into the receiver's
+//! heap (or copies a sparse one): one copy per message, and no heap is ever
+//! touched by two threads.
 //!
 //! System messages (exit notices for trapping processes, monitor notices)
-//! travel in a separate queue and never reach a user `receive`.
+//! travel in a separate queue, under the control block's lock, and never
+//! reach a user `receive`.
 
 use super::reason::Reason;
 use crate::base::abi::{SnowType, Word};

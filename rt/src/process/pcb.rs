@@ -1,22 +1,23 @@
 //! The process control block.
 //!
 //! An `Actor` is shared (behind `Arc`) by the pid table, run queues and
-//! timers. Its fields fall in two groups:
-//!  * `shared`: everything other threads touch (incoming messages, system
-//!    messages, links, monitors, a pending exit signal), under one mutex;
+//! timers. Its fields fall in three groups:
+//!  * atomics other threads use without a lock: the scheduling `state`
+//!    (its protocol is `park`'s), the `inbox` of user messages (a lock-free
+//!    stack senders push onto), and flags;
+//!  * `shared`: system messages, links, monitors, names and a pending exit
+//!    signal, under one mutex;
 //!  * `owned`: the context, heap, stack, private message queue and
 //!    scheduler requests. Only the thread currently running the process, or
 //!    the worker handling it right after it switched out, touches them; the
 //!    atomic `state` hands them over between threads.
-//!
-//! `state` packs a park generation with the scheduling state, so a wake-up
-//! meant for an earlier park (a stale timer) fails its compare-and-swap.
 
 use super::mailbox::{Inbox, MsgQueue, SysMsg};
+use super::park::{pack, state_of, S_DONE, S_RUNNABLE};
 use super::reason::Reason;
 use crate::base::abi::{Ctx, Word, BUDGET};
 use crate::gc::heap::Heap;
-use crate::gc::process_state::Process;
+use crate::gc::process_state::{self, ProcessState};
 use crate::process::segments::Segments;
 use crate::process::stack::{self, Stack};
 use core::cell::UnsafeCell;
@@ -24,28 +25,6 @@ use core::ffi::c_void;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
-
-pub const S_RUNNABLE: u64 = 1;
-pub const S_RUNNING: u64 = 2;
-/// Parked in `receive`: messages, system messages, timers and exit
-/// signals wake it.
-pub const S_WAIT_MSG: u64 = 3;
-/// Parked in `sleep`: only its timer and exit signals wake it.
-pub const S_WAIT_TIMER: u64 = 4;
-pub const S_DONE: u64 = 5;
-/// Parked waiting for a user or a system message (runtime-internal waits of
-/// trapping processes: supervisors, jobs, service calls).
-pub const S_WAIT_ANY: u64 = 6;
-
-pub fn pack(gen: u64, state: u64) -> u64 {
-    (gen << 8) | state
-}
-pub fn state_of(s: u64) -> u64 {
-    s & 0xff
-}
-pub fn gen_of(s: u64) -> u64 {
-    s >> 8
-}
 
 pub type MainEntry = unsafe extern "C" fn(*mut Ctx);
 pub type SpawnEntry = unsafe extern "C" fn(*mut Ctx, Word);
@@ -96,7 +75,7 @@ pub struct Owned {
     /// segment in use (the one generated code normally sees; the scheduler
     /// raises `ctx.stack_limit` to request a yield).
     pub real_limit: usize,
-    /// The worker running the process (`sched::worker::Local`).
+    /// The worker running the process (`process::worker::Local`).
     pub worker: *mut c_void,
     pub request: Request,
     /// The terminate block has been started (it runs at most once).
@@ -105,7 +84,7 @@ pub struct Owned {
     /// register its terminate block before an exit signal ends it).
     pub started: bool,
     pub private: MsgQueue,
-    pub process: Process,
+    pub process: ProcessState,
     pub exit_reason: Option<Reason>,
     pub terminate: Option<(TerminateFn, Word)>,
     pub stacks: Segments,
@@ -138,7 +117,7 @@ pub struct Actor {
     /// A terminate block is set (read by the shutdown sequence).
     pub has_terminate: AtomicBool,
     /// The reactor is giving back stack segments of this parked process: a
-    /// worker that is to run it waits (see `sched::trim`).
+    /// worker that is to run it waits (see `process::trim`).
     pub trimming: AtomicBool,
     owned: UnsafeCell<Owned>,
     pub shared: Mutex<Shared>,
@@ -178,7 +157,7 @@ impl Actor {
                     loc: core::ptr::null(),
                     proc_: core::ptr::null_mut(),
                 },
-                process: Process::with_heap(top, is_main, heap),
+                process: ProcessState::with_heap(top, is_main, heap),
                 sp: core::ptr::null_mut(),
                 stacks,
                 real_limit,
@@ -206,8 +185,8 @@ impl Actor {
     /// Nothing else uses the actor yet.
     pub unsafe fn bind(&self) {
         let o = self.owned();
-        (*o).ctx.proc_ = &mut (*o).process;
-        (*o).process.actor = self;
+        (*o).ctx.proc_ = &mut (*o).process as *mut ProcessState as *mut c_void;
+        (*o).process.owner = self as *const Actor as *const c_void;
     }
 
     /// The thread-owned part. Callers follow the ownership rule in the
@@ -238,10 +217,21 @@ pub unsafe fn actor_of<'a>(ctx: *mut Ctx) -> Option<&'a Actor> {
     if ctx.is_null() || (*ctx).proc_.is_null() {
         return None;
     }
-    let a = (*(*ctx).proc_).actor;
+    let a = (*process_state::of(ctx)).owner as *const Actor;
     if a.is_null() {
         None
     } else {
         Some(&*a)
     }
+}
+
+/// The collector's extra roots (`gc::roots::ExtraRoots`): the stack ranges
+/// of the segments a process left suspended below the one in use.
+///
+/// # Safety
+/// `owner` is the `ProcessState::owner` of a scheduled process, running on
+/// this thread.
+pub unsafe fn suspended_stacks(owner: *const c_void, ranges: &mut Vec<(usize, usize)>) {
+    let a = &*(owner as *const Actor);
+    (*a.owned()).stacks.suspended(ranges);
 }

@@ -1,17 +1,18 @@
-//! The process ABI of snow.h ("processes" section): spawn, send, selective
-//! receive, timers, links, terminate blocks, names, and the runtime-internal
-//! pieces services, supervisors and jobs are built from (exit trapping,
-//! monitors, references, system messages).
+//! The process primitives of snow.h ("processes" section): spawn, send,
+//! selective receive and its wait, links, terminate blocks, names, and the
+//! runtime-internal pieces services, supervisors and jobs are built from
+//! (exit trapping, monitors, references, system messages). `sleep` and
+//! `send_after` are timers: `io::timers`.
 
 use super::copy::{copy_into, copy_value, needs_copy};
-use super::lifecycle::{self, park};
+use super::lifecycle;
 use super::mailbox::{same_type, Msg, MsgClass, SysMsg};
+use super::park::{park, S_WAIT_ANY, S_WAIT_MSG};
 use super::pcb::*;
 use super::reason::Reason;
 use super::{pid_table, signal};
 use crate::base::abi::{Ctx, SnowStr, SnowType, Word};
 use crate::gc::heap::Heap;
-use crate::io::reactor::TimerAction;
 use crate::process::{clock, scheduler};
 use crate::values::string::new_str;
 use core::ffi::c_void;
@@ -267,55 +268,6 @@ pub unsafe fn wait(ctx: *mut Ctx, deadline_ms: i64, kind: u64) -> bool {
 #[no_mangle]
 pub unsafe extern "C" fn snow_recv_wait(ctx: *mut Ctx, deadline_ms: i64) -> bool {
     wait(ctx, deadline_ms, S_WAIT_MSG)
-}
-
-/// Milliseconds on the monotonic clock, rounded up.
-#[no_mangle]
-pub extern "C" fn snow_now_ms() -> i64 {
-    clock::now_ms()
-}
-
-/// The deadline of `receive ... after t`: -1 for a negative `t` (no
-/// deadline), 0 for `after 0` (already passed: never blocks), else
-/// `snow_now_ms() + t`.
-#[no_mangle]
-pub extern "C" fn snow_deadline_ms(t: i64) -> i64 {
-    match t {
-        t if t < 0 => -1,
-        0 => 0,
-        t => clock::now_ms().saturating_add(t),
-    }
-}
-
-/// # Safety
-/// `ctx` is the running process.
-#[no_mangle]
-pub unsafe extern "C" fn snow_sleep(ctx: *mut Ctx, ms: i64) {
-    if ms <= 0 {
-        return;
-    }
-    let a = me(ctx);
-    let deadline = clock::now_ns().saturating_add(clock::ms_to_ns(ms));
-    while clock::now_ns() < deadline {
-        park(a, S_WAIT_TIMER, Some(deadline));
-    }
-}
-
-/// # Safety
-/// `ctx` is the running process; `msg` a live value of type `msg_type`.
-#[no_mangle]
-pub unsafe extern "C" fn snow_send_after(
-    _ctx: *mut Ctx,
-    pid: u64,
-    ms: i64,
-    msg_type: *const SnowType,
-    msg: Word,
-) {
-    let at = clock::now_ns().saturating_add(clock::ms_to_ns(ms));
-    let m = make_msg(msg_type, msg);
-    scheduler::get()
-        .reactor
-        .add(at, TimerAction::Deliver(pid, m));
 }
 
 /// # Safety

@@ -7,7 +7,7 @@
 //! its own on a new segment of the process's stack: a panic switches
 //! straight back to the caller's saved context, the callee's frames are
 //! simply abandoned, and the segments they used are left like those of a
-//! call that returned. The segment chain (`sched::segments`) records where
+//! call that returned. The segment chain (`process::segments`) records where
 //! the caller's segment was left, so the collector scans it while the call
 //! runs, and the limit follows the call's segments.
 
@@ -60,7 +60,7 @@ pub unsafe fn call(
     };
     let cap = stack::max_size();
     let Some(seg) = (*o).stacks.enter(MIN_NEED, cap) else {
-        crate::base::panic::overflow(ctx, core::ptr::null(), cap)
+        super::slow_path::overflow(ctx, core::ptr::null(), cap)
     };
     let (lo, top, limit) = (seg.stack.lo, seg.top, seg.limit);
     super::grow::register(a);
@@ -107,7 +107,7 @@ unsafe extern "C" fn trampoline(arg: *mut c_void) {
     let g = arg as *mut Guard;
     let f = &mut **((*g).call as *mut *mut dyn FnMut(*mut Ctx) -> Word);
     (*g).result = f((*g).ctx);
-    let a = (*(*(*g).ctx).proc_).actor;
+    let a = super::pcb::actor_of((*g).ctx).expect("protected calls run in scheduled processes");
     back_to_caller(a, g)
 }
 

@@ -1,19 +1,28 @@
-//! The M:N scheduler: worker threads running processes (`worker`), stack
-//! memory (`stack`), the segment chains of process stacks (`segments`) and
-//! the return of parked processes' spare segments (`trim`), the reactor with
-//! timers, quiescence detection and the preemption monitor on the OS main
-//! thread (`reactor`), and the clock.
+//! The M:N scheduler's shared state: run queues, idle workers, the counters
+//! the end of the program is decided on, and the preemption monitor's view
+//! of what each worker runs. The worker threads are `worker`; how processes
+//! park and wake is `park`.
 //!
 //! Run queues are crossbeam deques: one FIFO `Worker` per worker thread, a
 //! global `Injector` for work queued by non-worker threads, and `Stealer`s
 //! so an idle worker takes work from busy ones. Idle workers park and are
-//! unparked one at a time when work is queued.
+//! unparked one at a time when work is queued (none while one spins).
 //!
 //! Counters for quiescence (§4.3.3): `live` processes and `active` ones
 //! (runnable or running). A process that parks or exits decrements
 //! `active`; whoever wakes one increments it before queuing it.
+//!
+//! The reactor (timers, the end of the program) is in the io layer above;
+//! it registers `set_reactor` at start-up. `init` in turn registers this
+//! layer's functions with the layers below (see `install_hooks`).
 
-use crate::process::pcb::*;
+use super::lifecycle;
+use super::pcb::{self, Actor};
+use super::pid_table;
+use super::slow_path;
+use crate::base::panic;
+use crate::gc::roots;
+use crate::values::recursion;
 use core::ffi::c_void;
 use crossbeam_deque::{Injector, Stealer, Worker};
 use crossbeam_utils::sync::{Parker, Unparker};
@@ -46,7 +55,48 @@ pub struct Sched {
     pub active: AtomicI64,
     pub live: AtomicI64,
     pub gc_stress: bool,
-    pub reactor: crate::io::reactor::Reactor,
+}
+
+/// What the scheduler needs of the reactor, which lives in the io layer
+/// above: registered by it at start-up (`set_reactor`).
+pub struct ReactorHooks {
+    /// Wakes the reactor thread to look again for the end of the program
+    /// (the active count reached zero, or every worker went idle).
+    pub notify: fn(),
+    /// Arms a timer that wakes `a` from park generation `gen` at `at`
+    /// (monotonic ns; see `park`).
+    pub wake_at: fn(at: u64, a: Arc<Actor>, gen: u64),
+}
+
+static REACTOR: OnceLock<ReactorHooks> = OnceLock::new();
+
+/// Registers the reactor (once; later calls are ignored).
+pub fn set_reactor(hooks: ReactorHooks) {
+    let _ = REACTOR.set(hooks);
+}
+
+/// The reactor; processes that park with a deadline run only once it is
+/// registered.
+pub fn reactor() -> &'static ReactorHooks {
+    REACTOR
+        .get()
+        .expect("the reactor is started before processes run")
+}
+
+fn notify_reactor() {
+    if let Some(r) = REACTOR.get() {
+        (r.notify)();
+    }
+}
+
+/// Registers this layer's functions with the layers below, which call them
+/// without importing this one: the collector's extra stack roots, the end
+/// of a process on a panic, and the slow path runtime recursion moves to a
+/// new stack segment through.
+fn install_hooks() {
+    roots::set_extra_roots(pcb::suspended_stacks);
+    panic::set_process_hook(lifecycle::on_panic);
+    recursion::set_rerun(slow_path::snow_slow_path_rerun);
 }
 
 static SCHED: OnceLock<Sched> = OnceLock::new();
@@ -80,6 +130,7 @@ pub struct WorkerSeed {
 /// Creates the scheduler with `n` workers; returns their seeds for
 /// `worker::spawn_threads`.
 pub fn init(n: usize, gc_stress: bool) -> Vec<WorkerSeed> {
+    install_hooks();
     super::clock::init();
     let mut seeds = Vec::with_capacity(n);
     let mut stealers = Vec::with_capacity(n);
@@ -105,7 +156,6 @@ pub fn init(n: usize, gc_stress: bool) -> Vec<WorkerSeed> {
         active: AtomicI64::new(0),
         live: AtomicI64::new(0),
         gc_stress,
-        reactor: crate::io::reactor::Reactor::new(),
     };
     if SCHED.set(s).is_err() {
         panic!("scheduler started twice");
@@ -114,7 +164,7 @@ pub fn init(n: usize, gc_stress: bool) -> Vec<WorkerSeed> {
 }
 
 /// Queues a runnable process: in the calling worker's `next` slot when
-/// there is one (`worker` is the `super::worker::Local` of the running process),
+/// there is one (`worker` is the `worker::Local` of the running process),
 /// else on the injector; then, if that made work stealable, wakes an idle
 /// worker.
 ///
@@ -144,37 +194,6 @@ pub fn enqueue(a: Arc<Actor>, worker: *mut c_void) {
     }
 }
 
-/// Ends a park of `a` whose state is one of `kinds` (and whose park
-/// generation is `gen`, when given) with one compare-and-swap; only the
-/// winner queues it. Returns whether this call woke it.
-pub fn wake(a: &Arc<Actor>, gen: Option<u64>, kinds: &[u64], worker: *mut c_void) -> bool {
-    let mut cur = a.load_state();
-    loop {
-        if !kinds.contains(&state_of(cur)) || gen.is_some_and(|g| g != gen_of(cur)) {
-            return false;
-        }
-        let next = pack(gen_of(cur), S_RUNNABLE);
-        match a
-            .state
-            .compare_exchange(cur, next, Ordering::SeqCst, Ordering::SeqCst)
-        {
-            Ok(_) => break,
-            Err(now) => cur = now,
-        }
-    }
-    if worker.is_null() {
-        get().active.fetch_add(1, Ordering::SeqCst);
-        enqueue(a.clone(), worker);
-        return true;
-    }
-    // SAFETY: a non-null worker is the `Local` of the calling thread.
-    let local = unsafe { &mut *(worker as *mut super::worker::Local) };
-    local.active_delta += 1;
-    let own = local.last_parked.take_if(|p| Arc::ptr_eq(p, a));
-    enqueue(own.unwrap_or_else(|| a.clone()), worker);
-    true
-}
-
 /// One process stopped being runnable; the reactor checks quiescence when
 /// the count reaches zero.
 pub fn dec_active() {
@@ -185,7 +204,7 @@ pub fn dec_active() {
 pub fn add_active(n: i64) {
     let s = get();
     if n != 0 && s.active.fetch_add(n, Ordering::SeqCst) == -n {
-        s.reactor.notify();
+        notify_reactor();
     }
 }
 
@@ -209,7 +228,7 @@ impl Sched {
             .unwrap_or_else(|e| e.into_inner())
             .push(id);
         if self.nsleeping.fetch_add(1, Ordering::SeqCst) + 1 == self.workers.len() {
-            self.reactor.notify();
+            notify_reactor();
         }
         fence(Ordering::SeqCst);
     }
@@ -226,6 +245,24 @@ impl Sched {
         if let Some(i) = l.iter().position(|&x| x == id) {
             l.swap_remove(i);
             self.nsleeping.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// The preemption monitor, run by the reactor every tick: asks a
+    /// process that has run for a whole tick (the same dispatch seen twice;
+    /// `last_seen` holds what each worker ran at the previous tick) to yield
+    /// at its next preemption point. The request may land after the process
+    /// has stopped; it then costs one spurious yield.
+    pub fn preempt_long_runs(&self, last_seen: &mut [(u64, u64)]) {
+        for (i, w) in self.workers.iter().enumerate() {
+            let seq = w.current_seq.load(Ordering::Acquire);
+            let pid = w.current_pid.load(Ordering::Relaxed);
+            if pid != NO_PID && last_seen[i] == (pid, seq) {
+                if let Some(a) = pid_table::get(pid) {
+                    lifecycle::request_yield(&a);
+                }
+            }
+            last_seen[i] = (pid, seq);
         }
     }
 }

@@ -1,4 +1,4 @@
-//! A process's stack: a chain of segments (see `sched::stack` for the
+//! A process's stack: a chain of segments (see `process::stack` for the
 //! memory, `snow.h` for how generated code moves to a new segment).
 //!
 //! The first segment is the process's own for its whole life. Extra
@@ -46,7 +46,7 @@ struct Extra {
     /// Frame bytes of the extra segments in use (above their limits).
     used: usize,
     /// Registered with the reactor's sweep of parked processes
-    /// (`sched::trim`).
+    /// (`process::trim`).
     registered: bool,
 }
 

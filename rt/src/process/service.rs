@@ -5,6 +5,7 @@
 use super::copy::copy_value;
 use super::lifecycle;
 use super::mailbox::{MsgClass, SysMsg};
+use super::park::{S_WAIT_ANY, S_WAIT_MSG};
 use super::pcb::*;
 use super::primitives::{find_msg, make_msg, me, take_msg, wait, worker_of};
 use super::reason::Reason;
@@ -235,7 +236,7 @@ pub unsafe extern "C" fn snow_job_await(
         return layout::result(ctx, ret_desc, Err(b"no such job")) as usize as Word;
     };
     let r = (&(*o).jobs)[i].monitor;
-    let deadline = super::primitives::snow_deadline_ms(timeout_ms);
+    let deadline = super::clock::snow_deadline_ms(timeout_ms);
     loop {
         let m = find_msg(ctx, &|m| m.class == MsgClass::JobResult && m.from == job);
         if !m.is_null() {

@@ -2,18 +2,13 @@
 //! links (§4.4.3), monitors and explicit exit signals.
 
 use super::mailbox::{Msg, SysMsg};
+use super::park::{self, WAKE_ALL, WAKE_MSG, WAKE_SYS};
 use super::pcb::*;
 use super::pid_table;
 use super::reason::Reason;
-use crate::process::scheduler;
 use core::ffi::c_void;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-
-/// Which parked states a wake-up may end.
-pub const WAKE_MSG: &[u64] = &[S_WAIT_MSG, S_WAIT_ANY];
-pub const WAKE_SYS: &[u64] = &[S_WAIT_ANY];
-pub const WAKE_ALL: &[u64] = &[S_WAIT_MSG, S_WAIT_TIMER, S_WAIT_ANY];
 
 /// Appends a message to `pid`'s mailbox and wakes it if it waits for one.
 /// Messages to processes that have exited (or never existed) are dropped.
@@ -25,7 +20,7 @@ pub fn deliver(pid: u64, msg: Box<Msg>, worker: *mut c_void) {
 pub fn deliver_to(a: &Arc<Actor>, msg: Box<Msg>, worker: *mut c_void) {
     // A closed inbox (the process exited) refuses the message.
     if a.inbox.push(msg).is_ok() {
-        scheduler::wake(a, None, WAKE_MSG, worker);
+        park::wake(a, None, WAKE_MSG, worker);
     }
 }
 
@@ -53,11 +48,11 @@ pub fn deliver_exit(b: &Arc<Actor>, from: u64, reason: &Reason, worker: *mut c_v
             reason: reason.clone(),
         });
         drop(s);
-        scheduler::wake(b, None, WAKE_SYS, worker);
+        park::wake(b, None, WAKE_SYS, worker);
     } else if !reason.is_normal() {
         set_pending(b, &mut s, Reason::Linked(from, Box::new(reason.clone())));
         drop(s);
-        scheduler::wake(b, None, WAKE_ALL, worker);
+        park::wake(b, None, WAKE_ALL, worker);
     }
 }
 
@@ -79,7 +74,7 @@ pub fn deliver_down(
         reason: reason.clone(),
     });
     drop(s);
-    scheduler::wake(b, None, WAKE_SYS, worker);
+    park::wake(b, None, WAKE_SYS, worker);
 }
 
 /// An exit signal from `from` to `b` (supervisor shutdowns and kills, the
@@ -94,11 +89,11 @@ pub fn signal(b: &Arc<Actor>, from: u64, reason: Reason, forced: bool, worker: *
     if !forced && reason != Reason::Killed && s.trap_exits {
         s.sys.push_back(SysMsg::Exit { from, reason });
         drop(s);
-        scheduler::wake(b, None, WAKE_SYS, worker);
+        park::wake(b, None, WAKE_SYS, worker);
     } else if forced || reason != Reason::Normal {
         set_pending(b, &mut s, reason);
         drop(s);
-        scheduler::wake(b, None, WAKE_ALL, worker);
+        park::wake(b, None, WAKE_ALL, worker);
     }
 }
 

@@ -1,5 +1,5 @@
 //! Stack memory: the segments process stacks are made of (see
-//! `sched::segments` for how a process chains them).
+//! `process::segments` for how a process chains them).
 //!
 //! Every process starts on a small first segment (`FIRST`), carved from
 //! large lazily committed mappings (slabs) and recycled through free lists,

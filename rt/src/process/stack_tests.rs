@@ -8,6 +8,7 @@ use super::stack::{self, Stack, FIRST, PAGE, SEG};
 use super::trim::DeepList;
 use crate::base::abi::Ctx;
 use crate::gc::heap::Heap;
+use crate::process::park::{pack, S_DONE, S_WAIT_MSG};
 use crate::process::pcb::*;
 use std::sync::{Arc, Mutex, MutexGuard};
 

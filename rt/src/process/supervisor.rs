@@ -3,6 +3,7 @@
 //! and restart type within the restart intensity, and escalates by exiting.
 
 use super::mailbox::SysMsg;
+use super::park::S_WAIT_ANY;
 use super::pcb::*;
 use super::primitives::{find_msg, me, wait, worker_of};
 use super::protect;

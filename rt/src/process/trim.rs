@@ -1,7 +1,7 @@
 //! Giving back the stack memory of processes that went deep and then stay
 //! parked.
 //!
-//! A process that takes an extra stack segment (`sched::segments`) is
+//! A process that takes an extra stack segment (`process::segments`) is
 //! registered here. Every `PERIOD` the reactor sweeps the list: a process
 //! found in the same park (the same state word, park generation included)
 //! at two sweeps in a row has been parked for at least a period; its spare
@@ -19,8 +19,8 @@
 //! consistent, so either the reactor sees the wake-up's new state and
 //! leaves the process alone, or the worker sees the flag and waits.
 
+use crate::process::park::{state_of, S_DONE, WAKE_ALL};
 use crate::process::pcb::*;
-use crate::process::signal::WAKE_ALL;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,18 +1,16 @@
 //! Worker threads: find a runnable process, switch into it, and complete
 //! whatever it asked for when it switches back (yield, park, exit).
 //!
-//! Parking is completed here, after the switch, with the process's
-//! registers saved: only then is it safe for another thread to resume it.
-//! The wake condition is re-checked under the mailbox lock before the
-//! process is published as parked, so a sender either sees the new state
-//! (and wakes it) or its message is seen here.
+//! A park is completed here (`park::complete`), after the switch, with the
+//! process's registers saved: only then is it safe for another thread to
+//! resume it. How that keeps wake-ups from being lost is described once,
+//! in `park`.
 
 use super::scheduler::{get, WorkerSeed};
 use crate::base::abi::BUDGET;
-use crate::io::reactor::TimerAction;
 use crate::process::lifecycle::{self, snow_ctx_switch};
+use crate::process::park::{self, gen_of, pack, S_RUNNABLE, S_RUNNING};
 use crate::process::pcb::*;
-use crate::process::signal::WAKE_ALL;
 use core::ffi::c_void;
 use crossbeam_deque::{Steal, Worker};
 use crossbeam_utils::sync::Parker;
@@ -243,7 +241,7 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
                 return;
             }
             Request::Park { kind, deadline } => {
-                complete_park(local, a, kind, deadline);
+                park::complete(local, a, kind, deadline);
                 return;
             }
             Request::Exit => {
@@ -261,46 +259,3 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
         }
     }
 }
-
-/// Publishes `a` as parked, unless what it waits for is already there.
-///
-/// The parked state is published first and the wake conditions read after
-/// it, while senders queue first and read the state after (all
-/// sequentially consistent), so at least one side sees the other; if a
-/// condition holds, whoever wins the compare-and-swap out of the parked
-/// state queues the process. Waits for system messages also hold the lock
-/// those are queued under.
-unsafe fn complete_park(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: Option<u64>) {
-    let gen = gen_of(a.load_state()) + 1;
-    let parked = pack(gen, kind);
-    let sys = (kind == S_WAIT_ANY).then(|| a.lock());
-    a.state.store(parked, Ordering::SeqCst);
-    let ready = a.has_pending.load(Ordering::SeqCst)
-        || match kind {
-            S_WAIT_MSG => !a.inbox.is_empty(),
-            S_WAIT_ANY => !a.inbox.is_empty() || sys.as_ref().is_some_and(|s| !s.sys.is_empty()),
-            _ => false,
-        };
-    drop(sys);
-    if ready {
-        let back = pack(gen, S_RUNNABLE);
-        if a.state
-            .compare_exchange(parked, back, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
-        {
-            (*local).queue.push(a);
-        } else {
-            // A waker won: it queued the process and counted it active.
-            (*local).active_delta -= 1;
-        }
-        return;
-    }
-    match deadline {
-        Some(d) => get().reactor.add(d, TimerAction::Wake(a, gen)),
-        None => (*local).last_parked = Some(a),
-    }
-    (*local).active_delta -= 1;
-}
-
-/// Kinds a timer may wake (any park, if its generation still matches).
-pub const TIMER_WAKES: &[u64] = WAKE_ALL;

@@ -5,7 +5,8 @@
 //! needs to be a GC root.
 
 use crate::base::abi::*;
-use crate::values::hash_table::{self, Table};
+use crate::gc::store::Table;
+use crate::values::hash_table;
 use crate::values::list;
 use crate::values::string::{new_str, push_float, push_int};
 
@@ -30,7 +31,7 @@ fn is_user(kind: u32) -> bool {
 /// # Safety
 /// `t` describes `v`, and `v` (if a pointer) is a live object.
 pub unsafe fn show(ctx: *mut Ctx, t: &SnowType, v: Word, mode: Mode, out: &mut Vec<u8>) {
-    crate::library::program::deeper(ctx, &crate::library::program::IN_SHOW, || {
+    crate::values::recursion::deeper(ctx, &crate::values::recursion::IN_SHOW, || {
         show_here(ctx, t, v, mode, out)
     })
 }

@@ -27,29 +27,9 @@
 
 use crate::base::abi::*;
 use crate::gc;
-use crate::gc::store::Store;
+use crate::gc::store::{Store, Table};
 use crate::values::hash;
 use crate::values::protocols;
-
-#[repr(C)]
-pub struct Table {
-    pub h: Hdr,
-    /// Live entries in this version.
-    pub size: i64,
-    /// Length of the log prefix this version sees.
-    pub n: i64,
-    pub keys: *mut Store,
-    /// Values (maps only; null for sets).
-    pub vals: *mut Store,
-    /// `META` words per entry: prev, origin, last, tomb, hash.
-    pub meta: *mut Store,
-    /// Two words per slot: hash, entry + 1 (0 = empty slot).
-    pub index: *mut Store,
-    /// Iteration cursor cache: position, its origin, its live entry.
-    pub cur_i: i64,
-    pub cur_j: i64,
-    pub cur_e: i64,
-}
 
 const META: usize = 5;
 const M_PREV: usize = 0;

@@ -1,9 +1,10 @@
 //! `Map<K, V>`: the C entry points over the insertion-ordered table engine
-//! (see `table.rs` for representation and costs).
+//! (see `hash_table` for representation and costs).
 
 use crate::base::abi::{Ctx, SnowType, Word, K_BOOL, K_FLOAT, K_INT};
 use crate::base::panic::panic_msg;
-use crate::values::hash_table::{self, Table};
+use crate::gc::store::Table;
+use crate::values::hash_table;
 
 /// # Safety
 /// `ctx` is the running process's context.

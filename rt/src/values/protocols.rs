@@ -2,8 +2,9 @@
 //! A non-NULL hook in a descriptor (a user `impl`) always wins.
 
 use crate::base::abi::*;
+use crate::gc::store::Table;
 use crate::values::hash::{self, combine, FNV_OFFSET};
-use crate::values::hash_table::{self, Table};
+use crate::values::hash_table;
 use crate::values::list;
 use crate::values::string::ordering_to_int;
 
@@ -12,7 +13,7 @@ use crate::values::string::ordering_to_int;
 /// # Safety
 /// `t` describes `a` and `b`.
 pub unsafe fn eq(ctx: *mut Ctx, t: &SnowType, a: Word, b: Word) -> bool {
-    crate::library::program::deeper(ctx, &crate::library::program::IN_EQ, || {
+    crate::values::recursion::deeper(ctx, &crate::values::recursion::IN_EQ, || {
         eq_here(ctx, t, a, b)
     })
 }
@@ -95,7 +96,7 @@ fn sign<T: PartialOrd>(a: T, b: T) -> i64 {
 /// # Safety
 /// `t` describes `a` and `b`.
 pub unsafe fn cmp(ctx: *mut Ctx, t: &SnowType, a: Word, b: Word) -> i64 {
-    crate::library::program::deeper(ctx, &crate::library::program::IN_COMPARE, || {
+    crate::values::recursion::deeper(ctx, &crate::values::recursion::IN_COMPARE, || {
         cmp_here(ctx, t, a, b)
     })
 }
@@ -218,7 +219,7 @@ fn fold(hashes: impl Iterator<Item = i64>) -> i64 {
 /// # Safety
 /// `t` describes `v`.
 pub unsafe fn hash(ctx: *mut Ctx, t: &SnowType, v: Word) -> i64 {
-    crate::library::program::deeper(ctx, &crate::library::program::IN_HASH, || {
+    crate::values::recursion::deeper(ctx, &crate::values::recursion::IN_HASH, || {
         hash_here(ctx, t, v)
     })
 }

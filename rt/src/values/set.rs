@@ -1,8 +1,9 @@
 //! `Set<T>`: the C entry points over the insertion-ordered table engine
-//! (see `table.rs` for representation and costs).
+//! (see `hash_table` for representation and costs).
 
 use crate::base::abi::{Ctx, SnowType, Word};
-use crate::values::hash_table::{self, Table};
+use crate::gc::store::Table;
+use crate::values::hash_table;
 
 /// # Safety
 /// `ctx` is the running process's context.

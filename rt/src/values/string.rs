@@ -8,6 +8,16 @@ use crate::values::hash;
 use core::ffi::c_char;
 use std::cmp::Ordering;
 
+/// The contents of a Snow string. Snow strings are valid UTF-8 by
+/// construction: literals, runtime results and every input boundary
+/// (files, stdin, environment) are validated.
+///
+/// # Safety
+/// `s` is a live string.
+pub unsafe fn str_of<'a>(s: *const SnowStr) -> &'a str {
+    core::str::from_utf8_unchecked(SnowStr::bytes(s))
+}
+
 /// Allocates a string holding `bytes` (which must not point into the GC heap).
 ///
 /// # Safety
@@ -178,6 +188,13 @@ pub unsafe extern "C" fn snow_str_length(s: *mut SnowStr) -> i64 {
     let b = SnowStr::bytes(s);
     // Count code points: every byte that is not a UTF-8 continuation byte.
     b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as i64
+}
+
+/// A string word for tests.
+#[cfg(test)]
+pub(crate) fn lit(ctx: *mut Ctx, s: &str) -> crate::base::abi::Word {
+    // SAFETY: `ctx` is a test context.
+    unsafe { new_str(ctx, s.as_bytes()) as usize as crate::base::abi::Word }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 use crate::base::abi::*;
+use crate::gc::store::Table;
 use crate::gc::testutil::*;
 use crate::values::fmt::{to_bytes, Mode};
 use crate::values::hash::{combine, hash_int, FNV_OFFSET};
-use crate::values::hash_table::Table;
 use crate::values::list::*;
 use crate::values::map::*;
 use crate::values::protocols::{cmp, eq, hash};
