@@ -51,7 +51,7 @@ static SEGMENTS: AtomicU64 = AtomicU64::new(0);
 /// The processes that went deep, to look at their stacks after they exit.
 static DEEP: Mutex<Vec<Arc<Actor>>> = Mutex::new(Vec::new());
 
-unsafe fn recv_int(ctx: *mut Ctx, deadline: i64) -> Option<i64> {
+pub(super) unsafe fn recv_int(ctx: *mut Ctx, deadline: i64) -> Option<i64> {
     let mut w: Word = 0;
     loop {
         let m = snow_recv_next(

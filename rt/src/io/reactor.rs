@@ -1,6 +1,7 @@
 //! The reactor, run by the OS main thread once the workers are started: a
-//! `polling::Poller` for readiness and notifications, the timers
-//! (`timers`), and the process layer's periodic work: the preemption
+//! `polling::Poller` for notifications and the readiness of file
+//! descriptors processes wait for (`readiness`), the timers (`timers`), and
+//! the process layer's periodic work: the preemption
 //! monitor, the sweep of stack memory and the end of the program (§4.3.3).
 //! `start` creates it and registers it with the scheduler, which arms
 //! deadline timers and notifies it through those hooks.
@@ -13,10 +14,11 @@
 //! pages, the reactor also sweeps every `trim::PERIOD` to give back the
 //! memory of long-parked processes and long-unused segments.
 //!
-//! The end: when nothing is runnable or running and no timer is live, the
-//! program is quiescent; it ends if no process is alive, else the remaining
+//! The end: when nothing is runnable or running, no timer is live and no
+//! process waits for a file descriptor, the program is quiescent; it ends if no process is alive, else the remaining
 //! (forever blocked) ones are stopped (`lifecycle::shutdown_step`).
 
+use super::readiness::Waiters;
 use super::timers::{TimerAction, Timers};
 use crate::base::console;
 use crate::process::pcb::Actor;
@@ -34,6 +36,7 @@ const TICK: Duration = Duration::from_millis(10);
 
 pub struct Reactor {
     poller: Poller,
+    waiters: Waiters,
     timers: Timers,
     /// Earliest deadline the reactor is sleeping towards (u64::MAX: none);
     /// adding an earlier timer notifies it.
@@ -46,6 +49,7 @@ static REACTOR: OnceLock<Reactor> = OnceLock::new();
 pub fn start() -> &'static Reactor {
     let r = REACTOR.get_or_init(|| Reactor {
         poller: Poller::new().expect("creating the poller"),
+        waiters: Waiters::default(),
         timers: Timers::default(),
         next: AtomicU64::new(u64::MAX),
     });
@@ -75,19 +79,30 @@ impl Reactor {
         }
     }
 
+    pub(super) fn poller(&self) -> &Poller {
+        &self.poller
+    }
+
+    pub(super) fn waiters(&self) -> &Waiters {
+        &self.waiters
+    }
+
     pub fn notify(&self) {
         // A failed notification means the poller is gone: the program is
         // exiting anyway.
         let _ = self.poller.notify();
     }
 
-    /// Quiescent: nothing runnable or running and no live timer.
+    /// Quiescent: nothing runnable or running, no live timer, and no
+    /// process waiting for a file descriptor.
     fn quiescent(&self) -> bool {
         let s = scheduler::get();
         if !s.all_idle() || s.active.load(Ordering::SeqCst) != 0 {
             return false;
         }
-        self.timers.none_live() && s.active.load(Ordering::SeqCst) == 0
+        self.timers.none_live()
+            && !self.waiters.any_parked()
+            && s.active.load(Ordering::SeqCst) == 0
     }
 
     /// Runs until the program ends; returns the exit status.
@@ -145,6 +160,7 @@ impl Reactor {
             events.clear();
             // Errors (EINTR) just end this wait early.
             let _ = self.poller.wait(&mut events, wait);
+            self.waiters.dispatch(&events);
         }
     }
 }

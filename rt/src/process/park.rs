@@ -1,14 +1,15 @@
 //! Parking and waking: how a process waits, and how whoever ends the wait
 //! gets it running again. Every wait in the runtime uses this protocol:
-//! `receive` and its `after`, `sleep`, and the runtime's own waits for
-//! system messages (services, supervisors, jobs).
+//! `receive` and its `after`, `sleep` (`io::timers`), the runtime's own
+//! waits for system messages (services, supervisors, jobs), and waits for a
+//! file descriptor (`io::readiness`).
 //!
 //! The state word. `Actor::state` packs a park generation with the
 //! scheduling state (`pack`): runnable, running, done, or parked in one of
 //! the `S_WAIT_*` kinds, which say what may end the park (the `WAKE_*`
 //! lists). Every park takes a new generation.
 //!
-//! Parking, the process's side (`park`): the process records
+//! Parking, the process's side (`park`, `park_until`): the process records
 //! `Request::Park` and switches to its worker. Until then it is running,
 //! so a wake-up in the meantime finds no park and does nothing: what
 //! counts is the condition the waker made true.
@@ -17,14 +18,16 @@
 //! saved: it publishes the parked state under the new generation, then
 //! reads the wake conditions: a pending exit signal and, by kind, messages
 //! in the inbox (`S_WAIT_MSG`), those or system messages (`S_WAIT_ANY`,
-//! read under the lock they are queued under). If one holds, the worker
+//! read under the lock they are queued under), or the flag named by the
+//! park (`S_WAIT_IO`: the reactor raises it when the descriptor is ready).
+//! If one holds, the worker
 //! takes the process back out of the park itself, unless a waker has done
 //! so first. Otherwise a deadline arms a timer in the reactor (`io`) for
 //! this generation.
 //!
 //! Waking (`wake`): the waker first makes its condition true (pushes the
 //! message onto the lock-free inbox, queues the system message, records
-//! the exit signal), then ends the park with one compare-and-swap from a
+//! the exit signal, raises the flag), then ends the park with one compare-and-swap from a
 //! parked state of the kinds it may end (for a timer: of the generation it
 //! was armed for) to runnable. Only the winner queues the process and
 //! counts it active.
@@ -43,7 +46,7 @@ use super::pcb::{Actor, Request};
 use super::scheduler::{enqueue, get, reactor};
 use super::worker::Local;
 use core::ffi::c_void;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 pub const S_RUNNABLE: u64 = 1;
@@ -57,11 +60,15 @@ pub const S_DONE: u64 = 5;
 /// Parked waiting for a user or a system message (runtime-internal waits of
 /// trapping processes: supervisors, jobs, service calls).
 pub const S_WAIT_ANY: u64 = 6;
+/// Parked until a flag is raised (a file descriptor is ready, see
+/// `io::readiness`): the flag's raiser, the timer and exit signals wake it.
+pub const S_WAIT_IO: u64 = 7;
 
 /// Which parked states a wake-up may end.
 pub const WAKE_MSG: &[u64] = &[S_WAIT_MSG, S_WAIT_ANY];
 pub const WAKE_SYS: &[u64] = &[S_WAIT_ANY];
-pub const WAKE_ALL: &[u64] = &[S_WAIT_MSG, S_WAIT_TIMER, S_WAIT_ANY];
+pub const WAKE_IO: &[u64] = &[S_WAIT_IO];
+pub const WAKE_ALL: &[u64] = &[S_WAIT_MSG, S_WAIT_TIMER, S_WAIT_ANY, S_WAIT_IO];
 /// Kinds a timer may wake (any park, if its generation still matches).
 pub const TIMER_WAKES: &[u64] = WAKE_ALL;
 
@@ -80,7 +87,26 @@ pub fn gen_of(s: u64) -> u64 {
 /// # Safety
 /// `a` is the process running on this stack.
 pub unsafe fn park(a: &Actor, kind: u64, deadline: Option<u64>) {
-    (*a.owned()).request = Request::Park { kind, deadline };
+    park_on(a, kind, deadline, core::ptr::null());
+}
+
+/// Parks until `flag` is raised (and the raiser wakes `WAKE_IO`) or the
+/// deadline (monotonic ns) passes; returns at once if it is raised
+/// already. Like every park it may also return early: callers look at the
+/// flag and the clock again.
+///
+/// # Safety
+/// `a` is the process running on this stack; `flag` outlives the park.
+pub unsafe fn park_until(a: &Actor, flag: &AtomicBool, deadline: Option<u64>) {
+    park_on(a, S_WAIT_IO, deadline, flag);
+}
+
+unsafe fn park_on(a: &Actor, kind: u64, deadline: Option<u64>, flag: *const AtomicBool) {
+    (*a.owned()).request = Request::Park {
+        kind,
+        deadline,
+        flag,
+    };
     switch_out(a);
     check_pending(a);
 }
@@ -90,7 +116,14 @@ pub unsafe fn park(a: &Actor, kind: u64, deadline: Option<u64>) {
 ///
 /// # Safety
 /// `local` is this thread's worker, which has just switched out of `a`.
-pub(super) unsafe fn complete(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: Option<u64>) {
+/// `flag` is the park's flag (`S_WAIT_IO`), alive until the park ends.
+pub(super) unsafe fn complete(
+    local: *mut Local,
+    a: Arc<Actor>,
+    kind: u64,
+    deadline: Option<u64>,
+    flag: *const AtomicBool,
+) {
     let gen = gen_of(a.load_state()) + 1;
     let parked = pack(gen, kind);
     let sys = (kind == S_WAIT_ANY).then(|| a.lock());
@@ -99,6 +132,7 @@ pub(super) unsafe fn complete(local: *mut Local, a: Arc<Actor>, kind: u64, deadl
         || match kind {
             S_WAIT_MSG => !a.inbox.is_empty(),
             S_WAIT_ANY => !a.inbox.is_empty() || sys.as_ref().is_some_and(|s| !s.sys.is_empty()),
+            S_WAIT_IO => (*flag).load(Ordering::SeqCst),
             _ => false,
         };
     drop(sys);

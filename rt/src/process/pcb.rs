@@ -41,10 +41,12 @@ pub enum Entry {
 pub enum Request {
     Yield,
     /// Park in state `kind` until woken; `deadline` (monotonic ns) arms a
-    /// timer that wakes it.
+    /// timer that wakes it; `flag` is the condition of an `S_WAIT_IO` park
+    /// (null for the others). See `park`.
     Park {
         kind: u64,
         deadline: Option<u64>,
+        flag: *const AtomicBool,
     },
     /// The process is done (its reason is in `Owned::exit_reason`).
     Exit,

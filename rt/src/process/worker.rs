@@ -240,8 +240,12 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
                 (*local).queue.push(a);
                 return;
             }
-            Request::Park { kind, deadline } => {
-                park::complete(local, a, kind, deadline);
+            Request::Park {
+                kind,
+                deadline,
+                flag,
+            } => {
+                park::complete(local, a, kind, deadline, flag);
                 return;
             }
             Request::Exit => {
