@@ -1,3 +1,5 @@
+//! Unit tests of the heap on its own: explicit roots, no process.
+
 use crate::base::abi::*;
 use crate::gc::heap::{Heap, BLOCK_SIZE};
 use crate::gc::pool;

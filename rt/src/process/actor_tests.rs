@@ -53,7 +53,7 @@ unsafe fn all_in(heap: &Heap, w: usize) -> bool {
 
 /// Copies `v` into a fresh heap, checks the copy is equal, separate and
 /// self-contained, then adopts it into the process heap and collects with
-/// only the copy, the original and the test's own roots (`Process::roots`):
+/// only the copy, the original and the test's own roots (`ProcessState::roots`):
 /// the copy must survive intact.
 fn roundtrip(ctx: *mut Ctx, t: &'static SnowType, v: Word) {
     // SAFETY: `v` is a live value of type `t` in the test process.

@@ -1,6 +1,6 @@
 //! Building compiler-laid-out values (tuples, Option/Result variants, lists)
 //! from the descriptors the compiler passes with `RET_DESC`. The reading
-//! side is `abi::read_field`.
+//! side is `base::abi::read_field`.
 
 use crate::base::abi::*;
 use crate::gc;
@@ -16,7 +16,7 @@ pub const ERR: usize = 1;
 const TAG_OFFSET: usize = core::mem::size_of::<Hdr>();
 
 /// Stores word `w` into the field at `p` in the natural C type of `kind`
-/// (the inverse of `abi::read_field`).
+/// (the inverse of `base::abi::read_field`).
 ///
 /// # Safety
 /// `p` points to a writable field of that kind.

@@ -1,3 +1,6 @@
+//! Unit tests of the value operations through a real process context
+//! (`gc::testutil`).
+
 use crate::base::abi::*;
 use crate::gc::store::Table;
 use crate::gc::testutil::*;
