@@ -15,8 +15,9 @@
 //! memory of long-parked processes and long-unused segments.
 //!
 //! The end: when nothing is runnable or running, no timer is live and no
-//! process waits for a file descriptor, the program is quiescent; it ends if no process is alive, else the remaining
-//! (forever blocked) ones are stopped (`lifecycle::shutdown_step`).
+//! process waits for a file descriptor, the program is quiescent; it ends
+//! if no process is alive, else the remaining (forever blocked) ones are
+//! stopped (`lifecycle::shutdown_step`).
 
 use super::readiness::Waiters;
 use super::timers::{TimerAction, Timers};

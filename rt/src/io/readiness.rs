@@ -4,20 +4,19 @@
 //! deadline passes, and says which. Dropping the registration takes the
 //! descriptor out of the poller, then closes it (the registration owns it).
 //!
-//! The park is `process::park`'s, with the registration's flag as its
-//! condition: `wait` lowers the flag, names itself the waiter and arms the
-//! descriptor; the reactor, on the event, raises the flag and then wakes
-//! the waiter (`WAKE_IO`). `park` says why no wake-up is lost, even when the
-//! event comes before the process has parked.
+//! The park is `process::park`'s, with the process's `io_ready` flag as its
+//! condition: `wait` lowers the flag, names the process the registration's
+//! waiter and arms the descriptor; the reactor, on the event, raises the
+//! waiter's flag and then wakes it (`WAKE_IO`). `park` says why no wake-up
+//! is lost, even when the event comes before the process has parked.
 //!
 //! Arming is one-shot (one event per `wait`) and level-triggered (a
 //! descriptor that is ready when armed reports at once). Every arming
 //! takes a new event key, so an event of an earlier `wait` (or of a
-//! registration since dropped) still on its way through the reactor
-//! cannot end a later one. A hang-up
-//! or an error counts as ready in both directions: the next read or write
-//! reports it. Descriptors should be non-blocking: read or write until the
-//! call would block, then wait.
+//! registration since dropped) still on its way through the reactor cannot
+//! end a later one. A hang-up or an error counts as ready in both
+//! directions: the next read or write reports it. Descriptors should be
+//! non-blocking: read or write until the call would block, then wait.
 //!
 //! One process waits on a registration at a time. A process parked on a
 //! descriptor keeps the program alive (the reactor does not count it as
@@ -26,14 +25,14 @@
 use super::reactor;
 use crate::base::abi::Ctx;
 use crate::process::clock;
-use crate::process::park::{self, park_until, state_of, S_WAIT_IO, WAKE_IO};
+use crate::process::park::{self, park_for_io, state_of, S_WAIT_IO, WAKE_IO};
 use crate::process::pcb::Actor;
 use crate::process::pid_table;
 use crate::process::primitives::me;
 use polling::{Event, Events};
 use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What a wait is for.
@@ -54,8 +53,6 @@ pub enum Readiness {
 
 /// The reactor's half of a registration.
 struct Waiter {
-    /// Raised by the reactor when the armed interest is ready.
-    ready: AtomicBool,
     /// The event key of the current arming.
     key: AtomicUsize,
     /// The process waiting (or about to park), if any.
@@ -108,15 +105,17 @@ impl Waiters {
             // The condition first, then the wake-up (see `process::park`);
             // raised under the lock `arm` takes a new key under, so an event
             // of the previous arming cannot raise it after `arm` lowered it.
-            let w = {
+            let waiting = {
                 let map = self.by_key();
                 let Some(w) = map.get(&ev.key) else {
                     continue;
                 };
-                w.ready.store(true, Ordering::SeqCst);
-                w.clone()
+                let a = w.process().clone();
+                if let Some(a) = &a {
+                    a.io_ready.store(true, Ordering::SeqCst);
+                }
+                a
             };
-            let waiting = w.process().clone();
             if let Some(a) = waiting {
                 park::wake(&a, None, WAKE_IO, core::ptr::null_mut());
             }
@@ -145,7 +144,6 @@ impl<T: AsFd> Registration<T> {
         let r = reactor::get();
         let k = r.waiters().new_key();
         let waiter = Arc::new(Waiter {
-            ready: AtomicBool::new(false),
             key: AtomicUsize::new(k),
             process: Mutex::new(None),
         });
@@ -181,13 +179,13 @@ impl<T: AsFd> Registration<T> {
     }
 
     /// The first half of `wait`: takes a new key (events of the previous
-    /// arming no longer reach this registration), lowers the flag, names
+    /// arming no longer reach this registration), lowers `a`'s flag, names
     /// `a` the waiter and arms the descriptor.
     fn arm(&self, a: &Actor, interest: Interest) -> std::io::Result<()> {
         let r = reactor::get();
         let w = &self.waiter;
         let k = r.waiters().rekey(w);
-        w.ready.store(false, Ordering::SeqCst);
+        a.io_ready.store(false, Ordering::SeqCst);
         *w.process() = pid_table::get(a.pid);
         let ev = match interest {
             Interest::Readable => Event::readable(k),
@@ -202,17 +200,16 @@ impl<T: AsFd> Registration<T> {
     /// # Safety
     /// `a` is the process running on this stack, armed by `arm`.
     unsafe fn park_armed(&self, a: &Actor, deadline: Option<u64>) -> Readiness {
-        let w = &self.waiter;
         let done = loop {
-            if w.ready.load(Ordering::SeqCst) {
+            if a.io_ready.load(Ordering::SeqCst) {
                 break Readiness::Ready;
             }
             if deadline.is_some_and(|d| clock::now_ns() >= d) {
                 break Readiness::TimedOut;
             }
-            park_until(a, &w.ready, deadline);
+            park_for_io(a, deadline);
         };
-        *w.process() = None;
+        *self.waiter.process() = None;
         done
     }
 }

@@ -5,7 +5,7 @@
 use super::*;
 use crate::base::abi::{snow_t_Int, Word};
 use crate::io::machine_tests::{recv_int, run_program};
-use crate::process::park::park_until;
+use crate::process::park::park_for_io;
 use crate::process::primitives::{snow_self, snow_send, snow_spawn};
 use crate::process::slow_path::snow_slow_path;
 use std::io::{ErrorKind, Read, Write};
@@ -262,14 +262,14 @@ unsafe extern "C" fn early_main(ctx: *mut Ctx) {
     peer.write_all(b"x").expect("write");
     // The reactor sees the event while this process still runs: it raises
     // the flag, and its wake-up finds no park.
-    while !reg.waiter.ready.load(Ordering::SeqCst) {
+    while !a.io_ready.load(Ordering::SeqCst) {
         (*ctx).budget = -1;
         snow_slow_path(ctx, core::ptr::null());
     }
     // The park must end at once (the worker reads the flag after
     // publishing it), not by its timer.
     let deadline = in_ms(10_000);
-    park_until(a, &reg.waiter.ready, deadline);
+    park_for_io(a, deadline);
     let by_flag = clock::now_ns() < deadline.unwrap();
     let r = reg.park_armed(a, None);
     *EARLY.lock().unwrap() = Some((by_flag, r));

@@ -18,19 +18,18 @@
 //! saved: it publishes the parked state under the new generation, then
 //! reads the wake conditions: a pending exit signal and, by kind, messages
 //! in the inbox (`S_WAIT_MSG`), those or system messages (`S_WAIT_ANY`,
-//! read under the lock they are queued under), or the flag named by the
-//! park (`S_WAIT_IO`: the reactor raises it when the descriptor is ready).
-//! If one holds, the worker
-//! takes the process back out of the park itself, unless a waker has done
-//! so first. Otherwise a deadline arms a timer in the reactor (`io`) for
-//! this generation.
+//! read under the lock they are queued under), or `io_ready` (`S_WAIT_IO`:
+//! the reactor raises it when the descriptor waited for is ready).
+//! If one holds, the worker takes the process back out of the park itself,
+//! unless a waker has done so first. Otherwise a deadline arms a timer in
+//! the reactor (`io`) for this generation.
 //!
 //! Waking (`wake`): the waker first makes its condition true (pushes the
 //! message onto the lock-free inbox, queues the system message, records
-//! the exit signal, raises the flag), then ends the park with one compare-and-swap from a
-//! parked state of the kinds it may end (for a timer: of the generation it
-//! was armed for) to runnable. Only the winner queues the process and
-//! counts it active.
+//! the exit signal, raises `io_ready`), then ends the park with one
+//! compare-and-swap from a parked state of the kinds it may end (for a
+//! timer: of the generation it was armed for) to runnable. Only the winner
+//! queues the process and counts it active.
 //!
 //! Nothing is lost: the parked state is published before the conditions
 //! are read, and a condition is made true before the state is read, all
@@ -46,7 +45,7 @@ use super::pcb::{Actor, Request};
 use super::scheduler::{enqueue, get, reactor};
 use super::worker::Local;
 use core::ffi::c_void;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 pub const S_RUNNABLE: u64 = 1;
@@ -60,8 +59,8 @@ pub const S_DONE: u64 = 5;
 /// Parked waiting for a user or a system message (runtime-internal waits of
 /// trapping processes: supervisors, jobs, service calls).
 pub const S_WAIT_ANY: u64 = 6;
-/// Parked until a flag is raised (a file descriptor is ready, see
-/// `io::readiness`): the flag's raiser, the timer and exit signals wake it.
+/// Parked until `Actor::io_ready` is raised (a file descriptor is ready,
+/// see `io::readiness`): the reactor, the timer and exit signals wake it.
 pub const S_WAIT_IO: u64 = 7;
 
 /// Which parked states a wake-up may end.
@@ -87,28 +86,20 @@ pub fn gen_of(s: u64) -> u64 {
 /// # Safety
 /// `a` is the process running on this stack.
 pub unsafe fn park(a: &Actor, kind: u64, deadline: Option<u64>) {
-    park_on(a, kind, deadline, core::ptr::null());
+    (*a.owned()).request = Request::Park { kind, deadline };
+    switch_out(a);
+    check_pending(a);
 }
 
-/// Parks until `flag` is raised (and the raiser wakes `WAKE_IO`) or the
-/// deadline (monotonic ns) passes; returns at once if it is raised
+/// Parks until `a.io_ready` is raised (and the raiser wakes `WAKE_IO`) or
+/// the deadline (monotonic ns) passes; returns at once if it is raised
 /// already. Like every park it may also return early: callers look at the
 /// flag and the clock again.
 ///
 /// # Safety
-/// `a` is the process running on this stack; `flag` outlives the park.
-pub unsafe fn park_until(a: &Actor, flag: &AtomicBool, deadline: Option<u64>) {
-    park_on(a, S_WAIT_IO, deadline, flag);
-}
-
-unsafe fn park_on(a: &Actor, kind: u64, deadline: Option<u64>, flag: *const AtomicBool) {
-    (*a.owned()).request = Request::Park {
-        kind,
-        deadline,
-        flag,
-    };
-    switch_out(a);
-    check_pending(a);
+/// `a` is the process running on this stack.
+pub unsafe fn park_for_io(a: &Actor, deadline: Option<u64>) {
+    park(a, S_WAIT_IO, deadline);
 }
 
 /// The worker's side of a park of `a` (see the module comment): publishes
@@ -116,14 +107,9 @@ unsafe fn park_on(a: &Actor, kind: u64, deadline: Option<u64>, flag: *const Atom
 ///
 /// # Safety
 /// `local` is this thread's worker, which has just switched out of `a`.
-/// `flag` is the park's flag (`S_WAIT_IO`), alive until the park ends.
-pub(super) unsafe fn complete(
-    local: *mut Local,
-    a: Arc<Actor>,
-    kind: u64,
-    deadline: Option<u64>,
-    flag: *const AtomicBool,
-) {
+/// Inlined into the worker's dispatch loop, as it was when it lived there.
+#[inline(always)]
+pub(super) unsafe fn complete(local: *mut Local, a: Arc<Actor>, kind: u64, deadline: Option<u64>) {
     let gen = gen_of(a.load_state()) + 1;
     let parked = pack(gen, kind);
     let sys = (kind == S_WAIT_ANY).then(|| a.lock());
@@ -132,7 +118,7 @@ pub(super) unsafe fn complete(
         || match kind {
             S_WAIT_MSG => !a.inbox.is_empty(),
             S_WAIT_ANY => !a.inbox.is_empty() || sys.as_ref().is_some_and(|s| !s.sys.is_empty()),
-            S_WAIT_IO => (*flag).load(Ordering::SeqCst),
+            S_WAIT_IO => a.io_ready.load(Ordering::SeqCst),
             _ => false,
         };
     drop(sys);

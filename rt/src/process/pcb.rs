@@ -41,12 +41,10 @@ pub enum Entry {
 pub enum Request {
     Yield,
     /// Park in state `kind` until woken; `deadline` (monotonic ns) arms a
-    /// timer that wakes it; `flag` is the condition of an `S_WAIT_IO` park
-    /// (null for the others). See `park`.
+    /// timer that wakes it. See `park`.
     Park {
         kind: u64,
         deadline: Option<u64>,
-        flag: *const AtomicBool,
     },
     /// The process is done (its reason is in `Owned::exit_reason`).
     Exit,
@@ -121,6 +119,9 @@ pub struct Actor {
     /// The reactor is giving back stack segments of this parked process: a
     /// worker that is to run it waits (see `process::trim`).
     pub trimming: AtomicBool,
+    /// The file descriptor this process waits for is ready: raised by the
+    /// reactor, the condition of an `S_WAIT_IO` park (see `park`).
+    pub io_ready: AtomicBool,
     owned: UnsafeCell<Owned>,
     pub shared: Mutex<Shared>,
 }
@@ -142,6 +143,7 @@ impl Actor {
             has_pending: AtomicBool::new(false),
             has_terminate: AtomicBool::new(false),
             trimming: AtomicBool::new(false),
+            io_ready: AtomicBool::new(false),
             inbox: Inbox::default(),
             shared: Mutex::new(Shared {
                 sys: VecDeque::new(),

@@ -240,12 +240,8 @@ unsafe fn dispatch(local: &mut Local, a: Arc<Actor>) {
                 (*local).queue.push(a);
                 return;
             }
-            Request::Park {
-                kind,
-                deadline,
-                flag,
-            } => {
-                park::complete(local, a, kind, deadline, flag);
+            Request::Park { kind, deadline } => {
+                park::complete(local, a, kind, deadline);
                 return;
             }
             Request::Exit => {
