@@ -620,7 +620,7 @@ snow_word snow_set_at(snow_set *s, int64_t i);
 
 /* ------------------------------------------------------ standard library */
 
-/* The chapter 03 functions implemented in rt/src/stdlib/, one per entry of
+/* The chapter 03 functions implemented in rt/src/library/, one per entry of
  * the compiler's table (snowc/src/stdlib/table.rs, which also lists the
  * runtime functions above that the compiler calls as plain C calls; its
  * tests check every such prototype here against the table). Type-variable

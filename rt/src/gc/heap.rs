@@ -13,7 +13,7 @@
 
 use super::pool;
 use super::trace;
-use crate::abi::{Hdr, GC_STATIC};
+use crate::base::abi::{Hdr, GC_STATIC};
 
 pub const BLOCK_SIZE: usize = 32 * 1024;
 pub const MAX_SMALL: usize = 4096;

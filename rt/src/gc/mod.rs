@@ -1,14 +1,30 @@
-//! The garbage collector: per-process heaps (`heap`), precise object tracing
-//! (`trace`), conservative stack roots (`roots`), OS memory (`os`) and the shared
-//! pool of free blocks (`pool`).
+//! The garbage collector: per-process heaps (`heap`), allocation (`alloc`
+//! below), precise object tracing (`trace`), conservative stack roots
+//! (`roots`), OS memory (`os`), the shared pool of free blocks (`pool`), the
+//! collector's view of a process (`process_state`), and the runtime-private
+//! objects it traces (`store`: word arrays and map/set tables).
+//!
+//! GC discipline: the collector is non-moving and finds roots by scanning
+//! the stack and registers conservatively, so a pointer held in a Rust local
+//! keeps its object alive, but one held only inside a Rust heap buffer
+//! (`Vec`) does not. Functions that allocate several objects therefore
+//! either copy their input to Rust memory first, or store each new object
+//! into an already-allocated (and locally held) container right away.
 
 pub mod heap;
 pub mod os;
 pub mod pool;
+pub mod process_state;
 pub mod roots;
+pub mod store;
 pub mod trace;
 
-use crate::abi::{Ctx, Hdr, SnowType};
+#[cfg(test)]
+mod heap_tests;
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use crate::base::abi::{Ctx, Hdr, SnowType};
 
 /// Allocates a zeroed object of `size` bytes with its header's type set, in
 /// the heap of the process running `ctx`, collecting first when due.
@@ -19,7 +35,7 @@ pub unsafe fn alloc(ctx: *mut Ctx, ty: *const SnowType, size: usize) -> *mut u8 
     let size = size.max(core::mem::size_of::<Hdr>());
     // `proc_` is the process state created with `ctx`, touched only by the
     // thread running it.
-    let p = &mut *(*ctx).proc_;
+    let p = &mut *process_state::of(ctx);
     if p.heap.should_collect(size) {
         roots::collect_process(p);
     }

@@ -1,8 +1,7 @@
 //! Precise tracing of one heap object through the descriptor in its header.
 
-use crate::abi::*;
-use crate::store::{Store, STORE_PTR};
-use crate::table::Table;
+use crate::base::abi::*;
+use crate::gc::store::{Store, Table, STORE_PTR};
 
 /// Calls `visit` with every pointer word held by the object at `obj`.
 /// Strings, ranges and scalar stores hold none; lists of scalars are not
@@ -13,7 +12,7 @@ use crate::table::Table;
 pub unsafe fn trace_object(obj: usize, visit: &mut dyn FnMut(usize)) {
     let t = &*(*(obj as *const Hdr)).ty;
     match t.kind {
-        // A queue has a list's layout (see `stdlib/queue.rs`).
+        // A queue has a list's layout (see `library::queue`).
         K_LIST | K_QUEUE => {
             let l = obj as *const SnowList;
             let store = (*l).store as usize;

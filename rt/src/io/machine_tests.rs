@@ -1,0 +1,210 @@
+//! Unit tests of the whole machine (workers, run queues, parking, timers,
+//! quiescence), driven by processes written in Rust against the C ABI. The
+//! machine starts once per test process; `run_program` runs programs on
+//! it one at a time, the test thread acting as the reactor's thread.
+
+use super::timers::snow_sleep;
+use crate::base::abi::{Ctx, Word, BUDGET};
+use crate::gc::heap::Heap;
+use crate::process::clock::snow_deadline_ms;
+use crate::process::lifecycle;
+use crate::process::pcb::{Actor, Entry, MainEntry};
+use crate::process::primitives::*;
+use crate::process::slow_path::snow_slow_path;
+use crate::process::stack::{self, parse_size};
+use crate::process::{pid_table, scheduler, worker};
+use crate::values::recursion::{deeper, IN_EQ};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Once};
+
+/// Runs a program whose main process runs `entry` until it ends (as
+/// `snow_main` does, on a machine of two workers started at the first
+/// call); returns its exit status.
+pub(super) fn run_program(entry: MainEntry) -> i32 {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    static START: Once = Once::new();
+    let _g = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    START.call_once(|| {
+        let seeds = scheduler::init(2, false);
+        super::reactor::start();
+        worker::spawn_threads(seeds);
+    });
+    let a = lifecycle::create(
+        pid_table::next_pid(),
+        false,
+        Entry::Main(entry),
+        Heap::new(false),
+        stack::alloc(None),
+    );
+    scheduler::enqueue(a, core::ptr::null_mut());
+    super::reactor::get().run()
+}
+
+static YIELDS: AtomicU64 = AtomicU64::new(0);
+static SLEPT: AtomicU64 = AtomicU64::new(0);
+static EARLY: AtomicU64 = AtomicU64::new(0);
+static ROUND_TRIPS: AtomicU64 = AtomicU64::new(0);
+static TIMEOUTS: AtomicU64 = AtomicU64::new(0);
+static DEEP_SUMS: AtomicU64 = AtomicU64::new(0);
+/// The most extra segments a diver used.
+static SEGMENTS: AtomicU64 = AtomicU64::new(0);
+/// The processes that went deep, to look at their stacks after they exit.
+static DEEP: Mutex<Vec<Arc<Actor>>> = Mutex::new(Vec::new());
+
+pub(super) unsafe fn recv_int(ctx: *mut Ctx, deadline: i64) -> Option<i64> {
+    let mut w: Word = 0;
+    loop {
+        let m = snow_recv_next(
+            ctx,
+            core::ptr::null_mut(),
+            &crate::base::abi::snow_t_Int,
+            &mut w,
+        );
+        if !m.is_null() {
+            return Some(snow_recv_take(ctx, m) as i64);
+        }
+        if !snow_recv_wait(ctx, deadline) {
+            return None;
+        }
+    }
+}
+
+/// Spends its budget `n` times: each time the slow path must yield and
+/// come back with a fresh budget.
+unsafe extern "C" fn yielder(ctx: *mut Ctx, n: Word) {
+    for _ in 0..n {
+        (*ctx).budget = -1;
+        snow_slow_path(ctx, core::ptr::null());
+        assert_eq!((*ctx).budget, BUDGET);
+        YIELDS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+unsafe extern "C" fn sleeper(ctx: *mut Ctx, ms: Word) {
+    let t0 = std::time::Instant::now();
+    snow_sleep(ctx, ms as i64);
+    if t0.elapsed() < std::time::Duration::from_millis(ms) {
+        EARLY.fetch_add(1, Ordering::Relaxed);
+    }
+    SLEPT.fetch_add(1, Ordering::Relaxed);
+}
+
+unsafe extern "C" fn ponger(ctx: *mut Ctx, peer: Word) {
+    while let Some(n) = recv_int(ctx, -1) {
+        if n < 0 {
+            return;
+        }
+        snow_send(ctx, peer, &crate::base::abi::snow_t_Int, n as Word + 1);
+    }
+}
+
+unsafe extern "C" fn pinger(ctx: *mut Ctx, count: Word) {
+    let me = snow_self(ctx);
+    let p = snow_spawn(ctx, ponger, &crate::base::abi::snow_t_Pid, me);
+    for i in 0..count as i64 {
+        snow_send(ctx, p, &crate::base::abi::snow_t_Int, i as Word);
+        assert_eq!(recv_int(ctx, -1), Some(i + 1));
+        ROUND_TRIPS.fetch_add(1, Ordering::Relaxed);
+    }
+    snow_send(ctx, p, &crate::base::abi::snow_t_Int, -1i64 as Word);
+    // nothing more arrives: `after 20` fires
+    if recv_int(ctx, snow_deadline_ms(20)).is_none() {
+        TIMEOUTS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Recurses `n` levels of 1 KiB frames the way runtime code recurses
+/// through a value (moving to new stack segments as it goes), runs
+/// `bottom` at the deepest level, and sums the levels on the way back.
+unsafe fn dive(ctx: *mut Ctx, n: u64, bottom: &mut dyn FnMut()) -> u64 {
+    let pad = core::hint::black_box([1u8; 1024]);
+    if n == 0 {
+        bottom();
+        return 0;
+    }
+    let below = deeper(ctx, &IN_EQ, || dive(ctx, n - 1, bottom));
+    below + core::hint::black_box(&pad)[n as usize % 1024] as u64
+}
+
+const DEPTH: u64 = 3000;
+
+/// 0: returns from the depth; 1: panics there; 2: parks there until
+/// killed.
+unsafe extern "C" fn diver(ctx: *mut Ctx, mode: Word) {
+    let sum = dive(ctx, DEPTH, &mut || {
+        let a = crate::process::pcb::actor_of(ctx).expect("a process");
+        SEGMENTS.fetch_max((*a.owned()).stacks.depth() as u64, Ordering::SeqCst);
+        match mode {
+            1 => crate::base::panic::panic_msg(ctx, "boom at the bottom"),
+            2 => {
+                snow_send(
+                    ctx,
+                    ROOT.load(Ordering::SeqCst),
+                    &crate::base::abi::snow_t_Int,
+                    7,
+                );
+                recv_int(ctx, -1);
+            }
+            _ => {}
+        }
+    });
+    DEEP_SUMS.fetch_add(sum, Ordering::Relaxed);
+}
+
+static ROOT: AtomicU64 = AtomicU64::new(0);
+
+unsafe extern "C" fn root(ctx: *mut Ctx) {
+    ROOT.store(snow_self(ctx), Ordering::SeqCst);
+    for _ in 0..20 {
+        snow_spawn(ctx, yielder, &crate::base::abi::snow_t_Int, 50);
+        snow_spawn(ctx, sleeper, &crate::base::abi::snow_t_Int, 5);
+        snow_spawn(ctx, pinger, &crate::base::abi::snow_t_Int, 100);
+    }
+    for mode in 0..3 {
+        let pid = snow_spawn(ctx, diver, &crate::base::abi::snow_t_Int, mode);
+        DEEP.lock().unwrap().extend(pid_table::get(pid));
+        if mode == 2 {
+            // Parked at the bottom: killed there.
+            assert_eq!(recv_int(ctx, -1), Some(7));
+            snow_exit(ctx, pid, 2, core::ptr::null_mut());
+        }
+    }
+}
+
+#[test]
+fn scheduler_runs_processes_to_quiescence() {
+    // Its deep processes take stack segments: not while the stack tests
+    // look at theirs.
+    let _g = crate::process::stack_tests::serial();
+    assert_eq!(run_program(root), 0);
+    assert_eq!(YIELDS.load(Ordering::SeqCst), 20 * 50);
+    assert_eq!(SLEPT.load(Ordering::SeqCst), 20);
+    assert_eq!(EARLY.load(Ordering::SeqCst), 0);
+    assert_eq!(ROUND_TRIPS.load(Ordering::SeqCst), 20 * 100);
+    assert_eq!(TIMEOUTS.load(Ordering::SeqCst), 20);
+    assert_eq!(scheduler::get().live.load(Ordering::SeqCst), 0);
+    assert_eq!(scheduler::get().active.load(Ordering::SeqCst), 0);
+    assert!(pid_table::all_descending().is_empty());
+    // Deep processes that returned, crashed or were killed at depth hold no
+    // extra stack segment after exit.
+    assert_eq!(DEEP_SUMS.load(Ordering::SeqCst), DEPTH);
+    assert!(SEGMENTS.load(Ordering::SeqCst) >= 2);
+    let deep = DEEP.lock().unwrap();
+    assert_eq!(deep.len(), 3);
+    for a in deep.iter() {
+        assert!(a.is_done());
+        // SAFETY: the process has exited; nothing else touches it.
+        assert_eq!(unsafe { (*a.owned()).stacks.held() }, 0);
+    }
+}
+
+#[test]
+fn stack_sizes_parse_with_suffixes_and_a_floor() {
+    assert_eq!(parse_size("65536"), Some(65536));
+    assert_eq!(parse_size("128k"), Some(128 * 1024));
+    assert_eq!(parse_size("1M"), Some(1024 * 1024));
+    assert_eq!(parse_size("100"), Some(16 * 1024));
+    assert_eq!(parse_size("70000"), Some(73728));
+    assert_eq!(parse_size("lots"), None);
+    assert_eq!(parse_size(""), None);
+}

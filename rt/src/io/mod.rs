@@ -1,0 +1,10 @@
+//! I/O: the reactor on the OS main thread (`reactor`), its timers
+//! (`timers`, with `sleep` and `send_after`), and parking a process until a
+//! file descriptor is ready (`readiness`): the home of networking.
+
+pub mod reactor;
+pub mod readiness;
+pub mod timers;
+
+#[cfg(test)]
+mod machine_tests;

@@ -1,0 +1,230 @@
+//! Waiting for a file descriptor: what networking is built on. A
+//! `Registration` enters a descriptor in the reactor's poller; `wait` parks
+//! the calling process until the descriptor is readable (or writable) or a
+//! deadline passes, and says which. Dropping the registration takes the
+//! descriptor out of the poller, then closes it (the registration owns it).
+//!
+//! The park is `process::park`'s, with the process's `io_ready` flag as its
+//! condition: `wait` lowers the flag, names the process the registration's
+//! waiter and arms the descriptor; the reactor, on the event, raises the
+//! waiter's flag and then wakes it (`WAKE_IO`). `park` says why no wake-up
+//! is lost, even when the event comes before the process has parked.
+//!
+//! Arming is one-shot (one event per `wait`) and level-triggered (a
+//! descriptor that is ready when armed reports at once). Every arming
+//! takes a new event key, so an event of an earlier `wait` (or of a
+//! registration since dropped) still on its way through the reactor cannot
+//! end a later one. A hang-up or an error counts as ready in both
+//! directions: the next read or write reports it. Descriptors should be
+//! non-blocking: read or write until the call would block, then wait.
+//!
+//! One process waits on a registration at a time. A process parked on a
+//! descriptor keeps the program alive (the reactor does not count it as
+//! blocked forever): the descriptor may become ready from outside.
+
+use super::reactor;
+use crate::base::abi::Ctx;
+use crate::process::clock;
+use crate::process::park::{self, park_for_io, state_of, S_WAIT_IO, WAKE_IO};
+use crate::process::pcb::Actor;
+use crate::process::pid_table;
+use crate::process::primitives::me;
+use polling::{Event, Events};
+use std::collections::HashMap;
+use std::os::fd::{AsFd, AsRawFd};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// What a wait is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interest {
+    Readable,
+    Writable,
+}
+
+/// How a wait ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Readiness {
+    /// The descriptor reported the interest (or a hang-up or error).
+    Ready,
+    /// The deadline passed first.
+    TimedOut,
+}
+
+/// The reactor's half of a registration.
+struct Waiter {
+    /// The event key of the current arming.
+    key: AtomicUsize,
+    /// The process waiting (or about to park), if any.
+    process: Mutex<Option<Arc<Actor>>>,
+}
+
+impl Waiter {
+    fn process(&self) -> MutexGuard<'_, Option<Arc<Actor>>> {
+        self.process.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The registrations, by the key of their current arming; part of the
+/// reactor.
+#[derive(Default)]
+pub struct Waiters {
+    by_key: Mutex<HashMap<usize, Arc<Waiter>>>,
+    next_key: AtomicUsize,
+}
+
+impl Waiters {
+    fn by_key(&self) -> MutexGuard<'_, HashMap<usize, Arc<Waiter>>> {
+        self.by_key.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A key no arming has had (the poller reserves `usize::MAX`).
+    fn new_key(&self) -> usize {
+        loop {
+            let k = self.next_key.fetch_add(1, Ordering::Relaxed);
+            if k != usize::MAX {
+                return k;
+            }
+        }
+    }
+
+    /// Files `w` under a new key instead of its current one.
+    fn rekey(&self, w: &Arc<Waiter>) -> usize {
+        let k = self.new_key();
+        let mut map = self.by_key();
+        map.remove(&w.key.swap(k, Ordering::SeqCst));
+        map.insert(k, w.clone());
+        k
+    }
+
+    /// Ends the waits the poller reported ready (run by the reactor).
+    pub fn dispatch(&self, events: &Events) {
+        for ev in events.iter() {
+            // An event of an earlier arming, or of a registration dropped
+            // meanwhile, finds no waiter.
+            // The condition first, then the wake-up (see `process::park`);
+            // raised under the lock `arm` takes a new key under, so an event
+            // of the previous arming cannot raise it after `arm` lowered it.
+            let waiting = {
+                let map = self.by_key();
+                let Some(w) = map.get(&ev.key) else {
+                    continue;
+                };
+                let a = w.process().clone();
+                if let Some(a) = &a {
+                    a.io_ready.store(true, Ordering::SeqCst);
+                }
+                a
+            };
+            if let Some(a) = waiting {
+                park::wake(&a, None, WAKE_IO, core::ptr::null_mut());
+            }
+        }
+    }
+
+    /// Some process is parked on a descriptor.
+    pub fn any_parked(&self) -> bool {
+        self.by_key().values().any(|w| {
+            w.process()
+                .as_ref()
+                .is_some_and(|a| state_of(a.load_state()) == S_WAIT_IO)
+        })
+    }
+}
+
+/// A file descriptor entered in the reactor's poller, owned until dropped.
+pub struct Registration<T: AsFd> {
+    io: T,
+    waiter: Arc<Waiter>,
+}
+
+impl<T: AsFd> Registration<T> {
+    /// Enters `io` in the poller (armed for nothing until a `wait`).
+    pub fn new(io: T) -> std::io::Result<Registration<T>> {
+        let r = reactor::get();
+        let k = r.waiters().new_key();
+        let waiter = Arc::new(Waiter {
+            key: AtomicUsize::new(k),
+            process: Mutex::new(None),
+        });
+        // SAFETY: `Drop` deletes the descriptor from the poller before `io`
+        // (which owns it) is dropped.
+        unsafe { r.poller().add(io.as_fd().as_raw_fd(), Event::none(k))? };
+        r.waiters().by_key().insert(k, waiter.clone());
+        Ok(Registration { io, waiter })
+    }
+
+    /// The descriptor's owner, for reading and writing.
+    pub fn get(&self) -> &T {
+        &self.io
+    }
+
+    /// Parks the running process of `ctx` until the descriptor is ready for
+    /// `interest` or `deadline` (on `process::clock::now_ns`) passes.
+    ///
+    /// # Safety
+    /// `ctx` is the running process's context.
+    pub unsafe fn wait(
+        &self,
+        ctx: *mut Ctx,
+        interest: Interest,
+        deadline: Option<u64>,
+    ) -> std::io::Result<Readiness> {
+        let a = me(ctx);
+        if let Err(e) = self.arm(a, interest) {
+            *self.waiter.process() = None;
+            return Err(e);
+        }
+        Ok(self.park_armed(a, deadline))
+    }
+
+    /// The first half of `wait`: takes a new key (events of the previous
+    /// arming no longer reach this registration), lowers `a`'s flag, names
+    /// `a` the waiter and arms the descriptor.
+    fn arm(&self, a: &Actor, interest: Interest) -> std::io::Result<()> {
+        let r = reactor::get();
+        let w = &self.waiter;
+        let k = r.waiters().rekey(w);
+        a.io_ready.store(false, Ordering::SeqCst);
+        *w.process() = pid_table::get(a.pid);
+        let ev = match interest {
+            Interest::Readable => Event::readable(k),
+            Interest::Writable => Event::writable(k),
+        };
+        r.poller().modify(&self.io, ev)
+    }
+
+    /// The second half of `wait`: parks until the flag is raised or the
+    /// deadline passes, then stops being the waiter.
+    ///
+    /// # Safety
+    /// `a` is the process running on this stack, armed by `arm`.
+    unsafe fn park_armed(&self, a: &Actor, deadline: Option<u64>) -> Readiness {
+        let done = loop {
+            if a.io_ready.load(Ordering::SeqCst) {
+                break Readiness::Ready;
+            }
+            if deadline.is_some_and(|d| clock::now_ns() >= d) {
+                break Readiness::TimedOut;
+            }
+            park_for_io(a, deadline);
+        };
+        *self.waiter.process() = None;
+        done
+    }
+}
+
+impl<T: AsFd> Drop for Registration<T> {
+    fn drop(&mut self) {
+        let r = reactor::get();
+        r.waiters()
+            .by_key()
+            .remove(&self.waiter.key.load(Ordering::SeqCst));
+        // Errors mean the descriptor is already gone from the poller.
+        let _ = r.poller().delete(&self.io);
+    }
+}
+
+#[cfg(test)]
+#[path = "readiness_tests.rs"]
+mod tests;
