@@ -18,17 +18,15 @@ use std::sync::{Mutex, OnceLock};
 /// The first segment of every process: small, so idle processes are
 /// dense; as deep as stacks were before they grew.
 pub const FIRST: usize = 64 * 1024;
-/// Extra segments, and the default maximum total stack of a process (see
-/// docs/decisions.md): 64-bit targets have address space to spare, 32-bit
-/// ones do not.
+/// Extra segments: 64-bit targets have address space to spare, 32-bit ones
+/// do not (see docs/decisions.md).
 #[cfg(target_pointer_width = "64")]
 pub const SEG: usize = 1024 * 1024;
-#[cfg(target_pointer_width = "64")]
-pub const DEFAULT_SIZE: usize = 256 * 1024 * 1024;
 #[cfg(not(target_pointer_width = "64"))]
 pub const SEG: usize = 256 * 1024;
-#[cfg(not(target_pointer_width = "64"))]
-pub const DEFAULT_SIZE: usize = 16 * 1024 * 1024;
+/// The default maximum total stack of a process, on every target: segments
+/// are mapped only as a process goes deeper, so the cap reserves nothing.
+pub const DEFAULT_SIZE: usize = 256 * 1024 * 1024;
 const MIN_SIZE: usize = 16 * 1024;
 /// Room below the limit for runtime code that runs after a check passed
 /// (Rust frames, the standard library's 4 KiB sort buffer, formatting of
