@@ -119,7 +119,10 @@ fn the_cap_bounds_the_frames_of_all_segments() {
     // by the cap; how many depends on the target's segment size.
     let (last, full) = sizes.split_last().expect("extra segments");
     let most = *full.iter().max().expect("full segments");
-    assert!(full.len() >= 2 && full.iter().all(|s| most - s <= 4096), "{sizes:?}");
+    assert!(
+        full.len() >= 2 && full.iter().all(|s| most - s <= 4096),
+        "{sizes:?}"
+    );
     assert!(*last < most - 4096, "{sizes:?}");
     assert_eq!(c.depth(), sizes.len());
     c.leave_to(0);
