@@ -193,9 +193,11 @@ unsafe fn answer(
     let req = new_request(ctx, &head.method, &head.target, &body, &headers, b"");
     drop((body, headers));
     let head_only = head.method == "HEAD";
-    let mut keep = may_keep && head.keep_alive() && !server::shutting_down();
+    let mut keep = may_keep && head.keep_alive();
     let bytes = match respond(ctx, router, req) {
         Ok(resp) => {
+            // A shutdown that began meanwhile closes the connection.
+            keep &= !server::shutting_down();
             let mut status = field(resp, 0) as i64;
             if !(100..=599).contains(&status) {
                 console::write_fd(
