@@ -162,3 +162,7 @@ impl Write for Stream {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "net_tests.rs"]
+mod tests;
