@@ -26,10 +26,11 @@ const fn record(
     n: usize,
     params: *const *const SnowType,
     offsets: &'static [u32],
+    show: ShowFn,
 ) -> SnowType {
     SnowType {
         kind,
-        flags: 0,
+        flags: F_DISPLAY | F_DEBUG,
         name: name.as_ptr(),
         size: offsets[n - 1] + 8,
         nparams: n as u32,
@@ -37,12 +38,47 @@ const fn record(
         offsets: offsets.as_ptr(),
         field_names: core::ptr::null(),
         tag: 0,
-        display: None,
-        debug: None,
+        display: Some(show),
+        debug: Some(show),
         eq: None,
         cmp: None,
         hash: None,
     }
+}
+
+/// Display and Debug of a router: `Router(2 routes, 1 middleware)`.
+unsafe extern "C" fn show_router(ctx: *mut Ctx, w: Word) -> Word {
+    let (mut routes, mut uses) = (0, 0);
+    let mut n = w as usize as *const c_void;
+    while !n.is_null() {
+        match field(n, 1) as i64 {
+            ROUTE => routes += 1,
+            USE => uses += 1,
+            _ => {}
+        }
+        n = field(n, 0) as usize as *const c_void;
+    }
+    s(
+        ctx,
+        format!("Router({routes} routes, {uses} middleware)").as_bytes(),
+    )
+}
+
+/// Display and Debug of a request: `Request(GET /users/42)`.
+unsafe extern "C" fn show_request(ctx: *mut Ctx, w: Word) -> Word {
+    let r = w as usize as *const c_void;
+    let mut t = b"Request(".to_vec();
+    t.extend_from_slice(text(r, 0));
+    t.push(b' ');
+    t.extend_from_slice(text(r, 1));
+    t.push(b')');
+    s(ctx, &t)
+}
+
+/// Display and Debug of a response: `Response(200)`.
+unsafe extern "C" fn show_response(ctx: *mut Ctx, w: Word) -> Word {
+    let status = field(w as usize as *const c_void, 0) as i64;
+    s(ctx, format!("Response({status})").as_bytes())
 }
 
 /// Any closure, as a field type (tracing and copying read the object's own
@@ -71,14 +107,26 @@ const S: *const SnowType = &snow_t_String;
 /// any), pattern, closure.
 static ROUTER_FIELDS: Params<5> = Params([&snow_t_Router, &snow_t_Int, S, S, &ANY_CLOSURE]);
 #[no_mangle]
-pub static snow_t_Router: SnowType =
-    record(K_STRUCT, c"Router", 5, ROUTER_FIELDS.0.as_ptr(), &OFFSETS);
+pub static snow_t_Router: SnowType = record(
+    K_STRUCT,
+    c"Router",
+    5,
+    ROUTER_FIELDS.0.as_ptr(),
+    &OFFSETS,
+    show_router,
+);
 
 /// Request: method, path, query, body, headers, params.
 static REQUEST_FIELDS: Params<6> = Params([S, S, S, S, S, S]);
 #[no_mangle]
-pub static snow_t_Request: SnowType =
-    record(K_STRUCT, c"Request", 6, REQUEST_FIELDS.0.as_ptr(), &OFFSETS);
+pub static snow_t_Request: SnowType = record(
+    K_STRUCT,
+    c"Request",
+    6,
+    REQUEST_FIELDS.0.as_ptr(),
+    &OFFSETS,
+    show_request,
+);
 
 /// Response: status, body, headers.
 static RESPONSE_FIELDS: Params<3> = Params([&snow_t_Int, S, S]);
@@ -89,6 +137,7 @@ pub static snow_t_Response: SnowType = record(
     3,
     RESPONSE_FIELDS.0.as_ptr(),
     &OFFSETS,
+    show_response,
 );
 
 pub const ROOT: i64 = 0;
