@@ -37,7 +37,7 @@ unsafe extern "C" fn killed_main(ctx: *mut Ctx) {
     let (server_side, _) = l.accept().expect("accept");
     let before = registrations();
     let pid = snow_spawn(ctx, reader, &snow_t_Int, server_side.into_raw_fd() as Word);
-    while !pid_table::get(pid).is_some_and(|a| state_of(a.load_state()) == S_WAIT_IO) {
+    while pid_table::get(pid).is_none_or(|a| state_of(a.load_state()) != S_WAIT_IO) {
         give_way(ctx);
     }
     let during = registrations() - before;

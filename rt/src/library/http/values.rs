@@ -420,11 +420,11 @@ pub unsafe extern "C" fn snow_request_body(_ctx: *mut Ctx, req: *mut c_void) -> 
 }
 
 unsafe fn opt_str(ctx: *mut Ctx, opt: *const SnowType, v: Option<&[u8]>) -> *mut u8 {
-    // Copied out first: the allocation may collect, and `v` is heap bytes
-    // of a rooted object, but the new string must exist before the option.
+    // `v` is in a rooted object (the heap does not move), so it stays
+    // valid across the allocations.
     match v {
         Some(b) => {
-            let w = s(ctx, &b.to_vec());
+            let w = s(ctx, b);
             option(ctx, opt, Some(w))
         }
         None => option(ctx, opt, None),
@@ -464,7 +464,7 @@ pub fn query_value<'a>(query: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
             let i = piece.iter().position(|&b| b == b'=')?;
             (&piece[..i] == name).then(|| &piece[i + 1..])
         })
-        .last()
+        .next_back()
 }
 
 /// # Safety

@@ -311,11 +311,13 @@ pub fn reason(status: i64) -> &'static str {
         510 => "Not Extended",
         511 => "Network Authentication Required",
         // Unassigned codes: the phrase of their class.
-        100..=199 => "Informational",
-        200..=299 => "Success",
-        300..=399 => "Redirection",
-        400..=499 => "Client Error",
-        _ => "Server Error",
+        _ => match status / 100 {
+            1 => "Informational",
+            2 => "Success",
+            3 => "Redirection",
+            4 => "Client Error",
+            _ => "Server Error",
+        },
     }
 }
 
