@@ -15,7 +15,7 @@ use std::sync::Mutex;
 static SEEN: Mutex<Option<(usize, usize, usize)>> = Mutex::new(None);
 
 fn registrations() -> usize {
-    super::super::reactor::get().waiters().by_key_len()
+    crate::io::reactor::get().waiters().by_key_len()
 }
 
 unsafe fn give_way(ctx: *mut Ctx) {
