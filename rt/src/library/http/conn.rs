@@ -95,15 +95,15 @@ fn read_head(st: &mut Stream, buf: &mut Vec<u8>, t: &Timeouts, first: bool) -> R
 }
 
 /// Reads more bytes onto `buf`: the count (0 at the end of the stream).
+/// Straight into the buffer's spare room (4 KiB at a time), so an idle
+/// connection holds little memory.
 fn fill(st: &mut Stream, buf: &mut Vec<u8>) -> Result<usize, Stop> {
-    let mut chunk = [0u8; 16 * 1024];
-    match st.read(&mut chunk) {
-        Ok(n) => {
-            buf.extend_from_slice(&chunk[..n]);
-            Ok(n)
-        }
-        Err(_) => Err(Stop::Quiet),
-    }
+    let len = buf.len();
+    buf.resize(len + 4096, 0);
+    let r = st.read(&mut buf[len..]);
+    let n = r.as_ref().map_or(0, |n| *n);
+    buf.truncate(len + n);
+    r.map_err(|_| Stop::Quiet)
 }
 
 fn write_all(st: &mut Stream, bytes: &[u8], t: &Timeouts) -> bool {
