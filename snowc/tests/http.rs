@@ -506,3 +506,17 @@ fn requests_work_under_gc_stress() {
     let r = s.exchange(b"POST /data HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nxy\r\n0\r\n\r\n");
     assert_eq!(body(&r), "got xy");
 }
+
+#[test]
+fn a_failed_bind_is_reported_and_serve_returns() {
+    let s = Server::start("plain", &[]);
+    let out = Command::new(built("plain"))
+        .env("SNOW_HTTP_HOST", "127.0.0.1")
+        .env("PORT", s.port.to_string())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!("[snow-rt] Failed to start HTTP server on 127.0.0.1:{}: ", s.port);
+    assert!(err.starts_with(&want), "{err}");
+    assert_eq!(out.status.code(), Some(0));
+}
