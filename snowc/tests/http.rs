@@ -516,7 +516,30 @@ fn a_failed_bind_is_reported_and_serve_returns() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    let want = format!("[snow-rt] Failed to start HTTP server on 127.0.0.1:{}: ", s.port);
+    let want = format!(
+        "[snow-rt] Failed to start HTTP server on 127.0.0.1:{}: ",
+        s.port
+    );
     assert!(err.starts_with(&want), "{err}");
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn writing_to_a_client_that_left_does_not_kill_the_server() {
+    let s = Server::start("plain", &[]);
+    for _ in 0..3 {
+        let mut c = s.connect();
+        // Two pipelined requests, then gone: the first answer draws a
+        // reset, the second write meets a closed socket.
+        c.write_all(
+            b"GET /slow HTTP/1.1\r\n\r\nGET /slow HTTP/1.1\r\n\r\nGET /slow HTTP/1.1\r\n\r\n",
+        )
+        .unwrap();
+        drop(c);
+    }
+    let mut c = s.connect();
+    c.write_all(b"GET /slow HTTP/1.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    assert_eq!(body(&read_to_close(&mut c)), "slow");
+    assert_eq!(body(&s.get("/health")), "ok");
 }

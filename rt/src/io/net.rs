@@ -146,8 +146,26 @@ impl Read for Stream {
 
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use std::os::fd::AsRawFd;
+        let fd = self.reg.get().as_raw_fd();
         loop {
-            match self.reg.get().write(buf) {
+            // `send` with MSG_NOSIGNAL: a peer that went away is an EPIPE
+            // error, not a SIGPIPE (the program does not ignore it).
+            // SAFETY: `buf` is valid for `buf.len()` bytes.
+            let n = unsafe {
+                libc::send(
+                    fd,
+                    buf.as_ptr() as *const libc::c_void,
+                    buf.len(),
+                    libc::MSG_NOSIGNAL,
+                )
+            };
+            let r = if n < 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                Ok(n as usize)
+            };
+            match r {
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
                     // SAFETY: the stream is used only by its owner, running.
                     unsafe { park(self.ctx, &self.reg, Interest::Writable, self.write_deadline)? }
