@@ -464,7 +464,7 @@ fn random_and_mutated_requests_never_bring_the_server_down() {
         rng ^= rng << 17;
         rng
     };
-    for i in 0..400 {
+    for i in 0..2000 {
         let mut raw = seeds[i % seeds.len()].to_vec();
         match next() % 4 {
             0 => {

@@ -119,7 +119,33 @@ impl Refusal {
 }
 
 /// Parses the head at the start of `buf`: `Ok(None)` while incomplete.
+/// Whitespace at the end of the request line is dropped first.
 pub fn parse_head(buf: &[u8]) -> Result<Option<Head>, Refusal> {
+    let Some(eol) = buf.iter().position(|&b| b == b'\n') else {
+        return parse_trimmed(buf);
+    };
+    let line_end = if eol > 0 && buf[eol - 1] == b'\r' {
+        eol - 1
+    } else {
+        eol
+    };
+    let kept = buf[..line_end]
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(0, |i| i + 1);
+    if kept == line_end {
+        return parse_trimmed(buf);
+    }
+    let mut copy = buf[..kept].to_vec();
+    copy.extend_from_slice(&buf[line_end..]);
+    let cut = line_end - kept;
+    Ok(parse_trimmed(&copy)?.map(|h| Head {
+        len: h.len + cut,
+        ..h
+    }))
+}
+
+fn parse_trimmed(buf: &[u8]) -> Result<Option<Head>, Refusal> {
     let mut fields = [EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut fields);
     let mut cfg = httparse::ParserConfig::default();

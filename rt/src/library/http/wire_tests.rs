@@ -20,6 +20,14 @@ fn heads_parse_with_lf_or_crlf_and_report_their_length() {
     );
     assert_eq!(head("GET / HTTP/1.0\nA: 1\n\n").minor, 0);
     assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n"), Ok(None));
+    let raw = "GET /t HTTP/1.1 \t \r\nA: 1\r\n\r\nnext";
+    let h = head(raw);
+    assert_eq!(
+        (h.target.as_str(), h.minor, h.len),
+        ("/t", 1, raw.len() - 4)
+    );
+    // (`httparse` alone refuses it.)
+    assert!(parse_trimmed(raw.as_bytes()).is_err());
 }
 
 #[test]
