@@ -689,6 +689,33 @@ int64_t snow_math_ceil(double x);
 int64_t snow_math_round(double x);
 double snow_math_pi(void);
 
+/* HTTP server (§5.1). Router, Request and Response are heap records
+ * (descriptors snow_t_Router, snow_t_Request, snow_t_Response); handlers
+ * and middleware are closures. */
+extern const snow_type snow_t_Router;
+extern const snow_type snow_t_Request;
+extern const snow_type snow_t_Response;
+void *snow_http_router(snow_ctx *ctx);
+void *snow_http_route(snow_ctx *ctx, void *r, snow_str *pattern, snow_closure *h);
+void *snow_http_on_get(snow_ctx *ctx, void *r, snow_str *pattern, snow_closure *h);
+void *snow_http_on_post(snow_ctx *ctx, void *r, snow_str *pattern, snow_closure *h);
+void *snow_http_on_put(snow_ctx *ctx, void *r, snow_str *pattern, snow_closure *h);
+void *snow_http_on_delete(snow_ctx *ctx, void *r, snow_str *pattern, snow_closure *h);
+void *snow_http_use(snow_ctx *ctx, void *r, snow_closure *mw);
+void *snow_http_response(snow_ctx *ctx, int64_t status, snow_str *body);
+void *snow_http_with_header(snow_ctx *ctx, void *resp, snow_str *name, snow_str *value);
+void snow_http_serve(snow_ctx *ctx, void *r, int64_t port);
+snow_str *snow_request_method(snow_ctx *ctx, void *req);
+snow_str *snow_request_path(snow_ctx *ctx, void *req);
+snow_str *snow_request_body(snow_ctx *ctx, void *req);
+void *snow_request_header(snow_ctx *ctx, const snow_type *opt_type, void *req, snow_str *name);
+void *snow_request_query(snow_ctx *ctx, const snow_type *opt_type, void *req, snow_str *name);
+void *snow_request_param(snow_ctx *ctx, const snow_type *opt_type, void *req, snow_str *name);
+snow_map *snow_request_headers(snow_ctx *ctx, const snow_type *map_type, void *req);
+int64_t snow_response_status(void *resp);
+snow_str *snow_response_body(snow_ctx *ctx, void *resp);
+void *snow_response_header(snow_ctx *ctx, const snow_type *opt_type, void *resp, snow_str *name);
+
 /* JSON (§3.16): a Json value holds its canonical compact text. */
 void *snow_json_parse(snow_ctx *ctx, const snow_type *result_type, snow_str *text);
 snow_str *snow_json_encode(snow_ctx *ctx, snow_json *j);

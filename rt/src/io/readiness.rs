@@ -122,6 +122,11 @@ impl Waiters {
         }
     }
 
+    /// How many registrations exist.
+    pub fn by_key_len(&self) -> usize {
+        self.by_key().len()
+    }
+
     /// Some process is parked on a descriptor.
     pub fn any_parked(&self) -> bool {
         self.by_key().values().any(|w| {

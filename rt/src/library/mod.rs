@@ -8,6 +8,7 @@
 
 pub mod collections;
 pub mod file;
+pub mod http;
 pub mod json;
 pub mod json_stream;
 pub mod json_value;

@@ -334,6 +334,7 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
     (*o).process.heap = Heap::new(false);
     (*o).process.roots = Vec::new();
     (*o).terminate = None;
+    (*o).resources.clear();
     back_to_first(o, true);
     stack::release(
         std::mem::replace(&mut (*o).stacks.first, Stack::none()),

@@ -21,6 +21,7 @@ pub mod pid_table;
 pub mod primitives;
 pub mod protect;
 pub mod reason;
+pub mod resources;
 pub mod scheduler;
 pub mod segments;
 pub mod service;

@@ -102,6 +102,9 @@ pub struct Owned {
     pub spawn_links: *mut Vec<u64>,
     /// The innermost protected call in progress (`protect`), or null.
     pub guard: *mut super::protect::Guard,
+    /// What the process owns outside its heap (sockets): dropped when it
+    /// exits, however it exits (`resources`).
+    pub resources: super::resources::Owned,
 }
 
 /// In C order, hot fields first (see `Owned`).
@@ -178,6 +181,7 @@ impl Actor {
                 jobs: Vec::new(),
                 job_creator: 0,
                 guard: core::ptr::null_mut(),
+                resources: Default::default(),
             }),
         }
     }

@@ -79,9 +79,13 @@ pub const MODULES: &[Module] = &[
     m("Process"),
     m("Job"),
     // Networking and databases (chapter 05): reserved names.
-    m("HTTP"),
-    m("Http"),
-    m("Request"),
+    flat("HTTP"),
+    Module {
+        shares: Some("HTTP"),
+        ..m("Http")
+    },
+    of(flat("Request"), TyCon::Request),
+    of(flat("Response"), TyCon::Response),
     m("Sqlite"),
     m("Pg"),
     m("Pool"),

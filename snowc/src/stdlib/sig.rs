@@ -104,6 +104,11 @@ impl SigParser<'_> {
             "Result" => con(TyCon::Adt(RESULT)),
             "Ordering" => con(TyCon::Adt(ORDERING)),
             "Json" => con(TyCon::Json),
+            "Router" => con(TyCon::Router),
+            "Request" => con(TyCon::Request),
+            "Response" => con(TyCon::Response),
+            // `Fun(P1, P2) -> R`: a closure argument.
+            "Fun" => self.fun(),
             v if v.len() == 1 && v.as_bytes()[0].is_ascii_lowercase() => {
                 let i = (v.as_bytes()[0] - b'a') as u32;
                 self.nvars = self.nvars.max(i + 1);
@@ -130,6 +135,7 @@ fn c_type(t: &Ty) -> &'static str {
         Ty::Con(TyCon::Range, _) => "snow_range *",
         Ty::Con(TyCon::Json, _) => "snow_json *",
         Ty::Con(TyCon::Pid, _) => "snow_pid",
+        Ty::Fun(..) => "snow_closure *",
         _ if t.is_unit() => "void",
         _ => "void *",
     }

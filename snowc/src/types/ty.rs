@@ -30,6 +30,10 @@ pub enum TyCon {
     Json,
     /// `Pid<M>`; a bare `Pid` is `Pid<Untyped>` with zero args.
     Pid,
+    /// The HTTP server's opaque values (§5.0.1).
+    Router,
+    Request,
+    Response,
     Adt(AdtId),
 }
 
@@ -245,6 +249,9 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::Queue => "Queue".to_string(),
                     TyCon::Json => "Json".to_string(),
                     TyCon::Pid => "Pid".to_string(),
+                    TyCon::Router => "Router".to_string(),
+                    TyCon::Request => "Request".to_string(),
+                    TyCon::Response => "Response".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
                         if a.qualified {

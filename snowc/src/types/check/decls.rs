@@ -108,6 +108,9 @@ fn prelude_scope() -> Scope {
         ("Queue", TyCon::Queue, 1),
         ("Json", TyCon::Json, 0),
         ("Pid", TyCon::Pid, 1),
+        ("Router", TyCon::Router, 0),
+        ("Request", TyCon::Request, 0),
+        ("Response", TyCon::Response, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
     }

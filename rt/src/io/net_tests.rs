@@ -1,0 +1,62 @@
+//! Sockets owned by processes: a process killed while parked on a read
+//! gives its descriptor and its reactor entry back.
+
+use super::*;
+use crate::base::abi::{snow_t_Int, Word};
+use crate::io::machine_tests::run_program;
+use crate::process::park::{state_of, S_WAIT_IO};
+use crate::process::pid_table;
+use crate::process::primitives::{snow_exit, snow_spawn};
+use crate::process::reason::TAG_KILLED;
+use crate::process::slow_path::snow_slow_path;
+use std::os::fd::{FromRawFd, IntoRawFd};
+use std::sync::Mutex;
+
+static SEEN: Mutex<Option<(usize, usize, usize)>> = Mutex::new(None);
+
+fn registrations() -> usize {
+    crate::io::reactor::get().waiters().by_key_len()
+}
+
+unsafe fn give_way(ctx: *mut Ctx) {
+    (*ctx).budget = -1;
+    snow_slow_path(ctx, core::ptr::null());
+}
+
+/// Adopts the socket and reads: parks until killed.
+unsafe extern "C" fn reader(ctx: *mut Ctx, fd: Word) {
+    let s = Stream::adopt(ctx, TcpStream::from_raw_fd(fd as i32)).expect("adopt");
+    let mut buf = [0u8; 8];
+    let _ = (*s).read(&mut buf);
+    unreachable!("nothing is ever written");
+}
+
+unsafe extern "C" fn killed_main(ctx: *mut Ctx) {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let mut client = TcpStream::connect(l.local_addr().expect("addr")).expect("connect");
+    let (server_side, _) = l.accept().expect("accept");
+    let before = registrations();
+    let pid = snow_spawn(ctx, reader, &snow_t_Int, server_side.into_raw_fd() as Word);
+    while pid_table::get(pid).is_none_or(|a| state_of(a.load_state()) != S_WAIT_IO) {
+        give_way(ctx);
+    }
+    let during = registrations() - before;
+    snow_exit(ctx, pid, TAG_KILLED, core::ptr::null_mut());
+    while pid_table::get(pid).is_some() {
+        give_way(ctx);
+    }
+    // The peer sees the end of the stream: the descriptor was closed.
+    let mut buf = [0u8; 8];
+    // (A hang detector only: an open descriptor would never answer.)
+    client
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .expect("timeout");
+    let eof = client.read(&mut buf).unwrap_or(usize::MAX);
+    *SEEN.lock().unwrap() = Some((during, registrations() - before, eof));
+}
+
+#[test]
+fn a_process_killed_while_reading_closes_its_socket() {
+    assert_eq!(run_program(killed_main), 0);
+    assert_eq!(*SEEN.lock().unwrap(), Some((1, 0, 0)));
+}

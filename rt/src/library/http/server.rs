@@ -1,0 +1,199 @@
+//! `HTTP.serve`: binds, announces itself on stderr (§5.0.3), and accepts
+//! in its own process, spawning one process per connection (`conn`). The
+//! spawn queues the connection on the accepting worker, and idle workers
+//! steal it, which is how connections spread over the workers.
+//!
+//! Shutdown: SIGINT and SIGTERM write a byte to a pipe that a watcher
+//! process waits on; it stops every listener, lets requests in progress
+//! finish (at most 5 s) and ends the program with status 0.
+
+use super::conn;
+use super::values::*;
+use crate::base::abi::{snow_t_Int, Ctx, SnowType, Word, K_STRUCT};
+use crate::base::console;
+use crate::gc::heap::Heap;
+use crate::io::net::Listener;
+use crate::io::readiness::{Interest, Registration};
+use crate::io::timers::snow_sleep;
+use crate::process::{clock, lifecycle, primitives, resources, scheduler};
+use core::ffi::c_void;
+use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// Deadlines of a connection, in nanoseconds.
+pub struct Timeouts {
+    /// From the first byte of a request to the end of its head.
+    pub header: u64,
+    /// Between requests on a kept-alive connection.
+    pub idle: u64,
+    /// One read (of a head or a body).
+    pub read: u64,
+    /// One response.
+    pub write: u64,
+}
+
+/// The timeouts of §5.1.6 and ruling 11; the header and idle ones can be
+/// shortened for tests (`SNOW_HTTP_HEADER_TIMEOUT_MS`,
+/// `SNOW_HTTP_IDLE_TIMEOUT_MS`).
+pub fn timeouts() -> &'static Timeouts {
+    static T: OnceLock<Timeouts> = OnceLock::new();
+    T.get_or_init(|| {
+        let ms = |var: &str, default: u64| {
+            std::env::var(var)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+                * 1_000_000
+        };
+        Timeouts {
+            header: ms("SNOW_HTTP_HEADER_TIMEOUT_MS", 10_000),
+            idle: ms("SNOW_HTTP_IDLE_TIMEOUT_MS", 5_000),
+            read: 30_000_000_000,
+            write: 30_000_000_000,
+        }
+    })
+}
+
+static SHUTDOWN: AtomicBool = AtomicBool::new(false);
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static LISTENERS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+/// The signal pipe's write end (-1 until a server starts).
+static SIGNAL_FD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+pub fn shutting_down() -> bool {
+    SHUTDOWN.load(Ordering::SeqCst)
+}
+pub fn request_started() {
+    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+}
+pub fn request_finished() {
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// What a connection process starts with: (router, descriptor).
+static CONN_FIELDS: Params<2> = Params([&snow_t_Router, &snow_t_Int]);
+static CONN_OFFSETS: [u32; 2] = [16, 24];
+static CONN_ARG: SnowType = SnowType {
+    kind: K_STRUCT,
+    flags: 0,
+    name: c"HttpConnection".as_ptr(),
+    size: 32,
+    nparams: 2,
+    params: CONN_FIELDS.0.as_ptr(),
+    offsets: CONN_OFFSETS.as_ptr(),
+    field_names: core::ptr::null(),
+    tag: 0,
+    display: None,
+    debug: None,
+    eq: None,
+    cmp: None,
+    hash: None,
+};
+
+/// Many connections need many descriptors: the soft limit goes up to the
+/// hard one.
+fn raise_nofile() {
+    // SAFETY: plain system calls on a local struct.
+    unsafe {
+        let mut r = core::mem::zeroed::<libc::rlimit>();
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) == 0 && r.rlim_cur < r.rlim_max {
+            r.rlim_cur = r.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &r);
+        }
+    }
+}
+
+/// # Safety
+/// `ctx` is the running process; `router` a live router.
+#[no_mangle]
+pub unsafe extern "C" fn snow_http_serve(ctx: *mut Ctx, router: *mut c_void, port: i64) {
+    let host = std::env::var("SNOW_HTTP_HOST").unwrap_or_else(|_| "0.0.0.0".into());
+    raise_nofile();
+    let l = match Listener::bind(ctx, &format!("{host}:{port}")) {
+        Ok(l) => l,
+        Err(e) => {
+            let line = format!("[snow-rt] Failed to start HTTP server on {host}:{port}: {e}\n");
+            console::write_fd(2, line.as_bytes());
+            return;
+        }
+    };
+    let bound = (*l).local_addr().map_or(port, |a| a.port() as i64);
+    console::write_fd(
+        2,
+        format!("[snow-rt] HTTP server listening on {host}:{bound}\n").as_bytes(),
+    );
+    LISTENERS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((*l).raw_fd());
+    start_watcher(ctx);
+    loop {
+        match (*l).accept(ctx) {
+            Ok(_) if shutting_down() => break,
+            Ok(s) => {
+                let fields = [router as usize as Word, s.into_raw_fd() as Word];
+                let arg = crate::values::layout::new_record(ctx, &CONN_ARG, &fields);
+                primitives::snow_spawn(ctx, conn::entry, &CONN_ARG, arg);
+            }
+            Err(_) if shutting_down() => break,
+            // Out of descriptors or a connection reset before accept: try
+            // again a little later.
+            Err(_) => snow_sleep(ctx, 10),
+        }
+    }
+    Listener::close(ctx, l);
+    // The watcher ends the program.
+    loop {
+        snow_sleep(ctx, i64::MAX / 2_000_000);
+    }
+}
+
+extern "C" fn on_signal(_: libc::c_int) {
+    let fd = SIGNAL_FD.load(Ordering::SeqCst);
+    if fd >= 0 {
+        // SAFETY: write(2) is async-signal-safe.
+        unsafe { libc::write(fd, b"x".as_ptr() as *const c_void, 1) };
+    }
+}
+
+/// Installs the signal handlers and the watcher process (once).
+unsafe fn start_watcher(ctx: *mut Ctx) {
+    if SIGNAL_FD.load(Ordering::SeqCst) >= 0 {
+        return;
+    }
+    let mut fds = [0i32; 2];
+    if libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) != 0 {
+        return;
+    }
+    SIGNAL_FD.store(fds[1], Ordering::SeqCst);
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        let mut sa = core::mem::zeroed::<libc::sigaction>();
+        sa.sa_sigaction = on_signal as *const () as usize;
+        sa.sa_flags = libc::SA_RESTART;
+        libc::sigaction(sig, &sa, core::ptr::null_mut());
+    }
+    let heap = Heap::new(scheduler::get().gc_stress);
+    lifecycle::spawn(ctx, watcher, fds[0] as Word, heap);
+}
+
+/// The watcher process: waits for a signal, then shuts the servers down.
+unsafe extern "C" fn watcher(ctx: *mut Ctx, fd: Word) {
+    let pipe = OwnedFd::from_raw_fd(fd as i32);
+    let Ok(reg) = Registration::new(pipe) else {
+        return;
+    };
+    let reg = resources::own(ctx, reg);
+    while (*reg).wait(ctx, Interest::Readable, None).is_err() {}
+    SHUTDOWN.store(true, Ordering::SeqCst);
+    for &fd in LISTENERS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        // Refuses new connections and wakes the accepting process.
+        libc::shutdown(fd, libc::SHUT_RD);
+    }
+    let deadline = clock::now_ns() + 5_000_000_000;
+    while IN_FLIGHT.load(Ordering::SeqCst) > 0 && clock::now_ns() < deadline {
+        snow_sleep(ctx, 10);
+    }
+    console::flush_stdout();
+    std::process::exit(0);
+}

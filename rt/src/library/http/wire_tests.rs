@@ -1,0 +1,135 @@
+use super::*;
+
+fn head(raw: &str) -> Head {
+    parse_head(raw.as_bytes())
+        .expect("valid")
+        .expect("complete")
+}
+
+#[test]
+fn heads_parse_with_lf_or_crlf_and_report_their_length() {
+    let h = head("GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Y:  v  \r\n\r\nrest");
+    assert_eq!(
+        (h.method.as_str(), h.target.as_str(), h.minor),
+        ("GET", "/a?b=1", 1)
+    );
+    assert_eq!(h.header("x-y"), Some("v"));
+    assert_eq!(
+        h.len,
+        "GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Y:  v  \r\n\r\n".len()
+    );
+    assert_eq!(head("GET / HTTP/1.0\nA: 1\n\n").minor, 0);
+    assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n"), Ok(None));
+    let raw = "GET /t HTTP/1.1 \t \r\nA: 1\r\n\r\nnext";
+    let h = head(raw);
+    assert_eq!(
+        (h.target.as_str(), h.minor, h.len),
+        ("/t", 1, raw.len() - 4)
+    );
+    // (`httparse` alone refuses it.)
+    assert!(parse_trimmed(raw.as_bytes()).is_err());
+}
+
+#[test]
+fn bad_heads_are_refused_with_their_status() {
+    let status = |raw: &[u8]| parse_head(raw).err().map(|r| r.status);
+    assert_eq!(status(b"GET / HTTP/2.0\r\n\r\n"), Some(505));
+    assert_eq!(status(b"GET / FOO\r\n\r\n"), Some(400));
+    assert_eq!(status(b"\x01\x02 / HTTP/1.1\r\n\r\n"), Some(400));
+    let many: String = (0..101).map(|i| format!("h{i}: v\r\n")).collect();
+    assert_eq!(
+        status(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()),
+        Some(431)
+    );
+    let long = format!("GET / HTTP/1.1\r\nX: {}\r\n", "a".repeat(MAX_HEAD));
+    assert_eq!(status(long.as_bytes()), Some(431));
+    // A line without a colon is skipped.
+    assert_eq!(
+        head("GET / HTTP/1.1\r\nnocolon\r\nA: 1\r\n\r\n").header("a"),
+        Some("1")
+    );
+}
+
+#[test]
+fn framing_follows_length_and_transfer_encoding() {
+    let f = |hs: &str| head(&format!("POST / HTTP/1.1\r\n{hs}\r\n")).framing();
+    assert_eq!(f(""), Ok(Framing::Length(0)));
+    assert_eq!(f("Content-Length: 5\r\n"), Ok(Framing::Length(5)));
+    assert_eq!(
+        f("Content-Length: 5\r\ncontent-length: 5\r\n"),
+        Ok(Framing::Length(5))
+    );
+    assert_eq!(
+        f("Content-Length: 5\r\nContent-Length: 6\r\n")
+            .unwrap_err()
+            .status,
+        400
+    );
+    assert_eq!(f("Content-Length: -1\r\n").unwrap_err().status, 400);
+    assert_eq!(f("Content-Length: x\r\n").unwrap_err().status, 400);
+    assert_eq!(f("Content-Length: 8388609\r\n").unwrap_err().status, 413);
+    assert_eq!(f("Transfer-Encoding: Chunked\r\n"), Ok(Framing::Chunked));
+    assert_eq!(
+        f("Transfer-Encoding: gzip, chunked\r\n")
+            .unwrap_err()
+            .status,
+        501
+    );
+}
+
+#[test]
+fn keep_alive_follows_version_and_connection() {
+    assert!(head("GET / HTTP/1.1\r\n\r\n").keep_alive());
+    assert!(!head("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n").keep_alive());
+    assert!(!head("GET / HTTP/1.0\r\n\r\n").keep_alive());
+    assert!(head("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").keep_alive());
+}
+
+#[test]
+fn chunked_bodies_decode_in_any_split() {
+    let raw = b"4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\nTrailer: x\r\n\r\nNEXT";
+    for split in 0..raw.len() {
+        let mut c = Chunked::at(0);
+        let mut buf = raw[..split].to_vec();
+        let mut done = c.advance(&buf).expect("well formed");
+        if !done {
+            buf.extend_from_slice(&raw[split..]);
+            done = c.advance(&buf).expect("well formed");
+        }
+        assert!(done, "split {split}");
+        buf.extend_from_slice(&raw[buf.len()..]);
+        assert_eq!(c.body, b"Wikipedia");
+        assert_eq!(&buf[c.used..], b"NEXT", "split {split}");
+    }
+    assert_eq!(Chunked::at(0).advance(b"zz\r\n").unwrap_err().status, 400);
+    assert_eq!(
+        Chunked::at(0).advance(b"4\r\nWikiXX").unwrap_err().status,
+        400
+    );
+    assert_eq!(
+        Chunked::at(0).advance(b"900000\r\n").unwrap_err().status,
+        413
+    );
+}
+
+#[test]
+fn responses_have_the_fixed_layout() {
+    let r = response(200, b"hi", &[], false, false);
+    assert_eq!(
+        String::from_utf8(r).unwrap(),
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"
+    );
+    let r = response(
+        422,
+        b"hi",
+        &[("content-type", "text/plain"), ("X-A", "1")],
+        true,
+        true,
+    );
+    assert_eq!(
+        String::from_utf8(r).unwrap(),
+        "HTTP/1.1 422 Unprocessable Content\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: keep-alive\r\nX-A: 1\r\n\r\n"
+    );
+    assert_eq!(reason(431), "Request Header Fields Too Large");
+    assert_eq!(reason(599), "Server Error");
+}

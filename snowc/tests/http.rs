@@ -1,0 +1,545 @@
+//! The HTTP server end to end: Snow programs in `tests/http/` are built,
+//! started on 127.0.0.1 (port 0, read back from the readiness line) and
+//! driven over raw TCP. Every test starts its own server and kills it when
+//! done; reads have a generous timeout that only detects hangs.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const HANG: Duration = Duration::from_secs(120);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Builds `tests/http/<name>.snow` once per test run.
+fn built(name: &'static str) -> PathBuf {
+    static BUILT: Mutex<Vec<(&'static str, PathBuf)>> = Mutex::new(Vec::new());
+    let mut b = BUILT.lock().unwrap();
+    if let Some((_, p)) = b.iter().find(|(n, _)| *n == name) {
+        return p.clone();
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("http");
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = dir.join(name);
+    let src = repo().join("tests/http").join(format!("{name}.snow"));
+    let out = Command::new(env!("CARGO_BIN_EXE_snowc"))
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "snowc failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    b.push((name, exe.clone()));
+    exe
+}
+
+/// A running server; killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(name: &'static str, env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(built(name));
+        cmd.env("SNOW_HTTP_HOST", "127.0.0.1")
+            .env("PORT", "0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        lines.read_line(&mut first).unwrap();
+        let prefix = "[snow-rt] HTTP server listening on 127.0.0.1:";
+        let port = first
+            .trim_end()
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("no readiness line: {first:?}"))
+            .parse()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                sink.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        Server {
+            child,
+            port,
+            stderr,
+        }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(HANG)).unwrap();
+        s
+    }
+
+    /// Sends `raw` on a new connection and reads until the server closes.
+    fn exchange(&self, raw: &[u8]) -> String {
+        let mut s = self.connect();
+        s.write_all(raw).unwrap();
+        read_to_close(&mut s)
+    }
+
+    fn get(&self, path: &str) -> String {
+        self.exchange(
+            format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+    }
+
+    /// Waits for the stderr text to contain `what` (lines arrive from a
+    /// reader thread).
+    fn stderr_has(&self, what: &str) -> bool {
+        for _ in 0..1200 {
+            if self.stderr.lock().unwrap().contains(what) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_to_close(s: &mut TcpStream) -> String {
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Reads one response (head, then Content-Length bytes) from `r`.
+fn read_response(r: &mut BufReader<TcpStream>) -> String {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).unwrap() == 0 {
+            return head;
+        }
+        head.push_str(&line);
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .map_or(0, |n| n.trim().parse().unwrap());
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).unwrap();
+    head + &String::from_utf8_lossy(&body)
+}
+
+fn body(resp: &str) -> &str {
+    resp.split_once("\r\n\r\n").map_or("", |(_, b)| b)
+}
+
+fn status(resp: &str) -> &str {
+    resp.lines().next().unwrap_or("")
+}
+
+/// The exact response of §5.1.5.
+fn exact(status: &str, body: &str, conn: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: {conn}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn exact_response_bytes_with_connection_close() {
+    let s = Server::start("plain", &[]);
+    assert_eq!(s.get("/health"), exact("200 OK", "ok", "close"));
+    assert_eq!(
+        s.get("/nothing"),
+        exact("404 Not Found", "Not Found", "close")
+    );
+    assert_eq!(
+        s.get("/status/422"),
+        exact("422 Unprocessable Content", "s", "close")
+    );
+    assert_eq!(
+        s.get("/status/700"),
+        exact("500 Internal Server Error", "s", "close")
+    );
+    assert!(s.stderr_has("returned status 700"));
+}
+
+#[test]
+fn parity_scenarios() {
+    let s = Server::start("server", &[]);
+    let r = s.get("/health");
+    assert_eq!(status(&r), "HTTP/1.1 200 OK");
+    assert_eq!(body(&r), "ok");
+    assert_eq!(body(&s.get("/users/42")), "42");
+    assert_eq!(body(&s.get("/users/42/")), "42");
+    assert_eq!(body(&s.get("/users/me")), "me");
+    let post =
+        s.exchange(b"POST /data HTTP/1.1\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+    assert_eq!(status(&post), "HTTP/1.1 201 Created");
+    assert_eq!(body(&post), "got abc");
+    let fall = s.exchange(b"POST /users/42 HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(body(&fall), "wild POST /users/42");
+    assert_eq!(body(&s.get("/greet?name=ann&x")), "hello ann");
+    assert_eq!(body(&s.get("/greet")), "hello nobody");
+}
+
+#[test]
+fn middleware_order_short_circuit_and_404() {
+    let s = Server::start("server", &[]);
+    // Outer runs first: the inner one sees the handler's response before
+    // the outer adds its header.
+    let r = s.get("/health");
+    assert!(r.contains("\r\nX-Inner: 200 no\r\nX-Outer: 1\r\n"), "{r}");
+    let denied =
+        s.exchange(b"GET /health HTTP/1.1\r\nAuthorization: deny\r\nConnection: close\r\n\r\n");
+    assert_eq!(denied, exact("401 Unauthorized", "Unauthorized", "close"));
+    let plain = Server::start("plain", &[]);
+    assert_eq!(status(&plain.get("/missing")), "HTTP/1.1 404 Not Found");
+}
+
+#[test]
+fn not_found_goes_through_middleware() {
+    // `server` has a `/*` route, so the 404 needs a program of its own.
+    let s = Server::start("mw404", &[]);
+    let r = s.get("/nowhere");
+    assert!(r.starts_with("HTTP/1.1 404 Not Found\r\n"), "{r}");
+    assert!(r.contains("\r\nX-Seen: 404\r\n"), "{r}");
+    assert_eq!(body(&r), "Not Found");
+}
+
+#[test]
+fn crash_gives_500_and_the_server_keeps_serving() {
+    let s = Server::start("server", &[]);
+    let r = s.get("/crash");
+    assert_eq!(
+        r,
+        exact(
+            "500 Internal Server Error",
+            "Internal Server Error",
+            "close"
+        )
+    );
+    assert!(s.stderr_has("[snow-rt] HTTP handler panicked: List.get: index 5 out of bounds"));
+    assert_eq!(body(&s.get("/health")), "ok");
+}
+
+#[test]
+fn a_handler_looping_forever_does_not_stop_others() {
+    let s = Server::start("server", &[]);
+    let mut spinning = s.connect();
+    spinning.write_all(b"GET /spin HTTP/1.1\r\n\r\n").unwrap();
+    for _ in 0..20 {
+        assert_eq!(body(&s.get("/health")), "ok");
+    }
+    drop(spinning);
+}
+
+#[test]
+fn closures_capture_values_and_call_services() {
+    let s = Server::start("server", &[]);
+    assert_eq!(body(&s.get("/count")), "1");
+    assert_eq!(body(&s.get("/count")), "2");
+    assert_eq!(body(&s.get("/greet?name=x")), "hello x");
+}
+
+#[test]
+fn headers_are_case_insensitive() {
+    let s = Server::start("server", &[]);
+    let r = s.exchange(b"GET /agent HTTP/1.1\r\nUSER-AGENT: probe/1\r\nConnection: close\r\n\r\n");
+    assert_eq!(body(&r), "probe/1");
+    let r =
+        s.exchange(b"GET /headers HTTP/1.1\r\nX-ONE: a\r\nx-one: b\r\nConnection: close\r\n\r\n");
+    assert_eq!(body(&r), "b 2");
+    let r = s.get("/text");
+    assert!(r.contains("\r\nContent-Type: text/plain\r\n"), "{r}");
+}
+
+#[test]
+fn keep_alive_and_pipelining_answer_in_order() {
+    let s = Server::start("plain", &[]);
+    let c = s.connect();
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    w.write_all(b"GET /health HTTP/1.1\r\n\r\n").unwrap();
+    assert_eq!(read_response(&mut r), exact("200 OK", "ok", "keep-alive"));
+    // Three requests in one write, the first slow: answered in order.
+    w.write_all(
+        b"GET /slow HTTP/1.1\r\n\r\nPOST /echo HTTP/1.1\r\nContent-Length: 2\r\n\r\nhiGET /health HTTP/1.1\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(read_response(&mut r), exact("200 OK", "slow", "keep-alive"));
+    assert_eq!(read_response(&mut r), exact("200 OK", "hi", "keep-alive"));
+    assert_eq!(read_response(&mut r), exact("200 OK", "ok", "close"));
+    let mut rest = String::new();
+    r.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "");
+    // HTTP/1.0 closes unless asked to keep alive.
+    assert_eq!(
+        s.exchange(b"GET /health HTTP/1.0\r\n\r\n"),
+        exact("200 OK", "ok", "close")
+    );
+}
+
+#[test]
+fn idle_keep_alive_connections_are_closed() {
+    let s = Server::start("plain", &[("SNOW_HTTP_IDLE_TIMEOUT_MS", "100")]);
+    let c = s.connect();
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    w.write_all(b"GET /health HTTP/1.1\r\n\r\n").unwrap();
+    assert_eq!(read_response(&mut r), exact("200 OK", "ok", "keep-alive"));
+    let mut rest = String::new();
+    r.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "");
+}
+
+#[test]
+fn slowloris_heads_hit_the_header_deadline() {
+    let s = Server::start("plain", &[("SNOW_HTTP_HEADER_TIMEOUT_MS", "200")]);
+    let mut c = s.connect();
+    c.write_all(b"GET /health HTTP/1.1\r\nX-Slow: ").unwrap();
+    // Closed without a response once the deadline passes.
+    assert_eq!(read_to_close(&mut c), "");
+    assert_eq!(body(&s.get("/health")), "ok");
+}
+
+#[test]
+fn chunked_bodies_are_decoded() {
+    let s = Server::start("plain", &[]);
+    let r = s.exchange(
+        b"POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n4;x=y\r\ndefg\r\n0\r\n\r\n",
+    );
+    assert_eq!(r, exact("200 OK", "abcdefg", "close"));
+    let r = s.exchange(b"POST /echo HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n");
+    assert_eq!(r, exact("501 Not Implemented", "Not Implemented", "close"));
+}
+
+#[test]
+fn expect_100_continue_is_answered() {
+    let s = Server::start("plain", &[]);
+    let c = s.connect();
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
+    w.write_all(b"POST /echo HTTP/1.1\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        .unwrap();
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    assert_eq!(line, "HTTP/1.1 100 Continue\r\n");
+    r.read_line(&mut line).unwrap();
+    w.write_all(b"body").unwrap();
+    assert_eq!(read_response(&mut r), exact("200 OK", "body", "keep-alive"));
+}
+
+#[test]
+fn head_is_answered_without_a_body() {
+    let s = Server::start("plain", &[]);
+    let r = s.exchange(b"HEAD /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(
+        r,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 2\r\nConnection: close\r\n\r\n"
+    );
+}
+
+#[test]
+fn protocol_errors_get_their_status_then_close() {
+    let s = Server::start("plain", &[]);
+    let big = format!("GET /health HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(9000));
+    let cases: Vec<(Vec<u8>, &str, &str)> = vec![
+        (
+            big.into_bytes(),
+            "431 Request Header Fields Too Large",
+            "Request Header Fields Too Large",
+        ),
+        (
+            b"POST /echo HTTP/1.1\r\nContent-Length: 9000000\r\n\r\n".to_vec(),
+            "413 Content Too Large",
+            "Content Too Large",
+        ),
+        (
+            b"GET /health HTTP/2.0\r\n\r\n".to_vec(),
+            "505 HTTP Version Not Supported",
+            "HTTP Version Not Supported",
+        ),
+        (
+            b"GET\x01 / HTTP/1.1\r\n\r\n".to_vec(),
+            "400 Bad Request",
+            "Bad Request",
+        ),
+        (
+            b"POST /echo HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n".to_vec(),
+            "400 Bad Request",
+            "Bad Request",
+        ),
+    ];
+    for (raw, st, b) in cases {
+        assert_eq!(s.exchange(&raw), exact(st, b, "close"));
+    }
+    let many: String = (0..101).map(|i| format!("h{i}: v\r\n")).collect();
+    let r = s.exchange(format!("GET /health HTTP/1.1\r\n{many}\r\n").as_bytes());
+    assert_eq!(status(&r), "HTTP/1.1 431 Request Header Fields Too Large");
+    assert!(s.stderr_has("[snow-rt] HTTP parse error: "));
+    // End of stream before the blank line: closed without a response.
+    let mut c = s.connect();
+    c.write_all(b"GET /health HTTP/1.1\r\n").unwrap();
+    c.shutdown(Shutdown::Write).unwrap();
+    assert_eq!(read_to_close(&mut c), "");
+    assert_eq!(body(&s.get("/health")), "ok");
+}
+
+#[test]
+fn clients_leaving_mid_request_do_not_disturb_the_server() {
+    let s = Server::start("plain", &[]);
+    for _ in 0..50 {
+        let mut c = s.connect();
+        c.write_all(b"POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nhalf")
+            .unwrap();
+        drop(c);
+    }
+    let mut slow = s.connect();
+    slow.write_all(b"GET /slow HTTP/1.1\r\n\r\n").unwrap();
+    drop(slow);
+    assert_eq!(body(&s.get("/health")), "ok");
+}
+
+#[test]
+fn sigterm_lets_requests_finish_then_exits_0() {
+    let mut s = Server::start("plain", &[]);
+    let mut c = s.connect();
+    c.write_all(b"GET /slow HTTP/1.1\r\n\r\n").unwrap();
+    // The handler says when it runs.
+    assert!(s.stderr_has("slow request started"));
+    let pid = s.child.id() as i32;
+    assert!(Command::new("kill")
+        .arg("-TERM")
+        .arg(pid.to_string())
+        .status()
+        .unwrap()
+        .success());
+    let r = read_to_close(&mut c);
+    assert_eq!(r, exact("200 OK", "slow", "close"));
+    let st = s.child.wait().unwrap();
+    assert_eq!(st.code(), Some(0));
+}
+
+#[test]
+fn random_and_mutated_requests_never_bring_the_server_down() {
+    let s = Server::start("plain", &[("SNOW_HTTP_HEADER_TIMEOUT_MS", "300")]);
+    let seeds: [&[u8]; 4] = [
+        b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+        b"POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        b"GET /status/201?x=1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+    ];
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    for i in 0..2000 {
+        let mut raw = seeds[i % seeds.len()].to_vec();
+        match next() % 4 {
+            0 => {
+                let n = (next() % 64) as usize;
+                raw = (0..n).map(|_| next() as u8).collect();
+            }
+            _ => {
+                for _ in 0..(next() % 6) {
+                    let at = (next() as usize) % raw.len().max(1);
+                    match next() % 3 {
+                        0 if !raw.is_empty() => raw[at] = next() as u8,
+                        1 => raw.insert(at, next() as u8),
+                        _ if !raw.is_empty() => drop(raw.remove(at)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let mut c = s.connect();
+        let _ = c.write_all(&raw);
+        let _ = c.shutdown(Shutdown::Write);
+        let answer = read_to_close(&mut c);
+        // A well-formed response or a close.
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 "),
+            "{answer:?} for {raw:?}"
+        );
+    }
+    assert_eq!(body(&s.get("/health")), "ok");
+}
+
+#[test]
+fn requests_work_under_gc_stress() {
+    let s = Server::start("server", &[("SNOW_GC_STRESS", "1")]);
+    for _ in 0..3 {
+        assert_eq!(body(&s.get("/users/7")), "7");
+        assert!(!body(&s.get("/count")).is_empty());
+    }
+    let r = s.exchange(b"POST /data HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nxy\r\n0\r\n\r\n");
+    assert_eq!(body(&r), "got xy");
+}
+
+#[test]
+fn a_failed_bind_is_reported_and_serve_returns() {
+    let s = Server::start("plain", &[]);
+    let out = Command::new(built("plain"))
+        .env("SNOW_HTTP_HOST", "127.0.0.1")
+        .env("PORT", s.port.to_string())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "[snow-rt] Failed to start HTTP server on 127.0.0.1:{}: ",
+        s.port
+    );
+    assert!(err.starts_with(&want), "{err}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn writing_to_a_client_that_left_does_not_kill_the_server() {
+    let s = Server::start("plain", &[]);
+    for _ in 0..3 {
+        let mut c = s.connect();
+        // Two pipelined requests, then gone: the first answer draws a
+        // reset, the second write meets a closed socket.
+        c.write_all(
+            b"GET /slow HTTP/1.1\r\n\r\nGET /slow HTTP/1.1\r\n\r\nGET /slow HTTP/1.1\r\n\r\n",
+        )
+        .unwrap();
+        drop(c);
+    }
+    let mut c = s.connect();
+    c.write_all(b"GET /slow HTTP/1.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    assert_eq!(body(&read_to_close(&mut c)), "slow");
+    assert_eq!(body(&s.get("/health")), "ok");
+}
