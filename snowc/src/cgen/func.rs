@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use super::fold;
 use super::grow;
 use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
@@ -35,6 +36,54 @@ struct FnCx<'f> {
     /// The loops around the statement being emitted, innermost last.
     loops: Vec<LoopExit>,
     loop_count: u32,
+    plan: fold::Plan,
+    /// Folded temporaries' expressions, waiting for the statement that
+    /// reads them.
+    pending: Vec<(u32, CExpr)>,
+}
+
+/// A C expression, and whether it can stand before a postfix or after a
+/// unary operator without parentheses.
+struct CExpr {
+    text: String,
+    tight: bool,
+    /// The text without its outer parentheses, where it has them only to
+    /// be tight (a comparison alone in a condition needs none).
+    bare: Option<String>,
+}
+
+impl CExpr {
+    /// A call, name or literal.
+    fn call(text: String) -> Self {
+        CExpr {
+            text,
+            tight: true,
+            bare: None,
+        }
+    }
+
+    /// A unary expression or cast.
+    fn unary(text: String) -> Self {
+        CExpr {
+            text,
+            tight: false,
+            bare: None,
+        }
+    }
+
+    /// A binary operation, parenthesised.
+    fn infix(text: String) -> Self {
+        CExpr {
+            text: format!("({text})"),
+            tight: true,
+            bare: Some(text),
+        }
+    }
+
+    /// The text where the expression stands alone.
+    fn alone(&self) -> &str {
+        self.bare.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A loop being emitted: within a C `switch`, `break` would leave the
@@ -83,9 +132,11 @@ fn signature_named(em: &mut Emitter, id: FuncId, name: &str) -> String {
 
 pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
     let f = &em.prog.funcs[id.0 as usize];
-    let (mut read, targets) = live_reads(f);
+    let targets = fold::jump_targets(&f.body);
+    let mut read = live_reads(f, &targets);
     // `()` values are never stored: reading one is the constant 0.
     read.retain(|l| !is_unit_like(&f.locals[*l as usize].ty));
+    let plan = fold::plan(f, &targets, &mut read);
     let fname = em.fn_name(id);
     let env_struct = f
         .closure
@@ -94,7 +145,11 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
     let frame = grow::frame_bound(f);
     let big = frame > grow::BIG_FRAME;
     let grow = grow::Names::new(em, id, big);
-    let names = super::names::local_names(f);
+    let mut names = super::names::local_names(f);
+    for (x, y) in &plan.alias {
+        names[*x as usize] = names[*y as usize].clone();
+    }
+
     let c_params = grow::c_params(em, f, &names);
     let c_ret = c_ret(em, f);
     let mut cx = FnCx {
@@ -114,6 +169,8 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
         c_ret,
         loops: Vec::new(),
         loop_count: 0,
+        plan,
+        pending: Vec::new(),
     };
     let sig = signature_named(em, id, &cx.grow.body);
     let sig = if big {
@@ -130,7 +187,12 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
     }
     let params: HashSet<u32> = f.params.iter().map(|p| p.0).collect();
     for (i, l) in f.locals.iter().enumerate() {
-        if params.contains(&(i as u32)) || !cx.read.contains(&(i as u32)) {
+        let i32 = i as u32;
+        if params.contains(&i32)
+            || !cx.read.contains(&i32)
+            || cx.plan.folded.contains(&i32)
+            || cx.plan.alias.contains_key(&i32)
+        {
             continue;
         }
         let ct = em.types.cty(&l.ty, &em.prog.adts);
@@ -222,7 +284,7 @@ fn receives(stmts: &[Stmt]) -> bool {
     })
 }
 
-fn is_unit_like(t: &Ty) -> bool {
+pub(super) fn is_unit_like(t: &Ty) -> bool {
     t.is_unit() || matches!(t, Ty::Never)
 }
 
@@ -281,49 +343,46 @@ fn uses_env(stmts: &[Stmt]) -> bool {
 /// worklist, in time linear in the function's size. A `()` local needs
 /// nothing: it is never stored (e.g. an `if` without `else` whose branch
 /// ends in a `receive` of another type).
-fn live_reads(f: &Func) -> (HashSet<u32>, HashSet<u32>) {
+fn live_reads(f: &Func, targets: &HashSet<u32>) -> HashSet<u32> {
     let mut feeds: Vec<Vec<u32>> = vec![Vec::new(); f.locals.len()];
     let mut roots = Vec::new();
-    let mut targets = HashSet::new();
-    scan(&f.body, &mut feeds, &mut roots, &mut targets);
+    scan(&f.body, targets, &mut feeds, &mut roots);
     let mut read = HashSet::new();
     while let Some(l) = roots.pop() {
         if read.insert(l) && !is_unit_like(&f.locals[l as usize].ty) {
             roots.extend(feeds[l as usize].iter().copied());
         }
     }
-    (read, targets)
+    read
 }
 
-fn scan(stmts: &[Stmt], feeds: &mut [Vec<u32>], roots: &mut Vec<u32>, targets: &mut HashSet<u32>) {
+fn scan(stmts: &[Stmt], targets: &HashSet<u32>, feeds: &mut [Vec<u32>], roots: &mut Vec<u32>) {
     let local = |o: &Operand| match o {
         Operand::Local(l) => Some(l.0),
         _ => None,
     };
-    for s in stmts {
-        match s {
+    for s in fold::live(stmts, targets) {
+        match *s {
             // An assignment without effect needs its operands only if its
             // target is needed.
-            Stmt::Assign(l, rv) if !has_effect(rv) => {
+            Stmt::Assign(ref l, ref rv) if !has_effect(rv) => {
                 let f = &mut feeds[l.0 as usize];
                 rv_operands(rv, &mut |o| f.extend(local(o)));
             }
-            Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
+            Stmt::Assign(_, ref rv) | Stmt::Eval(ref rv) => {
                 rv_operands(rv, &mut |o| roots.extend(local(o)))
             }
-            Stmt::If(c, ..) | Stmt::Switch(c, ..) => {
+            Stmt::If(ref c, ..) | Stmt::Switch(ref c, ..) => {
                 roots.extend(local(c));
                 for b in s.blocks() {
-                    scan(b, feeds, roots, targets);
+                    scan(b, targets, feeds, roots);
                 }
             }
-            Stmt::Goto(l) => {
-                targets.insert(l.0);
-            }
-            Stmt::Loop(b) => scan(b, feeds, roots, targets),
-            Stmt::Return(o) => roots.extend(local(o)),
-            Stmt::TailJump(ops) => roots.extend(ops.iter().filter_map(local)),
-            Stmt::Label(_)
+            Stmt::Loop(ref b) => scan(b, targets, feeds, roots),
+            Stmt::Return(ref o) => roots.extend(local(o)),
+            Stmt::TailJump(ref ops) => roots.extend(ops.iter().filter_map(local)),
+            Stmt::Goto(_)
+            | Stmt::Label(_)
             | Stmt::Break
             | Stmt::Continue
             | Stmt::Panic(..)
@@ -333,7 +392,7 @@ fn scan(stmts: &[Stmt], feeds: &mut [Vec<u32>], roots: &mut Vec<u32>, targets: &
     }
 }
 
-fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
+pub(super) fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
     match rv {
         Rv::Use(o) | Rv::Neg(o, _) | Rv::Not(o) | Rv::Tag(o) => f(o),
         Rv::Bin(_, a, b, _, _) => {
@@ -356,7 +415,7 @@ fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
 
 /// Does evaluating this rvalue have an effect (so it must be kept even if
 /// its result is unused)?
-fn has_effect(rv: &Rv) -> bool {
+pub(super) fn has_effect(rv: &Rv) -> bool {
     match rv {
         Rv::Use(_)
         | Rv::Neg(..)
@@ -436,7 +495,10 @@ impl FnCx<'_> {
     fn op(&self, em: &mut Emitter, o: &Operand) -> String {
         match o {
             Operand::Local(l) if is_unit_like(self.local_ty(*l)) => "(snow_unit)0".into(),
-            Operand::Local(l) => self.name(*l).to_string(),
+            Operand::Local(l) => match self.folded(*l) {
+                Some(e) => e.text.clone(),
+                None => self.name(*l).to_string(),
+            },
             Operand::Int(n) => {
                 if *n == i64::MIN {
                     "INT64_MIN".into()
@@ -484,6 +546,76 @@ impl FnCx<'_> {
         }
     }
 
+    /// An operand standing alone (a condition, a value returned or
+    /// assigned).
+    fn op_alone(&self, em: &mut Emitter, o: &Operand) -> String {
+        match o {
+            Operand::Local(l) => match self.folded(*l) {
+                Some(e) => e.alone().to_string(),
+                None => self.op(em, o),
+            },
+            _ => self.op(em, o),
+        }
+    }
+
+    /// An operand under a postfix or unary operator: a folded expression
+    /// that is not tight is parenthesised.
+    fn op_tight(&self, em: &mut Emitter, o: &Operand) -> String {
+        let e = self.op(em, o);
+        if self.tight(o) {
+            e
+        } else {
+            format!("({e})")
+        }
+    }
+
+    fn tight(&self, o: &Operand) -> bool {
+        match o {
+            Operand::Local(l) => match self.folded(*l) {
+                Some(e) => e.tight,
+                None => !is_unit_like(self.local_ty(*l)),
+            },
+            Operand::Int(n) => *n >= 0,
+            _ => true,
+        }
+    }
+
+    fn folded(&self, l: Local) -> Option<&CExpr> {
+        self.pending.iter().find(|(p, _)| *p == l.0).map(|(_, e)| e)
+    }
+
+    /// Is the C form of `rv` tight (see `CExpr`)? Casts, `!` and negative
+    /// literals are not; calls, member accesses and parenthesised forms are.
+    fn rv_tight(&self, rv: &Rv) -> bool {
+        match rv {
+            Rv::Use(o) => self.tight(o),
+            Rv::Not(_) => false,
+            Rv::Bin(op, _, _, t, _) => {
+                !matches!(op, BinOp::Ne)
+                    || matches!(
+                        t,
+                        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
+                    )
+            }
+            Rv::Rt(op, ..) => matches!(
+                op,
+                RtOp::ConcatN
+                    | RtOp::ListLit(_)
+                    | RtOp::ListAddItems(_)
+                    | RtOp::MapLit(_)
+                    | RtOp::RangeStart
+                    | RtOp::RangeStop
+                    | RtOp::SortBy(_)
+                    | RtOp::Abs(_)
+                    | RtOp::Min(_)
+                    | RtOp::Max(_)
+                    | RtOp::OrderingOf
+                    | RtOp::Display(Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool, _))
+            ),
+            _ => true,
+        }
+    }
+
     fn w(&self, em: &mut Emitter, o: &Operand) -> String {
         let t = self.op_ty(o);
         let e = self.op(em, o);
@@ -519,8 +651,11 @@ impl FnCx<'_> {
     }
 
     fn stmts(&mut self, em: &mut Emitter, stmts: &[Stmt]) {
-        for s in stmts {
+        for s in fold::live(stmts, &self.targets) {
+            let taken = fold::top_reads(s, &self.read);
             self.stmt(em, s);
+            // Forget the folded expressions this statement took.
+            self.pending.retain(|(l, _)| !taken.contains(l));
         }
     }
 
@@ -543,9 +678,43 @@ impl FnCx<'_> {
                     self.line("}");
                 }
             }
+            Stmt::Assign(x, Rv::Use(Operand::Local(y))) if self.plan.same(x.0, y.0) => {}
+            Stmt::Assign(l, rv) if self.plan.folded.contains(&l.0) => {
+                self.set_loc(em, rv);
+                let e = match rv {
+                    Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos),
+                    Rv::Use(o) => match o {
+                        Operand::Local(x) if self.folded(*x).is_some() => {
+                            let i = self.pending.iter().position(|(p, _)| *p == x.0);
+                            self.pending.remove(i.unwrap_or_default()).1
+                        }
+                        _ => CExpr {
+                            text: self.op(em, o),
+                            tight: self.tight(o),
+                            bare: None,
+                        },
+                    },
+                    _ => {
+                        let text = self.rv(em, rv);
+                        let tight = self.rv_tight(rv);
+                        CExpr {
+                            text,
+                            tight,
+                            bare: None,
+                        }
+                    }
+                };
+                self.pending.push((l.0, e));
+            }
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
-                let e = self.rv(em, rv);
+                let e = match rv {
+                    Rv::Bin(op, a, b, t, pos) => {
+                        self.bin(em, *op, a, b, t, *pos).alone().to_string()
+                    }
+                    Rv::Use(o) => self.op_alone(em, o),
+                    _ => self.rv(em, rv),
+                };
                 if self.read.contains(&l.0) {
                     let n = self.name(*l).to_string();
                     self.line(&format!("{n} = {e};"));
@@ -561,7 +730,11 @@ impl FnCx<'_> {
                 }
             }
             Stmt::If(c, a, b) => {
-                let c = self.op(em, c);
+                let c = if a.is_empty() {
+                    self.op_tight(em, c)
+                } else {
+                    self.op_alone(em, c)
+                };
                 if a.is_empty() {
                     self.line(&format!("if (!{c}) {{"));
                     self.block(em, b);
@@ -579,7 +752,7 @@ impl FnCx<'_> {
                 }
             }
             Stmt::Switch(v, cases, default) => {
-                let v = self.op(em, v);
+                let v = self.op_alone(em, v);
                 self.line(&format!("switch ({v}) {{"));
                 if let Some(l) = self.loops.last_mut() {
                     l.switches += 1;
@@ -643,7 +816,7 @@ impl FnCx<'_> {
                 }
             }
             Stmt::Return(o) => {
-                let e = self.op(em, o);
+                let e = self.op_alone(em, o);
                 self.line(&format!("return {e};"));
             }
             Stmt::TailJump(ops) => {
@@ -751,7 +924,7 @@ impl FnCx<'_> {
         let adts = &em.prog.adts;
         match rv {
             Rv::Use(o) => self.op(em, o),
-            Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos),
+            Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos).text,
             Rv::Neg(a, t) => {
                 let a = self.op(em, a);
                 if matches!(t, Ty::Con(TyCon::Float, _)) {
@@ -760,7 +933,7 @@ impl FnCx<'_> {
                     format!("snow_neg({a})")
                 }
             }
-            Rv::Not(a) => format!("!{}", self.op(em, a)),
+            Rv::Not(a) => format!("!{}", self.op_tight(em, a)),
             Rv::Call(f, ops) => {
                 let name = em.fn_name(*f);
                 format!("{name}({})", self.args(em, ops))
@@ -810,7 +983,7 @@ impl FnCx<'_> {
             }
             Rv::Field(o, t, i) => {
                 let fields = TypeTable::record_fields(t, adts);
-                let e = self.op(em, o);
+                let e = self.op_tight(em, o);
                 format!("{e}->{}", fields[*i as usize].0)
             }
             Rv::VariantField(o, t, v, i) => {
@@ -818,7 +991,7 @@ impl FnCx<'_> {
                 let e = self.op(em, o);
                 format!("((struct {vs} *){e})->f{i}")
             }
-            Rv::Tag(o) => format!("{}->tag", self.op(em, o)),
+            Rv::Tag(o) => format!("{}->tag", self.op_tight(em, o)),
             Rv::EnvField(i) => {
                 let s = self.env_struct.clone().unwrap_or_default();
                 format!("((struct {s} *)env)->c{i}")
@@ -862,6 +1035,11 @@ impl FnCx<'_> {
             self.unword(em, &call, cret)
         } else if dret.is_unit() {
             format!("({call}, (snow_unit)0)")
+        } else if stdlib::c_type(dret) == "void *" {
+            // Say which layout the `void *` has: the call may be folded
+            // into a use that needs it.
+            let ct = em.types.cty(cret, &em.prog.adts);
+            format!("({ct}){call}")
         } else {
             call
         }
@@ -875,8 +1053,10 @@ impl FnCx<'_> {
         b: &Operand,
         t: &Ty,
         pos: Pos,
-    ) -> String {
+    ) -> CExpr {
         let (x, y) = (self.op(em, a), self.op(em, b));
+        let call = |text: String| CExpr::call(text);
+        let infix = |text: String| CExpr::infix(text);
         let cmp = |o: BinOp| match o {
             BinOp::Eq => "==",
             BinOp::Ne => "!=",
@@ -887,38 +1067,40 @@ impl FnCx<'_> {
         };
         match t {
             Ty::Con(TyCon::Int, _) => match op {
-                BinOp::Add => format!("snow_add({x}, {y})"),
-                BinOp::Sub => format!("snow_sub({x}, {y})"),
-                BinOp::Mul => format!("snow_mul({x}, {y})"),
-                BinOp::Div => format!("snow_div(ctx, {x}, {y}, {})", em.loc(pos)),
-                BinOp::Mod => format!("snow_mod(ctx, {x}, {y}, {})", em.loc(pos)),
-                o => format!("({x} {} {y})", cmp(o)),
+                BinOp::Add => call(format!("snow_add({x}, {y})")),
+                BinOp::Sub => call(format!("snow_sub({x}, {y})")),
+                BinOp::Mul => call(format!("snow_mul({x}, {y})")),
+                BinOp::Div => call(format!("snow_div(ctx, {x}, {y}, {})", em.loc(pos))),
+                BinOp::Mod => call(format!("snow_mod(ctx, {x}, {y}, {})", em.loc(pos))),
+                o => infix(format!("{x} {} {y}", cmp(o))),
             },
             Ty::Con(TyCon::Float, _) => match op {
-                BinOp::Add => format!("({x} + {y})"),
-                BinOp::Sub => format!("({x} - {y})"),
-                BinOp::Mul => format!("({x} * {y})"),
-                BinOp::Div => format!("({x} / {y})"),
-                BinOp::Mod => format!("fmod({x}, {y})"),
-                o => format!("({x} {} {y})", cmp(o)),
+                BinOp::Add => infix(format!("{x} + {y}")),
+                BinOp::Sub => infix(format!("{x} - {y}")),
+                BinOp::Mul => infix(format!("{x} * {y}")),
+                BinOp::Div => infix(format!("{x} / {y}")),
+                BinOp::Mod => call(format!("fmod({x}, {y})")),
+                o => infix(format!("{x} {} {y}", cmp(o))),
             },
-            Ty::Con(TyCon::Bool, _) | Ty::Con(TyCon::Pid, _) => format!("({x} {} {y})", cmp(op)),
+            Ty::Con(TyCon::Bool, _) | Ty::Con(TyCon::Pid, _) => {
+                infix(format!("{x} {} {y}", cmp(op)))
+            }
             Ty::Con(TyCon::String, _) => match op {
-                BinOp::Eq => format!("snow_str_eq({x}, {y})"),
-                BinOp::Ne => format!("!snow_str_eq({x}, {y})"),
-                o => format!("(snow_str_cmp({x}, {y}) {} 0)", cmp(o)),
+                BinOp::Eq => call(format!("snow_str_eq({x}, {y})")),
+                BinOp::Ne => CExpr::unary(format!("!snow_str_eq({x}, {y})")),
+                o => infix(format!("snow_str_cmp({x}, {y}) {} 0", cmp(o))),
             },
             _ if t.is_unit() => match op {
-                BinOp::Eq | BinOp::Le | BinOp::Ge => "true".into(),
-                _ => "false".into(),
+                BinOp::Eq | BinOp::Le | BinOp::Ge => call("true".into()),
+                _ => call("false".into()),
             },
             _ => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let (wx, wy) = (word(&x, t), word(&y, t));
                 match op {
-                    BinOp::Eq => format!("snow_eq(ctx, &{d}, {wx}, {wy})"),
-                    BinOp::Ne => format!("!snow_eq(ctx, &{d}, {wx}, {wy})"),
-                    o => format!("(snow_cmp(ctx, &{d}, {wx}, {wy}) {} 0)", cmp(o)),
+                    BinOp::Eq => call(format!("snow_eq(ctx, &{d}, {wx}, {wy})")),
+                    BinOp::Ne => CExpr::unary(format!("!snow_eq(ctx, &{d}, {wx}, {wy})")),
+                    o => infix(format!("snow_cmp(ctx, &{d}, {wx}, {wy}) {} 0", cmp(o))),
                 }
             }
         }
@@ -1040,7 +1222,7 @@ impl FnCx<'_> {
                 e
             }
             RtOp::ListItem(t) => {
-                let e = format!("{}->items[{}]", o(self, em, 0), o(self, em, 1));
+                let e = format!("{}->items[{}]", self.op_tight(em, &ops[0]), o(self, em, 1));
                 self.unword(em, &e, t)
             }
             RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
@@ -1076,8 +1258,8 @@ impl FnCx<'_> {
                 );
                 format!("({c} < 0 ? {l} : {c} == 0 ? {e} : {g})")
             }
-            RtOp::RangeStart => format!("{}->start", o(self, em, 0)),
-            RtOp::RangeStop => format!("{}->stop", o(self, em, 0)),
+            RtOp::RangeStart => format!("{}->start", self.op_tight(em, &ops[0])),
+            RtOp::RangeStop => format!("{}->stop", self.op_tight(em, &ops[0])),
         }
     }
 }

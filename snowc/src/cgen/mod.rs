@@ -1,6 +1,7 @@
 //! C emission: MIR to one C11 translation unit that includes only standard
 //! headers and `snow.h`.
 
+mod fold;
 mod func;
 mod grow;
 mod names;
