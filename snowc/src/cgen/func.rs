@@ -730,26 +730,27 @@ impl FnCx<'_> {
                 }
             }
             Stmt::If(c, a, b) => {
-                let c = if a.is_empty() {
-                    self.op_tight(em, c)
-                } else {
-                    self.op_alone(em, c)
-                };
-                if a.is_empty() {
-                    self.line(&format!("if (!{c}) {{"));
-                    self.block(em, b);
-                    self.line("}");
-                } else {
-                    self.line(&format!("if ({c}) {{"));
-                    self.block(em, a);
-                    if b.is_empty() {
-                        self.line("}");
-                    } else {
+                // A branch whose statements write nothing is left out.
+                let (alone, tight) = (self.op_alone(em, c), self.op_tight(em, c));
+                let ta = self.block_text(em, a);
+                let tb = self.block_text(em, b);
+                match (ta.is_empty(), tb.is_empty()) {
+                    (true, false) => {
+                        self.line(&format!("if (!{tight}) {{"));
+                        self.out.push_str(&tb);
+                    }
+                    (_, true) => {
+                        self.line(&format!("if ({alone}) {{"));
+                        self.out.push_str(&ta);
+                    }
+                    (false, false) => {
+                        self.line(&format!("if ({alone}) {{"));
+                        self.out.push_str(&ta);
                         self.line("} else {");
-                        self.block(em, b);
-                        self.line("}");
+                        self.out.push_str(&tb);
                     }
                 }
+                self.line("}");
             }
             Stmt::Switch(v, cases, default) => {
                 let v = self.op_alone(em, v);
@@ -879,6 +880,13 @@ impl FnCx<'_> {
             self.site = Some(em.fn_loc(self.f));
         }
         self.site.clone().unwrap_or_default()
+    }
+
+    /// The C text of a nested block, without writing it.
+    fn block_text(&mut self, em: &mut Emitter, b: &[Stmt]) -> String {
+        let outer = std::mem::take(&mut self.out);
+        self.block(em, b);
+        std::mem::replace(&mut self.out, outer)
     }
 
     fn block(&mut self, em: &mut Emitter, b: &[Stmt]) {

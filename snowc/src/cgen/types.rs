@@ -321,8 +321,9 @@ impl TypeTable {
                 0,
             ),
         };
-        let def = self.apply_hooks(def, t, adts);
-        self.desc_defs.push(def);
+        let mut def = def;
+        self.apply_hooks(&mut def, t, adts);
+        self.desc_defs.push(def.render());
         id
     }
 
@@ -347,7 +348,7 @@ impl TypeTable {
     }
 
     /// Fill a descriptor's hook slots with wrappers around user impls.
-    fn apply_hooks(&mut self, def: String, t: &Ty, adts: &[AdtDef]) -> String {
+    fn apply_hooks(&mut self, def: &mut DescDef, t: &Ty, adts: &[AdtDef]) {
         use crate::mir::HookKind;
         let mine: Vec<(HookKind, String)> = self
             .hooks
@@ -356,18 +357,11 @@ impl TypeTable {
             .map(|(_, k, f)| (*k, f.clone()))
             .collect();
         if mine.is_empty() {
-            return def;
+            return;
         }
         let ct = self.cty(t, adts);
         let m = self.tname(t, adts);
         let desc = self.desc_of(&m);
-        let mut slots = [
-            "NULL".to_string(),
-            "NULL".into(),
-            "NULL".into(),
-            "NULL".into(),
-            "NULL".into(),
-        ];
         for (k, f) in mine {
             let (slot, name, sig, body) = match k {
                 HookKind::Display | HookKind::Debug => {
@@ -411,12 +405,8 @@ impl TypeTable {
             self.hook_protos.push(format!("static {sig};"));
             self.hook_defs
                 .push(format!("static {sig} {{\n    {body}\n}}\n"));
-            slots[slot] = name;
+            def.hooks[slot] = Some(name);
         }
-        def.replace(
-            "NULL, NULL, NULL, NULL, NULL};",
-            &format!("{}}};", slots.join(", ")),
-        )
     }
 
     /// Descriptor of variant `v` of sum type `t` (object layout).
@@ -453,7 +443,7 @@ impl TypeTable {
             None,
             v as i64,
         );
-        self.desc_defs.push(def);
+        self.desc_defs.push(def.render());
         id
     }
 
@@ -469,7 +459,7 @@ impl TypeTable {
         cnames: &[String],
         src_names: Option<&[String]>,
         adts: &[AdtDef],
-    ) -> String {
+    ) -> DescDef {
         let sname = self.tname(t, adts);
         let offs = if cnames.is_empty() {
             None
@@ -636,7 +626,7 @@ impl TypeTable {
             None,
             0,
         );
-        self.desc_defs.push(def);
+        self.desc_defs.push(def.render());
         self.closure_structs.insert(sname.clone(), id);
         sname
     }
@@ -700,18 +690,75 @@ impl TypeTable {
         offsets: Option<String>,
         names: Option<String>,
         tag: i64,
-    ) -> String {
-        let params = if ps.is_empty() {
-            "NULL".to_string()
-        } else {
-            self.params_name(id)
+    ) -> DescDef {
+        let params = (!ps.is_empty()).then(|| self.params_name(id));
+        DescDef {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            flags: flags.to_string(),
+            name: name.to_string(),
+            size: size.to_string(),
+            nparams: ps.len(),
+            params,
+            offsets,
+            names,
+            tag,
+            hooks: Default::default(),
+        }
+    }
+}
+
+/// A type descriptor's definition: the fields of `snow_type` it sets.
+pub struct DescDef {
+    id: String,
+    kind: String,
+    flags: String,
+    name: String,
+    size: String,
+    nparams: usize,
+    params: Option<String>,
+    offsets: Option<String>,
+    names: Option<String>,
+    tag: i64,
+    /// display, debug, eq, cmp, hash: wrappers of user impls.
+    hooks: [Option<String>; 5],
+}
+
+impl DescDef {
+    /// A designated initialiser that names only the fields set (the rest
+    /// are zero), packed into lines of at most about 100 characters.
+    fn render(&self) -> String {
+        let mut fields = vec![format!(".kind = {}", self.kind)];
+        let mut set = |f: &str, v: Option<String>| {
+            if let Some(v) = v {
+                fields.push(format!(".{f} = {v}"));
+            }
         };
-        format!(
-            "static const snow_type {id} = {{{kind}, {flags}, {}, {size}, {}, {params}, {}, {}, {tag}, NULL, NULL, NULL, NULL, NULL}};",
-            c_string(name),
-            ps.len(),
-            offsets.unwrap_or_else(|| "NULL".into()),
-            names.unwrap_or_else(|| "NULL".into()),
-        )
+        set("flags", (self.flags != "0").then(|| self.flags.clone()));
+        set("name", Some(c_string(&self.name)));
+        set("size", (self.size != "0").then(|| self.size.clone()));
+        set("nparams", (self.nparams > 0).then(|| self.nparams.to_string()));
+        set("params", self.params.clone());
+        set("offsets", self.offsets.clone());
+        set("field_names", self.names.clone());
+        set("tag", (self.tag != 0).then(|| self.tag.to_string()));
+        for (f, h) in ["display", "debug", "eq", "cmp", "hash"]
+            .iter()
+            .zip(&self.hooks)
+        {
+            set(f, h.clone());
+        }
+        let mut out = format!("static const snow_type {} = {{\n", self.id);
+        let mut line = String::new();
+        for f in fields {
+            if !line.is_empty() && line.len() + f.len() + 2 > 96 {
+                out.push_str(&format!("    {}\n", line.trim_end()));
+                line.clear();
+            }
+            line.push_str(&f);
+            line.push_str(", ");
+        }
+        out.push_str(&format!("    {}\n}};", line.trim_end().trim_end_matches(',')));
+        out
     }
 }
