@@ -1253,7 +1253,9 @@ impl FnCx<'_> {
             }
             RtOp::SortBy(t) => {
                 let f = sort_helper(em, t);
-                format!("{f}(ctx, {}, {})", o(self, em, 0), o(self, em, 1))
+                let d = em.types.desc(&Ty::list(t.clone()), &em.prog.adts);
+                let (xs, cmp) = (o(self, em, 0), o(self, em, 1));
+                format!("snow_list_sort_by(ctx, &{d}, {xs}, {cmp}, {f})")
             }
             RtOp::OrderingOf => {
                 let c = o(self, em, 0);
@@ -1272,22 +1274,20 @@ impl FnCx<'_> {
     }
 }
 
-/// A stable bottom-up merge sort for lists of `t`, calling the comparator
-/// closure directly (generated per element type, so no boxing and no
-/// runtime callback; built-in operations are not preemptible, like Erlang's).
+/// The comparison adapter `snow_list_sort_by` (c-support/snow_sort.h)
+/// calls for lists of `t`: it unwraps two items and calls the comparator
+/// closure in its natural C signature.
 fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
     let adts = &em.prog.adts;
     let tname = em.types.tname(t, adts);
     let name = em
         .types
-        .derived("sort", &tname, |t| format!("snow_sort_{t}"));
-    let key = format!("sort:{name}");
-    if em.types.closure_structs.contains_key(&key) {
+        .derived("sort", &tname, |t| format!("snow_sort_cmp_{t}"));
+    if !em.types.made.insert(name.clone()) {
         return name;
     }
-    em.types.closure_structs.insert(key, String::new());
+    em.includes.insert("snow_sort.h");
     let ct = em.types.cty(t, adts);
-    let list_desc = em.types.desc(&Ty::list(t.clone()), adts);
     let un = |w: &str| match t {
         Ty::Con(TyCon::Int, _) => format!("snow_int_w({w})"),
         Ty::Con(TyCon::Float, _) => format!("snow_float_w({w})"),
@@ -1296,37 +1296,15 @@ fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
         _ if is_scalar(t) => "(snow_unit)0".to_string(),
         _ => format!("({ct})snow_ptr_w({w})"),
     };
-    let call = format!(
-        "((int64_t (*)(snow_ctx *, snow_closure *, {ct}, {ct}))cmp->fn)(ctx, cmp, {}, {})",
-        un("src[j]"),
-        un("src[i]")
-    );
     em.types.helpers.push(format!(
-        "static snow_list *{name}(snow_ctx *ctx, snow_list *xs, snow_closure *cmp) {{
-    int64_t n = xs->len;
-    /* Two fresh lists (not yet visible to anyone) serve as the merge buffers. */
-    snow_list *a = snow_list_from(ctx, &{list_desc}, n, xs->items);
-    snow_list *b = snow_list_from(ctx, &{list_desc}, n, xs->items);
-    snow_word *src = a->items, *dst = b->items;
-    for (int64_t width = 1; width < n; width *= 2) {{
-        for (int64_t lo = 0; lo < n; lo += 2 * width) {{
-            int64_t mid = lo + width < n ? lo + width : n;
-            int64_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            int64_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) {{
-                if ({call} < 0) dst[k++] = src[j++];
-                else dst[k++] = src[i++];
-            }}
-            while (i < mid) dst[k++] = src[i++];
-            while (j < hi) dst[k++] = src[j++];
-        }}
-        snow_word *tmp = src;
-        src = dst;
-        dst = tmp;
-    }}
-    return src == a->items ? a : b;
+        "static int64_t {name}(snow_ctx *ctx, snow_closure *cmp, snow_word a, snow_word b) {{
+    int64_t (*f)(snow_ctx *, snow_closure *, {ct}, {ct}) =
+        (int64_t (*)(snow_ctx *, snow_closure *, {ct}, {ct}))cmp->fn;
+    return f(ctx, cmp, {}, {});
 }}
-"
+",
+        un("a"),
+        un("b")
     ));
     name
 }
@@ -1335,11 +1313,9 @@ fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
 fn closure_ctor(em: &mut Emitter, sname: &str, caps: &[Ty]) -> String {
     let fname = em.types.derived("new", sname, |s| format!("{s}_new"));
     let desc = em.types.desc_of(sname);
-    let key = format!("ctor:{fname}");
-    if em.types.closure_structs.contains_key(&key) {
+    if !em.types.made.insert(fname.clone()) {
         return fname;
     }
-    em.types.closure_structs.insert(key, String::new());
     let mut params = vec!["snow_ctx *ctx".to_string(), "snow_fnptr fn".to_string()];
     let mut sets = String::new();
     for (i, c) in caps.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! runtime descriptors, constructors and static objects, all emitted on
 //! demand so the output only holds what the program uses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::types::ty::{AdtDef, AdtKind, Ty, TyCon};
@@ -18,11 +18,13 @@ pub struct TypeTable {
     pub desc_defs: Vec<String>,
     /// Constructor functions and static objects.
     pub helpers: Vec<String>,
-    struct_done: HashMap<String, ()>,
+    struct_done: HashSet<String>,
     desc_done: HashMap<String, String>,
     ctor_done: HashMap<String, String>,
     nullary_done: HashMap<String, String>,
-    pub closure_structs: HashMap<String, String>,
+    /// C helpers already written (closure structs and constructors, sort
+    /// adapters), by their C name.
+    pub made: HashSet<String>,
     /// User protocol impls: (type, kind, C function) from `Program::hooks`.
     pub hooks: Vec<(Ty, crate::mir::HookKind, String)>,
     /// Prototypes and definitions of the hook wrappers.
@@ -169,10 +171,10 @@ impl TypeTable {
 
     fn ensure_struct(&mut self, t: &Ty, adts: &[AdtDef]) {
         let name = self.tname(t, adts);
-        if self.struct_done.contains_key(&name) {
+        if self.struct_done.contains(&name) {
             return;
         }
-        self.struct_done.insert(name.clone(), ());
+        self.struct_done.insert(name.clone());
         let is_sum = matches!(t, Ty::Con(TyCon::Adt(id), _) if !adts[id.0 as usize].is_struct());
         if is_sum {
             let mut s = format!("struct {name} {{\n    snow_hdr snow_h;\n    int64_t tag;\n}};\n");
@@ -591,7 +593,7 @@ impl TypeTable {
     /// The C struct of a closure environment with these capture types.
     pub fn closure_struct(&mut self, fname: &str, caps: &[Ty], adts: &[AdtDef]) -> String {
         let sname = self.derived("env", fname, |f| format!("{f}__env"));
-        if self.closure_structs.contains_key(&sname) {
+        if self.made.contains(&sname) {
             return sname;
         }
         let mut body = String::new();
@@ -627,7 +629,7 @@ impl TypeTable {
             0,
         );
         self.desc_defs.push(def.render());
-        self.closure_structs.insert(sname.clone(), id);
+        self.made.insert(sname.clone());
         sname
     }
 }
@@ -737,7 +739,10 @@ impl DescDef {
         set("flags", (self.flags != "0").then(|| self.flags.clone()));
         set("name", Some(c_string(&self.name)));
         set("size", (self.size != "0").then(|| self.size.clone()));
-        set("nparams", (self.nparams > 0).then(|| self.nparams.to_string()));
+        set(
+            "nparams",
+            (self.nparams > 0).then(|| self.nparams.to_string()),
+        );
         set("params", self.params.clone());
         set("offsets", self.offsets.clone());
         set("field_names", self.names.clone());
@@ -758,7 +763,10 @@ impl DescDef {
             line.push_str(&f);
             line.push_str(", ");
         }
-        out.push_str(&format!("    {}\n}};", line.trim_end().trim_end_matches(',')));
+        out.push_str(&format!(
+            "    {}\n}};",
+            line.trim_end().trim_end_matches(',')
+        ));
         out
     }
 }
