@@ -154,8 +154,9 @@ pub struct Plan {
     /// Temporaries whose expression is written into the next statement.
     pub folded: HashSet<u32>,
     /// Locals stored in another local: a copy between the two is not
-    /// written (`x = p` of a parameter never reassigned; `t = e; ...; x = t`
-    /// of a temporary read only by the copy, which then assigns `x` at once).
+    /// written (`x = p` of a parameter never reassigned; `y = e; ...; t = y`
+    /// of a temporary `t`, which is then `y`; `t = e; ...; x = t` of a
+    /// temporary read only by the copy, which then assigns `x` at once).
     pub alias: HashMap<u32, u32>,
 }
 
@@ -276,7 +277,9 @@ impl AliasCx<'_> {
             || lx.ty != ly.ty
             || plan.alias.contains_key(&y)
             || plan.alias.contains_key(&x)
-            || plan.alias.values().any(|v| *v == x || *v == y)
+            // One step from a name to its variable: `y` may already hold
+            // others, `x` may not.
+            || plan.alias.values().any(|v| *v == x)
         {
             return;
         }
@@ -288,7 +291,12 @@ impl AliasCx<'_> {
             return;
         }
         let Some(between) = between else { return };
-        if self.defs[yi] == 1
+        if self.defs[yi] == 1 && !lx.user {
+            // A temporary copy of a local assigned once, just before in
+            // the same straight run: every time `y` is assigned, so is `x`,
+            // with the same value, so `x` is `y`.
+            plan.alias.insert(x, y);
+        } else if self.defs[yi] == 1
             && self.reads[yi] == 1
             && !ly.user
             && !between.iter().any(|s| top_reads(s, self.read).contains(&x))

@@ -50,6 +50,8 @@ struct CExpr {
     /// The text without its outer parentheses, where it has them only to
     /// be tight (a comparison alone in a condition needs none).
     bare: Option<String>,
+    /// The negation, standing alone, when it is simpler than `!(...)`.
+    negated: Option<String>,
 }
 
 impl CExpr {
@@ -59,6 +61,7 @@ impl CExpr {
             text,
             tight: true,
             bare: None,
+            negated: None,
         }
     }
 
@@ -68,6 +71,7 @@ impl CExpr {
             text,
             tight: false,
             bare: None,
+            negated: None,
         }
     }
 
@@ -77,7 +81,14 @@ impl CExpr {
             text: format!("({text})"),
             tight: true,
             bare: Some(text),
+            negated: None,
         }
+    }
+
+    /// With `text` as the expression's negation (standing alone).
+    fn negation(mut self, text: String) -> Self {
+        self.negated = Some(text);
+        self
     }
 
     /// The text where the expression stands alone.
@@ -692,6 +703,7 @@ impl FnCx<'_> {
                             text: self.op(em, o),
                             tight: self.tight(o),
                             bare: None,
+                            negated: None,
                         },
                     },
                     _ => {
@@ -701,6 +713,7 @@ impl FnCx<'_> {
                             text,
                             tight,
                             bare: None,
+                            negated: None,
                         }
                     }
                 };
@@ -731,12 +744,17 @@ impl FnCx<'_> {
             }
             Stmt::If(c, a, b) => {
                 // A branch whose statements write nothing is left out.
-                let (alone, tight) = (self.op_alone(em, c), self.op_tight(em, c));
+                let alone = self.op_alone(em, c);
+                let negated = match c {
+                    Operand::Local(l) => self.folded(*l).and_then(|e| e.negated.clone()),
+                    _ => None,
+                };
+                let negated = negated.unwrap_or_else(|| format!("!{}", self.op_tight(em, c)));
                 let ta = self.block_text(em, a);
                 let tb = self.block_text(em, b);
                 match (ta.is_empty(), tb.is_empty()) {
                     (true, false) => {
-                        self.line(&format!("if (!{tight}) {{"));
+                        self.line(&format!("if ({negated}) {{"));
                         self.out.push_str(&tb);
                     }
                     (_, true) => {
@@ -1065,6 +1083,15 @@ impl FnCx<'_> {
         let (x, y) = (self.op(em, a), self.op(em, b));
         let call = |text: String| CExpr::call(text);
         let infix = |text: String| CExpr::infix(text);
+        // The opposite comparison (exact for integers: no NaN).
+        let not = |o: BinOp| match o {
+            BinOp::Eq => BinOp::Ne,
+            BinOp::Ne => BinOp::Eq,
+            BinOp::Lt => BinOp::Ge,
+            BinOp::Gt => BinOp::Le,
+            BinOp::Le => BinOp::Gt,
+            _ => BinOp::Lt,
+        };
         let cmp = |o: BinOp| match o {
             BinOp::Eq => "==",
             BinOp::Ne => "!=",
@@ -1080,7 +1107,8 @@ impl FnCx<'_> {
                 BinOp::Mul => call(format!("snow_mul({x}, {y})")),
                 BinOp::Div => call(format!("snow_div(ctx, {x}, {y}, {})", em.loc(pos))),
                 BinOp::Mod => call(format!("snow_mod(ctx, {x}, {y}, {})", em.loc(pos))),
-                o => infix(format!("{x} {} {y}", cmp(o))),
+                o => infix(format!("{x} {} {y}", cmp(o)))
+                    .negation(format!("{x} {} {y}", cmp(not(o)))),
             },
             Ty::Con(TyCon::Float, _) => match op {
                 BinOp::Add => infix(format!("{x} + {y}")),

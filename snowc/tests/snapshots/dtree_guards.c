@@ -188,23 +188,23 @@ SNOW_COLD SNOW_NOINLINE static snow_unit Main_main__slow(snow_ctx *ctx) {
 static snow_unit Main_main(snow_ctx *ctx) {
     int64_t i0 = 0;
     int64_t n1 = 0;
-    snow_list *coll11 = NULL;
+    snow_list *t10 = NULL;
     struct Main_Ev *e = NULL;
     snow_str *t48 = NULL;
     snow_str *t50 = NULL;
     snow_str *t51 = NULL;
     snow_str *t53 = NULL;
     char snow_probe_;
-    coll11 = snow_list_from(ctx, &snow_ty_List_Main_Ev, 9, (const snow_word[]){snow_w_ptr(Main_Ev_Key_new(ctx, -3)), snow_w_ptr(Main_Ev_Key_new(ctx, 0)), snow_w_ptr(Main_Ev_Key_new(ctx, 42)), snow_w_ptr(Main_Ev_Key_new(ctx, 7)), snow_w_ptr(Main_Ev_Click_new(ctx, 200, 1)), snow_w_ptr(Main_Ev_Click_new(ctx, 5, 300)), snow_w_ptr(Main_Ev_Click_new(ctx, 5, 6)), snow_w_ptr(Main_Ev_Click_new(ctx, 101, 101)), snow_w_ptr(((struct Main_Ev *)(void *)&Main_Ev_Quit_obj))});
+    t10 = snow_list_from(ctx, &snow_ty_List_Main_Ev, 9, (const snow_word[]){snow_w_ptr(Main_Ev_Key_new(ctx, -3)), snow_w_ptr(Main_Ev_Key_new(ctx, 0)), snow_w_ptr(Main_Ev_Key_new(ctx, 42)), snow_w_ptr(Main_Ev_Key_new(ctx, 7)), snow_w_ptr(Main_Ev_Click_new(ctx, 200, 1)), snow_w_ptr(Main_Ev_Click_new(ctx, 5, 300)), snow_w_ptr(Main_Ev_Click_new(ctx, 5, 6)), snow_w_ptr(Main_Ev_Click_new(ctx, 101, 101)), snow_w_ptr(((struct Main_Ev *)(void *)&Main_Ev_Quit_obj))});
     i0 = 0;
-    n1 = snow_list_length(coll11);
+    n1 = snow_list_length(t10);
     if (SNOW_STACK_SHORT(ctx)) return Main_main__slow(ctx);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i0 < n1)) {
+        if (i0 >= n1) {
             break;
         }
-        e = (struct Main_Ev *)snow_ptr_w(coll11->items[i0]);
+        e = (struct Main_Ev *)snow_ptr_w(t10->items[i0]);
         i0 = snow_add(i0, 1);
         snow_println(ctx, Main_describe(ctx, e));
     }
@@ -344,7 +344,7 @@ L3:;
     }
     goto L4;
 L1:;
-    if (!(y > 5)) {
+    if (y <= 5) {
         switch (sel9) {
         case 0:
             goto L2;

@@ -164,21 +164,21 @@ static snow_list *Main_main(snow_ctx *ctx) {
     snow_list *out2 = NULL;
     int64_t i3 = 0;
     int64_t n4 = 0;
-    snow_list *coll13 = NULL;
+    snow_list *t12 = NULL;
     struct Main_Msg *m = NULL;
     char snow_probe_;
     if (SNOW_STACK_SHORT(ctx)) return Main_main__slow(ctx);
     w = snow_spawn(ctx, Main_worker__entry, &snow_t_Unit, (snow_word)0);
     out2 = snow_list_builder(ctx, &snow_ty_List_Unit, 0);
-    coll13 = snow_list_from(ctx, &snow_ty_List_Main_Msg, 9, (const snow_word[]){snow_w_ptr(Main_Msg_Ping_new(ctx, 1)), snow_w_ptr(Main_Msg_Text_new(ctx, SNOW_STR(snow_str_0))), snow_w_ptr(Main_Msg_Pair_new(ctx, SNOW_STR(snow_str_1), 1)), snow_w_ptr(Main_Msg_Ping_new(ctx, 9)), snow_w_ptr(((struct Main_Msg *)(void *)&Main_Msg_Tick_obj)), snow_w_ptr(Main_Msg_Pair_new(ctx, SNOW_STR(snow_str_2), 20)), snow_w_ptr(Main_Msg_Text_new(ctx, SNOW_STR(snow_str_3))), snow_w_ptr(Main_Msg_Ping_new(ctx, 30)), snow_w_ptr(((struct Main_Msg *)(void *)&Main_Msg_Stop_obj))});
+    t12 = snow_list_from(ctx, &snow_ty_List_Main_Msg, 9, (const snow_word[]){snow_w_ptr(Main_Msg_Ping_new(ctx, 1)), snow_w_ptr(Main_Msg_Text_new(ctx, SNOW_STR(snow_str_0))), snow_w_ptr(Main_Msg_Pair_new(ctx, SNOW_STR(snow_str_1), 1)), snow_w_ptr(Main_Msg_Ping_new(ctx, 9)), snow_w_ptr(((struct Main_Msg *)(void *)&Main_Msg_Tick_obj)), snow_w_ptr(Main_Msg_Pair_new(ctx, SNOW_STR(snow_str_2), 20)), snow_w_ptr(Main_Msg_Text_new(ctx, SNOW_STR(snow_str_3))), snow_w_ptr(Main_Msg_Ping_new(ctx, 30)), snow_w_ptr(((struct Main_Msg *)(void *)&Main_Msg_Stop_obj))});
     i3 = 0;
-    n4 = snow_list_length(coll13);
+    n4 = snow_list_length(t12);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i3 < n4)) {
+        if (i3 >= n4) {
             break;
         }
-        m = (struct Main_Msg *)snow_ptr_w(coll13->items[i3]);
+        m = (struct Main_Msg *)snow_ptr_w(t12->items[i3]);
         i3 = snow_add(i3, 1);
         snow_send(ctx, w, &snow_ty_Main_Msg, snow_w_ptr(m));
         snow_list_builder_push(ctx, out2, (snow_word)0);
@@ -428,7 +428,7 @@ L23:;
     }
     goto L24;
 L21:;
-    if (!(n_53 >= 20)) {
+    if (n_53 < 20) {
         switch (sel54) {
         case 0:
             goto L22;

@@ -319,12 +319,11 @@ static snow_unit Main_main(snow_ctx *ctx) {
     snow_list *out15 = NULL;
     int64_t i16 = 0;
     int64_t n17 = 0;
-    snow_list *coll19 = NULL;
+    snow_list *t18 = NULL;
     int64_t n = 0;
     snow_list *out25 = NULL;
     int64_t i26 = 0;
     int64_t n27 = 0;
-    snow_list *coll28 = NULL;
     snow_pid j = 0;
     char snow_probe_;
     if (SNOW_STACK_SHORT(ctx)) return Main_main__slow(ctx);
@@ -336,29 +335,28 @@ static snow_unit Main_main(snow_ctx *ctx) {
     t9 = snow_display(ctx, &snow_ty_Option_String, snow_w_ptr(Main_Stack_pop(ctx, s)));
     snow_println(ctx, snow_str_concat_n(ctx, 6, (snow_str *const[]){SNOW_STR(snow_str_2), t7, SNOW_STR(snow_str_3), t9, SNOW_STR(snow_str_3), snow_display(ctx, &snow_ty_Option_String, snow_w_ptr(Main_Stack_pop(ctx, s)))}));
     out15 = snow_list_builder(ctx, &snow_ty_List_Pid_Int, 0);
-    coll19 = snow_list_from(ctx, &snow_ty_List_Int, 3, (const snow_word[]){snow_w_int(10), snow_w_int(20), snow_w_int(30)});
+    t18 = snow_list_from(ctx, &snow_ty_List_Int, 3, (const snow_word[]){snow_w_int(10), snow_w_int(20), snow_w_int(30)});
     i16 = 0;
-    n17 = snow_list_length(coll19);
+    n17 = snow_list_length(t18);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i16 < n17)) {
+        if (i16 >= n17) {
             break;
         }
-        n = snow_int_w(coll19->items[i16]);
+        n = snow_int_w(t18->items[i16]);
         i16 = snow_add(i16, 1);
         snow_list_builder_push(ctx, out15, (snow_word)(snow_job_async(ctx, &snow_ty_Fn_to_Unit, snow_w_ptr(Job_body__10__env_new(ctx, (snow_fnptr)Job_body__10, Main_main__closure1__env_new(ctx, (snow_fnptr)Main_main__closure1, n))))));
     }
     jobs = out15;
     out25 = snow_list_builder(ctx, &snow_ty_List_Result_Int_String, 0);
-    coll28 = jobs;
     i26 = 0;
-    n27 = snow_list_length(coll28);
+    n27 = snow_list_length(jobs);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i26 < n27)) {
+        if (i26 >= n27) {
             break;
         }
-        j = (snow_pid)(coll28->items[i26]);
+        j = (snow_pid)(jobs->items[i26]);
         i26 = snow_add(i26, 1);
         snow_list_builder_push(ctx, out25, snow_w_ptr((struct Result_Int_String *)snow_ptr_w(snow_job_await(ctx, &snow_ty_Result_Int_String, j, -1))));
     }
@@ -508,7 +506,7 @@ static snow_unit Main_client(snow_ctx *ctx, snow_pid c) {
     if (SNOW_STACK_SHORT(ctx)) return Main_client__slow(ctx, c);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_2);
-        if (!(i1 < n2)) {
+        if (i1 >= n2) {
             break;
         }
         n = i1;
@@ -603,7 +601,6 @@ static snow_unit Job_body__10(snow_ctx *ctx, snow_closure *env) {
 static snow_list *Main_Stack_handle__(snow_ctx *ctx, snow_list *state___0, struct Main_Stack_Request__ *request___1) {
     snow_list *m2 = NULL;
     snow_str *item = NULL;
-    snow_list *items_7 = NULL;
     struct Tup_List_String_Option_String *m8 = NULL;
     snow_str *top = NULL;
     snow_list *rest = NULL;
@@ -616,14 +613,13 @@ static snow_list *Main_Stack_handle__(snow_ctx *ctx, snow_list *state___0, struc
         m2 = snow_list_prepend(ctx, state___0, snow_w_ptr(item));
         break;
     case 1:
-        items_7 = state___0;
-        if (snow_list_is_empty(items_7)) {
-            m8 = Tup_List_String_Option_String_new(ctx, items_7, ((struct Option_String *)(void *)&Option_String_None_obj));
+        if (snow_list_is_empty(state___0)) {
+            m8 = Tup_List_String_Option_String_new(ctx, state___0, ((struct Option_String *)(void *)&Option_String_None_obj));
         } else {
             ctx->loc = &snow_loc_0;
-            top = (snow_str *)snow_ptr_w(snow_list_head(ctx, items_7));
+            top = (snow_str *)snow_ptr_w(snow_list_head(ctx, state___0));
             ctx->loc = &snow_loc_0;
-            rest = snow_list_tail(ctx, items_7);
+            rest = snow_list_tail(ctx, state___0);
             m8 = Tup_List_String_Option_String_new(ctx, rest, Option_String_Some_new(ctx, top));
         }
         new_state___15 = m8->f0;

@@ -236,7 +236,7 @@ static snow_list *List_filter__Int(snow_ctx *ctx, snow_list *xs, snow_closure *p
     if (SNOW_STACK_SHORT(ctx)) return List_filter__Int__slow(ctx, xs, p);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_2);
-        if (!(i3 < n4)) {
+        if (i3 >= n4) {
             break;
         }
         x = snow_int_w(xs->items[i3]);
@@ -284,7 +284,7 @@ static snow_list *List_map__Int_Int(snow_ctx *ctx, snow_list *xs, snow_closure *
     if (SNOW_STACK_SHORT(ctx)) return List_map__Int_Int__slow(ctx, xs, f);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_3);
-        if (!(i3 < n4)) {
+        if (i3 >= n4) {
             break;
         }
         x = snow_int_w(xs->items[i3]);

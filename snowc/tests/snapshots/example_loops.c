@@ -95,7 +95,6 @@ static snow_unit Main_main(snow_ctx *ctx) {
     snow_map *stock = NULL;
     int64_t i12 = 0;
     int64_t n13 = 0;
-    snow_map *coll14 = NULL;
     snow_str *fruit = NULL;
     int64_t n = 0;
     snow_list *words = NULL;
@@ -103,7 +102,6 @@ static snow_unit Main_main(snow_ctx *ctx) {
     snow_list *out25 = NULL;
     int64_t i26 = 0;
     int64_t n27 = 0;
-    snow_list *coll28 = NULL;
     snow_str *w = NULL;
     snow_list *sorted = NULL;
     char snow_probe_;
@@ -113,7 +111,7 @@ static snow_unit Main_main(snow_ctx *ctx) {
     if (SNOW_STACK_SHORT(ctx)) return Main_main__slow(ctx);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i2 < n3)) {
+        if (i2 >= n3) {
             break;
         }
         i = i2;
@@ -123,35 +121,33 @@ static snow_unit Main_main(snow_ctx *ctx) {
     squares = out1;
     snow_println(ctx, snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_0), snow_display(ctx, &snow_ty_List_Int, snow_w_ptr(squares))}));
     stock = snow_map_put(ctx, snow_map_put(ctx, snow_map_put(ctx, snow_map_new(ctx, &snow_ty_Map_String_Int), snow_w_ptr(SNOW_STR(snow_str_1)), snow_w_int(3)), snow_w_ptr(SNOW_STR(snow_str_2)), snow_w_int(0)), snow_w_ptr(SNOW_STR(snow_str_3)), snow_w_int(7));
-    coll14 = stock;
     i12 = 0;
-    n13 = snow_map_size(coll14);
+    n13 = snow_map_size(stock);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i12 < n13)) {
+        if (i12 >= n13) {
             break;
         }
-        fruit = (snow_str *)snow_ptr_w(snow_map_key_at(coll14, i12));
-        n = snow_int_w(snow_map_value_at(coll14, i12));
+        fruit = (snow_str *)snow_ptr_w(snow_map_key_at(stock, i12));
+        n = snow_int_w(snow_map_value_at(stock, i12));
         i12 = snow_add(i12, 1);
-        if (!(n > 0)) {
+        if (n <= 0) {
             continue;
         }
         snow_println(ctx, snow_str_concat_n(ctx, 3, (snow_str *const[]){fruit, SNOW_STR(snow_str_4), snow_int_to_str(ctx, n)}));
     }
     words = snow_list_from(ctx, &snow_ty_List_String, 4, (const snow_word[]){snow_w_ptr(SNOW_STR(snow_str_5)), snow_w_ptr(SNOW_STR(snow_str_6)), snow_w_ptr(SNOW_STR(snow_str_7)), snow_w_ptr(SNOW_STR(snow_str_8))});
     out25 = snow_list_builder(ctx, &snow_ty_List_String, 0);
-    coll28 = words;
     i26 = 0;
-    n27 = snow_list_length(coll28);
+    n27 = snow_list_length(words);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i26 < n27)) {
+        if (i26 >= n27) {
             break;
         }
-        w = (snow_str *)snow_ptr_w(coll28->items[i26]);
+        w = (snow_str *)snow_ptr_w(words->items[i26]);
         i26 = snow_add(i26, 1);
-        if (!(snow_str_length(w) <= 4)) {
+        if (snow_str_length(w) > 4) {
             continue;
         }
         snow_list_builder_push(ctx, out25, snow_w_ptr(w));

@@ -163,7 +163,6 @@ static snow_unit Main_main(snow_ctx *ctx) {
     snow_list *shapes = NULL;
     int64_t i4 = 0;
     int64_t n5 = 0;
-    snow_list *coll6 = NULL;
     struct Main_Shape *s = NULL;
     snow_str *t13 = NULL;
     snow_str *t14 = NULL;
@@ -174,16 +173,15 @@ static snow_unit Main_main(snow_ctx *ctx) {
     int64_t n = 0;
     char snow_probe_;
     shapes = snow_list_from(ctx, &snow_ty_List_Main_Shape, 3, (const snow_word[]){snow_w_ptr(Main_Shape_Circle_new(ctx, 1.5)), snow_w_ptr(Main_Shape_Rect_new(ctx, 2.0, 3.0)), snow_w_ptr(((struct Main_Shape *)(void *)&Main_Shape_Dot_obj))});
-    coll6 = shapes;
     i4 = 0;
-    n5 = snow_list_length(coll6);
+    n5 = snow_list_length(shapes);
     if (SNOW_STACK_SHORT(ctx)) return Main_main__slow(ctx);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i4 < n5)) {
+        if (i4 >= n5) {
             break;
         }
-        s = (struct Main_Shape *)snow_ptr_w(coll6->items[i4]);
+        s = (struct Main_Shape *)snow_ptr_w(shapes->items[i4]);
         i4 = snow_add(i4, 1);
         snow_println(ctx, snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_0), snow_float_to_str(ctx, Main_area(ctx, s))}));
     }
@@ -279,7 +277,7 @@ static struct Option_Int *Main_first_even(snow_ctx *ctx, snow_list *items) {
     if (SNOW_STACK_SHORT(ctx)) return Main_first_even__slow(ctx, items);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_1);
-        if (!(i1 < n2)) {
+        if (i1 >= n2) {
             break;
         }
         n = snow_int_w(items->items[i1]);

@@ -284,7 +284,7 @@ static snow_unit Main_main(snow_ctx *ctx) {
     n65 = 200;
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i64 < n65)) {
+        if (i64 >= n65) {
             break;
         }
         i = i64;
@@ -342,7 +342,7 @@ static snow_list *List_map__Main_Item_String(snow_ctx *ctx, snow_list *xs, snow_
     if (SNOW_STACK_SHORT(ctx)) return List_map__Main_Item_String__slow(ctx, xs, f);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_1);
-        if (!(i3 < n4)) {
+        if (i3 >= n4) {
             break;
         }
         x = (struct Main_Item *)snow_ptr_w(xs->items[i3]);

@@ -81,18 +81,18 @@ static snow_unit Main_main(snow_ctx *ctx) {
     snow_list *out36 = NULL;
     int64_t i37 = 0;
     int64_t n38 = 0;
-    snow_list *coll40 = NULL;
+    snow_list *t39 = NULL;
     int64_t x = 0;
     snow_list *pairs = NULL;
     snow_list *out50 = NULL;
     int64_t i51 = 0;
     int64_t n52 = 0;
-    snow_list *coll54 = NULL;
+    snow_list *t53 = NULL;
     snow_str *a = NULL;
     snow_list *out57 = NULL;
     int64_t i58 = 0;
     int64_t n59 = 0;
-    snow_list *coll61 = NULL;
+    snow_list *t60 = NULL;
     int64_t b = 0;
     char snow_probe_;
     out1 = snow_list_builder(ctx, &snow_ty_List_List_Int, 0);
@@ -101,7 +101,7 @@ static snow_unit Main_main(snow_ctx *ctx) {
     if (SNOW_STACK_SHORT(ctx)) return Main_main__slow(ctx);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i2 < n3)) {
+        if (i2 >= n3) {
             break;
         }
         i = i2;
@@ -111,7 +111,7 @@ static snow_unit Main_main(snow_ctx *ctx) {
         n8 = 10;
         for (;;) {
             SNOW_TICK(ctx, &fnloc_0);
-            if (!(i7 < n8)) {
+            if (i7 >= n8) {
                 break;
             }
             j = i7;
@@ -130,7 +130,7 @@ static snow_unit Main_main(snow_ctx *ctx) {
     n20 = 6;
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i19 < n20)) {
+        if (i19 >= n20) {
             break;
         }
         i_22 = i19;
@@ -143,12 +143,12 @@ static snow_unit Main_main(snow_ctx *ctx) {
         n28 = i_22;
         for (;;) {
             SNOW_TICK(ctx, &fnloc_0);
-            if (!(i27 < n28)) {
+            if (i27 >= n28) {
                 break;
             }
             j_30 = i27;
             i27 = snow_add(i27, 1);
-            if (!(j_30 != 1)) {
+            if (j_30 == 1) {
                 continue;
             }
             snow_list_builder_push(ctx, out26, snow_w_int(j_30));
@@ -158,15 +158,15 @@ static snow_unit Main_main(snow_ctx *ctx) {
     odd_rows = out18;
     snow_println(ctx, snow_str_concat_n(ctx, 1, (snow_str *const[]){snow_display(ctx, &snow_ty_List_List_Int, snow_w_ptr(odd_rows))}));
     out36 = snow_list_builder(ctx, &snow_ty_List_Int, 0);
-    coll40 = snow_list_from(ctx, &snow_ty_List_Int, 5, (const snow_word[]){snow_w_int(5), snow_w_int(4), snow_w_int(3), snow_w_int(2), snow_w_int(1)});
+    t39 = snow_list_from(ctx, &snow_ty_List_Int, 5, (const snow_word[]){snow_w_int(5), snow_w_int(4), snow_w_int(3), snow_w_int(2), snow_w_int(1)});
     i37 = 0;
-    n38 = snow_list_length(coll40);
+    n38 = snow_list_length(t39);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i37 < n38)) {
+        if (i37 >= n38) {
             break;
         }
-        x = snow_int_w(coll40->items[i37]);
+        x = snow_int_w(t39->items[i37]);
         i37 = snow_add(i37, 1);
         if (x == 2) {
             break;
@@ -176,26 +176,26 @@ static snow_unit Main_main(snow_ctx *ctx) {
     stop_early = out36;
     snow_println(ctx, snow_str_concat_n(ctx, 1, (snow_str *const[]){snow_display(ctx, &snow_ty_List_Int, snow_w_ptr(stop_early))}));
     out50 = snow_list_builder(ctx, &snow_ty_List_List_String, 0);
-    coll54 = snow_list_from(ctx, &snow_ty_List_String, 2, (const snow_word[]){snow_w_ptr(SNOW_STR(snow_str_0)), snow_w_ptr(SNOW_STR(snow_str_1))});
+    t53 = snow_list_from(ctx, &snow_ty_List_String, 2, (const snow_word[]){snow_w_ptr(SNOW_STR(snow_str_0)), snow_w_ptr(SNOW_STR(snow_str_1))});
     i51 = 0;
-    n52 = snow_list_length(coll54);
+    n52 = snow_list_length(t53);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_0);
-        if (!(i51 < n52)) {
+        if (i51 >= n52) {
             break;
         }
-        a = (snow_str *)snow_ptr_w(coll54->items[i51]);
+        a = (snow_str *)snow_ptr_w(t53->items[i51]);
         i51 = snow_add(i51, 1);
         out57 = snow_list_builder(ctx, &snow_ty_List_String, 0);
-        coll61 = snow_list_from(ctx, &snow_ty_List_Int, 3, (const snow_word[]){snow_w_int(1), snow_w_int(2), snow_w_int(3)});
+        t60 = snow_list_from(ctx, &snow_ty_List_Int, 3, (const snow_word[]){snow_w_int(1), snow_w_int(2), snow_w_int(3)});
         i58 = 0;
-        n59 = snow_list_length(coll61);
+        n59 = snow_list_length(t60);
         for (;;) {
             SNOW_TICK(ctx, &fnloc_0);
-            if (!(i58 < n59)) {
+            if (i58 >= n59) {
                 break;
             }
-            b = snow_int_w(coll61->items[i58]);
+            b = snow_int_w(t60->items[i58]);
             i58 = snow_add(i58, 1);
             if (b == 2) {
                 continue;

@@ -197,7 +197,7 @@ static bool List_contains__Main_Email(snow_ctx *ctx, snow_list *xs, struct Main_
     if (SNOW_STACK_SHORT(ctx)) return List_contains__Main_Email__slow(ctx, xs, item);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_1);
-        if (!(i2 < n3)) {
+        if (i2 >= n3) {
             break;
         }
         x = (struct Main_Email *)snow_ptr_w(xs->items[i2]);
@@ -319,7 +319,7 @@ static snow_list *List_filter__Main_Email(snow_ctx *ctx, snow_list *xs, snow_clo
     if (SNOW_STACK_SHORT(ctx)) return List_filter__Main_Email__slow(ctx, xs, p);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_5);
-        if (!(i3 < n4)) {
+        if (i3 >= n4) {
             break;
         }
         x = (struct Main_Email *)snow_ptr_w(xs->items[i3]);
@@ -368,7 +368,7 @@ static snow_list *List_filter__Int(snow_ctx *ctx, snow_list *xs, snow_closure *p
     if (SNOW_STACK_SHORT(ctx)) return List_filter__Int__slow(ctx, xs, p);
     for (;;) {
         SNOW_TICK(ctx, &fnloc_6);
-        if (!(i3 < n4)) {
+        if (i3 >= n4) {
             break;
         }
         x = snow_int_w(xs->items[i3]);

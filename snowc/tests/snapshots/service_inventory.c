@@ -379,13 +379,11 @@ static int64_t Main_Inventory_handle__(snow_ctx *ctx, int64_t state___0, struct 
     int64_t new_state___11 = 0;
     bool reply___12 = false;
     bool typed_reply___13 = false;
-    int64_t stock_15 = 0;
     struct Tup_Int_Int *t16 = NULL;
     int64_t new_state___17 = 0;
     int64_t reply___18 = 0;
     int64_t typed_reply___19 = 0;
     int64_t n_21 = 0;
-    int64_t stock_22 = 0;
     switch (request___1->tag) {
     case 0:
         n = ((struct Main_Inventory_Request___Take *)request___1)->f0;
@@ -402,8 +400,7 @@ L1:;
         m2 = new_state___11;
         break;
     case 1:
-        stock_15 = state___0;
-        t16 = Tup_Int_Int_new(ctx, stock_15, stock_15);
+        t16 = Tup_Int_Int_new(ctx, state___0, state___0);
         new_state___17 = t16->f0;
         reply___18 = t16->f1;
         typed_reply___19 = reply___18;
@@ -412,8 +409,7 @@ L1:;
         break;
     case 2:
         n_21 = ((struct Main_Inventory_Request___Restock *)request___1)->f0;
-        stock_22 = state___0;
-        m2 = snow_add(stock_22, n_21);
+        m2 = snow_add(state___0, n_21);
         break;
     }
     return m2;
@@ -505,7 +501,6 @@ static snow_word Main_Counter_handle____word(snow_ctx *ctx, snow_word a0__w, sno
 static snow_list *Main_Names_handle__(snow_ctx *ctx, snow_list *state___0, struct Main_Names_Request__ *request___1) {
     snow_list *m2 = NULL;
     snow_str *name = NULL;
-    snow_list *names_7 = NULL;
     struct Tup_List_String_List_String *t8 = NULL;
     snow_list *new_state___9 = NULL;
     snow_list *reply___10 = NULL;
@@ -516,8 +511,7 @@ static snow_list *Main_Names_handle__(snow_ctx *ctx, snow_list *state___0, struc
         m2 = snow_list_append(ctx, state___0, snow_w_ptr(name));
         break;
     case 1:
-        names_7 = state___0;
-        t8 = Tup_List_String_List_String_new(ctx, names_7, names_7);
+        t8 = Tup_List_String_List_String_new(ctx, state___0, state___0);
         new_state___9 = t8->f0;
         reply___10 = t8->f1;
         typed_reply___11 = reply___10;

@@ -128,10 +128,10 @@ SNOW_COLD SNOW_NOINLINE static struct Tup_Int_Int *Main_swap_loop__Int__slow(sno
 }
 
 static struct Tup_Int_Int *Main_swap_loop__Int(snow_ctx *ctx, int64_t a, int64_t b, int64_t n) {
-    struct Tup_Int_Int *r3 = NULL;
+    struct Tup_Int_Int *t5 = NULL;
 tail:
     if (n == 0) {
-        r3 = Tup_Int_Int_new(ctx, a, b);
+        t5 = Tup_Int_Int_new(ctx, a, b);
         goto L1;
     }
     {
@@ -146,7 +146,7 @@ tail:
         goto tail;
     }
 L1:;
-    return r3;
+    return t5;
 }
 
 struct Main_count_evens__args {

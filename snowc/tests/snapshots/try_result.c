@@ -140,12 +140,12 @@ static struct Result_Int_String *Main_apply(snow_ctx *ctx, snow_str *sign, int64
         if (SNOW_STACK_SHORT(ctx)) return Main_apply__slow(ctx, sign, n);
     }
     t3 = Main_parse_sign(ctx, sign);
-    if (!(t3->tag == 0)) {
+    if (t3->tag != 0) {
         return Result_Int_String_Err_new(ctx, ((struct Result_Int_String_Err *)t3)->f0);
     }
     s = ((struct Result_Int_String_Ok *)t3)->f0;
     t10 = Main_check_positive(ctx, n);
-    if (!(t10->tag == 0)) {
+    if (t10->tag != 0) {
         return Result_Int_String_Err_new(ctx, ((struct Result_Int_String_Err *)t10)->f0);
     }
     m = ((struct Result_Int_String_Ok *)t10)->f0;
