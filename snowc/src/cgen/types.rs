@@ -472,9 +472,9 @@ impl TypeTable {
         let names = src_names.filter(|n| !n.is_empty()).map(|n| {
             let arr = self.derived("names", id, |id| format!("{id}_names"));
             let items: Vec<String> = n.iter().map(|x| c_string(x)).collect();
-            self.desc_defs.push(format!(
-                "static const char *const {arr}[] = {{{}}};",
-                items.join(", ")
+            self.desc_defs.push(initialiser(
+                &format!("static const char *const {arr}[]"),
+                &items,
             ));
             arr
         });
@@ -497,9 +497,9 @@ impl TypeTable {
         }
         let items: Vec<String> = ps.iter().map(|p| format!("&{p}")).collect();
         let arr = self.params_name(id);
-        self.desc_defs.push(format!(
-            "static const snow_type *const {arr}[] = {{{}}};",
-            items.join(", ")
+        self.desc_defs.push(initialiser(
+            &format!("static const snow_type *const {arr}[]"),
+            &items,
         ));
     }
 
@@ -514,9 +514,9 @@ impl TypeTable {
             .iter()
             .map(|f| format!("offsetof(struct {sname}, {f})"))
             .collect();
-        self.desc_defs.push(format!(
-            "static const uint32_t {arr}[] = {{{}}};",
-            items.join(", ")
+        self.desc_defs.push(initialiser(
+            &format!("static const uint32_t {arr}[]"),
+            &items,
         ));
         arr
     }
@@ -753,20 +753,30 @@ impl DescDef {
         {
             set(f, h.clone());
         }
-        let mut out = format!("static const snow_type {} = {{\n", self.id);
-        let mut line = String::new();
-        for f in fields {
-            if !line.is_empty() && line.len() + f.len() + 2 > 96 {
-                out.push_str(&format!("    {}\n", line.trim_end()));
-                line.clear();
-            }
-            line.push_str(&f);
-            line.push_str(", ");
-        }
-        out.push_str(&format!(
-            "    {}\n}};",
-            line.trim_end().trim_end_matches(',')
-        ));
-        out
+        initialiser(&format!("static const snow_type {}", self.id), &fields)
     }
+}
+
+/// `head = {items};` on one line when it is short, else with the items
+/// packed into indented lines of at most about 100 characters.
+fn initialiser(head: &str, items: &[String]) -> String {
+    let one = format!("{head} = {{{}}};", items.join(", "));
+    if one.len() <= 100 {
+        return one;
+    }
+    let mut out = format!("{head} = {{\n");
+    let mut line = String::new();
+    for item in items {
+        if !line.is_empty() && line.len() + item.len() + 2 > 96 {
+            out.push_str(&format!("    {}\n", line.trim_end()));
+            line.clear();
+        }
+        line.push_str(item);
+        line.push_str(", ");
+    }
+    out.push_str(&format!(
+        "    {}\n}};",
+        line.trim_end().trim_end_matches(',')
+    ));
+    out
 }

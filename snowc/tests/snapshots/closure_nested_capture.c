@@ -54,7 +54,9 @@ static const snow_type snow_ty_Main_main__closure1__closure1__closure1__env;
 static const snow_type snow_ty_Main_main__closure1__closure1__env;
 static const snow_type snow_ty_Main_main__closure7__closure1__env;
 
-static const uint32_t snow_ty_Main_main__closure1__env_offsets[] = {offsetof(struct Main_main__closure1__env, c0)};
+static const uint32_t snow_ty_Main_main__closure1__env_offsets[] = {
+    offsetof(struct Main_main__closure1__env, c0)
+};
 static const snow_type *const snow_ty_Main_main__closure1__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_main__closure1__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure1",
@@ -62,7 +64,9 @@ static const snow_type snow_ty_Main_main__closure1__env = {
     .params = snow_ty_Main_main__closure1__env_params,
     .offsets = snow_ty_Main_main__closure1__env_offsets
 };
-static const uint32_t snow_ty_Main_main__closure4__env_offsets[] = {offsetof(struct Main_main__closure4__env, c0)};
+static const uint32_t snow_ty_Main_main__closure4__env_offsets[] = {
+    offsetof(struct Main_main__closure4__env, c0)
+};
 static const snow_type *const snow_ty_Main_main__closure4__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_main__closure4__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure4",
@@ -70,7 +74,9 @@ static const snow_type snow_ty_Main_main__closure4__env = {
     .params = snow_ty_Main_main__closure4__env_params,
     .offsets = snow_ty_Main_main__closure4__env_offsets
 };
-static const uint32_t snow_ty_Main_main__closure5__env_offsets[] = {offsetof(struct Main_main__closure5__env, c0)};
+static const uint32_t snow_ty_Main_main__closure5__env_offsets[] = {
+    offsetof(struct Main_main__closure5__env, c0)
+};
 static const snow_type *const snow_ty_Main_main__closure5__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_main__closure5__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure5",
@@ -78,7 +84,9 @@ static const snow_type snow_ty_Main_main__closure5__env = {
     .params = snow_ty_Main_main__closure5__env_params,
     .offsets = snow_ty_Main_main__closure5__env_offsets
 };
-static const uint32_t snow_ty_Main_main__closure6__env_offsets[] = {offsetof(struct Main_main__closure6__env, c0)};
+static const uint32_t snow_ty_Main_main__closure6__env_offsets[] = {
+    offsetof(struct Main_main__closure6__env, c0)
+};
 static const snow_type *const snow_ty_Main_main__closure6__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_main__closure6__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure6",
@@ -86,15 +94,15 @@ static const snow_type snow_ty_Main_main__closure6__env = {
     .params = snow_ty_Main_main__closure6__env_params,
     .offsets = snow_ty_Main_main__closure6__env_offsets
 };
-static const snow_type snow_ty_Fn_Int_to_Int = {
-    .kind = SNOW_K_CLOSURE, .name = "(Int) -> Int"
-};
+static const snow_type snow_ty_Fn_Int_to_Int = {.kind = SNOW_K_CLOSURE, .name = "(Int) -> Int"};
 static const snow_type *const snow_ty_List_Fn_Int_to_Int_params[] = {&snow_ty_Fn_Int_to_Int};
 static const snow_type snow_ty_List_Fn_Int_to_Int = {
     .kind = SNOW_K_LIST, .name = "List<(Int) -> Int>", .nparams = 1,
     .params = snow_ty_List_Fn_Int_to_Int_params
 };
-static const uint32_t snow_ty_Main_main__closure7__env_offsets[] = {offsetof(struct Main_main__closure7__env, c0)};
+static const uint32_t snow_ty_Main_main__closure7__env_offsets[] = {
+    offsetof(struct Main_main__closure7__env, c0)
+};
 static const snow_type *const snow_ty_Main_main__closure7__env_params[] = {&snow_t_String};
 static const snow_type snow_ty_Main_main__closure7__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure7",
@@ -102,24 +110,40 @@ static const snow_type snow_ty_Main_main__closure7__env = {
     .params = snow_ty_Main_main__closure7__env_params,
     .offsets = snow_ty_Main_main__closure7__env_offsets
 };
-static const uint32_t snow_ty_Main_main__closure1__closure1__closure1__env_offsets[] = {offsetof(struct Main_main__closure1__closure1__closure1__env, c0), offsetof(struct Main_main__closure1__closure1__closure1__env, c1), offsetof(struct Main_main__closure1__closure1__closure1__env, c2)};
-static const snow_type *const snow_ty_Main_main__closure1__closure1__closure1__env_params[] = {&snow_t_Int, &snow_t_Int, &snow_t_Int};
+static const uint32_t snow_ty_Main_main__closure1__closure1__closure1__env_offsets[] = {
+    offsetof(struct Main_main__closure1__closure1__closure1__env, c0),
+    offsetof(struct Main_main__closure1__closure1__closure1__env, c1),
+    offsetof(struct Main_main__closure1__closure1__closure1__env, c2)
+};
+static const snow_type *const snow_ty_Main_main__closure1__closure1__closure1__env_params[] = {
+    &snow_t_Int, &snow_t_Int, &snow_t_Int
+};
 static const snow_type snow_ty_Main_main__closure1__closure1__closure1__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure1__closure1__closure1",
     .size = sizeof(struct Main_main__closure1__closure1__closure1__env), .nparams = 3,
     .params = snow_ty_Main_main__closure1__closure1__closure1__env_params,
     .offsets = snow_ty_Main_main__closure1__closure1__closure1__env_offsets
 };
-static const uint32_t snow_ty_Main_main__closure1__closure1__env_offsets[] = {offsetof(struct Main_main__closure1__closure1__env, c0), offsetof(struct Main_main__closure1__closure1__env, c1)};
-static const snow_type *const snow_ty_Main_main__closure1__closure1__env_params[] = {&snow_t_Int, &snow_t_Int};
+static const uint32_t snow_ty_Main_main__closure1__closure1__env_offsets[] = {
+    offsetof(struct Main_main__closure1__closure1__env, c0),
+    offsetof(struct Main_main__closure1__closure1__env, c1)
+};
+static const snow_type *const snow_ty_Main_main__closure1__closure1__env_params[] = {
+    &snow_t_Int, &snow_t_Int
+};
 static const snow_type snow_ty_Main_main__closure1__closure1__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure1__closure1",
     .size = sizeof(struct Main_main__closure1__closure1__env), .nparams = 2,
     .params = snow_ty_Main_main__closure1__closure1__env_params,
     .offsets = snow_ty_Main_main__closure1__closure1__env_offsets
 };
-static const uint32_t snow_ty_Main_main__closure7__closure1__env_offsets[] = {offsetof(struct Main_main__closure7__closure1__env, c0), offsetof(struct Main_main__closure7__closure1__env, c1)};
-static const snow_type *const snow_ty_Main_main__closure7__closure1__env_params[] = {&snow_t_String, &snow_t_String};
+static const uint32_t snow_ty_Main_main__closure7__closure1__env_offsets[] = {
+    offsetof(struct Main_main__closure7__closure1__env, c0),
+    offsetof(struct Main_main__closure7__closure1__env, c1)
+};
+static const snow_type *const snow_ty_Main_main__closure7__closure1__env_params[] = {
+    &snow_t_String, &snow_t_String
+};
 static const snow_type snow_ty_Main_main__closure7__closure1__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure7__closure1",
     .size = sizeof(struct Main_main__closure7__closure1__env), .nparams = 2,

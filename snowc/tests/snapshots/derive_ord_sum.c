@@ -56,7 +56,9 @@ static const snow_type snow_ty_Ordering;
 static const snow_type snow_ty_List_Main_Priority;
 static const snow_type snow_ty_Main_max_of__closure1__env;
 
-static const uint32_t snow_ty_Main_Priority_Mid_offsets[] = {offsetof(struct Main_Priority_Mid, f0)};
+static const uint32_t snow_ty_Main_Priority_Mid_offsets[] = {
+    offsetof(struct Main_Priority_Mid, f0)
+};
 static const snow_type *const snow_ty_Main_Priority_Mid_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_Priority_Mid = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY, .name = "Mid",
@@ -68,7 +70,9 @@ static const snow_type snow_ty_Main_Priority_Low = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY, .name = "Low",
     .size = sizeof(struct Main_Priority_Low)
 };
-static const uint32_t snow_ty_Main_Priority_High_offsets[] = {offsetof(struct Main_Priority_High, f0), offsetof(struct Main_Priority_High, f1)};
+static const uint32_t snow_ty_Main_Priority_High_offsets[] = {
+    offsetof(struct Main_Priority_High, f0), offsetof(struct Main_Priority_High, f1)
+};
 static const snow_type *const snow_ty_Main_Priority_High_params[] = {&snow_t_String, &snow_t_Int};
 static const snow_type snow_ty_Main_Priority_High = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY, .name = "High",
@@ -76,7 +80,9 @@ static const snow_type snow_ty_Main_Priority_High = {
     .params = snow_ty_Main_Priority_High_params, .offsets = snow_ty_Main_Priority_High_offsets,
     .tag = 2
 };
-static const snow_type *const snow_ty_Main_Priority_params[] = {&snow_ty_Main_Priority_Low, &snow_ty_Main_Priority_Mid, &snow_ty_Main_Priority_High};
+static const snow_type *const snow_ty_Main_Priority_params[] = {
+    &snow_ty_Main_Priority_Low, &snow_ty_Main_Priority_Mid, &snow_ty_Main_Priority_High
+};
 static const snow_type snow_ty_Main_Priority = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DISPLAY, .name = "Priority", .nparams = 3,
     .params = snow_ty_Main_Priority_params
@@ -93,7 +99,9 @@ static const snow_type snow_ty_Ordering_Greater = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "Greater",
     .size = sizeof(struct Ordering_Greater), .tag = 2
 };
-static const snow_type *const snow_ty_Ordering_params[] = {&snow_ty_Ordering_Less, &snow_ty_Ordering_Equal, &snow_ty_Ordering_Greater};
+static const snow_type *const snow_ty_Ordering_params[] = {
+    &snow_ty_Ordering_Less, &snow_ty_Ordering_Equal, &snow_ty_Ordering_Greater
+};
 static const snow_type snow_ty_Ordering = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "Ordering", .nparams = 3,
     .params = snow_ty_Ordering_params

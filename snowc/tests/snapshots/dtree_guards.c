@@ -60,7 +60,9 @@ static const snow_type snow_ty_Main_Ev_Key = {
     .size = sizeof(struct Main_Ev_Key), .nparams = 1, .params = snow_ty_Main_Ev_Key_params,
     .offsets = snow_ty_Main_Ev_Key_offsets
 };
-static const uint32_t snow_ty_Main_Ev_Click_offsets[] = {offsetof(struct Main_Ev_Click, f0), offsetof(struct Main_Ev_Click, f1)};
+static const uint32_t snow_ty_Main_Ev_Click_offsets[] = {
+    offsetof(struct Main_Ev_Click, f0), offsetof(struct Main_Ev_Click, f1)
+};
 static const snow_type *const snow_ty_Main_Ev_Click_params[] = {&snow_t_Int, &snow_t_Int};
 static const snow_type snow_ty_Main_Ev_Click = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DEBUG, .name = "Click",
@@ -71,7 +73,9 @@ static const snow_type snow_ty_Main_Ev_Quit = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DEBUG, .name = "Quit",
     .size = sizeof(struct Main_Ev_Quit), .tag = 2
 };
-static const snow_type *const snow_ty_Main_Ev_params[] = {&snow_ty_Main_Ev_Key, &snow_ty_Main_Ev_Click, &snow_ty_Main_Ev_Quit};
+static const snow_type *const snow_ty_Main_Ev_params[] = {
+    &snow_ty_Main_Ev_Key, &snow_ty_Main_Ev_Click, &snow_ty_Main_Ev_Quit
+};
 static const snow_type snow_ty_Main_Ev = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DEBUG, .name = "Ev", .nparams = 3,
     .params = snow_ty_Main_Ev_params
@@ -91,7 +95,9 @@ static const snow_type snow_ty_Option_Int_None = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG | SNOW_F_OPTION, .name = "None",
     .size = sizeof(struct Option_Int_None), .tag = 1
 };
-static const uint32_t snow_ty_Tup_Int_Int_offsets[] = {offsetof(struct Tup_Int_Int, f0), offsetof(struct Tup_Int_Int, f1)};
+static const uint32_t snow_ty_Tup_Int_Int_offsets[] = {
+    offsetof(struct Tup_Int_Int, f0), offsetof(struct Tup_Int_Int, f1)
+};
 static const snow_type *const snow_ty_Tup_Int_Int_params[] = {&snow_t_Int, &snow_t_Int};
 static const snow_type snow_ty_Tup_Int_Int = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "(Int, Int)",

@@ -62,7 +62,9 @@ static const snow_type snow_ty_Main_Msg_Text = {
     .size = sizeof(struct Main_Msg_Text), .nparams = 1, .params = snow_ty_Main_Msg_Text_params,
     .offsets = snow_ty_Main_Msg_Text_offsets, .tag = 1
 };
-static const uint32_t snow_ty_Main_Msg_Pair_offsets[] = {offsetof(struct Main_Msg_Pair, f0), offsetof(struct Main_Msg_Pair, f1)};
+static const uint32_t snow_ty_Main_Msg_Pair_offsets[] = {
+    offsetof(struct Main_Msg_Pair, f0), offsetof(struct Main_Msg_Pair, f1)
+};
 static const snow_type *const snow_ty_Main_Msg_Pair_params[] = {&snow_t_String, &snow_t_Int};
 static const snow_type snow_ty_Main_Msg_Pair = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DEBUG, .name = "Pair",
@@ -77,7 +79,10 @@ static const snow_type snow_ty_Main_Msg_Stop = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DEBUG, .name = "Stop",
     .size = sizeof(struct Main_Msg_Stop), .tag = 4
 };
-static const snow_type *const snow_ty_Main_Msg_params[] = {&snow_ty_Main_Msg_Ping, &snow_ty_Main_Msg_Text, &snow_ty_Main_Msg_Pair, &snow_ty_Main_Msg_Tick, &snow_ty_Main_Msg_Stop};
+static const snow_type *const snow_ty_Main_Msg_params[] = {
+    &snow_ty_Main_Msg_Ping, &snow_ty_Main_Msg_Text, &snow_ty_Main_Msg_Pair, &snow_ty_Main_Msg_Tick,
+    &snow_ty_Main_Msg_Stop
+};
 static const snow_type snow_ty_Main_Msg = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DEBUG, .name = "Msg", .nparams = 5,
     .params = snow_ty_Main_Msg_params

@@ -96,7 +96,9 @@ static const snow_type snow_ty_Main_Stack_Request___Push;
 static const snow_type snow_ty_Main_Stack_Request___Pop;
 static const snow_type snow_ty_Tup_List_String_Option_String;
 
-static const uint32_t snow_ty_Option_String_Some_offsets[] = {offsetof(struct Option_String_Some, f0)};
+static const uint32_t snow_ty_Option_String_Some_offsets[] = {
+    offsetof(struct Option_String_Some, f0)
+};
 static const snow_type *const snow_ty_Option_String_Some_params[] = {&snow_t_String};
 static const snow_type snow_ty_Option_String_Some = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG | SNOW_F_OPTION, .name = "Some",
@@ -107,7 +109,9 @@ static const snow_type snow_ty_Option_String_None = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG | SNOW_F_OPTION, .name = "None",
     .size = sizeof(struct Option_String_None), .tag = 1
 };
-static const snow_type *const snow_ty_Option_String_params[] = {&snow_ty_Option_String_Some, &snow_ty_Option_String_None};
+static const snow_type *const snow_ty_Option_String_params[] = {
+    &snow_ty_Option_String_Some, &snow_ty_Option_String_None
+};
 static const snow_type snow_ty_Option_String = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG | SNOW_F_OPTION, .name = "Option",
     .nparams = 2, .params = snow_ty_Option_String_params
@@ -121,7 +125,9 @@ static const snow_type *const snow_ty_List_Int_params[] = {&snow_t_Int};
 static const snow_type snow_ty_List_Int = {
     .kind = SNOW_K_LIST, .name = "List<Int>", .nparams = 1, .params = snow_ty_List_Int_params
 };
-static const uint32_t snow_ty_Main_main__closure1__env_offsets[] = {offsetof(struct Main_main__closure1__env, c0)};
+static const uint32_t snow_ty_Main_main__closure1__env_offsets[] = {
+    offsetof(struct Main_main__closure1__env, c0)
+};
 static const snow_type *const snow_ty_Main_main__closure1__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_main__closure1__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure1",
@@ -129,27 +135,29 @@ static const snow_type snow_ty_Main_main__closure1__env = {
     .params = snow_ty_Main_main__closure1__env_params,
     .offsets = snow_ty_Main_main__closure1__env_offsets
 };
-static const snow_type snow_ty_Fn_to_Int = {
-    .kind = SNOW_K_CLOSURE, .name = "() -> Int"
+static const snow_type snow_ty_Fn_to_Int = {.kind = SNOW_K_CLOSURE, .name = "() -> Int"};
+static const uint32_t snow_ty_Job_body__10__env_offsets[] = {
+    offsetof(struct Job_body__10__env, c0)
 };
-static const uint32_t snow_ty_Job_body__10__env_offsets[] = {offsetof(struct Job_body__10__env, c0)};
 static const snow_type *const snow_ty_Job_body__10__env_params[] = {&snow_ty_Fn_to_Int};
 static const snow_type snow_ty_Job_body__10__env = {
     .kind = SNOW_K_CLOSURE, .name = "Job_body__10", .size = sizeof(struct Job_body__10__env),
     .nparams = 1, .params = snow_ty_Job_body__10__env_params,
     .offsets = snow_ty_Job_body__10__env_offsets
 };
-static const snow_type snow_ty_Fn_to_Unit = {
-    .kind = SNOW_K_CLOSURE, .name = "() -> ()"
+static const snow_type snow_ty_Fn_to_Unit = {.kind = SNOW_K_CLOSURE, .name = "() -> ()"};
+static const uint32_t snow_ty_Result_Int_String_Ok_offsets[] = {
+    offsetof(struct Result_Int_String_Ok, f0)
 };
-static const uint32_t snow_ty_Result_Int_String_Ok_offsets[] = {offsetof(struct Result_Int_String_Ok, f0)};
 static const snow_type *const snow_ty_Result_Int_String_Ok_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Result_Int_String_Ok = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "Ok",
     .size = sizeof(struct Result_Int_String_Ok), .nparams = 1,
     .params = snow_ty_Result_Int_String_Ok_params, .offsets = snow_ty_Result_Int_String_Ok_offsets
 };
-static const uint32_t snow_ty_Result_Int_String_Err_offsets[] = {offsetof(struct Result_Int_String_Err, f0)};
+static const uint32_t snow_ty_Result_Int_String_Err_offsets[] = {
+    offsetof(struct Result_Int_String_Err, f0)
+};
 static const snow_type *const snow_ty_Result_Int_String_Err_params[] = {&snow_t_String};
 static const snow_type snow_ty_Result_Int_String_Err = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "Err",
@@ -157,12 +165,16 @@ static const snow_type snow_ty_Result_Int_String_Err = {
     .params = snow_ty_Result_Int_String_Err_params,
     .offsets = snow_ty_Result_Int_String_Err_offsets, .tag = 1
 };
-static const snow_type *const snow_ty_Result_Int_String_params[] = {&snow_ty_Result_Int_String_Ok, &snow_ty_Result_Int_String_Err};
+static const snow_type *const snow_ty_Result_Int_String_params[] = {
+    &snow_ty_Result_Int_String_Ok, &snow_ty_Result_Int_String_Err
+};
 static const snow_type snow_ty_Result_Int_String = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "Result", .nparams = 2,
     .params = snow_ty_Result_Int_String_params
 };
-static const snow_type *const snow_ty_List_Result_Int_String_params[] = {&snow_ty_Result_Int_String};
+static const snow_type *const snow_ty_List_Result_Int_String_params[] = {
+    &snow_ty_Result_Int_String
+};
 static const snow_type snow_ty_List_Result_Int_String = {
     .kind = SNOW_K_LIST, .name = "List<Result<Int, String>>", .nparams = 1,
     .params = snow_ty_List_Result_Int_String_params
@@ -181,7 +193,9 @@ static const snow_type snow_ty_Main_Msg_Report = {
     .size = sizeof(struct Main_Msg_Report), .nparams = 1, .params = snow_ty_Main_Msg_Report_params,
     .offsets = snow_ty_Main_Msg_Report_offsets, .tag = 1
 };
-static const snow_type *const snow_ty_Main_Msg_params[] = {&snow_ty_Main_Msg_Add, &snow_ty_Main_Msg_Report};
+static const snow_type *const snow_ty_Main_Msg_params[] = {
+    &snow_ty_Main_Msg_Add, &snow_ty_Main_Msg_Report
+};
 static const snow_type snow_ty_Main_Msg = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DEBUG, .name = "Msg", .nparams = 2,
     .params = snow_ty_Main_Msg_params
@@ -191,7 +205,9 @@ static const snow_type snow_ty_List_String = {
     .kind = SNOW_K_LIST, .name = "List<String>", .nparams = 1,
     .params = snow_ty_List_String_params
 };
-static const uint32_t snow_ty_Main_Stack_Request___Push_offsets[] = {offsetof(struct Main_Stack_Request___Push, f0)};
+static const uint32_t snow_ty_Main_Stack_Request___Push_offsets[] = {
+    offsetof(struct Main_Stack_Request___Push, f0)
+};
 static const snow_type *const snow_ty_Main_Stack_Request___Push_params[] = {&snow_t_String};
 static const snow_type snow_ty_Main_Stack_Request___Push = {
     .kind = SNOW_K_VARIANT, .name = "Push", .size = sizeof(struct Main_Stack_Request___Push),
@@ -202,13 +218,20 @@ static const snow_type snow_ty_Main_Stack_Request___Pop = {
     .kind = SNOW_K_VARIANT, .name = "Pop", .size = sizeof(struct Main_Stack_Request___Pop),
     .tag = 1
 };
-static const snow_type *const snow_ty_Main_Stack_Request___params[] = {&snow_ty_Main_Stack_Request___Push, &snow_ty_Main_Stack_Request___Pop};
+static const snow_type *const snow_ty_Main_Stack_Request___params[] = {
+    &snow_ty_Main_Stack_Request___Push, &snow_ty_Main_Stack_Request___Pop
+};
 static const snow_type snow_ty_Main_Stack_Request__ = {
     .kind = SNOW_K_SUM, .name = "Request__", .nparams = 2,
     .params = snow_ty_Main_Stack_Request___params
 };
-static const uint32_t snow_ty_Tup_List_String_Option_String_offsets[] = {offsetof(struct Tup_List_String_Option_String, f0), offsetof(struct Tup_List_String_Option_String, f1)};
-static const snow_type *const snow_ty_Tup_List_String_Option_String_params[] = {&snow_ty_List_String, &snow_ty_Option_String};
+static const uint32_t snow_ty_Tup_List_String_Option_String_offsets[] = {
+    offsetof(struct Tup_List_String_Option_String, f0),
+    offsetof(struct Tup_List_String_Option_String, f1)
+};
+static const snow_type *const snow_ty_Tup_List_String_Option_String_params[] = {
+    &snow_ty_List_String, &snow_ty_Option_String
+};
 static const snow_type snow_ty_Tup_List_String_Option_String = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG,
     .name = "(List<String>, Option<String>)", .size = sizeof(struct Tup_List_String_Option_String),

@@ -47,7 +47,9 @@ static const snow_type snow_ty_Main_main__closure3__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure3",
     .size = sizeof(struct Main_main__closure3__env)
 };
-static const uint32_t snow_ty_Main_main__closure4__env_offsets[] = {offsetof(struct Main_main__closure4__env, c0)};
+static const uint32_t snow_ty_Main_main__closure4__env_offsets[] = {
+    offsetof(struct Main_main__closure4__env, c0)
+};
 static const snow_type *const snow_ty_Main_main__closure4__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_main__closure4__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure4",
@@ -55,7 +57,9 @@ static const snow_type snow_ty_Main_main__closure4__env = {
     .params = snow_ty_Main_main__closure4__env_params,
     .offsets = snow_ty_Main_main__closure4__env_offsets
 };
-static const uint32_t snow_ty_Main_make_adder__Int__closure1__env_offsets[] = {offsetof(struct Main_make_adder__Int__closure1__env, c0)};
+static const uint32_t snow_ty_Main_make_adder__Int__closure1__env_offsets[] = {
+    offsetof(struct Main_make_adder__Int__closure1__env, c0)
+};
 static const snow_type *const snow_ty_Main_make_adder__Int__closure1__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_make_adder__Int__closure1__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_make_adder__Int__closure1",

@@ -28,7 +28,9 @@ static const snow_type snow_ty_Main_total__Main_Rect__closure1__env;
 
 static snow_word snow_hook_display_Main_Rect(snow_ctx *ctx, snow_word v);
 
-static const uint32_t snow_ty_Main_Rect_offsets[] = {offsetof(struct Main_Rect, w), offsetof(struct Main_Rect, h)};
+static const uint32_t snow_ty_Main_Rect_offsets[] = {
+    offsetof(struct Main_Rect, w), offsetof(struct Main_Rect, h)
+};
 static const snow_type *const snow_ty_Main_Rect_params[] = {&snow_t_Float, &snow_t_Float};
 static const char *const snow_ty_Main_Rect_names[] = {"w", "h"};
 static const snow_type snow_ty_Main_Rect = {

@@ -48,14 +48,18 @@ static const snow_type snow_ty_List_Int;
 static const snow_type snow_ty_Option_Int_Some;
 static const snow_type snow_ty_Option_Int_None;
 
-static const uint32_t snow_ty_Main_Shape_Circle_offsets[] = {offsetof(struct Main_Shape_Circle, f0)};
+static const uint32_t snow_ty_Main_Shape_Circle_offsets[] = {
+    offsetof(struct Main_Shape_Circle, f0)
+};
 static const snow_type *const snow_ty_Main_Shape_Circle_params[] = {&snow_t_Float};
 static const snow_type snow_ty_Main_Shape_Circle = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DEBUG, .name = "Circle",
     .size = sizeof(struct Main_Shape_Circle), .nparams = 1,
     .params = snow_ty_Main_Shape_Circle_params, .offsets = snow_ty_Main_Shape_Circle_offsets
 };
-static const uint32_t snow_ty_Main_Shape_Rect_offsets[] = {offsetof(struct Main_Shape_Rect, f0), offsetof(struct Main_Shape_Rect, f1)};
+static const uint32_t snow_ty_Main_Shape_Rect_offsets[] = {
+    offsetof(struct Main_Shape_Rect, f0), offsetof(struct Main_Shape_Rect, f1)
+};
 static const snow_type *const snow_ty_Main_Shape_Rect_params[] = {&snow_t_Float, &snow_t_Float};
 static const snow_type snow_ty_Main_Shape_Rect = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DEBUG, .name = "Rect",
@@ -66,7 +70,9 @@ static const snow_type snow_ty_Main_Shape_Dot = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DEBUG, .name = "Dot",
     .size = sizeof(struct Main_Shape_Dot), .tag = 2
 };
-static const snow_type *const snow_ty_Main_Shape_params[] = {&snow_ty_Main_Shape_Circle, &snow_ty_Main_Shape_Rect, &snow_ty_Main_Shape_Dot};
+static const snow_type *const snow_ty_Main_Shape_params[] = {
+    &snow_ty_Main_Shape_Circle, &snow_ty_Main_Shape_Rect, &snow_ty_Main_Shape_Dot
+};
 static const snow_type snow_ty_Main_Shape = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DEBUG, .name = "Shape", .nparams = 3,
     .params = snow_ty_Main_Shape_params

@@ -20,7 +20,9 @@ struct Main_Account {
 static const snow_type snow_ty_Main_Point;
 static const snow_type snow_ty_Main_Account;
 
-static const uint32_t snow_ty_Main_Point_offsets[] = {offsetof(struct Main_Point, x), offsetof(struct Main_Point, y)};
+static const uint32_t snow_ty_Main_Point_offsets[] = {
+    offsetof(struct Main_Point, x), offsetof(struct Main_Point, y)
+};
 static const snow_type *const snow_ty_Main_Point_params[] = {&snow_t_Int, &snow_t_Int};
 static const char *const snow_ty_Main_Point_names[] = {"x", "y"};
 static const snow_type snow_ty_Main_Point = {
@@ -28,7 +30,9 @@ static const snow_type snow_ty_Main_Point = {
     .size = sizeof(struct Main_Point), .nparams = 2, .params = snow_ty_Main_Point_params,
     .offsets = snow_ty_Main_Point_offsets, .field_names = snow_ty_Main_Point_names
 };
-static const uint32_t snow_ty_Main_Account_offsets[] = {offsetof(struct Main_Account, owner), offsetof(struct Main_Account, balance)};
+static const uint32_t snow_ty_Main_Account_offsets[] = {
+    offsetof(struct Main_Account, owner), offsetof(struct Main_Account, balance)
+};
 static const snow_type *const snow_ty_Main_Account_params[] = {&snow_t_String, &snow_t_Int};
 static const char *const snow_ty_Main_Account_names[] = {"owner", "balance"};
 static const snow_type snow_ty_Main_Account = {

@@ -56,7 +56,9 @@ static const snow_type snow_ty_Main_main__closure7__env;
 static const snow_type snow_ty_Main_main__closure8__env;
 static const snow_type snow_ty_Main_main__closure9__env;
 
-static const uint32_t snow_ty_Main_Item_offsets[] = {offsetof(struct Main_Item, name), offsetof(struct Main_Item, rank)};
+static const uint32_t snow_ty_Main_Item_offsets[] = {
+    offsetof(struct Main_Item, name), offsetof(struct Main_Item, rank)
+};
 static const snow_type *const snow_ty_Main_Item_params[] = {&snow_t_String, &snow_t_Int};
 static const char *const snow_ty_Main_Item_names[] = {"name", "rank"};
 static const snow_type snow_ty_Main_Item = {
@@ -86,7 +88,9 @@ static const snow_type *const snow_ty_List_Int_params[] = {&snow_t_Int};
 static const snow_type snow_ty_List_Int = {
     .kind = SNOW_K_LIST, .name = "List<Int>", .nparams = 1, .params = snow_ty_List_Int_params
 };
-static const uint32_t snow_ty_Main_main__closure3__env_offsets[] = {offsetof(struct Main_main__closure3__env, c0)};
+static const uint32_t snow_ty_Main_main__closure3__env_offsets[] = {
+    offsetof(struct Main_main__closure3__env, c0)
+};
 static const snow_type *const snow_ty_Main_main__closure3__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_main__closure3__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_main__closure3",

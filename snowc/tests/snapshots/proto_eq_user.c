@@ -30,7 +30,9 @@ static const snow_type snow_ty_Main_count_equal__Int__closure1__env;
 
 static bool snow_hook_eq_Main_Email(snow_ctx *ctx, snow_word a, snow_word b);
 
-static const uint32_t snow_ty_Main_Email_offsets[] = {offsetof(struct Main_Email, user), offsetof(struct Main_Email, tag)};
+static const uint32_t snow_ty_Main_Email_offsets[] = {
+    offsetof(struct Main_Email, user), offsetof(struct Main_Email, tag)
+};
 static const snow_type *const snow_ty_Main_Email_params[] = {&snow_t_String, &snow_t_String};
 static const char *const snow_ty_Main_Email_names[] = {"user", "tag"};
 static const snow_type snow_ty_Main_Email = {
@@ -48,15 +50,21 @@ static const snow_type *const snow_ty_List_Int_params[] = {&snow_t_Int};
 static const snow_type snow_ty_List_Int = {
     .kind = SNOW_K_LIST, .name = "List<Int>", .nparams = 1, .params = snow_ty_List_Int_params
 };
-static const uint32_t snow_ty_Main_count_equal__Main_Email__closure1__env_offsets[] = {offsetof(struct Main_count_equal__Main_Email__closure1__env, c0)};
-static const snow_type *const snow_ty_Main_count_equal__Main_Email__closure1__env_params[] = {&snow_ty_Main_Email};
+static const uint32_t snow_ty_Main_count_equal__Main_Email__closure1__env_offsets[] = {
+    offsetof(struct Main_count_equal__Main_Email__closure1__env, c0)
+};
+static const snow_type *const snow_ty_Main_count_equal__Main_Email__closure1__env_params[] = {
+    &snow_ty_Main_Email
+};
 static const snow_type snow_ty_Main_count_equal__Main_Email__closure1__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_count_equal__Main_Email__closure1",
     .size = sizeof(struct Main_count_equal__Main_Email__closure1__env), .nparams = 1,
     .params = snow_ty_Main_count_equal__Main_Email__closure1__env_params,
     .offsets = snow_ty_Main_count_equal__Main_Email__closure1__env_offsets
 };
-static const uint32_t snow_ty_Main_count_equal__Int__closure1__env_offsets[] = {offsetof(struct Main_count_equal__Int__closure1__env, c0)};
+static const uint32_t snow_ty_Main_count_equal__Int__closure1__env_offsets[] = {
+    offsetof(struct Main_count_equal__Int__closure1__env, c0)
+};
 static const snow_type *const snow_ty_Main_count_equal__Int__closure1__env_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_count_equal__Int__closure1__env = {
     .kind = SNOW_K_CLOSURE, .name = "Main_count_equal__Int__closure1",

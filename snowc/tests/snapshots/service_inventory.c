@@ -86,7 +86,9 @@ static const snow_type snow_ty_List_String = {
     .kind = SNOW_K_LIST, .name = "List<String>", .nparams = 1,
     .params = snow_ty_List_String_params
 };
-static const uint32_t snow_ty_Main_Inventory_Request___Take_offsets[] = {offsetof(struct Main_Inventory_Request___Take, f0)};
+static const uint32_t snow_ty_Main_Inventory_Request___Take_offsets[] = {
+    offsetof(struct Main_Inventory_Request___Take, f0)
+};
 static const snow_type *const snow_ty_Main_Inventory_Request___Take_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_Inventory_Request___Take = {
     .kind = SNOW_K_VARIANT, .name = "Take", .size = sizeof(struct Main_Inventory_Request___Take),
@@ -97,7 +99,9 @@ static const snow_type snow_ty_Main_Inventory_Request___StockLevel = {
     .kind = SNOW_K_VARIANT, .name = "StockLevel",
     .size = sizeof(struct Main_Inventory_Request___StockLevel), .tag = 1
 };
-static const uint32_t snow_ty_Main_Inventory_Request___Restock_offsets[] = {offsetof(struct Main_Inventory_Request___Restock, f0)};
+static const uint32_t snow_ty_Main_Inventory_Request___Restock_offsets[] = {
+    offsetof(struct Main_Inventory_Request___Restock, f0)
+};
 static const snow_type *const snow_ty_Main_Inventory_Request___Restock_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_Inventory_Request___Restock = {
     .kind = SNOW_K_VARIANT, .name = "Restock",
@@ -105,12 +109,17 @@ static const snow_type snow_ty_Main_Inventory_Request___Restock = {
     .params = snow_ty_Main_Inventory_Request___Restock_params,
     .offsets = snow_ty_Main_Inventory_Request___Restock_offsets, .tag = 2
 };
-static const snow_type *const snow_ty_Main_Inventory_Request___params[] = {&snow_ty_Main_Inventory_Request___Take, &snow_ty_Main_Inventory_Request___StockLevel, &snow_ty_Main_Inventory_Request___Restock};
+static const snow_type *const snow_ty_Main_Inventory_Request___params[] = {
+    &snow_ty_Main_Inventory_Request___Take, &snow_ty_Main_Inventory_Request___StockLevel,
+    &snow_ty_Main_Inventory_Request___Restock
+};
 static const snow_type snow_ty_Main_Inventory_Request__ = {
     .kind = SNOW_K_SUM, .name = "Request__", .nparams = 3,
     .params = snow_ty_Main_Inventory_Request___params
 };
-static const uint32_t snow_ty_Main_Counter_Request___Add_offsets[] = {offsetof(struct Main_Counter_Request___Add, f0)};
+static const uint32_t snow_ty_Main_Counter_Request___Add_offsets[] = {
+    offsetof(struct Main_Counter_Request___Add, f0)
+};
 static const snow_type *const snow_ty_Main_Counter_Request___Add_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Main_Counter_Request___Add = {
     .kind = SNOW_K_VARIANT, .name = "Add", .size = sizeof(struct Main_Counter_Request___Add),
@@ -121,12 +130,16 @@ static const snow_type snow_ty_Main_Counter_Request___Reset = {
     .kind = SNOW_K_VARIANT, .name = "Reset", .size = sizeof(struct Main_Counter_Request___Reset),
     .tag = 1
 };
-static const snow_type *const snow_ty_Main_Counter_Request___params[] = {&snow_ty_Main_Counter_Request___Add, &snow_ty_Main_Counter_Request___Reset};
+static const snow_type *const snow_ty_Main_Counter_Request___params[] = {
+    &snow_ty_Main_Counter_Request___Add, &snow_ty_Main_Counter_Request___Reset
+};
 static const snow_type snow_ty_Main_Counter_Request__ = {
     .kind = SNOW_K_SUM, .name = "Request__", .nparams = 2,
     .params = snow_ty_Main_Counter_Request___params
 };
-static const uint32_t snow_ty_Main_Names_Request___Add_offsets[] = {offsetof(struct Main_Names_Request___Add, f0)};
+static const uint32_t snow_ty_Main_Names_Request___Add_offsets[] = {
+    offsetof(struct Main_Names_Request___Add, f0)
+};
 static const snow_type *const snow_ty_Main_Names_Request___Add_params[] = {&snow_t_String};
 static const snow_type snow_ty_Main_Names_Request___Add = {
     .kind = SNOW_K_VARIANT, .name = "Add", .size = sizeof(struct Main_Names_Request___Add),
@@ -137,27 +150,38 @@ static const snow_type snow_ty_Main_Names_Request___All = {
     .kind = SNOW_K_VARIANT, .name = "All", .size = sizeof(struct Main_Names_Request___All),
     .tag = 1
 };
-static const snow_type *const snow_ty_Main_Names_Request___params[] = {&snow_ty_Main_Names_Request___Add, &snow_ty_Main_Names_Request___All};
+static const snow_type *const snow_ty_Main_Names_Request___params[] = {
+    &snow_ty_Main_Names_Request___Add, &snow_ty_Main_Names_Request___All
+};
 static const snow_type snow_ty_Main_Names_Request__ = {
     .kind = SNOW_K_SUM, .name = "Request__", .nparams = 2,
     .params = snow_ty_Main_Names_Request___params
 };
-static const uint32_t snow_ty_Tup_Int_Bool_offsets[] = {offsetof(struct Tup_Int_Bool, f0), offsetof(struct Tup_Int_Bool, f1)};
+static const uint32_t snow_ty_Tup_Int_Bool_offsets[] = {
+    offsetof(struct Tup_Int_Bool, f0), offsetof(struct Tup_Int_Bool, f1)
+};
 static const snow_type *const snow_ty_Tup_Int_Bool_params[] = {&snow_t_Int, &snow_t_Bool};
 static const snow_type snow_ty_Tup_Int_Bool = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "(Int, Bool)",
     .size = sizeof(struct Tup_Int_Bool), .nparams = 2, .params = snow_ty_Tup_Int_Bool_params,
     .offsets = snow_ty_Tup_Int_Bool_offsets
 };
-static const uint32_t snow_ty_Tup_Int_Int_offsets[] = {offsetof(struct Tup_Int_Int, f0), offsetof(struct Tup_Int_Int, f1)};
+static const uint32_t snow_ty_Tup_Int_Int_offsets[] = {
+    offsetof(struct Tup_Int_Int, f0), offsetof(struct Tup_Int_Int, f1)
+};
 static const snow_type *const snow_ty_Tup_Int_Int_params[] = {&snow_t_Int, &snow_t_Int};
 static const snow_type snow_ty_Tup_Int_Int = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "(Int, Int)",
     .size = sizeof(struct Tup_Int_Int), .nparams = 2, .params = snow_ty_Tup_Int_Int_params,
     .offsets = snow_ty_Tup_Int_Int_offsets
 };
-static const uint32_t snow_ty_Tup_List_String_List_String_offsets[] = {offsetof(struct Tup_List_String_List_String, f0), offsetof(struct Tup_List_String_List_String, f1)};
-static const snow_type *const snow_ty_Tup_List_String_List_String_params[] = {&snow_ty_List_String, &snow_ty_List_String};
+static const uint32_t snow_ty_Tup_List_String_List_String_offsets[] = {
+    offsetof(struct Tup_List_String_List_String, f0),
+    offsetof(struct Tup_List_String_List_String, f1)
+};
+static const snow_type *const snow_ty_Tup_List_String_List_String_params[] = {
+    &snow_ty_List_String, &snow_ty_List_String
+};
 static const snow_type snow_ty_Tup_List_String_List_String = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG,
     .name = "(List<String>, List<String>)", .size = sizeof(struct Tup_List_String_List_String),

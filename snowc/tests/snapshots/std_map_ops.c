@@ -81,7 +81,9 @@ static const snow_type *const snow_ty_List_Int_params[] = {&snow_t_Int};
 static const snow_type snow_ty_List_Int = {
     .kind = SNOW_K_LIST, .name = "List<Int>", .nparams = 1, .params = snow_ty_List_Int_params
 };
-static const uint32_t snow_ty_Tup_String_Int_offsets[] = {offsetof(struct Tup_String_Int, f0), offsetof(struct Tup_String_Int, f1)};
+static const uint32_t snow_ty_Tup_String_Int_offsets[] = {
+    offsetof(struct Tup_String_Int, f0), offsetof(struct Tup_String_Int, f1)
+};
 static const snow_type *const snow_ty_Tup_String_Int_params[] = {&snow_t_String, &snow_t_Int};
 static const snow_type snow_ty_Tup_String_Int = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "(String, Int)",
@@ -93,7 +95,9 @@ static const snow_type snow_ty_List_Tup_String_Int = {
     .kind = SNOW_K_LIST, .name = "List<(String, Int)>", .nparams = 1,
     .params = snow_ty_List_Tup_String_Int_params
 };
-static const uint32_t snow_ty_Tup_Unit_Unit_offsets[] = {offsetof(struct Tup_Unit_Unit, f0), offsetof(struct Tup_Unit_Unit, f1)};
+static const uint32_t snow_ty_Tup_Unit_Unit_offsets[] = {
+    offsetof(struct Tup_Unit_Unit, f0), offsetof(struct Tup_Unit_Unit, f1)
+};
 static const snow_type *const snow_ty_Tup_Unit_Unit_params[] = {&snow_t_Unit, &snow_t_Unit};
 static const snow_type snow_ty_Tup_Unit_Unit = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "((), ())",
@@ -119,7 +123,9 @@ static const snow_type snow_ty_Map_Int_Bool = {
     .kind = SNOW_K_MAP, .name = "Map<Int, Bool>", .nparams = 2,
     .params = snow_ty_Map_Int_Bool_params
 };
-static const uint32_t snow_ty_Tup_Int_Bool_offsets[] = {offsetof(struct Tup_Int_Bool, f0), offsetof(struct Tup_Int_Bool, f1)};
+static const uint32_t snow_ty_Tup_Int_Bool_offsets[] = {
+    offsetof(struct Tup_Int_Bool, f0), offsetof(struct Tup_Int_Bool, f1)
+};
 static const snow_type *const snow_ty_Tup_Int_Bool_params[] = {&snow_t_Int, &snow_t_Bool};
 static const snow_type snow_ty_Tup_Int_Bool = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "(Int, Bool)",
@@ -142,19 +148,25 @@ static const snow_type snow_ty_Option_Int_None = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG | SNOW_F_OPTION, .name = "None",
     .size = sizeof(struct Option_Int_None), .tag = 1
 };
-static const snow_type *const snow_ty_Option_Int_params[] = {&snow_ty_Option_Int_Some, &snow_ty_Option_Int_None};
+static const snow_type *const snow_ty_Option_Int_params[] = {
+    &snow_ty_Option_Int_Some, &snow_ty_Option_Int_None
+};
 static const snow_type snow_ty_Option_Int = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG | SNOW_F_OPTION, .name = "Option",
     .nparams = 2, .params = snow_ty_Option_Int_params
 };
-static const uint32_t snow_ty_Tup_Int_String_offsets[] = {offsetof(struct Tup_Int_String, f0), offsetof(struct Tup_Int_String, f1)};
+static const uint32_t snow_ty_Tup_Int_String_offsets[] = {
+    offsetof(struct Tup_Int_String, f0), offsetof(struct Tup_Int_String, f1)
+};
 static const snow_type *const snow_ty_Tup_Int_String_params[] = {&snow_t_Int, &snow_t_String};
 static const snow_type snow_ty_Tup_Int_String = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "(Int, String)",
     .size = sizeof(struct Tup_Int_String), .nparams = 2, .params = snow_ty_Tup_Int_String_params,
     .offsets = snow_ty_Tup_Int_String_offsets
 };
-static const snow_type *const snow_ty_Map_Tup_Int_String_String_params[] = {&snow_ty_Tup_Int_String, &snow_t_String};
+static const snow_type *const snow_ty_Map_Tup_Int_String_String_params[] = {
+    &snow_ty_Tup_Int_String, &snow_t_String
+};
 static const snow_type snow_ty_Map_Tup_Int_String_String = {
     .kind = SNOW_K_MAP, .name = "Map<(Int, String), String>", .nparams = 2,
     .params = snow_ty_Map_Tup_Int_String_String_params
@@ -164,7 +176,9 @@ static const snow_type snow_ty_List_Tup_Int_String = {
     .kind = SNOW_K_LIST, .name = "List<(Int, String)>", .nparams = 1,
     .params = snow_ty_List_Tup_Int_String_params
 };
-static const uint32_t snow_ty_Tup_Int_Int_offsets[] = {offsetof(struct Tup_Int_Int, f0), offsetof(struct Tup_Int_Int, f1)};
+static const uint32_t snow_ty_Tup_Int_Int_offsets[] = {
+    offsetof(struct Tup_Int_Int, f0), offsetof(struct Tup_Int_Int, f1)
+};
 static const snow_type *const snow_ty_Tup_Int_Int_params[] = {&snow_t_Int, &snow_t_Int};
 static const snow_type snow_ty_Tup_Int_Int = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "(Int, Int)",

@@ -14,7 +14,9 @@ struct Tup_Int_Int {
 
 static const snow_type snow_ty_Tup_Int_Int;
 
-static const uint32_t snow_ty_Tup_Int_Int_offsets[] = {offsetof(struct Tup_Int_Int, f0), offsetof(struct Tup_Int_Int, f1)};
+static const uint32_t snow_ty_Tup_Int_Int_offsets[] = {
+    offsetof(struct Tup_Int_Int, f0), offsetof(struct Tup_Int_Int, f1)
+};
 static const snow_type *const snow_ty_Tup_Int_Int_params[] = {&snow_t_Int, &snow_t_Int};
 static const snow_type snow_ty_Tup_Int_Int = {
     .kind = SNOW_K_TUPLE, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "(Int, Int)",

@@ -25,14 +25,18 @@ static const snow_type snow_ty_Result_Int_String;
 static const snow_type snow_ty_Result_Int_String_Ok;
 static const snow_type snow_ty_Result_Int_String_Err;
 
-static const uint32_t snow_ty_Result_Int_String_Ok_offsets[] = {offsetof(struct Result_Int_String_Ok, f0)};
+static const uint32_t snow_ty_Result_Int_String_Ok_offsets[] = {
+    offsetof(struct Result_Int_String_Ok, f0)
+};
 static const snow_type *const snow_ty_Result_Int_String_Ok_params[] = {&snow_t_Int};
 static const snow_type snow_ty_Result_Int_String_Ok = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "Ok",
     .size = sizeof(struct Result_Int_String_Ok), .nparams = 1,
     .params = snow_ty_Result_Int_String_Ok_params, .offsets = snow_ty_Result_Int_String_Ok_offsets
 };
-static const uint32_t snow_ty_Result_Int_String_Err_offsets[] = {offsetof(struct Result_Int_String_Err, f0)};
+static const uint32_t snow_ty_Result_Int_String_Err_offsets[] = {
+    offsetof(struct Result_Int_String_Err, f0)
+};
 static const snow_type *const snow_ty_Result_Int_String_Err_params[] = {&snow_t_String};
 static const snow_type snow_ty_Result_Int_String_Err = {
     .kind = SNOW_K_VARIANT, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "Err",
@@ -40,7 +44,9 @@ static const snow_type snow_ty_Result_Int_String_Err = {
     .params = snow_ty_Result_Int_String_Err_params,
     .offsets = snow_ty_Result_Int_String_Err_offsets, .tag = 1
 };
-static const snow_type *const snow_ty_Result_Int_String_params[] = {&snow_ty_Result_Int_String_Ok, &snow_ty_Result_Int_String_Err};
+static const snow_type *const snow_ty_Result_Int_String_params[] = {
+    &snow_ty_Result_Int_String_Ok, &snow_ty_Result_Int_String_Err
+};
 static const snow_type snow_ty_Result_Int_String = {
     .kind = SNOW_K_SUM, .flags = SNOW_F_DISPLAY | SNOW_F_DEBUG, .name = "Result", .nparams = 2,
     .params = snow_ty_Result_Int_String_params
