@@ -44,6 +44,7 @@ struct FnCx<'f> {
 
 /// A C expression, and whether it can stand before a postfix or after a
 /// unary operator without parentheses.
+#[derive(Default)]
 struct CExpr {
     text: String,
     tight: bool,
@@ -52,6 +53,9 @@ struct CExpr {
     bare: Option<String>,
     /// The negation, standing alone, when it is simpler than `!(...)`.
     negated: Option<String>,
+    /// For a `()` value made by a call: the call, which is all a statement
+    /// discarding the value needs.
+    effect: Option<String>,
 }
 
 impl CExpr {
@@ -60,8 +64,7 @@ impl CExpr {
         CExpr {
             text,
             tight: true,
-            bare: None,
-            negated: None,
+            ..Default::default()
         }
     }
 
@@ -69,9 +72,7 @@ impl CExpr {
     fn unary(text: String) -> Self {
         CExpr {
             text,
-            tight: false,
-            bare: None,
-            negated: None,
+            ..Default::default()
         }
     }
 
@@ -81,7 +82,17 @@ impl CExpr {
             text: format!("({text})"),
             tight: true,
             bare: Some(text),
-            negated: None,
+            ..Default::default()
+        }
+    }
+
+    /// The `()` result of a call whose C value is void or unused.
+    fn unit_call(call: String) -> Self {
+        CExpr {
+            text: format!("({call}, (snow_unit)0)"),
+            tight: true,
+            effect: Some(call),
+            ..Default::default()
         }
     }
 
@@ -443,36 +454,11 @@ pub(super) fn has_effect(rv: &Rv) -> bool {
 }
 
 /// A statement evaluating `e` for its effect only.
-fn discarded(e: &str) -> String {
-    // `(call, (snow_unit)0)` is how a void runtime call yields `()`; the
-    // outer parentheses must enclose the whole text (a closure call
-    // `((T (*)(...))f->fn)(ctx, f, (snow_unit)0)` only looks similar).
-    match e
-        .strip_prefix('(')
-        .and_then(|x| x.strip_suffix(", (snow_unit)0)"))
-        .filter(|_| closes_at_end(e))
-    {
+fn discarded(e: &CExpr) -> String {
+    match &e.effect {
         Some(call) => format!("{call};"),
-        None => format!("(void){e};"),
+        None => format!("(void){};", e.text),
     }
-}
-
-/// Does the parenthesis opening `e` close at its last character?
-fn closes_at_end(e: &str) -> bool {
-    let mut depth = 0usize;
-    for (i, c) in e.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i == e.len() - 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 fn word(e: &str, t: &Ty) -> String {
@@ -633,6 +619,21 @@ impl FnCx<'_> {
         word(&e, &t)
     }
 
+    /// A call returning a word, as a value of type `t`.
+    fn unword_call(&self, em: &mut Emitter, call: String, t: &Ty) -> CExpr {
+        let text = self.unword(em, &call, t);
+        let effect = is_scalar(t)
+            && !matches!(
+                t,
+                Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
+            );
+        CExpr {
+            text,
+            effect: effect.then_some(call),
+            ..Default::default()
+        }
+    }
+
     fn unword(&self, em: &mut Emitter, e: &str, t: &Ty) -> String {
         match t {
             Ty::Con(TyCon::Int, _) => format!("snow_int_w({e})"),
@@ -692,52 +693,22 @@ impl FnCx<'_> {
             Stmt::Assign(x, Rv::Use(Operand::Local(y))) if self.plan.same(x.0, y.0) => {}
             Stmt::Assign(l, rv) if self.plan.folded.contains(&l.0) => {
                 self.set_loc(em, rv);
-                let e = match rv {
-                    Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos),
-                    Rv::Use(o) => match o {
-                        Operand::Local(x) if self.folded(*x).is_some() => {
-                            let i = self.pending.iter().position(|(p, _)| *p == x.0);
-                            self.pending.remove(i.unwrap_or_default()).1
-                        }
-                        _ => CExpr {
-                            text: self.op(em, o),
-                            tight: self.tight(o),
-                            bare: None,
-                            negated: None,
-                        },
-                    },
-                    _ => {
-                        let text = self.rv(em, rv);
-                        let tight = self.rv_tight(rv);
-                        CExpr {
-                            text,
-                            tight,
-                            bare: None,
-                            negated: None,
-                        }
-                    }
-                };
+                let e = self.rv_expr(em, rv);
                 self.pending.push((l.0, e));
             }
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
-                let e = match rv {
-                    Rv::Bin(op, a, b, t, pos) => {
-                        self.bin(em, *op, a, b, t, *pos).alone().to_string()
-                    }
-                    Rv::Use(o) => self.op_alone(em, o),
-                    _ => self.rv(em, rv),
-                };
+                let e = self.rv_expr(em, rv);
                 if self.read.contains(&l.0) {
                     let n = self.name(*l).to_string();
-                    self.line(&format!("{n} = {e};"));
+                    self.line(&format!("{n} = {};", e.alone()));
                 } else if has_effect(rv) {
                     self.line(&discarded(&e));
                 }
             }
             Stmt::Eval(rv) => {
                 self.set_loc(em, rv);
-                let e = self.rv(em, rv);
+                let e = self.rv_expr(em, rv);
                 if has_effect(rv) {
                     self.line(&discarded(&e));
                 }
@@ -946,6 +917,27 @@ impl FnCx<'_> {
         s
     }
 
+    /// The C expression of `rv`, with what its uses need to know of it.
+    fn rv_expr(&mut self, em: &mut Emitter, rv: &Rv) -> CExpr {
+        match rv {
+            Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos),
+            Rv::Use(Operand::Local(x)) if self.folded(*x).is_some() => {
+                let i = self.pending.iter().position(|(p, _)| *p == x.0);
+                self.pending.remove(i.unwrap_or_default()).1
+            }
+            Rv::Rt(op, ops, _) => {
+                let mut e = self.rt(em, op, ops);
+                e.tight |= self.rv_tight(rv);
+                e
+            }
+            _ => CExpr {
+                text: self.rv(em, rv),
+                tight: self.rv_tight(rv),
+                ..Default::default()
+            },
+        }
+    }
+
     fn rv(&mut self, em: &mut Emitter, rv: &Rv) -> String {
         let adts = &em.prog.adts;
         match rv {
@@ -1023,17 +1015,17 @@ impl FnCx<'_> {
                 format!("((struct {s} *)env)->c{i}")
             }
             Rv::SelfClosure => "env".into(),
-            Rv::Rt(op, ops, _) => self.rt(em, op, ops),
+            Rv::Rt(op, ops, _) => self.rt(em, op, ops).text,
         }
     }
 
     /// A call of a runtime table function: type-variable positions travel
     /// as words, everything else in its natural C type.
-    fn extern_call(&mut self, em: &mut Emitter, i: usize, fty: &Ty, ops: &[Operand]) -> String {
+    fn extern_call(&mut self, em: &mut Emitter, i: usize, fty: &Ty, ops: &[Operand]) -> CExpr {
         let f = &stdlib::RT_FNS[i];
         let (_, decl) = stdlib::signature(f.sig);
         let (Ty::Fun(dps, dret), Ty::Fun(_, cret)) = (&decl, fty) else {
-            return "0".into();
+            return CExpr::call("0".into());
         };
         let mut args = Vec::new();
         if !f.has(stdlib::NO_CTX) {
@@ -1058,16 +1050,16 @@ impl FnCx<'_> {
         }
         let call = format!("{}({})", f.c_name, args.join(", "));
         if matches!(**dret, Ty::Gen(_)) {
-            self.unword(em, &call, cret)
+            self.unword_call(em, call, cret)
         } else if dret.is_unit() {
-            format!("({call}, (snow_unit)0)")
+            CExpr::unit_call(call)
         } else if stdlib::c_type(dret) == "void *" {
             // Say which layout the `void *` has: the call may be folded
             // into a use that needs it.
             let ct = em.types.cty(cret, &em.prog.adts);
-            format!("({ct}){call}")
+            CExpr::unary(format!("({ct}){call}"))
         } else {
-            call
+            CExpr::call(call)
         }
     }
 
@@ -1142,10 +1134,10 @@ impl FnCx<'_> {
         }
     }
 
-    fn rt(&mut self, em: &mut Emitter, op: &RtOp, ops: &[Operand]) -> String {
+    fn rt(&mut self, em: &mut Emitter, op: &RtOp, ops: &[Operand]) -> CExpr {
         let o = |me: &Self, em: &mut Emitter, i: usize| me.op(em, &ops[i]);
-        let unit = |call: String| format!("({call}, (snow_unit)0)");
-        match op {
+        let unit = CExpr::unit_call;
+        let text = match op {
             RtOp::Spawn(f, t) => {
                 let name = em.fn_name(*f);
                 let d = em.types.desc(t, &em.prog.adts);
@@ -1154,16 +1146,16 @@ impl FnCx<'_> {
             RtOp::Send(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let (p, m) = (o(self, em, 0), self.w(em, &ops[1]));
-                unit(format!("snow_send(ctx, {p}, &{d}, {m})"))
+                return unit(format!("snow_send(ctx, {p}, &{d}, {m})"));
             }
             RtOp::SendAfter(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let (p, ms, m) = (o(self, em, 0), o(self, em, 1), self.w(em, &ops[2]));
-                unit(format!("snow_send_after(ctx, {p}, {ms}, &{d}, {m})"))
+                return unit(format!("snow_send_after(ctx, {p}, {ms}, &{d}, {m})"));
             }
             RtOp::SetTerminate(f) => {
                 let name = em.fn_name(*f);
-                unit(format!("snow_set_terminate(ctx, {name}, 0)"))
+                return unit(format!("snow_set_terminate(ctx, {name}, 0)"));
             }
             RtOp::RecvNext(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
@@ -1175,12 +1167,14 @@ impl FnCx<'_> {
             RtOp::RecvValue(t) => self.unword(em, "snow_msg_w", t),
             RtOp::RecvTake(t) => {
                 let e = format!("snow_recv_take(ctx, (void *)(uintptr_t){})", o(self, em, 0));
-                self.unword(em, &e, t)
+                return self.unword_call(em, e, t);
             }
-            RtOp::RecvDrop => format!(
-                "(snow_recv_drop(ctx, (void *)(uintptr_t){}), (snow_unit)0)",
-                o(self, em, 0)
-            ),
+            RtOp::RecvDrop => {
+                return unit(format!(
+                    "snow_recv_drop(ctx, (void *)(uintptr_t){})",
+                    o(self, em, 0)
+                ))
+            }
             RtOp::ServiceStart(f, st, rq) => {
                 let name = em.fn_name(*f);
                 let (ds, dr) = (
@@ -1194,12 +1188,12 @@ impl FnCx<'_> {
                 let d = em.types.desc(rq, &em.prog.adts);
                 let (p, w) = (o(self, em, 0), self.w(em, &ops[1]));
                 let e = format!("snow_service_call(ctx, {p}, &{d}, {w})");
-                self.unword(em, &e, rp)
+                return self.unword_call(em, e, rp);
             }
             RtOp::ServiceCast(rq) => {
                 let d = em.types.desc(rq, &em.prog.adts);
                 let (p, w) = (o(self, em, 0), self.w(em, &ops[1]));
-                unit(format!("snow_service_cast(ctx, {p}, &{d}, {w})"))
+                return unit(format!("snow_service_cast(ctx, {p}, &{d}, {w})"));
             }
             RtOp::Display(t) => {
                 let x = o(self, em, 0);
@@ -1225,7 +1219,7 @@ impl FnCx<'_> {
             RtOp::ListLit(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 if ops.is_empty() {
-                    return format!("snow_list_from(ctx, &{d}, 0, NULL)");
+                    return CExpr::call(format!("snow_list_from(ctx, &{d}, 0, NULL)"));
                 }
                 let ws: Vec<String> = ops.iter().map(|x| self.w(em, x)).collect();
                 format!(
@@ -1261,7 +1255,7 @@ impl FnCx<'_> {
                 let e = format!("{}->items[{}]", self.op_tight(em, &ops[0]), o(self, em, 1));
                 self.unword(em, &e, t)
             }
-            RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
+            RtOp::Extern(i, fty) => return self.extern_call(em, *i, fty, ops),
             RtOp::Abs(t) => {
                 let x = o(self, em, 0);
                 if matches!(t, Ty::Con(TyCon::Float, _)) {
@@ -1298,6 +1292,10 @@ impl FnCx<'_> {
             }
             RtOp::RangeStart => format!("{}->start", self.op_tight(em, &ops[0])),
             RtOp::RangeStop => format!("{}->stop", self.op_tight(em, &ops[0])),
+        };
+        CExpr {
+            text,
+            ..Default::default()
         }
     }
 }
