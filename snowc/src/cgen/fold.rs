@@ -399,3 +399,198 @@ fn use_site(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mir::{FuncId, Label, Local, LocalDecl};
+    use crate::syntax::ast::BinOp;
+    use crate::types::tast::Pos;
+    use crate::types::ty::Ty;
+
+    /// A function of `Int`s: local 0 is its parameter `p`, locals 1.. are
+    /// temporaries, `user` lists the named ones.
+    fn func(locals: usize, user: &[u32], body: Vec<Stmt>) -> Func {
+        Func {
+            name: "f".into(),
+            label: String::new(),
+            params: vec![Local(0)],
+            ret: Ty::int(),
+            locals: (0..locals)
+                .map(|i| LocalDecl {
+                    name: if i == 0 { "p".into() } else { format!("x{i}") },
+                    ty: Ty::int(),
+                    user: i == 0 || user.contains(&(i as u32)),
+                })
+                .collect(),
+            body,
+            closure: None,
+            pos: Pos::default(),
+            has_tail_jump: false,
+            is_wrapper: false,
+            word_abi: false,
+        }
+    }
+
+    fn l(i: u32) -> Operand {
+        Operand::Local(Local(i))
+    }
+
+    fn call(args: Vec<Operand>) -> Rv {
+        Rv::Call(FuncId(0), args)
+    }
+
+    fn set(i: u32, rv: Rv) -> Stmt {
+        Stmt::Assign(Local(i), rv)
+    }
+
+    fn plan_of(f: &Func) -> Plan {
+        let targets = jump_targets(&f.body);
+        let mut read: HashSet<u32> = (0..f.locals.len() as u32).collect();
+        plan(f, &targets, &mut read)
+    }
+
+    fn folded(p: &Plan) -> Vec<u32> {
+        let mut v: Vec<u32> = p.folded.iter().copied().collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_chain_of_calls_nests() {
+        let f = func(
+            3,
+            &[],
+            vec![
+                set(1, call(vec![l(0)])),
+                set(2, call(vec![l(1)])),
+                Stmt::Return(l(2)),
+            ],
+        );
+        assert_eq!(folded(&plan_of(&f)), vec![1, 2]);
+    }
+
+    #[test]
+    fn two_calls_never_become_unsequenced_arguments() {
+        // t1 = f(p); t2 = f(p); t3 = f(t1, t2): only t2 (the call just
+        // before) may move into t3's call; t1 stays a statement.
+        let f = func(
+            4,
+            &[],
+            vec![
+                set(1, call(vec![l(0)])),
+                set(2, call(vec![l(0)])),
+                set(3, call(vec![l(1), l(2)])),
+                Stmt::Return(l(3)),
+            ],
+        );
+        assert_eq!(folded(&plan_of(&f)), vec![2, 3]);
+    }
+
+    #[test]
+    fn an_allocation_moves_past_calls_but_a_call_does_not() {
+        let rec = Rv::MakeRecord(Ty::Tuple(vec![Ty::int()]), vec![l(0)]);
+        let f = func(
+            4,
+            &[],
+            vec![
+                set(1, rec),
+                set(2, call(vec![l(0)])),
+                Stmt::Eval(call(vec![])),
+                Stmt::Eval(call(vec![l(1), l(2)])),
+                set(3, call(vec![])),
+                Stmt::Return(l(3)),
+            ],
+        );
+        assert_eq!(folded(&plan_of(&f)), vec![1, 3]);
+    }
+
+    #[test]
+    fn a_move_stops_where_an_operand_is_reassigned() {
+        // x1 is assigned twice; t2 = x1 + 1 must not move past `x1 = 5`.
+        let add = Rv::Bin(BinOp::Add, l(1), Operand::Int(1), Ty::int(), Pos::default());
+        let f = func(
+            3,
+            &[],
+            vec![
+                set(1, Rv::Use(Operand::Int(4))),
+                set(2, add),
+                set(1, Rv::Use(Operand::Int(5))),
+                Stmt::Eval(call(vec![l(1), l(2)])),
+            ],
+        );
+        assert!(!plan_of(&f).folded.contains(&2));
+    }
+
+    #[test]
+    fn named_locals_stay_statements() {
+        let f = func(2, &[1], vec![set(1, call(vec![l(0)])), Stmt::Return(l(1))]);
+        assert!(plan_of(&f).folded.is_empty());
+    }
+
+    #[test]
+    fn two_locations_never_meet_in_one_statement() {
+        let i = stdlib::RT_FNS
+            .iter()
+            .position(|f| f.has(stdlib::MAY_PANIC))
+            .expect("a runtime function that may panic");
+        let rt = |args| Rv::Rt(RtOp::Extern(i, Ty::int()), args, Pos::default());
+        let f = func(
+            3,
+            &[],
+            vec![
+                set(1, rt(vec![l(0)])),
+                set(2, rt(vec![l(1)])),
+                Stmt::Return(l(2)),
+            ],
+        );
+        // t1 cannot move into t2 (both set `ctx->loc`); t2 can be returned.
+        assert_eq!(folded(&plan_of(&f)), vec![2]);
+    }
+
+    #[test]
+    fn statements_after_a_return_are_dead_until_a_jump_target() {
+        let body = vec![
+            Stmt::Goto(Label(1)),
+            Stmt::Return(l(0)),
+            Stmt::Goto(Label(2)),
+            Stmt::Label(Label(1)),
+            Stmt::Return(l(0)),
+            Stmt::Label(Label(2)),
+            Stmt::Return(Operand::Int(0)),
+        ];
+        let t = jump_targets(&body);
+        // `goto L2` is dead, so L2 is no target and what follows it is dead.
+        assert_eq!(t, HashSet::from([1]));
+        let kept = live(&body, &t);
+        assert_eq!(kept.len(), 3);
+        assert!(matches!(kept[1], Stmt::Label(Label(1))));
+    }
+
+    #[test]
+    fn a_copy_of_a_parameter_is_the_parameter() {
+        let mut f = func(2, &[1], vec![set(1, Rv::Use(l(0))), Stmt::Return(l(1))]);
+        assert_eq!(plan_of(&f).alias.get(&1), Some(&0));
+        // A tail jump reassigns the parameter: the copy must stay.
+        f.has_tail_jump = true;
+        assert!(plan_of(&f).alias.is_empty());
+    }
+
+    #[test]
+    fn a_temporary_made_only_to_be_copied_is_the_named_local() {
+        // t1 = f(p); x2 = t1: t1 is stored in x2 directly.
+        let f = func(
+            3,
+            &[2],
+            vec![
+                set(1, call(vec![l(0)])),
+                set(2, Rv::Use(l(1))),
+                Stmt::Eval(call(vec![l(2)])),
+                Stmt::Return(l(2)),
+            ],
+        );
+        let p = plan_of(&f);
+        assert_eq!(p.alias.get(&1), Some(&2));
+        assert!(p.same(2, 1));
+    }
+}
