@@ -120,6 +120,10 @@ pub fn top_reads(s: &Stmt, read: &HashSet<u32>) -> Vec<u32> {
                 // Each operand appears twice in the C.
                 rv_operands(rv, &mut local);
             }
+            if let Rv::CallClosure(c, ..) = rv {
+                // The closure is called through its own `fn` field.
+                local(c);
+            }
         }
         Stmt::If(c, ..) | Stmt::Switch(c, ..) | Stmt::Return(c) => local(c),
         Stmt::TailJump(ops) => ops.iter().for_each(local),
@@ -211,6 +215,7 @@ pub fn plan(f: &Func, targets: &HashSet<u32>, read: &mut HashSet<u32>) -> Plan {
         defs: &defs,
         reads: &reads,
         params: &params,
+        looped: looped(&f.body, false),
     };
     cx.find(&f.body, &mut plan);
     for (x, y) in plan.alias.clone() {
@@ -233,6 +238,25 @@ pub fn plan(f: &Func, targets: &HashSet<u32>, read: &mut HashSet<u32>) -> Plan {
     plan
 }
 
+/// The locals assigned in a loop (`inside`: the statements are in one).
+fn looped(stmts: &[Stmt], inside: bool) -> HashSet<u32> {
+    let mut out = HashSet::new();
+    for s in stmts {
+        match s {
+            Stmt::Assign(l, _) if inside => {
+                out.insert(l.0);
+            }
+            Stmt::Loop(b) => out.extend(looped(b, true)),
+            _ => {
+                for b in s.blocks() {
+                    out.extend(looped(b, inside));
+                }
+            }
+        }
+    }
+    out
+}
+
 struct AliasCx<'a> {
     f: &'a Func,
     targets: &'a HashSet<u32>,
@@ -240,6 +264,8 @@ struct AliasCx<'a> {
     defs: &'a [u32],
     reads: &'a [u32],
     params: &'a HashSet<u32>,
+    /// Locals assigned inside a loop.
+    looped: HashSet<u32>,
 }
 
 impl AliasCx<'_> {
@@ -288,6 +314,14 @@ impl AliasCx<'_> {
             if self.defs[yi] == 0 {
                 plan.alias.insert(x, y);
             }
+            return;
+        }
+        // (A named `x` keeps its name: a temporary `y` then goes below.)
+        if self.defs[yi] == 1 && !self.looped.contains(&y) && (ly.user || !lx.user) {
+            // Assigned once per call, before the copy reads it: from then
+            // on `y` does not change, so `x` is `y` (a pattern variable
+            // bound again in a guarded arm, say).
+            plan.alias.insert(x, y);
             return;
         }
         let Some(between) = between else { return };
@@ -520,6 +554,52 @@ mod tests {
             ],
         );
         assert!(!plan_of(&f).folded.contains(&2));
+    }
+
+    #[test]
+    fn a_closure_called_is_named_twice_so_never_folded() {
+        let fty = Ty::Fun(vec![Ty::int()], Box::new(Ty::int()));
+        let f = func(
+            3,
+            &[],
+            vec![
+                set(1, call(vec![l(0)])),
+                set(2, Rv::CallClosure(l(1), vec![l(0)], fty)),
+                Stmt::Return(l(2)),
+            ],
+        );
+        assert_eq!(folded(&plan_of(&f)), vec![2]);
+    }
+
+    #[test]
+    fn a_copy_of_a_local_assigned_once_outside_loops_is_that_local() {
+        // y1 = f(p); if p { x2 = y1; return x2 }: x2 is y1.
+        let f = func(
+            3,
+            &[1, 2],
+            vec![
+                set(1, call(vec![l(0)])),
+                Stmt::If(
+                    l(0),
+                    vec![set(2, Rv::Use(l(1))), Stmt::Return(l(2))],
+                    vec![],
+                ),
+                Stmt::Return(l(1)),
+            ],
+        );
+        assert_eq!(plan_of(&f).alias.get(&2), Some(&1));
+        // In a loop, y1 changes between iterations: no alias.
+        let g = func(
+            3,
+            &[1, 2],
+            vec![Stmt::Loop(vec![
+                set(1, call(vec![l(0)])),
+                Stmt::If(l(0), vec![Stmt::Break], vec![]),
+                set(2, Rv::Use(l(1))),
+                Stmt::Eval(call(vec![l(2)])),
+            ])],
+        );
+        assert!(plan_of(&g).alias.is_empty());
     }
 
     #[test]

@@ -722,6 +722,18 @@ impl FnCx<'_> {
                 };
                 let negated = negated.unwrap_or_else(|| format!("!{}", self.op_tight(em, c)));
                 let ta = self.block_text(em, a);
+                if !ta.is_empty() && self.sole_if(em, b) {
+                    // `else if`: the nested `if` written at this level,
+                    // its closing brace closing the chain.
+                    let outer = std::mem::take(&mut self.out);
+                    self.stmts(em, b);
+                    let tb = std::mem::replace(&mut self.out, outer);
+                    self.line(&format!("if ({alone}) {{"));
+                    self.out.push_str(&ta);
+                    let pad = "    ".repeat(self.indent);
+                    let _ = write!(self.out, "{pad}}} else {}", tb.trim_start());
+                    return;
+                }
                 let tb = self.block_text(em, b);
                 match (ta.is_empty(), tb.is_empty()) {
                     (true, false) => {
@@ -871,6 +883,25 @@ impl FnCx<'_> {
         self.site.clone().unwrap_or_default()
     }
 
+    /// Is the only statement `b` writes an `if` (so `else { if ... }` can
+    /// be `else if ...`)? Statements written into it (folded temporaries
+    /// that set no location) and statements that write nothing may come
+    /// before it.
+    fn sole_if(&self, em: &Emitter, b: &[Stmt]) -> bool {
+        let mut found = false;
+        for s in fold::live(b, &self.targets) {
+            match s {
+                Stmt::At(_) if !em.opts.line_directives => {}
+                Stmt::Assign(l, _) if self.plan.folded.contains(&l.0) && !fold::sets_loc(s) => {}
+                Stmt::Assign(x, Rv::Use(Operand::Local(y))) if self.plan.same(x.0, y.0) => {}
+                Stmt::Assign(..) | Stmt::Eval(_) if !fold::emitted(s, &self.read) => {}
+                Stmt::If(_, a, _) if !found && !a.is_empty() => found = true,
+                _ => return false,
+            }
+        }
+        found
+    }
+
     /// The C text of a nested block, without writing it.
     fn block_text(&mut self, em: &mut Emitter, b: &[Stmt]) -> String {
         let outer = std::mem::take(&mut self.out);
@@ -965,13 +996,13 @@ impl FnCx<'_> {
                     pts.push(em.types.cty(p, adts));
                 }
                 let rt = em.types.cty(r, adts);
-                let c = self.op(em, c);
+                let c = self.op_tight(em, c);
                 let mut args = format!("ctx, {c}");
                 for o in ops {
                     args.push_str(", ");
                     args.push_str(&self.op(em, o));
                 }
-                format!("(({rt} (*)({}))({c})->fn)({args})", pts.join(", "))
+                format!("(({rt} (*)({})){c}->fn)({args})", pts.join(", "))
             }
             Rv::MakeRecord(t, ops) => {
                 let ctor = em.types.record_ctor(t, adts);

@@ -255,31 +255,39 @@ SNOW_COLD SNOW_NOINLINE static snow_unit Main_main__slow(snow_ctx *ctx) {
 static snow_unit Main_main(snow_ctx *ctx) {
     int64_t k = 0;
     snow_closure *outer = NULL;
+    snow_closure *t3 = NULL;
+    snow_closure *t4 = NULL;
     snow_closure *partial = NULL;
     snow_closure *partial2_11 = NULL;
     snow_str *t14 = NULL;
+    snow_closure *t15 = NULL;
     snow_list *steps = NULL;
     snow_str *prefix = NULL;
     snow_closure *logger = NULL;
     snow_closure *warn = NULL;
+    snow_closure *t36 = NULL;
     k = 3;
     outer = Main_main__closure1__env_new(ctx, (snow_fnptr)Main_main__closure1, k);
     {
         char snow_probe_;
         if (SNOW_STACK_SHORT(ctx)) return Main_main__slow(ctx);
     }
-    snow_println(ctx, snow_str_concat_n(ctx, 1, (snow_str *const[]){snow_int_to_str(ctx, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))(((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(outer)->fn)(ctx, outer, 1))->fn)(ctx, ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(outer)->fn)(ctx, outer, 1), 2))->fn)(ctx, ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(outer)->fn)(ctx, outer, 1))->fn)(ctx, ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(outer)->fn)(ctx, outer, 1), 2), 3))}));
-    partial = ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(outer)->fn)(ctx, outer, 9);
-    partial2_11 = ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(partial)->fn)(ctx, partial, 8);
-    t14 = snow_int_to_str(ctx, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))(partial2_11)->fn)(ctx, partial2_11, 7));
-    snow_println(ctx, snow_str_concat_n(ctx, 3, (snow_str *const[]){t14, SNOW_STR(snow_str_0), snow_int_to_str(ctx, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))(((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(partial)->fn)(ctx, partial, 0))->fn)(ctx, ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))(partial)->fn)(ctx, partial, 0), 0))}));
+    t3 = ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))outer->fn)(ctx, outer, 1);
+    t4 = ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))t3->fn)(ctx, t3, 2);
+    snow_println(ctx, snow_str_concat_n(ctx, 1, (snow_str *const[]){snow_int_to_str(ctx, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))t4->fn)(ctx, t4, 3))}));
+    partial = ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))outer->fn)(ctx, outer, 9);
+    partial2_11 = ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))partial->fn)(ctx, partial, 8);
+    t14 = snow_int_to_str(ctx, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))partial2_11->fn)(ctx, partial2_11, 7));
+    t15 = ((snow_closure * (*)(snow_ctx *, snow_closure *, int64_t))partial->fn)(ctx, partial, 0);
+    snow_println(ctx, snow_str_concat_n(ctx, 3, (snow_str *const[]){t14, SNOW_STR(snow_str_0), snow_int_to_str(ctx, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))t15->fn)(ctx, t15, 0))}));
     steps = snow_list_from(ctx, &snow_ty_List_Fn_Int_to_Int, 3, (const snow_word[]){snow_w_ptr(Main_main__closure4__env_new(ctx, (snow_fnptr)Main_main__closure4, k)), snow_w_ptr(Main_main__closure5__env_new(ctx, (snow_fnptr)Main_main__closure5, k)), snow_w_ptr(Main_main__closure6__env_new(ctx, (snow_fnptr)Main_main__closure6, k))});
     snow_println(ctx, snow_str_concat_n(ctx, 1, (snow_str *const[]){snow_int_to_str(ctx, Main_compose_all__Int(ctx, steps, 10))}));
     prefix = SNOW_STR(snow_str_1);
     logger = Main_main__closure7__env_new(ctx, (snow_fnptr)Main_main__closure7, prefix);
-    warn = ((snow_closure * (*)(snow_ctx *, snow_closure *, snow_str *))(logger)->fn)(ctx, logger, SNOW_STR(snow_str_2));
-    snow_println(ctx, ((snow_str * (*)(snow_ctx *, snow_closure *, snow_str *))(warn)->fn)(ctx, warn, SNOW_STR(snow_str_3)));
-    snow_println(ctx, ((snow_str * (*)(snow_ctx *, snow_closure *, snow_str *))(((snow_closure * (*)(snow_ctx *, snow_closure *, snow_str *))(logger)->fn)(ctx, logger, SNOW_STR(snow_str_4)))->fn)(ctx, ((snow_closure * (*)(snow_ctx *, snow_closure *, snow_str *))(logger)->fn)(ctx, logger, SNOW_STR(snow_str_4)), SNOW_STR(snow_str_5)));
+    warn = ((snow_closure * (*)(snow_ctx *, snow_closure *, snow_str *))logger->fn)(ctx, logger, SNOW_STR(snow_str_2));
+    snow_println(ctx, ((snow_str * (*)(snow_ctx *, snow_closure *, snow_str *))warn->fn)(ctx, warn, SNOW_STR(snow_str_3)));
+    t36 = ((snow_closure * (*)(snow_ctx *, snow_closure *, snow_str *))logger->fn)(ctx, logger, SNOW_STR(snow_str_4));
+    snow_println(ctx, ((snow_str * (*)(snow_ctx *, snow_closure *, snow_str *))t36->fn)(ctx, t36, SNOW_STR(snow_str_5)));
     return (snow_unit)0;
 }
 
@@ -366,7 +374,7 @@ tail:
         rest = snow_list_tail(ctx, fs);
         {
             snow_list *next0 = rest;
-            int64_t next1 = ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))(f)->fn)(ctx, f, x);
+            int64_t next1 = ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))f->fn)(ctx, f, x);
             fs = next0;
             x = next1;
             char snow_probe_;

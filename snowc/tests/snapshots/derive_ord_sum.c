@@ -322,7 +322,7 @@ tail:
         char snow_probe_;
         if (SNOW_STACK_SHORT(ctx)) return List_reduce_from__Main_Priority_Main_Priority__slow(ctx, xs, acc, f, i, n);
     }
-    t8 = ((struct Main_Priority * (*)(snow_ctx *, snow_closure *, struct Main_Priority *, struct Main_Priority *))(f)->fn)(ctx, f, acc, t7);
+    t8 = ((struct Main_Priority * (*)(snow_ctx *, snow_closure *, struct Main_Priority *, struct Main_Priority *))f->fn)(ctx, f, acc, t7);
     {
         snow_list *next0 = xs;
         struct Main_Priority *next1 = t8;

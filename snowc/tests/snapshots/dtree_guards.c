@@ -251,32 +251,24 @@ SNOW_COLD SNOW_NOINLINE static snow_str *Main_describe__slow(snow_ctx *ctx, stru
 static snow_str *Main_describe(snow_ctx *ctx, struct Main_Ev *e) {
     snow_str *m1 = NULL;
     int64_t k = 0;
-    int64_t k_6 = 0;
-    int64_t k_10 = 0;
     int64_t x = 0;
     int64_t y = 0;
-    int64_t x_17 = 0;
-    int64_t y_18 = 0;
     switch (e->tag) {
     case 0:
         k = ((struct Main_Ev_Key *)e)->f0;
         if (k < 0) {
             m1 = SNOW_STR(snow_str_1);
+        } else if (k == 0) {
+            m1 = SNOW_STR(snow_str_2);
         } else {
-            if (k == 0) {
-                m1 = SNOW_STR(snow_str_2);
+            {
+                char snow_probe_;
+                if (SNOW_STACK_SHORT(ctx)) return Main_describe__slow(ctx, e);
+            }
+            if (Main_big(ctx, k)) {
+                m1 = snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_3), snow_int_to_str(ctx, k)});
             } else {
-                k_6 = k;
-                {
-                    char snow_probe_;
-                    if (SNOW_STACK_SHORT(ctx)) return Main_describe__slow(ctx, e);
-                }
-                if (Main_big(ctx, k_6)) {
-                    m1 = snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_3), snow_int_to_str(ctx, k_6)});
-                } else {
-                    k_10 = k;
-                    m1 = snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_4), snow_int_to_str(ctx, k_10)});
-                }
+                m1 = snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_4), snow_int_to_str(ctx, k)});
             }
         }
         break;
@@ -289,9 +281,7 @@ static snow_str *Main_describe(snow_ctx *ctx, struct Main_Ev *e) {
             if (y > 100) {
                 m1 = SNOW_STR(snow_str_6);
             } else {
-                x_17 = x;
-                y_18 = y;
-                m1 = snow_str_concat_n(ctx, 4, (snow_str *const[]){SNOW_STR(snow_str_7), snow_int_to_str(ctx, x_17), SNOW_STR(snow_str_8), snow_int_to_str(ctx, y_18)});
+                m1 = snow_str_concat_n(ctx, 4, (snow_str *const[]){SNOW_STR(snow_str_7), snow_int_to_str(ctx, x), SNOW_STR(snow_str_8), snow_int_to_str(ctx, y)});
             }
         }
         break;
@@ -366,15 +356,13 @@ L4:;
 static snow_str *Main_either(snow_ctx *ctx, struct Tup_Int_Int *p) {
     snow_str *m1 = NULL;
     int64_t x = 0;
-    int64_t a = 0;
     int64_t b = 0;
     x = p->f0;
     if (x == 2) {
         m1 = snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_15), snow_int_to_str(ctx, x)});
     } else {
-        a = x;
         b = p->f1;
-        m1 = snow_str_concat_n(ctx, 5, (snow_str *const[]){SNOW_STR(snow_str_16), snow_int_to_str(ctx, a), SNOW_STR(snow_str_17), snow_int_to_str(ctx, b), SNOW_STR(snow_str_18)});
+        m1 = snow_str_concat_n(ctx, 5, (snow_str *const[]){SNOW_STR(snow_str_16), snow_int_to_str(ctx, x), SNOW_STR(snow_str_17), snow_int_to_str(ctx, b), SNOW_STR(snow_str_18)});
     }
     return m1;
 }
@@ -382,26 +370,18 @@ static snow_str *Main_either(snow_ctx *ctx, struct Tup_Int_Int *p) {
 static snow_str *Main_steps(snow_ctx *ctx, struct Option_Int *n) {
     snow_str *m1 = NULL;
     int64_t x = 0;
-    int64_t x_5 = 0;
-    int64_t x_7 = 0;
     (void)ctx;
     switch (n->tag) {
     case 0:
         x = ((struct Option_Int_Some *)n)->f0;
         if (x > 100) {
             m1 = SNOW_STR(snow_str_19);
+        } else if (x > 10) {
+            m1 = SNOW_STR(snow_str_20);
+        } else if (x > 0) {
+            m1 = SNOW_STR(snow_str_21);
         } else {
-            x_5 = x;
-            if (x_5 > 10) {
-                m1 = SNOW_STR(snow_str_20);
-            } else {
-                x_7 = x;
-                if (x_7 > 0) {
-                    m1 = SNOW_STR(snow_str_21);
-                } else {
-                    m1 = SNOW_STR(snow_str_22);
-                }
-            }
+            m1 = SNOW_STR(snow_str_22);
         }
         break;
     case 1:

@@ -229,21 +229,19 @@ static snow_list *Main_merge(snow_ctx *ctx, snow_list *a, snow_list *b) {
     }
     if (t4) {
         m3 = a;
+    } else if (snow_list_is_empty(a)) {
+        goto L1;
     } else {
-        if (snow_list_is_empty(a)) {
-            goto L1;
+        ctx->loc = &snow_loc_1;
+        y = snow_int_w(snow_list_head(ctx, b));
+        ctx->loc = &snow_loc_1;
+        x = snow_int_w(snow_list_head(ctx, a));
+        ctx->loc = &snow_loc_1;
+        xs_9 = snow_list_tail(ctx, a);
+        if (x <= y) {
+            m3 = snow_list_prepend(ctx, Main_merge(ctx, xs_9, b), snow_w_int(x));
         } else {
-            ctx->loc = &snow_loc_1;
-            y = snow_int_w(snow_list_head(ctx, b));
-            ctx->loc = &snow_loc_1;
-            x = snow_int_w(snow_list_head(ctx, a));
-            ctx->loc = &snow_loc_1;
-            xs_9 = snow_list_tail(ctx, a);
-            if (x <= y) {
-                m3 = snow_list_prepend(ctx, Main_merge(ctx, xs_9, b), snow_w_int(x));
-            } else {
-                goto L1;
-            }
+            goto L1;
         }
     }
     goto L2;
@@ -279,17 +277,15 @@ static snow_str *Main_words(snow_ctx *ctx, snow_list *ws) {
                 name = (snow_str *)snow_ptr_w(snow_list_head(ctx, t5));
                 m1 = snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_15), name});
             }
+        } else if (snow_str_eq(t3, SNOW_STR(snow_str_4))) {
+            m1 = SNOW_STR(snow_str_16);
         } else {
-            if (snow_str_eq(t3, SNOW_STR(snow_str_4))) {
-                m1 = SNOW_STR(snow_str_16);
+            ctx->loc = &snow_loc_2;
+            if (snow_list_is_empty(snow_list_tail(ctx, ws))) {
+                goto L1;
             } else {
-                ctx->loc = &snow_loc_2;
-                if (snow_list_is_empty(snow_list_tail(ctx, ws))) {
-                    goto L1;
-                } else {
-                    w = t3;
-                    m1 = snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_17), w});
-                }
+                w = t3;
+                m1 = snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_17), w});
             }
         }
     }
@@ -371,31 +367,29 @@ tail:
             acc_7 = arg2_2;
             m3 = snow_list_append(ctx, acc_7, snow_w_ptr(SNOW_STR(snow_str_19)));
         }
+    } else if (snow_list_is_empty(arg1_1)) {
+        acc_10 = arg2_2;
+        m3 = snow_list_append(ctx, acc_10, snow_w_ptr(SNOW_STR(snow_str_20)));
     } else {
-        if (snow_list_is_empty(arg1_1)) {
-            acc_10 = arg2_2;
-            m3 = snow_list_append(ctx, acc_10, snow_w_ptr(SNOW_STR(snow_str_20)));
-        } else {
-            acc_12 = arg2_2;
-            ctx->loc = &snow_loc_3;
-            x = (snow_str *)snow_ptr_w(snow_list_head(ctx, arg0_0));
-            ctx->loc = &snow_loc_3;
-            xs = snow_list_tail(ctx, arg0_0);
-            ctx->loc = &snow_loc_3;
-            y = snow_int_w(snow_list_head(ctx, arg1_1));
-            ctx->loc = &snow_loc_3;
-            ys = snow_list_tail(ctx, arg1_1);
-            {
-                snow_list *next0 = xs;
-                snow_list *next1 = ys;
-                snow_list *next2 = snow_list_append(ctx, acc_12, snow_w_ptr(snow_str_concat_n(ctx, 2, (snow_str *const[]){x, snow_int_to_str(ctx, y)})));
-                arg0_0 = next0;
-                arg1_1 = next1;
-                arg2_2 = next2;
-                char snow_probe_;
-                if (SNOW_TAIL_SHORT(ctx, &fnloc_4)) return Main_pairs_acc__String_Int__slow(ctx, arg0_0, arg1_1, arg2_2);
-                goto tail;
-            }
+        acc_12 = arg2_2;
+        ctx->loc = &snow_loc_3;
+        x = (snow_str *)snow_ptr_w(snow_list_head(ctx, arg0_0));
+        ctx->loc = &snow_loc_3;
+        xs = snow_list_tail(ctx, arg0_0);
+        ctx->loc = &snow_loc_3;
+        y = snow_int_w(snow_list_head(ctx, arg1_1));
+        ctx->loc = &snow_loc_3;
+        ys = snow_list_tail(ctx, arg1_1);
+        {
+            snow_list *next0 = xs;
+            snow_list *next1 = ys;
+            snow_list *next2 = snow_list_append(ctx, acc_12, snow_w_ptr(snow_str_concat_n(ctx, 2, (snow_str *const[]){x, snow_int_to_str(ctx, y)})));
+            arg0_0 = next0;
+            arg1_1 = next1;
+            arg2_2 = next2;
+            char snow_probe_;
+            if (SNOW_TAIL_SHORT(ctx, &fnloc_4)) return Main_pairs_acc__String_Int__slow(ctx, arg0_0, arg1_1, arg2_2);
+            goto tail;
         }
     }
     return m3;

@@ -617,7 +617,7 @@ static snow_unit Job_body__10(snow_ctx *ctx, snow_closure *env) {
         char snow_probe_;
         if (SNOW_STACK_SHORT(ctx)) return Job_body__10__slow(ctx, env);
     }
-    snow_job_return(ctx, &snow_t_Int, snow_w_int(((int64_t (*)(snow_ctx *, snow_closure *))(t0)->fn)(ctx, t0)));
+    snow_job_return(ctx, &snow_t_Int, snow_w_int(((int64_t (*)(snow_ctx *, snow_closure *))t0->fn)(ctx, t0)));
     return 0;
 }
 
@@ -629,7 +629,6 @@ static snow_list *Main_Stack_handle__(snow_ctx *ctx, snow_list *state___0, struc
     snow_list *rest = NULL;
     snow_list *new_state___15 = NULL;
     struct Option_String *reply___16 = NULL;
-    struct Option_String *typed_reply___17 = NULL;
     switch (request___1->tag) {
     case 0:
         item = ((struct Main_Stack_Request___Push *)request___1)->f0;
@@ -647,8 +646,7 @@ static snow_list *Main_Stack_handle__(snow_ctx *ctx, snow_list *state___0, struc
         }
         new_state___15 = m8->f0;
         reply___16 = m8->f1;
-        typed_reply___17 = reply___16;
-        snow_service_reply(ctx, &snow_ty_Option_String, snow_w_ptr(typed_reply___17));
+        snow_service_reply(ctx, &snow_ty_Option_String, snow_w_ptr(reply___16));
         m2 = new_state___15;
         break;
     }

@@ -161,7 +161,7 @@ static snow_unit Main_main(snow_ctx *ctx) {
         if (SNOW_STACK_SHORT(ctx)) return Main_main__slow(ctx);
     }
     add10_0 = Main_make_adder__Int(ctx, 10);
-    snow_println(ctx, snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_0), snow_int_to_str(ctx, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))(add10_0)->fn)(ctx, add10_0, 5))}));
+    snow_println(ctx, snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_0), snow_int_to_str(ctx, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))add10_0->fn)(ctx, add10_0, 5))}));
     snow_println(ctx, snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_1), snow_int_to_str(ctx, Main_twice__Int(ctx, add10_0, 1))}));
     nums = snow_list_from(ctx, &snow_ty_List_Int, 6, (const snow_word[]){snow_w_int(1), snow_w_int(2), snow_w_int(3), snow_w_int(4), snow_w_int(5), snow_w_int(6)});
     evens = List_filter__Int(ctx, nums, Main_main__closure1__env_new(ctx, (snow_fnptr)Main_main__closure1));
@@ -202,7 +202,7 @@ static int64_t Main_twice__Int(snow_ctx *ctx, snow_closure *f, int64_t x) {
         char snow_probe_;
         if (SNOW_STACK_SHORT(ctx)) return Main_twice__Int__slow(ctx, f, x);
     }
-    return ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))(f)->fn)(ctx, f, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))(f)->fn)(ctx, f, x));
+    return ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))f->fn)(ctx, f, ((int64_t (*)(snow_ctx *, snow_closure *, int64_t))f->fn)(ctx, f, x));
 }
 
 static bool Main_main__closure1(snow_ctx *ctx, snow_closure *env, int64_t n) {
@@ -245,7 +245,7 @@ static snow_list *List_filter__Int(snow_ctx *ctx, snow_list *xs, snow_closure *p
         }
         x = snow_int_w(xs->items[i3]);
         i3 = snow_add(i3, 1);
-        if (!((bool (*)(snow_ctx *, snow_closure *, int64_t))(p)->fn)(ctx, p, x)) {
+        if (!((bool (*)(snow_ctx *, snow_closure *, int64_t))p->fn)(ctx, p, x)) {
             continue;
         }
         snow_list_builder_push(ctx, out2, snow_w_int(x));
@@ -293,7 +293,7 @@ static snow_list *List_map__Int_Int(snow_ctx *ctx, snow_list *xs, snow_closure *
         }
         x = snow_int_w(xs->items[i3]);
         i3 = snow_add(i3, 1);
-        snow_list_builder_push(ctx, out2, snow_w_int(((int64_t (*)(snow_ctx *, snow_closure *, int64_t))(f)->fn)(ctx, f, x)));
+        snow_list_builder_push(ctx, out2, snow_w_int(((int64_t (*)(snow_ctx *, snow_closure *, int64_t))f->fn)(ctx, f, x)));
     }
     return out2;
 }
@@ -381,7 +381,7 @@ tail:
         char snow_probe_;
         if (SNOW_STACK_SHORT(ctx)) return List_reduce_from__Int_Int__slow(ctx, xs, acc, f, i, n);
     }
-    t8 = ((int64_t (*)(snow_ctx *, snow_closure *, int64_t, int64_t))(f)->fn)(ctx, f, acc, t7);
+    t8 = ((int64_t (*)(snow_ctx *, snow_closure *, int64_t, int64_t))f->fn)(ctx, f, acc, t7);
     {
         snow_list *next0 = xs;
         int64_t next1 = t8;

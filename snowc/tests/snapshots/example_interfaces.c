@@ -289,7 +289,7 @@ tail:
         char snow_probe_;
         if (SNOW_STACK_SHORT(ctx)) return List_reduce_from__Main_Rect_Float__slow(ctx, xs, acc, f, i, n);
     }
-    t8 = ((double (*)(snow_ctx *, snow_closure *, double, struct Main_Rect *))(f)->fn)(ctx, f, acc, t7);
+    t8 = ((double (*)(snow_ctx *, snow_closure *, double, struct Main_Rect *))f->fn)(ctx, f, acc, t7);
     {
         snow_list *next0 = xs;
         double next1 = t8;

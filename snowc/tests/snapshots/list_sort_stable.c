@@ -351,7 +351,7 @@ static snow_list *List_map__Main_Item_String(snow_ctx *ctx, snow_list *xs, snow_
         }
         x = (struct Main_Item *)snow_ptr_w(xs->items[i3]);
         i3 = snow_add(i3, 1);
-        snow_list_builder_push(ctx, out2, snow_w_ptr(((snow_str * (*)(snow_ctx *, snow_closure *, struct Main_Item *))(f)->fn)(ctx, f, x)));
+        snow_list_builder_push(ctx, out2, snow_w_ptr(((snow_str * (*)(snow_ctx *, snow_closure *, struct Main_Item *))f->fn)(ctx, f, x)));
     }
     return out2;
 }

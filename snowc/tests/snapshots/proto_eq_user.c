@@ -332,7 +332,7 @@ static snow_list *List_filter__Main_Email(snow_ctx *ctx, snow_list *xs, snow_clo
         }
         x = (struct Main_Email *)snow_ptr_w(xs->items[i3]);
         i3 = snow_add(i3, 1);
-        if (!((bool (*)(snow_ctx *, snow_closure *, struct Main_Email *))(p)->fn)(ctx, p, x)) {
+        if (!((bool (*)(snow_ctx *, snow_closure *, struct Main_Email *))p->fn)(ctx, p, x)) {
             continue;
         }
         snow_list_builder_push(ctx, out2, snow_w_ptr(x));
@@ -381,7 +381,7 @@ static snow_list *List_filter__Int(snow_ctx *ctx, snow_list *xs, snow_closure *p
         }
         x = snow_int_w(xs->items[i3]);
         i3 = snow_add(i3, 1);
-        if (!((bool (*)(snow_ctx *, snow_closure *, int64_t))(p)->fn)(ctx, p, x)) {
+        if (!((bool (*)(snow_ctx *, snow_closure *, int64_t))p->fn)(ctx, p, x)) {
             continue;
         }
         snow_list_builder_push(ctx, out2, snow_w_int(x));

@@ -402,11 +402,9 @@ static int64_t Main_Inventory_handle__(snow_ctx *ctx, int64_t state___0, struct 
     struct Tup_Int_Bool *r6 = NULL;
     int64_t new_state___11 = 0;
     bool reply___12 = false;
-    bool typed_reply___13 = false;
     struct Tup_Int_Int *t16 = NULL;
     int64_t new_state___17 = 0;
     int64_t reply___18 = 0;
-    int64_t typed_reply___19 = 0;
     int64_t n_21 = 0;
     switch (request___1->tag) {
     case 0:
@@ -419,16 +417,14 @@ static int64_t Main_Inventory_handle__(snow_ctx *ctx, int64_t state___0, struct 
 L1:;
         new_state___11 = r6->f0;
         reply___12 = r6->f1;
-        typed_reply___13 = reply___12;
-        snow_service_reply(ctx, &snow_t_Bool, snow_w_bool(typed_reply___13));
+        snow_service_reply(ctx, &snow_t_Bool, snow_w_bool(reply___12));
         m2 = new_state___11;
         break;
     case 1:
         t16 = Tup_Int_Int_new(ctx, state___0, state___0);
         new_state___17 = t16->f0;
         reply___18 = t16->f1;
-        typed_reply___19 = reply___18;
-        snow_service_reply(ctx, &snow_t_Int, snow_w_int(typed_reply___19));
+        snow_service_reply(ctx, &snow_t_Int, snow_w_int(reply___18));
         m2 = new_state___17;
         break;
     case 2:
@@ -477,15 +473,13 @@ static int64_t Main_Counter_handle__(snow_ctx *ctx, int64_t state___0, struct Ma
     struct Tup_Int_Int *t8 = NULL;
     int64_t new_state___9 = 0;
     int64_t reply___10 = 0;
-    int64_t typed_reply___11 = 0;
     switch (request___1->tag) {
     case 0:
         n = ((struct Main_Counter_Request___Add *)request___1)->f0;
         t8 = Tup_Int_Int_new(ctx, snow_add(state___0, n), snow_add(state___0, n));
         new_state___9 = t8->f0;
         reply___10 = t8->f1;
-        typed_reply___11 = reply___10;
-        snow_service_reply(ctx, &snow_t_Int, snow_w_int(typed_reply___11));
+        snow_service_reply(ctx, &snow_t_Int, snow_w_int(reply___10));
         m2 = new_state___9;
         break;
     case 1:
@@ -528,7 +522,6 @@ static snow_list *Main_Names_handle__(snow_ctx *ctx, snow_list *state___0, struc
     struct Tup_List_String_List_String *t8 = NULL;
     snow_list *new_state___9 = NULL;
     snow_list *reply___10 = NULL;
-    snow_list *typed_reply___11 = NULL;
     switch (request___1->tag) {
     case 0:
         name = ((struct Main_Names_Request___Add *)request___1)->f0;
@@ -538,8 +531,7 @@ static snow_list *Main_Names_handle__(snow_ctx *ctx, snow_list *state___0, struc
         t8 = Tup_List_String_List_String_new(ctx, state___0, state___0);
         new_state___9 = t8->f0;
         reply___10 = t8->f1;
-        typed_reply___11 = reply___10;
-        snow_service_reply(ctx, &snow_ty_List_String, snow_w_ptr(typed_reply___11));
+        snow_service_reply(ctx, &snow_ty_List_String, snow_w_ptr(reply___10));
         m2 = new_state___9;
         break;
     }

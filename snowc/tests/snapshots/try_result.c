@@ -163,12 +163,10 @@ static struct Result_Int_String *Main_parse_sign(snow_ctx *ctx, snow_str *s) {
     struct Result_Int_String *m1 = NULL;
     if (snow_str_eq(s, SNOW_STR(snow_str_0))) {
         m1 = Result_Int_String_Ok_new(ctx, 1);
+    } else if (snow_str_eq(s, SNOW_STR(snow_str_1))) {
+        m1 = Result_Int_String_Ok_new(ctx, -1);
     } else {
-        if (snow_str_eq(s, SNOW_STR(snow_str_1))) {
-            m1 = Result_Int_String_Ok_new(ctx, -1);
-        } else {
-            m1 = Result_Int_String_Err_new(ctx, snow_str_concat_n(ctx, 3, (snow_str *const[]){SNOW_STR(snow_str_6), s, SNOW_STR(snow_str_7)}));
-        }
+        m1 = Result_Int_String_Err_new(ctx, snow_str_concat_n(ctx, 3, (snow_str *const[]){SNOW_STR(snow_str_6), s, SNOW_STR(snow_str_7)}));
     }
     return m1;
 }
