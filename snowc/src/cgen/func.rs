@@ -56,6 +56,8 @@ struct CExpr {
     /// For a `()` value made by a call: the call, which is all a statement
     /// discarding the value needs.
     effect: Option<String>,
+    /// For a value unwrapped from a word: that word.
+    word: Option<String>,
 }
 
 impl CExpr {
@@ -614,6 +616,12 @@ impl FnCx<'_> {
     }
 
     fn w(&self, em: &mut Emitter, o: &Operand) -> String {
+        if let Operand::Local(l) = o {
+            if let Some(w) = self.folded(*l).and_then(|e| e.word.clone()) {
+                // A word unwrapped only to be wrapped again.
+                return w;
+            }
+        }
         let t = self.op_ty(o);
         let e = self.op(em, o);
         word(&e, &t)
@@ -627,8 +635,12 @@ impl FnCx<'_> {
                 t,
                 Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
             );
+        // Unwrapping and wrapping again gives the same word back for
+        // pointers, Int and Float.
+        let same_word = !is_scalar(t) || matches!(t, Ty::Con(TyCon::Int | TyCon::Float, _));
         CExpr {
             text,
+            word: same_word.then(|| call.clone()),
             effect: effect.then_some(call),
             ..Default::default()
         }

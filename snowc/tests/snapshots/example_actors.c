@@ -381,7 +381,7 @@ static snow_unit Main_main(snow_ctx *ctx) {
         }
         j = (snow_pid)(jobs->items[i26]);
         i26 = snow_add(i26, 1);
-        snow_list_builder_push(ctx, out25, snow_w_ptr((struct Result_Int_String *)snow_ptr_w(snow_job_await(ctx, &snow_ty_Result_Int_String, j, -1))));
+        snow_list_builder_push(ctx, out25, snow_job_await(ctx, &snow_ty_Result_Int_String, j, -1));
     }
     snow_println(ctx, snow_str_concat_n(ctx, 2, (snow_str *const[]){SNOW_STR(snow_str_4), snow_display(ctx, &snow_ty_List_Result_Int_String, snow_w_ptr(out25))}));
     return (snow_unit)0;
