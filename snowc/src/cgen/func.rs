@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use super::fold;
 use super::grow;
 use super::types::{is_scalar, sep, TypeTable};
 use super::Emitter;
@@ -35,6 +36,78 @@ struct FnCx<'f> {
     /// The loops around the statement being emitted, innermost last.
     loops: Vec<LoopExit>,
     loop_count: u32,
+    plan: fold::Plan,
+    /// Folded temporaries' expressions, waiting for the statement that
+    /// reads them.
+    pending: Vec<(u32, CExpr)>,
+}
+
+/// A C expression, and whether it can stand before a postfix or after a
+/// unary operator without parentheses.
+#[derive(Default)]
+struct CExpr {
+    text: String,
+    tight: bool,
+    /// The text without its outer parentheses, where it has them only to
+    /// be tight (a comparison alone in a condition needs none).
+    bare: Option<String>,
+    /// The negation, standing alone, when it is simpler than `!(...)`.
+    negated: Option<String>,
+    /// For a `()` value made by a call: the call, which is all a statement
+    /// discarding the value needs.
+    effect: Option<String>,
+    /// For a value unwrapped from a word: that word.
+    word: Option<String>,
+}
+
+impl CExpr {
+    /// A call, name or literal.
+    fn call(text: String) -> Self {
+        CExpr {
+            text,
+            tight: true,
+            ..Default::default()
+        }
+    }
+
+    /// A unary expression or cast.
+    fn unary(text: String) -> Self {
+        CExpr {
+            text,
+            ..Default::default()
+        }
+    }
+
+    /// A binary operation, parenthesised.
+    fn infix(text: String) -> Self {
+        CExpr {
+            text: format!("({text})"),
+            tight: true,
+            bare: Some(text),
+            ..Default::default()
+        }
+    }
+
+    /// The `()` result of a call whose C value is void or unused.
+    fn unit_call(call: String) -> Self {
+        CExpr {
+            text: format!("({call}, (snow_unit)0)"),
+            tight: true,
+            effect: Some(call),
+            ..Default::default()
+        }
+    }
+
+    /// With `text` as the expression's negation (standing alone).
+    fn negation(mut self, text: String) -> Self {
+        self.negated = Some(text);
+        self
+    }
+
+    /// The text where the expression stands alone.
+    fn alone(&self) -> &str {
+        self.bare.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A loop being emitted: within a C `switch`, `break` would leave the
@@ -83,9 +156,11 @@ fn signature_named(em: &mut Emitter, id: FuncId, name: &str) -> String {
 
 pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
     let f = &em.prog.funcs[id.0 as usize];
-    let (mut read, targets) = live_reads(f);
+    let targets = fold::jump_targets(&f.body);
+    let mut read = live_reads(f, &targets);
     // `()` values are never stored: reading one is the constant 0.
     read.retain(|l| !is_unit_like(&f.locals[*l as usize].ty));
+    let plan = fold::plan(f, &targets, &mut read);
     let fname = em.fn_name(id);
     let env_struct = f
         .closure
@@ -94,7 +169,11 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
     let frame = grow::frame_bound(f);
     let big = frame > grow::BIG_FRAME;
     let grow = grow::Names::new(em, id, big);
-    let names = super::names::local_names(f);
+    let mut names = super::names::local_names(f);
+    for (x, y) in &plan.alias {
+        names[*x as usize] = names[*y as usize].clone();
+    }
+
     let c_params = grow::c_params(em, f, &names);
     let c_ret = c_ret(em, f);
     let mut cx = FnCx {
@@ -114,6 +193,8 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
         c_ret,
         loops: Vec::new(),
         loop_count: 0,
+        plan,
+        pending: Vec::new(),
     };
     let sig = signature_named(em, id, &cx.grow.body);
     let sig = if big {
@@ -130,7 +211,12 @@ pub fn emit_func(em: &mut Emitter, id: FuncId) -> String {
     }
     let params: HashSet<u32> = f.params.iter().map(|p| p.0).collect();
     for (i, l) in f.locals.iter().enumerate() {
-        if params.contains(&(i as u32)) || !cx.read.contains(&(i as u32)) {
+        let i32 = i as u32;
+        if params.contains(&i32)
+            || !cx.read.contains(&i32)
+            || cx.plan.folded.contains(&i32)
+            || cx.plan.alias.contains_key(&i32)
+        {
             continue;
         }
         let ct = em.types.cty(&l.ty, &em.prog.adts);
@@ -222,7 +308,7 @@ fn receives(stmts: &[Stmt]) -> bool {
     })
 }
 
-fn is_unit_like(t: &Ty) -> bool {
+pub(super) fn is_unit_like(t: &Ty) -> bool {
     t.is_unit() || matches!(t, Ty::Never)
 }
 
@@ -281,49 +367,46 @@ fn uses_env(stmts: &[Stmt]) -> bool {
 /// worklist, in time linear in the function's size. A `()` local needs
 /// nothing: it is never stored (e.g. an `if` without `else` whose branch
 /// ends in a `receive` of another type).
-fn live_reads(f: &Func) -> (HashSet<u32>, HashSet<u32>) {
+fn live_reads(f: &Func, targets: &HashSet<u32>) -> HashSet<u32> {
     let mut feeds: Vec<Vec<u32>> = vec![Vec::new(); f.locals.len()];
     let mut roots = Vec::new();
-    let mut targets = HashSet::new();
-    scan(&f.body, &mut feeds, &mut roots, &mut targets);
+    scan(&f.body, targets, &mut feeds, &mut roots);
     let mut read = HashSet::new();
     while let Some(l) = roots.pop() {
         if read.insert(l) && !is_unit_like(&f.locals[l as usize].ty) {
             roots.extend(feeds[l as usize].iter().copied());
         }
     }
-    (read, targets)
+    read
 }
 
-fn scan(stmts: &[Stmt], feeds: &mut [Vec<u32>], roots: &mut Vec<u32>, targets: &mut HashSet<u32>) {
+fn scan(stmts: &[Stmt], targets: &HashSet<u32>, feeds: &mut [Vec<u32>], roots: &mut Vec<u32>) {
     let local = |o: &Operand| match o {
         Operand::Local(l) => Some(l.0),
         _ => None,
     };
-    for s in stmts {
-        match s {
+    for s in fold::live(stmts, targets) {
+        match *s {
             // An assignment without effect needs its operands only if its
             // target is needed.
-            Stmt::Assign(l, rv) if !has_effect(rv) => {
+            Stmt::Assign(ref l, ref rv) if !has_effect(rv) => {
                 let f = &mut feeds[l.0 as usize];
                 rv_operands(rv, &mut |o| f.extend(local(o)));
             }
-            Stmt::Assign(_, rv) | Stmt::Eval(rv) => {
+            Stmt::Assign(_, ref rv) | Stmt::Eval(ref rv) => {
                 rv_operands(rv, &mut |o| roots.extend(local(o)))
             }
-            Stmt::If(c, ..) | Stmt::Switch(c, ..) => {
+            Stmt::If(ref c, ..) | Stmt::Switch(ref c, ..) => {
                 roots.extend(local(c));
                 for b in s.blocks() {
-                    scan(b, feeds, roots, targets);
+                    scan(b, targets, feeds, roots);
                 }
             }
-            Stmt::Goto(l) => {
-                targets.insert(l.0);
-            }
-            Stmt::Loop(b) => scan(b, feeds, roots, targets),
-            Stmt::Return(o) => roots.extend(local(o)),
-            Stmt::TailJump(ops) => roots.extend(ops.iter().filter_map(local)),
-            Stmt::Label(_)
+            Stmt::Loop(ref b) => scan(b, targets, feeds, roots),
+            Stmt::Return(ref o) => roots.extend(local(o)),
+            Stmt::TailJump(ref ops) => roots.extend(ops.iter().filter_map(local)),
+            Stmt::Goto(_)
+            | Stmt::Label(_)
             | Stmt::Break
             | Stmt::Continue
             | Stmt::Panic(..)
@@ -333,7 +416,7 @@ fn scan(stmts: &[Stmt], feeds: &mut [Vec<u32>], roots: &mut Vec<u32>, targets: &
     }
 }
 
-fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
+pub(super) fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
     match rv {
         Rv::Use(o) | Rv::Neg(o, _) | Rv::Not(o) | Rv::Tag(o) => f(o),
         Rv::Bin(_, a, b, _, _) => {
@@ -356,7 +439,7 @@ fn rv_operands(rv: &Rv, f: &mut dyn FnMut(&Operand)) {
 
 /// Does evaluating this rvalue have an effect (so it must be kept even if
 /// its result is unused)?
-fn has_effect(rv: &Rv) -> bool {
+pub(super) fn has_effect(rv: &Rv) -> bool {
     match rv {
         Rv::Use(_)
         | Rv::Neg(..)
@@ -373,36 +456,11 @@ fn has_effect(rv: &Rv) -> bool {
 }
 
 /// A statement evaluating `e` for its effect only.
-fn discarded(e: &str) -> String {
-    // `(call, (snow_unit)0)` is how a void runtime call yields `()`; the
-    // outer parentheses must enclose the whole text (a closure call
-    // `((T (*)(...))f->fn)(ctx, f, (snow_unit)0)` only looks similar).
-    match e
-        .strip_prefix('(')
-        .and_then(|x| x.strip_suffix(", (snow_unit)0)"))
-        .filter(|_| closes_at_end(e))
-    {
+fn discarded(e: &CExpr) -> String {
+    match &e.effect {
         Some(call) => format!("{call};"),
-        None => format!("(void){e};"),
+        None => format!("(void){};", e.text),
     }
-}
-
-/// Does the parenthesis opening `e` close at its last character?
-fn closes_at_end(e: &str) -> bool {
-    let mut depth = 0usize;
-    for (i, c) in e.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i == e.len() - 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 fn word(e: &str, t: &Ty) -> String {
@@ -436,7 +494,10 @@ impl FnCx<'_> {
     fn op(&self, em: &mut Emitter, o: &Operand) -> String {
         match o {
             Operand::Local(l) if is_unit_like(self.local_ty(*l)) => "(snow_unit)0".into(),
-            Operand::Local(l) => self.name(*l).to_string(),
+            Operand::Local(l) => match self.folded(*l) {
+                Some(e) => e.text.clone(),
+                None => self.name(*l).to_string(),
+            },
             Operand::Int(n) => {
                 if *n == i64::MIN {
                     "INT64_MIN".into()
@@ -484,10 +545,105 @@ impl FnCx<'_> {
         }
     }
 
+    /// An operand standing alone (a condition, a value returned or
+    /// assigned).
+    fn op_alone(&self, em: &mut Emitter, o: &Operand) -> String {
+        match o {
+            Operand::Local(l) => match self.folded(*l) {
+                Some(e) => e.alone().to_string(),
+                None => self.op(em, o),
+            },
+            _ => self.op(em, o),
+        }
+    }
+
+    /// An operand under a postfix or unary operator: a folded expression
+    /// that is not tight is parenthesised.
+    fn op_tight(&self, em: &mut Emitter, o: &Operand) -> String {
+        let e = self.op(em, o);
+        if self.tight(o) {
+            e
+        } else {
+            format!("({e})")
+        }
+    }
+
+    fn tight(&self, o: &Operand) -> bool {
+        match o {
+            Operand::Local(l) => match self.folded(*l) {
+                Some(e) => e.tight,
+                None => !is_unit_like(self.local_ty(*l)),
+            },
+            Operand::Int(n) => *n >= 0,
+            _ => true,
+        }
+    }
+
+    fn folded(&self, l: Local) -> Option<&CExpr> {
+        self.pending.iter().find(|(p, _)| *p == l.0).map(|(_, e)| e)
+    }
+
+    /// Is the C form of `rv` tight (see `CExpr`)? Casts, `!` and negative
+    /// literals are not; calls, member accesses and parenthesised forms are.
+    fn rv_tight(&self, rv: &Rv) -> bool {
+        match rv {
+            Rv::Use(o) => self.tight(o),
+            Rv::Not(_) => false,
+            Rv::Bin(op, _, _, t, _) => {
+                !matches!(op, BinOp::Ne)
+                    || matches!(
+                        t,
+                        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
+                    )
+            }
+            Rv::Rt(op, ..) => matches!(
+                op,
+                RtOp::ConcatN
+                    | RtOp::ListLit(_)
+                    | RtOp::ListAddItems(_)
+                    | RtOp::MapLit(_)
+                    | RtOp::RangeStart
+                    | RtOp::RangeStop
+                    | RtOp::SortBy(_)
+                    | RtOp::Abs(_)
+                    | RtOp::Min(_)
+                    | RtOp::Max(_)
+                    | RtOp::OrderingOf
+                    | RtOp::Display(Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool, _))
+            ),
+            _ => true,
+        }
+    }
+
     fn w(&self, em: &mut Emitter, o: &Operand) -> String {
+        if let Operand::Local(l) = o {
+            if let Some(w) = self.folded(*l).and_then(|e| e.word.clone()) {
+                // A word unwrapped only to be wrapped again.
+                return w;
+            }
+        }
         let t = self.op_ty(o);
         let e = self.op(em, o);
         word(&e, &t)
+    }
+
+    /// A call returning a word, as a value of type `t`.
+    fn unword_call(&self, em: &mut Emitter, call: String, t: &Ty) -> CExpr {
+        let text = self.unword(em, &call, t);
+        let effect = is_scalar(t)
+            && !matches!(
+                t,
+                Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::Pid, _)
+            );
+        // Unwrapping and wrapping again gives the same word back for
+        // pointers, Int and Float.
+        let same_word = !is_scalar(t) || matches!(t, Ty::Con(TyCon::Int | TyCon::Float, _));
+        CExpr {
+            text,
+            word: same_word.then(|| call.clone()),
+            effect: effect.then_some(call),
+            ..Default::default()
+        }
     }
 
     fn unword(&self, em: &mut Emitter, e: &str, t: &Ty) -> String {
@@ -519,8 +675,11 @@ impl FnCx<'_> {
     }
 
     fn stmts(&mut self, em: &mut Emitter, stmts: &[Stmt]) {
-        for s in stmts {
+        for s in fold::live(stmts, &self.targets) {
+            let taken = fold::top_reads(s, &self.read);
             self.stmt(em, s);
+            // Forget the folded expressions this statement took.
+            self.pending.retain(|(l, _)| !taken.contains(l));
         }
     }
 
@@ -543,43 +702,71 @@ impl FnCx<'_> {
                     self.line("}");
                 }
             }
+            Stmt::Assign(x, Rv::Use(Operand::Local(y))) if self.plan.same(x.0, y.0) => {}
+            Stmt::Assign(l, rv) if self.plan.folded.contains(&l.0) => {
+                self.set_loc(em, rv);
+                let e = self.rv_expr(em, rv);
+                self.pending.push((l.0, e));
+            }
             Stmt::Assign(l, rv) => {
                 self.set_loc(em, rv);
-                let e = self.rv(em, rv);
+                let e = self.rv_expr(em, rv);
                 if self.read.contains(&l.0) {
                     let n = self.name(*l).to_string();
-                    self.line(&format!("{n} = {e};"));
+                    self.line(&format!("{n} = {};", e.alone()));
                 } else if has_effect(rv) {
                     self.line(&discarded(&e));
                 }
             }
             Stmt::Eval(rv) => {
                 self.set_loc(em, rv);
-                let e = self.rv(em, rv);
+                let e = self.rv_expr(em, rv);
                 if has_effect(rv) {
                     self.line(&discarded(&e));
                 }
             }
             Stmt::If(c, a, b) => {
-                let c = self.op(em, c);
-                if a.is_empty() {
-                    self.line(&format!("if (!{c}) {{"));
-                    self.block(em, b);
-                    self.line("}");
-                } else {
-                    self.line(&format!("if ({c}) {{"));
-                    self.block(em, a);
-                    if b.is_empty() {
-                        self.line("}");
-                    } else {
+                // A branch whose statements write nothing is left out.
+                let alone = self.op_alone(em, c);
+                let negated = match c {
+                    Operand::Local(l) => self.folded(*l).and_then(|e| e.negated.clone()),
+                    _ => None,
+                };
+                let negated = negated.unwrap_or_else(|| format!("!{}", self.op_tight(em, c)));
+                let ta = self.block_text(em, a);
+                if !ta.is_empty() && self.sole_if(em, b) {
+                    // `else if`: the nested `if` written at this level,
+                    // its closing brace closing the chain.
+                    let outer = std::mem::take(&mut self.out);
+                    self.stmts(em, b);
+                    let tb = std::mem::replace(&mut self.out, outer);
+                    self.line(&format!("if ({alone}) {{"));
+                    self.out.push_str(&ta);
+                    let pad = "    ".repeat(self.indent);
+                    let _ = write!(self.out, "{pad}}} else {}", tb.trim_start());
+                    return;
+                }
+                let tb = self.block_text(em, b);
+                match (ta.is_empty(), tb.is_empty()) {
+                    (true, false) => {
+                        self.line(&format!("if ({negated}) {{"));
+                        self.out.push_str(&tb);
+                    }
+                    (_, true) => {
+                        self.line(&format!("if ({alone}) {{"));
+                        self.out.push_str(&ta);
+                    }
+                    (false, false) => {
+                        self.line(&format!("if ({alone}) {{"));
+                        self.out.push_str(&ta);
                         self.line("} else {");
-                        self.block(em, b);
-                        self.line("}");
+                        self.out.push_str(&tb);
                     }
                 }
+                self.line("}");
             }
             Stmt::Switch(v, cases, default) => {
-                let v = self.op(em, v);
+                let v = self.op_alone(em, v);
                 self.line(&format!("switch ({v}) {{"));
                 if let Some(l) = self.loops.last_mut() {
                     l.switches += 1;
@@ -643,7 +830,7 @@ impl FnCx<'_> {
                 }
             }
             Stmt::Return(o) => {
-                let e = self.op(em, o);
+                let e = self.op_alone(em, o);
                 self.line(&format!("return {e};"));
             }
             Stmt::TailJump(ops) => {
@@ -708,6 +895,32 @@ impl FnCx<'_> {
         self.site.clone().unwrap_or_default()
     }
 
+    /// Is the only statement `b` writes an `if` (so `else { if ... }` can
+    /// be `else if ...`)? Statements written into it (folded temporaries
+    /// that set no location) and statements that write nothing may come
+    /// before it.
+    fn sole_if(&self, em: &Emitter, b: &[Stmt]) -> bool {
+        let mut found = false;
+        for s in fold::live(b, &self.targets) {
+            match s {
+                Stmt::At(_) if !em.opts.line_directives => {}
+                Stmt::Assign(l, _) if self.plan.folded.contains(&l.0) && !fold::sets_loc(s) => {}
+                Stmt::Assign(x, Rv::Use(Operand::Local(y))) if self.plan.same(x.0, y.0) => {}
+                Stmt::Assign(..) | Stmt::Eval(_) if !fold::emitted(s, &self.read) => {}
+                Stmt::If(_, a, _) if !found && !a.is_empty() => found = true,
+                _ => return false,
+            }
+        }
+        found
+    }
+
+    /// The C text of a nested block, without writing it.
+    fn block_text(&mut self, em: &mut Emitter, b: &[Stmt]) -> String {
+        let outer = std::mem::take(&mut self.out);
+        self.block(em, b);
+        std::mem::replace(&mut self.out, outer)
+    }
+
     fn block(&mut self, em: &mut Emitter, b: &[Stmt]) {
         self.indent += 1;
         self.stmts(em, b);
@@ -747,11 +960,32 @@ impl FnCx<'_> {
         s
     }
 
+    /// The C expression of `rv`, with what its uses need to know of it.
+    fn rv_expr(&mut self, em: &mut Emitter, rv: &Rv) -> CExpr {
+        match rv {
+            Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos),
+            Rv::Use(Operand::Local(x)) if self.folded(*x).is_some() => {
+                let i = self.pending.iter().position(|(p, _)| *p == x.0);
+                self.pending.remove(i.unwrap_or_default()).1
+            }
+            Rv::Rt(op, ops, _) => {
+                let mut e = self.rt(em, op, ops);
+                e.tight |= self.rv_tight(rv);
+                e
+            }
+            _ => CExpr {
+                text: self.rv(em, rv),
+                tight: self.rv_tight(rv),
+                ..Default::default()
+            },
+        }
+    }
+
     fn rv(&mut self, em: &mut Emitter, rv: &Rv) -> String {
         let adts = &em.prog.adts;
         match rv {
             Rv::Use(o) => self.op(em, o),
-            Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos),
+            Rv::Bin(op, a, b, t, pos) => self.bin(em, *op, a, b, t, *pos).text,
             Rv::Neg(a, t) => {
                 let a = self.op(em, a);
                 if matches!(t, Ty::Con(TyCon::Float, _)) {
@@ -760,7 +994,7 @@ impl FnCx<'_> {
                     format!("snow_neg({a})")
                 }
             }
-            Rv::Not(a) => format!("!{}", self.op(em, a)),
+            Rv::Not(a) => format!("!{}", self.op_tight(em, a)),
             Rv::Call(f, ops) => {
                 let name = em.fn_name(*f);
                 format!("{name}({})", self.args(em, ops))
@@ -774,13 +1008,13 @@ impl FnCx<'_> {
                     pts.push(em.types.cty(p, adts));
                 }
                 let rt = em.types.cty(r, adts);
-                let c = self.op(em, c);
+                let c = self.op_tight(em, c);
                 let mut args = format!("ctx, {c}");
                 for o in ops {
                     args.push_str(", ");
                     args.push_str(&self.op(em, o));
                 }
-                format!("(({rt} (*)({}))({c})->fn)({args})", pts.join(", "))
+                format!("(({rt} (*)({})){c}->fn)({args})", pts.join(", "))
             }
             Rv::MakeRecord(t, ops) => {
                 let ctor = em.types.record_ctor(t, adts);
@@ -810,7 +1044,7 @@ impl FnCx<'_> {
             }
             Rv::Field(o, t, i) => {
                 let fields = TypeTable::record_fields(t, adts);
-                let e = self.op(em, o);
+                let e = self.op_tight(em, o);
                 format!("{e}->{}", fields[*i as usize].0)
             }
             Rv::VariantField(o, t, v, i) => {
@@ -818,23 +1052,23 @@ impl FnCx<'_> {
                 let e = self.op(em, o);
                 format!("((struct {vs} *){e})->f{i}")
             }
-            Rv::Tag(o) => format!("{}->tag", self.op(em, o)),
+            Rv::Tag(o) => format!("{}->tag", self.op_tight(em, o)),
             Rv::EnvField(i) => {
                 let s = self.env_struct.clone().unwrap_or_default();
                 format!("((struct {s} *)env)->c{i}")
             }
             Rv::SelfClosure => "env".into(),
-            Rv::Rt(op, ops, _) => self.rt(em, op, ops),
+            Rv::Rt(op, ops, _) => self.rt(em, op, ops).text,
         }
     }
 
     /// A call of a runtime table function: type-variable positions travel
     /// as words, everything else in its natural C type.
-    fn extern_call(&mut self, em: &mut Emitter, i: usize, fty: &Ty, ops: &[Operand]) -> String {
+    fn extern_call(&mut self, em: &mut Emitter, i: usize, fty: &Ty, ops: &[Operand]) -> CExpr {
         let f = &stdlib::RT_FNS[i];
         let (_, decl) = stdlib::signature(f.sig);
         let (Ty::Fun(dps, dret), Ty::Fun(_, cret)) = (&decl, fty) else {
-            return "0".into();
+            return CExpr::call("0".into());
         };
         let mut args = Vec::new();
         if !f.has(stdlib::NO_CTX) {
@@ -859,11 +1093,16 @@ impl FnCx<'_> {
         }
         let call = format!("{}({})", f.c_name, args.join(", "));
         if matches!(**dret, Ty::Gen(_)) {
-            self.unword(em, &call, cret)
+            self.unword_call(em, call, cret)
         } else if dret.is_unit() {
-            format!("({call}, (snow_unit)0)")
+            CExpr::unit_call(call)
+        } else if stdlib::c_type(dret) == "void *" {
+            // Say which layout the `void *` has: the call may be folded
+            // into a use that needs it.
+            let ct = em.types.cty(cret, &em.prog.adts);
+            CExpr::unary(format!("({ct}){call}"))
         } else {
-            call
+            CExpr::call(call)
         }
     }
 
@@ -875,8 +1114,19 @@ impl FnCx<'_> {
         b: &Operand,
         t: &Ty,
         pos: Pos,
-    ) -> String {
+    ) -> CExpr {
         let (x, y) = (self.op(em, a), self.op(em, b));
+        let call = |text: String| CExpr::call(text);
+        let infix = |text: String| CExpr::infix(text);
+        // The opposite comparison (exact for integers: no NaN).
+        let not = |o: BinOp| match o {
+            BinOp::Eq => BinOp::Ne,
+            BinOp::Ne => BinOp::Eq,
+            BinOp::Lt => BinOp::Ge,
+            BinOp::Gt => BinOp::Le,
+            BinOp::Le => BinOp::Gt,
+            _ => BinOp::Lt,
+        };
         let cmp = |o: BinOp| match o {
             BinOp::Eq => "==",
             BinOp::Ne => "!=",
@@ -887,47 +1137,50 @@ impl FnCx<'_> {
         };
         match t {
             Ty::Con(TyCon::Int, _) => match op {
-                BinOp::Add => format!("snow_add({x}, {y})"),
-                BinOp::Sub => format!("snow_sub({x}, {y})"),
-                BinOp::Mul => format!("snow_mul({x}, {y})"),
-                BinOp::Div => format!("snow_div(ctx, {x}, {y}, {})", em.loc(pos)),
-                BinOp::Mod => format!("snow_mod(ctx, {x}, {y}, {})", em.loc(pos)),
-                o => format!("({x} {} {y})", cmp(o)),
+                BinOp::Add => call(format!("snow_add({x}, {y})")),
+                BinOp::Sub => call(format!("snow_sub({x}, {y})")),
+                BinOp::Mul => call(format!("snow_mul({x}, {y})")),
+                BinOp::Div => call(format!("snow_div(ctx, {x}, {y}, {})", em.loc(pos))),
+                BinOp::Mod => call(format!("snow_mod(ctx, {x}, {y}, {})", em.loc(pos))),
+                o => infix(format!("{x} {} {y}", cmp(o)))
+                    .negation(format!("{x} {} {y}", cmp(not(o)))),
             },
             Ty::Con(TyCon::Float, _) => match op {
-                BinOp::Add => format!("({x} + {y})"),
-                BinOp::Sub => format!("({x} - {y})"),
-                BinOp::Mul => format!("({x} * {y})"),
-                BinOp::Div => format!("({x} / {y})"),
-                BinOp::Mod => format!("fmod({x}, {y})"),
-                o => format!("({x} {} {y})", cmp(o)),
+                BinOp::Add => infix(format!("{x} + {y}")),
+                BinOp::Sub => infix(format!("{x} - {y}")),
+                BinOp::Mul => infix(format!("{x} * {y}")),
+                BinOp::Div => infix(format!("{x} / {y}")),
+                BinOp::Mod => call(format!("fmod({x}, {y})")),
+                o => infix(format!("{x} {} {y}", cmp(o))),
             },
-            Ty::Con(TyCon::Bool, _) | Ty::Con(TyCon::Pid, _) => format!("({x} {} {y})", cmp(op)),
+            Ty::Con(TyCon::Bool, _) | Ty::Con(TyCon::Pid, _) => {
+                infix(format!("{x} {} {y}", cmp(op)))
+            }
             Ty::Con(TyCon::String, _) => match op {
-                BinOp::Eq => format!("snow_str_eq({x}, {y})"),
-                BinOp::Ne => format!("!snow_str_eq({x}, {y})"),
-                o => format!("(snow_str_cmp({x}, {y}) {} 0)", cmp(o)),
+                BinOp::Eq => call(format!("snow_str_eq({x}, {y})")),
+                BinOp::Ne => CExpr::unary(format!("!snow_str_eq({x}, {y})")),
+                o => infix(format!("snow_str_cmp({x}, {y}) {} 0", cmp(o))),
             },
             _ if t.is_unit() => match op {
-                BinOp::Eq | BinOp::Le | BinOp::Ge => "true".into(),
-                _ => "false".into(),
+                BinOp::Eq | BinOp::Le | BinOp::Ge => call("true".into()),
+                _ => call("false".into()),
             },
             _ => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let (wx, wy) = (word(&x, t), word(&y, t));
                 match op {
-                    BinOp::Eq => format!("snow_eq(ctx, &{d}, {wx}, {wy})"),
-                    BinOp::Ne => format!("!snow_eq(ctx, &{d}, {wx}, {wy})"),
-                    o => format!("(snow_cmp(ctx, &{d}, {wx}, {wy}) {} 0)", cmp(o)),
+                    BinOp::Eq => call(format!("snow_eq(ctx, &{d}, {wx}, {wy})")),
+                    BinOp::Ne => CExpr::unary(format!("!snow_eq(ctx, &{d}, {wx}, {wy})")),
+                    o => infix(format!("snow_cmp(ctx, &{d}, {wx}, {wy}) {} 0", cmp(o))),
                 }
             }
         }
     }
 
-    fn rt(&mut self, em: &mut Emitter, op: &RtOp, ops: &[Operand]) -> String {
+    fn rt(&mut self, em: &mut Emitter, op: &RtOp, ops: &[Operand]) -> CExpr {
         let o = |me: &Self, em: &mut Emitter, i: usize| me.op(em, &ops[i]);
-        let unit = |call: String| format!("({call}, (snow_unit)0)");
-        match op {
+        let unit = CExpr::unit_call;
+        let text = match op {
             RtOp::Spawn(f, t) => {
                 let name = em.fn_name(*f);
                 let d = em.types.desc(t, &em.prog.adts);
@@ -936,16 +1189,16 @@ impl FnCx<'_> {
             RtOp::Send(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let (p, m) = (o(self, em, 0), self.w(em, &ops[1]));
-                unit(format!("snow_send(ctx, {p}, &{d}, {m})"))
+                return unit(format!("snow_send(ctx, {p}, &{d}, {m})"));
             }
             RtOp::SendAfter(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 let (p, ms, m) = (o(self, em, 0), o(self, em, 1), self.w(em, &ops[2]));
-                unit(format!("snow_send_after(ctx, {p}, {ms}, &{d}, {m})"))
+                return unit(format!("snow_send_after(ctx, {p}, {ms}, &{d}, {m})"));
             }
             RtOp::SetTerminate(f) => {
                 let name = em.fn_name(*f);
-                unit(format!("snow_set_terminate(ctx, {name}, 0)"))
+                return unit(format!("snow_set_terminate(ctx, {name}, 0)"));
             }
             RtOp::RecvNext(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
@@ -957,12 +1210,14 @@ impl FnCx<'_> {
             RtOp::RecvValue(t) => self.unword(em, "snow_msg_w", t),
             RtOp::RecvTake(t) => {
                 let e = format!("snow_recv_take(ctx, (void *)(uintptr_t){})", o(self, em, 0));
-                self.unword(em, &e, t)
+                return self.unword_call(em, e, t);
             }
-            RtOp::RecvDrop => format!(
-                "(snow_recv_drop(ctx, (void *)(uintptr_t){}), (snow_unit)0)",
-                o(self, em, 0)
-            ),
+            RtOp::RecvDrop => {
+                return unit(format!(
+                    "snow_recv_drop(ctx, (void *)(uintptr_t){})",
+                    o(self, em, 0)
+                ))
+            }
             RtOp::ServiceStart(f, st, rq) => {
                 let name = em.fn_name(*f);
                 let (ds, dr) = (
@@ -976,12 +1231,12 @@ impl FnCx<'_> {
                 let d = em.types.desc(rq, &em.prog.adts);
                 let (p, w) = (o(self, em, 0), self.w(em, &ops[1]));
                 let e = format!("snow_service_call(ctx, {p}, &{d}, {w})");
-                self.unword(em, &e, rp)
+                return self.unword_call(em, e, rp);
             }
             RtOp::ServiceCast(rq) => {
                 let d = em.types.desc(rq, &em.prog.adts);
                 let (p, w) = (o(self, em, 0), self.w(em, &ops[1]));
-                unit(format!("snow_service_cast(ctx, {p}, &{d}, {w})"))
+                return unit(format!("snow_service_cast(ctx, {p}, &{d}, {w})"));
             }
             RtOp::Display(t) => {
                 let x = o(self, em, 0);
@@ -1007,7 +1262,7 @@ impl FnCx<'_> {
             RtOp::ListLit(t) => {
                 let d = em.types.desc(t, &em.prog.adts);
                 if ops.is_empty() {
-                    return format!("snow_list_from(ctx, &{d}, 0, NULL)");
+                    return CExpr::call(format!("snow_list_from(ctx, &{d}, 0, NULL)"));
                 }
                 let ws: Vec<String> = ops.iter().map(|x| self.w(em, x)).collect();
                 format!(
@@ -1040,10 +1295,10 @@ impl FnCx<'_> {
                 e
             }
             RtOp::ListItem(t) => {
-                let e = format!("{}->items[{}]", o(self, em, 0), o(self, em, 1));
+                let e = format!("{}->items[{}]", self.op_tight(em, &ops[0]), o(self, em, 1));
                 self.unword(em, &e, t)
             }
-            RtOp::Extern(i, fty) => self.extern_call(em, *i, fty, ops),
+            RtOp::Extern(i, fty) => return self.extern_call(em, *i, fty, ops),
             RtOp::Abs(t) => {
                 let x = o(self, em, 0);
                 if matches!(t, Ty::Con(TyCon::Float, _)) {
@@ -1063,7 +1318,9 @@ impl FnCx<'_> {
             }
             RtOp::SortBy(t) => {
                 let f = sort_helper(em, t);
-                format!("{f}(ctx, {}, {})", o(self, em, 0), o(self, em, 1))
+                let d = em.types.desc(&Ty::list(t.clone()), &em.prog.adts);
+                let (xs, cmp) = (o(self, em, 0), o(self, em, 1));
+                format!("snow_list_sort_by(ctx, &{d}, {xs}, {cmp}, {f})")
             }
             RtOp::OrderingOf => {
                 let c = o(self, em, 0);
@@ -1076,28 +1333,30 @@ impl FnCx<'_> {
                 );
                 format!("({c} < 0 ? {l} : {c} == 0 ? {e} : {g})")
             }
-            RtOp::RangeStart => format!("{}->start", o(self, em, 0)),
-            RtOp::RangeStop => format!("{}->stop", o(self, em, 0)),
+            RtOp::RangeStart => format!("{}->start", self.op_tight(em, &ops[0])),
+            RtOp::RangeStop => format!("{}->stop", self.op_tight(em, &ops[0])),
+        };
+        CExpr {
+            text,
+            ..Default::default()
         }
     }
 }
 
-/// A stable bottom-up merge sort for lists of `t`, calling the comparator
-/// closure directly (generated per element type, so no boxing and no
-/// runtime callback; built-in operations are not preemptible, like Erlang's).
+/// The comparison adapter `snow_list_sort_by` (c-support/snow_sort.h)
+/// calls for lists of `t`: it unwraps two items and calls the comparator
+/// closure in its natural C signature.
 fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
     let adts = &em.prog.adts;
     let tname = em.types.tname(t, adts);
     let name = em
         .types
-        .derived("sort", &tname, |t| format!("snow_sort_{t}"));
-    let key = format!("sort:{name}");
-    if em.types.closure_structs.contains_key(&key) {
+        .derived("sort", &tname, |t| format!("snow_sort_cmp_{t}"));
+    if !em.types.made.insert(name.clone()) {
         return name;
     }
-    em.types.closure_structs.insert(key, String::new());
+    em.includes.insert("snow_sort.h");
     let ct = em.types.cty(t, adts);
-    let list_desc = em.types.desc(&Ty::list(t.clone()), adts);
     let un = |w: &str| match t {
         Ty::Con(TyCon::Int, _) => format!("snow_int_w({w})"),
         Ty::Con(TyCon::Float, _) => format!("snow_float_w({w})"),
@@ -1106,37 +1365,15 @@ fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
         _ if is_scalar(t) => "(snow_unit)0".to_string(),
         _ => format!("({ct})snow_ptr_w({w})"),
     };
-    let call = format!(
-        "((int64_t (*)(snow_ctx *, snow_closure *, {ct}, {ct}))cmp->fn)(ctx, cmp, {}, {})",
-        un("src[j]"),
-        un("src[i]")
-    );
     em.types.helpers.push(format!(
-        "static snow_list *{name}(snow_ctx *ctx, snow_list *xs, snow_closure *cmp) {{
-    int64_t n = xs->len;
-    /* Two fresh lists (not yet visible to anyone) serve as the merge buffers. */
-    snow_list *a = snow_list_from(ctx, &{list_desc}, n, xs->items);
-    snow_list *b = snow_list_from(ctx, &{list_desc}, n, xs->items);
-    snow_word *src = a->items, *dst = b->items;
-    for (int64_t width = 1; width < n; width *= 2) {{
-        for (int64_t lo = 0; lo < n; lo += 2 * width) {{
-            int64_t mid = lo + width < n ? lo + width : n;
-            int64_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            int64_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) {{
-                if ({call} < 0) dst[k++] = src[j++];
-                else dst[k++] = src[i++];
-            }}
-            while (i < mid) dst[k++] = src[i++];
-            while (j < hi) dst[k++] = src[j++];
-        }}
-        snow_word *tmp = src;
-        src = dst;
-        dst = tmp;
-    }}
-    return src == a->items ? a : b;
+        "static int64_t {name}(snow_ctx *ctx, snow_closure *cmp, snow_word a, snow_word b) {{
+    int64_t (*f)(snow_ctx *, snow_closure *, {ct}, {ct}) =
+        (int64_t (*)(snow_ctx *, snow_closure *, {ct}, {ct}))cmp->fn;
+    return f(ctx, cmp, {}, {});
 }}
-"
+",
+        un("a"),
+        un("b")
     ));
     name
 }
@@ -1145,11 +1382,9 @@ fn sort_helper(em: &mut Emitter, t: &Ty) -> String {
 fn closure_ctor(em: &mut Emitter, sname: &str, caps: &[Ty]) -> String {
     let fname = em.types.derived("new", sname, |s| format!("{s}_new"));
     let desc = em.types.desc_of(sname);
-    let key = format!("ctor:{fname}");
-    if em.types.closure_structs.contains_key(&key) {
+    if !em.types.made.insert(fname.clone()) {
         return fname;
     }
-    em.types.closure_structs.insert(key, String::new());
     let mut params = vec!["snow_ctx *ctx".to_string(), "snow_fnptr fn".to_string()];
     let mut sets = String::new();
     for (i, c) in caps.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! runtime descriptors, constructors and static objects, all emitted on
 //! demand so the output only holds what the program uses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::types::ty::{AdtDef, AdtKind, Ty, TyCon};
@@ -18,11 +18,13 @@ pub struct TypeTable {
     pub desc_defs: Vec<String>,
     /// Constructor functions and static objects.
     pub helpers: Vec<String>,
-    struct_done: HashMap<String, ()>,
+    struct_done: HashSet<String>,
     desc_done: HashMap<String, String>,
     ctor_done: HashMap<String, String>,
     nullary_done: HashMap<String, String>,
-    pub closure_structs: HashMap<String, String>,
+    /// C helpers already written (closure structs and constructors, sort
+    /// adapters), by their C name.
+    pub made: HashSet<String>,
     /// User protocol impls: (type, kind, C function) from `Program::hooks`.
     pub hooks: Vec<(Ty, crate::mir::HookKind, String)>,
     /// Prototypes and definitions of the hook wrappers.
@@ -170,10 +172,10 @@ impl TypeTable {
 
     fn ensure_struct(&mut self, t: &Ty, adts: &[AdtDef]) {
         let name = self.tname(t, adts);
-        if self.struct_done.contains_key(&name) {
+        if self.struct_done.contains(&name) {
             return;
         }
-        self.struct_done.insert(name.clone(), ());
+        self.struct_done.insert(name.clone());
         let is_sum = matches!(t, Ty::Con(TyCon::Adt(id), _) if !adts[id.0 as usize].is_struct());
         if is_sum {
             let mut s = format!("struct {name} {{\n    snow_hdr snow_h;\n    int64_t tag;\n}};\n");
@@ -325,8 +327,9 @@ impl TypeTable {
                 0,
             ),
         };
-        let def = self.apply_hooks(def, t, adts);
-        self.desc_defs.push(def);
+        let mut def = def;
+        self.apply_hooks(&mut def, t, adts);
+        self.desc_defs.push(def.render());
         id
     }
 
@@ -351,7 +354,7 @@ impl TypeTable {
     }
 
     /// Fill a descriptor's hook slots with wrappers around user impls.
-    fn apply_hooks(&mut self, def: String, t: &Ty, adts: &[AdtDef]) -> String {
+    fn apply_hooks(&mut self, def: &mut DescDef, t: &Ty, adts: &[AdtDef]) {
         use crate::mir::HookKind;
         let mine: Vec<(HookKind, String)> = self
             .hooks
@@ -360,18 +363,11 @@ impl TypeTable {
             .map(|(_, k, f)| (*k, f.clone()))
             .collect();
         if mine.is_empty() {
-            return def;
+            return;
         }
         let ct = self.cty(t, adts);
         let m = self.tname(t, adts);
         let desc = self.desc_of(&m);
-        let mut slots = [
-            "NULL".to_string(),
-            "NULL".into(),
-            "NULL".into(),
-            "NULL".into(),
-            "NULL".into(),
-        ];
         for (k, f) in mine {
             let (slot, name, sig, body) = match k {
                 HookKind::Display | HookKind::Debug => {
@@ -415,12 +411,8 @@ impl TypeTable {
             self.hook_protos.push(format!("static {sig};"));
             self.hook_defs
                 .push(format!("static {sig} {{\n    {body}\n}}\n"));
-            slots[slot] = name;
+            def.hooks[slot] = Some(name);
         }
-        def.replace(
-            "NULL, NULL, NULL, NULL, NULL};",
-            &format!("{}}};", slots.join(", ")),
-        )
     }
 
     /// Descriptor of variant `v` of sum type `t` (object layout).
@@ -457,7 +449,7 @@ impl TypeTable {
             None,
             v as i64,
         );
-        self.desc_defs.push(def);
+        self.desc_defs.push(def.render());
         id
     }
 
@@ -473,7 +465,7 @@ impl TypeTable {
         cnames: &[String],
         src_names: Option<&[String]>,
         adts: &[AdtDef],
-    ) -> String {
+    ) -> DescDef {
         let sname = self.tname(t, adts);
         let offs = if cnames.is_empty() {
             None
@@ -484,9 +476,9 @@ impl TypeTable {
         let names = src_names.filter(|n| !n.is_empty()).map(|n| {
             let arr = self.derived("names", id, |id| format!("{id}_names"));
             let items: Vec<String> = n.iter().map(|x| c_string(x)).collect();
-            self.desc_defs.push(format!(
-                "static const char *const {arr}[] = {{{}}};",
-                items.join(", ")
+            self.desc_defs.push(initialiser(
+                &format!("static const char *const {arr}[]"),
+                &items,
             ));
             arr
         });
@@ -509,9 +501,9 @@ impl TypeTable {
         }
         let items: Vec<String> = ps.iter().map(|p| format!("&{p}")).collect();
         let arr = self.params_name(id);
-        self.desc_defs.push(format!(
-            "static const snow_type *const {arr}[] = {{{}}};",
-            items.join(", ")
+        self.desc_defs.push(initialiser(
+            &format!("static const snow_type *const {arr}[]"),
+            &items,
         ));
     }
 
@@ -526,9 +518,9 @@ impl TypeTable {
             .iter()
             .map(|f| format!("offsetof(struct {sname}, {f})"))
             .collect();
-        self.desc_defs.push(format!(
-            "static const uint32_t {arr}[] = {{{}}};",
-            items.join(", ")
+        self.desc_defs.push(initialiser(
+            &format!("static const uint32_t {arr}[]"),
+            &items,
         ));
         arr
     }
@@ -605,7 +597,7 @@ impl TypeTable {
     /// The C struct of a closure environment with these capture types.
     pub fn closure_struct(&mut self, fname: &str, caps: &[Ty], adts: &[AdtDef]) -> String {
         let sname = self.derived("env", fname, |f| format!("{f}__env"));
-        if self.closure_structs.contains_key(&sname) {
+        if self.made.contains(&sname) {
             return sname;
         }
         let mut body = String::new();
@@ -640,8 +632,8 @@ impl TypeTable {
             None,
             0,
         );
-        self.desc_defs.push(def);
-        self.closure_structs.insert(sname.clone(), id);
+        self.desc_defs.push(def.render());
+        self.made.insert(sname.clone());
         sname
     }
 }
@@ -704,18 +696,91 @@ impl TypeTable {
         offsets: Option<String>,
         names: Option<String>,
         tag: i64,
-    ) -> String {
-        let params = if ps.is_empty() {
-            "NULL".to_string()
-        } else {
-            self.params_name(id)
-        };
-        format!(
-            "static const snow_type {id} = {{{kind}, {flags}, {}, {size}, {}, {params}, {}, {}, {tag}, NULL, NULL, NULL, NULL, NULL}};",
-            c_string(name),
-            ps.len(),
-            offsets.unwrap_or_else(|| "NULL".into()),
-            names.unwrap_or_else(|| "NULL".into()),
-        )
+    ) -> DescDef {
+        let params = (!ps.is_empty()).then(|| self.params_name(id));
+        DescDef {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            flags: flags.to_string(),
+            name: name.to_string(),
+            size: size.to_string(),
+            nparams: ps.len(),
+            params,
+            offsets,
+            names,
+            tag,
+            hooks: Default::default(),
+        }
     }
+}
+
+/// A type descriptor's definition: the fields of `snow_type` it sets.
+pub struct DescDef {
+    id: String,
+    kind: String,
+    flags: String,
+    name: String,
+    size: String,
+    nparams: usize,
+    params: Option<String>,
+    offsets: Option<String>,
+    names: Option<String>,
+    tag: i64,
+    /// display, debug, eq, cmp, hash: wrappers of user impls.
+    hooks: [Option<String>; 5],
+}
+
+impl DescDef {
+    /// A designated initialiser that names only the fields set (the rest
+    /// are zero), packed into lines of at most about 100 characters.
+    fn render(&self) -> String {
+        let mut fields = vec![format!(".kind = {}", self.kind)];
+        let mut set = |f: &str, v: Option<String>| {
+            if let Some(v) = v {
+                fields.push(format!(".{f} = {v}"));
+            }
+        };
+        set("flags", (self.flags != "0").then(|| self.flags.clone()));
+        set("name", Some(c_string(&self.name)));
+        set("size", (self.size != "0").then(|| self.size.clone()));
+        set(
+            "nparams",
+            (self.nparams > 0).then(|| self.nparams.to_string()),
+        );
+        set("params", self.params.clone());
+        set("offsets", self.offsets.clone());
+        set("field_names", self.names.clone());
+        set("tag", (self.tag != 0).then(|| self.tag.to_string()));
+        for (f, h) in ["display", "debug", "eq", "cmp", "hash"]
+            .iter()
+            .zip(&self.hooks)
+        {
+            set(f, h.clone());
+        }
+        initialiser(&format!("static const snow_type {}", self.id), &fields)
+    }
+}
+
+/// `head = {items};` on one line when it is short, else with the items
+/// packed into indented lines of at most about 100 characters.
+fn initialiser(head: &str, items: &[String]) -> String {
+    let one = format!("{head} = {{{}}};", items.join(", "));
+    if one.len() <= 100 {
+        return one;
+    }
+    let mut out = format!("{head} = {{\n");
+    let mut line = String::new();
+    for item in items {
+        if !line.is_empty() && line.len() + item.len() + 2 > 96 {
+            out.push_str(&format!("    {}\n", line.trim_end()));
+            line.clear();
+        }
+        line.push_str(item);
+        line.push_str(", ");
+    }
+    out.push_str(&format!(
+        "    {}\n}};",
+        line.trim_end().trim_end_matches(',')
+    ));
+    out
 }

@@ -48,7 +48,7 @@ mod table;
 mod tests;
 
 pub use modules::{protocol_receiver, Module, MODULES};
-pub use sig::{c_params, sig_gen, signature};
+pub use sig::{c_params, c_type, sig_gen, signature};
 pub use table::RT_FNS;
 
 /// Pass the result type's descriptor after `ctx`.

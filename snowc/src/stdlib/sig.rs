@@ -121,7 +121,7 @@ impl SigParser<'_> {
 
 /// The C type of a table parameter or result: a type variable travels as a
 /// word, a compiler-laid-out value (Option, Result, tuples) as `void *`.
-fn c_type(t: &Ty) -> &'static str {
+pub fn c_type(t: &Ty) -> &'static str {
     match t {
         Ty::Gen(_) => "snow_word",
         Ty::Con(TyCon::Int, _) => "int64_t",
