@@ -102,6 +102,28 @@ pub struct SnowType {
 unsafe impl Sync for SnowType {}
 
 impl SnowType {
+    /// A descriptor of `kind` named `name` with nothing else set: the
+    /// runtime's own descriptors fill in what they need with
+    /// `..SnowType::bare(kind, name)`.
+    pub const fn bare(kind: u32, name: &'static core::ffi::CStr) -> SnowType {
+        SnowType {
+            kind,
+            flags: 0,
+            name: name.as_ptr(),
+            size: 0,
+            nparams: 0,
+            params: core::ptr::null(),
+            offsets: core::ptr::null(),
+            field_names: core::ptr::null(),
+            tag: 0,
+            display: None,
+            debug: None,
+            eq: None,
+            cmp: None,
+            hash: None,
+        }
+    }
+
     /// Parameter `i` (element, key/value, field, variant).
     ///
     /// # Safety
@@ -179,20 +201,8 @@ pub struct Ctx {
 
 const fn scalar(kind: u32, name: &'static core::ffi::CStr) -> SnowType {
     SnowType {
-        kind,
         flags: F_DISPLAY | F_DEBUG,
-        name: name.as_ptr(),
-        size: 0,
-        nparams: 0,
-        params: core::ptr::null(),
-        offsets: core::ptr::null(),
-        field_names: core::ptr::null(),
-        tag: 0,
-        display: None,
-        debug: None,
-        eq: None,
-        cmp: None,
-        hash: None,
+        ..SnowType::bare(kind, name)
     }
 }
 

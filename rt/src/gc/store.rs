@@ -47,22 +47,7 @@ pub struct Table {
 }
 
 const fn opaque(name: &'static core::ffi::CStr) -> SnowType {
-    SnowType {
-        kind: K_OPAQUE,
-        flags: 0,
-        name: name.as_ptr(),
-        size: 0,
-        nparams: 0,
-        params: core::ptr::null(),
-        offsets: core::ptr::null(),
-        field_names: core::ptr::null(),
-        tag: 0,
-        display: None,
-        debug: None,
-        eq: None,
-        cmp: None,
-        hash: None,
-    }
+    SnowType::bare(K_OPAQUE, name)
 }
 
 /// A store whose used words are pointers to objects (or null).

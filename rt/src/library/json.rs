@@ -39,20 +39,12 @@ unsafe fn text<'a>(v: Word) -> &'a [u8] {
 
 #[no_mangle]
 pub static snow_t_Json: SnowType = SnowType {
-    kind: K_OPAQUE,
     flags: F_DISPLAY | F_DEBUG,
-    name: c"Json".as_ptr(),
-    size: 0,
-    nparams: 0,
-    params: core::ptr::null(),
-    offsets: core::ptr::null(),
-    field_names: core::ptr::null(),
-    tag: 0,
     display: Some(json_show),
     debug: Some(json_show),
     eq: Some(json_eq),
-    cmp: None,
     hash: Some(json_hash),
+    ..SnowType::bare(K_OPAQUE, c"Json")
 };
 
 /// A new `Json` object holding `canonical` (compact, sorted keys).

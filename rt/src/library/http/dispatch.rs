@@ -43,20 +43,11 @@ static NEXT_FIELDS: Params<3> =
     Params([&snow_t_Router, &crate::base::abi::snow_t_Int, &ANY_CLOSURE]);
 static NEXT_OFFSETS: [u32; 3] = [24, 32, 40];
 static NEXT_T: crate::base::abi::SnowType = crate::base::abi::SnowType {
-    kind: crate::base::abi::K_CLOSURE,
-    flags: 0,
-    name: c"next".as_ptr(),
     size: 48,
     nparams: 3,
     params: NEXT_FIELDS.0.as_ptr(),
     offsets: NEXT_OFFSETS.as_ptr(),
-    field_names: core::ptr::null(),
-    tag: 0,
-    display: None,
-    debug: None,
-    eq: None,
-    cmp: None,
-    hash: None,
+    ..crate::base::abi::SnowType::bare(crate::base::abi::K_CLOSURE, c"next")
 };
 
 unsafe extern "C" fn next_code(ctx: *mut Ctx, clo: *mut c_void, req: *mut c_void) -> *mut c_void {

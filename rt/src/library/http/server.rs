@@ -75,20 +75,11 @@ pub fn request_finished() {
 static CONN_FIELDS: Params<2> = Params([&snow_t_Router, &snow_t_Int]);
 static CONN_OFFSETS: [u32; 2] = [16, 24];
 static CONN_ARG: SnowType = SnowType {
-    kind: K_STRUCT,
-    flags: 0,
-    name: c"HttpConnection".as_ptr(),
     size: 32,
     nparams: 2,
     params: CONN_FIELDS.0.as_ptr(),
     offsets: CONN_OFFSETS.as_ptr(),
-    field_names: core::ptr::null(),
-    tag: 0,
-    display: None,
-    debug: None,
-    eq: None,
-    cmp: None,
-    hash: None,
+    ..SnowType::bare(K_STRUCT, c"HttpConnection")
 };
 
 /// Many connections need many descriptors: the soft limit goes up to the

@@ -29,20 +29,14 @@ const fn record(
     show: ShowFn,
 ) -> SnowType {
     SnowType {
-        kind,
         flags: F_DISPLAY | F_DEBUG,
-        name: name.as_ptr(),
         size: offsets[n - 1] + 8,
         nparams: n as u32,
         params,
         offsets: offsets.as_ptr(),
-        field_names: core::ptr::null(),
-        tag: 0,
         display: Some(show),
         debug: Some(show),
-        eq: None,
-        cmp: None,
-        hash: None,
+        ..SnowType::bare(kind, name)
     }
 }
 
@@ -84,20 +78,8 @@ unsafe extern "C" fn show_response(ctx: *mut Ctx, w: Word) -> Word {
 /// Any closure, as a field type (tracing and copying read the object's own
 /// descriptor; the field's only says it is a pointer).
 pub static ANY_CLOSURE: SnowType = SnowType {
-    kind: K_CLOSURE,
-    flags: 0,
-    name: c"closure".as_ptr(),
     size: 16,
-    nparams: 0,
-    params: core::ptr::null(),
-    offsets: core::ptr::null(),
-    field_names: core::ptr::null(),
-    tag: 0,
-    display: None,
-    debug: None,
-    eq: None,
-    cmp: None,
-    hash: None,
+    ..SnowType::bare(K_CLOSURE, c"closure")
 };
 
 const OFFSETS: [u32; 6] = [16, 24, 32, 40, 48, 56];
