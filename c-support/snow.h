@@ -3,13 +3,15 @@
  *
  * This is the one place where the interface between generated C and the
  * Rust runtime (rt/) is declared. Generated programs include only standard
- * headers and this file. Every declaration here has exactly one definition,
+ * headers and this file (and snow_sort.h, the generated sort, when they
+ * sort a list). Every declaration here has exactly one definition,
  * either in rt/ (Rust, `#[no_mangle] extern "C"`) or inline below.
  *
  * Conventions
  *  - Every generated function and every runtime function that may allocate,
- *    panic or suspend takes `snow_ctx *ctx` first: the running process. Generated code never uses thread-locals (a coroutine may move
- *    between threads at any call).
+ *    panic or suspend takes `snow_ctx *ctx` first: the running process.
+ *    Generated code never uses thread-locals (a coroutine may move between
+ *    threads at any call).
  *  - Snow values have natural C types: Int int64_t, Float double, Bool bool,
  *    () snow_unit, Pid snow_pid; everything else is a pointer to a heap
  *    object that starts with a snow_hdr.

@@ -1,4 +1,5 @@
-/* snow_sort.h: the stable merge sort behind List.sort_by.
+/* snow_sort.h: the stable merge sort behind List.sort
+ * (snow_list_sort_by).
  *
  * Generated code includes this header when a program sorts. It passes an
  * adapter per element type that unwraps two words and calls the Snow

@@ -1,6 +1,6 @@
 /*
- * snow_switch.h -- coroutine contexts (runtime-internal; not part of the
- * generated-code ABI in snow.h).
+ * snow_switch.h -- coroutine contexts and calls on another stack
+ * (runtime-internal; not part of the generated-code ABI in snow.h).
  */
 #ifndef SNOW_SWITCH_H
 #define SNOW_SWITCH_H

@@ -3,9 +3,9 @@
 # context switches; stack_call_test.c: calls on another stack) natively and
 # with the Debian cross compilers for AArch64, RISC-V 64 and 32-bit ARM
 # hard-float (statically linked), and runs each under qemu-user. Also builds
-# the ucontext fallback natively. Installs the cross toolchains and qemu-user with apt-get when
-# CI=true or when they are missing and we are root; a target whose tools
-# are still missing fails the script.
+# the ucontext fallback natively. Installs the cross toolchains and
+# qemu-user with apt-get when CI=true or when they are missing and we are
+# root; a target whose tools are still missing fails the script.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

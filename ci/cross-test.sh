@@ -7,8 +7,7 @@
 # program on aarch64 and on 32-bit ARM (a program listed in
 # ci/cross-armhf-skip.txt would be skipped there; none is); and the
 # stripped static hello world on aarch64 against its 1 MB budget. Run
-# after the host test run, whose snowc
-# build the e2e part reuses; the runtime's cross builds go to
+# after the host test run, whose snowc build the e2e part reuses; the runtime's cross builds go to
 # target/cross (another rustc than the host build's).
 set -euo pipefail
 

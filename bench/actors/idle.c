@@ -1,5 +1,5 @@
 /* idle: N processes (default 1,000,000) parked in receive. Prints the
- * extra resident memory per process. */
+ * extra resident memory and page-table memory per process. */
 #include "bench.h"
 
 static int64_t n_procs;

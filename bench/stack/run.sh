@@ -4,8 +4,9 @@
 # without --release; its stack grows segment by segment) against the same
 # in C on a thread with a 512 MiB stack (deep.c, -O2 and -O0), per
 # repetition: (t(k) - t(1)) / (k - 1), best of 5, and the whole program
-# with one repetition, which includes the first touch of the stack memory. hot: the "hot split", a loop of calls right at a stack segment's
-# end, where every call moves to the next segment and back (hot.c, the
+# with one repetition, which includes the first touch of the stack memory.
+# hot: the "hot split", a loop of calls right at a stack segment's end,
+# where every call moves to the next segment and back (hot.c, the
 # generated-code ABI), against plain C calls.
 #
 #   bash bench/stack/run.sh [k]      (k repetitions, default 30)
