@@ -186,7 +186,11 @@ unsafe fn answer(
             return false;
         }
     };
-    let headers = encode_pairs(head.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let headers = encode_pairs(
+        head.headers
+            .iter()
+            .map(|(n, v)| (n.as_bytes(), v.as_bytes())),
+    );
     let req = new_request(ctx, &head.method, &head.target, &body, &headers, b"");
     drop((body, headers));
     let head_only = head.method == "HEAD";

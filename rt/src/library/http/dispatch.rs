@@ -105,7 +105,7 @@ pub unsafe fn respond(
     let path = String::from_utf8_lossy(text(req, 1)).into_owned();
     let (handler, req) = match route::select(&keys, &method, &path) {
         Some((i, caps)) => {
-            let enc = encode_pairs(caps.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            let enc = encode_pairs(caps.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())));
             let req = if enc.is_empty() {
                 req
             } else {
