@@ -248,6 +248,15 @@ pub unsafe fn field(obj: *const u8, t: &SnowType, i: usize) -> (Word, &SnowType)
     (read_field(obj.add(t.offset(i)), ft.kind), ft)
 }
 
+/// The function pointer of a closure (`snow_closure`: the 16-byte header,
+/// then the code pointer), for the caller to cast to the closure's type.
+///
+/// # Safety
+/// `c` is a live closure object.
+pub unsafe fn closure_code(c: *const core::ffi::c_void) -> *const core::ffi::c_void {
+    *((c as *const u8).add(16) as *const *const core::ffi::c_void)
+}
+
 /// The layout descriptor of a heap object.
 ///
 /// # Safety

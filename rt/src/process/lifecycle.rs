@@ -3,9 +3,9 @@
 //! A process leaves its stack only through `switch_out`, after recording a
 //! `Request` for its worker; the worker completes the request on its own
 //! stack (see `worker`; parks: `park`). Exits never unwind: the process
-//! records its reason and switches away for good; a terminate block then runs on a
-//! fresh context at the top of its first stack segment (the old frames are
-//! dead, and every other segment is given back).
+//! records its reason and switches away for good; a terminate block then
+//! runs on a fresh context at the top of its first stack segment (the old
+//! frames are dead, and every other segment is given back).
 
 use super::park::{gen_of, pack, S_DONE};
 use super::pcb::*;

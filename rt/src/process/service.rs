@@ -10,7 +10,7 @@ use super::pcb::*;
 use super::primitives::{find_msg, make_msg, me, take_msg, wait, worker_of};
 use super::reason::Reason;
 use super::{pid_table, signal};
-use crate::base::abi::{Ctx, SnowType, Word};
+use crate::base::abi::{closure_code, Ctx, SnowType, Word};
 use crate::gc::heap::Heap;
 use crate::process::scheduler;
 use crate::values::layout;
@@ -192,9 +192,7 @@ unsafe extern "C" fn job_main(ctx: *mut Ctx, arg: Word) {
         return;
     }
     let c = body as usize as *mut c_void;
-    // `snow_closure`: the 16-byte header, then the function pointer.
-    let f: JobFn =
-        core::mem::transmute::<*mut c_void, JobFn>(*((c as *mut u8).add(16) as *mut *mut c_void));
+    let f: JobFn = core::mem::transmute::<*const c_void, JobFn>(closure_code(c));
     f(ctx, c);
 }
 

@@ -9,7 +9,7 @@ use super::primitives::{find_msg, me, wait, worker_of};
 use super::protect;
 use super::reason::Reason;
 use super::{lifecycle, pid_table, signal};
-use crate::base::abi::{Ctx, Hdr, SnowList, SnowStr};
+use crate::base::abi::{closure_code, Ctx, Hdr, SnowList, SnowStr};
 
 use crate::process::clock;
 use core::ffi::c_void;
@@ -233,10 +233,7 @@ impl Sup<'_> {
     unsafe fn start_child(&mut self, i: usize) {
         let (ctx, a) = (self.ctx, self.a);
         let c = self.kids[i].start;
-        // `snow_closure`: the 16-byte header, then the function pointer.
-        let f: StartFn = core::mem::transmute::<*mut c_void, StartFn>(
-            *((c as *mut u8).add(16) as *mut *mut c_void),
-        );
+        let f: StartFn = core::mem::transmute::<*const c_void, StartFn>(closure_code(c));
         let o = a.owned();
         let mut spawned: Vec<u64> = Vec::new();
         (*o).spawn_links = &mut spawned;

@@ -8,7 +8,7 @@ use super::dispatch::respond;
 use super::server::{self, Timeouts};
 use super::values::*;
 use super::wire::{self, Framing, Head, Refusal};
-use crate::base::abi::{Ctx, SnowStr, Word};
+use crate::base::abi::{Ctx, Word};
 use crate::base::console;
 use crate::io::net::Stream;
 use crate::process::clock;
@@ -139,11 +139,8 @@ fn read_body(
         Framing::Length(n) => buf.len() < head.len + n,
         Framing::Chunked => buf.len() == head.len,
     };
-    if expects && need_more(buf) {
-        st.write_deadline = Some(clock::now_ns() + t.write);
-        if st.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err() {
-            return Err(Stop::Quiet);
-        }
+    if expects && need_more(buf) && !write_all(st, b"HTTP/1.1 100 Continue\r\n\r\n", t) {
+        return Err(Stop::Quiet);
     }
     let more = |st: &mut Stream, buf: &mut Vec<u8>| {
         st.read_deadline = Some(clock::now_ns() + t.read);
@@ -189,7 +186,11 @@ unsafe fn answer(
             return false;
         }
     };
-    let headers = encode_pairs(head.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let headers = encode_pairs(
+        head.headers
+            .iter()
+            .map(|(n, v)| (n.as_bytes(), v.as_bytes())),
+    );
     let req = new_request(ctx, &head.method, &head.target, &body, &headers, b"");
     drop((body, headers));
     let head_only = head.method == "HEAD";
@@ -207,7 +208,7 @@ unsafe fn answer(
                 );
                 status = 500;
             }
-            let body = SnowStr::bytes(field(resp, 1) as usize as *const SnowStr);
+            let body = text(resp, 1);
             let hs: Vec<(String, String)> = pairs(text(resp, 2))
                 .map(|(n, v)| {
                     (

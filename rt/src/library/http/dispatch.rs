@@ -5,7 +5,7 @@
 
 use super::route;
 use super::values::*;
-use crate::base::abi::{Ctx, Word};
+use crate::base::abi::{closure_code, snow_t_Int, Ctx, SnowType, Word, K_CLOSURE};
 use crate::process::primitives::me;
 use crate::process::protect;
 use core::ffi::c_void;
@@ -13,11 +13,6 @@ use core::ffi::c_void;
 type HandlerFn = unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void) -> *mut c_void;
 type MiddlewareFn =
     unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void, *mut c_void) -> *mut c_void;
-
-/// The code pointer of a closure (after its 16-byte header).
-unsafe fn code(c: *mut c_void) -> *const c_void {
-    *((c as *const u8).add(16) as *const *const c_void)
-}
 
 /// The router's nodes of `kind`, in registration order: (method, pattern,
 /// closure).
@@ -39,15 +34,14 @@ unsafe fn nodes(
 
 /// The closure `next` handed to middleware `i - 1`: runs the chain from
 /// middleware `i` on. Layout: header, code, router, i, handler.
-static NEXT_FIELDS: Params<3> =
-    Params([&snow_t_Router, &crate::base::abi::snow_t_Int, &ANY_CLOSURE]);
+static NEXT_FIELDS: Params<3> = Params([&snow_t_Router, &snow_t_Int, &ANY_CLOSURE]);
 static NEXT_OFFSETS: [u32; 3] = [24, 32, 40];
-static NEXT_T: crate::base::abi::SnowType = crate::base::abi::SnowType {
+static NEXT_T: SnowType = SnowType {
     size: 48,
     nparams: 3,
     params: NEXT_FIELDS.0.as_ptr(),
     offsets: NEXT_OFFSETS.as_ptr(),
-    ..crate::base::abi::SnowType::bare(crate::base::abi::K_CLOSURE, c"next")
+    ..SnowType::bare(K_CLOSURE, c"next")
 };
 
 unsafe extern "C" fn next_code(ctx: *mut Ctx, clo: *mut c_void, req: *mut c_void) -> *mut c_void {
@@ -77,14 +71,14 @@ unsafe fn chain(
         (next.add(24) as *mut usize).write(router as usize);
         (next.add(32) as *mut usize).write(i + 1);
         (next.add(40) as *mut usize).write(handler as usize);
-        let f: MiddlewareFn = core::mem::transmute(code(mw));
+        let f: MiddlewareFn = core::mem::transmute(closure_code(mw));
         return f(ctx, mw, req, next as *mut c_void);
     }
     if handler.is_null() {
         let body = crate::values::string::new_str(ctx, b"Not Found");
         return new_response(ctx, 404, body as usize as Word, b"");
     }
-    let f: HandlerFn = core::mem::transmute(code(handler));
+    let f: HandlerFn = core::mem::transmute(closure_code(handler));
     f(ctx, handler, req)
 }
 
@@ -111,7 +105,7 @@ pub unsafe fn respond(
     let path = String::from_utf8_lossy(text(req, 1)).into_owned();
     let (handler, req) = match route::select(&keys, &method, &path) {
         Some((i, caps)) => {
-            let enc = encode_pairs(caps.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            let enc = encode_pairs(caps.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())));
             let req = if enc.is_empty() {
                 req
             } else {

@@ -147,12 +147,12 @@ unsafe fn s(ctx: *mut Ctx, b: &[u8]) -> Word {
 }
 
 /// `name NUL value NUL` pairs.
-pub fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
+pub fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a [u8], &'a [u8])>) -> Vec<u8> {
     let mut out = Vec::new();
     for (n, v) in pairs {
-        out.extend_from_slice(n.as_bytes());
+        out.extend_from_slice(n);
         out.push(0);
-        out.extend_from_slice(v.as_bytes());
+        out.extend_from_slice(v);
         out.push(0);
     }
     out
@@ -322,19 +322,8 @@ pub unsafe extern "C" fn snow_http_with_header(
     value: *mut SnowStr,
 ) -> *mut c_void {
     let (n, v) = (SnowStr::bytes(name), SnowStr::bytes(value));
-    let mut enc = Vec::new();
-    for (hn, hv) in pairs(text(resp, 2)) {
-        if !hn.eq_ignore_ascii_case(n) {
-            enc.extend_from_slice(hn);
-            enc.push(0);
-            enc.extend_from_slice(hv);
-            enc.push(0);
-        }
-    }
-    enc.extend_from_slice(n);
-    enc.push(0);
-    enc.extend_from_slice(v);
-    enc.push(0);
+    let kept = pairs(text(resp, 2)).filter(|(hn, _)| !hn.eq_ignore_ascii_case(n));
+    let enc = encode_pairs(kept.chain([(n, v)]));
     new_response(ctx, field(resp, 0) as i64, field(resp, 1), &enc)
 }
 
