@@ -1,5 +1,6 @@
 //! The command-line driver: arguments, diagnostics rendering, invoking the C
-//! compiler, linking the runtime.
+//! compiler, linking the runtime (the embedded host one, or a cross
+//! target's built on first use).
 //!
 //! Exit status: 0 success (warnings may have been printed), 1 compile errors
 //! or bad input, 2 bad usage, 101 internal compiler error (including a

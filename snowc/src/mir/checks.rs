@@ -15,6 +15,7 @@
 
 use super::{Label, Local, RtOp, Rv, Stmt};
 use crate::stdlib;
+use crate::types::ty::Ty;
 
 fn rv_calls(rv: &Rv) -> bool {
     matches!(rv, Rv::Call(..) | Rv::CallClosure(..))
@@ -67,23 +68,22 @@ fn repeatable_rt(op: &RtOp) -> bool {
 }
 
 /// A table entry is repeatable when it cannot reach user code or the world:
-/// a leaf without a context, or a value function of a data module that
-/// takes no descriptor and no bare element (whose equality or hash may be
-/// a user's implementation); and `self`.
+/// a leaf without a context, or a function of a data module (`data` in
+/// `stdlib::MODULES`) that takes no descriptor and no bare element (a
+/// parameter whose type is a type variable: its equality or hash may be a
+/// user's implementation); and `self`.
 fn repeatable_extern(f: &stdlib::RtFn) -> bool {
     if f.flags & stdlib::NO_CTX != 0 || (f.module, f.name) == ("Process", "__self") {
         return true;
     }
-    let data = matches!(
-        f.module,
-        "String" | "List" | "Math" | "Range" | "Queue" | "Int" | "Float"
-    );
-    let params = f.sig.split(" -> ").next().unwrap_or("");
-    let bare_elem = params
-        .trim_matches(|c| c == '(' || c == ')')
-        .split(", ")
-        .any(|p| p.len() == 1);
-    data && f.flags & stdlib::ARG_DESC == 0 && !bare_elem
+    let data = stdlib::module(f.module).is_some_and(|m| m.data);
+    if !data || f.flags & stdlib::ARG_DESC != 0 {
+        return false;
+    }
+    let Ty::Fun(params, _) = stdlib::signature(f.sig).1 else {
+        unreachable!("signatures are functions")
+    };
+    !params.iter().any(|p| matches!(p, Ty::Gen(_)))
 }
 
 /// What the placement knows of a function: its parameters, and the labels

@@ -1,7 +1,7 @@
 //! MIR: monomorphic functions over typed locals, with closures converted to
 //! (function, environment) pairs, pattern matching compiled to decision
-//! trees (`match_tree`), and every allocation explicit. Types are concrete `Ty`s (no
-//! variables, no generic parameters).
+//! trees (`match_tree`), and every allocation explicit. Types are concrete
+//! `Ty`s (no variables, no generic parameters).
 
 mod checks;
 mod lower;

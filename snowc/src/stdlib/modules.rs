@@ -1,6 +1,6 @@
 //! The stdlib modules: every list of module names the compiler needs
 //! (runtime modules, flat-name prefixes, method-syntax receivers, scalar
-//! modules with protocol members) is a column here.
+//! modules with protocol members, data modules) is a column here.
 
 use crate::types::ty::{Ty, TyCon, OPTION, RESULT};
 
@@ -19,6 +19,9 @@ pub struct Module {
     /// Written in Snow only (`prelude/`): a receiver module, but not a
     /// runtime module name for imports.
     pub snow_only: bool,
+    /// A data module: its functions only compute a value from their
+    /// arguments (and allocate), so `mir::checks` may run them twice.
+    pub data: bool,
 }
 
 const fn m(name: &'static str) -> Module {
@@ -29,6 +32,14 @@ const fn m(name: &'static str) -> Module {
         protocols: false,
         shares: None,
         snow_only: false,
+        data: false,
+    }
+}
+
+const fn data(module: Module) -> Module {
+    Module {
+        data: true,
+        ..module
     }
 }
 
@@ -56,14 +67,14 @@ const fn scalar(name: &'static str, receiver: TyCon) -> Module {
 pub const MODULES: &[Module] = &[
     Module {
         protocols: true,
-        ..of(flat("String"), TyCon::String)
+        ..data(of(flat("String"), TyCon::String))
     },
-    of(flat("List"), TyCon::List),
+    data(of(flat("List"), TyCon::List)),
     of(flat("Map"), TyCon::Map),
     of(flat("Set"), TyCon::Set),
     flat("Tuple"),
-    of(flat("Range"), TyCon::Range),
-    of(flat("Queue"), TyCon::Queue),
+    data(of(flat("Range"), TyCon::Range)),
+    data(of(flat("Queue"), TyCon::Queue)),
     flat("File"),
     flat("IO"),
     flat("Env"),
@@ -72,9 +83,9 @@ pub const MODULES: &[Module] = &[
         shares: Some("JSON"),
         ..m("Json")
     },
-    m("Math"),
-    scalar("Int", TyCon::Int),
-    scalar("Float", TyCon::Float),
+    data(m("Math")),
+    data(scalar("Int", TyCon::Int)),
+    data(scalar("Float", TyCon::Float)),
     m("Timer"),
     m("Process"),
     m("Job"),

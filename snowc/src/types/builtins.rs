@@ -3,27 +3,21 @@
 //! qualified stdlib names resolve to them or to the runtime table.
 
 use super::tast::Builtin;
-use super::ty::{GenId, IfaceId, Ty, TyCon, DEBUG, DISPLAY, HASH, ORDERING, RESULT};
+use super::ty::{IfaceId, Ty, TyCon, DEBUG, DISPLAY, HASH, ORDERING, RESULT};
 use crate::stdlib::{self, GLOBAL};
 
-/// A builtin's scheme: generic parameters (numbered locally 0..n) and type.
+/// A builtin's scheme: generic parameters (`stdlib::sig_gen(0..n)`) and type.
 pub struct Sig {
     pub ngens: u32,
     pub ty: Ty,
 }
 
 fn g(i: u32) -> Ty {
-    Ty::Gen(local_gen(i))
+    Ty::Gen(stdlib::sig_gen(i))
 }
 
 fn f(ps: Vec<Ty>, r: Ty) -> Ty {
     Ty::Fun(ps, Box::new(r))
-}
-
-/// Generic parameter `i` of a built-in signature (the runtime table's
-/// numbering).
-pub fn local_gen(i: u32) -> GenId {
-    stdlib::sig_gen(i)
 }
 
 pub fn sig(b: Builtin) -> Sig {

@@ -583,7 +583,7 @@ impl Checker<'_> {
             );
             return self.error_expr(span);
         }
-        let i = crate::stdlib::entry("Json", "__decode");
+        let i = stdlib::entry("Json", "__decode");
         let f = self.builtin_ref(Builtin::Rt(i as u16), span);
         let n = self.adts[id.0 as usize].generics.len();
         let args = (0..n).map(|_| self.sub.fresh()).collect();
@@ -600,7 +600,7 @@ impl Checker<'_> {
 
     pub fn builtin_ref(&mut self, b: Builtin, span: Span) -> TExpr {
         let sig = builtins::sig(b);
-        let gens: Vec<GenId> = (0..sig.ngens).map(builtins::local_gen).collect();
+        let gens: Vec<GenId> = (0..sig.ngens).map(stdlib::sig_gen).collect();
         let (t, inst) = self.sub.instantiate(&gens, &sig.ty);
         match b {
             // `to_string` is Display's method: no Debug fallback (§3.2.1).
