@@ -707,6 +707,7 @@ void *snow_http_use(snow_ctx *ctx, void *r, snow_closure *mw);
 void *snow_http_response(snow_ctx *ctx, int64_t status, snow_str *body);
 void *snow_http_with_header(snow_ctx *ctx, void *resp, snow_str *name, snow_str *value);
 void snow_http_serve(snow_ctx *ctx, void *r, int64_t port);
+void snow_http_serve_tls(snow_ctx *ctx, void *r, int64_t port, snow_str *cert, snow_str *key);
 snow_str *snow_request_method(snow_ctx *ctx, void *req);
 snow_str *snow_request_path(snow_ctx *ctx, void *req);
 snow_str *snow_request_body(snow_ctx *ctx, void *req);

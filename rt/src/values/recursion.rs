@@ -49,13 +49,32 @@ pub fn set_rerun(f: Rerun) {
 #[inline(always)]
 pub unsafe fn deeper<R>(ctx: *mut Ctx, site: &'static FnLoc, f: impl FnOnce() -> R) -> R {
     if !ctx.is_null() && stack_pointer() < (*ctx).stack_limit as usize {
-        return rerun(ctx, site, f);
+        return rerun(ctx, site, 0, f);
+    }
+    f()
+}
+
+/// Runs `f` with at least `room` bytes of stack below this frame: on a new
+/// segment when this one has less. For runtime code deeper than the
+/// reserve below the limit allows (TLS with its cryptography).
+///
+/// # Safety
+/// As `deeper`.
+#[inline(always)]
+pub unsafe fn with_room<R>(
+    ctx: *mut Ctx,
+    site: &'static FnLoc,
+    room: usize,
+    f: impl FnOnce() -> R,
+) -> R {
+    if !ctx.is_null() && stack_pointer().saturating_sub(room) < (*ctx).stack_limit as usize {
+        return rerun(ctx, site, room, f);
     }
     f()
 }
 
 #[inline(never)]
-unsafe fn rerun<R, F: FnOnce() -> R>(ctx: *mut Ctx, site: &'static FnLoc, f: F) -> R {
+unsafe fn rerun<R, F: FnOnce() -> R>(ctx: *mut Ctx, site: &'static FnLoc, frame: usize, f: F) -> R {
     // Only contexts of the process layer have a limit that can fail the
     // check, and it registers the slow path before making any.
     let Some(slow_path) = RERUN.get() else {
@@ -71,6 +90,6 @@ unsafe fn rerun<R, F: FnOnce() -> R>(ctx: *mut Ctx, site: &'static FnLoc, f: F) 
         }
     }
     let args = &mut slot as *mut _ as *mut c_void;
-    slow_path(ctx, site, 0, run::<R, F>, args);
+    slow_path(ctx, site, frame, run::<R, F>, args);
     slot.1.take().expect("a rerun returns its result")
 }

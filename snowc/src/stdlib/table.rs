@@ -137,6 +137,7 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("HTTP", "response", "snow_http_response", "(Int, String) -> Response"),
     rt!("HTTP", "with_header", "snow_http_with_header", "(Response, String, String) -> Response"),
     rt!("HTTP", "serve", "snow_http_serve", "(Router, Int) -> ()"),
+    rt!("HTTP", "serve_tls", "snow_http_serve_tls", "(Router, Int, String, String) -> ()"),
     rt!("Request", "method", "snow_request_method", "(Request) -> String"),
     rt!("Request", "path", "snow_request_path", "(Request) -> String"),
     rt!("Request", "body", "snow_request_body", "(Request) -> String"),

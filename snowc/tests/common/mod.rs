@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod http_server;
+
 /// The time limit of every child process the tests run: a hang detector,
 /// not a speed limit. The slowest e2e program runs in about 5 s on an idle
 /// machine; a loaded machine must not fail the suite. A program too slow for

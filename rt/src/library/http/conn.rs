@@ -17,6 +17,19 @@ use core::ffi::c_void;
 use std::io::{Read, Write};
 use std::os::fd::FromRawFd;
 
+/// What a connection is served over: the socket itself (`serve`) or TLS
+/// over it (`serve_tls`); either way every wait is the socket's, under its
+/// deadlines.
+pub trait Transport: Read + Write {
+    fn tcp(&mut self) -> &mut Stream;
+}
+
+impl Transport for Stream {
+    fn tcp(&mut self) -> &mut Stream {
+        self
+    }
+}
+
 /// Most requests answered on one connection (ruling 11).
 const MAX_REQUESTS: usize = 1000;
 
@@ -40,6 +53,21 @@ enum Stop {
 /// # Safety
 /// Called as a spawned process's entry.
 pub unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
+    with_socket(ctx, arg, |router, st, buf| {
+        serve_connection(ctx, router, st, buf)
+    });
+}
+
+/// Adopts the socket of the connection record `arg` (router, fd, extra)
+/// and a buffer, runs `serve(router, socket, buffer)`, then closes.
+///
+/// # Safety
+/// `ctx` is the running connection process; `arg` its record.
+pub unsafe fn with_socket(
+    ctx: *mut Ctx,
+    arg: Word,
+    serve: impl FnOnce(*mut c_void, &mut Stream, &mut Vec<u8>),
+) {
     let argp = arg as usize as *mut c_void;
     let router = field(argp, 0) as usize as *mut c_void;
     let fd = field(argp, 1) as i32;
@@ -48,13 +76,22 @@ pub unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
         return;
     };
     let buf = resources::own(ctx, Buffer::default());
-    serve_connection(ctx, router, &mut *st, &mut (*buf).bytes);
+    serve(router, &mut *st, &mut (*buf).bytes);
     let _ = (*st).socket().shutdown(std::net::Shutdown::Write);
     Stream::close(ctx, st);
     resources::release(ctx, buf);
 }
 
-unsafe fn serve_connection(ctx: *mut Ctx, router: *mut c_void, st: &mut Stream, buf: &mut Vec<u8>) {
+/// Answers the requests of one connection, in order, until it closes.
+///
+/// # Safety
+/// `ctx` is the running connection process; `router` a live router.
+pub unsafe fn serve_connection(
+    ctx: *mut Ctx,
+    router: *mut c_void,
+    st: &mut impl Transport,
+    buf: &mut Vec<u8>,
+) {
     let t = server::timeouts();
     for served in 0..MAX_REQUESTS {
         let head = match read_head(st, buf, t, served == 0) {
@@ -73,7 +110,12 @@ unsafe fn serve_connection(ctx: *mut Ctx, router: *mut c_void, st: &mut Stream, 
 /// Reads until `buf` starts with a complete head. Before the first byte of
 /// a request after the first, the idle timeout applies; from the first
 /// byte, the header deadline (and the read timeout per read).
-fn read_head(st: &mut Stream, buf: &mut Vec<u8>, t: &Timeouts, first: bool) -> Result<Head, Stop> {
+fn read_head(
+    st: &mut impl Transport,
+    buf: &mut Vec<u8>,
+    t: &Timeouts,
+    first: bool,
+) -> Result<Head, Stop> {
     let mut head_deadline = (first || !buf.is_empty()).then(|| clock::now_ns() + t.header);
     loop {
         if let Some(h) = wire::parse_head(buf).map_err(Stop::Refuse)? {
@@ -83,7 +125,7 @@ fn read_head(st: &mut Stream, buf: &mut Vec<u8>, t: &Timeouts, first: bool) -> R
             return Err(Stop::Quiet);
         }
         let now = clock::now_ns();
-        st.read_deadline = Some(match head_deadline {
+        st.tcp().read_deadline = Some(match head_deadline {
             Some(d) => d.min(now + t.read),
             None => now + t.idle,
         });
@@ -97,7 +139,7 @@ fn read_head(st: &mut Stream, buf: &mut Vec<u8>, t: &Timeouts, first: bool) -> R
 /// Reads more bytes onto `buf`: the count (0 at the end of the stream).
 /// Straight into the buffer's spare room (4 KiB at a time), so an idle
 /// connection holds little memory.
-fn fill(st: &mut Stream, buf: &mut Vec<u8>) -> Result<usize, Stop> {
+fn fill(st: &mut impl Transport, buf: &mut Vec<u8>) -> Result<usize, Stop> {
     let len = buf.len();
     buf.resize(len + 4096, 0);
     let r = st.read(&mut buf[len..]);
@@ -106,12 +148,13 @@ fn fill(st: &mut Stream, buf: &mut Vec<u8>) -> Result<usize, Stop> {
     r.map_err(|_| Stop::Quiet)
 }
 
-fn write_all(st: &mut Stream, bytes: &[u8], t: &Timeouts) -> bool {
-    st.write_deadline = Some(clock::now_ns() + t.write);
-    st.write_all(bytes).is_ok()
+fn write_all(st: &mut impl Transport, bytes: &[u8], t: &Timeouts) -> bool {
+    st.tcp().write_deadline = Some(clock::now_ns() + t.write);
+    // TLS may hold the last record until flushed.
+    st.write_all(bytes).is_ok() && st.flush().is_ok()
 }
 
-fn refuse(st: &mut Stream, stop: Stop, t: &Timeouts) {
+fn refuse(st: &mut impl Transport, stop: Stop, t: &Timeouts) {
     if let Stop::Refuse(r) = stop {
         console::write_fd(
             2,
@@ -127,8 +170,8 @@ fn refuse(st: &mut Stream, stop: Stop, t: &Timeouts) {
 }
 
 /// Reads the body of `head`: the bytes, having consumed them from `buf`.
-fn read_body(
-    st: &mut Stream,
+fn read_body<T: Transport>(
+    st: &mut T,
     buf: &mut Vec<u8>,
     t: &Timeouts,
     head: &Head,
@@ -142,8 +185,8 @@ fn read_body(
     if expects && need_more(buf) && !write_all(st, b"HTTP/1.1 100 Continue\r\n\r\n", t) {
         return Err(Stop::Quiet);
     }
-    let more = |st: &mut Stream, buf: &mut Vec<u8>| {
-        st.read_deadline = Some(clock::now_ns() + t.read);
+    let more = |st: &mut T, buf: &mut Vec<u8>| {
+        st.tcp().read_deadline = Some(clock::now_ns() + t.read);
         match fill(st, buf)? {
             0 => Err(Stop::Quiet),
             n => Ok(n),
@@ -173,7 +216,7 @@ fn read_body(
 unsafe fn answer(
     ctx: *mut Ctx,
     router: *mut c_void,
-    st: &mut Stream,
+    st: &mut impl Transport,
     buf: &mut Vec<u8>,
     t: &Timeouts,
     head: Head,

@@ -71,12 +71,13 @@ pub fn request_finished() {
     IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
 }
 
-/// What a connection process starts with: (router, descriptor).
-static CONN_FIELDS: Params<2> = Params([&snow_t_Router, &snow_t_Int]);
-static CONN_OFFSETS: [u32; 2] = [16, 24];
+/// What a connection process starts with: (router, descriptor, extra),
+/// `extra` being the transport's (TLS: its configuration).
+static CONN_FIELDS: Params<3> = Params([&snow_t_Router, &snow_t_Int, &snow_t_Int]);
+static CONN_OFFSETS: [u32; 3] = [16, 24, 32];
 static CONN_ARG: SnowType = SnowType {
-    size: 32,
-    nparams: 2,
+    size: 40,
+    nparams: 3,
     params: CONN_FIELDS.0.as_ptr(),
     offsets: CONN_OFFSETS.as_ptr(),
     ..SnowType::bare(K_STRUCT, c"HttpConnection")
@@ -99,12 +100,28 @@ fn raise_nofile() {
 /// `ctx` is the running process; `router` a live router.
 #[no_mangle]
 pub unsafe extern "C" fn snow_http_serve(ctx: *mut Ctx, router: *mut c_void, port: i64) {
+    serve(ctx, router, port, "HTTP", conn::entry, 0)
+}
+
+/// Serves `router` on `port`: `kind` names the server in its lines, and
+/// each connection runs `entry` with `extra` in its record.
+///
+/// # Safety
+/// As `snow_http_serve`; `extra` lives as long as the server.
+pub unsafe fn serve(
+    ctx: *mut Ctx,
+    router: *mut c_void,
+    port: i64,
+    kind: &str,
+    entry: crate::process::pcb::SpawnEntry,
+    extra: Word,
+) {
     let host = std::env::var("SNOW_HTTP_HOST").unwrap_or_else(|_| "0.0.0.0".into());
     raise_nofile();
     let l = match Listener::bind(ctx, &format!("{host}:{port}")) {
         Ok(l) => l,
         Err(e) => {
-            let line = format!("[snow-rt] Failed to start HTTP server on {host}:{port}: {e}\n");
+            let line = format!("[snow-rt] Failed to start {kind} server on {host}:{port}: {e}\n");
             console::write_fd(2, line.as_bytes());
             return;
         }
@@ -112,7 +129,7 @@ pub unsafe extern "C" fn snow_http_serve(ctx: *mut Ctx, router: *mut c_void, por
     let bound = (*l).local_addr().map_or(port, |a| a.port() as i64);
     console::write_fd(
         2,
-        format!("[snow-rt] HTTP server listening on {host}:{bound}\n").as_bytes(),
+        format!("[snow-rt] {kind} server listening on {host}:{bound}\n").as_bytes(),
     );
     LISTENERS
         .lock()
@@ -123,9 +140,9 @@ pub unsafe extern "C" fn snow_http_serve(ctx: *mut Ctx, router: *mut c_void, por
         match (*l).accept(ctx) {
             Ok(_) if shutting_down() => break,
             Ok(s) => {
-                let fields = [router as usize as Word, s.into_raw_fd() as Word];
+                let fields = [router as usize as Word, s.into_raw_fd() as Word, extra];
                 let arg = crate::values::layout::new_record(ctx, &CONN_ARG, &fields);
-                primitives::snow_spawn(ctx, conn::entry, &CONN_ARG, arg);
+                primitives::snow_spawn(ctx, entry, &CONN_ARG, arg);
             }
             Err(_) if shutting_down() => break,
             // Out of descriptors or a connection reset before accept: try

@@ -1,0 +1,133 @@
+//! Servers of the HTTP and HTTPS tests (`http.rs`, `https.rs`): Snow
+//! programs in `tests/http/`, built once per test run and started on
+//! 127.0.0.1 with port 0, the port read back from the readiness line.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const HANG: Duration = Duration::from_secs(120);
+
+/// Builds `tests/http/<name>.snow` once per test run.
+pub fn built(name: &'static str) -> PathBuf {
+    static BUILT: Mutex<Vec<(&'static str, PathBuf)>> = Mutex::new(Vec::new());
+    let mut b = BUILT.lock().unwrap();
+    if let Some((_, p)) = b.iter().find(|(n, _)| *n == name) {
+        return p.clone();
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("http");
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = dir.join(name);
+    let src = super::repo_root()
+        .join("tests/http")
+        .join(format!("{name}.snow"));
+    let out = Command::new(env!("CARGO_BIN_EXE_snowc"))
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "snowc failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    b.push((name, exe.clone()));
+    exe
+}
+
+/// A running server; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    pub fn start(name: &'static str, env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(built(name));
+        cmd.env("SNOW_HTTP_HOST", "127.0.0.1")
+            .env("PORT", "0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        lines.read_line(&mut first).unwrap();
+        // `HTTP server listening on` or `HTTPS server listening on`.
+        let port = first
+            .trim_end()
+            .strip_prefix("[snow-rt] HTTP")
+            .and_then(|l| {
+                l.trim_start_matches('S')
+                    .strip_prefix(" server listening on 127.0.0.1:")
+            })
+            .unwrap_or_else(|| panic!("no readiness line: {first:?}"))
+            .parse()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                sink.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        Server {
+            child,
+            port,
+            stderr,
+        }
+    }
+
+    pub fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(HANG)).unwrap();
+        s
+    }
+
+    /// Sends `raw` on a new connection and reads until the server closes.
+    pub fn exchange(&self, raw: &[u8]) -> String {
+        let mut s = self.connect();
+        s.write_all(raw).unwrap();
+        read_to_close(&mut s)
+    }
+
+    pub fn get(&self, path: &str) -> String {
+        self.exchange(
+            format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+    }
+
+    /// Waits for the stderr text to contain `what` (lines arrive from a
+    /// reader thread).
+    pub fn stderr_has(&self, what: &str) -> bool {
+        for _ in 0..1200 {
+            if self.stderr.lock().unwrap().contains(what) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn read_to_close(s: &mut TcpStream) -> String {
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
