@@ -208,3 +208,30 @@ fn stack_sizes_parse_with_suffixes_and_a_floor() {
     assert_eq!(parse_size("lots"), None);
     assert_eq!(parse_size(""), None);
 }
+
+/// (room below the stack pointer before, inside `with_room`), each less
+/// the process's real limit.
+static ROOM_SEEN: Mutex<Vec<(isize, isize)>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn roomy(ctx: *mut Ctx) {
+    use crate::values::recursion::{stack_pointer, with_room};
+    let a = crate::process::pcb::actor_of(ctx).expect("a process");
+    let left = || stack_pointer() as isize - (*a.owned()).real_limit as isize;
+    for room in [256 * 1024, 2 * 1024 * 1024] {
+        let before = left();
+        let inside = with_room(ctx, &IN_EQ, room, left);
+        ROOM_SEEN.lock().unwrap().push((before, inside));
+    }
+}
+
+#[test]
+fn with_room_moves_to_a_segment_with_the_room_asked_for() {
+    let _g = crate::process::stack_tests::serial();
+    assert_eq!(run_program(roomy), 0);
+    let seen = ROOM_SEEN.lock().unwrap();
+    for (&(before, inside), room) in seen.iter().zip([256 * 1024, 2 * 1024 * 1024]) {
+        // A first segment (64 KiB) cannot have it; the new one does.
+        assert!(before < room && inside >= room, "{before} {inside} {room}");
+    }
+    assert_eq!(seen.len(), 2);
+}
