@@ -2,6 +2,7 @@
 //! in its own process, spawning one process per connection (`conn`). The
 //! spawn queues the connection on the accepting worker, and idle workers
 //! steal it, which is how connections spread over the workers.
+//! `serve_tls` (`tls`) runs the same loop with its own connection entry.
 //!
 //! Shutdown: SIGINT and SIGTERM write a byte to a pipe that a watcher
 //! process waits on; it stops every listener, lets requests in progress
