@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu CI machine lacks: the C compilers the
-# test suite exercises (gcc, tcc, clang) and the rustfmt/clippy components.
+# test suite exercises (gcc, tcc, clang), the real HTTP clients the server
+# tests drive (curl, python3 for its http.client) and the rustfmt/clippy
+# components.
 # Does nothing for tools that are already present.
 set -euo pipefail
 
 missing=()
-for tool in gcc tcc clang; do
+for tool in gcc tcc clang curl python3; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 
