@@ -55,9 +55,14 @@ struct Running {
 }
 
 fn start(src: &'static str) -> Running {
+    start_with(src, &[])
+}
+
+fn start_with(src: &'static str, env: &[(&str, &str)]) -> Running {
     let mut child = Command::new(build(src))
         .env("SNOW_HTTP_HOST", "127.0.0.1")
         .env("PORT", "0")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -158,7 +163,17 @@ fn json(status: &str, extra: &str, body: &str) -> String {
 
 #[test]
 fn the_json_api_example_answers_exactly() {
-    let api = start("examples/http_api.snow");
+    check_the_api(&[]);
+}
+
+#[test]
+fn the_json_api_example_answers_exactly_under_gc_stress() {
+    check_the_api(&[("SNOW_GC_STRESS", "1")]);
+}
+
+/// Drives the example through every route and checks its log lines.
+fn check_the_api(env: &[(&str, &str)]) {
+    let api = start_with("examples/http_api.snow", env);
     let mut c = api.connect();
     let first = r#"{"done":false,"id":1,"title":"try the API with curl"}"#;
     let milk = r#"{"done":false,"id":2,"title":"buy milk"}"#;
