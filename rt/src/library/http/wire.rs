@@ -3,6 +3,7 @@
 //! bytes of a response. The connection loop (`conn`) drives these over a
 //! socket.
 
+use crate::values::string::push_int;
 use httparse::{Status, EMPTY_HEADER};
 
 /// Largest request head (request line and header fields) accepted.
@@ -372,7 +373,7 @@ pub fn response(
         .map_or("application/json; charset=utf-8", |(_, v)| v);
     let conn = if keep_alive { "keep-alive" } else { "close" };
     out.extend_from_slice(b"HTTP/1.1 ");
-    push_decimal(&mut out, status.unsigned_abs());
+    push_int(&mut out, status);
     for piece in [
         " ",
         reason(status),
@@ -382,7 +383,7 @@ pub fn response(
     ] {
         out.extend_from_slice(piece.as_bytes());
     }
-    push_decimal(&mut out, body.len() as u64);
+    push_int(&mut out, body.len() as i64);
     for piece in ["\r\nConnection: ", conn, "\r\n"] {
         out.extend_from_slice(piece.as_bytes());
     }
@@ -405,21 +406,6 @@ pub fn response(
         out.extend_from_slice(body);
     }
     out
-}
-
-/// Appends `n` in decimal.
-fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 #[cfg(test)]
