@@ -37,8 +37,8 @@ work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 pid=
 
+(cd ../.. && cargo build --release -q)
 snowc=../../target/release/snowc
-[[ -x $snowc ]] || (cd ../.. && cargo build --release -q)
 "$snowc" server.snow -o "$work/snow_server" --release
 (cd "$work" && cp "$here/server.go" . && GOCACHE="$work/gocache" go build -o go_server server.go)
 
