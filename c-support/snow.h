@@ -396,6 +396,9 @@ int64_t snow_deadline_ms(int64_t t);
 
 /* Timer.sleep(ms): parks this process (main too); ms <= 0 returns at once. */
 void snow_sleep(snow_ctx *ctx, int64_t ms);
+/* Timer.monotonic_us(): microseconds since the program started, never
+ * decreasing; the difference of two readings is an elapsed time. */
+int64_t snow_monotonic_us(void);
 /* Timer.send_after(pid, ms, msg): copied now, delivered no earlier than ms
  * later, even if the sender has exited. */
 void snow_send_after(snow_ctx *ctx, snow_pid pid, int64_t ms, const snow_type *msg_type,

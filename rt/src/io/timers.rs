@@ -3,7 +3,7 @@
 //! that park (its generation; see `process::park`), or delivers a stored
 //! message (`send_after`). Equal deadlines fire in the order they were
 //! added. Also the C entries built on timers alone: `sleep` and
-//! `send_after`.
+//! `send_after`, and the clock reading `monotonic_us`.
 
 use super::reactor;
 use crate::base::abi::{Ctx, SnowType, Word};
@@ -101,6 +101,13 @@ impl Timers {
         });
         t.is_empty()
     }
+}
+
+/// Timer.monotonic_us: the runtime's monotonic clock, for measuring elapsed
+/// time from Snow (a request's duration in a logging middleware).
+#[no_mangle]
+pub extern "C" fn snow_monotonic_us() -> i64 {
+    (clock::now_ns() / 1_000) as i64
 }
 
 /// # Safety

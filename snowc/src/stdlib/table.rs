@@ -123,6 +123,7 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Json", "__decode", "snow_json_decode", "(String) -> Result<a, String>", RET_DESC | SERIAL),
     // Timer, Process (§3.17)
     rt!("Timer", "sleep", "snow_sleep", "(Int) -> ()"),
+    rt!("Timer", "monotonic_us", "snow_monotonic_us", "() -> Int", NO_CTX),
     rt!("Process", "register", "snow_register", "(String) -> Bool"),
     rt!("Process", "whereis", "snow_process_whereis", "(String) -> Option<Pid>", RET_DESC),
     // HTTP server (§5.1): `HTTP.use` gives the middleware's type, so its

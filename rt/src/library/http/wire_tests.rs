@@ -19,6 +19,7 @@ fn heads_parse_with_lf_or_crlf_and_report_their_length() {
         "GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Y:  v  \r\n\r\n".len()
     );
     assert_eq!(head("GET / HTTP/1.0\nA: 1\n\n").minor, 0);
+    assert_eq!(parse_head(b""), Ok(None));
     assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n"), Ok(None));
     let raw = "GET /t HTTP/1.1 \t \r\nA: 1\r\n\r\nnext";
     let h = head(raw);
@@ -130,6 +131,14 @@ fn responses_have_the_fixed_layout() {
         String::from_utf8(r).unwrap(),
         "HTTP/1.1 422 Unprocessable Content\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: keep-alive\r\nX-A: 1\r\n\r\n"
     );
+    let r = response(404, &[b'x'; 10_203], &[], true, true);
+    assert_eq!(
+        String::from_utf8(r).unwrap(),
+        "HTTP/1.1 404 Not Found\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 10203\r\nConnection: keep-alive\r\n\r\n"
+    );
+    let r = response(100, b"", &[], true, false);
+    assert!(r.starts_with(b"HTTP/1.1 100 Continue\r\n"));
+    assert!(r.ends_with(b"Content-Length: 0\r\nConnection: keep-alive\r\n\r\n"));
     assert_eq!(reason(431), "Request Header Fields Too Large");
     assert_eq!(reason(599), "Server Error");
 }
