@@ -147,6 +147,14 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Response", "status", "snow_response_status", "(Response) -> Int", NO_CTX),
     rt!("Response", "body", "snow_response_body", "(Response) -> String"),
     rt!("Response", "header", "snow_response_header", "(Response, String) -> Option<String>", RET_DESC),
+    // HTTP client (§5.2); `HTTP.request` is [proposed], every status `Ok`.
+    rt!("HTTP", "get", "snow_http_get", "(String) -> Result<String, String>", RET_DESC),
+    rt!("HTTP", "post", "snow_http_post", "(String, String) -> Result<String, String>", RET_DESC),
+    rt!("HTTP", "request", "snow_http_request", "(String, String, Map<String, String>, String) -> Result<HttpReply, String>", RET_DESC),
+    rt!("HttpReply", "status", "snow_http_reply_status", "(HttpReply) -> Int", NO_CTX),
+    rt!("HttpReply", "body", "snow_http_reply_body", "(HttpReply) -> String"),
+    rt!("HttpReply", "header", "snow_http_reply_header", "(HttpReply, String) -> Option<String>", RET_DESC),
+    rt!("HttpReply", "headers", "snow_http_reply_headers", "(HttpReply) -> Map<String, String>", RET_DESC),
     // Called by the compiler itself: `__` names are not reachable from Snow,
     // and module "" is the language's own (protocols, panics).
     rt!("", "__debug", "snow_debug", "(a) -> String", ARG_DESC),

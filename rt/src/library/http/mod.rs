@@ -3,6 +3,7 @@
 //! middleware chain (`dispatch`), connection processes (`conn`) and the
 //! accepting process with shutdown (`server`). Sockets are `io::net`'s.
 
+pub mod client;
 pub mod conn;
 pub mod dispatch;
 pub mod route;
