@@ -20,6 +20,7 @@ use crate::gc::store::Table;
 use crate::process::clock;
 use crate::values::layout;
 use crate::values::map::{snow_map_key_at, snow_map_size, snow_map_value_at};
+use crate::values::recursion::with_room;
 use crate::values::string::{new_str, str_of};
 use response::{Failure, Reply};
 use std::io::{self, ErrorKind, Write};
@@ -143,9 +144,20 @@ unsafe fn once(ctx: *mut Ctx, url: &Url, req: &Outgoing, done_by: u64) -> Result
     })
 }
 
+/// The stack a request needs (rustls and ring during the handshake, the
+/// gzip decoder, the head's header slots), beyond a first segment's.
+const STACK_ROOM: usize = 256 << 10;
+static IN_HTTP_CLIENT: FnLoc = FnLoc::runtime(c"HTTP client");
+
 /// Sends `req` to `url_text`, following redirects; the reply and the URL
-/// that gave it.
-unsafe fn fetch(
+/// that gave it. Runs where the stack has `STACK_ROOM`.
+unsafe fn fetch(ctx: *mut Ctx, url_text: &str, req: Outgoing) -> Result<(String, Reply), String> {
+    with_room(ctx, &IN_HTTP_CLIENT, STACK_ROOM, || {
+        follow(ctx, url_text, req)
+    })
+}
+
+unsafe fn follow(
     ctx: *mut Ctx,
     url_text: &str,
     mut req: Outgoing,

@@ -290,3 +290,7 @@ impl<R: Read> Read for Body<'_, R> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "response_tests.rs"]
+mod tests;

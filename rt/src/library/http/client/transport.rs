@@ -184,7 +184,8 @@ fn tls_config() -> Result<Arc<ClientConfig>, String> {
         .get_or_init(|| {
             let mut roots = RootCertStore::empty();
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            if let Some(path) = std::env::var_os("SSL_CERT_FILE") {
+            // Unset or empty: the webpki roots alone.
+            if let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
                 let p = path.to_string_lossy().into_owned();
                 let bad = |e: String| format!("TLS: SSL_CERT_FILE {p}: {e}");
                 let pem = std::fs::read(&path).map_err(|e| bad(e.to_string()))?;
