@@ -5,6 +5,8 @@
 //! here for https. Every test stops what it started; waits have generous
 //! limits that only detect hangs.
 
+mod common;
+
 use flate2::write::GzEncoder;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,13 +17,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const HANG: Duration = Duration::from_secs(120);
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 fn tmp() -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("httpclient");
@@ -35,18 +30,10 @@ fn built(name: &'static str) -> PathBuf {
     let mut done = BUILT.lock().unwrap();
     let exe = tmp().join(name);
     if !done.contains(&name) {
-        let src = repo().join("tests/httpclient").join(format!("{name}.snow"));
-        let out = Command::new(env!("CARGO_BIN_EXE_snowc"))
-            .arg(&src)
-            .arg("-o")
-            .arg(&exe)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "snowc failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let src = common::tests_dir("httpclient").join(format!("{name}.snow"));
+        let mut cmd = Command::new(common::snowc());
+        let out = common::run(cmd.arg(&src).arg("-o").arg(&exe), HANG).unwrap();
+        assert_eq!(out.status, Some(0), "{}", common::describe("snowc", &out));
         done.push(name);
     }
     exe
@@ -257,7 +244,8 @@ fn bodies(path: &str, s: &mut TcpStream) {
 
 #[test]
 fn client_against_our_own_server() {
-    let expected = std::fs::read_to_string(repo().join("tests/httpclient/selfcall.out")).unwrap();
+    let expected =
+        std::fs::read_to_string(common::tests_dir("httpclient").join("selfcall.out")).unwrap();
     for workers in ["", "1"] {
         let port = free_port();
         let mut cmd = Command::new(built("selfcall"));

@@ -390,6 +390,10 @@ pub unsafe extern "C" fn snow_request_body(_ctx: *mut Ctx, req: *mut c_void) -> 
     field(req, 3) as usize as *mut SnowStr
 }
 
+/// `Some(v)` (a new string) or `None` of the Option descriptor `opt`.
+///
+/// # Safety
+/// `ctx` is the running process; `opt` describes `Option<String>`.
 pub unsafe fn opt_str(ctx: *mut Ctx, opt: *const SnowType, v: Option<&[u8]>) -> *mut u8 {
     // `v` is in a rooted object (the heap does not move), so it stays
     // valid across the allocations.

@@ -257,7 +257,7 @@ pub unsafe extern "C" fn snow_http_get(
         headers: Vec::new(),
         body: None,
     };
-    body_of(ctx, res, &str_of(url).to_string(), req)
+    body_of(ctx, res, str_of(url), req)
 }
 
 /// # Safety
@@ -274,7 +274,7 @@ pub unsafe extern "C" fn snow_http_post(
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: Some(SnowStr::bytes(body).to_vec()),
     };
-    body_of(ctx, res, &str_of(url).to_string(), req)
+    body_of(ctx, res, str_of(url), req)
 }
 
 /// `HTTP.request(method, url, headers, body)`: any method, the caller's
