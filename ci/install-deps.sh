@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu CI machine lacks: the C compilers the
-# test suite exercises (gcc, tcc, clang) and the rustfmt/clippy components.
+# test suite exercises (gcc, tcc, clang), the clients and certificate tool
+# of the HTTPS tests (curl, python3, openssl) and the rustfmt/clippy
+# components.
 # Does nothing for tools that are already present.
 set -euo pipefail
 
 missing=()
-for tool in gcc tcc clang; do
+for tool in gcc tcc clang curl python3 openssl; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 

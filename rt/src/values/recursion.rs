@@ -49,17 +49,18 @@ pub fn set_rerun(f: Rerun) {
 #[inline(always)]
 pub unsafe fn deeper<R>(ctx: *mut Ctx, site: &'static FnLoc, f: impl FnOnce() -> R) -> R {
     if !ctx.is_null() && stack_pointer() < (*ctx).stack_limit as usize {
-        return rerun(ctx, site, f);
+        return rerun(ctx, site, 0, f);
     }
     f()
 }
 
-/// Runs `f`, which needs `room` bytes of stack (a TLS handshake, say),
-/// on this stack when it has them below the limit, else through the slow
-/// path on a new segment with that much room.
+/// Runs `f` with at least `room` bytes of stack below this frame: on a new
+/// segment when this one has less. For runtime code deeper than the
+/// reserve below the limit allows (TLS with its cryptography).
 ///
 /// # Safety
 /// As `deeper`.
+#[inline(always)]
 pub unsafe fn with_room<R>(
     ctx: *mut Ctx,
     site: &'static FnLoc,
@@ -67,23 +68,13 @@ pub unsafe fn with_room<R>(
     f: impl FnOnce() -> R,
 ) -> R {
     if !ctx.is_null() && stack_pointer().saturating_sub(room) < (*ctx).stack_limit as usize {
-        return rerun_with(ctx, site, room, f);
+        return rerun(ctx, site, room, f);
     }
     f()
 }
 
 #[inline(never)]
-unsafe fn rerun<R, F: FnOnce() -> R>(ctx: *mut Ctx, site: &'static FnLoc, f: F) -> R {
-    rerun_with(ctx, site, 0, f)
-}
-
-#[inline(never)]
-unsafe fn rerun_with<R, F: FnOnce() -> R>(
-    ctx: *mut Ctx,
-    site: &'static FnLoc,
-    room: usize,
-    f: F,
-) -> R {
+unsafe fn rerun<R, F: FnOnce() -> R>(ctx: *mut Ctx, site: &'static FnLoc, frame: usize, f: F) -> R {
     // Only contexts of the process layer have a limit that can fail the
     // check, and it registers the slow path before making any.
     let Some(slow_path) = RERUN.get() else {
@@ -99,6 +90,6 @@ unsafe fn rerun_with<R, F: FnOnce() -> R>(
         }
     }
     let args = &mut slot as *mut _ as *mut c_void;
-    slow_path(ctx, site, room, run::<R, F>, args);
+    slow_path(ctx, site, frame, run::<R, F>, args);
     slot.1.take().expect("a rerun returns its result")
 }
