@@ -160,18 +160,32 @@ unsafe fn resolve(
             .map(|a| a.collect())
             .map_err(failed);
     }
-    let reg = Registration::new(waiting).map_err(failed)?;
+    // Owned by the process, so a kill while parked here unregisters it.
+    let reg = resources::own(ctx, Registration::new(waiting).map_err(failed)?);
+    let r = wait_for(ctx, &*reg, &answer, deadline);
+    resources::release(ctx, reg);
+    r.map_err(|e| match e {
+        Some(e) => failed(e),
+        None => "timed out resolving the host".into(),
+    })
+}
+
+/// Parks on `reg` until the helper thread has put its answer in `answer`
+/// (or `deadline`); `Err(None)` for a timeout.
+unsafe fn wait_for(
+    ctx: *mut Ctx,
+    reg: &Registration<UnixStream>,
+    answer: &Mutex<Option<io::Result<Vec<SocketAddr>>>>,
+    deadline: u64,
+) -> Result<Vec<SocketAddr>, Option<io::Error>> {
     loop {
         if let Some(r) = answer.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            return r.map_err(failed);
+            return r.map_err(Some);
         }
         match reg.wait(ctx, Interest::Readable, Some(deadline)) {
-            Ok(Readiness::Ready) => {}
-            Ok(Readiness::TimedOut) => return Err("timed out resolving the host".into()),
-            Err(e) => return Err(failed(e)),
-        }
-        if clock::now_ns() >= deadline {
-            return Err("timed out resolving the host".into());
+            Ok(Readiness::Ready) if clock::now_ns() < deadline => {}
+            Ok(_) => return Err(None),
+            Err(e) => return Err(Some(e)),
         }
     }
 }
