@@ -3,10 +3,12 @@
 //! middleware chain (`dispatch`), connection processes (`conn`) and the
 //! accepting process with shutdown (`server`). Sockets are `io::net`'s.
 
-pub mod client;
 pub mod conn;
 pub mod dispatch;
 pub mod route;
 pub mod server;
 pub mod values;
 pub mod wire;
+
+/// The HTTP client (§5.2), on the same sockets.
+pub mod client;
