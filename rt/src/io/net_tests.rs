@@ -23,6 +23,20 @@ unsafe fn give_way(ctx: *mut Ctx) {
     snow_slow_path(ctx, core::ptr::null());
 }
 
+/// Waits for `pid` to park on a descriptor, kills it, waits for its end;
+/// the registrations while it was parked.
+unsafe fn kill_when_parked(ctx: *mut Ctx, pid: u64) -> usize {
+    while pid_table::get(pid).is_none_or(|a| state_of(a.load_state()) != S_WAIT_IO) {
+        give_way(ctx);
+    }
+    let during = registrations();
+    snow_exit(ctx, pid, TAG_KILLED, core::ptr::null_mut());
+    while pid_table::get(pid).is_some() {
+        give_way(ctx);
+    }
+    during
+}
+
 /// Adopts the socket and reads: parks until killed.
 unsafe extern "C" fn reader(ctx: *mut Ctx, fd: Word) {
     let s = Stream::adopt(ctx, TcpStream::from_raw_fd(fd as i32)).expect("adopt");
@@ -37,14 +51,7 @@ unsafe extern "C" fn killed_main(ctx: *mut Ctx) {
     let (server_side, _) = l.accept().expect("accept");
     let before = registrations();
     let pid = snow_spawn(ctx, reader, &snow_t_Int, server_side.into_raw_fd() as Word);
-    while pid_table::get(pid).is_none_or(|a| state_of(a.load_state()) != S_WAIT_IO) {
-        give_way(ctx);
-    }
-    let during = registrations() - before;
-    snow_exit(ctx, pid, TAG_KILLED, core::ptr::null_mut());
-    while pid_table::get(pid).is_some() {
-        give_way(ctx);
-    }
+    let during = kill_when_parked(ctx, pid) - before;
     // The peer sees the end of the stream: the descriptor was closed.
     let mut buf = [0u8; 8];
     // (A hang detector only: an open descriptor would never answer.)
@@ -88,14 +95,7 @@ unsafe extern "C" fn connect_main(ctx: *mut Ctx) {
             Err(_) => give_way(ctx),
         }
     };
-    while pid_table::get(pid).is_none_or(|a| state_of(a.load_state()) != S_WAIT_IO) {
-        give_way(ctx);
-    }
-    let during = registrations() - before;
-    snow_exit(ctx, pid, TAG_KILLED, core::ptr::null_mut());
-    while pid_table::get(pid).is_some() {
-        give_way(ctx);
-    }
+    let during = kill_when_parked(ctx, pid) - before;
     peer.set_nonblocking(false).expect("blocking");
     peer.set_read_timeout(Some(std::time::Duration::from_secs(60)))
         .expect("timeout");
