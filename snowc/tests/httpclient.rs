@@ -461,3 +461,41 @@ fn https_with_a_test_ca() {
         "{untrusted}"
     );
 }
+
+/// A listener whose accept queue is full (backlog 0, filled by Python's
+/// own clients until one gets no answer) drops new connection attempts,
+/// so connecting to it times out.
+#[test]
+fn connect_timeout() {
+    let script = "import socket, time\n\
+        l = socket.socket()\n\
+        l.bind(('127.0.0.1', 0))\n\
+        l.listen(0)\n\
+        held = []\n\
+        for _ in range(8):\n\
+        \x20   c = socket.socket()\n\
+        \x20   c.settimeout(0.5)\n\
+        \x20   try:\n\
+        \x20       c.connect(l.getsockname())\n\
+        \x20       held.append(c)\n\
+        \x20   except OSError:\n\
+        \x20       break\n\
+        print(l.getsockname()[1], flush=True)\n\
+        time.sleep(120)\n";
+    let mut py = Command::new("python3")
+        .args(["-c", script])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut line = String::new();
+    BufReader::new(py.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = format!("http://127.0.0.1:{}/", line.trim());
+    let out = fetch(
+        std::slice::from_ref(&url),
+        &[("SNOW_HTTP_CLIENT_CONNECT_TIMEOUT_MS", "300")],
+    );
+    stop(&mut py);
+    assert_eq!(out, format!("Err({url}: timed out connecting)\ndone\n"));
+}
