@@ -722,6 +722,18 @@ int64_t snow_response_status(void *resp);
 snow_str *snow_response_body(snow_ctx *ctx, void *resp);
 void *snow_response_header(snow_ctx *ctx, const snow_type *opt_type, void *resp, snow_str *name);
 
+/* HTTP client (§5.2): results are Result values; HttpReply is a heap record
+ * like Response (descriptor snow_t_HttpReply). */
+extern const snow_type snow_t_HttpReply;
+void *snow_http_get(snow_ctx *ctx, const snow_type *res_type, snow_str *url);
+void *snow_http_post(snow_ctx *ctx, const snow_type *res_type, snow_str *url, snow_str *body);
+void *snow_http_request(snow_ctx *ctx, const snow_type *res_type, snow_str *method, snow_str *url,
+                        snow_map *headers, snow_str *body);
+int64_t snow_http_reply_status(void *r);
+snow_str *snow_http_reply_body(snow_ctx *ctx, void *r);
+void *snow_http_reply_header(snow_ctx *ctx, const snow_type *opt_type, void *r, snow_str *name);
+snow_map *snow_http_reply_headers(snow_ctx *ctx, const snow_type *map_type, void *r);
+
 /* JSON (§3.16): a Json value holds its canonical compact text. */
 void *snow_json_parse(snow_ctx *ctx, const snow_type *result_type, snow_str *text);
 snow_str *snow_json_encode(snow_ctx *ctx, snow_json *j);

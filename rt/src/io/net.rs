@@ -181,6 +181,9 @@ impl Write for Stream {
     }
 }
 
+#[path = "net_connect.rs"]
+mod connect;
+
 #[cfg(test)]
 #[path = "net_tests.rs"]
 mod tests;

@@ -91,7 +91,9 @@ impl TypeTable {
             Ty::Con(TyCon::Range, _) => "snow_range *".into(),
             Ty::Con(TyCon::Queue, _) => "snow_queue *".into(),
             Ty::Con(TyCon::Json, _) => "snow_json *".into(),
-            Ty::Con(TyCon::Router | TyCon::Request | TyCon::Response, _) => "void *".into(),
+            Ty::Con(TyCon::Router | TyCon::Request | TyCon::Response | TyCon::HttpReply, _) => {
+                "void *".into()
+            }
             Ty::Con(TyCon::Adt(_), _) | Ty::Tuple(_) if !t.is_unit() => {
                 self.ensure_struct(t, adts);
                 format!("struct {} *", self.tname(t, adts))
@@ -229,6 +231,7 @@ impl TypeTable {
             Ty::Con(TyCon::Router, _) => return "snow_t_Router".into(),
             Ty::Con(TyCon::Request, _) => return "snow_t_Request".into(),
             Ty::Con(TyCon::Response, _) => return "snow_t_Response".into(),
+            Ty::Con(TyCon::HttpReply, _) => return "snow_t_HttpReply".into(),
             _ if t.is_unit() || matches!(t, Ty::Never) => return "snow_t_Unit".into(),
             _ => {}
         }

@@ -97,6 +97,7 @@ pub const MODULES: &[Module] = &[
     },
     of(flat("Request"), TyCon::Request),
     of(flat("Response"), TyCon::Response),
+    of(m("HttpReply"), TyCon::HttpReply),
     m("Sqlite"),
     m("Pg"),
     m("Pool"),

@@ -126,6 +126,10 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Timer", "monotonic_us", "snow_monotonic_us", "() -> Int", NO_CTX),
     rt!("Process", "register", "snow_register", "(String) -> Bool"),
     rt!("Process", "whereis", "snow_process_whereis", "(String) -> Option<Pid>", RET_DESC),
+    // HTTP client (§5.2); `HTTP.request` is [proposed], every status `Ok`.
+    rt!("HTTP", "get", "snow_http_get", "(String) -> Result<String, String>", RET_DESC),
+    rt!("HTTP", "post", "snow_http_post", "(String, String) -> Result<String, String>", RET_DESC),
+    rt!("HTTP", "request", "snow_http_request", "(String, String, Map<String, String>, String) -> Result<HttpReply, String>", RET_DESC),
     // HTTP server (§5.1): `HTTP.use` gives the middleware's type, so its
     // parameters need no annotations.
     rt!("HTTP", "router", "snow_http_router", "() -> Router"),
@@ -149,6 +153,10 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Response", "status", "snow_response_status", "(Response) -> Int", NO_CTX),
     rt!("Response", "body", "snow_response_body", "(Response) -> String"),
     rt!("Response", "header", "snow_response_header", "(Response, String) -> Option<String>", RET_DESC),
+    rt!("HttpReply", "status", "snow_http_reply_status", "(HttpReply) -> Int", NO_CTX),
+    rt!("HttpReply", "body", "snow_http_reply_body", "(HttpReply) -> String"),
+    rt!("HttpReply", "header", "snow_http_reply_header", "(HttpReply, String) -> Option<String>", RET_DESC),
+    rt!("HttpReply", "headers", "snow_http_reply_headers", "(HttpReply) -> Map<String, String>", RET_DESC),
     // Called by the compiler itself: `__` names are not reachable from Snow,
     // and module "" is the language's own (protocols, panics).
     rt!("", "__debug", "snow_debug", "(a) -> String", ARG_DESC),

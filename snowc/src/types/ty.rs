@@ -34,6 +34,8 @@ pub enum TyCon {
     Router,
     Request,
     Response,
+    /// The HTTP client's answer (§5.2 `HTTP.request`).
+    HttpReply,
     Adt(AdtId),
 }
 
@@ -252,6 +254,7 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::Router => "Router".to_string(),
                     TyCon::Request => "Request".to_string(),
                     TyCon::Response => "Response".to_string(),
+                    TyCon::HttpReply => "HttpReply".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
                         if a.qualified {

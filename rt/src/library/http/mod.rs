@@ -11,3 +11,6 @@ pub mod server;
 pub mod tls;
 pub mod values;
 pub mod wire;
+
+/// The HTTP client (§5.2), on the same sockets.
+pub mod client;

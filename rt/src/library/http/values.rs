@@ -20,7 +20,7 @@ pub struct Params<const N: usize>(pub [*const SnowType; N]);
 // SAFETY: the pointers are to immutable statics.
 unsafe impl<const N: usize> Sync for Params<N> {}
 
-const fn record(
+pub const fn record(
     kind: u32,
     name: &'static core::ffi::CStr,
     n: usize,
@@ -82,7 +82,7 @@ pub static ANY_CLOSURE: SnowType = SnowType {
     ..SnowType::bare(K_CLOSURE, c"closure")
 };
 
-const OFFSETS: [u32; 6] = [16, 24, 32, 40, 48, 56];
+pub const OFFSETS: [u32; 6] = [16, 24, 32, 40, 48, 56];
 const S: *const SnowType = &snow_t_String;
 
 /// Router node: previous node, kind (`ROOT`, `ROUTE`, `USE`), method ("" for
@@ -169,7 +169,7 @@ pub fn pairs(enc: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
 }
 
 /// The last value under `name` (ASCII case-insensitive with `fold`).
-fn lookup<'a>(enc: &'a [u8], name: &[u8], fold: bool) -> Option<&'a [u8]> {
+pub fn lookup<'a>(enc: &'a [u8], name: &[u8], fold: bool) -> Option<&'a [u8]> {
     pairs(enc)
         .filter(|(n, _)| {
             if fold {
@@ -390,7 +390,11 @@ pub unsafe extern "C" fn snow_request_body(_ctx: *mut Ctx, req: *mut c_void) -> 
     field(req, 3) as usize as *mut SnowStr
 }
 
-unsafe fn opt_str(ctx: *mut Ctx, opt: *const SnowType, v: Option<&[u8]>) -> *mut u8 {
+/// `Some(v)` (a new string) or `None` of the Option descriptor `opt`.
+///
+/// # Safety
+/// `ctx` is the running process; `opt` describes `Option<String>`.
+pub unsafe fn opt_str(ctx: *mut Ctx, opt: *const SnowType, v: Option<&[u8]>) -> *mut u8 {
     // `v` is in a rooted object (the heap does not move), so it stays
     // valid across the allocations.
     match v {
@@ -461,7 +465,15 @@ pub unsafe extern "C" fn snow_request_headers(
     map_type: *const SnowType,
     req: *mut c_void,
 ) -> *mut c_void {
-    let enc = text(req, 4).to_vec();
+    pairs_map(ctx, map_type, text(req, 4).to_vec())
+}
+
+/// A `Map<String, String>` of encoded pairs, names in lower case (the last
+/// duplicate's value).
+///
+/// # Safety
+/// `map_type` describes `Map<String, String>`.
+pub unsafe fn pairs_map(ctx: *mut Ctx, map_type: *const SnowType, enc: Vec<u8>) -> *mut c_void {
     let mut m = crate::values::map::snow_map_new(ctx, map_type);
     for (n, v) in pairs(&enc) {
         let k = s(ctx, &n.to_ascii_lowercase());

@@ -111,6 +111,7 @@ fn prelude_scope() -> Scope {
         ("Router", TyCon::Router, 0),
         ("Request", TyCon::Request, 0),
         ("Response", TyCon::Response, 0),
+        ("HttpReply", TyCon::HttpReply, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
     }
