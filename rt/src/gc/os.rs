@@ -86,6 +86,15 @@ pub unsafe fn unmap(p: *mut u8, len: usize) {
     libc::munmap(p as *mut _, len);
 }
 
+/// Gives the pages of `p`/`len` back to the OS, keeping the mapping (the
+/// pages read as zero when touched again).
+///
+/// # Safety
+/// `p`/`len` is a page-aligned range of a mapping nothing uses.
+pub unsafe fn release(p: *mut u8, len: usize) {
+    libc::madvise(p as *mut _, len, libc::MADV_DONTNEED);
+}
+
 fn out_of_memory() -> ! {
     let msg = b"snow: out of memory\n";
     // SAFETY: writing a static buffer to stderr.

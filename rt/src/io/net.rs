@@ -120,6 +120,13 @@ impl Stream {
         self.reg.get()
     }
 
+    /// Parks until the socket is readable or the read deadline passes (a
+    /// `TimedOut` error), without holding a buffer meanwhile.
+    pub fn wait_readable(&mut self) -> io::Result<()> {
+        // SAFETY: the stream is used only by its owner, running.
+        unsafe { park(self.ctx, &self.reg, Interest::Readable, self.read_deadline) }
+    }
+
     /// Closes the socket now.
     ///
     /// # Safety

@@ -3,28 +3,58 @@
 //! keeps the connection open per ruling 11. Every wait parks the process
 //! on the reactor under a deadline (§5.1.6); a missed deadline or a peer
 //! that goes away ends the connection without a response.
+//!
+//! Everything the process holds outside its heap while it may park or run
+//! Snow code (the socket, buffers, the request's head, the in-flight count)
+//! lives in resources it owns, so a process killed at any point releases
+//! all of it.
 
 use super::dispatch::respond;
-use super::server::{self, Timeouts};
+use super::server::{self, InFlight, Timeouts};
 use super::values::*;
 use super::wire::{self, Framing, Head, Refusal};
 use crate::base::abi::{Ctx, Word};
 use crate::base::console;
 use crate::io::net::Stream;
 use crate::process::clock;
-use crate::process::resources;
 use core::ffi::c_void;
 use std::io::{Read, Write};
-use std::os::fd::FromRawFd;
+use std::net::TcpStream;
 
 /// Most requests answered on one connection (ruling 11).
 const MAX_REQUESTS: usize = 1000;
 
-/// What a connection keeps between requests (owned by its process, so a
-/// kill frees it).
-#[derive(Default)]
-struct Buffer {
-    bytes: Vec<u8>,
+/// A kept-alive connection idle this long gives its heap's blocks back
+/// before it waits on (`gc::clear_heap`).
+const REST_NS: u64 = 1_000_000_000;
+
+/// What a connection process owns from its spawn on (see
+/// `resources::spawn_owning`), so a kill frees it: the shared router, the
+/// socket until the process adopts it, the bytes read and not yet used,
+/// the head of the request being answered, a chunked body being decoded,
+/// the response being written, and whether a request is in progress.
+pub struct Conn {
+    router: *mut c_void,
+    sock: Option<TcpStream>,
+    buf: Vec<u8>,
+    head: Option<Head>,
+    chunked: Option<wire::Chunked>,
+    out: Vec<u8>,
+    busy: InFlight,
+}
+
+impl Conn {
+    pub fn new(router: *mut c_void, sock: TcpStream) -> Conn {
+        Conn {
+            router,
+            sock: Some(sock),
+            buf: Vec::new(),
+            head: None,
+            chunked: None,
+            out: Vec::new(),
+            busy: InFlight::default(),
+        }
+    }
 }
 
 /// Why reading a request stopped.
@@ -35,35 +65,41 @@ enum Stop {
     Refuse(Refusal),
 }
 
-/// The entry of a connection process: `arg` is the record (router, fd).
+/// The entry of a connection process: `arg` points to its `Conn`.
 ///
 /// # Safety
-/// Called as a spawned process's entry.
+/// Called as the entry of a process spawned with `spawn_owning(Conn)`.
 pub unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
-    let argp = arg as usize as *mut c_void;
-    let router = field(argp, 0) as usize as *mut c_void;
-    let fd = field(argp, 1) as i32;
-    let sock = std::net::TcpStream::from_raw_fd(fd);
+    let c = &mut *(arg as usize as *mut Conn);
+    let Some(sock) = c.sock.take() else { return };
     let Ok(st) = Stream::adopt(ctx, sock) else {
         return;
     };
-    let buf = resources::own(ctx, Buffer::default());
-    serve_connection(ctx, router, &mut *st, &mut (*buf).bytes);
+    serve_connection(ctx, c, &mut *st);
     let _ = (*st).socket().shutdown(std::net::Shutdown::Write);
     Stream::close(ctx, st);
-    resources::release(ctx, buf);
 }
 
-unsafe fn serve_connection(ctx: *mut Ctx, router: *mut c_void, st: &mut Stream, buf: &mut Vec<u8>) {
+unsafe fn serve_connection(ctx: *mut Ctx, c: &mut Conn, st: &mut Stream) {
     let t = server::timeouts();
     for served in 0..MAX_REQUESTS {
-        let head = match read_head(st, buf, t, served == 0) {
-            Ok(h) => h,
+        match read_head(ctx, st, &mut c.buf, t, served == 0) {
+            Ok(h) => c.head = Some(h),
             Err(stop) => return refuse(st, stop, t),
         };
-        server::request_started();
-        let done = answer(ctx, router, st, buf, t, head, served + 1 < MAX_REQUESTS);
-        server::request_finished();
+        c.busy.start();
+        let done = answer(ctx, c, st, t, served + 1 < MAX_REQUESTS);
+        c.busy.finish();
+        c.head = None;
+        // Nothing in the heap outlives a request (the router is shared, the
+        // rest is the connection's own Rust memory): it starts empty again,
+        // so a connection needs no collection and stays at the size one
+        // request takes.
+        crate::gc::clear_heap(ctx, false);
+        if c.buf.is_empty() {
+            // An idle connection keeps no buffer.
+            c.buf = Vec::new();
+        }
         if !done {
             return;
         }
@@ -71,10 +107,19 @@ unsafe fn serve_connection(ctx: *mut Ctx, router: *mut c_void, st: &mut Stream, 
 }
 
 /// Reads until `buf` starts with a complete head. Before the first byte of
-/// a request after the first, the idle timeout applies; from the first
-/// byte, the header deadline (and the read timeout per read).
-fn read_head(st: &mut Stream, buf: &mut Vec<u8>, t: &Timeouts, first: bool) -> Result<Head, Stop> {
+/// a request after the first, the idle timeout applies (the heap is released
+/// after `REST_NS` of it); from the first byte, the header deadline (and
+/// the read timeout per read).
+unsafe fn read_head(
+    ctx: *mut Ctx,
+    st: &mut Stream,
+    buf: &mut Vec<u8>,
+    t: &Timeouts,
+    first: bool,
+) -> Result<Head, Stop> {
     let mut head_deadline = (first || !buf.is_empty()).then(|| clock::now_ns() + t.header);
+    let idle_end = clock::now_ns() + t.idle;
+    let mut rested = false;
     loop {
         if let Some(h) = wire::parse_head(buf).map_err(Stop::Refuse)? {
             return Ok(h);
@@ -83,27 +128,54 @@ fn read_head(st: &mut Stream, buf: &mut Vec<u8>, t: &Timeouts, first: bool) -> R
             return Err(Stop::Quiet);
         }
         let now = clock::now_ns();
+        let resting = head_deadline.is_none() && !rested && now + REST_NS < idle_end;
         st.read_deadline = Some(match head_deadline {
             Some(d) => d.min(now + t.read),
-            None => now + t.idle,
+            None if resting => now + REST_NS,
+            None => idle_end,
         });
-        if fill(st, buf)? == 0 {
-            return Err(Stop::Quiet);
+        match read_more(st, buf) {
+            Ok(0) => return Err(Stop::Quiet),
+            Ok(_) => {}
+            Err(e) if resting && e.kind() == std::io::ErrorKind::TimedOut => {
+                crate::gc::clear_heap(ctx, true);
+                rested = true;
+                continue;
+            }
+            Err(_) => return Err(Stop::Quiet),
         }
         head_deadline.get_or_insert(clock::now_ns() + t.header);
     }
 }
 
 /// Reads more bytes onto `buf`: the count (0 at the end of the stream).
-/// Straight into the buffer's spare room (4 KiB at a time), so an idle
-/// connection holds little memory.
 fn fill(st: &mut Stream, buf: &mut Vec<u8>) -> Result<usize, Stop> {
-    let len = buf.len();
-    buf.resize(len + 4096, 0);
-    let r = st.read(&mut buf[len..]);
-    let n = r.as_ref().map_or(0, |n| *n);
-    buf.truncate(len + n);
-    r.map_err(|_| Stop::Quiet)
+    read_more(st, buf).map_err(|_| Stop::Quiet)
+}
+
+/// Straight into the buffer's spare room (4 KiB at a time). A connection
+/// waiting with nothing buffered holds no buffer while it waits.
+fn read_more(st: &mut Stream, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    loop {
+        let len = buf.len();
+        buf.resize(len + 4096, 0);
+        let r = if len == 0 {
+            // Without waiting: on WouldBlock the buffer goes first.
+            (&*st.socket()).read(&mut buf[..])
+        } else {
+            st.read(&mut buf[len..])
+        };
+        let n = r.as_ref().map_or(0, |n| *n);
+        buf.truncate(len + n);
+        match r {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                *buf = Vec::new();
+                st.wait_readable()?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            r => return r,
+        }
+    }
 }
 
 fn write_all(st: &mut Stream, bytes: &[u8], t: &Timeouts) -> bool {
@@ -127,9 +199,11 @@ fn refuse(st: &mut Stream, stop: Stop, t: &Timeouts) {
 }
 
 /// Reads the body of `head`: the bytes, having consumed them from `buf`.
+/// A chunked body is decoded in `chunked` (the connection's).
 fn read_body(
     st: &mut Stream,
     buf: &mut Vec<u8>,
+    chunked: &mut Option<wire::Chunked>,
     t: &Timeouts,
     head: &Head,
 ) -> Result<Vec<u8>, Stop> {
@@ -159,43 +233,39 @@ fn read_body(
             Ok(body)
         }
         Framing::Chunked => {
-            let mut c = wire::Chunked::at(head.len);
+            let c = chunked.insert(wire::Chunked::at(head.len));
             while !c.advance(buf).map_err(Stop::Refuse)? {
                 more(st, buf)?;
             }
             buf.drain(..c.used);
-            Ok(std::mem::take(&mut c.body))
+            Ok(chunked.take().map(|c| c.body).unwrap_or_default())
         }
     }
 }
 
-/// Answers one request; whether the connection stays open.
-unsafe fn answer(
-    ctx: *mut Ctx,
-    router: *mut c_void,
-    st: &mut Stream,
-    buf: &mut Vec<u8>,
-    t: &Timeouts,
-    head: Head,
-    may_keep: bool,
-) -> bool {
-    let body = match read_body(st, buf, t, &head) {
-        Ok(b) => b,
+/// Answers the request whose head is `c.head`; whether the connection
+/// stays open.
+unsafe fn answer(ctx: *mut Ctx, c: &mut Conn, st: &mut Stream, t: &Timeouts, may_keep: bool) -> bool {
+    let Some(head) = c.head.as_ref() else {
+        return false;
+    };
+    let req = match read_body(st, &mut c.buf, &mut c.chunked, t, head) {
+        Ok(body) => {
+            let headers = encode_pairs(
+                head.headers
+                    .iter()
+                    .map(|(n, v)| (n.as_bytes(), v.as_bytes())),
+            );
+            new_request(ctx, &head.method, &head.target, &body, &headers, b"")
+        }
         Err(stop) => {
             refuse(st, stop, t);
             return false;
         }
     };
-    let headers = encode_pairs(
-        head.headers
-            .iter()
-            .map(|(n, v)| (n.as_bytes(), v.as_bytes())),
-    );
-    let req = new_request(ctx, &head.method, &head.target, &body, &headers, b"");
-    drop((body, headers));
     let head_only = head.method == "HEAD";
     let mut keep = may_keep && head.keep_alive();
-    let bytes = match respond(ctx, router, req) {
+    c.out = match respond(ctx, c.router, req) {
         Ok(resp) => {
             // A shutdown that began meanwhile closes the connection.
             keep &= !server::shutting_down();
@@ -230,5 +300,7 @@ unsafe fn answer(
             wire::response(500, b"Internal Server Error", &[], false, head_only)
         }
     };
-    write_all(st, &bytes, t) && keep
+    let sent = write_all(st, &c.out, t);
+    c.out = Vec::new();
+    sent && keep
 }
