@@ -21,7 +21,7 @@ use crate::base::abi::{Hdr, GC_STATIC};
 
 /// The largest block; every block size is a power of two from `MIN_BLOCK`.
 pub const BLOCK_SIZE: usize = 32 * 1024;
-pub const MIN_BLOCK: usize = 4 * 1024;
+pub const MIN_BLOCK: usize = 2 * 1024;
 /// A block holds at least this many slots (so big classes start bigger).
 const MIN_SLOTS: usize = 4;
 pub const MAX_SMALL: usize = 4096;
@@ -153,7 +153,11 @@ impl Heap {
 
     /// Bytes currently mapped for objects (blocks and large objects).
     pub fn mapped_bytes(&self) -> usize {
-        let blocks: usize = self.blocks.iter().map(|&b| Block::size(b as *const Block)).sum();
+        let blocks: usize = self
+            .blocks
+            .iter()
+            .map(|&b| Block::size(b as *const Block))
+            .sum();
         blocks + self.large.iter().map(|l| l.1).sum::<usize>()
     }
 

@@ -72,6 +72,9 @@ enum Stop {
 pub unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
     let c = &mut *(arg as usize as *mut Conn);
     let Some(sock) = c.sock.take() else { return };
+    // Each response goes out at once (pipelined ones too), as Go's server
+    // does.
+    let _ = sock.set_nodelay(true);
     let Ok(st) = Stream::adopt(ctx, sock) else {
         return;
     };
@@ -245,7 +248,13 @@ fn read_body(
 
 /// Answers the request whose head is `c.head`; whether the connection
 /// stays open.
-unsafe fn answer(ctx: *mut Ctx, c: &mut Conn, st: &mut Stream, t: &Timeouts, may_keep: bool) -> bool {
+unsafe fn answer(
+    ctx: *mut Ctx,
+    c: &mut Conn,
+    st: &mut Stream,
+    t: &Timeouts,
+    may_keep: bool,
+) -> bool {
     let Some(head) = c.head.as_ref() else {
         return false;
     };

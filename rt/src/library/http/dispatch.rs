@@ -92,7 +92,10 @@ pub unsafe fn share(router: *mut c_void) -> *mut c_void {
     let r = literal::freeze(&snow_t_Router, router as usize as Word) as usize as *mut c_void;
     if !r.is_null() {
         let t: &'static Table = Box::leak(Box::new(Table::of(r)));
-        SHARED.write().unwrap_or_else(|e| e.into_inner()).push((r as usize, t));
+        SHARED
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((r as usize, t));
     }
     r
 }

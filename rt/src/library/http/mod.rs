@@ -9,3 +9,6 @@ pub mod route;
 pub mod server;
 pub mod values;
 pub mod wire;
+
+#[cfg(test)]
+mod conn_tests;
