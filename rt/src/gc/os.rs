@@ -4,9 +4,10 @@
 
 use core::ptr;
 
+pub const PAGE: usize = 4096;
+
 pub fn page_round(n: usize) -> usize {
-    let page = 4096;
-    (n + page - 1) & !(page - 1)
+    (n + PAGE - 1) & !(PAGE - 1)
 }
 
 /// Maps `size` zeroed bytes aligned to `align` (a power of two, a multiple

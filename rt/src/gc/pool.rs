@@ -94,7 +94,11 @@ pub unsafe fn give(b: *mut u8, size: usize) {
             return;
         }
     }
-    os::release(b, size);
+    // madvise works on whole pages: a block smaller than a page shares its
+    // page with another block that may be in use, so it keeps its memory.
+    if size >= os::PAGE {
+        os::release(b, size);
+    }
     free_list().cold[size_index(size)].push(b as usize);
 }
 
