@@ -14,7 +14,10 @@ starts it on 127.0.0.1, then:
      RSS after a warm-up tenth against RSS at the end.
 
 Usage: bench/http/conn_memory.py [--conns N] [--requests M] [--server FILE]
-Resident memory is VmRSS from /proc/PID/status.
+Resident memory is VmRSS from /proc/PID/status. The server runs with long
+header and idle timeouts; the 30 s read timeout still closes a connection
+that sends nothing for 30 s, so step 1 must end within that (10,000
+connections take about 6 s).
 """
 
 import argparse

@@ -76,6 +76,21 @@ impl Block {
         unsafe { b as usize + FIRST + i * (*b).slot_size as usize }
     }
 
+    /// The allocation bits of a block with no object: only the bits at or
+    /// past `nslots` set.
+    fn empty_bitmap(nslots: u32) -> [u64; 16] {
+        core::array::from_fn(|i| {
+            let first_bit = i as u32 * 64;
+            if first_bit >= nslots {
+                u64::MAX
+            } else if first_bit + 64 > nslots {
+                u64::MAX << (nslots - first_bit)
+            } else {
+                0
+            }
+        })
+    }
+
     fn size(b: *const Block) -> usize {
         // SAFETY (callers): `b` is a live block header.
         unsafe { 1 << (*b).shift }
@@ -229,15 +244,7 @@ impl Heap {
         self.class_blocks[class] += 1;
         let slot = CLASSES[class];
         let nslots = ((size - FIRST) / slot as usize) as u32;
-        let mut alloc = [0u64; 16];
-        for (i, word) in alloc.iter_mut().enumerate() {
-            let first_bit = i as u32 * 64;
-            if first_bit >= nslots {
-                *word = u64::MAX;
-            } else if first_bit + 64 > nslots {
-                *word = u64::MAX << (nslots - first_bit);
-            }
-        }
+        let alloc = Block::empty_bitmap(nslots);
         // SAFETY: `b` is a fresh or recycled block that nothing references.
         unsafe {
             b.write(Block {
@@ -338,17 +345,7 @@ impl Heap {
         }
         for &addr in &self.blocks {
             let b = addr as *mut Block;
-            let nslots = (*b).nslots;
-            for (i, word) in (*b).alloc.iter_mut().enumerate() {
-                let first_bit = i as u32 * 64;
-                *word = if first_bit >= nslots {
-                    u64::MAX
-                } else if first_bit + 64 > nslots {
-                    u64::MAX << (nslots - first_bit)
-                } else {
-                    0
-                };
-            }
+            (*b).alloc = Block::empty_bitmap((*b).nslots);
             (*b).nalloc = 0;
             (*b).cursor = 0;
             self.avail[(*b).class as usize].push(b);

@@ -164,7 +164,7 @@ fn read_more(st: &mut Stream, buf: &mut Vec<u8>) -> std::io::Result<usize> {
         buf.resize(len + 4096, 0);
         let r = if len == 0 {
             // Without waiting: on WouldBlock the buffer goes first.
-            (&*st.socket()).read(&mut buf[..])
+            st.socket().read(&mut buf[..])
         } else {
             st.read(&mut buf[len..])
         };
