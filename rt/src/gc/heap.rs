@@ -108,8 +108,10 @@ pub struct Heap {
     current: [*mut Block; NCLASSES],
     avail: [Vec<*mut Block>; NCLASSES],
     free_blocks: Vec<*mut Block>,
-    /// Blocks held per class: the size of the class's next block.
-    class_blocks: [u32; NCLASSES],
+    /// Blocks held per class: the size of the class's next block (16 bits,
+    /// saturating: every process carries these, and past 8 blocks the
+    /// count only has to stay big).
+    class_blocks: [u16; NCLASSES],
     allocated_since: usize,
     live_after: usize,
     stress: bool,
@@ -241,7 +243,7 @@ impl Heap {
             Some(i) => self.free_blocks.swap_remove(i),
             None => pool::take(size) as *mut Block,
         };
-        self.class_blocks[class] += 1;
+        self.class_blocks[class] = self.class_blocks[class].saturating_add(1);
         let slot = CLASSES[class];
         let nslots = ((size - FIRST) / slot as usize) as u32;
         let alloc = Block::empty_bitmap(nslots);
@@ -289,7 +291,8 @@ impl Heap {
             self.hi = self.hi.max(b + size);
             self.allocated_since += size;
             // SAFETY: an adopted block is live.
-            self.class_blocks[unsafe { (*(b as *const Block)).class } as usize] += 1;
+            let c = unsafe { (*(b as *const Block)).class } as usize;
+            self.class_blocks[c] = self.class_blocks[c].saturating_add(1);
         }
         for (a, len) in other.large.drain(..) {
             let pos = self.large.partition_point(|&(x, _)| x < a);
@@ -525,7 +528,8 @@ impl Heap {
                 }
                 (*b).cursor = 0;
                 if (*b).nalloc == 0 {
-                    self.class_blocks[(*b).class as usize] -= 1;
+                    let c = (*b).class as usize;
+                    self.class_blocks[c] = self.class_blocks[c].saturating_sub(1);
                     released.push(b);
                 } else {
                     kept.push(addr);
