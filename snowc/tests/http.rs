@@ -420,3 +420,90 @@ fn writing_to_a_client_that_left_does_not_kill_the_server() {
     assert_eq!(body(&read_to_close(&mut c)), "slow");
     assert_eq!(body(&s.get("/health")), "ok");
 }
+
+/// Raises this process's descriptor limit to the hard one (the tests below
+/// hold thousands of sockets; the soft limit is often 1024).
+fn raise_nofile() {
+    #[repr(C)]
+    struct Rlimit {
+        cur: u64,
+        max: u64,
+    }
+    extern "C" {
+        fn getrlimit(resource: i32, r: *mut Rlimit) -> i32;
+        fn setrlimit(resource: i32, r: *const Rlimit) -> i32;
+    }
+    const RLIMIT_NOFILE: i32 = 7;
+    let mut r = Rlimit { cur: 0, max: 0 };
+    // SAFETY: plain system calls on a local struct.
+    unsafe {
+        if getrlimit(RLIMIT_NOFILE, &mut r) == 0 && r.cur < r.max {
+            r.cur = r.max;
+            setrlimit(RLIMIT_NOFILE, &r);
+        }
+    }
+}
+
+#[test]
+fn two_thousand_concurrent_connections_are_all_served() {
+    raise_nofile();
+    let s = Server::start("plain", &[]);
+    // All open at once before any request, then one request on each.
+    let conns: Vec<TcpStream> = (0..2000).map(|_| s.connect()).collect();
+    for mut c in &conns {
+        c.write_all(b"GET /health HTTP/1.1\r\n\r\n").unwrap();
+    }
+    for c in conns {
+        let mut r = BufReader::new(c);
+        assert_eq!(read_response(&mut r), exact("200 OK", "ok", "keep-alive"));
+    }
+    assert_eq!(body(&s.get("/health")), "ok");
+}
+
+/// The server's resident memory (VmRSS, KiB).
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// Sends `n` keep-alive requests (a mix of routes, 50 pipelined at a
+/// time), a new connection every 1,000 (the most one connection serves).
+fn keep_alive_requests(s: &Server, n: usize) {
+    let batch: Vec<u8> = [
+        &b"GET /health HTTP/1.1\r\n\r\n"[..],
+        b"POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+        b"GET /status/201 HTTP/1.1\r\nX-A: b\r\n\r\n",
+        b"POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
+        b"GET /missing HTTP/1.1\r\n\r\n",
+    ]
+    .repeat(10)
+    .concat();
+    let bodies = ["ok", "hello", "s", "hi", "Not Found"];
+    for _ in 0..n / 1000 {
+        let c = s.connect();
+        let mut w = c.try_clone().unwrap();
+        let mut r = BufReader::new(c);
+        for _ in 0..1000 / 50 {
+            w.write_all(&batch).unwrap();
+            for i in 0..50 {
+                assert_eq!(body(&read_response(&mut r)), bodies[i % 5]);
+            }
+        }
+    }
+}
+
+#[test]
+fn server_memory_stays_bounded_over_200000_keep_alive_requests() {
+    let s = Server::start("plain", &[]);
+    keep_alive_requests(&s, 20_000);
+    let warm = rss_kib(s.child.id());
+    keep_alive_requests(&s, 180_000);
+    let end = rss_kib(s.child.id());
+    // The bound of docs/decisions.md: 2 MiB over 180,000 requests (a leak
+    // of 12 bytes a request would pass it).
+    assert!(
+        end <= warm + 2048,
+        "RSS {warm} KiB after warm-up, {end} KiB after"
+    );
+}

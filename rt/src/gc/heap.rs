@@ -1,10 +1,14 @@
 //! A per-process, non-moving mark-sweep heap.
 //!
-//! Small objects live in 32 KiB size-aligned blocks that each hold one size
-//! class; a block header at the start of the block records the slot size and
-//! an allocation bitmap, so a conservative candidate pointer is validated by
-//! masking it to its block, checking that block against this heap's sorted
-//! block list, and testing the slot's allocation bit. Objects above
+//! Small objects live in size-aligned blocks that each hold one size class;
+//! a block header at the start of the block records the slot size, the
+//! block's size and an allocation bitmap, so a conservative candidate
+//! pointer is validated by finding the block below it in this heap's sorted
+//! block list, checking it lies inside, and testing the slot's allocation
+//! bit. Blocks grow with their class: the first block of a class is small
+//! (`MIN_BLOCK`, more for big slots), each further one twice the last, up to
+//! `BLOCK_SIZE`, so a small process (a connection, a fragment) holds a few
+//! pages while a big heap still allocates from big blocks. Objects above
 //! `MAX_SMALL` bytes are mapped individually and kept in a sorted table.
 //!
 //! The mark bit lives in each object's header (`hdr.gc` bit 0); statics
@@ -15,7 +19,11 @@ use super::pool;
 use super::trace;
 use crate::base::abi::{Hdr, GC_STATIC};
 
+/// The largest block; every block size is a power of two from `MIN_BLOCK`.
 pub const BLOCK_SIZE: usize = 32 * 1024;
+pub const MIN_BLOCK: usize = 2 * 1024;
+/// A block holds at least this many slots (so big classes start bigger).
+const MIN_SLOTS: usize = 4;
 pub const MAX_SMALL: usize = 4096;
 const MARK: u64 = 1;
 const MIN_TRIGGER: usize = 256 * 1024;
@@ -52,7 +60,8 @@ struct Block {
     class: u32,
     /// Bitmap word where the next free-slot search starts.
     cursor: u32,
-    _pad: u32,
+    /// log2 of the block's size in bytes.
+    shift: u32,
     /// Allocation bits; bits at or past `nslots` are kept set so the search
     /// never hands them out.
     alloc: [u64; 16],
@@ -65,6 +74,26 @@ impl Block {
     fn slot_addr(b: *mut Block, i: usize) -> usize {
         // SAFETY (callers): `b` is a live block header.
         unsafe { b as usize + FIRST + i * (*b).slot_size as usize }
+    }
+
+    /// The allocation bits of a block with no object: only the bits at or
+    /// past `nslots` set.
+    fn empty_bitmap(nslots: u32) -> [u64; 16] {
+        core::array::from_fn(|i| {
+            let first_bit = i as u32 * 64;
+            if first_bit >= nslots {
+                u64::MAX
+            } else if first_bit + 64 > nslots {
+                u64::MAX << (nslots - first_bit)
+            } else {
+                0
+            }
+        })
+    }
+
+    fn size(b: *const Block) -> usize {
+        // SAFETY (callers): `b` is a live block header.
+        unsafe { 1 << (*b).shift }
     }
 }
 
@@ -79,6 +108,10 @@ pub struct Heap {
     current: [*mut Block; NCLASSES],
     avail: [Vec<*mut Block>; NCLASSES],
     free_blocks: Vec<*mut Block>,
+    /// Blocks held per class: the size of the class's next block (16 bits,
+    /// saturating: every process carries these, and past 8 blocks the
+    /// count only has to stay big).
+    class_blocks: [u16; NCLASSES],
     allocated_since: usize,
     live_after: usize,
     stress: bool,
@@ -103,6 +136,7 @@ impl Heap {
             current: [core::ptr::null_mut(); NCLASSES],
             avail: core::array::from_fn(|_| Vec::new()),
             free_blocks: Vec::new(),
+            class_blocks: [0; NCLASSES],
             allocated_since: 0,
             live_after: 0,
             stress,
@@ -136,7 +170,12 @@ impl Heap {
 
     /// Bytes currently mapped for objects (blocks and large objects).
     pub fn mapped_bytes(&self) -> usize {
-        self.blocks.len() * BLOCK_SIZE + self.large.iter().map(|l| l.1).sum::<usize>()
+        let blocks: usize = self
+            .blocks
+            .iter()
+            .map(|&b| Block::size(b as *const Block))
+            .sum();
+        blocks + self.large.iter().map(|l| l.1).sum::<usize>()
     }
 
     /// Allocates `size` zeroed bytes (size >= 16, header included) with the
@@ -185,22 +224,29 @@ impl Heap {
         }
     }
 
+    /// The size of the next block of `class`: twice the last one's (the
+    /// class's first at least `MIN_SLOTS` slots), at most `BLOCK_SIZE`.
+    fn next_block_size(&self, class: usize) -> usize {
+        let first = (FIRST + MIN_SLOTS * CLASSES[class] as usize)
+            .next_power_of_two()
+            .max(MIN_BLOCK);
+        (first << self.class_blocks[class].min(8)).min(BLOCK_SIZE)
+    }
+
     fn new_block(&mut self, class: usize) -> *mut Block {
-        let b = match self.free_blocks.pop() {
-            Some(b) => b,
-            None => pool::take() as *mut Block,
+        let size = self.next_block_size(class);
+        let b = match self
+            .free_blocks
+            .iter()
+            .position(|&b| Block::size(b) == size)
+        {
+            Some(i) => self.free_blocks.swap_remove(i),
+            None => pool::take(size) as *mut Block,
         };
+        self.class_blocks[class] = self.class_blocks[class].saturating_add(1);
         let slot = CLASSES[class];
-        let nslots = ((BLOCK_SIZE - FIRST) / slot as usize) as u32;
-        let mut alloc = [0u64; 16];
-        for (i, word) in alloc.iter_mut().enumerate() {
-            let first_bit = i as u32 * 64;
-            if first_bit >= nslots {
-                *word = u64::MAX;
-            } else if first_bit + 64 > nslots {
-                *word = u64::MAX << (nslots - first_bit);
-            }
-        }
+        let nslots = ((size - FIRST) / slot as usize) as u32;
+        let alloc = Block::empty_bitmap(nslots);
         // SAFETY: `b` is a fresh or recycled block that nothing references.
         unsafe {
             b.write(Block {
@@ -209,7 +255,7 @@ impl Heap {
                 nalloc: 0,
                 class: class as u32,
                 cursor: 0,
-                _pad: 0,
+                shift: size.trailing_zeros(),
                 alloc,
             });
         }
@@ -217,7 +263,7 @@ impl Heap {
         let pos = self.blocks.partition_point(|&a| a < addr);
         self.blocks.insert(pos, addr);
         self.lo = self.lo.min(addr);
-        self.hi = self.hi.max(addr + BLOCK_SIZE);
+        self.hi = self.hi.max(addr + size);
         b
     }
 
@@ -240,9 +286,13 @@ impl Heap {
         for b in other.blocks.drain(..) {
             let pos = self.blocks.partition_point(|&a| a < b);
             self.blocks.insert(pos, b);
+            let size = Block::size(b as *const Block);
             self.lo = self.lo.min(b);
-            self.hi = self.hi.max(b + BLOCK_SIZE);
-            self.allocated_since += BLOCK_SIZE;
+            self.hi = self.hi.max(b + size);
+            self.allocated_since += size;
+            // SAFETY: an adopted block is live.
+            let c = unsafe { (*(b as *const Block)).class } as usize;
+            self.class_blocks[c] = self.class_blocks[c].saturating_add(1);
         }
         for (a, len) in other.large.drain(..) {
             let pos = self.large.partition_point(|&(x, _)| x < a);
@@ -261,6 +311,7 @@ impl Heap {
             self.current[c] = core::ptr::null_mut();
             self.avail[c].clear();
         }
+        self.class_blocks = [0; NCLASSES];
         self.lo = usize::MAX;
         self.hi = 0;
         self.allocated_since = 0;
@@ -285,13 +336,64 @@ impl Heap {
         true
     }
 
+    /// Frees every object at once, keeping the blocks for reuse (large
+    /// objects go back to the pool).
+    ///
+    /// # Safety
+    /// Nothing will use the heap's objects any more.
+    pub unsafe fn clear(&mut self) {
+        for c in 0..NCLASSES {
+            self.current[c] = core::ptr::null_mut();
+            self.avail[c].clear();
+        }
+        for &addr in &self.blocks {
+            let b = addr as *mut Block;
+            (*b).alloc = Block::empty_bitmap((*b).nslots);
+            (*b).nalloc = 0;
+            (*b).cursor = 0;
+            self.avail[(*b).class as usize].push(b);
+        }
+        for (a, len) in self.large.drain(..) {
+            pool::give_large(a as *mut u8, len);
+        }
+        self.live_after = 0;
+        self.allocated_since = 0;
+    }
+
+    /// Frees every object and gives every block back to the pool.
+    ///
+    /// # Safety
+    /// Nothing will use the heap's objects any more.
+    pub unsafe fn release(&mut self) {
+        *self = Heap::new(self.stress);
+    }
+
+    /// Calls `f` with the start of every allocated object.
+    pub fn for_each_object(&self, mut f: impl FnMut(usize)) {
+        for &addr in &self.blocks {
+            let b = addr as *mut Block;
+            // SAFETY: live block of this heap.
+            unsafe {
+                for i in 0..(*b).nslots as usize {
+                    if (*b).alloc[i / 64] & (1 << (i % 64)) != 0 {
+                        f(Block::slot_addr(b, i));
+                    }
+                }
+            }
+        }
+        for &(a, _) in &self.large {
+            f(a);
+        }
+    }
+
     /// The start of the allocated object containing address `w`, if any.
     pub fn find_object(&self, w: usize) -> Option<usize> {
         if w < self.lo || w >= self.hi {
             return None;
         }
-        let b = w & !(BLOCK_SIZE - 1);
-        if self.blocks.binary_search(&b).is_ok() {
+        let i = self.blocks.partition_point(|&a| a <= w);
+        let b = if i > 0 { self.blocks[i - 1] } else { 0 };
+        if b != 0 && w < b + Block::size(b as *const Block) {
             let blk = b as *mut Block;
             if w < b + FIRST {
                 return None;
@@ -426,6 +528,8 @@ impl Heap {
                 }
                 (*b).cursor = 0;
                 if (*b).nalloc == 0 {
+                    let c = (*b).class as usize;
+                    self.class_blocks[c] = self.class_blocks[c].saturating_sub(1);
                     released.push(b);
                 } else {
                     kept.push(addr);
@@ -441,7 +545,7 @@ impl Heap {
                 self.free_blocks.push(b);
             } else {
                 // SAFETY: an empty block nothing points into.
-                unsafe { pool::give(b as *mut u8) };
+                unsafe { pool::give(b as *mut u8, Block::size(b)) };
             }
         }
         let mut large = Vec::with_capacity(self.large.len());
@@ -468,7 +572,7 @@ impl Heap {
         self.hi = 0;
         if let (Some(&f), Some(&l)) = (self.blocks.first(), self.blocks.last()) {
             self.lo = f;
-            self.hi = l + BLOCK_SIZE;
+            self.hi = l + Block::size(l as *const Block);
         }
         if let (Some(&(f, _)), Some(&(l, len))) = (self.large.first(), self.large.last()) {
             self.lo = self.lo.min(f);
@@ -484,10 +588,10 @@ impl Drop for Heap {
         // SAFETY: the heap's process is gone, so nothing refers to its memory.
         unsafe {
             for &b in &self.blocks {
-                pool::give(b as *mut u8);
+                pool::give(b as *mut u8, Block::size(b as *const Block));
             }
             for &b in &self.free_blocks {
-                pool::give(b as *mut u8);
+                pool::give(b as *mut u8, Block::size(b));
             }
             for &(a, len) in &self.large {
                 pool::give_large(a as *mut u8, len);

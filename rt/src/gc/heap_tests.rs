@@ -242,3 +242,50 @@ fn big_pointer_free_objects_do_not_defer_collections() {
     assert!(h.live_bytes() >= 8 << 20);
     assert!(!h.should_collect(512 * 1024));
 }
+
+#[test]
+fn blocks_start_small_and_grow_with_their_class() {
+    let t = node_desc();
+    let mut h = Heap::new(false);
+    alloc_node(&mut h, t, 0, 1);
+    // One small block for a process that allocates one object.
+    assert_eq!(h.mapped_bytes(), crate::gc::heap::MIN_BLOCK);
+    let mut sizes = vec![h.mapped_bytes()];
+    let mut nodes = Vec::new();
+    while sizes.len() < 8 {
+        nodes.push(alloc_node(&mut h, t, 0, 2));
+        let m = h.mapped_bytes();
+        if m != *sizes.last().unwrap() {
+            sizes.push(m);
+        }
+    }
+    // Each new block twice the last, up to the biggest.
+    let steps: Vec<usize> = sizes.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(steps[..4], [4096, 8192, 16384, 32768]);
+    assert!(steps[4..].iter().all(|&s| s == BLOCK_SIZE));
+    // Every object is found in whichever block it lives.
+    for &n in &nodes {
+        assert_eq!(h.find_object(n + 8), Some(n));
+    }
+}
+
+#[test]
+fn a_cleared_heap_reuses_its_blocks_and_a_released_one_holds_none() {
+    let t = node_desc();
+    let mut h = Heap::new(false);
+    let first: Vec<usize> = (0..500).map(|i| alloc_node(&mut h, t, 0, i)).collect();
+    let big = h.alloc(10_000) as usize;
+    let mapped = h.mapped_bytes();
+    // SAFETY: nothing uses the objects any more.
+    unsafe { h.clear() };
+    assert_eq!(h.find_object(first[0]), None);
+    assert_eq!(h.find_object(big), None);
+    let again: Vec<usize> = (0..500).map(|i| alloc_node(&mut h, t, 0, i)).collect();
+    assert_eq!(h.mapped_bytes(), mapped - pool::large_len(10_000));
+    assert_eq!(h.allocated_bytes(), 500 * 32);
+    assert!(again.iter().all(|&n| h.find_object(n) == Some(n)));
+    // SAFETY: as above.
+    unsafe { h.release() };
+    assert_eq!(h.mapped_bytes(), 0);
+    assert_eq!(h.find_object(again[0]), None);
+}

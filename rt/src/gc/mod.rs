@@ -50,3 +50,22 @@ pub unsafe fn alloc(ctx: *mut Ctx, ty: *const SnowType, size: usize) -> *mut u8 
 pub unsafe extern "C" fn snow_alloc(ctx: *mut Ctx, ty: *const SnowType, size: usize) -> *mut u8 {
     alloc(ctx, ty, size)
 }
+
+/// Frees every object in the heap of the running process at once, keeping
+/// its blocks (`release`: giving them back to the pool too), for a process
+/// that knows it holds nothing there any more: a connection between
+/// requests (after each one, and when it has been idle a while, like the
+/// BEAM's hibernation).
+///
+/// # Safety
+/// `ctx` is the running process's context, and nothing it will use refers
+/// into its heap (no exact roots, no value it will read again).
+pub unsafe fn clear_heap(ctx: *mut Ctx, release: bool) {
+    let p = &mut *process_state::of(ctx);
+    debug_assert!(p.roots.is_empty());
+    if release {
+        p.heap.release();
+    } else {
+        p.heap.clear();
+    }
+}

@@ -4,9 +4,10 @@
 
 use core::ptr;
 
+pub const PAGE: usize = 4096;
+
 pub fn page_round(n: usize) -> usize {
-    let page = 4096;
-    (n + page - 1) & !(page - 1)
+    (n + PAGE - 1) & !(PAGE - 1)
 }
 
 /// Maps `size` zeroed bytes aligned to `align` (a power of two, a multiple
@@ -84,6 +85,15 @@ pub fn map(size: usize, len: usize) -> *mut u8 {
 /// refers to any more.
 pub unsafe fn unmap(p: *mut u8, len: usize) {
     libc::munmap(p as *mut _, len);
+}
+
+/// Gives the pages of `p`/`len` back to the OS, keeping the mapping (the
+/// pages read as zero when touched again).
+///
+/// # Safety
+/// `p`/`len` is a page-aligned range of a mapping nothing uses.
+pub unsafe fn release(p: *mut u8, len: usize) {
+    libc::madvise(p as *mut _, len, libc::MADV_DONTNEED);
 }
 
 fn out_of_memory() -> ! {

@@ -6,52 +6,100 @@
 //! than scalar ones. Large objects (big strings and stores) dropped in a
 //! loop had the same cost per object, plus a page fault per page.
 
-use super::heap::BLOCK_SIZE;
+use super::heap::{BLOCK_SIZE, MIN_BLOCK};
 use super::os;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Free blocks kept mapped (32 MiB); beyond this they go back to the OS, so
-/// memory stays bounded after a burst.
-const KEEP: usize = 1024;
+/// Bytes of free blocks kept committed (32 MiB); beyond this their pages
+/// go back to the OS (`MADV_DONTNEED`), so memory stays bounded after a
+/// burst. Blocks are never unmapped: unmapping small blocks one by one
+/// would split the pool's mappings into as many kernel mappings as there
+/// are holes, and ten thousand connections would reach the kernel's limit.
+const KEEP: usize = 32 << 20;
 
-static FREE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// Block sizes: `MIN_BLOCK << k` for k below this.
+const SIZES: usize = (BLOCK_SIZE / MIN_BLOCK).trailing_zeros() as usize + 1;
 
-fn free_list() -> std::sync::MutexGuard<'static, Vec<usize>> {
+/// Free blocks by size, committed (`by_size`, holding `bytes`) or with
+/// their pages given back (`cold`).
+struct Free {
+    by_size: [Vec<usize>; SIZES],
+    bytes: usize,
+    cold: [Vec<usize>; SIZES],
+}
+
+static FREE: Mutex<Free> = Mutex::new(Free {
+    by_size: [const { Vec::new() }; SIZES],
+    bytes: 0,
+    cold: [const { Vec::new() }; SIZES],
+});
+
+fn free_list() -> std::sync::MutexGuard<'static, Free> {
     FREE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Blocks mapped together when the pool is empty: a growing heap then costs
-/// one committed mapping per 1 MiB instead of three system calls and eight
-/// page faults per block.
+/// Biggest blocks mapped together when the pool has none: a growing heap
+/// then costs one committed mapping per 1 MiB instead of three system
+/// calls and eight page faults per block.
 const CHUNK: usize = 32;
 
-/// A block-aligned block of BLOCK_SIZE bytes. Its contents are arbitrary:
-/// the heap initialises its header and zeroes each slot it hands out.
-pub fn take() -> *mut u8 {
+fn size_index(size: usize) -> usize {
+    debug_assert!(size.is_power_of_two() && (MIN_BLOCK..=BLOCK_SIZE).contains(&size));
+    (size / MIN_BLOCK).trailing_zeros() as usize
+}
+
+/// A `size`-aligned block of `size` bytes (a power of two from `MIN_BLOCK`
+/// to `BLOCK_SIZE`). Its contents are arbitrary: the heap initialises its
+/// header and zeroes each slot it hands out. Smaller blocks are halves of
+/// bigger free ones (they are never merged back: the heaps that use small
+/// blocks keep using them).
+pub fn take(size: usize) -> *mut u8 {
     let mut free = free_list();
-    if let Some(b) = free.pop() {
-        return b as *mut u8;
+    take_from(&mut free, size_index(size)) as *mut u8
+}
+
+fn take_from(free: &mut Free, k: usize) -> usize {
+    let size = MIN_BLOCK << k;
+    if let Some(b) = free.by_size[k].pop() {
+        free.bytes -= size;
+        return b;
     }
-    let chunk = os::map_aligned(CHUNK * BLOCK_SIZE, BLOCK_SIZE, true) as usize;
-    free.extend((1..CHUNK).map(|i| chunk + i * BLOCK_SIZE));
-    chunk as *mut u8
+    if let Some(b) = free.cold[k].pop() {
+        return b;
+    }
+    if k + 1 == SIZES {
+        let chunk = os::map_aligned(CHUNK * BLOCK_SIZE, BLOCK_SIZE, true) as usize;
+        free.by_size[k].extend((1..CHUNK).map(|i| chunk + i * BLOCK_SIZE));
+        free.bytes += (CHUNK - 1) * BLOCK_SIZE;
+        return chunk;
+    }
+    let big = take_from(free, k + 1);
+    free.by_size[k].push(big + size);
+    free.bytes += size;
+    big
 }
 
 /// Returns a block nothing refers to any more.
 ///
 /// # Safety
-/// `b` came from `take` and is no longer used by any heap.
-pub unsafe fn give(b: *mut u8) {
+/// `b` came from `take(size)` and is no longer used by any heap.
+pub unsafe fn give(b: *mut u8, size: usize) {
     {
         let mut f = free_list();
-        if f.len() < KEEP {
-            f.push(b as usize);
+        if f.bytes + size <= KEEP {
+            f.by_size[size_index(size)].push(b as usize);
+            f.bytes += size;
             return;
         }
     }
-    os::unmap(b, BLOCK_SIZE);
+    // madvise works on whole pages: a block smaller than a page shares its
+    // page with another block that may be in use, so it keeps its memory.
+    if size >= os::PAGE {
+        os::release(b, size);
+    }
+    free_list().cold[size_index(size)].push(b as usize);
 }
 
 /// Bytes of freed large-object mappings kept for reuse; beyond this the

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, Once};
 /// Runs a program whose main process runs `entry` until it ends (as
 /// `snow_main` does, on a machine of two workers started at the first
 /// call); returns its exit status.
-pub(super) fn run_program(entry: MainEntry) -> i32 {
+pub(crate) fn run_program(entry: MainEntry) -> i32 {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     static START: Once = Once::new();
     let _g = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());

@@ -8,4 +8,4 @@ pub mod readiness;
 pub mod timers;
 
 #[cfg(test)]
-mod machine_tests;
+pub(crate) mod machine_tests;

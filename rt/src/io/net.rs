@@ -43,6 +43,15 @@ impl Listener {
     /// `ctx` is the running process's context.
     pub unsafe fn bind(ctx: *mut Ctx, addr: &str) -> io::Result<*mut Listener> {
         let l = TcpListener::bind(addr)?;
+        // The standard library listens with a backlog of 128: a burst of
+        // connections beyond it while the accepting process waits for a
+        // worker has its SYNs dropped, and each such client waits a second
+        // to retry. Listening again raises the backlog (the kernel caps it
+        // at `net.core.somaxconn`).
+        // SAFETY: listen(2) on a socket this function owns.
+        if unsafe { libc::listen(std::os::fd::AsRawFd::as_raw_fd(&l), 4096) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
         l.set_nonblocking(true)?;
         let reg = Registration::new(l)?;
         Ok(resources::own(ctx, Listener { reg }))
@@ -118,6 +127,13 @@ impl Stream {
 
     pub fn socket(&self) -> &TcpStream {
         self.reg.get()
+    }
+
+    /// Parks until the socket is readable or the read deadline passes (a
+    /// `TimedOut` error), without holding a buffer meanwhile.
+    pub fn wait_readable(&mut self) -> io::Result<()> {
+        // SAFETY: the stream is used only by its owner, running.
+        unsafe { park(self.ctx, &self.reg, Interest::Readable, self.read_deadline) }
     }
 
     /// Closes the socket now.

@@ -331,3 +331,74 @@ fn exit_reasons_and_tags() {
     assert_eq!(r.to_string(), "linked(<0.4>, error(boom))");
     assert_eq!(r.message(), b"boom");
 }
+
+#[test]
+fn frozen_values_are_shared_and_never_written() {
+    with_ctx(false, |ctx| unsafe {
+        let keep = |w: Word| {
+            process(ctx).roots.push(w as usize);
+            w
+        };
+        let mt = desc(
+            K_MAP,
+            F_DISPLAY | F_DEBUG,
+            c"Map",
+            0,
+            vec![&snow_t_Int, &snow_t_Int],
+            vec![],
+            vec![],
+            0,
+        );
+        // A map whose log has spare room, with a superseded entry (so
+        // walking it in order would cache a cursor).
+        let mut m = snow_map_new(ctx, mt);
+        for i in 0..5 {
+            m = keep(snow_map_put(ctx, m, i, i as Word * 10) as Word) as *mut _;
+        }
+        m = keep(snow_map_put(ctx, m, 2, 99) as Word) as *mut _;
+        let lt = list_of(&snow_t_Int);
+        let b = keep(snow_list_builder(ctx, lt, 8) as Word) as *mut SnowList;
+        snow_list_builder_push(ctx, b, 1);
+        let rt = desc(
+            K_TUPLE,
+            F_DEBUG,
+            c"Pair",
+            32,
+            vec![mt, lt],
+            vec![16, 24],
+            vec![],
+            0,
+        );
+        let pair = keep(crate::gc::alloc(ctx, rt, 32) as Word) as *mut u8;
+        *(pair.add(16) as *mut Word) = m as Word;
+        *(pair.add(24) as *mut Word) = b as Word;
+
+        let f = super::literal::freeze(rt, pair as Word);
+        assert_ne!(f, pair as Word);
+        assert!(snow_eq(ctx, rt, f, pair as Word));
+        // Shared, not copied: a message or spawn argument carries the pointer.
+        assert!(!needs_copy(rt, f));
+        let mut frag = Heap::new(false);
+        assert_eq!(copy_value(&mut frag, rt, f), f);
+        assert_eq!(frag.mapped_bytes(), 0);
+
+        let fm = *((f as usize + 16) as *const Word) as *mut crate::gc::store::Table;
+        let fl = *((f as usize + 24) as *const Word) as *mut SnowList;
+        let snapshot = |t: *mut crate::gc::store::Table| {
+            let keys = (*t).keys;
+            ((*keys).used, (*t).cur_i, (*t).cur_j, (*t).cur_e)
+        };
+        let before = snapshot(fm);
+        // Growing and walking frozen versions makes copies, writing nothing.
+        let m2 = keep(snow_map_put(ctx, fm, 7, 70) as Word) as *mut crate::gc::store::Table;
+        assert_eq!(snow_map_size(m2), 6);
+        assert_eq!(snow_map_size(fm), 5);
+        let mut seen = Vec::new();
+        crate::values::hash_table::for_each(fm, |k, v| seen.push((k, v)));
+        assert_eq!(seen, [(0, 0), (1, 10), (2, 99), (3, 30), (4, 40)]);
+        assert_eq!(snapshot(fm), before);
+        let l2 = keep(snow_list_append(ctx, fl, 2) as Word) as *mut SnowList;
+        assert_eq!(items(l2), [1, 2]);
+        assert_eq!(items(fl), [1]);
+    });
+}

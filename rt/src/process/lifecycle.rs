@@ -59,10 +59,26 @@ pub fn create(pid: u64, is_main: bool, entry: Entry, heap: Heap, stack: Stack) -
 /// # Safety
 /// `ctx` is the running process; `arg` lives in `heap`.
 pub unsafe fn spawn(ctx: *mut Ctx, entry: SpawnEntry, arg: Word, heap: Heap) -> u64 {
+    spawn_prepared(ctx, entry, arg, heap, |_| {})
+}
+
+/// `spawn`, running `prepare` on the new process before it can run (to
+/// hand it resources, say).
+///
+/// # Safety
+/// As `spawn`.
+pub unsafe fn spawn_prepared(
+    ctx: *mut Ctx,
+    entry: SpawnEntry,
+    arg: Word,
+    heap: Heap,
+    prepare: impl FnOnce(&Actor),
+) -> u64 {
     let pid = pid_table::next_pid();
     let w = super::primitives::worker_of(ctx);
     let st = stack::alloc(worker::stack_cache(w));
     let a = create(pid, false, Entry::Spawned(entry, arg), heap, st);
+    prepare(&a);
     if let Some(me) = actor_of(ctx) {
         if let Some(log) = (*me.owned()).spawn_links.as_mut() {
             log.push(pid);

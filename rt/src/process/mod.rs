@@ -5,7 +5,8 @@
 //! `segments`, `trim`), moves to new segments and the slow paths of stack
 //! checks (`grow`, `slow_path`), process start, preemption and exit
 //! (`lifecycle`), exit reasons (`reason`), mailboxes (`mailbox`), deep
-//! copies of values crossing processes (`copy`), links and signals
+//! copies of values crossing processes (`copy`), values shared by all
+//! processes (`literal`), links and signals
 //! (`signal`), the C primitives generated code calls (`primitives`),
 //! services and jobs (`service`), supervisors (`supervisor`), protected
 //! calls (`protect`), and the monotonic clock (`clock`).
@@ -14,6 +15,7 @@ pub mod clock;
 pub mod copy;
 pub mod grow;
 pub mod lifecycle;
+pub mod literal;
 pub mod mailbox;
 pub mod park;
 pub mod pcb;

@@ -5,8 +5,10 @@
 //! returned pointer, and either `release`s it or leaves it to `finalize`,
 //! which drops whatever is left when the process ends.
 
-use super::pcb::actor_of;
-use crate::base::abi::Ctx;
+use super::pcb::{actor_of, SpawnEntry};
+use super::{lifecycle, scheduler};
+use crate::base::abi::{Ctx, Word};
+use crate::gc::heap::Heap;
 use core::any::Any;
 
 /// The resources of one process, oldest first.
@@ -35,6 +37,24 @@ pub unsafe fn own<T: 'static>(ctx: *mut Ctx, v: T) -> *mut T {
     let p = b.downcast_mut::<T>().expect("just boxed") as *mut T;
     (*a.owned()).resources.items.push(b);
     p
+}
+
+/// Spawns a process running `entry(ctx, p)`, where `p` points to `v`, a
+/// resource the new process owns from the start: it is dropped at its exit
+/// even when the process is killed before it first runs. The process
+/// starts with an empty heap.
+///
+/// # Safety
+/// `ctx` is the running process's context; `entry` reads its argument as a
+/// `*mut T`.
+pub unsafe fn spawn_owning<T: 'static>(ctx: *mut Ctx, entry: SpawnEntry, v: T) -> u64 {
+    let mut b: Box<dyn Any> = Box::new(v);
+    let p = b.downcast_mut::<T>().expect("just boxed") as *mut T;
+    let heap = Heap::new(scheduler::get().gc_stress);
+    lifecycle::spawn_prepared(ctx, entry, p as usize as Word, heap, move |a| {
+        // The process cannot run yet: its resources are ours to fill.
+        (*a.owned()).resources.items.push(b)
+    })
 }
 
 /// Drops the resource `p` (from `own`) now.

@@ -206,9 +206,12 @@ pub unsafe fn entry_at(t: *mut Table, i: usize) -> usize {
             e = le as i64;
         }
     }
-    (*t).cur_i = pos;
-    (*t).cur_j = j;
-    (*t).cur_e = e;
+    // A static version (shared between threads) keeps no cursor.
+    if (*t).h.gc & GC_STATIC == 0 {
+        (*t).cur_i = pos;
+        (*t).cur_j = j;
+        (*t).cur_e = e;
+    }
     e as usize
 }
 
@@ -241,7 +244,13 @@ pub unsafe fn for_each(t: *mut Table, mut f: impl FnMut(Word, Word)) {
 /// room, else rebuilds the live entries into a fresh log.
 unsafe fn writable(ctx: *mut Ctx, m: *mut Table) -> *mut Table {
     let keys = (*m).keys;
-    if !keys.is_null() && (*m).n == (*keys).used && (*keys).used < (*keys).cap {
+    // A static log (the literal area, shared between threads) is never
+    // written.
+    if !keys.is_null()
+        && (*m).n == (*keys).used
+        && (*keys).used < (*keys).cap
+        && (*keys).h.gc & GC_STATIC == 0
+    {
         let r = new(ctx, (*m).h.ty);
         (*r).size = (*m).size;
         (*r).n = (*m).n;

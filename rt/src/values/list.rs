@@ -11,7 +11,7 @@
 //! repeated `append` and `prepend` (`[x] ++ acc`) onto the newest list
 //! amortised O(1) while older lists keep their contents.
 
-use crate::base::abi::{kind_is_ptr, Ctx, Hdr, SnowList, SnowType, Word, K_OPAQUE};
+use crate::base::abi::{kind_is_ptr, Ctx, Hdr, SnowList, SnowType, Word, GC_STATIC, K_OPAQUE};
 use crate::base::panic::panic_msg;
 use crate::gc;
 use crate::gc::store::Store;
@@ -84,8 +84,9 @@ struct Room {
 unsafe fn room(l: *const SnowList) -> Room {
     let s = (*l).store;
     // Only separate stores have room; an inline list (the store of itself
-    // and of its tails) is full by construction.
-    if s.is_null() || (*(*s).ty).kind != K_OPAQUE {
+    // and of its tails) is full by construction, and a static store (the
+    // literal area, shared between threads) is never written.
+    if s.is_null() || (*(*s).ty).kind != K_OPAQUE || (*s).gc & GC_STATIC != 0 {
         return Room {
             store: core::ptr::null_mut(),
             front: 0,

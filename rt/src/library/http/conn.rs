@@ -3,41 +3,81 @@
 //! keeps the connection open per ruling 11. Every wait parks the process
 //! on the reactor under a deadline (§5.1.6); a missed deadline or a peer
 //! that goes away ends the connection without a response.
+//!
+//! Everything the process holds outside its heap while it may park or run
+//! Snow code (the socket, buffers, the request's head, the in-flight count)
+//! lives in resources it owns, so a process killed at any point releases
+//! all of it.
 
 use super::dispatch::respond;
-use super::server::{self, Timeouts};
+use super::server::{self, InFlight, Timeouts};
 use super::values::*;
 use super::wire::{self, Framing, Head, Refusal};
 use crate::base::abi::{Ctx, Word};
 use crate::base::console;
 use crate::io::net::Stream;
 use crate::process::clock;
-use crate::process::resources;
 use core::ffi::c_void;
 use std::io::{Read, Write};
-use std::os::fd::FromRawFd;
+use std::net::TcpStream;
 
 /// What a connection is served over: the socket itself (`serve`) or TLS
 /// over it (`serve_tls`); either way every wait is the socket's, under its
 /// deadlines.
 pub trait Transport: Read + Write {
     fn tcp(&mut self) -> &mut Stream;
+    /// Reads what is already there without waiting (`WouldBlock` if
+    /// nothing is), so an idle connection can drop its buffer before it
+    /// parks.
+    fn read_now(&mut self, buf: &mut [u8]) -> std::io::Result<usize>;
 }
 
 impl Transport for Stream {
     fn tcp(&mut self) -> &mut Stream {
         self
     }
+    fn read_now(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.socket().read(buf)
+    }
 }
 
 /// Most requests answered on one connection (ruling 11).
 const MAX_REQUESTS: usize = 1000;
 
-/// What a connection keeps between requests (owned by its process, so a
-/// kill frees it).
-#[derive(Default)]
-struct Buffer {
-    bytes: Vec<u8>,
+/// A kept-alive connection idle this long gives its heap's blocks back
+/// before it waits on (`gc::clear_heap`).
+const REST_NS: u64 = 1_000_000_000;
+
+/// What a connection process owns from its spawn on (see
+/// `resources::spawn_owning`), so a kill frees it: the shared router, the
+/// socket until the process adopts it, the bytes read and not yet used,
+/// the head of the request being answered, a chunked body being decoded,
+/// the response being written, and whether a request is in progress;
+/// `extra` is the transport's (TLS: its configuration).
+pub struct Conn {
+    router: *mut c_void,
+    pub extra: Word,
+    sock: Option<TcpStream>,
+    buf: Vec<u8>,
+    head: Option<Head>,
+    chunked: Option<wire::Chunked>,
+    out: Vec<u8>,
+    busy: InFlight,
+}
+
+impl Conn {
+    pub fn new(router: *mut c_void, sock: TcpStream, extra: Word) -> Conn {
+        Conn {
+            router,
+            extra,
+            sock: Some(sock),
+            buf: Vec::new(),
+            head: None,
+            chunked: None,
+            out: Vec::new(),
+            busy: InFlight::default(),
+        }
+    }
 }
 
 /// Why reading a request stopped.
@@ -48,59 +88,57 @@ enum Stop {
     Refuse(Refusal),
 }
 
-/// The entry of a connection process: `arg` is the record (router, fd).
+/// The entry of a connection process: `arg` points to its `Conn`.
 ///
 /// # Safety
-/// Called as a spawned process's entry.
+/// Called as the entry of a process spawned with `spawn_owning(Conn)`.
 pub unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
-    with_socket(ctx, arg, |router, st, buf| {
-        serve_connection(ctx, router, st, buf)
-    });
+    with_socket(ctx, arg, |c, st| serve_connection(ctx, c, st));
 }
 
-/// Adopts the socket of the connection record `arg` (router, fd, extra)
-/// and a buffer, runs `serve(router, socket, buffer)`, then closes.
+/// Adopts the socket of the `Conn` at `arg`, runs `serve(conn, socket)`,
+/// then closes.
 ///
 /// # Safety
-/// `ctx` is the running connection process; `arg` its record.
-pub unsafe fn with_socket(
-    ctx: *mut Ctx,
-    arg: Word,
-    serve: impl FnOnce(*mut c_void, &mut Stream, &mut Vec<u8>),
-) {
-    let argp = arg as usize as *mut c_void;
-    let router = field(argp, 0) as usize as *mut c_void;
-    let fd = field(argp, 1) as i32;
-    let sock = std::net::TcpStream::from_raw_fd(fd);
+/// `ctx` is the running connection process; `arg` its `Conn`.
+pub unsafe fn with_socket(ctx: *mut Ctx, arg: Word, serve: impl FnOnce(&mut Conn, &mut Stream)) {
+    let c = &mut *(arg as usize as *mut Conn);
+    let Some(sock) = c.sock.take() else { return };
+    // Each response goes out at once (pipelined ones too), as Go's server
+    // does.
+    let _ = sock.set_nodelay(true);
     let Ok(st) = Stream::adopt(ctx, sock) else {
         return;
     };
-    let buf = resources::own(ctx, Buffer::default());
-    serve(router, &mut *st, &mut (*buf).bytes);
+    serve(c, &mut *st);
     let _ = (*st).socket().shutdown(std::net::Shutdown::Write);
     Stream::close(ctx, st);
-    resources::release(ctx, buf);
 }
 
 /// Answers the requests of one connection, in order, until it closes.
 ///
 /// # Safety
-/// `ctx` is the running connection process; `router` a live router.
-pub unsafe fn serve_connection(
-    ctx: *mut Ctx,
-    router: *mut c_void,
-    st: &mut impl Transport,
-    buf: &mut Vec<u8>,
-) {
+/// `ctx` is the running connection process; `c` its `Conn`.
+pub unsafe fn serve_connection(ctx: *mut Ctx, c: &mut Conn, st: &mut impl Transport) {
     let t = server::timeouts();
     for served in 0..MAX_REQUESTS {
-        let head = match read_head(st, buf, t, served == 0) {
-            Ok(h) => h,
+        match read_head(ctx, st, &mut c.buf, t, served == 0) {
+            Ok(h) => c.head = Some(h),
             Err(stop) => return refuse(st, stop, t),
         };
-        server::request_started();
-        let done = answer(ctx, router, st, buf, t, head, served + 1 < MAX_REQUESTS);
-        server::request_finished();
+        c.busy.start();
+        let done = answer(ctx, c, st, t, served + 1 < MAX_REQUESTS);
+        c.busy.finish();
+        c.head = None;
+        // Nothing in the heap outlives a request (the router is shared, the
+        // rest is the connection's own Rust memory): it starts empty again,
+        // so a connection needs no collection and stays at the size one
+        // request takes.
+        crate::gc::clear_heap(ctx, false);
+        if c.buf.is_empty() {
+            // An idle connection keeps no buffer.
+            c.buf = Vec::new();
+        }
         if !done {
             return;
         }
@@ -108,15 +146,19 @@ pub unsafe fn serve_connection(
 }
 
 /// Reads until `buf` starts with a complete head. Before the first byte of
-/// a request after the first, the idle timeout applies; from the first
-/// byte, the header deadline (and the read timeout per read).
-fn read_head(
+/// a request after the first, the idle timeout applies (the heap is released
+/// after `REST_NS` of it); from the first byte, the header deadline (and
+/// the read timeout per read).
+unsafe fn read_head(
+    ctx: *mut Ctx,
     st: &mut impl Transport,
     buf: &mut Vec<u8>,
     t: &Timeouts,
     first: bool,
 ) -> Result<Head, Stop> {
     let mut head_deadline = (first || !buf.is_empty()).then(|| clock::now_ns() + t.header);
+    let idle_end = clock::now_ns() + t.idle;
+    let mut rested = false;
     loop {
         if let Some(h) = wire::parse_head(buf).map_err(Stop::Refuse)? {
             return Ok(h);
@@ -125,27 +167,56 @@ fn read_head(
             return Err(Stop::Quiet);
         }
         let now = clock::now_ns();
+        let resting = head_deadline.is_none() && !rested && now + REST_NS < idle_end;
         st.tcp().read_deadline = Some(match head_deadline {
             Some(d) => d.min(now + t.read),
-            None => now + t.idle,
+            None if resting => now + REST_NS,
+            None => idle_end,
         });
-        if fill(st, buf)? == 0 {
-            return Err(Stop::Quiet);
+        match read_more(st, buf) {
+            Ok(0) => return Err(Stop::Quiet),
+            Ok(_) => {}
+            Err(e) if resting && e.kind() == std::io::ErrorKind::TimedOut => {
+                crate::gc::clear_heap(ctx, true);
+                rested = true;
+                continue;
+            }
+            Err(_) => return Err(Stop::Quiet),
         }
         head_deadline.get_or_insert(clock::now_ns() + t.header);
     }
 }
 
 /// Reads more bytes onto `buf`: the count (0 at the end of the stream).
-/// Straight into the buffer's spare room (4 KiB at a time), so an idle
-/// connection holds little memory.
 fn fill(st: &mut impl Transport, buf: &mut Vec<u8>) -> Result<usize, Stop> {
-    let len = buf.len();
-    buf.resize(len + 4096, 0);
-    let r = st.read(&mut buf[len..]);
-    let n = r.as_ref().map_or(0, |n| *n);
-    buf.truncate(len + n);
-    r.map_err(|_| Stop::Quiet)
+    read_more(st, buf).map_err(|_| Stop::Quiet)
+}
+
+/// Straight into the buffer's spare room (4 KiB at a time). A connection
+/// waiting with nothing buffered holds no buffer while it waits.
+fn read_more(st: &mut impl Transport, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut waited = false;
+    loop {
+        let len = buf.len();
+        buf.resize(len + 4096, 0);
+        let r = if len == 0 && !waited {
+            // Without waiting: on WouldBlock the buffer goes first.
+            st.read_now(&mut buf[..])
+        } else {
+            st.read(&mut buf[len..])
+        };
+        let n = r.as_ref().map_or(0, |n| *n);
+        buf.truncate(len + n);
+        match r {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                *buf = Vec::new();
+                st.tcp().wait_readable()?;
+                waited = true;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            r => return r,
+        }
+    }
 }
 
 fn write_all(st: &mut impl Transport, bytes: &[u8], t: &Timeouts) -> bool {
@@ -170,9 +241,11 @@ fn refuse(st: &mut impl Transport, stop: Stop, t: &Timeouts) {
 }
 
 /// Reads the body of `head`: the bytes, having consumed them from `buf`.
+/// A chunked body is decoded in `chunked` (the connection's).
 fn read_body<T: Transport>(
     st: &mut T,
     buf: &mut Vec<u8>,
+    chunked: &mut Option<wire::Chunked>,
     t: &Timeouts,
     head: &Head,
 ) -> Result<Vec<u8>, Stop> {
@@ -202,43 +275,45 @@ fn read_body<T: Transport>(
             Ok(body)
         }
         Framing::Chunked => {
-            let mut c = wire::Chunked::at(head.len);
+            let c = chunked.insert(wire::Chunked::at(head.len));
             while !c.advance(buf).map_err(Stop::Refuse)? {
                 more(st, buf)?;
             }
             buf.drain(..c.used);
-            Ok(std::mem::take(&mut c.body))
+            Ok(chunked.take().map(|c| c.body).unwrap_or_default())
         }
     }
 }
 
-/// Answers one request; whether the connection stays open.
+/// Answers the request whose head is `c.head`; whether the connection
+/// stays open.
 unsafe fn answer(
     ctx: *mut Ctx,
-    router: *mut c_void,
+    c: &mut Conn,
     st: &mut impl Transport,
-    buf: &mut Vec<u8>,
     t: &Timeouts,
-    head: Head,
     may_keep: bool,
 ) -> bool {
-    let body = match read_body(st, buf, t, &head) {
-        Ok(b) => b,
+    let Some(head) = c.head.as_ref() else {
+        return false;
+    };
+    let req = match read_body(st, &mut c.buf, &mut c.chunked, t, head) {
+        Ok(body) => {
+            let headers = encode_pairs(
+                head.headers
+                    .iter()
+                    .map(|(n, v)| (n.as_bytes(), v.as_bytes())),
+            );
+            new_request(ctx, &head.method, &head.target, &body, &headers, b"")
+        }
         Err(stop) => {
             refuse(st, stop, t);
             return false;
         }
     };
-    let headers = encode_pairs(
-        head.headers
-            .iter()
-            .map(|(n, v)| (n.as_bytes(), v.as_bytes())),
-    );
-    let req = new_request(ctx, &head.method, &head.target, &body, &headers, b"");
-    drop((body, headers));
     let head_only = head.method == "HEAD";
     let mut keep = may_keep && head.keep_alive();
-    let bytes = match respond(ctx, router, req) {
+    c.out = match respond(ctx, c.router, req) {
         Ok(resp) => {
             // A shutdown that began meanwhile closes the connection.
             keep &= !server::shutting_down();
@@ -273,5 +348,7 @@ unsafe fn answer(
             wire::response(500, b"Internal Server Error", &[], false, head_only)
         }
     };
-    write_all(st, &bytes, t) && keep
+    let sent = write_all(st, &c.out, t);
+    c.out = Vec::new();
+    sent && keep
 }

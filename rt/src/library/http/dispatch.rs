@@ -2,13 +2,20 @@
 //! then the middleware chain (first added outermost) around the handler or
 //! the synthetic 404, all inside one protected call so that a crash
 //! anywhere in it comes back as a report (§5.1.7).
+//!
+//! A router is read into a `Table` (routes and middleware in registration
+//! order). A served router is frozen into the literal area (`share`) and its
+//! table made once and kept for the program's life; any other router gets
+//! a table per request.
 
 use super::route;
 use super::values::*;
-use crate::base::abi::{closure_code, snow_t_Int, Ctx, SnowType, Word, K_CLOSURE};
+use crate::base::abi::{closure_code, snow_t_Int, Ctx, Hdr, SnowType, Word, GC_STATIC, K_CLOSURE};
 use crate::process::primitives::me;
-use crate::process::protect;
+use crate::process::{literal, protect};
 use core::ffi::c_void;
+use std::cell::Cell;
+use std::sync::RwLock;
 
 type HandlerFn = unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void) -> *mut c_void;
 type MiddlewareFn =
@@ -30,6 +37,91 @@ unsafe fn nodes(
     }
     out.reverse();
     out
+}
+
+/// A router's routes (method, pattern) with their handlers, and its
+/// middleware, in registration order.
+pub struct Table {
+    keys: Vec<(&'static str, &'static str)>,
+    handlers: Vec<*mut c_void>,
+    middleware: Vec<*mut c_void>,
+}
+
+// SAFETY: a shared table points only into the literal area, which nothing
+// writes or frees.
+unsafe impl Send for Table {}
+unsafe impl Sync for Table {}
+
+impl Table {
+    /// # Safety
+    /// `router` is a live router; the table is used only while it lives.
+    unsafe fn of(router: *mut c_void) -> Table {
+        let routes = nodes(router, ROUTE);
+        let keys = routes
+            .iter()
+            .map(|(m, p, _)| {
+                (
+                    core::str::from_utf8(m).unwrap_or(""),
+                    core::str::from_utf8(p).unwrap_or(""),
+                )
+            })
+            .collect();
+        Table {
+            keys,
+            handlers: routes.iter().map(|r| r.2).collect(),
+            middleware: nodes(router, USE).into_iter().map(|n| n.2).collect(),
+        }
+    }
+}
+
+/// The tables of shared routers, by address (they live as long as the
+/// program).
+static SHARED: RwLock<Vec<(usize, &'static Table)>> = RwLock::new(Vec::new());
+
+thread_local! {
+    /// The shared table this thread used last: most lookups end here.
+    static LAST: Cell<(usize, Option<&'static Table>)> = const { Cell::new((0, None)) };
+}
+
+/// Freezes `router` into the literal area and makes its table: the router
+/// to serve, which every connection process shares.
+///
+/// # Safety
+/// `router` is a live router.
+pub unsafe fn share(router: *mut c_void) -> *mut c_void {
+    let r = literal::freeze(&snow_t_Router, router as usize as Word) as usize as *mut c_void;
+    if !r.is_null() {
+        let t: &'static Table = Box::leak(Box::new(Table::of(r)));
+        SHARED
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((r as usize, t));
+    }
+    r
+}
+
+/// Runs `f` on the table of `router`.
+unsafe fn with_table<R>(router: *mut c_void, f: impl FnOnce(&Table) -> R) -> R {
+    let shared = !router.is_null() && (*(router as *const Hdr)).gc & GC_STATIC != 0;
+    if shared {
+        let (at, last) = LAST.get();
+        if at == router as usize {
+            if let Some(t) = last {
+                return f(t);
+            }
+        }
+        let found = SHARED
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(a, _)| *a == router as usize)
+            .map(|(_, t)| *t);
+        if let Some(t) = found {
+            LAST.set((router as usize, Some(t)));
+            return f(t);
+        }
+    }
+    f(&Table::of(router))
 }
 
 /// The closure `next` handed to middleware `i - 1`: runs the chain from
@@ -63,9 +155,7 @@ unsafe fn chain(
     handler: *mut c_void,
     req: *mut c_void,
 ) -> *mut c_void {
-    let mws = nodes(router, USE);
-    if let Some(&(_, _, mw)) = mws.get(i) {
-        drop(mws);
+    if let Some(mw) = with_table(router, |t| t.middleware.get(i).copied()) {
         let next = crate::gc::alloc(ctx, &NEXT_T, 48);
         (next.add(16) as *mut usize).write(next_code as *const () as usize);
         (next.add(24) as *mut usize).write(router as usize);
@@ -91,31 +181,27 @@ pub unsafe fn respond(
     router: *mut c_void,
     req: *mut c_void,
 ) -> Result<*mut c_void, Vec<u8>> {
-    let routes = nodes(router, ROUTE);
-    let keys: Vec<(&str, &str)> = routes
-        .iter()
-        .map(|(m, p, _)| {
-            (
-                core::str::from_utf8(m).unwrap_or(""),
-                core::str::from_utf8(p).unwrap_or(""),
-            )
-        })
-        .collect();
-    let method = String::from_utf8_lossy(text(req, 0)).into_owned();
-    let path = String::from_utf8_lossy(text(req, 1)).into_owned();
-    let (handler, req) = match route::select(&keys, &method, &path) {
-        Some((i, caps)) => {
-            let enc = encode_pairs(caps.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())));
-            let req = if enc.is_empty() {
-                req
-            } else {
-                with_params(ctx, req, &enc)
-            };
-            (routes[i].2, req)
+    // Rust values end before the chain runs: a process killed inside it
+    // leaves nothing behind.
+    let (handler, req) = {
+        let method = String::from_utf8_lossy(text(req, 0));
+        let path = String::from_utf8_lossy(text(req, 1));
+        let found = with_table(router, |t| {
+            route::select(&t.keys, &method, &path).map(|(i, caps)| (t.handlers[i], caps))
+        });
+        match found {
+            Some((handler, caps)) => {
+                let enc = encode_pairs(caps.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())));
+                let req = if enc.is_empty() {
+                    req
+                } else {
+                    with_params(ctx, req, &enc)
+                };
+                (handler, req)
+            }
+            None => (core::ptr::null_mut(), req),
         }
-        None => (core::ptr::null_mut(), req),
     };
-    drop((keys, routes));
     let a = me(ctx);
     protect::call(ctx, a, &mut |ctx| {
         chain(ctx, router, 0, handler, req) as usize as Word

@@ -14,3 +14,5 @@ pub mod wire;
 
 /// The HTTP client (§5.2), on the same sockets.
 pub mod client;
+#[cfg(test)]
+mod conn_tests;

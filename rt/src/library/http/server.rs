@@ -1,24 +1,28 @@
 //! `HTTP.serve`: binds, announces itself on stderr (§5.0.3), and accepts
 //! in its own process, spawning one process per connection (`conn`). The
 //! spawn queues the connection on the accepting worker, and idle workers
-//! steal it, which is how connections spread over the workers.
+//! steal it, which is how connections spread over the workers. The router
+//! is frozen once into the literal area (`dispatch::share`), so connection
+//! processes share it instead of each copying it into its heap.
 //! `serve_tls` (`tls`) runs the same loop with its own connection entry.
 //!
 //! Shutdown: SIGINT and SIGTERM write a byte to a pipe that a watcher
 //! process waits on; it stops every listener, lets requests in progress
-//! finish (at most 5 s) and ends the program with status 0.
+//! finish (at most 5 s; the last one to finish writes to the pipe too) and
+//! ends the program with status 0.
 
-use super::conn;
-use super::values::*;
-use crate::base::abi::{snow_t_Int, Ctx, SnowType, Word, K_STRUCT};
+use super::{conn, dispatch};
+use crate::base::abi::{Ctx, Word};
 use crate::base::console;
 use crate::gc::heap::Heap;
 use crate::io::net::Listener;
 use crate::io::readiness::{Interest, Registration};
 use crate::io::timers::snow_sleep;
-use crate::process::{clock, lifecycle, primitives, resources, scheduler};
+use crate::process::park::{park, S_WAIT_TIMER};
+use crate::process::primitives::me;
+use crate::process::{clock, lifecycle, resources, scheduler};
 use core::ffi::c_void;
-use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
@@ -39,21 +43,19 @@ pub struct Timeouts {
 /// `SNOW_HTTP_IDLE_TIMEOUT_MS`).
 pub fn timeouts() -> &'static Timeouts {
     static T: OnceLock<Timeouts> = OnceLock::new();
-    T.get_or_init(|| {
-        let ms = |var: &str, default: u64| {
-            std::env::var(var)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-                * 1_000_000
-        };
-        Timeouts {
-            header: ms("SNOW_HTTP_HEADER_TIMEOUT_MS", 10_000),
-            idle: ms("SNOW_HTTP_IDLE_TIMEOUT_MS", 5_000),
-            read: 30_000_000_000,
-            write: 30_000_000_000,
-        }
+    T.get_or_init(|| Timeouts {
+        header: env_ms("SNOW_HTTP_HEADER_TIMEOUT_MS", 10_000),
+        idle: env_ms("SNOW_HTTP_IDLE_TIMEOUT_MS", 5_000),
+        read: 30_000_000_000,
+        write: 30_000_000_000,
     })
+}
+
+/// Milliseconds from the environment variable `var` (`default` when unset
+/// or not a number), in nanoseconds.
+fn env_ms(var: &str, default: u64) -> u64 {
+    let ms = std::env::var(var).ok().and_then(|v| v.parse().ok());
+    ms.unwrap_or(default).saturating_mul(1_000_000)
 }
 
 static SHUTDOWN: AtomicBool = AtomicBool::new(false);
@@ -65,24 +67,43 @@ static SIGNAL_FD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::n
 pub fn shutting_down() -> bool {
     SHUTDOWN.load(Ordering::SeqCst)
 }
-pub fn request_started() {
-    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
-}
-pub fn request_finished() {
-    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+/// Requests in progress: the shutdown drain waits for none to be left.
+pub fn in_flight() -> usize {
+    IN_FLIGHT.load(Ordering::SeqCst)
 }
 
-/// What a connection process starts with: (router, descriptor, extra),
-/// `extra` being the transport's (TLS: its configuration).
-static CONN_FIELDS: Params<3> = Params([&snow_t_Router, &snow_t_Int, &snow_t_Int]);
-static CONN_OFFSETS: [u32; 3] = [16, 24, 32];
-static CONN_ARG: SnowType = SnowType {
-    size: 40,
-    nparams: 3,
-    params: CONN_FIELDS.0.as_ptr(),
-    offsets: CONN_OFFSETS.as_ptr(),
-    ..SnowType::bare(K_STRUCT, c"HttpConnection")
-};
+/// A connection's request in progress, counted in `in_flight` between
+/// `start` and `finish`. Part of what the connection process owns, so a
+/// process killed mid-request stops counting when its resources drop.
+#[derive(Default)]
+pub struct InFlight {
+    counted: bool,
+}
+
+impl InFlight {
+    pub fn start(&mut self) {
+        if !self.counted {
+            self.counted = true;
+            IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    pub fn finish(&mut self) {
+        if self.counted {
+            self.counted = false;
+            // The last request of a drain wakes the watcher.
+            if IN_FLIGHT.fetch_sub(1, Ordering::SeqCst) == 1 && shutting_down() {
+                on_signal(0);
+            }
+        }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
 
 /// Many connections need many descriptors: the soft limit goes up to the
 /// hard one.
@@ -137,13 +158,12 @@ pub unsafe fn serve(
         .unwrap_or_else(|e| e.into_inner())
         .push((*l).raw_fd());
     start_watcher(ctx);
+    let router = dispatch::share(router);
     loop {
         match (*l).accept(ctx) {
             Ok(_) if shutting_down() => break,
             Ok(s) => {
-                let fields = [router as usize as Word, s.into_raw_fd() as Word, extra];
-                let arg = crate::values::layout::new_record(ctx, &CONN_ARG, &fields);
-                primitives::snow_spawn(ctx, entry, &CONN_ARG, arg);
+                resources::spawn_owning(ctx, entry, conn::Conn::new(router, s, extra));
             }
             Err(_) if shutting_down() => break,
             // Out of descriptors or a connection reset before accept: try
@@ -152,9 +172,10 @@ pub unsafe fn serve(
         }
     }
     Listener::close(ctx, l);
-    // The watcher ends the program.
+    // The watcher ends the program: nothing but an exit signal wakes this
+    // park (no timer is armed).
     loop {
-        snow_sleep(ctx, i64::MAX / 2_000_000);
+        park(me(ctx), S_WAIT_TIMER, None);
     }
 }
 
@@ -200,9 +221,21 @@ unsafe extern "C" fn watcher(ctx: *mut Ctx, fd: Word) {
         libc::shutdown(fd, libc::SHUT_RD);
     }
     let deadline = clock::now_ns() + 5_000_000_000;
-    while IN_FLIGHT.load(Ordering::SeqCst) > 0 && clock::now_ns() < deadline {
-        snow_sleep(ctx, 10);
+    loop {
+        drain_pipe((*reg).get().as_raw_fd());
+        if in_flight() == 0 || clock::now_ns() >= deadline {
+            break;
+        }
+        // Woken by the last request to finish (`InFlight::finish`).
+        let _ = (*reg).wait(ctx, Interest::Readable, Some(deadline));
     }
     console::flush_stdout();
     std::process::exit(0);
+}
+
+/// Reads whatever the (non-blocking) pipe holds.
+fn drain_pipe(fd: i32) {
+    let mut b = [0u8; 64];
+    // SAFETY: reading into a local buffer.
+    while unsafe { libc::read(fd, b.as_mut_ptr() as *mut c_void, b.len()) } > 0 {}
 }

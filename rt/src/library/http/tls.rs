@@ -17,7 +17,7 @@ use core::ffi::c_void;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{ServerConfig, ServerConnection};
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::sync::Arc;
 
 /// Stack that TLS code gets below its frame (ring's arithmetic and
@@ -28,6 +28,10 @@ static IN_TLS: FnLoc = FnLoc::runtime(c"TLS");
 impl Transport for rustls::Stream<'_, ServerConnection, Stream> {
     fn tcp(&mut self) -> &mut Stream {
         self.sock
+    }
+    /// Plaintext already decrypted; the socket is read only by `read`.
+    fn read_now(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.conn.reader().read(buf)
     }
 }
 
@@ -98,11 +102,11 @@ pub unsafe extern "C" fn snow_http_serve_tls(
 
 /// A TLS connection's process: the handshake, then the requests.
 unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
-    let config = super::values::field(arg as usize as *const c_void, 2) as usize;
+    let config = (*(arg as usize as *const conn::Conn)).extra as usize;
     let config = config as *const ServerConfig;
     Arc::increment_strong_count(config);
     let config = Arc::from_raw(config);
-    conn::with_socket(ctx, arg, |router, st, buf| {
+    conn::with_socket(ctx, arg, |c, st| {
         with_room(ctx, &IN_TLS, ROOM, || {
             let Ok(session) = ServerConnection::new(config) else {
                 return;
@@ -112,7 +116,7 @@ unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
             let mut tls = rustls::Stream::new(&mut *session, st);
             let t = server::timeouts();
             if handshake(&mut tls, t) {
-                conn::serve_connection(ctx, router, &mut tls, buf);
+                conn::serve_connection(ctx, c, &mut tls);
                 tls.conn.send_close_notify();
                 tls.sock.write_deadline = Some(clock::now_ns() + t.write);
                 let _ = tls.flush();
