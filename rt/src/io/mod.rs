@@ -2,6 +2,7 @@
 //! (`timers`, with `sleep` and `send_after`), and parking a process until a
 //! file descriptor is ready (`readiness`): the home of networking.
 
+mod epoll;
 pub mod net;
 pub mod reactor;
 pub mod readiness;

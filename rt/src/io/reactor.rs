@@ -1,6 +1,7 @@
 //! The reactor, run by the OS main thread once the workers are started: a
-//! `polling::Poller` for notifications and the readiness of file
-//! descriptors processes wait for (`readiness`), the timers (`timers`), and
+//! `polling::Poller` it sleeps on between timers and is notified through,
+//! the poller of the file descriptors processes wait for (`epoll`,
+//! `readiness`), the timers (`timers`), and
 //! the process layer's periodic work: the preemption
 //! monitor, the sweep of stack memory and the end of the program (§4.3.3).
 //! `start` creates it and registers it with the scheduler, which arms
@@ -14,17 +15,25 @@
 //! pages, the reactor also sweeps every `trim::PERIOD` to give back the
 //! memory of long-parked processes and long-unused segments.
 //!
+//! Descriptor events are taken by the workers (`poll`): an idle worker
+//! waits on the poller instead of sleeping, when no other does, and runs
+//! the processes the events wake itself; busy workers look into it between
+//! dispatches. The reactor looks at every tick while no worker waits on it,
+//! so events are not held up by workers that all run long processes.
+//!
 //! The end: when nothing is runnable or running, no timer is live and no
 //! process waits for a file descriptor, the program is quiescent; it ends
 //! if no process is alive, else the remaining (forever blocked) ones are
 //! stopped (`lifecycle::shutdown_step`).
 
+use super::epoll::Epoll;
 use super::readiness::Waiters;
 use super::timers::{TimerAction, Timers};
 use crate::base::console;
 use crate::process::pcb::Actor;
 use crate::process::scheduler::{self, ReactorHooks};
 use crate::process::{clock, lifecycle, trim};
+use core::ffi::c_void;
 use polling::{Events, Poller};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,6 +46,7 @@ const TICK: Duration = Duration::from_millis(10);
 
 pub struct Reactor {
     poller: Poller,
+    fds: Epoll,
     waiters: Waiters,
     timers: Timers,
     /// Earliest deadline the reactor is sleeping towards (u64::MAX: none);
@@ -50,6 +60,7 @@ static REACTOR: OnceLock<Reactor> = OnceLock::new();
 pub fn start() -> &'static Reactor {
     let r = REACTOR.get_or_init(|| Reactor {
         poller: Poller::new().expect("creating the poller"),
+        fds: Epoll::new().expect("creating the descriptor poller"),
         waiters: Waiters::default(),
         timers: Timers::default(),
         next: AtomicU64::new(u64::MAX),
@@ -57,6 +68,8 @@ pub fn start() -> &'static Reactor {
     scheduler::set_reactor(ReactorHooks {
         notify: || get().notify(),
         wake_at,
+        poll,
+        interrupt: || get().fds.interrupt(),
     });
     r
 }
@@ -70,6 +83,23 @@ fn wake_at(at: u64, a: Arc<Actor>, gen: u64) {
     get().add_timer(at, TimerAction::Wake(a, gen));
 }
 
+/// Takes the descriptor events that are ready (waiting for one, or for an
+/// interruption, when `block`) and wakes their processes; `worker` is the
+/// calling thread's worker (null off workers), which queues them locally.
+/// Returns whether an event came.
+fn poll(worker: *mut c_void, block: bool) -> bool {
+    let r = get();
+    let mut first = true;
+    let n = r.fds.wait(block, |key| {
+        if first {
+            first = false;
+            scheduler::polled(worker, block);
+        }
+        r.waiters.dispatch(key, worker);
+    });
+    n > 0
+}
+
 impl Reactor {
     /// Adds a timer firing at `at` (monotonic ns).
     pub fn add_timer(&self, at: u64, action: TimerAction) {
@@ -80,8 +110,8 @@ impl Reactor {
         }
     }
 
-    pub(super) fn poller(&self) -> &Poller {
-        &self.poller
+    pub(super) fn fds(&self) -> &Epoll {
+        &self.fds
     }
 
     pub(super) fn waiters(&self) -> &Waiters {
@@ -161,7 +191,9 @@ impl Reactor {
             events.clear();
             // Errors (EINTR) just end this wait early.
             let _ = self.poller.wait(&mut events, wait);
-            self.waiters.dispatch(&events);
+            if busy && s.poller_free() {
+                poll(core::ptr::null_mut(), false);
+            }
         }
     }
 }

@@ -6,9 +6,11 @@
 //!
 //! The park is `process::park`'s, with the process's `io_ready` flag as its
 //! condition: `wait` lowers the flag, names the process the registration's
-//! waiter and arms the descriptor; the reactor, on the event, raises the
-//! waiter's flag and then wakes it (`WAKE_IO`). `park` says why no wake-up
-//! is lost, even when the event comes before the process has parked.
+//! waiter and arms the descriptor; whoever takes the event from the poller
+//! (an idle worker waiting on it, a busy worker or the reactor looking into
+//! it: `reactor::poll`) raises the waiter's flag and then wakes it
+//! (`WAKE_IO`). `park` says why no wake-up is lost, even when the event
+//! comes before the process has parked.
 //!
 //! Arming is one-shot (one event per `wait`) and level-triggered (a
 //! descriptor that is ready when armed reports at once). Every arming
@@ -29,7 +31,7 @@ use crate::process::park::{self, park_for_io, state_of, S_WAIT_IO, WAKE_IO};
 use crate::process::pcb::Actor;
 use crate::process::pid_table;
 use crate::process::primitives::me;
-use polling::{Event, Events};
+use crate::process::scheduler;
 use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -97,28 +99,28 @@ impl Waiters {
         k
     }
 
-    /// Ends the waits the poller reported ready (run by the reactor).
-    pub fn dispatch(&self, events: &Events) {
-        for ev in events.iter() {
-            // An event of an earlier arming, or of a registration dropped
-            // meanwhile, finds no waiter.
-            // The condition first, then the wake-up (see `process::park`);
-            // raised under the lock `arm` takes a new key under, so an event
-            // of the previous arming cannot raise it after `arm` lowered it.
-            let waiting = {
-                let map = self.by_key();
-                let Some(w) = map.get(&ev.key) else {
-                    continue;
-                };
-                let a = w.process().clone();
-                if let Some(a) = &a {
-                    a.io_ready.store(true, Ordering::SeqCst);
-                }
-                a
+    /// Ends the waits of the events a look into the poller took, keyed by
+    /// arming; `worker` is the calling thread's worker (null off workers),
+    /// which then runs the processes it wakes itself.
+    pub fn dispatch(&self, key: usize, worker: *mut core::ffi::c_void) {
+        // An event of an earlier arming, or of a registration dropped
+        // meanwhile, finds no waiter.
+        // The condition first, then the wake-up (see `process::park`);
+        // raised under the lock `arm` takes a new key under, so an event
+        // of the previous arming cannot raise it after `arm` lowered it.
+        let waiting = {
+            let map = self.by_key();
+            let Some(w) = map.get(&key) else {
+                return;
             };
-            if let Some(a) = waiting {
-                park::wake(&a, None, WAKE_IO, core::ptr::null_mut());
+            let a = w.process().clone();
+            if let Some(a) = &a {
+                a.io_ready.store(true, Ordering::SeqCst);
             }
+            a
+        };
+        if let Some(a) = waiting {
+            park::wake(&a, None, WAKE_IO, worker);
         }
     }
 
@@ -152,10 +154,11 @@ impl<T: AsFd> Registration<T> {
             key: AtomicUsize::new(k),
             process: Mutex::new(None),
         });
-        // SAFETY: `Drop` deletes the descriptor from the poller before `io`
-        // (which owns it) is dropped.
-        unsafe { r.poller().add(io.as_fd().as_raw_fd(), Event::none(k))? };
+        // `Drop` deletes the descriptor from the poller before `io` (which
+        // owns it) is dropped.
+        r.fds().add(io.as_fd().as_raw_fd(), k)?;
         r.waiters().by_key().insert(k, waiter.clone());
+        scheduler::get().fds.fetch_add(1, Ordering::SeqCst);
         Ok(Registration { io, waiter })
     }
 
@@ -192,11 +195,11 @@ impl<T: AsFd> Registration<T> {
         let k = r.waiters().rekey(w);
         a.io_ready.store(false, Ordering::SeqCst);
         *w.process() = pid_table::get(a.pid);
-        let ev = match interest {
-            Interest::Readable => Event::readable(k),
-            Interest::Writable => Event::writable(k),
-        };
-        r.poller().modify(&self.io, ev)
+        r.fds().arm(
+            self.io.as_fd().as_raw_fd(),
+            interest == Interest::Readable,
+            k,
+        )
     }
 
     /// The second half of `wait`: parks until the flag is raised or the
@@ -226,7 +229,8 @@ impl<T: AsFd> Drop for Registration<T> {
             .by_key()
             .remove(&self.waiter.key.load(Ordering::SeqCst));
         // Errors mean the descriptor is already gone from the poller.
-        let _ = r.poller().delete(&self.io);
+        let _ = r.fds().delete(self.io.as_fd().as_raw_fd());
+        scheduler::get().fds.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

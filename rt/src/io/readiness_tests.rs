@@ -310,3 +310,83 @@ fn a_process_waiting_for_a_descriptor_keeps_the_program_alive() {
         Some((Readiness::Ready, b"outside".to_vec()))
     );
 }
+
+// ------------------------------------------------ many exchanges
+
+/// Socket pairs exchanging one byte back and forth, and how many rounds.
+const TRADERS: usize = 8;
+const ROUNDS: u64 = 2000;
+
+static TRADE_FDS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+static TRADE_MAIN: AtomicU64 = AtomicU64::new(0);
+
+/// Reads one byte from `reg`, parking while there is none.
+unsafe fn read_byte(ctx: *mut Ctx, reg: &Registration<UnixStream>) -> u8 {
+    let mut b = [0u8; 1];
+    loop {
+        match reg.get().read(&mut b) {
+            Ok(1) => return b[0],
+            Ok(_) => panic!("the peer hung up"),
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                reg.wait(ctx, Interest::Readable, None).expect("wait");
+            }
+            Err(e) => panic!("read: {e}"),
+        }
+    }
+}
+
+/// Socket `i`: even ones send first, odd ones answer; each reports the sum
+/// of the bytes it read.
+unsafe extern "C" fn trader(ctx: *mut Ctx, i: Word) {
+    let fd = TRADE_FDS.lock().unwrap()[i as usize];
+    let s = UnixStream::from_raw_fd(fd);
+    s.set_nonblocking(true).expect("non-blocking");
+    let reg = Registration::new(s).expect("register");
+    let mut sum = 0;
+    for round in 0..ROUNDS {
+        if i.is_multiple_of(2) {
+            reg.get().write_all(&[(round % 200) as u8]).expect("write");
+            sum += read_byte(ctx, &reg) as Word;
+        } else {
+            let b = read_byte(ctx, &reg);
+            sum += b as Word;
+            reg.get().write_all(&[b + 1]).expect("write");
+        }
+    }
+    snow_send(ctx, TRADE_MAIN.load(Ordering::SeqCst), &snow_t_Int, sum);
+}
+
+static TRADED: Mutex<Vec<i64>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn trade_main(ctx: *mut Ctx) {
+    TRADE_MAIN.store(snow_self(ctx), Ordering::SeqCst);
+    for _ in 0..TRADERS / 2 {
+        let (a, b) = UnixStream::pair().expect("socket pair");
+        let mut fds = TRADE_FDS.lock().unwrap();
+        fds.push(a.into_raw_fd());
+        fds.push(b.into_raw_fd());
+    }
+    for i in 0..TRADERS {
+        snow_spawn(ctx, trader, &snow_t_Int, i as Word);
+    }
+    let mut sums = Vec::new();
+    for _ in 0..TRADERS {
+        sums.push(recv_int(ctx, -1).expect("a sum"));
+    }
+    sums.sort();
+    *TRADED.lock().unwrap() = sums;
+}
+
+/// Every wake-up arrives while the workers take descriptor events
+/// themselves (busy ones between dispatches, an idle one waiting on the
+/// poller) and hand processes to each other.
+#[test]
+fn many_processes_trading_over_sockets_all_finish() {
+    assert_eq!(run_program(trade_main), 0);
+    // Bytes 0..199 cycle: ten cycles of 0+..+199 = 19900 each.
+    let answered = 10 * 19900;
+    let asked = answered + ROUNDS as i64;
+    let mut want = vec![answered; TRADERS / 2];
+    want.extend(vec![asked; TRADERS / 2]);
+    assert_eq!(*TRADED.lock().unwrap(), want);
+}

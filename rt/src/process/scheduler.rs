@@ -7,6 +7,11 @@
 //! global `Injector` for work queued by non-worker threads, and `Stealer`s
 //! so an idle worker takes work from busy ones. Idle workers park and are
 //! unparked one at a time when work is queued (none while one spins).
+//! One idle worker at a time (the poller slot) waits on the reactor's
+//! descriptor poller instead of parking, and is interrupted through it;
+//! busy workers look into that poller between dispatches
+//! (`ReactorHooks::poll`), so a process woken by its socket usually runs on
+//! the thread that saw the event, without a thread switch.
 //!
 //! Counters for quiescence (§4.3.3): `live` processes and `active` ones
 //! (runnable or running). A process that parks or exits decrements
@@ -32,6 +37,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// `WorkerShared::current_pid` of an idle worker.
 pub const NO_PID: u64 = u64::MAX;
 
+/// `Sched::poller` when no worker waits on the descriptor poller.
+const NO_POLLER: usize = usize::MAX;
+
 pub struct WorkerShared {
     pub unparker: Unparker,
     /// The pid being run (`NO_PID` when none) and the worker's dispatch
@@ -52,6 +60,11 @@ pub struct Sched {
     /// work wakes nobody (the spinner finds it), which saves a futex wake
     /// and a thread switch per message or spawn in bursty programs.
     spinning: AtomicUsize,
+    /// The idle worker waiting on the descriptor poller (`NO_POLLER`: none).
+    poller: AtomicUsize,
+    /// Descriptors registered with the reactor: while there are none,
+    /// workers do not look into its poller.
+    pub fds: AtomicUsize,
     pub active: AtomicI64,
     pub live: AtomicI64,
     pub gc_stress: bool,
@@ -66,6 +79,12 @@ pub struct ReactorHooks {
     /// Arms a timer that wakes `a` from park generation `gen` at `at`
     /// (monotonic ns; see `park`).
     pub wake_at: fn(at: u64, a: Arc<Actor>, gen: u64),
+    /// Takes the ready descriptor events and wakes their processes, queued
+    /// on `worker` (a `worker::Local`, or null); with `block`, waits for an
+    /// event or an `interrupt` first. Returns whether an event came.
+    pub poll: fn(worker: *mut c_void, block: bool) -> bool,
+    /// Ends a blocking `poll`.
+    pub interrupt: fn(),
 }
 
 static REACTOR: OnceLock<ReactorHooks> = OnceLock::new();
@@ -153,6 +172,8 @@ pub fn init(n: usize, gc_stress: bool) -> Vec<WorkerSeed> {
         sleeping: Mutex::new(Vec::new()),
         nsleeping: AtomicUsize::new(0),
         spinning: AtomicUsize::new(0),
+        poller: AtomicUsize::new(NO_POLLER),
+        fds: AtomicUsize::new(0),
         active: AtomicI64::new(0),
         live: AtomicI64::new(0),
         gc_stress,
@@ -186,11 +207,26 @@ pub fn enqueue(a: Arc<Actor>, worker: *mut c_void) {
     }
     fence(Ordering::SeqCst);
     if s.spinning.load(Ordering::SeqCst) == 0 && s.nsleeping.load(Ordering::SeqCst) > 0 {
-        let id = s.sleeping.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        if let Some(id) = id {
-            s.nsleeping.fetch_sub(1, Ordering::SeqCst);
-            s.workers[id].unparker.unpark();
-        }
+        s.wake_one();
+    }
+}
+
+/// The start of the wake-ups of a look into the descriptor poller by
+/// `worker` (null: by the reactor), before the first. A worker counts the
+/// processes it wakes locally, so until it flushes, the reactor would not
+/// see them in the active count: the worker counts itself active instead
+/// (flushed back with its local count). And a worker that waited on the
+/// poller is no longer idle, so what it queues wakes other workers.
+pub fn polled(worker: *mut c_void, block: bool) {
+    if worker.is_null() {
+        return;
+    }
+    // SAFETY: a non-null worker is the `Local` of the calling thread.
+    let local = unsafe { &mut *(worker as *mut super::worker::Local) };
+    add_active(1);
+    local.active_delta -= 1;
+    if block {
+        get().not_idle(local.id);
     }
 }
 
@@ -209,6 +245,48 @@ pub fn add_active(n: i64) {
 }
 
 impl Sched {
+    /// Wakes an idle worker: a parked one if there is one, else the one
+    /// waiting on the descriptor poller.
+    fn wake_one(&self) {
+        let poller = self.poller.load(Ordering::SeqCst);
+        let id = {
+            let mut l = self.sleeping.lock().unwrap_or_else(|e| e.into_inner());
+            match l.iter().rposition(|&x| x != poller) {
+                Some(i) => Some(l.swap_remove(i)),
+                None => l.pop(),
+            }
+        };
+        if let Some(id) = id {
+            self.nsleeping.fetch_sub(1, Ordering::SeqCst);
+            self.workers[id].unparker.unpark();
+            // Read again: a worker taking the slot after the first read
+            // looks for work after taking it, and finds this.
+            if self.poller.load(Ordering::SeqCst) == id {
+                (reactor().interrupt)();
+            }
+        }
+    }
+
+    /// Makes worker `id` the one waiting on the descriptor poller, if none
+    /// is and some descriptor is registered.
+    pub(super) fn take_poller(&self, id: usize) -> bool {
+        self.fds.load(Ordering::SeqCst) > 0
+            && self
+                .poller
+                .compare_exchange(NO_POLLER, id, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+    }
+
+    pub(super) fn leave_poller(&self) {
+        self.poller.store(NO_POLLER, Ordering::SeqCst);
+    }
+
+    /// No worker waits on the descriptor poller, and some descriptor is
+    /// registered: events are only seen by looking.
+    pub fn poller_free(&self) -> bool {
+        self.poller.load(Ordering::SeqCst) == NO_POLLER && self.fds.load(Ordering::SeqCst) > 0
+    }
+
     /// Becomes the spinning worker if there is none yet.
     pub(super) fn start_spinning(&self) -> bool {
         self.spinning

@@ -6,7 +6,7 @@
 //! resume it. How that keeps wake-ups from being lost is described once,
 //! in `park`.
 
-use super::scheduler::{get, WorkerSeed};
+use super::scheduler::{get, reactor, WorkerSeed};
 use crate::base::abi::BUDGET;
 use crate::process::lifecycle::{self, snow_ctx_switch};
 use crate::process::park::{self, gen_of, pack, S_RUNNABLE, S_RUNNING};
@@ -176,8 +176,37 @@ fn idle(local: &mut Local, parker: &Parker) {
         unsafe { dispatch(local, a) };
         return;
     }
+    if s.take_poller(local.id) {
+        // Work queued before the slot was taken may have woken nobody
+        // (`Sched::wake_one` interrupts only a worker it saw in the slot).
+        if let Some(a) = find(local) {
+            s.leave_poller();
+            s.not_idle(local.id);
+            // SAFETY: as in `run`.
+            unsafe { dispatch(local, a) };
+            return;
+        }
+        let me: *mut Local = local;
+        (reactor().poll)(me.cast(), true);
+        s.leave_poller();
+        s.not_idle(local.id);
+        return;
+    }
     parker.park();
     s.not_idle(local.id);
+}
+
+/// Looks into the descriptor poller when no idle worker waits on it; the
+/// processes its events wake are queued here.
+fn poll(local: &mut Local) -> Option<Arc<Actor>> {
+    if !get().poller_free() {
+        return None;
+    }
+    let me: *mut Local = local;
+    if !(reactor().poll)(me.cast(), false) {
+        return None;
+    }
+    local.next.take().or_else(|| local.queue.pop())
 }
 
 fn steal_from_injector(local: &Local) -> Option<Arc<Actor>> {
@@ -204,11 +233,17 @@ fn find(local: &mut Local) -> Option<Arc<Actor>> {
         if let Some(a) = steal_from_injector(local) {
             return Some(a);
         }
+        if let Some(a) = poll(local) {
+            return Some(a);
+        }
     }
     if let Some(a) = local.queue.pop() {
         return Some(a);
     }
     if let Some(a) = steal_from_injector(local) {
+        return Some(a);
+    }
+    if let Some(a) = poll(local) {
         return Some(a);
     }
     let n = s.stealers.len();
