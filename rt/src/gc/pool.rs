@@ -9,7 +9,6 @@
 use super::heap::{BLOCK_SIZE, MIN_BLOCK};
 use super::os;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Bytes of free blocks kept committed (32 MiB); beyond this their pages
@@ -117,12 +116,15 @@ static LARGE: Mutex<Spare> = Mutex::new(Spare {
     bytes: 0,
 });
 
-/// Large mappings made so far (not reused): for tests and diagnostics.
-static LARGE_MAPS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Large mappings this thread made (not reused): for tests, which run
+    /// in parallel threads and must not count each other's.
+    static LARGE_MAPS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
 
-/// The number of large-object mappings made by the OS so far.
+/// The number of large-object mappings the OS made for this thread so far.
 pub fn large_maps() -> usize {
-    LARGE_MAPS.load(Ordering::Relaxed)
+    LARGE_MAPS.with(|n| n.get())
 }
 
 /// Bytes of freed large mappings currently kept for reuse.
@@ -168,7 +170,7 @@ pub fn take_large(size: usize) -> (*mut u8, usize) {
             (p as *mut u8, len)
         }
         None => {
-            LARGE_MAPS.fetch_add(1, Ordering::Relaxed);
+            LARGE_MAPS.with(|n| n.set(n.get() + 1));
             (os::map(size, len), len)
         }
     }
