@@ -138,6 +138,18 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("HTTP", "with_header", "snow_http_with_header", "(Response, String, String) -> Response"),
     rt!("HTTP", "serve", "snow_http_serve", "(Router, Int) -> ()"),
     rt!("HTTP", "serve_tls", "snow_http_serve_tls", "(Router, Int, String, String) -> ()"),
+    // WebSockets (§5.3, rulings 4, 14, 15). `Ws.serve` also takes the three
+    // callbacks and the port: an arity overload is the internal `__name_N`.
+    rt!("Ws", "handler", "snow_ws_handler", "(Fun(WsConn, String, Map<String, String>) -> Result<(), String>, Fun(WsConn, String) -> a, Fun(WsConn, Int, String) -> b) -> WsHandler"),
+    rt!("Ws", "serve", "snow_ws_serve", "(WsHandler, Int) -> ()"),
+    rt!("Ws", "__serve_4", "snow_ws_serve_callbacks", "(Fun(WsConn, String, Map<String, String>) -> Result<(), String>, Fun(WsConn, String) -> a, Fun(WsConn, Int, String) -> b, Int) -> ()"),
+    rt!("Ws", "send", "snow_ws_send", "(WsConn, String) -> Int", NO_CTX),
+    rt!("Ws", "send_binary", "snow_ws_send_binary", "(WsConn, String) -> Int", NO_CTX),
+    rt!("Ws", "join", "snow_ws_join", "(WsConn, String) -> Int", NO_CTX),
+    rt!("Ws", "leave", "snow_ws_leave", "(WsConn, String) -> Int", NO_CTX),
+    rt!("Ws", "broadcast", "snow_ws_broadcast", "(String, String) -> Int", NO_CTX),
+    rt!("Ws", "broadcast_except", "snow_ws_broadcast_except", "(String, String, WsConn) -> Int", NO_CTX),
+    rt!("Ws", "close", "snow_ws_close", "(WsConn, Int, String) -> Int", NO_CTX),
     rt!("Request", "method", "snow_request_method", "(Request) -> String"),
     rt!("Request", "path", "snow_request_path", "(Request) -> String"),
     rt!("Request", "body", "snow_request_body", "(Request) -> String"),

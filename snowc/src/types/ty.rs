@@ -34,6 +34,9 @@ pub enum TyCon {
     Router,
     Request,
     Response,
+    /// The WebSocket server's opaque values (§5.0.1, ruling 4).
+    WsConn,
+    WsHandler,
     Adt(AdtId),
 }
 
@@ -252,6 +255,8 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::Router => "Router".to_string(),
                     TyCon::Request => "Request".to_string(),
                     TyCon::Response => "Response".to_string(),
+                    TyCon::WsConn => "WsConn".to_string(),
+                    TyCon::WsHandler => "WsHandler".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
                         if a.qualified {

@@ -75,8 +75,8 @@ pub fn request_finished() {
 /// What a connection process starts with: (router, descriptor, extra),
 /// `extra` being the transport's (TLS: its configuration).
 static CONN_FIELDS: Params<3> = Params([&snow_t_Router, &snow_t_Int, &snow_t_Int]);
-static CONN_OFFSETS: [u32; 3] = [16, 24, 32];
-static CONN_ARG: SnowType = SnowType {
+pub static CONN_OFFSETS: [u32; 3] = [16, 24, 32];
+pub static CONN_ARG: SnowType = SnowType {
     size: 40,
     nparams: 3,
     params: CONN_FIELDS.0.as_ptr(),
@@ -101,17 +101,19 @@ fn raise_nofile() {
 /// `ctx` is the running process; `router` a live router.
 #[no_mangle]
 pub unsafe extern "C" fn snow_http_serve(ctx: *mut Ctx, router: *mut c_void, port: i64) {
-    serve(ctx, router, port, "HTTP", conn::entry, 0)
+    serve(ctx, router, &CONN_ARG, port, "HTTP", conn::entry, 0)
 }
 
 /// Serves `router` on `port`: `kind` names the server in its lines, and
-/// each connection runs `entry` with `extra` in its record.
+/// each connection runs `entry` with the record (router, fd, `extra`) of
+/// type `record` (the WebSocket server passes its handler as the router).
 ///
 /// # Safety
 /// As `snow_http_serve`; `extra` lives as long as the server.
 pub unsafe fn serve(
     ctx: *mut Ctx,
     router: *mut c_void,
+    record: &'static SnowType,
     port: i64,
     kind: &str,
     entry: crate::process::pcb::SpawnEntry,
@@ -142,8 +144,8 @@ pub unsafe fn serve(
             Ok(_) if shutting_down() => break,
             Ok(s) => {
                 let fields = [router as usize as Word, s.into_raw_fd() as Word, extra];
-                let arg = crate::values::layout::new_record(ctx, &CONN_ARG, &fields);
-                primitives::snow_spawn(ctx, entry, &CONN_ARG, arg);
+                let arg = crate::values::layout::new_record(ctx, record, &fields);
+                primitives::snow_spawn(ctx, entry, record, arg);
             }
             Err(_) if shutting_down() => break,
             // Out of descriptors or a connection reset before accept: try

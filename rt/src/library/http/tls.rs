@@ -87,7 +87,16 @@ pub unsafe extern "C" fn snow_http_serve_tls(
         // a failed bind returns (when it leaks, once).
         Ok(config) => {
             let config = Arc::into_raw(Arc::new(config));
-            server::serve(ctx, router, port, "HTTPS", entry, config as usize as Word);
+            let record = &server::CONN_ARG;
+            server::serve(
+                ctx,
+                router,
+                record,
+                port,
+                "HTTPS",
+                entry,
+                config as usize as Word,
+            );
         }
         Err(detail) => console::write_fd(
             2,

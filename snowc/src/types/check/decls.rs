@@ -111,6 +111,8 @@ fn prelude_scope() -> Scope {
         ("Router", TyCon::Router, 0),
         ("Request", TyCon::Request, 0),
         ("Response", TyCon::Response, 0),
+        ("WsConn", TyCon::WsConn, 0),
+        ("WsHandler", TyCon::WsHandler, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
     }
