@@ -1,5 +1,5 @@
 //! The WebSocket server end to end (chapter 05 §5.3): `tests/ws/echo.snow`
-//! (and `rooms.snow`) started on 127.0.0.1 with port 0, driven by Python's
+//! (and `keeper.snow`) started on 127.0.0.1 with port 0, driven by Python's
 //! `websockets` as a strict client (`tests/ws/client.py`) and by a raw
 //! socket for the frame-level rules and close codes. Every test starts its
 //! own server and kills it when done.
@@ -430,4 +430,28 @@ fn a_client_that_does_not_read_overflows_with_1008() {
     fast.send(&text("after"));
     assert_eq!(fast.recv_text(), "after");
     let _ = slow.s.shutdown(Shutdown::Both);
+}
+
+#[test]
+fn positional_serve_with_inferred_closures_and_conns_held_by_another_process() {
+    let s = Server::start("ws/keeper", &[]);
+    assert_eq!(
+        python(&s, "keeper"),
+        "echo: x\nkept\nkept\nhi | told [-1, 0]\n"
+    );
+    assert!(s.stderr_has("gone 1000"));
+}
+
+#[test]
+fn a_linked_process_that_crashes_ends_the_connection_with_1001() {
+    let s = echo(&[]);
+    let mut r = Raw::open(&s, "/", b"");
+    r.send(&text("doomed"));
+    assert_eq!(r.recv_text(), "linked");
+    r.expect_close(1001, "going away");
+    assert!(s.stderr_has("closed 1001 [going away]"));
+    // The server goes on.
+    let mut other = Raw::open(&s, "/", b"");
+    other.send(&text("next"));
+    assert_eq!(other.recv_text(), "next");
 }

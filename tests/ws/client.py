@@ -133,4 +133,19 @@ async def heartbeat():
         print(await ws.recv())
 
 
+async def keeper():
+    # Against tests/ws/keeper.snow.
+    a = await connect(URL)
+    b = await connect(URL)
+    await a.send("x")
+    print(await a.recv())
+    for c in [a, b]:
+        await c.send("remember")
+        print(await c.recv())
+    await a.close()
+    await b.send("tell hi")
+    print(await b.recv(), "|", await b.recv())
+    await b.close()
+
+
 asyncio.run(globals()[sys.argv[2]]())

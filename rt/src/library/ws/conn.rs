@@ -17,6 +17,7 @@ use crate::base::console;
 use crate::io::net::Stream;
 use crate::io::readiness::Readiness;
 use crate::library::http::{conn::with_socket, server, values::field, wire};
+use crate::process::mailbox::SysMsg;
 use crate::process::{clock, pid_table, primitives::me, protect};
 use core::ffi::c_void;
 use std::io::{ErrorKind, Read, Write};
@@ -87,6 +88,8 @@ unsafe fn serve(ctx: *mut Ctx, handler: *mut c_void, st: &mut Stream, buf: &mut 
     let Some(actor) = pid_table::get(me(ctx).pid) else {
         return;
     };
+    // A linked process's exit arrives as a system message (`linked_exit`).
+    me(ctx).lock().trap_exits = true;
     let conn = registry::open(actor);
     // A process killed while parked still gives its handle back.
     let _guard = crate::process::resources::own(ctx, Release(conn.clone()));
@@ -238,10 +241,17 @@ impl Connection<'_> {
             let deadline = awaiting.map_or(next_ping, |(_, d)| d);
             self.st.read_deadline = Some(deadline);
             let conn = self.conn.clone();
+            let a = me(self.ctx);
             let woke = self.st.wait_readable_or(|| {
                 let out = conn.out();
-                !out.frames.is_empty() || out.close.is_some()
+                !out.frames.is_empty() || out.close.is_some() || !a.lock().sys.is_empty()
             });
+            if self.linked_exit() {
+                registry::retire(&self.conn);
+                self.send_close(Some(1001), b"going away");
+                self.await_close();
+                return end(1001, b"going away");
+            }
             match woke {
                 Ok(Readiness::Ready) => {
                     if let Some(e) = self.read_some() {
@@ -261,6 +271,21 @@ impl Connection<'_> {
                 Err(_) => return end(1006, b""),
             }
         }
+    }
+
+    /// Did a linked process exit abnormally? (Takes the system messages:
+    /// callbacks cannot receive them.)
+    fn linked_exit(&self) -> bool {
+        // SAFETY: `ctx` is this running process.
+        let a = unsafe { me(self.ctx) };
+        let mut s = a.lock();
+        let mut ended = false;
+        while let Some(m) = s.sys.pop_front() {
+            if let SysMsg::Exit { reason, .. } = m {
+                ended |= !reason.is_normal();
+            }
+        }
+        ended
     }
 
     /// Reads what the socket has: `Some` when the peer is gone.
