@@ -5,7 +5,22 @@ import asyncio
 import sys
 
 import websockets
-from websockets.asyncio.client import connect
+
+try:
+    from websockets.asyncio.client import connect as _connect
+
+    HEADERS = "additional_headers"
+except ImportError:  # websockets before 13 (Debian's python3-websockets)
+    from websockets import connect as _connect
+
+    HEADERS = "extra_headers"
+
+
+def connect(url, headers=None, **kw):
+    if headers:
+        kw[HEADERS] = headers
+    return _connect(url, **kw)
+
 
 PORT = int(sys.argv[1])
 URL = f"ws://127.0.0.1:{PORT}"
@@ -18,7 +33,7 @@ def closed(e):
 
 
 async def echo():
-    async with connect(URL + "/hello?x=1", additional_headers={"X-Name": "ann"}) as ws:
+    async with connect(URL + "/hello?x=1", headers={"X-Name": "ann"}) as ws:
         print(await ws.recv())
         for text in ["hi", "", "snow ❄ ünïcödé", "x" * 126, "y" * 70000]:
             await ws.send(text)
