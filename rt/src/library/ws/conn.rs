@@ -190,7 +190,7 @@ impl Connection<'_> {
             let path = crate::values::string::new_str(ctx, target);
             let map = super::api::headers_map(ctx, headers);
             let f: OnConnect = core::mem::transmute(closure_code(clo));
-            f(ctx, clo, conn, path, map as *mut c_void) as usize as Word
+            f(ctx, clo, conn, path, map) as usize as Word
         })?;
         let res = res as usize as *const u8;
         // Result<(), String>: the tag after the header, then the payload.
@@ -293,7 +293,7 @@ impl Connection<'_> {
         let len = self.buf.len();
         let want = (self.decoder.wants(self.buf) - len).clamp(4096, 1 << 20);
         self.buf.resize(len + want, 0);
-        let r = (&*self.st.socket()).read(&mut self.buf[len..]);
+        let r = self.st.socket().read(&mut self.buf[len..]);
         let n = *r.as_ref().unwrap_or(&0);
         self.buf.truncate(len + n);
         match r {
