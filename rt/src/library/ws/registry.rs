@@ -16,6 +16,7 @@ use super::frame::{self, OP_BINARY, OP_TEXT};
 use crate::base::abi::SnowStr;
 use crate::io::readiness::nudge;
 use crate::process::pcb::Actor;
+use core::ffi::c_void;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -201,32 +202,34 @@ unsafe fn bytes<'a>(s: *mut SnowStr) -> &'a [u8] {
     SnowStr::bytes(s)
 }
 
+// A `WsConn` is an integer handle in a pointer-sized word (`void *` in C).
+
 /// # Safety
 /// `text` is a live string.
 #[no_mangle]
-pub unsafe extern "C" fn snow_ws_send(conn: isize, text: *mut SnowStr) -> i64 {
-    send(conn as i64, bytes(text), false)
+pub unsafe extern "C" fn snow_ws_send(conn: *mut c_void, text: *mut SnowStr) -> i64 {
+    send(conn as usize as i64, bytes(text), false)
 }
 
 /// # Safety
 /// `data` is a live string.
 #[no_mangle]
-pub unsafe extern "C" fn snow_ws_send_binary(conn: isize, data: *mut SnowStr) -> i64 {
-    send(conn as i64, bytes(data), true)
+pub unsafe extern "C" fn snow_ws_send_binary(conn: *mut c_void, data: *mut SnowStr) -> i64 {
+    send(conn as usize as i64, bytes(data), true)
 }
 
 /// # Safety
 /// `room` is a live string.
 #[no_mangle]
-pub unsafe extern "C" fn snow_ws_join(conn: isize, room: *mut SnowStr) -> i64 {
-    join(conn as i64, bytes(room))
+pub unsafe extern "C" fn snow_ws_join(conn: *mut c_void, room: *mut SnowStr) -> i64 {
+    join(conn as usize as i64, bytes(room))
 }
 
 /// # Safety
 /// `room` is a live string.
 #[no_mangle]
-pub unsafe extern "C" fn snow_ws_leave(conn: isize, room: *mut SnowStr) -> i64 {
-    leave(conn as i64, bytes(room))
+pub unsafe extern "C" fn snow_ws_leave(conn: *mut c_void, room: *mut SnowStr) -> i64 {
+    leave(conn as usize as i64, bytes(room))
 }
 
 /// # Safety
@@ -242,9 +245,9 @@ pub unsafe extern "C" fn snow_ws_broadcast(room: *mut SnowStr, text: *mut SnowSt
 pub unsafe extern "C" fn snow_ws_broadcast_except(
     room: *mut SnowStr,
     text: *mut SnowStr,
-    conn: isize,
+    conn: *mut c_void,
 ) -> i64 {
-    broadcast(bytes(room), bytes(text), Some(conn as i64))
+    broadcast(bytes(room), bytes(text), Some(conn as usize as i64))
 }
 
 /// `Ws.close` (ruling 15): 0, or -1 for a closed or bad handle. A code
@@ -253,13 +256,13 @@ pub unsafe extern "C" fn snow_ws_broadcast_except(
 /// # Safety
 /// `reason` is a live string.
 #[no_mangle]
-pub unsafe extern "C" fn snow_ws_close(conn: isize, code: i64, reason: *mut SnowStr) -> i64 {
+pub unsafe extern "C" fn snow_ws_close(conn: *mut c_void, code: i64, reason: *mut SnowStr) -> i64 {
     let code = if (1000..=4999).contains(&code) {
         code as u16
     } else {
         1000
     };
-    match get(conn as i64) {
+    match get(conn as usize as i64) {
         Some(c) if c.close(code, bytes(reason)) => 0,
         _ => -1,
     }
