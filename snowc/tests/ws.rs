@@ -455,3 +455,42 @@ fn a_linked_process_that_crashes_ends_the_connection_with_1001() {
     other.send(&text("next"));
     assert_eq!(other.recv_text(), "next");
 }
+
+#[test]
+fn random_frames_never_stop_the_server() {
+    let s = echo(&[]);
+    let mut seed: u64 = 0x5eed_1234_abcd_0042;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut watcher = Raw::open(&s, "/", b"");
+    for round in 0..60 {
+        let mut r = Raw::open(&s, "/", b"");
+        let mut bytes = Vec::new();
+        for _ in 0..(next() % 6 + 1) {
+            // Mostly well-formed masked frames with random header bits,
+            // sometimes raw noise.
+            let n = (next() % 300) as usize;
+            let payload: Vec<u8> = (0..n).map(|_| next() as u8).collect();
+            if next() % 4 == 0 {
+                bytes.extend_from_slice(&payload);
+            } else {
+                bytes.extend(frame(
+                    next() as u8,
+                    &payload,
+                    [0, 7, 16, 64][(next() % 4) as usize],
+                ));
+            }
+        }
+        let _ = r.s.write_all(&bytes);
+        let _ = r.s.shutdown(Shutdown::Write);
+        let mut rest = Vec::new();
+        let _ = r.s.read_to_end(&mut rest);
+        watcher.send(&text(&format!("round {round}")));
+        assert_eq!(watcher.recv_text(), format!("round {round}"));
+    }
+    assert!(!s.stderr.lock().unwrap().contains("panicked"));
+}
