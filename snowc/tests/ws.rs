@@ -494,3 +494,14 @@ fn random_frames_never_stop_the_server() {
     }
     assert!(!s.stderr.lock().unwrap().contains("panicked"));
 }
+
+#[test]
+fn ws_close_goes_out_after_the_frames_queued_before_it() {
+    let s = echo(&[]);
+    let mut r = Raw::open(&s, "/", b"");
+    r.send(&text("farewell"));
+    assert_eq!(r.recv_text(), "last words");
+    r.expect_close(4002, "after words");
+    // on_close gets the code the client echoed.
+    assert!(s.stderr_has("closed 4002 []"));
+}

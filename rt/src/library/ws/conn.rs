@@ -304,13 +304,20 @@ impl Connection<'_> {
         }
     }
 
-    /// Writes the queued frames, or the close asked for.
+    /// Writes the queued frames, then the close asked for after them.
     unsafe fn flush(&mut self) -> Next {
         loop {
             let (frames, close) = {
                 let mut out = self.conn.out();
                 out.bytes = 0;
-                (std::mem::take(&mut out.frames), out.close.take())
+                let frames = std::mem::take(&mut out.frames);
+                // A close waits until the frames queued before it are out.
+                let close = if frames.is_empty() {
+                    out.close.take()
+                } else {
+                    None
+                };
+                (frames, close)
             };
             if let Some((code, reason)) = close {
                 registry::retire(&self.conn);
