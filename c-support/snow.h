@@ -714,6 +714,8 @@ extern const snow_type snow_t_WsHandler;
 void *snow_ws_handler(snow_ctx *ctx, snow_closure *on_connect, snow_closure *on_message, snow_closure *on_close);
 void snow_ws_serve(snow_ctx *ctx, void *handler, int64_t port);
 void snow_ws_serve_callbacks(snow_ctx *ctx, snow_closure *on_connect, snow_closure *on_message, snow_closure *on_close, int64_t port);
+void snow_ws_serve_tls(snow_ctx *ctx, void *handler, int64_t port, snow_str *cert, snow_str *key);
+void snow_ws_serve_tls_callbacks(snow_ctx *ctx, snow_closure *on_connect, snow_closure *on_message, snow_closure *on_close, int64_t port, snow_str *cert, snow_str *key);
 int64_t snow_ws_send(void *conn, snow_str *text);
 int64_t snow_ws_send_binary(void *conn, snow_str *data);
 int64_t snow_ws_join(void *conn, snow_str *room);

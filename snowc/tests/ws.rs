@@ -1,5 +1,5 @@
 //! The WebSocket server end to end (chapter 05 §5.3): `tests/ws/echo.snow`
-//! (and `keeper.snow`) started on 127.0.0.1 with port 0, driven by Python's
+//! (and `keeper.snow`, `wss.snow`) started on 127.0.0.1 with port 0, driven by Python's
 //! `websockets` as a strict client (`tests/ws/client.py`) and by a raw
 //! socket for the frame-level rules and close codes. Every test starts its
 //! own server and kills it when done.
@@ -21,11 +21,16 @@ fn echo(env: &[(&str, &str)]) -> Server {
 
 /// Runs a scenario of `client.py`: its stdout, asserting it succeeded.
 fn python(s: &Server, scenario: &str) -> String {
+    python_with(s, scenario, &[])
+}
+
+fn python_with(s: &Server, scenario: &str, extra: &[&str]) -> String {
     let script = common::repo_root().join("tests/ws/client.py");
     let out = Command::new("python3")
         .arg(script)
         .arg(s.port.to_string())
         .arg(scenario)
+        .args(extra)
         .output()
         .expect("python3 runs");
     assert!(
@@ -504,4 +509,54 @@ fn ws_close_goes_out_after_the_frames_queued_before_it() {
     r.expect_close(4002, "after words");
     // on_close gets the code the client echoed.
     assert!(s.stderr_has("closed 4002 []"));
+}
+
+/// A self-signed certificate for `localhost` and its key, made with the
+/// `openssl` CLI: (cert, key) paths.
+fn self_signed() -> (String, String) {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wss-cert");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("the openssl CLI is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+    (p(cert), p(key))
+}
+
+#[test]
+fn wss_echo_ping_and_close_over_tls() {
+    let (cert, key) = self_signed();
+    let s = Server::start("ws/wss", &[("CERT", &cert), ("KEY", &key)]);
+    assert_eq!(
+        python_with(&s, "wss", &[&cert]),
+        "True 15\nTrue 100007\npong\n'secure \u{fffd}\u{fffd}'\nclosed 1000\n"
+    );
+    assert!(s.stderr_has("closed 1000"));
+    let out = Command::new(built("ws/wss"))
+        .env("SNOW_HTTP_HOST", "127.0.0.1")
+        .env("CERT", "missing.pem")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "serve_tls returned\n");
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("[snow-rt] Failed to load TLS certificates: open cert file: missing.pem"));
 }

@@ -163,4 +163,23 @@ async def keeper():
     await b.close()
 
 
+async def wss():
+    # Against tests/ws/wss.snow; argv[3] is the certificate to trust.
+    import ssl
+
+    ctx = ssl.create_default_context(cafile=sys.argv[3])
+    url = URL.replace("ws://", "wss://")
+    async with connect(url, ssl=ctx, server_hostname="localhost", max_size=None) as ws:
+        for text in ["over tls", "t" * 100000]:
+            await ws.send(text)
+            got = await ws.recv()
+            print(got == "secure " + text, len(got))
+        waiter = await ws.ping(b"p")
+        await waiter
+        print("pong")
+        await ws.send(b"\xff\xfe")
+        print(repr(await ws.recv()))
+    print("closed", ws.close_code)
+
+
 asyncio.run(globals()[sys.argv[2]]())

@@ -143,6 +143,8 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Ws", "handler", "snow_ws_handler", "(Fun(WsConn, String, Map<String, String>) -> Result<(), String>, Fun(WsConn, String) -> a, Fun(WsConn, Int, String) -> b) -> WsHandler"),
     rt!("Ws", "serve", "snow_ws_serve", "(WsHandler, Int) -> ()"),
     rt!("Ws", "__serve_4", "snow_ws_serve_callbacks", "(Fun(WsConn, String, Map<String, String>) -> Result<(), String>, Fun(WsConn, String) -> a, Fun(WsConn, Int, String) -> b, Int) -> ()"),
+    rt!("Ws", "serve_tls", "snow_ws_serve_tls", "(WsHandler, Int, String, String) -> ()"),
+    rt!("Ws", "__serve_tls_6", "snow_ws_serve_tls_callbacks", "(Fun(WsConn, String, Map<String, String>) -> Result<(), String>, Fun(WsConn, String) -> a, Fun(WsConn, Int, String) -> b, Int, String, String) -> ()"),
     rt!("Ws", "send", "snow_ws_send", "(WsConn, String) -> Int", NO_CTX),
     rt!("Ws", "send_binary", "snow_ws_send_binary", "(WsConn, String) -> Int", NO_CTX),
     rt!("Ws", "join", "snow_ws_join", "(WsConn, String) -> Int", NO_CTX),

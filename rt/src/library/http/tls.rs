@@ -80,6 +80,27 @@ pub unsafe extern "C" fn snow_http_serve_tls(
     cert: *mut SnowStr,
     key: *mut SnowStr,
 ) {
+    let record = &server::CONN_ARG;
+    serve_tls(ctx, router, record, port, "HTTPS", entry, cert, key)
+}
+
+/// `server::serve` with the configuration from the PEM files `cert` and
+/// `key` as each connection's `extra` (or the §5.0.3 line when they cannot
+/// be used).
+///
+/// # Safety
+/// As `server::serve`; `cert` and `key` are live strings.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn serve_tls(
+    ctx: *mut Ctx,
+    router: *mut c_void,
+    record: &'static crate::base::abi::SnowType,
+    port: i64,
+    kind: &str,
+    entry: crate::process::pcb::SpawnEntry,
+    cert: *mut SnowStr,
+    key: *mut SnowStr,
+) {
     let path = |s| String::from_utf8_lossy(SnowStr::bytes(s)).into_owned();
     let (cert, key) = (path(cert), path(key));
     match with_room(ctx, &IN_TLS, ROOM, || load_config(&cert, &key)) {
@@ -87,13 +108,12 @@ pub unsafe extern "C" fn snow_http_serve_tls(
         // a failed bind returns (when it leaks, once).
         Ok(config) => {
             let config = Arc::into_raw(Arc::new(config));
-            let record = &server::CONN_ARG;
             server::serve(
                 ctx,
                 router,
                 record,
                 port,
-                "HTTPS",
+                kind,
                 entry,
                 config as usize as Word,
             );
@@ -107,6 +127,21 @@ pub unsafe extern "C" fn snow_http_serve_tls(
 
 /// A TLS connection's process: the handshake, then the requests.
 unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
+    over_tls(ctx, arg, |router, tls, buf| {
+        conn::serve_connection(ctx, router, tls, buf)
+    });
+}
+
+/// The body of a TLS connection's process (record: router, fd, config):
+/// the handshake, then `serve(router, stream, buffer)`, then close_notify.
+///
+/// # Safety
+/// `ctx` is the running connection process; `arg` its record.
+pub unsafe fn over_tls(
+    ctx: *mut Ctx,
+    arg: Word,
+    serve: impl FnOnce(*mut c_void, &mut rustls::Stream<'_, ServerConnection, Stream>, &mut Vec<u8>),
+) {
     let config = super::values::field(arg as usize as *const c_void, 2) as usize;
     let config = config as *const ServerConfig;
     Arc::increment_strong_count(config);
@@ -121,7 +156,7 @@ unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
             let mut tls = rustls::Stream::new(&mut *session, st);
             let t = server::timeouts();
             if handshake(&mut tls, t) {
-                conn::serve_connection(ctx, router, &mut tls, buf);
+                serve(router, &mut tls, buf);
                 tls.conn.send_close_notify();
                 tls.sock.write_deadline = Some(clock::now_ns() + t.write);
                 let _ = tls.flush();

@@ -30,7 +30,7 @@ pub static snow_t_WsHandler: SnowType = SnowType {
 
 /// A connection process's record: (handler, fd, unused).
 static CONN_FIELDS: Params<3> = Params([&snow_t_WsHandler, &snow_t_Int, &snow_t_Int]);
-static CONN_ARG: SnowType = SnowType {
+pub static CONN_ARG: SnowType = SnowType {
     size: 40,
     nparams: 3,
     params: CONN_FIELDS.0.as_ptr(),

@@ -16,11 +16,12 @@ use crate::base::abi::{closure_code, Ctx, SnowStr, Word};
 use crate::base::console;
 use crate::io::net::Stream;
 use crate::io::readiness::Readiness;
-use crate::library::http::{conn::with_socket, server, values::field, wire};
+use crate::library::http::conn::{with_socket, Transport};
+use crate::library::http::{server, values::field, wire};
 use crate::process::mailbox::SysMsg;
 use crate::process::{clock, pid_table, primitives::me, protect};
 use core::ffi::c_void;
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read};
 use std::sync::{Arc, OnceLock};
 
 type OnConnect =
@@ -48,6 +49,22 @@ fn heartbeat() -> (u64, u64) {
 const CLOSE_WAIT: u64 = 5_000_000_000;
 const WRITE_TIMEOUT: u64 = 30_000_000_000;
 
+/// What a connection runs over: the socket, or TLS over it (`tls`).
+pub trait Wire: Transport {
+    /// Reads what has arrived without waiting (`WouldBlock` if nothing).
+    fn read_now(&mut self, buf: &mut [u8]) -> std::io::Result<usize>;
+    /// Is data already decoded and waiting (so the socket need not be)?
+    fn buffered(&mut self) -> bool {
+        false
+    }
+}
+
+impl Wire for Stream {
+    fn read_now(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.socket().read(buf)
+    }
+}
+
 /// How a connection ended: the code and reason `on_close` gets.
 struct End {
     code: i64,
@@ -69,7 +86,11 @@ pub unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
     with_socket(ctx, arg, |handler, st, buf| serve(ctx, handler, st, buf));
 }
 
-unsafe fn serve(ctx: *mut Ctx, handler: *mut c_void, st: &mut Stream, buf: &mut Vec<u8>) {
+/// Serves one connection over `st`.
+///
+/// # Safety
+/// `ctx` is the running connection process; `handler` its live handler.
+pub unsafe fn serve(ctx: *mut Ctx, handler: *mut c_void, st: &mut impl Wire, buf: &mut Vec<u8>) {
     let Some(head) = read_head(st, buf) else {
         return;
     };
@@ -120,7 +141,7 @@ impl Drop for Release {
 
 /// Reads the request head (under the HTTP server's header deadline and
 /// limits); `None` after answering a refusal or losing the peer.
-fn read_head(st: &mut Stream, buf: &mut Vec<u8>) -> Option<wire::Head> {
+fn read_head(st: &mut impl Wire, buf: &mut Vec<u8>) -> Option<wire::Head> {
     let deadline = clock::now_ns() + server::timeouts().header;
     loop {
         match wire::parse_head(buf) {
@@ -135,7 +156,7 @@ fn read_head(st: &mut Stream, buf: &mut Vec<u8>) -> Option<wire::Head> {
                 return None;
             }
         }
-        st.read_deadline = Some(deadline);
+        st.tcp().read_deadline = Some(deadline);
         let len = buf.len();
         buf.resize(len + 4096, 0);
         let n = st.read(&mut buf[len..]).unwrap_or(0);
@@ -146,15 +167,16 @@ fn read_head(st: &mut Stream, buf: &mut Vec<u8>) -> Option<wire::Head> {
     }
 }
 
-fn write_all(st: &mut Stream, bytes: &[u8]) -> bool {
-    st.write_deadline = Some(clock::now_ns() + WRITE_TIMEOUT);
-    st.write_all(bytes).is_ok()
+fn write_all(st: &mut impl Wire, bytes: &[u8]) -> bool {
+    st.tcp().write_deadline = Some(clock::now_ns() + WRITE_TIMEOUT);
+    // TLS may hold the last record until flushed.
+    st.write_all(bytes).is_ok() && st.flush().is_ok()
 }
 
-struct Connection<'a> {
+struct Connection<'a, W: Wire> {
     ctx: *mut Ctx,
     handler: *mut c_void,
-    st: &'a mut Stream,
+    st: &'a mut W,
     buf: &'a mut Vec<u8>,
     conn: Arc<Conn>,
     decoder: Decoder,
@@ -166,7 +188,7 @@ enum Next {
     Stop(End),
 }
 
-impl Connection<'_> {
+impl<W: Wire> Connection<'_, W> {
     fn handle(&self) -> Word {
         self.conn.id as Word
     }
@@ -239,13 +261,18 @@ impl Connection<'_> {
                 *self.buf = Vec::new();
             }
             let deadline = awaiting.map_or(next_ping, |(_, d)| d);
-            self.st.read_deadline = Some(deadline);
             let conn = self.conn.clone();
             let a = me(self.ctx);
-            let woke = self.st.wait_readable_or(|| {
-                let out = conn.out();
-                !out.frames.is_empty() || out.close.is_some() || !a.lock().sys.is_empty()
-            });
+            let woke = if self.st.buffered() {
+                Ok(Readiness::Ready)
+            } else {
+                let tcp = self.st.tcp();
+                tcp.read_deadline = Some(deadline);
+                tcp.wait_readable_or(|| {
+                    let out = conn.out();
+                    !out.frames.is_empty() || out.close.is_some() || !a.lock().sys.is_empty()
+                })
+            };
             if self.linked_exit() {
                 registry::retire(&self.conn);
                 self.send_close(Some(1001), b"going away");
@@ -293,7 +320,7 @@ impl Connection<'_> {
         let len = self.buf.len();
         let want = (self.decoder.wants(self.buf) - len).clamp(4096, 1 << 20);
         self.buf.resize(len + want, 0);
-        let r = self.st.socket().read(&mut self.buf[len..]);
+        let r = self.st.read_now(&mut self.buf[len..]);
         let n = *r.as_ref().unwrap_or(&0);
         self.buf.truncate(len + n);
         match r {
@@ -362,8 +389,13 @@ impl Connection<'_> {
                 Ok(None) => {}
                 Err(_) => return None,
             }
-            self.st.read_deadline = Some(deadline);
-            match self.st.wait_readable_or(|| false) {
+            let woke = if self.st.buffered() {
+                Ok(Readiness::Ready)
+            } else {
+                self.st.tcp().read_deadline = Some(deadline);
+                self.st.tcp().wait_readable_or(|| false)
+            };
+            match woke {
                 Ok(Readiness::Ready) if self.read_some().is_none() => {}
                 _ => return None,
             }

@@ -8,3 +8,4 @@ pub mod conn;
 pub mod frame;
 pub mod handshake;
 pub mod registry;
+pub mod tls;
