@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu CI machine lacks: the C compilers the
 # test suite exercises (gcc, tcc, clang), the clients and certificate tool
-# of the HTTPS tests (curl, python3, openssl) and the rustfmt/clippy
+# of the HTTPS tests (curl, python3, openssl), Python's websockets for the
+# WebSocket tests and the rustfmt/clippy
 # components.
 # Does nothing for tools that are already present.
 set -euo pipefail
@@ -10,6 +11,8 @@ missing=()
 for tool in gcc tcc clang curl python3 openssl; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# The WebSocket tests' strict client.
+python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3-websockets)
 
 if ((${#missing[@]} > 0)); then
     sudo=()

@@ -136,6 +136,16 @@ impl Stream {
         unsafe { park(self.ctx, &self.reg, Interest::Readable, self.read_deadline) }
     }
 
+    /// Parks until the socket is readable, `read_deadline` passes or
+    /// `pending()` holds (see `Registration::wait_or`).
+    pub fn wait_readable_or(&self, pending: impl Fn() -> bool) -> io::Result<Readiness> {
+        // SAFETY: the stream is used only by its owner, running.
+        unsafe {
+            self.reg
+                .wait_or(self.ctx, Interest::Readable, self.read_deadline, pending)
+        }
+    }
+
     /// Closes the socket now.
     ///
     /// # Safety

@@ -139,6 +139,13 @@ impl Waiters {
     }
 }
 
+/// Ends a `wait_or` of `a` (or makes its next one return at once): raises
+/// its flag, then wakes it.
+pub fn nudge(a: &Arc<Actor>) {
+    a.io_ready.store(true, Ordering::SeqCst);
+    park::wake(a, None, WAKE_IO, core::ptr::null_mut());
+}
+
 /// A file descriptor entered in the reactor's poller, owned until dropped.
 pub struct Registration<T: AsFd> {
     io: T,
@@ -182,6 +189,29 @@ impl<T: AsFd> Registration<T> {
         if let Err(e) = self.arm(a, interest) {
             *self.waiter.process() = None;
             return Err(e);
+        }
+        Ok(self.park_armed(a, deadline))
+    }
+
+    /// `wait`, except that it returns `Ready` at once when `pending()`
+    /// holds once the descriptor is armed. Whoever makes `pending()` true
+    /// then calls `nudge` on the process: made true before the arming, the
+    /// check sees it; after, the nudge ends the park.
+    ///
+    /// # Safety
+    /// As `wait`.
+    pub unsafe fn wait_or(
+        &self,
+        ctx: *mut Ctx,
+        interest: Interest,
+        deadline: Option<u64>,
+        pending: impl Fn() -> bool,
+    ) -> std::io::Result<Readiness> {
+        let a = me(ctx);
+        let armed = self.arm(a, interest);
+        if armed.is_err() || pending() {
+            *self.waiter.process() = None;
+            return armed.map(|_| Readiness::Ready);
         }
         Ok(self.park_armed(a, deadline))
     }

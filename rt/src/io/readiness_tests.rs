@@ -12,7 +12,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::mem::ManuallyDrop;
 use std::os::fd::{FromRawFd, IntoRawFd};
 use std::os::unix::net::UnixStream;
-use std::sync::atomic::{AtomicI32, AtomicU64};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64};
 use std::time::Duration;
 
 /// The process `pid` is parked on a descriptor.
@@ -389,4 +389,43 @@ fn many_processes_trading_over_sockets_all_finish() {
     let mut want = vec![answered; TRADERS / 2];
     want.extend(vec![asked; TRADERS / 2]);
     assert_eq!(*TRADED.lock().unwrap(), want);
+}
+
+// ------------------------------------------------ wait_or and nudge
+
+static NUDGED: AtomicBool = AtomicBool::new(false);
+static WAIT_OR: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Makes the main process's condition true once it is parked, then nudges.
+unsafe extern "C" fn nudger(ctx: *mut Ctx, main: Word) {
+    yield_until_parked(ctx, main);
+    NUDGED.store(true, Ordering::SeqCst);
+    nudge(&pid_table::get(main).expect("main is alive"));
+}
+
+unsafe extern "C" fn wait_or_main(ctx: *mut Ctx) {
+    let (mine, _peer) = UnixStream::pair().expect("socket pair");
+    let reg = Registration::new(mine).expect("register");
+    let pending = || NUDGED.load(Ordering::SeqCst);
+    let mut seen = Vec::new();
+    // Nothing happens: the deadline ends the wait.
+    let r = reg.wait_or(ctx, Interest::Readable, in_ms(20), pending);
+    seen.push(format!("{r:?} {}", pending()));
+    // The condition made true while parked: the nudge ends the wait.
+    snow_spawn(ctx, nudger, &snow_t_Int, snow_self(ctx));
+    let r = reg.wait_or(ctx, Interest::Readable, in_ms(60_000), pending);
+    seen.push(format!("{r:?} {}", pending()));
+    // Already true: no park at all.
+    let r = reg.wait_or(ctx, Interest::Readable, None, pending);
+    seen.push(format!("{r:?} {}", pending()));
+    *WAIT_OR.lock().unwrap() = seen;
+}
+
+#[test]
+fn wait_or_ends_on_a_nudge_or_a_condition_already_true() {
+    assert_eq!(run_program(wait_or_main), 0);
+    assert_eq!(
+        *WAIT_OR.lock().unwrap(),
+        ["Ok(TimedOut) false", "Ok(Ready) true", "Ok(Ready) true"]
+    );
 }

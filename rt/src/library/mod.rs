@@ -17,6 +17,7 @@ pub mod program;
 pub mod queue;
 pub mod system;
 pub mod text;
+pub mod ws;
 
 #[cfg(test)]
 mod json_tests;

@@ -49,6 +49,10 @@ pub fn deliver_exit(b: &Arc<Actor>, from: u64, reason: &Reason, worker: *mut c_v
         });
         drop(s);
         park::wake(b, None, WAKE_SYS, worker);
+        // A trapping process parked on a descriptor (a WebSocket
+        // connection) looks at its system messages when its wait ends.
+        b.io_ready.store(true, Ordering::SeqCst);
+        park::wake(b, None, park::WAKE_IO, worker);
     } else if !reason.is_normal() {
         set_pending(b, &mut s, Reason::Linked(from, Box::new(reason.clone())));
         drop(s);

@@ -91,9 +91,15 @@ impl TypeTable {
             Ty::Con(TyCon::Range, _) => "snow_range *".into(),
             Ty::Con(TyCon::Queue, _) => "snow_queue *".into(),
             Ty::Con(TyCon::Json, _) => "snow_json *".into(),
-            Ty::Con(TyCon::Router | TyCon::Request | TyCon::Response | TyCon::HttpReply, _) => {
-                "void *".into()
-            }
+            Ty::Con(
+                TyCon::Router
+                | TyCon::Request
+                | TyCon::Response
+                | TyCon::HttpReply
+                | TyCon::WsConn
+                | TyCon::WsHandler,
+                _,
+            ) => "void *".into(),
             Ty::Con(TyCon::Adt(_), _) | Ty::Tuple(_) if !t.is_unit() => {
                 self.ensure_struct(t, adts);
                 format!("struct {} *", self.tname(t, adts))
@@ -232,6 +238,9 @@ impl TypeTable {
             Ty::Con(TyCon::Request, _) => return "snow_t_Request".into(),
             Ty::Con(TyCon::Response, _) => return "snow_t_Response".into(),
             Ty::Con(TyCon::HttpReply, _) => return "snow_t_HttpReply".into(),
+            // A connection is an integer handle (in a pointer-sized word).
+            Ty::Con(TyCon::WsConn, _) => return "snow_t_Int".into(),
+            Ty::Con(TyCon::WsHandler, _) => return "snow_t_WsHandler".into(),
             _ if t.is_unit() || matches!(t, Ty::Never) => return "snow_t_Unit".into(),
             _ => {}
         }

@@ -108,6 +108,8 @@ impl SigParser<'_> {
             "Request" => con(TyCon::Request),
             "Response" => con(TyCon::Response),
             "HttpReply" => con(TyCon::HttpReply),
+            "WsConn" => con(TyCon::WsConn),
+            "WsHandler" => con(TyCon::WsHandler),
             // `Fun(P1, P2) -> R`: a closure argument.
             "Fun" => self.fun(),
             v if v.len() == 1 && v.as_bytes()[0].is_ascii_lowercase() => {

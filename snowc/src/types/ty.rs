@@ -36,6 +36,9 @@ pub enum TyCon {
     Response,
     /// The HTTP client's answer (§5.2 `HTTP.request`).
     HttpReply,
+    /// The WebSocket server's opaque values (§5.0.1, ruling 4).
+    WsConn,
+    WsHandler,
     Adt(AdtId),
 }
 
@@ -255,6 +258,8 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::Request => "Request".to_string(),
                     TyCon::Response => "Response".to_string(),
                     TyCon::HttpReply => "HttpReply".to_string(),
+                    TyCon::WsConn => "WsConn".to_string(),
+                    TyCon::WsHandler => "WsHandler".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
                         if a.qualified {

@@ -11,18 +11,23 @@ use std::time::Duration;
 
 pub const HANG: Duration = Duration::from_secs(120);
 
-/// Builds `tests/http/<name>.snow` once per test run.
+/// Builds `tests/<name>.snow` (`http/server`, `ws/echo`) once per test run.
 pub fn built(name: &'static str) -> PathBuf {
     static BUILT: Mutex<Vec<(&'static str, PathBuf)>> = Mutex::new(Vec::new());
+    let name = if name.contains('/') {
+        name
+    } else {
+        leak(format!("http/{name}"))
+    };
     let mut b = BUILT.lock().unwrap();
     if let Some((_, p)) = b.iter().find(|(n, _)| *n == name) {
         return p.clone();
     }
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("http");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("servers");
     std::fs::create_dir_all(&dir).unwrap();
-    let exe = dir.join(name);
+    let exe = dir.join(name.replace('/', "-"));
     let src = super::repo_root()
-        .join("tests/http")
+        .join("tests")
         .join(format!("{name}.snow"));
     let out = Command::new(env!("CARGO_BIN_EXE_snowc"))
         .arg(&src)
@@ -37,6 +42,10 @@ pub fn built(name: &'static str) -> PathBuf {
     );
     b.push((name, exe.clone()));
     exe
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
 }
 
 /// A running server; killed when dropped.
@@ -60,14 +69,12 @@ impl Server {
         let mut lines = BufReader::new(child.stderr.take().unwrap());
         let mut first = String::new();
         lines.read_line(&mut first).unwrap();
-        // `HTTP server listening on` or `HTTPS server listening on`.
+        // `HTTP server listening on`, `HTTPS server ...`, `WebSocket server ...`.
         let port = first
             .trim_end()
-            .strip_prefix("[snow-rt] HTTP")
-            .and_then(|l| {
-                l.trim_start_matches('S')
-                    .strip_prefix(" server listening on 127.0.0.1:")
-            })
+            .split_once(" server listening on 127.0.0.1:")
+            .filter(|(kind, _)| kind.starts_with("[snow-rt] "))
+            .map(|(_, port)| port)
             .unwrap_or_else(|| panic!("no readiness line: {first:?}"))
             .parse()
             .unwrap();

@@ -55,10 +55,10 @@ const REST_NS: u64 = 1_000_000_000;
 /// the response being written, and whether a request is in progress;
 /// `extra` is the transport's (TLS: its configuration).
 pub struct Conn {
-    router: *mut c_void,
+    pub shared: *mut c_void,
     pub extra: Word,
     sock: Option<TcpStream>,
-    buf: Vec<u8>,
+    pub buf: Vec<u8>,
     head: Option<Head>,
     chunked: Option<wire::Chunked>,
     out: Vec<u8>,
@@ -68,7 +68,7 @@ pub struct Conn {
 impl Conn {
     pub fn new(router: *mut c_void, sock: TcpStream, extra: Word) -> Conn {
         Conn {
-            router,
+            shared: router,
             extra,
             sock: Some(sock),
             buf: Vec::new(),
@@ -313,7 +313,7 @@ unsafe fn answer(
     };
     let head_only = head.method == "HEAD";
     let mut keep = may_keep && head.keep_alive();
-    c.out = match respond(ctx, c.router, req) {
+    c.out = match respond(ctx, c.shared, req) {
         Ok(resp) => {
             // A shutdown that began meanwhile closes the connection.
             keep &= !server::shutting_down();

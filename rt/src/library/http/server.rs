@@ -122,17 +122,21 @@ fn raise_nofile() {
 /// `ctx` is the running process; `router` a live router.
 #[no_mangle]
 pub unsafe extern "C" fn snow_http_serve(ctx: *mut Ctx, router: *mut c_void, port: i64) {
-    serve(ctx, router, port, "HTTP", conn::entry, 0)
+    serve(ctx, dispatch::share(router), port, "HTTP", conn::entry, 0)
 }
 
-/// Serves `router` on `port`: `kind` names the server in its lines, and
-/// each connection runs `entry` with `extra` in its record.
+/// Serves on `port`: `kind` names the server in its lines, and each
+/// connection is a process running `entry` on its `conn::Conn` (the socket,
+/// `shared` and `extra`). `shared` is frozen into the literal area, as
+/// `dispatch::share` does for a router (the WebSocket server passes its
+/// handler), so connection processes share it instead of copying it.
 ///
 /// # Safety
-/// As `snow_http_serve`; `extra` lives as long as the server.
+/// `ctx` is the running process; `shared` a frozen value; `extra` lives as
+/// long as the server.
 pub unsafe fn serve(
     ctx: *mut Ctx,
-    router: *mut c_void,
+    shared: *mut c_void,
     port: i64,
     kind: &str,
     entry: crate::process::pcb::SpawnEntry,
@@ -158,12 +162,11 @@ pub unsafe fn serve(
         .unwrap_or_else(|e| e.into_inner())
         .push((*l).raw_fd());
     start_watcher(ctx);
-    let router = dispatch::share(router);
     loop {
         match (*l).accept(ctx) {
             Ok(_) if shutting_down() => break,
             Ok(s) => {
-                resources::spawn_owning(ctx, entry, conn::Conn::new(router, s, extra));
+                resources::spawn_owning(ctx, entry, conn::Conn::new(shared, s, extra));
             }
             Err(_) if shutting_down() => break,
             // Out of descriptors or a connection reset before accept: try

@@ -29,9 +29,24 @@ impl Transport for rustls::Stream<'_, ServerConnection, Stream> {
     fn tcp(&mut self) -> &mut Stream {
         self.sock
     }
-    /// Plaintext already decrypted; the socket is read only by `read`.
+    /// Plaintext already decrypted, else what the socket has taken in
+    /// and decrypted, without waiting.
     fn read_now(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.conn.reader().read(buf)
+        loop {
+            match self.conn.reader().read(buf) {
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                r => return r,
+            }
+            if self.conn.read_tls(&mut self.sock.socket())? == 0 {
+                return Ok(0);
+            }
+            self.conn
+                .process_new_packets()
+                .map_err(|e| std::io::Error::new(ErrorKind::InvalidData, e))?;
+            if self.conn.wants_write() {
+                self.flush()?;
+            }
+        }
     }
 }
 
@@ -84,6 +99,25 @@ pub unsafe extern "C" fn snow_http_serve_tls(
     cert: *mut SnowStr,
     key: *mut SnowStr,
 ) {
+    let router = super::dispatch::share(router);
+    serve_tls(ctx, router, port, "HTTPS", entry, cert, key)
+}
+
+/// `server::serve` with the configuration from the PEM files `cert` and
+/// `key` as each connection's `extra` (or the §5.0.3 line when they cannot
+/// be used).
+///
+/// # Safety
+/// As `server::serve`; `cert` and `key` are live strings.
+pub unsafe fn serve_tls(
+    ctx: *mut Ctx,
+    shared: *mut c_void,
+    port: i64,
+    kind: &str,
+    entry: crate::process::pcb::SpawnEntry,
+    cert: *mut SnowStr,
+    key: *mut SnowStr,
+) {
     let path = |s| String::from_utf8_lossy(SnowStr::bytes(s)).into_owned();
     let (cert, key) = (path(cert), path(key));
     match with_room(ctx, &IN_TLS, ROOM, || load_config(&cert, &key)) {
@@ -91,7 +125,7 @@ pub unsafe extern "C" fn snow_http_serve_tls(
         // a failed bind returns (when it leaks, once).
         Ok(config) => {
             let config = Arc::into_raw(Arc::new(config));
-            server::serve(ctx, router, port, "HTTPS", entry, config as usize as Word);
+            server::serve(ctx, shared, port, kind, entry, config as usize as Word);
         }
         Err(detail) => console::write_fd(
             2,
@@ -102,6 +136,20 @@ pub unsafe extern "C" fn snow_http_serve_tls(
 
 /// A TLS connection's process: the handshake, then the requests.
 unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
+    over_tls(ctx, arg, |c, tls| conn::serve_connection(ctx, c, tls));
+}
+
+/// The body of a TLS connection's process (its `Conn`'s `extra` is the
+/// configuration): the handshake, then `serve(conn, stream)`, then
+/// close_notify.
+///
+/// # Safety
+/// `ctx` is the running connection process; `arg` its `Conn`.
+pub unsafe fn over_tls(
+    ctx: *mut Ctx,
+    arg: Word,
+    serve: impl FnOnce(&mut conn::Conn, &mut rustls::Stream<'_, ServerConnection, Stream>),
+) {
     let config = (*(arg as usize as *const conn::Conn)).extra as usize;
     let config = config as *const ServerConfig;
     Arc::increment_strong_count(config);
@@ -116,7 +164,7 @@ unsafe extern "C" fn entry(ctx: *mut Ctx, arg: Word) {
             let mut tls = rustls::Stream::new(&mut *session, st);
             let t = server::timeouts();
             if handshake(&mut tls, t) {
-                conn::serve_connection(ctx, c, &mut tls);
+                serve(c, &mut tls);
                 tls.conn.send_close_notify();
                 tls.sock.write_deadline = Some(clock::now_ns() + t.write);
                 let _ = tls.flush();

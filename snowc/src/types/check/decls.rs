@@ -112,6 +112,8 @@ fn prelude_scope() -> Scope {
         ("Request", TyCon::Request, 0),
         ("Response", TyCon::Response, 0),
         ("HttpReply", TyCon::HttpReply, 0),
+        ("WsConn", TyCon::WsConn, 0),
+        ("WsHandler", TyCon::WsHandler, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
     }

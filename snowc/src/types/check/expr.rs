@@ -657,6 +657,17 @@ impl Checker<'_> {
         }
     }
 
+    /// `M.name(...)` with `n` arguments, for a runtime function with a
+    /// second arity (the table's internal `__name_n`, e.g. the positional
+    /// `Ws.serve`), unless a user module `M` shadows it.
+    fn arity_overload(&mut self, m: &str, name: &ast::Name, n: usize, span: Span) -> Option<TExpr> {
+        if !stdlib::is_runtime_module(m) || self.scopes.module_index(m).is_some() {
+            return None;
+        }
+        let i = stdlib::lookup(m, &format!("__{}_{n}", name.text))?;
+        Some(self.builtin_ref(Builtin::Rt(i as u16), span))
+    }
+
     /// `M.name` where `M` is a module or a type.
     fn resolve_qualified(&mut self, m: &str, name: &ast::Name, span: Span) -> Option<TExpr> {
         if let Some(mi) = self.scopes.module_index(m) {
@@ -833,6 +844,9 @@ impl Checker<'_> {
         }
         if let ExprKind::Field { base, name } = &callee.kind {
             if let Some(m) = self.static_base(base) {
+                if let Some(f) = self.arity_overload(&m, name, args.len(), callee.span) {
+                    return self.apply(f, args, span);
+                }
                 if let Some(f) = self.resolve_qualified(&m, name, callee.span) {
                     return self.apply(f, args, span);
                 }
