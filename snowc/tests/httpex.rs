@@ -6,118 +6,26 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::path::Path;
+use std::process::{Command, Output};
 
-/// Detects a hung server; never reached when things work.
-const HANG: Duration = Duration::from_secs(120);
+mod common;
+use common::http_server::{Server, HANG};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .into()
-}
-
-/// Compiles a Snow program (path relative to the repository) once per run.
-fn build(src: &'static str) -> PathBuf {
-    static DONE: Mutex<Vec<(&str, PathBuf)>> = Mutex::new(Vec::new());
-    let mut done = DONE.lock().unwrap();
-    if let Some((_, exe)) = done.iter().find(|(s, _)| *s == src) {
-        return exe.clone();
-    }
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("httpex");
-    std::fs::create_dir_all(&dir).unwrap();
-    let exe = dir.join(Path::new(src).file_stem().unwrap());
-    let out = Command::new(env!("CARGO_BIN_EXE_snowc"))
-        .arg(repo().join(src))
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    done.push((src, exe.clone()));
-    exe
-}
-
-/// A server process (killed on drop) and the stderr lines after its
-/// readiness line.
-struct Running {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-fn start(src: &'static str) -> Running {
+fn start(src: &'static str) -> Server {
     start_with(src, &[])
 }
 
-fn start_with(src: &'static str, env: &[(&str, &str)]) -> Running {
-    let mut child = Command::new(build(src))
-        .env("SNOW_HTTP_HOST", "127.0.0.1")
-        .env("PORT", "0")
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut ready = String::new();
-    err.read_line(&mut ready).unwrap();
-    let port = ready
-        .trim_end()
-        .strip_prefix("[snow-rt] HTTP server listening on 127.0.0.1:")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("not a readiness line: {ready:?}"));
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in err.lines() {
-            let Ok(line) = line else { break };
-            sink.lock().unwrap().push(line);
-        }
-    });
-    Running { child, port, log }
+fn start_with(src: &'static str, env: &[(&str, &str)]) -> Server {
+    Server::start(src, env)
 }
 
-impl Running {
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn connect(&self) -> Conn {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(HANG)).unwrap();
-        Conn {
-            w: s.try_clone().unwrap(),
-            r: BufReader::new(s),
-        }
-    }
-
-    /// Waits until the server has logged `n` lines after the readiness one.
-    fn log_lines(&self, n: usize) -> Vec<String> {
-        for _ in 0..2400 {
-            let log = self.log.lock().unwrap();
-            if log.len() >= n {
-                return log.clone();
-            }
-            drop(log);
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("expected {n} log lines, got {:?}", self.log.lock().unwrap());
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// A new keep-alive connection to `s`.
+fn connect(s: &Server) -> Conn {
+    let s = s.connect();
+    Conn {
+        w: s.try_clone().unwrap(),
+        r: BufReader::new(s),
     }
 }
 
@@ -174,7 +82,7 @@ fn the_json_api_example_answers_exactly_under_gc_stress() {
 /// Drives the example through every route and checks its log lines.
 fn check_the_api(env: &[(&str, &str)]) {
     let api = start_with("examples/http_api.snow", env);
-    let mut c = api.connect();
+    let mut c = connect(&api);
     let first = r#"{"done":false,"id":1,"title":"try the API with curl"}"#;
     let milk = r#"{"done":false,"id":2,"title":"buy milk"}"#;
     let docs = r#"{"done":true,"id":3,"title":"write docs"}"#;
@@ -275,7 +183,7 @@ fn check_the_api(env: &[(&str, &str)]) {
     }
     // The middleware logged each request: method, path, status, then the
     // elapsed time in microseconds (which varies).
-    let log = api.log_lines(cases.len());
+    let log = api.stderr_lines(cases.len());
     for ((method, target, _, want), line) in cases.iter().zip(&log) {
         let path = target.split('?').next().unwrap();
         let status = &want[9..12];
@@ -324,7 +232,7 @@ fn the_json_api_example_serialises_concurrent_writes() {
     ids.sort_unstable();
     // Every id from 2 (1 is the example's own todo) given out exactly once.
     assert_eq!(ids, (2..82).collect::<Vec<_>>());
-    let list = api.connect().send("GET", "/todos", None);
+    let list = connect(&api).send("GET", "/todos", None);
     assert_eq!(list.matches(r#""id":"#).count(), 81);
 }
 
@@ -400,7 +308,7 @@ fn curl_reuses_one_connection_for_several_urls() {
 
 /// POSTs a body of `n` bytes from a file to `path` with one extra header,
 /// verbosely; returns (the body sent, stdout, stderr).
-fn curl_upload(s: &Running, header: &str, n: usize, path: &str) -> (Vec<u8>, String, String) {
+fn curl_upload(s: &Server, header: &str, n: usize, path: &str) -> (Vec<u8>, String, String) {
     let data: Vec<u8> = (0..n)
         .map(|i| b"abcdefghijklmnopqrstuvwxyz\n"[i % 27])
         .collect();
@@ -428,7 +336,7 @@ fn curl_uploads_chunked_and_with_expect_100_continue() {
 }
 
 /// Runs a Python program with the server's port as `PORT`.
-fn python(s: &Running, program: &str) -> String {
+fn python(s: &Server, program: &str) -> String {
     let program = format!("import http.client\nPORT = {}\n{program}", s.port);
     run(Command::new("python3").arg("-c").arg(program)).0
 }
@@ -498,7 +406,7 @@ print(r.status, r.read(), r.will_close)
 
 #[test]
 fn the_readme_curl_commands_of_the_example_work() {
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::repo_root().join("README.md")).unwrap();
     let section = &readme[readme.find("`http_api.snow` serves").unwrap()..];
     let commands: Vec<&str> = section
         .lines()

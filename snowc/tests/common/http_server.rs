@@ -11,7 +11,9 @@ use std::time::Duration;
 
 pub const HANG: Duration = Duration::from_secs(120);
 
-/// Builds `tests/<name>.snow` (`http/server`, `ws/echo`) once per test run.
+/// Builds `tests/<name>.snow` (`http/server`, `ws/echo`), or a program by
+/// its path from the repository root (`examples/http_api.snow`), once per
+/// test run.
 pub fn built(name: &'static str) -> PathBuf {
     static BUILT: Mutex<Vec<(&'static str, PathBuf)>> = Mutex::new(Vec::new());
     let name = if name.contains('/') {
@@ -25,10 +27,13 @@ pub fn built(name: &'static str) -> PathBuf {
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("servers");
     std::fs::create_dir_all(&dir).unwrap();
-    let exe = dir.join(name.replace('/', "-"));
-    let src = super::repo_root()
-        .join("tests")
-        .join(format!("{name}.snow"));
+    let exe = dir.join(name.trim_end_matches(".snow").replace('/', "-"));
+    let src = match name.strip_suffix(".snow") {
+        Some(_) => super::repo_root().join(name),
+        None => super::repo_root()
+            .join("tests")
+            .join(format!("{name}.snow")),
+    };
     let out = Command::new(env!("CARGO_BIN_EXE_snowc"))
         .arg(&src)
         .arg("-o")
@@ -111,6 +116,32 @@ impl Server {
         self.exchange(
             format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").as_bytes(),
         )
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Waits until the server has written `n` lines to stderr after its
+    /// readiness line, and returns them.
+    pub fn stderr_lines(&self, n: usize) -> Vec<String> {
+        for _ in 0..2400 {
+            let lines: Vec<String> = self
+                .stderr
+                .lock()
+                .unwrap()
+                .lines()
+                .map(String::from)
+                .collect();
+            if lines.len() >= n {
+                return lines;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "expected {n} stderr lines, got {:?}",
+            self.stderr.lock().unwrap()
+        );
     }
 
     /// Waits for the stderr text to contain `what` (lines arrive from a
