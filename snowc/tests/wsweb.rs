@@ -159,6 +159,19 @@ fn middleware_can_refuse_an_upgrade() {
 }
 
 #[test]
+fn a_parameterised_websocket_route() {
+    let s = site(&[]);
+    let mut c = s.connect();
+    c.write_all(upgrade("GET", "/rooms/blue/", "Sec-WebSocket-Version: 13\r\n").as_bytes())
+        .unwrap();
+    assert!(head(&mut c).starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
+    assert_eq!(recv(&mut c), (0x81, "hi /rooms/blue/".into()));
+    let other =
+        s.exchange(upgrade("GET", "/rooms/blue/x", "Sec-WebSocket-Version: 13\r\n").as_bytes());
+    assert!(other.starts_with("HTTP/1.1 404 Not Found\r\n"), "{other}");
+}
+
+#[test]
 fn websockets_client_echo_rooms_reject_and_guard() {
     let s = site(&[]);
     assert_eq!(
