@@ -709,6 +709,8 @@ void *snow_http_on_delete(snow_ctx *ctx, void *r, snow_str *pattern, snow_closur
 void *snow_http_use(snow_ctx *ctx, void *r, snow_closure *mw);
 void *snow_http_response(snow_ctx *ctx, int64_t status, snow_str *body);
 void *snow_http_with_header(snow_ctx *ctx, void *resp, snow_str *name, snow_str *value);
+/* HTTP.ws: a route whose upgrade requests become WebSocket connections. */
+void *snow_http_ws(snow_ctx *ctx, void *r, snow_str *pattern, void *handler);
 void snow_http_serve(snow_ctx *ctx, void *r, int64_t port);
 void snow_http_serve_tls(snow_ctx *ctx, void *r, int64_t port, snow_str *cert, snow_str *key);
 /* WebSockets (§5.3): a WsHandler is a heap record of the three callbacks;

@@ -2,7 +2,8 @@
 # Installs what a fresh Debian/Ubuntu CI machine lacks: the C compilers the
 # test suite exercises (gcc, tcc, clang), the clients and certificate tool
 # of the HTTPS tests (curl, python3, openssl), Python's websockets for the
-# WebSocket tests and the rustfmt/clippy
+# WebSocket tests, headless Chromium and its WebDriver for the chat page's
+# browser test (Debian's chromium, chromium-driver) and the rustfmt/clippy
 # components.
 # Does nothing for tools that are already present.
 set -euo pipefail
@@ -13,6 +14,9 @@ for tool in gcc tcc clang curl python3 openssl; do
 done
 # The WebSocket tests' strict client.
 python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3-websockets)
+# The browser test of examples/chat (snowc/tests/wsweb.rs).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 
 if ((${#missing[@]} > 0)); then
     sudo=()

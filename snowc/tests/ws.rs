@@ -513,35 +513,6 @@ fn ws_close_goes_out_after_the_frames_queued_before_it() {
 
 /// A self-signed certificate for `localhost` and its key, made with the
 /// `openssl` CLI: (cert, key) paths.
-fn self_signed() -> (String, String) {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wss-cert");
-    std::fs::create_dir_all(&dir).unwrap();
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let out = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-        ])
-        .args([
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("the openssl CLI is installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let p = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
-    (p(cert), p(key))
-}
-
 #[test]
 fn wss_echo_ping_and_close_over_tls() {
     let (cert, key) = self_signed();

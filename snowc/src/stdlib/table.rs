@@ -141,6 +141,7 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("HTTP", "use", "snow_http_use", "(Router, Fun(Request, Fun(Request) -> Response) -> Response) -> Router"),
     rt!("HTTP", "response", "snow_http_response", "(Int, String) -> Response"),
     rt!("HTTP", "with_header", "snow_http_with_header", "(Response, String, String) -> Response"),
+    rt!("HTTP", "ws", "snow_http_ws", "(Router, String, WsHandler) -> Router"),
     rt!("HTTP", "serve", "snow_http_serve", "(Router, Int) -> ()"),
     rt!("HTTP", "serve_tls", "snow_http_serve_tls", "(Router, Int, String, String) -> ()"),
     // WebSockets (§5.3, rulings 4, 14, 15). `Ws.serve` also takes the three

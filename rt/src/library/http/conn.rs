@@ -16,6 +16,7 @@ use super::wire::{self, Framing, Head, Refusal};
 use crate::base::abi::{Ctx, Word};
 use crate::base::console;
 use crate::io::net::Stream;
+use crate::library::ws::{self, conn::Wire, handshake};
 use crate::process::clock;
 use core::ffi::c_void;
 use std::io::{Read, Write};
@@ -119,7 +120,7 @@ pub unsafe fn with_socket(ctx: *mut Ctx, arg: Word, serve: impl FnOnce(&mut Conn
 ///
 /// # Safety
 /// `ctx` is the running connection process; `c` its `Conn`.
-pub unsafe fn serve_connection(ctx: *mut Ctx, c: &mut Conn, st: &mut impl Transport) {
+pub unsafe fn serve_connection(ctx: *mut Ctx, c: &mut Conn, st: &mut impl Wire) {
     let t = server::timeouts();
     for served in 0..MAX_REQUESTS {
         match read_head(ctx, st, &mut c.buf, t, served == 0) {
@@ -290,7 +291,7 @@ fn read_body<T: Transport>(
 unsafe fn answer(
     ctx: *mut Ctx,
     c: &mut Conn,
-    st: &mut impl Transport,
+    st: &mut impl Wire,
     t: &Timeouts,
     may_keep: bool,
 ) -> bool {
@@ -313,11 +314,25 @@ unsafe fn answer(
     };
     let head_only = head.method == "HEAD";
     let mut keep = may_keep && head.keep_alive();
-    c.out = match respond(ctx, c.shared, req) {
-        Ok(resp) => {
+    c.out = match respond(ctx, c.shared, req, || handshake::check(head)) {
+        Ok(answer) => {
             // A shutdown that began meanwhile closes the connection.
             keep &= !server::shutting_down();
+            let resp = answer.response;
             let mut status = field(resp, 0) as i64;
+            if let Some((handler, accept)) = answer.ws {
+                // A WebSocket route's answer closes the connection, unless
+                // it is the upgrade (middleware may have replaced it).
+                keep = false;
+                if let (Some(accept), 101) = (accept, status) {
+                    // The connection is no request in progress any more.
+                    c.busy.finish();
+                    if write_all(st, &handshake::switching(&accept), t) {
+                        ws::conn::upgraded(ctx, handler, st, &mut c.buf, head);
+                    }
+                    return false;
+                }
+            }
             if !(100..=599).contains(&status) {
                 console::write_fd(
                     2,

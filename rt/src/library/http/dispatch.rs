@@ -21,17 +21,19 @@ type HandlerFn = unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void) -> *mu
 type MiddlewareFn =
     unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void, *mut c_void) -> *mut c_void;
 
-/// The router's nodes of `kind`, in registration order: (method, pattern,
-/// closure).
+/// The router's nodes of the given kinds, in registration order: (kind,
+/// method, pattern, closure).
 unsafe fn nodes(
     router: *mut c_void,
-    kind: i64,
-) -> Vec<(&'static [u8], &'static [u8], *mut c_void)> {
+    kinds: &[i64],
+) -> Vec<(i64, &'static [u8], &'static [u8], *mut c_void)> {
     let mut out = Vec::new();
     let mut n = router;
     while !n.is_null() {
-        if field(n, 1) as i64 == kind {
-            out.push((text(n, 2), text(n, 3), field(n, 4) as usize as *mut c_void));
+        let kind = field(n, 1) as i64;
+        if kinds.contains(&kind) {
+            let f = field(n, 4) as usize as *mut c_void;
+            out.push((kind, text(n, 2), text(n, 3), f));
         }
         n = field(n, 0) as usize as *mut c_void;
     }
@@ -39,11 +41,13 @@ unsafe fn nodes(
     out
 }
 
-/// A router's routes (method, pattern) with their handlers, and its
+/// A router's routes (method, pattern) with their handlers (and whether
+/// each is a WebSocket route, whose handler is a `WsHandler`), and its
 /// middleware, in registration order.
 pub struct Table {
     keys: Vec<(&'static str, &'static str)>,
     handlers: Vec<*mut c_void>,
+    ws: Vec<bool>,
     middleware: Vec<*mut c_void>,
 }
 
@@ -56,10 +60,10 @@ impl Table {
     /// # Safety
     /// `router` is a live router; the table is used only while it lives.
     unsafe fn of(router: *mut c_void) -> Table {
-        let routes = nodes(router, ROUTE);
+        let routes = nodes(router, &[ROUTE, WS]);
         let keys = routes
             .iter()
-            .map(|(m, p, _)| {
+            .map(|(_, m, p, _)| {
                 (
                     core::str::from_utf8(m).unwrap_or(""),
                     core::str::from_utf8(p).unwrap_or(""),
@@ -68,8 +72,9 @@ impl Table {
             .collect();
         Table {
             keys,
-            handlers: routes.iter().map(|r| r.2).collect(),
-            middleware: nodes(router, USE).into_iter().map(|n| n.2).collect(),
+            handlers: routes.iter().map(|r| r.3).collect(),
+            ws: routes.iter().map(|r| r.0 == WS).collect(),
+            middleware: nodes(router, &[USE]).into_iter().map(|n| n.3).collect(),
         }
     }
 }
@@ -172,7 +177,63 @@ unsafe fn chain(
     f(ctx, handler, req)
 }
 
+/// The handler of a WebSocket route: a closure that returns the response
+/// it holds (the `101`, or the handshake's `400`), so middleware wraps an
+/// upgrade like any request. Layout: header, code, response.
+static REPLY_FIELDS: Params<1> = Params([&snow_t_Response]);
+static REPLY_OFFSETS: [u32; 1] = [24];
+static REPLY_T: SnowType = SnowType {
+    size: 32,
+    nparams: 1,
+    params: REPLY_FIELDS.0.as_ptr(),
+    offsets: REPLY_OFFSETS.as_ptr(),
+    ..SnowType::bare(K_CLOSURE, c"upgrade")
+};
+
+unsafe extern "C" fn reply_code(_: *mut Ctx, clo: *mut c_void, _: *mut c_void) -> *mut c_void {
+    ((clo as *const u8).add(24) as *const *mut c_void).read_unaligned()
+}
+
+/// The handler standing for a WebSocket route: the `101` when the
+/// handshake `check` passes (its accept value goes to `upgrade`), else
+/// the `400` with the check's reason (§5.3.3).
+unsafe fn ws_reply(
+    ctx: *mut Ctx,
+    check: Result<String, &'static str>,
+    upgrade: &mut Option<String>,
+) -> *mut c_void {
+    let resp = match check {
+        Ok(accept) => {
+            *upgrade = Some(accept);
+            let body = crate::values::string::new_str(ctx, b"");
+            new_response(ctx, 101, body as usize as Word, b"")
+        }
+        Err(reason) => {
+            let text = format!("Bad Request: {reason}");
+            let body = crate::values::string::new_str(ctx, text.as_bytes());
+            let mut hs: Vec<(&[u8], &[u8])> = vec![(b"Content-Type", b"text/plain")];
+            if reason.contains("Version") {
+                hs.push((b"Sec-WebSocket-Version", b"13"));
+            }
+            let enc = encode_pairs(hs.into_iter());
+            new_response(ctx, 400, body as usize as Word, &enc)
+        }
+    };
+    let clo = crate::gc::alloc(ctx, &REPLY_T, 32);
+    (clo.add(16) as *mut usize).write(reply_code as *const () as usize);
+    (clo.add(24) as *mut usize).write(resp as usize);
+    clo as *mut c_void
+}
+
+/// What `respond` produced: the response, and for a WebSocket route its
+/// `WsHandler` with the accept value when the handshake passed.
+pub struct Answer {
+    pub response: *mut c_void,
+    pub ws: Option<(*mut c_void, Option<String>)>,
+}
+
 /// Routes `req` and runs the chain: the response, or the crash report.
+/// `check` is the WebSocket handshake, run only for a WebSocket route.
 ///
 /// # Safety
 /// `ctx` is the running process; `router` and `req` live in its heap.
@@ -180,22 +241,32 @@ pub unsafe fn respond(
     ctx: *mut Ctx,
     router: *mut c_void,
     req: *mut c_void,
-) -> Result<*mut c_void, Vec<u8>> {
+    check: impl FnOnce() -> Result<String, &'static str>,
+) -> Result<Answer, Vec<u8>> {
     // Rust values end before the chain runs: a process killed inside it
     // leaves nothing behind.
+    let mut ws = None;
     let (handler, req) = {
         let method = String::from_utf8_lossy(text(req, 0));
         let path = String::from_utf8_lossy(text(req, 1));
         let found = with_table(router, |t| {
-            route::select(&t.keys, &method, &path).map(|(i, caps)| (t.handlers[i], caps))
+            route::select(&t.keys, &method, &path).map(|(i, caps)| (t.handlers[i], t.ws[i], caps))
         });
         match found {
-            Some((handler, caps)) => {
+            Some((handler, is_ws, caps)) => {
                 let enc = encode_pairs(caps.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())));
                 let req = if enc.is_empty() {
                     req
                 } else {
                     with_params(ctx, req, &enc)
+                };
+                let handler = if is_ws {
+                    let mut accept = None;
+                    let h = ws_reply(ctx, check(), &mut accept);
+                    ws = Some((handler, accept));
+                    h
+                } else {
+                    handler
                 };
                 (handler, req)
             }
@@ -203,8 +274,8 @@ pub unsafe fn respond(
         }
     };
     let a = me(ctx);
-    protect::call(ctx, a, &mut |ctx| {
+    let response = protect::call(ctx, a, &mut |ctx| {
         chain(ctx, router, 0, handler, req) as usize as Word
-    })
-    .map(|w| w as usize as *mut c_void)
+    })? as usize as *mut c_void;
+    Ok(Answer { response, ws })
 }

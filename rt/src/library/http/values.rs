@@ -46,7 +46,7 @@ unsafe extern "C" fn show_router(ctx: *mut Ctx, w: Word) -> Word {
     let mut n = w as usize as *const c_void;
     while !n.is_null() {
         match field(n, 1) as i64 {
-            ROUTE => routes += 1,
+            ROUTE | WS => routes += 1,
             USE => uses += 1,
             _ => {}
         }
@@ -85,8 +85,8 @@ pub static ANY_CLOSURE: SnowType = SnowType {
 pub const OFFSETS: [u32; 6] = [16, 24, 32, 40, 48, 56];
 const S: *const SnowType = &snow_t_String;
 
-/// Router node: previous node, kind (`ROOT`, `ROUTE`, `USE`), method ("" for
-/// any), pattern, closure.
+/// Router node: previous node, kind (`ROOT`, `ROUTE`, `USE`, `WS`), method
+/// ("" for any), pattern, closure (or a `WsHandler` record).
 static ROUTER_FIELDS: Params<5> = Params([&snow_t_Router, &snow_t_Int, S, S, &ANY_CLOSURE]);
 #[no_mangle]
 pub static snow_t_Router: SnowType = record(
@@ -125,6 +125,8 @@ pub static snow_t_Response: SnowType = record(
 pub const ROOT: i64 = 0;
 pub const ROUTE: i64 = 1;
 pub const USE: i64 = 2;
+/// A WebSocket route (`HTTP.ws`): its closure field holds a `WsHandler`.
+pub const WS: i64 = 3;
 
 /// Field `i` of a record made here.
 ///
@@ -287,6 +289,22 @@ pub unsafe extern "C" fn snow_http_use(
 ) -> *mut c_void {
     let empty = new_str(ctx, b"");
     node(ctx, r, USE, b"", empty, mw)
+}
+
+/// `HTTP.ws(r, path, handler)`: upgrade requests routed to `path` (any
+/// method, so a POST gets the handshake's 400) become WebSocket
+/// connections run by `handler`.
+///
+/// # Safety
+/// `ctx` is the running process; the arguments are live values.
+#[no_mangle]
+pub unsafe extern "C" fn snow_http_ws(
+    ctx: *mut Ctx,
+    r: *mut c_void,
+    pattern: *mut SnowStr,
+    handler: *mut c_void,
+) -> *mut c_void {
+    node(ctx, r, WS, b"", pattern, handler)
 }
 
 /// A new response.

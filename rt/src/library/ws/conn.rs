@@ -100,6 +100,21 @@ pub unsafe fn serve(ctx: *mut Ctx, handler: *mut c_void, st: &mut impl Wire, buf
     }
     // What follows the head is the first frames' bytes.
     buf.drain(..head.len);
+    upgraded(ctx, handler, st, buf, &head)
+}
+
+/// Runs a connection whose `101` has gone out (here, or from an HTTP
+/// router's `HTTP.ws` route); `buf` holds what followed the head.
+///
+/// # Safety
+/// As `serve`.
+pub unsafe fn upgraded(
+    ctx: *mut Ctx,
+    handler: *mut c_void,
+    st: &mut impl Wire,
+    buf: &mut Vec<u8>,
+    head: &wire::Head,
+) {
     let Some(actor) = pid_table::get(me(ctx).pid) else {
         return;
     };
@@ -116,7 +131,7 @@ pub unsafe fn serve(ctx: *mut Ctx, handler: *mut c_void, st: &mut impl Wire, buf
         conn,
         decoder: Decoder::default(),
     };
-    let ended = match c.connect(&head) {
+    let ended = match c.connect(head) {
         Ok(true) => c.run(),
         Ok(false) => return c.finish_rejected(),
         Err(report) => c.crashed(report),
