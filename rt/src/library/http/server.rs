@@ -223,6 +223,8 @@ unsafe extern "C" fn watcher(ctx: *mut Ctx, fd: Word) {
         // Refuses new connections and wakes the accepting process.
         libc::shutdown(fd, libc::SHUT_RD);
     }
+    // Open WebSocket connections count as in flight until they have closed.
+    crate::library::ws::registry::close_all();
     let deadline = clock::now_ns() + 5_000_000_000;
     loop {
         drain_pipe((*reg).get().as_raw_fd());
