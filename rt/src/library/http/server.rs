@@ -8,8 +8,9 @@
 //!
 //! Shutdown: SIGINT and SIGTERM write a byte to a pipe that a watcher
 //! process waits on; it stops every listener, lets requests in progress
-//! finish (at most 5 s; the last one to finish writes to the pipe too) and
-//! ends the program with status 0.
+//! finish and asks open WebSocket connections to close with 1001 (at most
+//! 5 s; the last one to finish writes to the pipe too) and ends the
+//! program with status 0.
 
 use super::{conn, dispatch};
 use crate::base::abi::{Ctx, Word};
