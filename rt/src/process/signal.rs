@@ -19,6 +19,7 @@ pub fn deliver(pid: u64, msg: Box<Msg>, worker: *mut c_void) {
 /// `deliver` to a process already looked up.
 pub fn deliver_to(a: &Arc<Actor>, msg: Box<Msg>, worker: *mut c_void) {
     if a.deaf.load(Ordering::SeqCst) && msg.class == MsgClass::User {
+        msg.recycle();
         return;
     }
     // A closed inbox (the process exited) refuses the message.
@@ -192,7 +193,7 @@ pub unsafe fn set_deaf(a: &Actor, deaf: bool) {
     while !m.is_null() {
         let next = (*m).next;
         if (*m).class == MsgClass::User {
-            drop(q.unlink(m));
+            q.unlink(m).recycle();
         }
         m = next;
     }
