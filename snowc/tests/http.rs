@@ -421,29 +421,6 @@ fn writing_to_a_client_that_left_does_not_kill_the_server() {
     assert_eq!(body(&s.get("/health")), "ok");
 }
 
-/// Raises this process's descriptor limit to the hard one (the tests below
-/// hold thousands of sockets; the soft limit is often 1024).
-fn raise_nofile() {
-    #[repr(C)]
-    struct Rlimit {
-        cur: u64,
-        max: u64,
-    }
-    extern "C" {
-        fn getrlimit(resource: i32, r: *mut Rlimit) -> i32;
-        fn setrlimit(resource: i32, r: *const Rlimit) -> i32;
-    }
-    const RLIMIT_NOFILE: i32 = 7;
-    let mut r = Rlimit { cur: 0, max: 0 };
-    // SAFETY: plain system calls on a local struct.
-    unsafe {
-        if getrlimit(RLIMIT_NOFILE, &mut r) == 0 && r.cur < r.max {
-            r.cur = r.max;
-            setrlimit(RLIMIT_NOFILE, &r);
-        }
-    }
-}
-
 #[test]
 fn two_thousand_concurrent_connections_are_all_served() {
     raise_nofile();
@@ -458,13 +435,6 @@ fn two_thousand_concurrent_connections_are_all_served() {
         assert_eq!(read_response(&mut r), exact("200 OK", "ok", "keep-alive"));
     }
     assert_eq!(body(&s.get("/health")), "ok");
-}
-
-/// The server's resident memory (VmRSS, KiB).
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 /// Sends `n` keep-alive requests (a mix of routes, 50 pipelined at a

@@ -125,6 +125,9 @@ pub struct Actor {
     /// The file descriptor this process waits for is ready: raised by the
     /// reactor, the condition of an `S_WAIT_IO` park (see `park`).
     pub io_ready: AtomicBool,
+    /// User messages sent to it are dropped on arrival (a WebSocket
+    /// connection between callbacks: nothing would ever receive them).
+    pub deaf: AtomicBool,
     owned: UnsafeCell<Owned>,
     pub shared: Mutex<Shared>,
 }
@@ -147,6 +150,7 @@ impl Actor {
             has_terminate: AtomicBool::new(false),
             trimming: AtomicBool::new(false),
             io_ready: AtomicBool::new(false),
+            deaf: AtomicBool::new(false),
             inbox: Inbox::default(),
             shared: Mutex::new(Shared {
                 sys: VecDeque::new(),

@@ -1,7 +1,7 @@
 //! Messages between processes and exit signals: delivery into mailboxes,
 //! links (§4.4.3), monitors and explicit exit signals.
 
-use super::mailbox::{Msg, SysMsg};
+use super::mailbox::{Msg, MsgClass, SysMsg};
 use super::park::{self, WAKE_ALL, WAKE_MSG, WAKE_SYS};
 use super::pcb::*;
 use super::pid_table;
@@ -18,6 +18,10 @@ pub fn deliver(pid: u64, msg: Box<Msg>, worker: *mut c_void) {
 
 /// `deliver` to a process already looked up.
 pub fn deliver_to(a: &Arc<Actor>, msg: Box<Msg>, worker: *mut c_void) {
+    if a.deaf.load(Ordering::SeqCst) && msg.class == MsgClass::User {
+        msg.recycle();
+        return;
+    }
     // A closed inbox (the process exited) refuses the message.
     if a.inbox.push(msg).is_ok() {
         park::wake(a, None, WAKE_MSG, worker);
@@ -168,5 +172,29 @@ pub fn demonitor(a: &Actor, pid: u64, reference: u64) {
     if let Some(b) = pid_table::get(pid) {
         let mut s = b.lock();
         s.monitors.retain(|&(w, r)| !(w == a.pid && r == reference));
+    }
+}
+
+/// Makes the running process `a` drop the user messages sent to it from
+/// now on (`deaf`), or receive them again; going deaf also drops the user
+/// messages already queued.
+///
+/// # Safety
+/// `a` is the running process (it alone reads its private queue).
+pub unsafe fn set_deaf(a: &Actor, deaf: bool) {
+    a.deaf.store(deaf, Ordering::SeqCst);
+    if !deaf {
+        return;
+    }
+    let q = &mut (*a.owned()).private;
+    let (head, tail) = a.inbox.take_all();
+    q.append_chain(head, tail);
+    let mut m = q.head;
+    while !m.is_null() {
+        let next = (*m).next;
+        if (*m).class == MsgClass::User {
+            q.unlink(m).recycle();
+        }
+        m = next;
     }
 }

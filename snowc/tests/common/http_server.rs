@@ -201,3 +201,33 @@ pub fn self_signed() -> (String, String) {
     let p = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
     (p(cert), p(key))
 }
+
+/// Raises this process's descriptor limit to the hard one (for tests that
+/// hold thousands of sockets; the soft limit is often 1024).
+pub fn raise_nofile() {
+    #[repr(C)]
+    struct Rlimit {
+        cur: u64,
+        max: u64,
+    }
+    extern "C" {
+        fn getrlimit(resource: i32, r: *mut Rlimit) -> i32;
+        fn setrlimit(resource: i32, r: *const Rlimit) -> i32;
+    }
+    const RLIMIT_NOFILE: i32 = 7;
+    let mut r = Rlimit { cur: 0, max: 0 };
+    // SAFETY: plain system calls on a local struct.
+    unsafe {
+        if getrlimit(RLIMIT_NOFILE, &mut r) == 0 && r.cur < r.max {
+            r.cur = r.max;
+            setrlimit(RLIMIT_NOFILE, &r);
+        }
+    }
+}
+
+/// The server's resident memory (VmRSS, KiB).
+pub fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}

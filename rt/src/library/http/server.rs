@@ -8,8 +8,9 @@
 //!
 //! Shutdown: SIGINT and SIGTERM write a byte to a pipe that a watcher
 //! process waits on; it stops every listener, lets requests in progress
-//! finish (at most 5 s; the last one to finish writes to the pipe too) and
-//! ends the program with status 0.
+//! finish and asks open WebSocket connections to close with 1001 (at most
+//! 5 s; the last one to finish writes to the pipe too) and ends the
+//! program with status 0.
 
 use super::{conn, dispatch};
 use crate::base::abi::{Ctx, Word};
@@ -223,6 +224,8 @@ unsafe extern "C" fn watcher(ctx: *mut Ctx, fd: Word) {
         // Refuses new connections and wakes the accepting process.
         libc::shutdown(fd, libc::SHUT_RD);
     }
+    // Open WebSocket connections count as in flight until they have closed.
+    crate::library::ws::registry::close_all();
     let deadline = clock::now_ns() + 5_000_000_000;
     loop {
         drain_pipe((*reg).get().as_raw_fd());

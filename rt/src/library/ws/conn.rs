@@ -19,7 +19,7 @@ use crate::io::readiness::Readiness;
 use crate::library::http::conn::{with_socket, Transport};
 use crate::library::http::{server, values::field, wire};
 use crate::process::mailbox::SysMsg;
-use crate::process::{clock, pid_table, primitives::me, protect};
+use crate::process::{clock, pid_table, primitives::me, protect, signal};
 use core::ffi::c_void;
 use std::io::ErrorKind;
 use std::sync::{Arc, OnceLock};
@@ -48,6 +48,9 @@ fn heartbeat() -> (u64, u64) {
 /// How long a closing connection waits for the peer's Close.
 const CLOSE_WAIT: u64 = 5_000_000_000;
 const WRITE_TIMEOUT: u64 = 30_000_000_000;
+/// A connection idle this long after a message gives its heap's blocks
+/// back (as a kept-alive HTTP connection does).
+const REST_NS: u64 = 1_000_000_000;
 
 /// What a connection runs over: the socket, or TLS over it (`tls`).
 pub trait Wire: Transport {
@@ -120,7 +123,17 @@ pub unsafe fn upgraded(
     };
     // A linked process's exit arrives as a system message (`linked_exit`).
     me(ctx).lock().trap_exits = true;
+    // Between callbacks nothing receives: messages sent to the process are
+    // dropped as they arrive instead of piling up (`protected`).
+    signal::set_deaf(me(ctx), true);
+    // An open connection holds off the shutdown drain until it has closed.
+    let mut busy = server::InFlight::default();
+    busy.start();
     let conn = registry::open(actor);
+    if server::shutting_down() {
+        // Opened after the drain closed the others.
+        conn.close(1001, registry::SHUTTING_DOWN);
+    }
     // A process killed while parked still gives its handle back.
     let _guard = crate::process::resources::own(ctx, Release(conn.clone()));
     let mut c = Connection {
@@ -207,9 +220,14 @@ impl<W: Wire> Connection<'_, W> {
         unsafe { field(self.handler, i) as usize as *mut c_void }
     }
 
-    /// Runs `f` protected: its crash comes back as the report.
+    /// Runs `f` protected: its crash comes back as the report. A callback
+    /// may `receive` (a reply it asked for), so it hears messages while it
+    /// runs; what it leaves unread is dropped after it.
     unsafe fn protected(&self, f: &mut dyn FnMut(*mut Ctx) -> Word) -> Result<Word, Vec<u8>> {
-        protect::call(self.ctx, me(self.ctx), f)
+        signal::set_deaf(me(self.ctx), false);
+        let r = protect::call(self.ctx, me(self.ctx), f);
+        signal::set_deaf(me(self.ctx), true);
+        r
     }
 
     /// `on_connect`: accepted, rejected (after sending 1008), or crashed.
@@ -227,13 +245,16 @@ impl<W: Wire> Connection<'_, W> {
         // Result<(), String>: the tag after the header, then the payload.
         let tag_at = core::mem::size_of::<crate::base::abi::Hdr>();
         let tag = (res.add(tag_at) as *const i64).read_unaligned();
-        if tag == crate::values::layout::OK as i64 {
-            return Ok(true);
+        let accepted = tag == crate::values::layout::OK as i64;
+        if !accepted {
+            let t = crate::base::abi::obj_type(res as usize as Word);
+            let reason = (res.add(t.offset(0)) as *const *mut SnowStr).read_unaligned();
+            self.conn.close(1008, SnowStr::bytes(reason));
         }
-        let t = crate::base::abi::obj_type(res as usize as Word);
-        let reason = (res.add(t.offset(0)) as *const *mut SnowStr).read_unaligned();
-        self.conn.close(1008, SnowStr::bytes(reason));
-        Ok(false)
+        // Nothing in the heap outlives a callback (the handler is frozen,
+        // sends copy): most connections now idle, so the blocks go back.
+        crate::gc::clear_heap(self.ctx, true);
+        Ok(accepted)
     }
 
     /// A rejected connection: its Close 1008 goes out, no `on_close`.
@@ -251,12 +272,18 @@ impl<W: Wire> Connection<'_, W> {
         let (ping_every, pong_within) = heartbeat();
         let mut next_ping = clock::now_ns() + ping_every;
         let mut awaiting: Option<([u8; 4], u64)> = None;
+        // When an idle connection gives its heap's blocks back (`None`:
+        // given back, nothing used since).
+        let mut rest_at: Option<u64> = None;
         loop {
             if let Next::Stop(e) = self.flush() {
                 return e;
             }
             match self.decoder.next(self.buf) {
                 Ok(Some(ev)) => {
+                    if matches!(ev, Event::Text(_) | Event::Binary(_)) {
+                        rest_at = Some(clock::now_ns() + REST_NS);
+                    }
                     if let Some(e) = self.event(ev, &mut awaiting) {
                         return e;
                     }
@@ -269,7 +296,8 @@ impl<W: Wire> Connection<'_, W> {
                 // An idle connection keeps no buffer.
                 *self.buf = Vec::new();
             }
-            let deadline = awaiting.map_or(next_ping, |(_, d)| d);
+            let beat = awaiting.map_or(next_ping, |(_, d)| d);
+            let deadline = rest_at.map_or(beat, |r| r.min(beat));
             let conn = self.conn.clone();
             let a = me(self.ctx);
             let woke = if self.st.buffered() {
@@ -293,6 +321,10 @@ impl<W: Wire> Connection<'_, W> {
                     if let Some(e) = self.read_some() {
                         return e;
                     }
+                }
+                Ok(Readiness::TimedOut) if rest_at.is_some_and(|r| r < beat) => {
+                    crate::gc::clear_heap(self.ctx, true);
+                    rest_at = None;
                 }
                 Ok(Readiness::TimedOut) if awaiting.is_some() => {
                     self.send_close(Some(1001), b"pong timeout");
@@ -450,6 +482,9 @@ impl<W: Wire> Connection<'_, W> {
             let f: OnMessage = core::mem::transmute(closure_code(clo));
             f(ctx, clo, conn, s)
         });
+        // The next message starts from an empty heap: no collection ever
+        // runs in a connection (the blocks stay until it rests).
+        crate::gc::clear_heap(self.ctx, false);
         r.err().map(|report| self.crashed(report))
     }
 

@@ -132,6 +132,21 @@ pub fn retire(c: &Conn) {
     }
 }
 
+/// The reason of the Close a shutdown sends (with 1001).
+pub const SHUTTING_DOWN: &[u8] = b"server shutting down";
+
+/// SIGINT or SIGTERM: asks every open connection to close with `1001
+/// server shutting down` (the shutdown drain then waits for them).
+pub fn close_all() {
+    let all: Vec<Arc<Conn>> = match lock(&CONNS).as_ref() {
+        Some(m) => m.values().cloned().collect(),
+        None => return,
+    };
+    for c in all {
+        c.close(1001, SHUTTING_DOWN);
+    }
+}
+
 /// Releases the handle (after `on_close`).
 pub fn release(c: &Conn) {
     retire(c);
