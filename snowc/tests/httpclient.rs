@@ -499,3 +499,29 @@ fn connect_timeout() {
     stop(&mut py);
     assert_eq!(out, format!("Err({url}: timed out connecting)\ndone\n"));
 }
+
+/// The client against our own `HTTP.serve_tls` (tests/http/https_server.snow)
+/// with the test CA trusted through `SSL_CERT_FILE`.
+#[test]
+fn https_against_our_own_tls_server() {
+    let dir = tmp().join("tls-own");
+    std::fs::create_dir_all(&dir).unwrap();
+    make_certs(&dir);
+    let path = |f: &str| dir.join(f).to_str().unwrap().to_string();
+    let server = common::http_server::Server::start(
+        "https_server",
+        &[("CERT", &path("server.pem")), ("KEY", &path("server.key"))],
+    );
+    let url = |p: &str| format!("https://localhost:{}{p}", server.port);
+    let out = fetch(
+        &[url("/hello/snow"), url("/nowhere")],
+        &[("SSL_CERT_FILE", &path("ca.pem"))],
+    );
+    assert_eq!(
+        out,
+        format!(
+            "Ok(hello over TLS, snow)\nErr({}: status code 404)\ndone\n",
+            url("/nowhere")
+        )
+    );
+}
