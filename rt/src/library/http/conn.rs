@@ -2,7 +2,9 @@
 //! by length or chunked), answers each in order through `dispatch`, and
 //! keeps the connection open per ruling 11. Every wait parks the process
 //! on the reactor under a deadline (§5.1.6); a missed deadline or a peer
-//! that goes away ends the connection without a response.
+//! that goes away ends the connection without a response. The same loop
+//! serves plain sockets and TLS (`Transport`); a request on an `HTTP.ws`
+//! route hands the connection over to the WebSocket loop.
 //!
 //! Everything the process holds outside its heap while it may park or run
 //! Snow code (the socket, buffers, the request's head, the in-flight count)
@@ -31,6 +33,13 @@ pub trait Transport: Read + Write {
     /// nothing is), so an idle connection can drop its buffer before it
     /// parks.
     fn read_now(&mut self, buf: &mut [u8]) -> std::io::Result<usize>;
+
+    /// Writes all of `bytes` within `timeout` ns; whether it all went out.
+    fn write_within(&mut self, bytes: &[u8], timeout: u64) -> bool {
+        self.tcp().write_deadline = Some(clock::now_ns() + timeout);
+        // TLS may hold the last record until flushed.
+        self.write_all(bytes).is_ok() && self.flush().is_ok()
+    }
 }
 
 impl Transport for Stream {
@@ -221,9 +230,7 @@ fn read_more(st: &mut impl Transport, buf: &mut Vec<u8>) -> std::io::Result<usiz
 }
 
 fn write_all(st: &mut impl Transport, bytes: &[u8], t: &Timeouts) -> bool {
-    st.tcp().write_deadline = Some(clock::now_ns() + t.write);
-    // TLS may hold the last record until flushed.
-    st.write_all(bytes).is_ok() && st.flush().is_ok()
+    st.write_within(bytes, t.write)
 }
 
 fn refuse(st: &mut impl Transport, stop: Stop, t: &Timeouts) {

@@ -1,10 +1,12 @@
 //! `HTTP.serve`: binds, announces itself on stderr (§5.0.3), and accepts
 //! in its own process, spawning one process per connection (`conn`). The
 //! spawn queues the connection on the accepting worker, and idle workers
-//! steal it, which is how connections spread over the workers. The router
-//! is frozen once into the literal area (`dispatch::share`), so connection
-//! processes share it instead of each copying it into its heap.
-//! `serve_tls` (`tls`) runs the same loop with its own connection entry.
+//! steal it, which is how connections spread over the workers. What the
+//! connections share (a router, or a WebSocket handler) is frozen once into
+//! the literal area by the caller (`dispatch::share`, `ws::api::share`), so
+//! connection processes share it instead of each copying it into its heap.
+//! `serve_tls` (`tls`) and `Ws.serve` run the same loop with their own
+//! connection entries.
 //!
 //! Shutdown: SIGINT and SIGTERM write a byte to a pipe that a watcher
 //! process waits on; it stops every listener, lets requests in progress
@@ -54,7 +56,7 @@ pub fn timeouts() -> &'static Timeouts {
 
 /// Milliseconds from the environment variable `var` (`default` when unset
 /// or not a number), in nanoseconds.
-fn env_ms(var: &str, default: u64) -> u64 {
+pub fn env_ms(var: &str, default: u64) -> u64 {
     let ms = std::env::var(var).ok().and_then(|v| v.parse().ok());
     ms.unwrap_or(default).saturating_mul(1_000_000)
 }

@@ -1,7 +1,8 @@
 //! The Snow entry points that start servers (§5.3.1, ruling 4): a
 //! `WsHandler` is a record of the three callbacks; `Ws.serve` in either
 //! form runs the HTTP server's accept loop with the WebSocket connection
-//! process and the handler in each connection's record.
+//! process; the handler is frozen once (`share`) and every connection's
+//! `http::conn::Conn` points to it.
 
 use super::conn;
 use crate::base::abi::*;

@@ -34,13 +34,7 @@ type OnClose = unsafe extern "C" fn(*mut Ctx, *mut c_void, Word, i64, *mut SnowS
 fn heartbeat() -> (u64, u64) {
     static T: OnceLock<(u64, u64)> = OnceLock::new();
     *T.get_or_init(|| {
-        let ms = |var: &str, default: u64| {
-            std::env::var(var)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-                * 1_000_000
-        };
+        let ms = crate::library::http::server::env_ms;
         (ms("SNOW_WS_PING_MS", 30_000), ms("SNOW_WS_PONG_MS", 10_000))
     })
 }
@@ -75,7 +69,8 @@ fn end(code: u16, reason: &[u8]) -> End {
     }
 }
 
-/// The entry of a connection process: the record is (handler, fd, 0).
+/// The entry of a connection process: `arg` is its `http::conn::Conn`,
+/// whose shared value is the frozen handler.
 ///
 /// # Safety
 /// Called as a spawned process's entry.
@@ -190,9 +185,7 @@ fn read_head(st: &mut impl Wire, buf: &mut Vec<u8>) -> Option<wire::Head> {
 }
 
 fn write_all(st: &mut impl Wire, bytes: &[u8]) -> bool {
-    st.tcp().write_deadline = Some(clock::now_ns() + WRITE_TIMEOUT);
-    // TLS may hold the last record until flushed.
-    st.write_all(bytes).is_ok() && st.flush().is_ok()
+    st.write_within(bytes, WRITE_TIMEOUT)
 }
 
 struct Connection<'a, W: Wire> {
@@ -216,7 +209,7 @@ impl<W: Wire> Connection<'_, W> {
     }
 
     fn callback(&self, i: usize) -> *mut c_void {
-        // SAFETY: the handler record is live (the process's argument).
+        // SAFETY: the handler is frozen, so it lives for ever.
         unsafe { field(self.handler, i) as usize as *mut c_void }
     }
 

@@ -37,13 +37,7 @@ const MAX_REDIRECTS: usize = 5;
 fn timeouts() -> (u64, u64) {
     static T: OnceLock<(u64, u64)> = OnceLock::new();
     *T.get_or_init(|| {
-        let ms = |var: &str, default: u64| {
-            std::env::var(var)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-                * 1_000_000
-        };
+        let ms = super::server::env_ms;
         (
             ms("SNOW_HTTP_CLIENT_CONNECT_TIMEOUT_MS", 30_000),
             ms("SNOW_HTTP_CLIENT_TIMEOUT_MS", 60_000),
