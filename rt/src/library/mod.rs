@@ -15,6 +15,7 @@ pub mod json_value;
 pub mod math;
 pub mod program;
 pub mod queue;
+pub mod sqlite;
 pub mod system;
 pub mod text;
 pub mod ws;
