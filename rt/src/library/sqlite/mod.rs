@@ -15,8 +15,11 @@
 //!   run SQLite calls off the scheduler's workers, as the BEAM's dirty
 //!   schedulers do: a long query then costs a pool thread, not a worker,
 //!   and the calling process parks until the job signals completion.
+//!   (Switched off for now, see `calls::PARK`: calls run on the worker.)
+//! - `calls`: the C entry points behind `Sqlite.*`.
 
 pub mod blocking;
+pub mod calls;
 pub mod conn;
 pub mod handles;
 
