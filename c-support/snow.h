@@ -773,6 +773,8 @@ snow_str *snow_json_encode_list(snow_ctx *ctx, snow_list *xs);
 snow_str *snow_json_encode_value(snow_ctx *ctx, const snow_type *t, snow_word v);
 /* `T.from_json(text)`: `result_type` is `Result<T, String>`'s descriptor. */
 void *snow_json_decode(snow_ctx *ctx, const snow_type *result_type, snow_str *text);
+/* `T.from_row(row)` of a struct deriving Row, likewise. */
+void *snow_row_decode(snow_ctx *ctx, const snow_type *result_type, snow_map *row);
 
 /* ----------------------------------------------------- inline arithmetic */
 

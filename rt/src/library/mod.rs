@@ -15,6 +15,7 @@ pub mod json_value;
 pub mod math;
 pub mod program;
 pub mod queue;
+pub mod row;
 pub mod sqlite;
 pub mod system;
 pub mod text;
@@ -22,3 +23,5 @@ pub mod ws;
 
 #[cfg(test)]
 mod json_tests;
+#[cfg(test)]
+mod row_tests;

@@ -121,6 +121,9 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Json", "encode", "snow_json_encode_value", "(a) -> String", ARG_DESC | SERIAL),
     // `T.from_json` of a type deriving Json (resolved by the checker).
     rt!("Json", "__decode", "snow_json_decode", "(String) -> Result<a, String>", RET_DESC | SERIAL),
+    // `T.from_row` of a struct deriving Row (chapter 05 §5.7; the checker
+    // resolves it, as `T.from_json`).
+    rt!("", "__from_row", "snow_row_decode", "(Map<String, String>) -> Result<a, String>", RET_DESC),
     // Timer, Process (§3.17)
     rt!("Timer", "sleep", "snow_sleep", "(Int) -> ()"),
     rt!("Timer", "monotonic_us", "snow_monotonic_us", "() -> Int", NO_CTX),
