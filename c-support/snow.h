@@ -738,6 +738,15 @@ snow_map *snow_request_headers(snow_ctx *ctx, const snow_type *map_type, void *r
 int64_t snow_response_status(void *resp);
 snow_str *snow_response_body(snow_ctx *ctx, void *resp);
 void *snow_response_header(snow_ctx *ctx, const snow_type *opt_type, void *resp, snow_str *name);
+/* SQLite (§5.4): a SqliteConn is an integer handle in a pointer-sized word. */
+void *snow_sqlite_open(snow_ctx *ctx, const snow_type *res, snow_str *path);
+void snow_sqlite_close(void *conn);
+void *snow_sqlite_execute(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_sqlite_query(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_sqlite_begin(snow_ctx *ctx, const snow_type *res, void *conn);
+void *snow_sqlite_commit(snow_ctx *ctx, const snow_type *res, void *conn);
+void *snow_sqlite_rollback(snow_ctx *ctx, const snow_type *res, void *conn);
+
 
 /* HTTP client (§5.2): results are Result values; HttpReply is a heap record
  * like Response (descriptor snow_t_HttpReply). */
@@ -764,6 +773,8 @@ snow_str *snow_json_encode_list(snow_ctx *ctx, snow_list *xs);
 snow_str *snow_json_encode_value(snow_ctx *ctx, const snow_type *t, snow_word v);
 /* `T.from_json(text)`: `result_type` is `Result<T, String>`'s descriptor. */
 void *snow_json_decode(snow_ctx *ctx, const snow_type *result_type, snow_str *text);
+/* `T.from_row(row)` of a struct deriving Row, likewise. */
+void *snow_row_decode(snow_ctx *ctx, const snow_type *result_type, snow_map *row);
 
 /* ----------------------------------------------------- inline arithmetic */
 

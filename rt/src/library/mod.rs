@@ -15,9 +15,13 @@ pub mod json_value;
 pub mod math;
 pub mod program;
 pub mod queue;
+pub mod row;
+pub mod sqlite;
 pub mod system;
 pub mod text;
 pub mod ws;
 
 #[cfg(test)]
 mod json_tests;
+#[cfg(test)]
+mod row_tests;

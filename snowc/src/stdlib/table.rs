@@ -121,6 +121,9 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Json", "encode", "snow_json_encode_value", "(a) -> String", ARG_DESC | SERIAL),
     // `T.from_json` of a type deriving Json (resolved by the checker).
     rt!("Json", "__decode", "snow_json_decode", "(String) -> Result<a, String>", RET_DESC | SERIAL),
+    // `T.from_row` of a struct deriving Row (chapter 05 §5.7; the checker
+    // resolves it, as `T.from_json`).
+    rt!("", "__from_row", "snow_row_decode", "(Map<String, String>) -> Result<a, String>", RET_DESC),
     // Timer, Process (§3.17)
     rt!("Timer", "sleep", "snow_sleep", "(Int) -> ()"),
     rt!("Timer", "monotonic_us", "snow_monotonic_us", "() -> Int", NO_CTX),
@@ -158,6 +161,14 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Ws", "broadcast", "snow_ws_broadcast", "(String, String) -> Int", NO_CTX),
     rt!("Ws", "broadcast_except", "snow_ws_broadcast_except", "(String, String, WsConn) -> Int", NO_CTX),
     rt!("Ws", "close", "snow_ws_close", "(WsConn, Int, String) -> Int", NO_CTX),
+    // SQLite (§5.4): calls run on the blocking pool while the caller parks.
+    rt!("Sqlite", "open", "snow_sqlite_open", "(String) -> Result<SqliteConn, String>", RET_DESC),
+    rt!("Sqlite", "close", "snow_sqlite_close", "(SqliteConn) -> ()", NO_CTX),
+    rt!("Sqlite", "execute", "snow_sqlite_execute", "(SqliteConn, String, List<String>) -> Result<Int, String>", RET_DESC),
+    rt!("Sqlite", "query", "snow_sqlite_query", "(SqliteConn, String, List<String>) -> Result<List<Map<String, String>>, String>", RET_DESC),
+    rt!("Sqlite", "begin", "snow_sqlite_begin", "(SqliteConn) -> Result<(), String>", RET_DESC),
+    rt!("Sqlite", "commit", "snow_sqlite_commit", "(SqliteConn) -> Result<(), String>", RET_DESC),
+    rt!("Sqlite", "rollback", "snow_sqlite_rollback", "(SqliteConn) -> Result<(), String>", RET_DESC),
     rt!("Request", "method", "snow_request_method", "(Request) -> String"),
     rt!("Request", "path", "snow_request_path", "(Request) -> String"),
     rt!("Request", "body", "snow_request_body", "(Request) -> String"),

@@ -114,6 +114,7 @@ fn prelude_scope() -> Scope {
         ("HttpReply", TyCon::HttpReply, 0),
         ("WsConn", TyCon::WsConn, 0),
         ("WsHandler", TyCon::WsHandler, 0),
+        ("SqliteConn", TyCon::SqliteConn, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
     }
@@ -361,11 +362,18 @@ fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
     }
 }
 
+/// Int, Float, Bool, String, or an `Option` of one of those (not of an
+/// Option: a column has one NULL, so `Option<Option<T>>` has no mapping).
 fn row_mappable(t: &Ty) -> bool {
+    let scalar = |t: &Ty| {
+        matches!(
+            t,
+            Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::String, _)
+        )
+    };
     match t {
-        Ty::Con(TyCon::Int | TyCon::Float | TyCon::Bool | TyCon::String, _) => true,
-        Ty::Con(TyCon::Adt(id), a) if *id == crate::types::ty::OPTION => a.iter().all(row_mappable),
-        _ => false,
+        Ty::Con(TyCon::Adt(id), a) if *id == crate::types::ty::OPTION => a.iter().all(scalar),
+        _ => scalar(t),
     }
 }
 

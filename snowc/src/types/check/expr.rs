@@ -571,24 +571,41 @@ impl Checker<'_> {
         self.mk(TExprKind::Ctor(adt, v), ty, span)
     }
 
-    /// `T.from_json`: the runtime decoder at `(String) -> Result<T, String>`
-    /// for a type deriving Json.
-    fn json_decoder_ref(&mut self, id: AdtId, m: &str, span: Span) -> TExpr {
-        if !self.adts[id.0 as usize].derives.json {
+    /// `T.from_json` / `T.from_row`: the runtime decoder at `(String) ->
+    /// Result<T, String>` / `(Map<String, String>) -> Result<T, String>`,
+    /// driven by the result's descriptor, for a type deriving Json / Row.
+    fn decoder_ref(&mut self, id: AdtId, m: &str, kind: Decoder, span: Span) -> TExpr {
+        let derives = &self.adts[id.0 as usize].derives;
+        let (derived, input, (module, entry), (code, tr)) = match kind {
+            Decoder::Json => (
+                derives.json,
+                Ty::string(),
+                ("Json", "__decode"),
+                ("E0038", "Json"),
+            ),
+            Decoder::Row => (
+                derives.row,
+                Ty::Con(TyCon::Map, vec![Ty::string(), Ty::string()]),
+                ("", "__from_row"),
+                ("E0039", "Row"),
+            ),
+        };
+        if !derived {
+            let f = kind.name();
             self.error(
-                Diagnostic::error(Some("E0038"), format!("type {m} does not derive Json"))
-                    .with_message(format!("`{m}.from_json` needs `deriving(Json)` on `{m}`"))
-                    .with_primary(self.file, span, "no `from_json` for this type")
-                    .with_help(format!("add `deriving(Json)` to the definition of `{m}`")),
+                Diagnostic::error(Some(code), format!("type {m} does not derive {tr}"))
+                    .with_message(format!("`{m}.{f}` needs `deriving({tr})` on `{m}`"))
+                    .with_primary(self.file, span, format!("no `{f}` for this type"))
+                    .with_help(format!("add `deriving({tr})` to the definition of `{m}`")),
             );
             return self.error_expr(span);
         }
-        let i = stdlib::entry("Json", "__decode");
+        let i = stdlib::entry(module, entry);
         let f = self.builtin_ref(Builtin::Rt(i as u16), span);
         let n = self.adts[id.0 as usize].generics.len();
         let args = (0..n).map(|_| self.sub.fresh()).collect();
         let want = Ty::Fun(
-            vec![Ty::string()],
+            vec![input],
             Box::new(Ty::Con(
                 TyCon::Adt(crate::types::ty::RESULT),
                 vec![Ty::Con(TyCon::Adt(id), args), Ty::string()],
@@ -691,8 +708,8 @@ impl Checker<'_> {
             if let Some(v) = self.adts[id.0 as usize].variant_index(&name.text) {
                 return Some(self.ctor_ref(id, v as u32, span));
             }
-            if name.text == "from_json" {
-                return Some(self.json_decoder_ref(id, m, span));
+            if let Some(kind) = Decoder::named(&name.text) {
+                return Some(self.decoder_ref(id, m, kind, span));
             }
         }
         if let Some(TypeRes::Iface(iface)) = self.scopes.ty(m).cloned() {
@@ -1985,4 +2002,28 @@ pub(super) fn protocol_of_method(n: &str) -> Option<(IfaceId, Builtin)> {
         .iter()
         .find(|(m, _, _)| *m == n)
         .map(|(_, p, b)| (*p, *b))
+}
+
+/// The static decoders a derive gives a type (`T.from_json`, `T.from_row`).
+#[derive(Clone, Copy)]
+enum Decoder {
+    Json,
+    Row,
+}
+
+impl Decoder {
+    fn named(name: &str) -> Option<Decoder> {
+        match name {
+            "from_json" => Some(Decoder::Json),
+            "from_row" => Some(Decoder::Row),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Decoder::Json => "from_json",
+            Decoder::Row => "from_row",
+        }
+    }
 }

@@ -1,0 +1,172 @@
+//! One SQLite connection over the C API: open with the busy timeout, run
+//! the first statement of the text with TEXT parameters, read rows through
+//! the value table. Errors are SQLite's own messages or ours (§5.8).
+
+use libsqlite3_sys as ffi;
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::ptr;
+
+/// Contention waits this long before `database is locked` ([proposed]).
+pub const BUSY_TIMEOUT_MS: c_int = 5000;
+
+pub type Row = Vec<(String, String)>;
+
+pub struct Conn {
+    db: *mut ffi::sqlite3,
+}
+
+// The connection is used by one thread at a time (its handle entry holds
+// it under a mutex); SQLite itself is built thread-safe.
+unsafe impl Send for Conn {}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        // Statements never outlive a call, so none is open here.
+        unsafe { ffi::sqlite3_close(self.db) };
+    }
+}
+
+fn text(p: *const c_char) -> Option<String> {
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+}
+
+impl Conn {
+    /// Opens `path` read-write, creating it if needed (`:memory:` is a
+    /// private in-memory database; URI filenames stay off).
+    pub fn open(path: &str) -> Result<Conn, String> {
+        let c = CString::new(path).map_err(|_| "path contains null byte".to_string())?;
+        let mut db = ptr::null_mut();
+        let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE;
+        let rc = unsafe { ffi::sqlite3_open_v2(c.as_ptr(), &mut db, flags, ptr::null()) };
+        // Even a failed open may allocate a handle (to carry the message).
+        let conn = Conn { db };
+        if rc != ffi::SQLITE_OK {
+            return Err(conn.error(rc));
+        }
+        unsafe { ffi::sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS) };
+        Ok(conn)
+    }
+
+    /// The message for `rc`: the connection's, else the code's.
+    fn error(&self, rc: c_int) -> String {
+        let msg = if self.db.is_null() {
+            None
+        } else {
+            text(unsafe { ffi::sqlite3_errmsg(self.db) })
+        };
+        msg.or_else(|| text(unsafe { ffi::sqlite3_errstr(rc) }))
+            .unwrap_or_else(|| "unknown SQLite error".into())
+    }
+
+    /// Prepares the first statement of `sql` (the rest is ignored) and
+    /// binds `params` as TEXT to parameters 1, 2, ...; `None` for text
+    /// without a statement.
+    fn prepare(&self, sql: &str, params: &[String]) -> Result<Option<Stmt>, String> {
+        let c = CString::new(sql).map_err(|_| "SQL contains null byte".to_string())?;
+        let params = params
+            .iter()
+            .map(|p| CString::new(p.as_str()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| "parameter contains null byte".to_string())?;
+        let mut raw = ptr::null_mut();
+        let rc =
+            unsafe { ffi::sqlite3_prepare_v2(self.db, c.as_ptr(), -1, &mut raw, ptr::null_mut()) };
+        if rc != ffi::SQLITE_OK {
+            return Err(self.error(rc));
+        }
+        if raw.is_null() {
+            return Ok(None);
+        }
+        let stmt = Stmt(raw);
+        for (i, p) in params.iter().enumerate() {
+            let rc = unsafe {
+                ffi::sqlite3_bind_text(raw, i as c_int + 1, p.as_ptr(), -1, ffi::SQLITE_TRANSIENT())
+            };
+            if rc != ffi::SQLITE_OK {
+                // A range error leaves the connection's message untouched.
+                return Err(text(unsafe { ffi::sqlite3_errstr(rc) })
+                    .unwrap_or_else(|| "unknown SQLite error".into()));
+            }
+        }
+        Ok(Some(stmt))
+    }
+
+    /// Steps the statement once; the number of rows it changed, 0 for
+    /// anything but INSERT/UPDATE/DELETE/REPLACE (DDL would report the
+    /// count of an earlier statement, so a count only if the total moved).
+    pub fn execute(&self, sql: &str, params: &[String]) -> Result<i64, String> {
+        let Some(stmt) = self.prepare(sql, params)? else {
+            return Ok(0);
+        };
+        let before = unsafe { ffi::sqlite3_total_changes64(self.db) };
+        let rc = unsafe { ffi::sqlite3_step(stmt.0) };
+        if rc != ffi::SQLITE_DONE && rc != ffi::SQLITE_ROW {
+            return Err(self.error(rc));
+        }
+        let moved = unsafe { ffi::sqlite3_total_changes64(self.db) } != before;
+        Ok(if moved {
+            unsafe { ffi::sqlite3_changes64(self.db) }
+        } else {
+            0
+        })
+    }
+
+    /// Every row of the statement, as (column name, text) pairs in column
+    /// order (a caller building a map lets a later duplicate win).
+    pub fn query(&self, sql: &str, params: &[String]) -> Result<Vec<Row>, String> {
+        let Some(stmt) = self.prepare(sql, params)? else {
+            return Ok(Vec::new());
+        };
+        let n = unsafe { ffi::sqlite3_column_count(stmt.0) };
+        let names: Vec<String> = (0..n)
+            .map(|i| text(unsafe { ffi::sqlite3_column_name(stmt.0, i) }).unwrap_or_default())
+            .collect();
+        let mut rows = Vec::new();
+        loop {
+            match unsafe { ffi::sqlite3_step(stmt.0) } {
+                ffi::SQLITE_ROW => {}
+                ffi::SQLITE_DONE => return Ok(rows),
+                rc => return Err(self.error(rc)),
+            }
+            let row = (0..n)
+                .map(|i| (names[i as usize].clone(), unsafe { value(stmt.0, i) }))
+                .collect();
+            rows.push(row);
+        }
+    }
+}
+
+/// A column's value as text (§5.4 value table): NULL is empty, a BLOB is
+/// its bytes up to the first NUL, anything else SQLite's text conversion
+/// (which formats REAL as `95.5`, `1.0`).
+unsafe fn value(stmt: *mut ffi::sqlite3_stmt, i: c_int) -> String {
+    match ffi::sqlite3_column_type(stmt, i) {
+        ffi::SQLITE_NULL => String::new(),
+        ffi::SQLITE_BLOB => {
+            let p = ffi::sqlite3_column_blob(stmt, i) as *const u8;
+            let n = ffi::sqlite3_column_bytes(stmt, i) as usize;
+            if p.is_null() {
+                return String::new();
+            }
+            let bytes = std::slice::from_raw_parts(p, n);
+            let end = bytes.iter().position(|&b| b == 0).unwrap_or(n);
+            String::from_utf8_lossy(&bytes[..end]).into_owned()
+        }
+        _ => {
+            let p = ffi::sqlite3_column_text(stmt, i);
+            let n = ffi::sqlite3_column_bytes(stmt, i) as usize;
+            if p.is_null() {
+                return String::new();
+            }
+            String::from_utf8_lossy(std::slice::from_raw_parts(p, n)).into_owned()
+        }
+    }
+}
+
+struct Stmt(*mut ffi::sqlite3_stmt);
+
+impl Drop for Stmt {
+    fn drop(&mut self) {
+        unsafe { ffi::sqlite3_finalize(self.0) };
+    }
+}

@@ -1,0 +1,108 @@
+//! Unit tests of the SQLite pieces: the connection, the handle table and
+//! the blocking pool (the Snow surface is tested by tests/e2e/sqlite_*).
+
+use super::blocking;
+use super::conn::Conn;
+use super::handles::Handles;
+use std::sync::mpsc;
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+#[test]
+fn values_parameters_and_counts() {
+    let c = Conn::open(":memory:").unwrap();
+    let ddl = "CREATE TABLE t(i INTEGER, r REAL, x TEXT, b BLOB, n)";
+    assert_eq!(c.execute(ddl, &[]).unwrap(), 0);
+    let ins = "INSERT INTO t VALUES(?, ?2, :x, @b, $n)";
+    assert_eq!(c.execute(ins, &s(&["30", "95.5", "hé", "ab"])).unwrap(), 1);
+    c.execute("INSERT INTO t VALUES(1, 1, 'y', x'610062', NULL)", &[])
+        .unwrap();
+    // DDL after a change still reports 0, not the earlier count.
+    assert_eq!(c.execute("CREATE TABLE u(a)", &[]).unwrap(), 0);
+    let rows = c
+        .query("SELECT i, r, x, b, n FROM t ORDER BY i", &[])
+        .unwrap();
+    let text: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(|(_, v)| v.as_str()).collect())
+        .collect();
+    assert_eq!(
+        text,
+        vec![
+            vec!["1", "1.0", "y", "a", ""],
+            vec!["30", "95.5", "hé", "ab", ""]
+        ]
+    );
+    assert_eq!(rows[0][0].0, "i");
+    assert_eq!(c.execute("UPDATE t SET x = 'z'", &[]).unwrap(), 2);
+}
+
+#[test]
+fn errors() {
+    let c = Conn::open(":memory:").unwrap();
+    assert_eq!(
+        c.query("SELECT * FROM users", &[]).unwrap_err(),
+        "no such table: users"
+    );
+    assert_eq!(
+        c.query("SELECT ?", &s(&["1", "2"])).unwrap_err(),
+        "column index out of range"
+    );
+    assert_eq!(
+        c.query("SELECT '\0'", &[]).unwrap_err(),
+        "SQL contains null byte"
+    );
+    assert_eq!(
+        c.query("SELECT ?", &s(&["\0"])).unwrap_err(),
+        "parameter contains null byte"
+    );
+    assert_eq!(Conn::open("a\0b").err().unwrap(), "path contains null byte");
+    c.execute("BEGIN", &[]).unwrap();
+    assert_eq!(
+        c.execute("BEGIN", &[]).unwrap_err(),
+        "cannot start a transaction within a transaction"
+    );
+    // Only the first statement runs; text without one does nothing.
+    assert_eq!(
+        c.query("SELECT 1 AS a; SELECT 2", &[]).unwrap()[0][0].1,
+        "1"
+    );
+    assert_eq!(c.execute("  ", &[]).unwrap(), 0);
+}
+
+#[test]
+fn stale_handles_find_nothing() {
+    let t: Handles<u32> = Handles::default();
+    let a = t.insert(1);
+    assert_eq!(*t.get(a).unwrap(), 1);
+    assert_eq!(*t.remove(a).unwrap(), 1);
+    assert!(t.remove(a).is_none(), "closing twice is harmless");
+    let b = t.insert(2);
+    assert_ne!(a, b, "a reused slot takes a new generation");
+    assert!(t.get(a).is_none());
+    assert_eq!(*t.get(b).unwrap(), 2);
+    for bad in [0, -1, 1 << 40, i64::MAX] {
+        assert!(t.get(bad).is_none());
+    }
+}
+
+#[test]
+fn pool_runs_jobs_beside_a_blocked_one() {
+    let (p, n) = blocking::pool();
+    assert_eq!(n, blocking::THREADS);
+    // One job holds its thread until told to go; another still runs.
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (done_tx, done_rx) = mpsc::channel::<&str>();
+    let d1 = done_tx.clone();
+    p.submit(Box::new(move || {
+        go_rx.recv().unwrap();
+        d1.send("blocked").unwrap();
+    }));
+    p.submit(Box::new(|| panic!("a job's panic stays in its job")));
+    p.submit(Box::new(move || done_tx.send("free").unwrap()));
+    assert_eq!(done_rx.recv().unwrap(), "free");
+    go_tx.send(()).unwrap();
+    assert_eq!(done_rx.recv().unwrap(), "blocked");
+}
