@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::base::abi::{snow_t_Int, Word};
-use crate::io::machine_tests::{recv_int, run_program};
+use crate::io::machine_tests::{recv_int, run_program, run_programs_watched};
 use crate::process::park::park_for_io;
 use crate::process::primitives::{snow_self, snow_send, snow_spawn};
 use crate::process::slow_path::snow_slow_path;
@@ -484,26 +484,5 @@ unsafe extern "C" fn ending_main(ctx: *mut Ctx) {
 
 #[test]
 fn events_that_wake_nobody_do_not_keep_the_program_alive() {
-    // A hang detector, not a speed limit: programs that each end in about
-    // a millisecond and have not all ended after this long never will.
-    let ended = Arc::new(AtomicU64::new(0));
-    let watched = ended.clone();
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(120));
-        let n = watched.load(Ordering::SeqCst);
-        if n < ENDINGS as u64 {
-            // Not `eprintln!`: the harness captures that, and the abort
-            // would lose it.
-            let msg = format!(
-                "program {} of {ENDINGS} never ended (active count)\n",
-                n + 1
-            );
-            let _ = std::io::stderr().write_all(msg.as_bytes());
-            std::process::abort();
-        }
-    });
-    for _ in 0..ENDINGS {
-        assert_eq!(run_program(ending_main), 0);
-        ended.fetch_add(1, Ordering::SeqCst);
-    }
+    run_programs_watched(ENDINGS, ending_main);
 }

@@ -1,29 +1,16 @@
 //! The `Sqlite.*` entry points. Each call copies its arguments out of the
-//! process heap, runs on the blocking pool while the caller parks on a
-//! socket pair (the job closes its end when done), and builds the result
-//! back in the heap.
+//! process heap, runs on the blocking pool while the caller parks
+//! (`io::blocking`), and builds the result back in the heap.
 
-use super::blocking;
 use super::conn::{Conn, Row};
 use super::handles::Handles;
 use crate::base::abi::{Ctx, SnowList, SnowStr, SnowType, Word};
-use crate::io::readiness::{Interest, Registration};
-use crate::process::{clock, resources};
+use crate::io::blocking;
 use crate::values::layout::{self, OK};
 use crate::values::string::{new_str, str_of};
 use crate::values::{list, map};
 use core::ffi::c_void;
-use std::os::unix::net::UnixStream;
-use std::sync::{Arc, Mutex, OnceLock};
-
-/// Parking on the blocking pool is off for now: with it, about 1 run in
-/// 8 of tests/e2e/sqlite_values (2 schedulers) printed everything and
-/// then never exited (the reactor waiting with every process done); not
-/// yet understood, so calls run on the worker until it is.
-const PARK: bool = false;
-
-/// See `off_worker`.
-const RECHECK_NS: u64 = 50_000_000;
+use std::sync::{Mutex, OnceLock};
 
 /// §5.0.1: the text for a stale handle.
 pub const CLOSED: &str = "connection is closed";
@@ -32,44 +19,6 @@ pub const CLOSED: &str = "connection is closed";
 fn table() -> &'static Handles<Mutex<Conn>> {
     static T: OnceLock<Handles<Mutex<Conn>>> = OnceLock::new();
     T.get_or_init(Handles::default)
-}
-
-/// Runs `f` on the blocking pool, parking the process of `ctx` until it
-/// has finished (inline if the pool or the socket pair is unavailable,
-/// and while `PARK` is off).
-unsafe fn off_worker<R: Send + 'static>(
-    ctx: *mut Ctx,
-    f: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let (pool, threads) = blocking::pool();
-    let pair = UnixStream::pair().and_then(|(w, s)| w.set_nonblocking(true).map(|()| (w, s)));
-    let reg = pair.and_then(|(w, s)| Registration::new(w).map(|r| (r, s)));
-    let (reg, signal) = match reg {
-        Ok(r) if PARK && threads > 0 => r,
-        _ => return f(),
-    };
-    let answer: Arc<Mutex<Option<R>>> = Arc::default();
-    let slot = answer.clone();
-    pool.submit(Box::new(move || {
-        let r = f();
-        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-        // Closing our end wakes the waiting one (end of stream).
-        drop(signal);
-    }));
-    // Owned by the process, so a kill while parked here unregisters it.
-    let reg = resources::own(ctx, reg);
-    let r = loop {
-        if let Some(r) = answer.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            break r;
-        }
-        // The wait is bounded: a hang in an earlier version (1 run in ~8,
-        // 2 schedulers, not yet understood) suggests a lost wake-up, so
-        // the answer is checked again at least every RECHECK_NS. An error
-        // (the reactor refused the socket) only costs the same polling.
-        let _ = (*reg).wait(ctx, Interest::Readable, Some(clock::now_ns() + RECHECK_NS));
-    };
-    resources::release(ctx, reg);
-    r
 }
 
 /// Runs `f` on the connection of `conn` off the worker.
@@ -81,7 +30,7 @@ unsafe fn on_conn<R: Send + 'static>(
     let Some(c) = table().get(conn as usize as i64) else {
         return Err(CLOSED.into());
     };
-    off_worker(ctx, move || f(&c.lock().unwrap_or_else(|e| e.into_inner())))
+    blocking::run_to_end(ctx, move || f(&c.lock().unwrap_or_else(|e| e.into_inner())))
 }
 
 unsafe fn strings(l: *mut SnowList) -> Vec<String> {
@@ -106,7 +55,7 @@ pub unsafe extern "C" fn snow_sqlite_open(
     path: *mut SnowStr,
 ) -> *mut u8 {
     let path = str_of(path).to_string();
-    let r = off_worker(ctx, move || Conn::open(&path));
+    let r = blocking::run_to_end(ctx, move || Conn::open(&path));
     let r = r.map(|c| table().insert(Mutex::new(c)) as Word);
     finish(ctx, res, r)
 }

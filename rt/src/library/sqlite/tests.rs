@@ -1,10 +1,8 @@
-//! Unit tests of the SQLite pieces: the connection, the handle table and
-//! the blocking pool (the Snow surface is tested by tests/e2e/sqlite_*).
+//! Unit tests of the SQLite pieces: the connection and the handle table
+//! (the Snow surface is tested by tests/e2e/sqlite_*).
 
-use super::blocking;
 use super::conn::Conn;
 use super::handles::Handles;
-use std::sync::mpsc;
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
@@ -86,23 +84,4 @@ fn stale_handles_find_nothing() {
     for bad in [0, -1, 1 << 40, i64::MAX] {
         assert!(t.get(bad).is_none());
     }
-}
-
-#[test]
-fn pool_runs_jobs_beside_a_blocked_one() {
-    let (p, n) = blocking::pool();
-    assert_eq!(n, blocking::THREADS);
-    // One job holds its thread until told to go; another still runs.
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let (done_tx, done_rx) = mpsc::channel::<&str>();
-    let d1 = done_tx.clone();
-    p.submit(Box::new(move || {
-        go_rx.recv().unwrap();
-        d1.send("blocked").unwrap();
-    }));
-    p.submit(Box::new(|| panic!("a job's panic stays in its job")));
-    p.submit(Box::new(move || done_tx.send("free").unwrap()));
-    assert_eq!(done_rx.recv().unwrap(), "free");
-    go_tx.send(()).unwrap();
-    assert_eq!(done_rx.recv().unwrap(), "blocked");
 }
