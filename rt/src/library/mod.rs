@@ -18,6 +18,7 @@ pub mod queue;
 pub mod sqlite;
 pub mod system;
 pub mod text;
+pub mod transaction;
 pub mod ws;
 
 #[cfg(test)]

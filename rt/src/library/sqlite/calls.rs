@@ -4,8 +4,9 @@
 
 use super::conn::{Conn, Row};
 use super::handles::Handles;
-use crate::base::abi::{Ctx, SnowList, SnowStr, SnowType, Word};
+use crate::base::abi::{closure_code, Ctx, SnowList, SnowStr, SnowType, Word};
 use crate::io::blocking;
+use crate::library::transaction::{self, Outcome, Tx};
 use crate::values::layout::{self, OK};
 use crate::values::string::{new_str, str_of};
 use crate::values::{list, map};
@@ -162,4 +163,68 @@ pub unsafe extern "C" fn snow_sqlite_rollback(
     conn: *mut c_void,
 ) -> *mut u8 {
     control(ctx, res, conn, "ROLLBACK")
+}
+
+/// A transaction on the connection of a `SqliteConn`: `aborted` holds
+/// when SQLite ended the transaction itself (autocommit is back on) with
+/// a rollback since our BEGIN, such as `INSERT OR ROLLBACK` hitting a
+/// constraint, or an I/O error.
+struct SqliteTx {
+    conn: *mut c_void,
+    /// The connection's rollback count just after BEGIN.
+    since: u64,
+}
+
+impl Tx for SqliteTx {
+    unsafe fn begin(&mut self, ctx: *mut Ctx) -> Result<(), String> {
+        let r = on_conn(ctx, self.conn, |c| {
+            c.execute("BEGIN", &[])?;
+            Ok(c.rollbacks())
+        });
+        self.since = r?;
+        Ok(())
+    }
+
+    unsafe fn commit(&mut self, ctx: *mut Ctx) -> Result<(), String> {
+        on_conn(ctx, self.conn, |c| c.execute("COMMIT", &[]).map(drop))
+    }
+
+    unsafe fn rollback(&mut self, ctx: *mut Ctx) -> Result<(), String> {
+        on_conn(ctx, self.conn, |c| c.execute("ROLLBACK", &[]).map(drop))
+    }
+
+    unsafe fn aborted(&mut self, ctx: *mut Ctx) -> bool {
+        let since = self.since;
+        on_conn(ctx, self.conn, move |c| {
+            Ok(c.autocommit() && c.rollbacks() > since)
+        })
+        .unwrap_or(false)
+    }
+}
+
+type TxCallback = unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void) -> *mut c_void;
+
+/// `Sqlite.transaction(conn, f) -> ()!String` (§5.5.3's contract, see
+/// `library::transaction`).
+///
+/// # Safety
+/// `res` describes `Result<(), String>`; `f` is a live closure of type
+/// `Fun(SqliteConn) -> ()!String`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_sqlite_transaction(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    f: *mut c_void,
+) -> *mut u8 {
+    let mut tx = SqliteTx { conn, since: 0 };
+    let outcome = transaction::run(ctx, &mut tx, &mut |ctx| {
+        let code: TxCallback = core::mem::transmute(closure_code(f));
+        code(ctx, f, conn) as usize as Word
+    });
+    match outcome {
+        Outcome::Committed => finish(ctx, res, Ok(0)),
+        Outcome::CallbackErr(e) => e as usize as *mut u8,
+        Outcome::Failed(m) => finish(ctx, res, Err(m)),
+    }
 }

@@ -3,16 +3,40 @@
 //! the value table. Errors are SQLite's own messages or ours (§5.8).
 
 use libsqlite3_sys as ffi;
-use std::ffi::{c_char, c_int, CStr, CString};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::ptr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 /// Contention waits this long before `database is locked` ([proposed]).
 pub const BUSY_TIMEOUT_MS: c_int = 5000;
+
+/// The busy timeout: `BUSY_TIMEOUT_MS`, or for tests (which should not
+/// wait 5 s to see a locked database) `SNOW_SQLITE_BUSY_TIMEOUT_MS`.
+fn busy_timeout_ms() -> c_int {
+    static MS: OnceLock<c_int> = OnceLock::new();
+    *MS.get_or_init(|| {
+        std::env::var("SNOW_SQLITE_BUSY_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|&ms: &c_int| ms >= 0)
+            .unwrap_or(BUSY_TIMEOUT_MS)
+    })
+}
 
 pub type Row = Vec<(String, String)>;
 
 pub struct Conn {
     db: *mut ffi::sqlite3,
+    /// Transactions rolled back so far, explicitly or by SQLite itself
+    /// after an error (counted by the rollback hook; boxed so its address
+    /// stays put while the connection moves).
+    rollbacks: Box<AtomicU64>,
+}
+
+/// The rollback hook: counts into the connection's `rollbacks`.
+unsafe extern "C" fn count_rollback(count: *mut c_void) {
+    (*(count as *const AtomicU64)).fetch_add(1, Ordering::SeqCst);
 }
 
 // The connection is used by one thread at a time (its handle entry holds
@@ -39,11 +63,18 @@ impl Conn {
         let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE;
         let rc = unsafe { ffi::sqlite3_open_v2(c.as_ptr(), &mut db, flags, ptr::null()) };
         // Even a failed open may allocate a handle (to carry the message).
-        let conn = Conn { db };
+        let conn = Conn {
+            db,
+            rollbacks: Box::default(),
+        };
         if rc != ffi::SQLITE_OK {
             return Err(conn.error(rc));
         }
-        unsafe { ffi::sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS) };
+        let count = &*conn.rollbacks as *const AtomicU64 as *mut c_void;
+        unsafe {
+            ffi::sqlite3_busy_timeout(db, busy_timeout_ms());
+            ffi::sqlite3_rollback_hook(db, Some(count_rollback), count);
+        }
         Ok(conn)
     }
 
@@ -109,6 +140,16 @@ impl Conn {
         } else {
             0
         })
+    }
+
+    /// No transaction is open (SQLite's autocommit mode).
+    pub fn autocommit(&self) -> bool {
+        unsafe { ffi::sqlite3_get_autocommit(self.db) != 0 }
+    }
+
+    /// How many transactions have been rolled back on this connection.
+    pub fn rollbacks(&self) -> u64 {
+        self.rollbacks.load(Ordering::SeqCst)
     }
 
     /// Every row of the statement, as (column name, text) pairs in column

@@ -85,3 +85,24 @@ fn stale_handles_find_nothing() {
         assert!(t.get(bad).is_none());
     }
 }
+
+#[test]
+fn autocommit_and_rollbacks_follow_the_transaction() {
+    let c = Conn::open(":memory:").unwrap();
+    c.execute("CREATE TABLE t(x PRIMARY KEY)", &[]).unwrap();
+    assert!(c.autocommit());
+    c.execute("BEGIN", &[]).unwrap();
+    assert!(!c.autocommit());
+    // A plain constraint error ends only its statement.
+    c.execute("INSERT INTO t VALUES(1)", &[]).unwrap();
+    assert!(c.execute("INSERT INTO t VALUES(1)", &[]).is_err());
+    assert_eq!((c.autocommit(), c.rollbacks()), (false, 0));
+    // OR ROLLBACK ends the transaction: SQLite rolls it back itself.
+    let r = c.execute("INSERT OR ROLLBACK INTO t VALUES(1)", &[]);
+    assert_eq!(r.unwrap_err(), "UNIQUE constraint failed: t.x");
+    assert_eq!((c.autocommit(), c.rollbacks()), (true, 1));
+    assert_eq!(c.query("SELECT x FROM t", &[]).unwrap().len(), 0);
+    c.execute("BEGIN", &[]).unwrap();
+    c.execute("ROLLBACK", &[]).unwrap();
+    assert_eq!((c.autocommit(), c.rollbacks()), (true, 2));
+}
