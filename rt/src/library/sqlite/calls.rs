@@ -2,6 +2,7 @@
 //! process heap, runs on the blocking pool while the caller parks
 //! (`io::blocking`), and builds the result back in the heap.
 
+use super::api;
 use super::conn::{Conn, Row};
 use super::handles::Handles;
 use crate::base::abi::{closure_code, Ctx, SnowList, SnowStr, SnowType, Word};
@@ -45,16 +46,20 @@ unsafe fn finish(ctx: *mut Ctx, res: *const SnowType, r: Result<Word, String>) -
     layout::result(ctx, res, r.as_ref().map(|w| *w).map_err(|e| e.as_bytes()))
 }
 
-/// `Sqlite.open(path) -> SqliteConn!String`.
+/// `Sqlite.open(path) -> SqliteConn!String`, called by its C entry point
+/// `snow_sqlite_open` (c-support/snow_sqlite.c) with the SQLite table.
 ///
 /// # Safety
-/// `res` describes `Result<SqliteConn, String>`; `path` is live.
+/// `api` is that table; `res` describes `Result<SqliteConn, String>`;
+/// `path` is live.
 #[no_mangle]
-pub unsafe extern "C" fn snow_sqlite_open(
+pub unsafe extern "C" fn snow_rs_sqlite_open(
+    api: *const api::Api,
     ctx: *mut Ctx,
     res: *const SnowType,
     path: *mut SnowStr,
 ) -> *mut u8 {
+    api::set(api);
     let path = str_of(path).to_string();
     let r = blocking::run_to_end(ctx, move || Conn::open(&path));
     let r = r.map(|c| table().insert(Mutex::new(c)) as Word);

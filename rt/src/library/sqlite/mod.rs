@@ -3,6 +3,8 @@
 //! runtime is a static library and nothing else refers to these objects).
 //!
 //! Design:
+//! - `api`: the SQLite functions, as a table `Sqlite.open`'s C entry point
+//!   hands over (so only programs that open a database link SQLite).
 //! - `conn`: one database connection over the raw C API, with the value
 //!   table, the error strings, the 5 s busy timeout and the change count
 //!   that is 0 for anything but a row change. It knows nothing of processes.
@@ -16,6 +18,7 @@
 //!   workers, while the calling process parks: a long query costs a pool
 //!   thread, never a worker.
 
+pub mod api;
 pub mod calls;
 pub mod conn;
 pub mod handles;

@@ -4,13 +4,19 @@
 use super::conn::Conn;
 use super::handles::Handles;
 
+/// A connection, with the SQLite table `Sqlite.open` would hand over.
+fn open(path: &str) -> Result<Conn, String> {
+    super::api::set_for_tests();
+    Conn::open(path)
+}
+
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
 }
 
 #[test]
 fn values_parameters_and_counts() {
-    let c = Conn::open(":memory:").unwrap();
+    let c = open(":memory:").unwrap();
     let ddl = "CREATE TABLE t(i INTEGER, r REAL, x TEXT, b BLOB, n)";
     assert_eq!(c.execute(ddl, &[]).unwrap(), 0);
     let ins = "INSERT INTO t VALUES(?, ?2, :x, @b, $n)";
@@ -39,7 +45,7 @@ fn values_parameters_and_counts() {
 
 #[test]
 fn errors() {
-    let c = Conn::open(":memory:").unwrap();
+    let c = open(":memory:").unwrap();
     assert_eq!(
         c.query("SELECT * FROM users", &[]).unwrap_err(),
         "no such table: users"
@@ -56,7 +62,7 @@ fn errors() {
         c.query("SELECT ?", &s(&["\0"])).unwrap_err(),
         "parameter contains null byte"
     );
-    assert_eq!(Conn::open("a\0b").err().unwrap(), "path contains null byte");
+    assert_eq!(open("a\0b").err().unwrap(), "path contains null byte");
     c.execute("BEGIN", &[]).unwrap();
     assert_eq!(
         c.execute("BEGIN", &[]).unwrap_err(),
@@ -88,7 +94,7 @@ fn stale_handles_find_nothing() {
 
 #[test]
 fn autocommit_and_rollbacks_follow_the_transaction() {
-    let c = Conn::open(":memory:").unwrap();
+    let c = open(":memory:").unwrap();
     c.execute("CREATE TABLE t(x PRIMARY KEY)", &[]).unwrap();
     assert!(c.autocommit());
     c.execute("BEGIN", &[]).unwrap();
