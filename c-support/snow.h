@@ -746,6 +746,7 @@ void *snow_sqlite_query(snow_ctx *ctx, const snow_type *res, void *conn, snow_st
 void *snow_sqlite_begin(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_sqlite_commit(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_sqlite_rollback(snow_ctx *ctx, const snow_type *res, void *conn);
+void *snow_sqlite_transaction(snow_ctx *ctx, const snow_type *res, void *conn, snow_closure *f);
 
 
 /* HTTP client (§5.2): results are Result values; HttpReply is a heap record

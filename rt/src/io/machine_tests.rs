@@ -40,6 +40,30 @@ pub(crate) fn run_program(entry: MainEntry) -> i32 {
     super::reactor::get().run()
 }
 
+/// Runs `n` programs of `entry` one after the other, each to exit status
+/// 0; aborts the test binary if they have not all ended after two minutes.
+/// A hang detector, not a speed limit: such programs end in milliseconds,
+/// and one that has not ended by then never will.
+pub(crate) fn run_programs_watched(n: usize, entry: MainEntry) {
+    let ended = Arc::new(AtomicU64::new(0));
+    let watched = ended.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(120));
+        let done = watched.load(Ordering::SeqCst);
+        if done < n as u64 {
+            // Not `eprintln!`: the harness captures that, and the abort
+            // would lose it.
+            let msg = format!("program {} of {n} never ended\n", done + 1);
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), msg.as_bytes());
+            std::process::abort();
+        }
+    });
+    for _ in 0..n {
+        assert_eq!(run_program(entry), 0);
+        ended.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 static YIELDS: AtomicU64 = AtomicU64::new(0);
 static SLEPT: AtomicU64 = AtomicU64::new(0);
 static EARLY: AtomicU64 = AtomicU64::new(0);

@@ -1,7 +1,9 @@
 //! I/O: the reactor on the OS main thread (`reactor`), its timers
 //! (`timers`, with `sleep` and `send_after`), and parking a process until a
-//! file descriptor is ready (`readiness`): the home of networking.
+//! file descriptor is ready (`readiness`): the home of networking. Calls
+//! that block run on a pool of threads off the workers (`blocking`).
 
+pub mod blocking;
 mod epoll;
 pub mod net;
 pub mod reactor;

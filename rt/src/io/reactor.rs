@@ -22,9 +22,9 @@
 //! so events are not held up by workers that all run long processes.
 //!
 //! The end: when nothing is runnable or running, no timer is live and no
-//! process waits for a file descriptor, the program is quiescent; it ends
-//! if no process is alive, else the remaining (forever blocked) ones are
-//! stopped (`lifecycle::shutdown_step`).
+//! process waits for a file descriptor or a blocking call (`blocking`), the
+//! program is quiescent; it ends if no process is alive, else the
+//! remaining (forever blocked) ones are stopped (`lifecycle::shutdown_step`).
 
 use super::epoll::Epoll;
 use super::readiness::Waiters;
@@ -125,7 +125,7 @@ impl Reactor {
     }
 
     /// Quiescent: nothing runnable or running, no live timer, and no
-    /// process waiting for a file descriptor.
+    /// process waiting for a file descriptor or a blocking call.
     fn quiescent(&self) -> bool {
         let s = scheduler::get();
         if !s.all_idle() || s.active.load(Ordering::SeqCst) != 0 {
@@ -133,6 +133,7 @@ impl Reactor {
         }
         self.timers.none_live()
             && !self.waiters.any_parked()
+            && !super::blocking::waiting()
             && s.active.load(Ordering::SeqCst) == 0
     }
 

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::base::abi::{snow_t_Int, Word};
-use crate::io::machine_tests::{recv_int, run_program};
+use crate::io::machine_tests::{recv_int, run_program, run_programs_watched};
 use crate::process::park::park_for_io;
 use crate::process::primitives::{snow_self, snow_send, snow_spawn};
 use crate::process::slow_path::snow_slow_path;
@@ -428,4 +428,61 @@ fn wait_or_ends_on_a_nudge_or_a_condition_already_true() {
         *WAIT_OR.lock().unwrap(),
         ["Ok(TimedOut) false", "Ok(Ready) true", "Ok(Ready) true"]
     );
+}
+
+// ------------------------------------------------ events that wake nobody
+
+/// Programs run, and rounds of each.
+const ENDINGS: usize = 200;
+const ENDING_ROUNDS: usize = 4;
+
+/// Exits at once: gives the other worker something to finish, so it is
+/// going idle (looking for work) just when the event below comes.
+unsafe extern "C" fn brief(_ctx: *mut Ctx, _arg: Word) {}
+
+/// Each round a thread outside the program closes the peer of a fresh
+/// registration while this process runs between arming and parking: the
+/// worker that takes the event finds no park to end (the raised flag ends
+/// the wait instead), often while it is going idle. The program then
+/// ends, which it only can if that look was counted back.
+unsafe extern "C" fn ending_main(ctx: *mut Ctx) {
+    let (tx, rx) = std::sync::mpsc::channel::<(UnixStream, Arc<AtomicBool>)>();
+    let closer = std::thread::spawn(move || {
+        for (peer, closed) in rx {
+            drop(peer);
+            closed.store(true, Ordering::SeqCst);
+        }
+    });
+    for _ in 0..ENDING_ROUNDS {
+        let (mine, peer) = UnixStream::pair().expect("socket pair");
+        let reg = Registration::new(mine).expect("register");
+        let closed = Arc::new(AtomicBool::new(false));
+        let peer = std::cell::Cell::new(Some(peer));
+        let pending = || {
+            // The second spawn takes this worker's next slot and leaves
+            // the first to be stolen by the other worker.
+            snow_spawn(ctx, brief, &snow_t_Int, 0);
+            snow_spawn(ctx, brief, &snow_t_Int, 0);
+            if let Some(p) = peer.take() {
+                tx.send((p, closed.clone())).expect("closer");
+            }
+            while !closed.load(Ordering::SeqCst) {
+                std::hint::spin_loop();
+            }
+            let until = clock::now_ns() + 50_000;
+            while clock::now_ns() < until {
+                std::hint::spin_loop();
+            }
+            false
+        };
+        let r = reg.wait_or(ctx, Interest::Readable, None, pending);
+        assert_eq!(r.expect("wait"), Readiness::Ready);
+    }
+    drop(tx);
+    closer.join().expect("closer");
+}
+
+#[test]
+fn events_that_wake_nobody_do_not_keep_the_program_alive() {
+    run_programs_watched(ENDINGS, ending_main);
 }

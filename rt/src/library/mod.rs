@@ -19,6 +19,7 @@ pub mod row;
 pub mod sqlite;
 pub mod system;
 pub mod text;
+pub mod transaction;
 pub mod ws;
 
 #[cfg(test)]

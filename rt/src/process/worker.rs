@@ -144,9 +144,11 @@ fn run(seed: WorkerSeed) -> ! {
 /// Adds the wakes and parks counted here to the global active count. A
 /// worker counts locally while it runs processes (no shared cache line per
 /// message) and flushes before it goes idle; the reactor only trusts the
-/// count once every worker is idle (`Sched::all_idle`), when all of them
-/// have flushed, so deferring can delay the end of a program but never
-/// bring it early.
+/// count once every worker is idle (`Sched::all_idle`). A worker flushes
+/// when it starts to idle and again after its last look for work, before
+/// it sleeps; in between, all it can hold back is an over-count (see
+/// `idle`), so deferring can delay the end of a program but never bring
+/// it early.
 fn flush_active(local: &mut Local) {
     super::scheduler::add_active(core::mem::take(&mut local.active_delta));
 }
@@ -176,6 +178,12 @@ fn idle(local: &mut Local, parker: &Parker) {
         unsafe { dispatch(local, a) };
         return;
     }
+    // The looks above may have taken descriptor events whose wake-ups
+    // found no park (the process was still running, or its registration
+    // was gone): `polled` counted this worker active for them, and only a
+    // flush takes that back. Unflushed while the worker sleeps, the count
+    // never reaches zero and the program never ends.
+    flush_active(local);
     if s.take_poller(local.id) {
         // Work queued before the slot was taken may have woken nobody
         // (`Sched::wake_one` interrupts only a worker it saw in the slot).

@@ -169,6 +169,7 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Sqlite", "begin", "snow_sqlite_begin", "(SqliteConn) -> Result<(), String>", RET_DESC),
     rt!("Sqlite", "commit", "snow_sqlite_commit", "(SqliteConn) -> Result<(), String>", RET_DESC),
     rt!("Sqlite", "rollback", "snow_sqlite_rollback", "(SqliteConn) -> Result<(), String>", RET_DESC),
+    rt!("Sqlite", "transaction", "snow_sqlite_transaction", "(SqliteConn, Fun(SqliteConn) -> Result<(), String>) -> Result<(), String>", RET_DESC),
     rt!("Request", "method", "snow_request_method", "(Request) -> String"),
     rt!("Request", "path", "snow_request_path", "(Request) -> String"),
     rt!("Request", "body", "snow_request_body", "(Request) -> String"),

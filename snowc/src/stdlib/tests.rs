@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 const SNOW_H: &str = include_str!("../../../c-support/snow.h");
+const SQLITE_C: &str = include_str!("../../../c-support/snow_sqlite.c");
 
 fn rt_src() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../rt/src")
@@ -240,6 +241,15 @@ fn every_entry_has_a_body() {
     for f in RT_FNS {
         let (ps, r) = c_params(f);
         let Some((rps, rr)) = exports.get(f.c_name) else {
+            // An entry point in a C file of c-support/ (`Sqlite.open`, which
+            // keeps SQLite out of programs that do not use it) is checked
+            // against snow.h by the C compiler: the file includes it.
+            let ret = r.trim_end();
+            let gap = if ret.ends_with('*') { "" } else { " " };
+            let in_c = format!("{ret}{gap}{}(", f.c_name);
+            if SQLITE_C.lines().any(|l| l.starts_with(&in_c)) {
+                continue;
+            }
             // A one-line helper over a field is `static inline` in snow.h.
             let inline = format!("static inline SNOW_UNUSED {}", r.trim_end_matches(' '));
             let def = SNOW_H

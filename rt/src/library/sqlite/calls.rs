@@ -1,29 +1,18 @@
 //! The `Sqlite.*` entry points. Each call copies its arguments out of the
-//! process heap, runs on the blocking pool while the caller parks on a
-//! socket pair (the job closes its end when done), and builds the result
-//! back in the heap.
+//! process heap, runs on the blocking pool while the caller parks
+//! (`io::blocking`), and builds the result back in the heap.
 
-use super::blocking;
+use super::api;
 use super::conn::{Conn, Row};
 use super::handles::Handles;
-use crate::base::abi::{Ctx, SnowList, SnowStr, SnowType, Word};
-use crate::io::readiness::{Interest, Registration};
-use crate::process::{clock, resources};
+use crate::base::abi::{closure_code, Ctx, SnowList, SnowStr, SnowType, Word};
+use crate::io::blocking;
+use crate::library::transaction::{self, Outcome, Tx};
 use crate::values::layout::{self, OK};
 use crate::values::string::{new_str, str_of};
 use crate::values::{list, map};
 use core::ffi::c_void;
-use std::os::unix::net::UnixStream;
-use std::sync::{Arc, Mutex, OnceLock};
-
-/// Parking on the blocking pool is off for now: with it, about 1 run in
-/// 8 of tests/e2e/sqlite_values (2 schedulers) printed everything and
-/// then never exited (the reactor waiting with every process done); not
-/// yet understood, so calls run on the worker until it is.
-const PARK: bool = false;
-
-/// See `off_worker`.
-const RECHECK_NS: u64 = 50_000_000;
+use std::sync::{Mutex, OnceLock};
 
 /// §5.0.1: the text for a stale handle.
 pub const CLOSED: &str = "connection is closed";
@@ -32,44 +21,6 @@ pub const CLOSED: &str = "connection is closed";
 fn table() -> &'static Handles<Mutex<Conn>> {
     static T: OnceLock<Handles<Mutex<Conn>>> = OnceLock::new();
     T.get_or_init(Handles::default)
-}
-
-/// Runs `f` on the blocking pool, parking the process of `ctx` until it
-/// has finished (inline if the pool or the socket pair is unavailable,
-/// and while `PARK` is off).
-unsafe fn off_worker<R: Send + 'static>(
-    ctx: *mut Ctx,
-    f: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let (pool, threads) = blocking::pool();
-    let pair = UnixStream::pair().and_then(|(w, s)| w.set_nonblocking(true).map(|()| (w, s)));
-    let reg = pair.and_then(|(w, s)| Registration::new(w).map(|r| (r, s)));
-    let (reg, signal) = match reg {
-        Ok(r) if PARK && threads > 0 => r,
-        _ => return f(),
-    };
-    let answer: Arc<Mutex<Option<R>>> = Arc::default();
-    let slot = answer.clone();
-    pool.submit(Box::new(move || {
-        let r = f();
-        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-        // Closing our end wakes the waiting one (end of stream).
-        drop(signal);
-    }));
-    // Owned by the process, so a kill while parked here unregisters it.
-    let reg = resources::own(ctx, reg);
-    let r = loop {
-        if let Some(r) = answer.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            break r;
-        }
-        // The wait is bounded: a hang in an earlier version (1 run in ~8,
-        // 2 schedulers, not yet understood) suggests a lost wake-up, so
-        // the answer is checked again at least every RECHECK_NS. An error
-        // (the reactor refused the socket) only costs the same polling.
-        let _ = (*reg).wait(ctx, Interest::Readable, Some(clock::now_ns() + RECHECK_NS));
-    };
-    resources::release(ctx, reg);
-    r
 }
 
 /// Runs `f` on the connection of `conn` off the worker.
@@ -81,7 +32,7 @@ unsafe fn on_conn<R: Send + 'static>(
     let Some(c) = table().get(conn as usize as i64) else {
         return Err(CLOSED.into());
     };
-    off_worker(ctx, move || f(&c.lock().unwrap_or_else(|e| e.into_inner())))
+    blocking::run_to_end(ctx, move || f(&c.lock().unwrap_or_else(|e| e.into_inner())))
 }
 
 unsafe fn strings(l: *mut SnowList) -> Vec<String> {
@@ -95,18 +46,22 @@ unsafe fn finish(ctx: *mut Ctx, res: *const SnowType, r: Result<Word, String>) -
     layout::result(ctx, res, r.as_ref().map(|w| *w).map_err(|e| e.as_bytes()))
 }
 
-/// `Sqlite.open(path) -> SqliteConn!String`.
+/// `Sqlite.open(path) -> SqliteConn!String`, called by its C entry point
+/// `snow_sqlite_open` (c-support/snow_sqlite.c) with the SQLite table.
 ///
 /// # Safety
-/// `res` describes `Result<SqliteConn, String>`; `path` is live.
+/// `api` is that table; `res` describes `Result<SqliteConn, String>`;
+/// `path` is live.
 #[no_mangle]
-pub unsafe extern "C" fn snow_sqlite_open(
+pub unsafe extern "C" fn snow_rs_sqlite_open(
+    api: *const api::Api,
     ctx: *mut Ctx,
     res: *const SnowType,
     path: *mut SnowStr,
 ) -> *mut u8 {
+    api::set(api);
     let path = str_of(path).to_string();
-    let r = off_worker(ctx, move || Conn::open(&path));
+    let r = blocking::run_to_end(ctx, move || Conn::open(&path));
     let r = r.map(|c| table().insert(Mutex::new(c)) as Word);
     finish(ctx, res, r)
 }
@@ -213,4 +168,68 @@ pub unsafe extern "C" fn snow_sqlite_rollback(
     conn: *mut c_void,
 ) -> *mut u8 {
     control(ctx, res, conn, "ROLLBACK")
+}
+
+/// A transaction on the connection of a `SqliteConn`: `aborted` holds
+/// when SQLite ended the transaction itself (autocommit is back on) with
+/// a rollback since our BEGIN, such as `INSERT OR ROLLBACK` hitting a
+/// constraint, or an I/O error.
+struct SqliteTx {
+    conn: *mut c_void,
+    /// The connection's rollback count just after BEGIN.
+    since: u64,
+}
+
+impl Tx for SqliteTx {
+    unsafe fn begin(&mut self, ctx: *mut Ctx) -> Result<(), String> {
+        let r = on_conn(ctx, self.conn, |c| {
+            c.execute("BEGIN", &[])?;
+            Ok(c.rollbacks())
+        });
+        self.since = r?;
+        Ok(())
+    }
+
+    unsafe fn commit(&mut self, ctx: *mut Ctx) -> Result<(), String> {
+        on_conn(ctx, self.conn, |c| c.execute("COMMIT", &[]).map(drop))
+    }
+
+    unsafe fn rollback(&mut self, ctx: *mut Ctx) -> Result<(), String> {
+        on_conn(ctx, self.conn, |c| c.execute("ROLLBACK", &[]).map(drop))
+    }
+
+    unsafe fn aborted(&mut self, ctx: *mut Ctx) -> bool {
+        let since = self.since;
+        on_conn(ctx, self.conn, move |c| {
+            Ok(c.autocommit() && c.rollbacks() > since)
+        })
+        .unwrap_or(false)
+    }
+}
+
+type TxCallback = unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void) -> *mut c_void;
+
+/// `Sqlite.transaction(conn, f) -> ()!String` (§5.5.3's contract, see
+/// `library::transaction`).
+///
+/// # Safety
+/// `res` describes `Result<(), String>`; `f` is a live closure of type
+/// `Fun(SqliteConn) -> ()!String`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_sqlite_transaction(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    f: *mut c_void,
+) -> *mut u8 {
+    let mut tx = SqliteTx { conn, since: 0 };
+    let outcome = transaction::run(ctx, &mut tx, &mut |ctx| {
+        let code: TxCallback = core::mem::transmute(closure_code(f));
+        code(ctx, f, conn) as usize as Word
+    });
+    match outcome {
+        Outcome::Committed => finish(ctx, res, Ok(0)),
+        Outcome::CallbackErr(e) => e as usize as *mut u8,
+        Outcome::Failed(m) => finish(ctx, res, Err(m)),
+    }
 }

@@ -2,17 +2,42 @@
 //! the first statement of the text with TEXT parameters, read rows through
 //! the value table. Errors are SQLite's own messages or ours (§5.8).
 
+use super::api;
 use libsqlite3_sys as ffi;
-use std::ffi::{c_char, c_int, CStr, CString};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::ptr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 /// Contention waits this long before `database is locked` ([proposed]).
 pub const BUSY_TIMEOUT_MS: c_int = 5000;
+
+/// The busy timeout: `BUSY_TIMEOUT_MS`, or for tests (which should not
+/// wait 5 s to see a locked database) `SNOW_SQLITE_BUSY_TIMEOUT_MS`.
+fn busy_timeout_ms() -> c_int {
+    static MS: OnceLock<c_int> = OnceLock::new();
+    *MS.get_or_init(|| {
+        std::env::var("SNOW_SQLITE_BUSY_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|&ms: &c_int| ms >= 0)
+            .unwrap_or(BUSY_TIMEOUT_MS)
+    })
+}
 
 pub type Row = Vec<(String, String)>;
 
 pub struct Conn {
     db: *mut ffi::sqlite3,
+    /// Transactions rolled back so far, explicitly or by SQLite itself
+    /// after an error (counted by the rollback hook; boxed so its address
+    /// stays put while the connection moves).
+    rollbacks: Box<AtomicU64>,
+}
+
+/// The rollback hook: counts into the connection's `rollbacks`.
+unsafe extern "C" fn count_rollback(count: *mut c_void) {
+    (*(count as *const AtomicU64)).fetch_add(1, Ordering::SeqCst);
 }
 
 // The connection is used by one thread at a time (its handle entry holds
@@ -22,7 +47,7 @@ unsafe impl Send for Conn {}
 impl Drop for Conn {
     fn drop(&mut self) {
         // Statements never outlive a call, so none is open here.
-        unsafe { ffi::sqlite3_close(self.db) };
+        unsafe { (api::get().close)(self.db) };
     }
 }
 
@@ -37,13 +62,20 @@ impl Conn {
         let c = CString::new(path).map_err(|_| "path contains null byte".to_string())?;
         let mut db = ptr::null_mut();
         let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE;
-        let rc = unsafe { ffi::sqlite3_open_v2(c.as_ptr(), &mut db, flags, ptr::null()) };
+        let rc = unsafe { (api::get().open_v2)(c.as_ptr(), &mut db, flags, ptr::null()) };
         // Even a failed open may allocate a handle (to carry the message).
-        let conn = Conn { db };
+        let conn = Conn {
+            db,
+            rollbacks: Box::default(),
+        };
         if rc != ffi::SQLITE_OK {
             return Err(conn.error(rc));
         }
-        unsafe { ffi::sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS) };
+        let count = &*conn.rollbacks as *const AtomicU64 as *mut c_void;
+        unsafe {
+            (api::get().busy_timeout)(db, busy_timeout_ms());
+            (api::get().rollback_hook)(db, Some(count_rollback), count);
+        }
         Ok(conn)
     }
 
@@ -52,9 +84,9 @@ impl Conn {
         let msg = if self.db.is_null() {
             None
         } else {
-            text(unsafe { ffi::sqlite3_errmsg(self.db) })
+            text(unsafe { (api::get().errmsg)(self.db) })
         };
-        msg.or_else(|| text(unsafe { ffi::sqlite3_errstr(rc) }))
+        msg.or_else(|| text(unsafe { (api::get().errstr)(rc) }))
             .unwrap_or_else(|| "unknown SQLite error".into())
     }
 
@@ -70,7 +102,7 @@ impl Conn {
             .map_err(|_| "parameter contains null byte".to_string())?;
         let mut raw = ptr::null_mut();
         let rc =
-            unsafe { ffi::sqlite3_prepare_v2(self.db, c.as_ptr(), -1, &mut raw, ptr::null_mut()) };
+            unsafe { (api::get().prepare_v2)(self.db, c.as_ptr(), -1, &mut raw, ptr::null_mut()) };
         if rc != ffi::SQLITE_OK {
             return Err(self.error(rc));
         }
@@ -80,11 +112,11 @@ impl Conn {
         let stmt = Stmt(raw);
         for (i, p) in params.iter().enumerate() {
             let rc = unsafe {
-                ffi::sqlite3_bind_text(raw, i as c_int + 1, p.as_ptr(), -1, ffi::SQLITE_TRANSIENT())
+                (api::get().bind_text)(raw, i as c_int + 1, p.as_ptr(), -1, ffi::SQLITE_TRANSIENT())
             };
             if rc != ffi::SQLITE_OK {
                 // A range error leaves the connection's message untouched.
-                return Err(text(unsafe { ffi::sqlite3_errstr(rc) })
+                return Err(text(unsafe { (api::get().errstr)(rc) })
                     .unwrap_or_else(|| "unknown SQLite error".into()));
             }
         }
@@ -98,17 +130,27 @@ impl Conn {
         let Some(stmt) = self.prepare(sql, params)? else {
             return Ok(0);
         };
-        let before = unsafe { ffi::sqlite3_total_changes64(self.db) };
-        let rc = unsafe { ffi::sqlite3_step(stmt.0) };
+        let before = unsafe { (api::get().total_changes64)(self.db) };
+        let rc = unsafe { (api::get().step)(stmt.0) };
         if rc != ffi::SQLITE_DONE && rc != ffi::SQLITE_ROW {
             return Err(self.error(rc));
         }
-        let moved = unsafe { ffi::sqlite3_total_changes64(self.db) } != before;
+        let moved = unsafe { (api::get().total_changes64)(self.db) } != before;
         Ok(if moved {
-            unsafe { ffi::sqlite3_changes64(self.db) }
+            unsafe { (api::get().changes64)(self.db) }
         } else {
             0
         })
+    }
+
+    /// No transaction is open (SQLite's autocommit mode).
+    pub fn autocommit(&self) -> bool {
+        unsafe { (api::get().get_autocommit)(self.db) != 0 }
+    }
+
+    /// How many transactions have been rolled back on this connection.
+    pub fn rollbacks(&self) -> u64 {
+        self.rollbacks.load(Ordering::SeqCst)
     }
 
     /// Every row of the statement, as (column name, text) pairs in column
@@ -117,13 +159,13 @@ impl Conn {
         let Some(stmt) = self.prepare(sql, params)? else {
             return Ok(Vec::new());
         };
-        let n = unsafe { ffi::sqlite3_column_count(stmt.0) };
+        let n = unsafe { (api::get().column_count)(stmt.0) };
         let names: Vec<String> = (0..n)
-            .map(|i| text(unsafe { ffi::sqlite3_column_name(stmt.0, i) }).unwrap_or_default())
+            .map(|i| text(unsafe { (api::get().column_name)(stmt.0, i) }).unwrap_or_default())
             .collect();
         let mut rows = Vec::new();
         loop {
-            match unsafe { ffi::sqlite3_step(stmt.0) } {
+            match unsafe { (api::get().step)(stmt.0) } {
                 ffi::SQLITE_ROW => {}
                 ffi::SQLITE_DONE => return Ok(rows),
                 rc => return Err(self.error(rc)),
@@ -140,11 +182,11 @@ impl Conn {
 /// its bytes up to the first NUL, anything else SQLite's text conversion
 /// (which formats REAL as `95.5`, `1.0`).
 unsafe fn value(stmt: *mut ffi::sqlite3_stmt, i: c_int) -> String {
-    match ffi::sqlite3_column_type(stmt, i) {
+    match (api::get().column_type)(stmt, i) {
         ffi::SQLITE_NULL => String::new(),
         ffi::SQLITE_BLOB => {
-            let p = ffi::sqlite3_column_blob(stmt, i) as *const u8;
-            let n = ffi::sqlite3_column_bytes(stmt, i) as usize;
+            let p = (api::get().column_blob)(stmt, i) as *const u8;
+            let n = (api::get().column_bytes)(stmt, i) as usize;
             if p.is_null() {
                 return String::new();
             }
@@ -153,8 +195,8 @@ unsafe fn value(stmt: *mut ffi::sqlite3_stmt, i: c_int) -> String {
             String::from_utf8_lossy(&bytes[..end]).into_owned()
         }
         _ => {
-            let p = ffi::sqlite3_column_text(stmt, i);
-            let n = ffi::sqlite3_column_bytes(stmt, i) as usize;
+            let p = (api::get().column_text)(stmt, i);
+            let n = (api::get().column_bytes)(stmt, i) as usize;
             if p.is_null() {
                 return String::new();
             }
@@ -167,6 +209,6 @@ struct Stmt(*mut ffi::sqlite3_stmt);
 
 impl Drop for Stmt {
     fn drop(&mut self) {
-        unsafe { ffi::sqlite3_finalize(self.0) };
+        unsafe { (api::get().finalize)(self.0) };
     }
 }

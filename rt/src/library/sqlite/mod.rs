@@ -3,6 +3,8 @@
 //! runtime is a static library and nothing else refers to these objects).
 //!
 //! Design:
+//! - `api`: the SQLite functions, as a table `Sqlite.open`'s C entry point
+//!   hands over (so only programs that open a database link SQLite).
 //! - `conn`: one database connection over the raw C API, with the value
 //!   table, the error strings, the 5 s busy timeout and the change count
 //!   that is 0 for anything but a row change. It knows nothing of processes.
@@ -11,14 +13,12 @@
 //!   nothing, so it gives `connection is closed`, never a use-after-free.
 //!   Each entry holds its connection under a mutex, which serialises calls
 //!   on one connection (a connection may be shared between processes).
-//! - `blocking`: a small pool of OS threads (4, started on first use) that
-//!   run SQLite calls off the scheduler's workers, as the BEAM's dirty
-//!   schedulers do: a long query then costs a pool thread, not a worker,
-//!   and the calling process parks until the job signals completion.
-//!   (Switched off for now, see `calls::PARK`: calls run on the worker.)
-//! - `calls`: the C entry points behind `Sqlite.*`.
+//! - `calls`: the C entry points behind `Sqlite.*`. Every call runs on
+//!   the runtime's blocking pool (`io::blocking`), off the scheduler's
+//!   workers, while the calling process parks: a long query costs a pool
+//!   thread, never a worker.
 
-pub mod blocking;
+pub mod api;
 pub mod calls;
 pub mod conn;
 pub mod handles;

@@ -1,10 +1,14 @@
-//! Unit tests of the SQLite pieces: the connection, the handle table and
-//! the blocking pool (the Snow surface is tested by tests/e2e/sqlite_*).
+//! Unit tests of the SQLite pieces: the connection and the handle table
+//! (the Snow surface is tested by tests/e2e/sqlite_*).
 
-use super::blocking;
 use super::conn::Conn;
 use super::handles::Handles;
-use std::sync::mpsc;
+
+/// A connection, with the SQLite table `Sqlite.open` would hand over.
+fn open(path: &str) -> Result<Conn, String> {
+    super::api::set_for_tests();
+    Conn::open(path)
+}
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
@@ -12,7 +16,7 @@ fn s(v: &[&str]) -> Vec<String> {
 
 #[test]
 fn values_parameters_and_counts() {
-    let c = Conn::open(":memory:").unwrap();
+    let c = open(":memory:").unwrap();
     let ddl = "CREATE TABLE t(i INTEGER, r REAL, x TEXT, b BLOB, n)";
     assert_eq!(c.execute(ddl, &[]).unwrap(), 0);
     let ins = "INSERT INTO t VALUES(?, ?2, :x, @b, $n)";
@@ -41,7 +45,7 @@ fn values_parameters_and_counts() {
 
 #[test]
 fn errors() {
-    let c = Conn::open(":memory:").unwrap();
+    let c = open(":memory:").unwrap();
     assert_eq!(
         c.query("SELECT * FROM users", &[]).unwrap_err(),
         "no such table: users"
@@ -58,7 +62,7 @@ fn errors() {
         c.query("SELECT ?", &s(&["\0"])).unwrap_err(),
         "parameter contains null byte"
     );
-    assert_eq!(Conn::open("a\0b").err().unwrap(), "path contains null byte");
+    assert_eq!(open("a\0b").err().unwrap(), "path contains null byte");
     c.execute("BEGIN", &[]).unwrap();
     assert_eq!(
         c.execute("BEGIN", &[]).unwrap_err(),
@@ -89,20 +93,22 @@ fn stale_handles_find_nothing() {
 }
 
 #[test]
-fn pool_runs_jobs_beside_a_blocked_one() {
-    let (p, n) = blocking::pool();
-    assert_eq!(n, blocking::THREADS);
-    // One job holds its thread until told to go; another still runs.
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let (done_tx, done_rx) = mpsc::channel::<&str>();
-    let d1 = done_tx.clone();
-    p.submit(Box::new(move || {
-        go_rx.recv().unwrap();
-        d1.send("blocked").unwrap();
-    }));
-    p.submit(Box::new(|| panic!("a job's panic stays in its job")));
-    p.submit(Box::new(move || done_tx.send("free").unwrap()));
-    assert_eq!(done_rx.recv().unwrap(), "free");
-    go_tx.send(()).unwrap();
-    assert_eq!(done_rx.recv().unwrap(), "blocked");
+fn autocommit_and_rollbacks_follow_the_transaction() {
+    let c = open(":memory:").unwrap();
+    c.execute("CREATE TABLE t(x PRIMARY KEY)", &[]).unwrap();
+    assert!(c.autocommit());
+    c.execute("BEGIN", &[]).unwrap();
+    assert!(!c.autocommit());
+    // A plain constraint error ends only its statement.
+    c.execute("INSERT INTO t VALUES(1)", &[]).unwrap();
+    assert!(c.execute("INSERT INTO t VALUES(1)", &[]).is_err());
+    assert_eq!((c.autocommit(), c.rollbacks()), (false, 0));
+    // OR ROLLBACK ends the transaction: SQLite rolls it back itself.
+    let r = c.execute("INSERT OR ROLLBACK INTO t VALUES(1)", &[]);
+    assert_eq!(r.unwrap_err(), "UNIQUE constraint failed: t.x");
+    assert_eq!((c.autocommit(), c.rollbacks()), (true, 1));
+    assert_eq!(c.query("SELECT x FROM t", &[]).unwrap().len(), 0);
+    c.execute("BEGIN", &[]).unwrap();
+    c.execute("ROLLBACK", &[]).unwrap();
+    assert_eq!((c.autocommit(), c.rollbacks()), (true, 2));
 }

@@ -1,20 +1,19 @@
-//! Getting a connection: name resolution on a helper thread (the process
-//! parks on a socket pair meanwhile), a non-blocking connect on the
+//! Getting a connection: name resolution on the blocking pool (the
+//! process parks meanwhile), a non-blocking connect on the
 //! reactor, and for `https` a rustls client session verified against the
 //! webpki roots plus the certificates of `SSL_CERT_FILE` (ruling 12).
 
 use super::url::Url;
 use crate::base::abi::Ctx;
+use crate::io::blocking;
 use crate::io::net::Stream;
-use crate::io::readiness::{Interest, Readiness, Registration};
-use crate::process::{clock, resources};
+use crate::process::resources;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::os::unix::net::UnixStream;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 /// A connection of the running process: the socket and, for `https`, its
 /// TLS session (both owned through `process::resources`, so a process
@@ -129,7 +128,7 @@ impl Write for Conn {
 }
 
 /// The addresses of `host`: numeric hosts at once, names through
-/// `getaddrinfo` on a helper thread while the process parks (it blocks,
+/// `getaddrinfo` on the blocking pool while the process parks (it blocks,
 /// and must not hold a worker); abandoned if `deadline` passes first.
 unsafe fn resolve(
     ctx: *mut Ctx,
@@ -140,53 +139,11 @@ unsafe fn resolve(
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
-    let failed = |e: io::Error| format!("could not resolve host `{host}`: {e}");
-    let (waiting, signal) = UnixStream::pair().map_err(failed)?;
-    waiting.set_nonblocking(true).map_err(failed)?;
-    let answer: Arc<Mutex<Option<io::Result<Vec<SocketAddr>>>>> = Arc::default();
-    let (slot, name) = (answer.clone(), host.to_string());
-    let helper = std::thread::Builder::new()
-        .name("snow-resolve".into())
-        .spawn(move || {
-            let r = (name.as_str(), port).to_socket_addrs().map(|a| a.collect());
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-            // Dropping `signal` wakes the waiting end (end of stream).
-            drop(signal);
-        });
-    if helper.is_err() {
-        // No thread to spare: resolve here rather than fail.
-        return (host, port)
-            .to_socket_addrs()
-            .map(|a| a.collect())
-            .map_err(failed);
-    }
-    // Owned by the process, so a kill while parked here unregisters it.
-    let reg = resources::own(ctx, Registration::new(waiting).map_err(failed)?);
-    let r = wait_for(ctx, &*reg, &answer, deadline);
-    resources::release(ctx, reg);
-    r.map_err(|e| match e {
-        Some(e) => failed(e),
-        None => "timed out resolving the host".into(),
-    })
-}
-
-/// Parks on `reg` until the helper thread has put its answer in `answer`
-/// (or `deadline`); `Err(None)` for a timeout.
-unsafe fn wait_for(
-    ctx: *mut Ctx,
-    reg: &Registration<UnixStream>,
-    answer: &Mutex<Option<io::Result<Vec<SocketAddr>>>>,
-    deadline: u64,
-) -> Result<Vec<SocketAddr>, Option<io::Error>> {
-    loop {
-        if let Some(r) = answer.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            return r.map_err(Some);
-        }
-        match reg.wait(ctx, Interest::Readable, Some(deadline)) {
-            Ok(Readiness::Ready) if clock::now_ns() < deadline => {}
-            Ok(_) => return Err(None),
-            Err(e) => return Err(Some(e)),
-        }
+    let name = host.to_string();
+    let lookup = move || (name.as_str(), port).to_socket_addrs().map(|a| a.collect());
+    match blocking::run(ctx, Some(deadline), lookup) {
+        Some(r) => r.map_err(|e: io::Error| format!("could not resolve host `{host}`: {e}")),
+        None => Err("timed out resolving the host".into()),
     }
 }
 

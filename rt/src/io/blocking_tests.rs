@@ -1,0 +1,233 @@
+//! The blocking pool, alone and in programs run on the test machine
+//! (`machine_tests::run_program`, two workers). Processes record what they
+//! saw in statics; the tests look at them once the program has ended.
+
+use super::*;
+use crate::base::abi::{snow_t_Int, Word};
+use crate::io::machine_tests::{recv_int, run_program, run_programs_watched};
+use crate::io::readiness::{Interest, Registration};
+use crate::process::park::{state_of, S_WAIT_IO};
+use crate::process::primitives::{snow_exit, snow_self, snow_send, snow_spawn};
+use crate::process::slow_path::snow_slow_path;
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{mpsc, Barrier};
+use std::time::Duration;
+
+fn in_ms(ms: u64) -> Option<u64> {
+    Some(clock::now_ns() + ms * 1_000_000)
+}
+
+/// Gives up the worker until `done()` holds.
+unsafe fn yield_until(ctx: *mut Ctx, done: impl Fn() -> bool) {
+    while !done() {
+        (*ctx).budget = -1;
+        snow_slow_path(ctx, core::ptr::null());
+    }
+}
+
+#[test]
+fn pool_runs_jobs_beside_a_blocked_one() {
+    let (p, n) = pool();
+    assert_eq!(n, THREADS);
+    // One job holds its thread until told to go; another still runs.
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (done_tx, done_rx) = mpsc::channel::<&str>();
+    let d1 = done_tx.clone();
+    p.submit(Box::new(move || {
+        go_rx.recv().unwrap();
+        d1.send("blocked").unwrap();
+    }));
+    p.submit(Box::new(|| panic!("a job's panic stays in its job")));
+    p.submit(Box::new(move || done_tx.send("free").unwrap()));
+    assert_eq!(done_rx.recv().unwrap(), "free");
+    go_tx.send(()).unwrap();
+    assert_eq!(done_rx.recv().unwrap(), "blocked");
+}
+
+// ------------------------------------------------ more callers than workers
+
+static MEET: OnceLock<Barrier> = OnceLock::new();
+static MET: AtomicU64 = AtomicU64::new(0);
+
+/// Its call returns only once every caller's call has started: on two
+/// workers, four callers get there only if none holds its worker.
+unsafe extern "C" fn meeter(ctx: *mut Ctx, main: Word) {
+    let n = run_to_end(ctx, || {
+        MEET.get().expect("set").wait();
+        1
+    });
+    snow_send(ctx, main, &snow_t_Int, n);
+}
+
+unsafe extern "C" fn meet_main(ctx: *mut Ctx) {
+    for _ in 0..THREADS {
+        snow_spawn(ctx, meeter, &snow_t_Int, snow_self(ctx));
+    }
+    for _ in 0..THREADS {
+        MET.fetch_add(
+            recv_int(ctx, -1).expect("an answer") as u64,
+            Ordering::SeqCst,
+        );
+    }
+}
+
+#[test]
+fn callers_park_and_leave_their_workers_free() {
+    MEET.get_or_init(|| Barrier::new(THREADS));
+    assert_eq!(run_program(meet_main), 0);
+    assert_eq!(MET.load(Ordering::SeqCst), THREADS as u64);
+}
+
+// ------------------------------------------------ the end of the program
+
+static LATE: Mutex<Option<String>> = Mutex::new(None);
+
+unsafe extern "C" fn late_answer_main(ctx: *mut Ctx) {
+    // Every worker idles while the job sleeps: the reactor must wait for it
+    // rather than end the program or stop this process as blocked forever.
+    let r = run_to_end(ctx, || {
+        std::thread::sleep(Duration::from_millis(50));
+        "answer".to_string()
+    });
+    *LATE.lock().unwrap() = Some(r);
+}
+
+#[test]
+fn a_process_waiting_for_a_call_keeps_the_program_alive() {
+    assert_eq!(run_program(late_answer_main), 0);
+    assert_eq!(LATE.lock().unwrap().as_deref(), Some("answer"));
+    assert!(!waiting());
+}
+
+// ------------------------------------------------ deadlines
+
+static GIVEN_UP: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn deadline_main(ctx: *mut Ctx) {
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let finished = Arc::new(AtomicBool::new(false));
+    let f = finished.clone();
+    let r = run(ctx, in_ms(20), move || {
+        go_rx.recv().unwrap();
+        f.store(true, Ordering::SeqCst);
+        7
+    });
+    let mut seen = vec![format!("{r:?}")];
+    // The abandoned call finishes while this process waits on a socket
+    // with nothing to read: that wait must still end by its deadline, not
+    // by a wake-up meant for the call.
+    let (mine, _peer) = UnixStream::pair().expect("socket pair");
+    let reg = Registration::new(mine).expect("register");
+    go_tx.send(()).unwrap();
+    let pending = || false;
+    let w = reg.wait_or(ctx, Interest::Readable, in_ms(100), pending);
+    seen.push(format!("{w:?} {}", finished.load(Ordering::SeqCst)));
+    *GIVEN_UP.lock().unwrap() = seen;
+}
+
+#[test]
+fn a_call_past_its_deadline_is_abandoned_and_wakes_nothing_later() {
+    assert_eq!(run_program(deadline_main), 0);
+    assert_eq!(*GIVEN_UP.lock().unwrap(), ["None", "Ok(TimedOut) true"]);
+    assert!(!waiting());
+}
+
+// ------------------------------------------------ killed while waiting
+
+static RELEASE: AtomicBool = AtomicBool::new(false);
+static VICTIM: AtomicU64 = AtomicU64::new(0);
+static KILLED: Mutex<Option<(bool, bool)>> = Mutex::new(None);
+
+unsafe extern "C" fn victim(ctx: *mut Ctx, _arg: Word) {
+    VICTIM.store(snow_self(ctx), Ordering::SeqCst);
+    run_to_end(ctx, || {
+        while !RELEASE.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+    unreachable!("killed while waiting");
+}
+
+unsafe extern "C" fn kill_main(ctx: *mut Ctx) {
+    snow_spawn(ctx, victim, &snow_t_Int, 0);
+    let parked = || {
+        let pid = VICTIM.load(Ordering::SeqCst);
+        pid != 0 && pid_table::get(pid).is_some_and(|a| state_of(a.load_state()) == S_WAIT_IO)
+    };
+    yield_until(ctx, parked);
+    let before = waiting();
+    snow_exit(ctx, VICTIM.load(Ordering::SeqCst), 2, core::ptr::null_mut());
+    yield_until(ctx, || {
+        pid_table::get(VICTIM.load(Ordering::SeqCst)).is_none()
+    });
+    // Its job still runs; the program need not wait for it.
+    *KILLED.lock().unwrap() = Some((before, waiting()));
+}
+
+#[test]
+fn a_process_killed_while_waiting_stops_counting() {
+    assert_eq!(run_program(kill_main), 0);
+    RELEASE.store(true, Ordering::SeqCst);
+    assert_eq!(*KILLED.lock().unwrap(), Some((true, false)));
+}
+
+// ------------------------------------------------ a panicking job
+
+static CRASHER: AtomicU64 = AtomicU64::new(0);
+static PAST_PANIC: AtomicBool = AtomicBool::new(false);
+static CRASHED: AtomicBool = AtomicBool::new(false);
+
+unsafe extern "C" fn crasher(ctx: *mut Ctx, _arg: Word) {
+    CRASHER.store(snow_self(ctx), Ordering::SeqCst);
+    run_to_end::<()>(ctx, || panic!("a bug in a job"));
+    PAST_PANIC.store(true, Ordering::SeqCst);
+}
+
+unsafe extern "C" fn crash_main(ctx: *mut Ctx) {
+    snow_spawn(ctx, crasher, &snow_t_Int, 0);
+    let gone = || {
+        let pid = CRASHER.load(Ordering::SeqCst);
+        pid != 0 && pid_table::get(pid).is_none()
+    };
+    yield_until(ctx, gone);
+    CRASHED.store(true, Ordering::SeqCst);
+}
+
+#[test]
+fn a_panic_in_a_job_crashes_its_caller_only() {
+    assert_eq!(run_program(crash_main), 0);
+    assert!(CRASHED.load(Ordering::SeqCst));
+    assert!(!PAST_PANIC.load(Ordering::SeqCst));
+    assert!(!waiting());
+}
+
+// ------------------------------------------------ wake-ups right before the end
+
+/// Programs run, and callers in each.
+const ENDINGS: usize = 200;
+const CALLERS: u64 = 10;
+
+unsafe extern "C" fn caller(ctx: *mut Ctx, main: Word) {
+    let n = run_to_end(ctx, move || main % 3);
+    snow_send(ctx, main, &snow_t_Int, n + 1);
+}
+
+/// Every caller's last act is a call a pool thread answers; the program
+/// ends right after the last of those wake-ups.
+unsafe extern "C" fn callers_main(ctx: *mut Ctx) {
+    let me = snow_self(ctx);
+    for _ in 0..CALLERS {
+        snow_spawn(ctx, caller, &snow_t_Int, me);
+    }
+    let mut sum = 0;
+    for _ in 0..CALLERS {
+        sum += recv_int(ctx, -1).expect("an answer");
+    }
+    assert_eq!(sum as u64, CALLERS * (me % 3 + 1));
+}
+
+#[test]
+fn programs_end_right_after_calls_answered_off_the_workers() {
+    run_programs_watched(ENDINGS, callers_main);
+}
