@@ -39,6 +39,8 @@ pub enum TyCon {
     /// The WebSocket server's opaque values (§5.0.1, ruling 4).
     WsConn,
     WsHandler,
+    /// A PostgreSQL connection handle (§5.0.1, §5.5).
+    PgConn,
     Adt(AdtId),
 }
 
@@ -260,6 +262,7 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::HttpReply => "HttpReply".to_string(),
                     TyCon::WsConn => "WsConn".to_string(),
                     TyCon::WsHandler => "WsHandler".to_string(),
+                    TyCon::PgConn => "PgConn".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
                         if a.qualified {

@@ -114,6 +114,7 @@ fn prelude_scope() -> Scope {
         ("HttpReply", TyCon::HttpReply, 0),
         ("WsConn", TyCon::WsConn, 0),
         ("WsHandler", TyCon::WsHandler, 0),
+        ("PgConn", TyCon::PgConn, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
     }
