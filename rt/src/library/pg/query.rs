@@ -102,9 +102,12 @@ impl Conn {
         let mut got = Outcome::default();
         let mut error: Option<String> = None;
         loop {
-            let m = self
-                .next()
-                .map_err(|e| format!("read {what}: {}", io_text(&e)))?;
+            // A server that ends the session says why first (`terminating
+            // connection due to administrator command`): that is the error.
+            let m = match self.next() {
+                Ok(m) => m,
+                Err(e) => return Err(error.unwrap_or(format!("read {what}: {}", io_text(&e)))),
+            };
             match m {
                 Message::RowDescription(b) => {
                     names = b
