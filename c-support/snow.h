@@ -744,6 +744,8 @@ void *snow_pg_connect(snow_ctx *ctx, const snow_type *res, snow_str *url);
 void snow_pg_close(snow_ctx *ctx, void *conn);
 void *snow_pg_execute(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
 void *snow_pg_query(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_pg_execute_opt(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_pg_query_opt(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
 void *snow_pg_begin(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_pg_commit(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_pg_rollback(snow_ctx *ctx, const snow_type *res, void *conn);

@@ -163,6 +163,8 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Pg", "close", "snow_pg_close", "(PgConn) -> ()"),
     rt!("Pg", "execute", "snow_pg_execute", "(PgConn, String, List<String>) -> Result<Int, String>", RET_DESC),
     rt!("Pg", "query", "snow_pg_query", "(PgConn, String, List<String>) -> Result<List<Map<String, String>>, String>", RET_DESC),
+    rt!("Pg", "execute_opt", "snow_pg_execute_opt", "(PgConn, String, List<Option<String>>) -> Result<Int, String>", RET_DESC),
+    rt!("Pg", "query_opt", "snow_pg_query_opt", "(PgConn, String, List<Option<String>>) -> Result<List<Map<String, String>>, String>", RET_DESC),
     rt!("Pg", "begin", "snow_pg_begin", "(PgConn) -> Result<(), String>", RET_DESC),
     rt!("Pg", "commit", "snow_pg_commit", "(PgConn) -> Result<(), String>", RET_DESC),
     rt!("Pg", "rollback", "snow_pg_rollback", "(PgConn) -> Result<(), String>", RET_DESC),

@@ -5,9 +5,9 @@
 use super::conn::Conn;
 use super::query::Row;
 use super::{slot, url};
-use crate::base::abi::{Ctx, FnLoc, SnowList, SnowStr, SnowType, Word};
+use crate::base::abi::{obj_type, Ctx, FnLoc, Hdr, SnowList, SnowStr, SnowType, Word};
 use crate::process::resources;
-use crate::values::layout::{self, OK};
+use crate::values::layout::{self, OK, SOME};
 use crate::values::recursion::with_room;
 use crate::values::string::{new_str, str_of};
 use crate::values::{list, map};
@@ -30,6 +30,22 @@ unsafe fn strings(l: *mut SnowList) -> Vec<Option<String>> {
     list::items(l)
         .iter()
         .map(|&w| Some(str_of(w as usize as *const SnowStr).to_string()))
+        .collect()
+}
+
+/// `List<Option<String>>` parameters: `None` is NULL.
+unsafe fn opt_strings(l: *mut SnowList) -> Vec<Option<String>> {
+    list::items(l)
+        .iter()
+        .map(|&w| {
+            let o = w as usize as *const u8;
+            let tag = (o.add(core::mem::size_of::<Hdr>()) as *const i64).read_unaligned();
+            (tag == SOME as i64).then(|| {
+                let at = obj_type(w).offset(0);
+                let s = (o.add(at) as *const *const SnowStr).read_unaligned();
+                str_of(s).to_string()
+            })
+        })
         .collect()
 }
 
@@ -67,6 +83,39 @@ pub unsafe extern "C" fn snow_pg_close(ctx: *mut Ctx, conn: *mut c_void) {
     roomy(ctx, || slot::close(ctx, handle(conn)))
 }
 
+/// `Pg.execute` on parameters already read.
+unsafe fn execute(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: Vec<Option<String>>,
+) -> *mut u8 {
+    let sql = str_of(sql).to_string();
+    let r = roomy(ctx, || {
+        slot::with(ctx, handle(conn), |c| {
+            c.extended("execute", &sql, &params, false)
+        })
+    });
+    finish(ctx, res, r.map(|o| o.count as Word))
+}
+
+/// `Pg.query` on parameters already read.
+unsafe fn query(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: Vec<Option<String>>,
+) -> *mut u8 {
+    let sql = str_of(sql).to_string();
+    let r = roomy(ctx, || {
+        slot::with(ctx, handle(conn), |c| c.extended("query", &sql, &params, true))
+    });
+    let r = r.map(|o| rows_list(ctx, (*res).param(OK).param(0), &o.rows) as Word);
+    finish(ctx, res, r)
+}
+
 /// `Pg.execute(conn, sql, params) -> Int!String`.
 ///
 /// # Safety
@@ -79,13 +128,22 @@ pub unsafe extern "C" fn snow_pg_execute(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    let (sql, params) = (str_of(sql).to_string(), strings(params));
-    let r = roomy(ctx, || {
-        slot::with(ctx, handle(conn), |c| {
-            c.extended("execute", &sql, &params, false)
-        })
-    });
-    finish(ctx, res, r.map(|o| o.count as Word))
+    execute(ctx, res, conn, sql, strings(params))
+}
+
+/// `Pg.execute_opt(conn, sql, params) -> Int!String`: `None` is NULL.
+///
+/// # Safety
+/// `res` describes `Result<Int, String>`; the arguments are live.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_execute_opt(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    execute(ctx, res, conn, sql, opt_strings(params))
 }
 
 /// `Pg.query(conn, sql, params) -> List<Map<String, String>>!String`.
@@ -101,14 +159,22 @@ pub unsafe extern "C" fn snow_pg_query(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    let (sql, params) = (str_of(sql).to_string(), strings(params));
-    let r = roomy(ctx, || {
-        slot::with(ctx, handle(conn), |c| {
-            c.extended("query", &sql, &params, true)
-        })
-    });
-    let r = r.map(|o| rows_list(ctx, (*res).param(OK).param(0), &o.rows) as Word);
-    finish(ctx, res, r)
+    query(ctx, res, conn, sql, strings(params))
+}
+
+/// `Pg.query_opt(conn, sql, params)`: `None` is NULL.
+///
+/// # Safety
+/// As `snow_pg_query`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_query_opt(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    query(ctx, res, conn, sql, opt_strings(params))
 }
 
 /// The rows as a `List<Map<String, String>>` (a later duplicate column
