@@ -55,28 +55,115 @@ fn auth_methods_sslmodes_and_url_errors() {
     let odd = ssl_answering_proxy(b'X');
     let pairs: Vec<(&str, String)> = vec![
         ("trust", c.url("snow_trust", "localhost", "sslmode=disable")),
-        ("cleartext", c.url("snow_clear", "localhost", "sslmode=require")),
-        ("md5", c.url("snow_md5", "localhost", &format!("sslmode=verify-full&{root}"))),
+        (
+            "cleartext",
+            c.url("snow_clear", "localhost", "sslmode=require"),
+        ),
+        (
+            "md5",
+            c.url(
+                "snow_md5",
+                "localhost",
+                &format!("sslmode=verify-full&{root}"),
+            ),
+        ),
         ("scram", c.url("snow_scram", "localhost", "")),
-        ("scram plain", c.url("snow_scram", "localhost", "sslmode=disable")),
-        ("scram wrong password", format!("postgres://snow_scram:nope@localhost:{}/snowtest", c.port)),
-        ("md5 wrong password", format!("postgres://snow_md5:nope@localhost:{}/snowtest", c.port)),
-        ("cleartext wrong password", format!("postgres://snow_clear:nope@localhost:{}/snowtest?sslmode=disable", c.port)),
-        ("percent-encoded", format!("postgresql://snow%5Fscram:snow%5Fscram%5Fpw@localhost:{}/snow%74est", c.port)),
-        ("unknown database", format!("postgres://snow_scram:snow_scram_pw@localhost:{}/nope", c.port)),
-        ("unknown user", c.url("nobody", "127.0.0.1", "sslmode=disable")),
-        ("verify-full wrong host", c.url("snow_scram", "127.0.0.1", &format!("sslmode=verify-full&{root}"))),
-        ("require wrong host", c.url("snow_scram", "127.0.0.1", "sslmode=require")),
-        ("require without SSL", c.url_on("snow_scram", "127.0.0.1", no_ssl, "sslmode=require")),
-        ("verify-full without SSL", c.url_on("snow_scram", "127.0.0.1", no_ssl, "sslmode=verify-full")),
-        ("prefer without SSL", c.url_on("snow_scram", "127.0.0.1", no_ssl, "sslmode=prefer")),
-        ("disable through proxy", c.url_on("snow_md5", "127.0.0.1", no_ssl, "sslmode=disable")),
-        ("odd SSL answer", c.url_on("snow_scram", "127.0.0.1", odd, "")),
-        ("missing root file", c.url("snow_scram", "localhost", "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem")),
-        ("bad scheme", format!("mysql://snow_scram@localhost:{}/snowtest", c.port)),
-        ("no at sign", format!("postgres://localhost:{}/snowtest", c.port)),
-        ("bad port", "postgres://snow_scram@localhost:54x/snowtest".into()),
-        ("refused", format!("postgres://snow_scram@127.0.0.1:{}/snowtest?sslmode=disable", free_port())),
+        (
+            "scram plain",
+            c.url("snow_scram", "localhost", "sslmode=disable"),
+        ),
+        (
+            "scram wrong password",
+            format!("postgres://snow_scram:nope@localhost:{}/snowtest", c.port),
+        ),
+        (
+            "md5 wrong password",
+            format!("postgres://snow_md5:nope@localhost:{}/snowtest", c.port),
+        ),
+        (
+            "cleartext wrong password",
+            format!(
+                "postgres://snow_clear:nope@localhost:{}/snowtest?sslmode=disable",
+                c.port
+            ),
+        ),
+        (
+            "percent-encoded",
+            format!(
+                "postgresql://snow%5Fscram:snow%5Fscram%5Fpw@localhost:{}/snow%74est",
+                c.port
+            ),
+        ),
+        (
+            "unknown database",
+            format!(
+                "postgres://snow_scram:snow_scram_pw@localhost:{}/nope",
+                c.port
+            ),
+        ),
+        (
+            "unknown user",
+            c.url("nobody", "127.0.0.1", "sslmode=disable"),
+        ),
+        (
+            "verify-full wrong host",
+            c.url(
+                "snow_scram",
+                "127.0.0.1",
+                &format!("sslmode=verify-full&{root}"),
+            ),
+        ),
+        (
+            "require wrong host",
+            c.url("snow_scram", "127.0.0.1", "sslmode=require"),
+        ),
+        (
+            "require without SSL",
+            c.url_on("snow_scram", "127.0.0.1", no_ssl, "sslmode=require"),
+        ),
+        (
+            "verify-full without SSL",
+            c.url_on("snow_scram", "127.0.0.1", no_ssl, "sslmode=verify-full"),
+        ),
+        (
+            "prefer without SSL",
+            c.url_on("snow_scram", "127.0.0.1", no_ssl, "sslmode=prefer"),
+        ),
+        (
+            "disable through proxy",
+            c.url_on("snow_md5", "127.0.0.1", no_ssl, "sslmode=disable"),
+        ),
+        (
+            "odd SSL answer",
+            c.url_on("snow_scram", "127.0.0.1", odd, ""),
+        ),
+        (
+            "missing root file",
+            c.url(
+                "snow_scram",
+                "localhost",
+                "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+            ),
+        ),
+        (
+            "bad scheme",
+            format!("mysql://snow_scram@localhost:{}/snowtest", c.port),
+        ),
+        (
+            "no at sign",
+            format!("postgres://localhost:{}/snowtest", c.port),
+        ),
+        (
+            "bad port",
+            "postgres://snow_scram@localhost:54x/snowtest".into(),
+        ),
+        (
+            "refused",
+            format!(
+                "postgres://snow_scram@127.0.0.1:{}/snowtest?sslmode=disable",
+                free_port()
+            ),
+        ),
     ];
     let args: Vec<String> = pairs
         .into_iter()
@@ -92,11 +179,27 @@ fn tls_without_the_test_ca_in_ssl_cert_file() {
     let c = cluster();
     let root = format!("sslrootcert={}", c.ca());
     let pairs = [
-        ("require", c.url("snow_scram", "localhost", "sslmode=require")),
+        (
+            "require",
+            c.url("snow_scram", "localhost", "sslmode=require"),
+        ),
         ("prefer", c.url("snow_scram", "localhost", "sslmode=prefer")),
-        ("verify-full", c.url("snow_scram", "localhost", "sslmode=verify-full")),
-        ("verify-full with root", c.url("snow_scram", "localhost", &format!("sslmode=verify-full&{root}"))),
-        ("disable", c.url("snow_scram", "localhost", "sslmode=disable")),
+        (
+            "verify-full",
+            c.url("snow_scram", "localhost", "sslmode=verify-full"),
+        ),
+        (
+            "verify-full with root",
+            c.url(
+                "snow_scram",
+                "localhost",
+                &format!("sslmode=verify-full&{root}"),
+            ),
+        ),
+        (
+            "disable",
+            c.url("snow_scram", "localhost", "sslmode=disable"),
+        ),
     ];
     let args: Vec<String> = pairs
         .into_iter()
@@ -119,8 +222,9 @@ fn transactions() {
     let out = run("tx", &[url], &[("SSL_CERT_FILE", &c.ca())]);
     assert_out("tx", &out);
     assert!(
-        out.stderr
-            .contains("[snow-rt] Pg.transaction callback panicked: List.get: index 10 out of bounds"),
+        out.stderr.contains(
+            "[snow-rt] Pg.transaction callback panicked: List.get: index 10 out of bounds"
+        ),
         "{}",
         out.stderr
     );
@@ -130,6 +234,12 @@ fn transactions() {
 fn processes_sharing_a_connection() {
     let _up = shared();
     assert_out("share", &run("share", &[scram_url()], &[]));
+}
+
+#[test]
+fn process_killed_while_holding_a_connection() {
+    let _up = shared();
+    assert_out("killed", &run("killed", &[scram_url()], &[]));
 }
 
 #[test]
@@ -178,5 +288,10 @@ fn server_stopped_and_started_while_running() {
         c.up();
     }
     let got = lines.join().unwrap();
-    assert_eq!(got, expected("restart"), "{}", common::diff(&expected("restart"), &got));
+    assert_eq!(
+        got,
+        expected("restart"),
+        "{}",
+        common::diff(&expected("restart"), &got)
+    );
 }
