@@ -114,6 +114,14 @@ fn auth_methods_sslmodes_and_url_errors() {
             ),
         ),
         (
+            "verify-ca wrong host",
+            c.url(
+                "snow_scram",
+                "127.0.0.1",
+                &format!("sslmode=verify-ca&{root}"),
+            ),
+        ),
+        (
             "require wrong host",
             c.url("snow_scram", "127.0.0.1", "sslmode=require"),
         ),
