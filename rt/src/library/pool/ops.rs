@@ -127,6 +127,7 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
         close_all(ctx, gone);
         let step = {
             let mut s = pool.state();
+            s.prune(|w| w.as_ref().is_none_or(|w| w.is_done()));
             let step = s.take(now, a.pid, first, || arc.clone());
             if step == Take::Wait {
                 if now >= deadline {
@@ -180,43 +181,33 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
     }
 }
 
-/// What a look at an idle connection's socket, without a round trip,
-/// says: the server closed it (or sent something unasked, a notice of its
-/// end), or it is quiet.
-enum Peek {
-    Dead,
-    Pending,
-    Quiet,
+/// A look at a connection's socket without a round trip: quiet, as an
+/// idle connection is, or not (closed by the server, or with bytes
+/// nobody asked for: a notice of its end, or the rest of a reply a failed
+/// call left, which would put the next call out of step).
+fn quiet(c: &Conn) -> bool {
+    matches!(c.sock.tcp.0.socket().peek(&mut [0u8; 1]), Err(e) if e.kind() == ErrorKind::WouldBlock)
 }
 
-fn peek(c: &Conn) -> Peek {
-    match c.sock.tcp.0.socket().peek(&mut [0u8; 1]) {
-        Ok(0) => Peek::Dead,
-        Ok(_) => Peek::Pending,
-        Err(e) if e.kind() == ErrorKind::WouldBlock => Peek::Quiet,
-        Err(_) => Peek::Dead,
-    }
-}
-
-/// The health check: a closed socket fails it; `SELECT 1` over the
-/// simple protocol runs unless the connection is `fresh` (quiet and used
-/// within the last second).
+/// The health check: a connection that is not quiet fails it; `SELECT 1`
+/// over the simple protocol runs unless `check` is off (the connection
+/// was used within the last second).
 unsafe fn healthy(ctx: *mut Ctx, conn: i64, check: bool) -> bool {
-    slot::with(ctx, conn, |c| match peek(c) {
-        Peek::Dead => Err(String::new()),
-        Peek::Quiet if !check => Ok(()),
-        _ => c.simple("SELECT 1").map(|_| ()),
+    slot::with(ctx, conn, |c| match quiet(c) {
+        false => Err(String::new()),
+        true if !check => Ok(()),
+        true => c.simple("SELECT 1").map(|_| ()),
     })
     .is_ok()
 }
 
-/// Alive and idle again: a closed socket fails; a transaction left open
+/// Alive and idle again: a connection that is not quiet fails; a transaction left open
 /// (status not `I`) is rolled back.
 unsafe fn reset(ctx: *mut Ctx, conn: i64) -> bool {
-    slot::with(ctx, conn, |c| match peek(c) {
-        Peek::Dead => Err(String::new()),
-        _ if c.status != b'I' => c.simple("ROLLBACK").map(|_| ()),
-        _ => Ok(()),
+    slot::with(ctx, conn, |c| match quiet(c) {
+        false => Err(String::new()),
+        true if c.status != b'I' => c.simple("ROLLBACK").map(|_| ()),
+        true => Ok(()),
     })
     .is_ok()
 }

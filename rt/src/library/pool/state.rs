@@ -128,14 +128,23 @@ impl<W> State<W> {
         });
     }
 
-    /// The next step of the checkout of process `pid` at `now`. A caller
-    /// that gets `Wait` is queued as `w`: at the back on its `first` try,
-    /// else where it is, or first in line if a checkin took it off the
-    /// queue to wake it and it lost the connection to a faster process.
-    /// Any other outcome takes it off the queue.
+    /// The next step of the checkout of process `pid` at `now`, first
+    /// come first served: a process behind others in the queue, or new
+    /// (`first`) while any wait, waits too. A caller that gets `Wait` is
+    /// queued as `w`: at the back on its first try, else where it is, or
+    /// first in line if a checkin took it off the queue to wake it and it
+    /// still found nothing. Any other outcome takes it off the queue.
     pub fn take(&mut self, now: u64, pid: u64, first: bool, w: impl FnOnce() -> W) -> Take {
-        let step = self.step(now);
         let at = self.waiters.iter().position(|(p, _)| *p == pid);
+        let behind = match at {
+            Some(i) => i > 0,
+            None => first && !self.waiters.is_empty(),
+        };
+        let step = if behind && !self.closed {
+            Take::Wait
+        } else {
+            self.step(now)
+        };
         match (&step, at) {
             (Take::Wait, None) if first => self.waiters.push_back((pid, w())),
             (Take::Wait, None) => self.waiters.push_front((pid, w())),
@@ -166,6 +175,15 @@ impl<W> State<W> {
             return Take::Connect;
         }
         Take::Wait
+    }
+
+    /// Drops the waiters at the front of the queue that `gone` says will
+    /// never come back (killed while waiting), so that nobody waits behind
+    /// them.
+    pub fn prune(&mut self, gone: impl Fn(&W) -> bool) {
+        while self.waiters.front().is_some_and(|(_, w)| gone(w)) {
+            self.waiters.pop_front();
+        }
     }
 
     /// The checkout of `pid` gave up (its deadline passed).

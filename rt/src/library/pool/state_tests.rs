@@ -149,3 +149,36 @@ fn close_wakes_every_waiter_and_closes_what_comes_back() {
     assert!(s.finished());
     assert!(!s.refill_one());
 }
+
+#[test]
+fn newcomers_queue_behind_waiters() {
+    let mut s = pool(0, 1);
+    assert_eq!(s.take(0, 1, true, || 1), Take::Connect);
+    assert_eq!(s.connected(10, 0, false), (true, None));
+    assert_eq!(s.take(0, 2, true, || 2), Take::Wait);
+    assert_eq!(s.take(0, 3, true, || 3), Take::Wait);
+    assert_eq!(s.returning(10), Checkin::Accept);
+    assert_eq!(s.returned(10, true, 0), (true, Some(2)));
+    // Process 2 is woken; a newcomer waits behind process 3; 2 takes the
+    // connection.
+    assert_eq!(s.take(0, 4, true, || 4), Take::Wait);
+    assert_eq!(s.take(0, 2, false, || 2), Take::Idle { conn: 10, check: false });
+    assert_eq!(s.returning(10), Checkin::Accept);
+    assert_eq!(s.returned(10, true, 0), (true, Some(3)));
+    assert_eq!(s.take(0, 3, false, || 3), Take::Idle { conn: 10, check: false });
+}
+
+#[test]
+fn waiters_that_died_are_pruned_from_the_front() {
+    let mut s = pool(0, 1);
+    assert_eq!(s.take(0, 1, true, || 1), Take::Connect);
+    assert_eq!(s.connected(10, 0, false), (true, None));
+    assert_eq!(s.take(0, 2, true, || 2), Take::Wait);
+    assert_eq!(s.take(0, 3, true, || 3), Take::Wait);
+    assert_eq!(s.returning(10), Checkin::Accept);
+    assert_eq!(s.returned(10, true, 0), (true, Some(2)));
+    s.add_idle(11, 0);
+    // Process 3 died waiting: a newcomer does not wait behind it.
+    s.prune(|w| *w == 3);
+    assert_eq!(s.take(0, 4, true, || 4), Take::Idle { conn: 10, check: false });
+}
