@@ -222,7 +222,7 @@ fn ignored(why: &str) {
 /// `ctx` is the running process's context.
 pub unsafe fn checkin(ctx: *mut Ctx, h: i64, conn: i64) {
     let Some(pool) = table().get(h) else {
-        return ignored("the pool is closed and the connection not one of its own");
+        return ignored("the pool is closed and has all its connections back");
     };
     let step = pool.state().returning(conn);
     match step {
