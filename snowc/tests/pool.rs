@@ -96,3 +96,9 @@ fn health_check_skipped_for_connections_used_just_now() {
     // By default "just now" is a second: 400 ms later it is still fresh.
     scenario_as("fresh", "fresh_default", &[]);
 }
+
+#[test]
+fn a_process_ending_with_a_connection_out_gives_up_its_place() {
+    let err = scenario("abandon", &[]);
+    assert!(err.contains("crashed: division by zero"), "{err}");
+}

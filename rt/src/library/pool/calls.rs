@@ -58,8 +58,13 @@ pub unsafe extern "C" fn snow_pool_close(ctx: *mut Ctx, pool: *mut c_void) {
     roomy(ctx, || ops::close(ctx, handle(pool)))
 }
 
-type PgCall =
-    unsafe extern "C" fn(*mut Ctx, *const SnowType, *mut c_void, *mut SnowStr, *mut SnowList) -> *mut u8;
+type PgCall = unsafe extern "C" fn(
+    *mut Ctx,
+    *const SnowType,
+    *mut c_void,
+    *mut SnowStr,
+    *mut SnowList,
+) -> *mut u8;
 
 /// `call` on a connection checked out for it, checked in afterwards. The
 /// checkin allocates nothing in the heap, so the result stays put.
