@@ -747,6 +747,18 @@ void *snow_sqlite_begin(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_sqlite_commit(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_sqlite_rollback(snow_ctx *ctx, const snow_type *res, void *conn);
 
+/* PostgreSQL (§5.5): a PgConn is an integer handle in a pointer-sized word;
+ * Pg.transaction's callback is a closure taking it. */
+void *snow_pg_connect(snow_ctx *ctx, const snow_type *res, snow_str *url);
+void snow_pg_close(snow_ctx *ctx, void *conn);
+void *snow_pg_execute(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_pg_query(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_pg_execute_opt(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_pg_query_opt(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_pg_begin(snow_ctx *ctx, const snow_type *res, void *conn);
+void *snow_pg_commit(snow_ctx *ctx, const snow_type *res, void *conn);
+void *snow_pg_rollback(snow_ctx *ctx, const snow_type *res, void *conn);
+void *snow_pg_transaction(snow_ctx *ctx, const snow_type *res, void *conn, snow_closure *f);
 
 /* HTTP client (§5.2): results are Result values; HttpReply is a heap record
  * like Response (descriptor snow_t_HttpReply). */

@@ -4,7 +4,8 @@
 # of the HTTPS tests (curl, python3, openssl), Python's websockets for the
 # WebSocket tests, headless Chromium and its WebDriver for the chat page's
 # browser test (Debian's chromium, chromium-driver) and the rustfmt/clippy
-# components.
+# components, and PostgreSQL's server binaries for the PostgreSQL client's
+# tests (ci/pg-cluster.sh runs a throw-away cluster).
 # Does nothing for tools that are already present.
 set -euo pipefail
 
@@ -17,6 +18,8 @@ python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3-websockets)
 # The browser test of examples/chat (snowc/tests/wsweb.rs).
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# The PostgreSQL tests (snowc/tests/pg.rs): any version's initdb will do.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if ((${#missing[@]} > 0)); then
     sudo=()

@@ -6,6 +6,7 @@ mod epoll;
 pub mod net;
 pub mod reactor;
 pub mod readiness;
+pub mod resolve;
 pub mod timers;
 
 #[cfg(test)]

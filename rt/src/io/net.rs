@@ -125,6 +125,14 @@ impl Stream {
         ))
     }
 
+    /// Makes the process of `ctx` the one that parks on this stream. A
+    /// stream taken out of its process (`resources::disown`) and shared
+    /// (a PostgreSQL connection) is given to each caller in turn, while it
+    /// holds the connection's lock.
+    pub fn set_owner(&mut self, ctx: *mut Ctx) {
+        self.ctx = ctx;
+    }
+
     pub fn socket(&self) -> &TcpStream {
         self.reg.get()
     }

@@ -8,17 +8,20 @@
 
 pub mod collections;
 pub mod file;
+pub mod handles;
 pub mod http;
 pub mod json;
 pub mod json_stream;
 pub mod json_value;
 pub mod math;
+pub mod pg;
 pub mod program;
 pub mod queue;
 pub mod row;
 pub mod sqlite;
 pub mod system;
 pub mod text;
+pub mod tls_client;
 pub mod ws;
 
 #[cfg(test)]

@@ -57,6 +57,21 @@ pub unsafe fn spawn_owning<T: 'static>(ctx: *mut Ctx, entry: SpawnEntry, v: T) -
     })
 }
 
+/// Takes the resource `p` (from `own`) back from the running process
+/// without dropping it: it is the caller's to keep (at the same address)
+/// or drop from now on.
+///
+/// # Safety
+/// `ctx` is the running process's context and `p` one of its resources.
+pub unsafe fn disown<T: 'static>(ctx: *mut Ctx, p: *mut T) -> Option<Box<T>> {
+    let a = actor_of(ctx)?;
+    let items = &mut (*a.owned()).resources.items;
+    let i = items
+        .iter_mut()
+        .rposition(|b| b.downcast_mut::<T>().is_some_and(|x| core::ptr::eq(x, p)))?;
+    items.remove(i).downcast::<T>().ok()
+}
+
 /// Drops the resource `p` (from `own`) now.
 ///
 /// # Safety

@@ -98,7 +98,8 @@ impl TypeTable {
                 | TyCon::HttpReply
                 | TyCon::WsConn
                 | TyCon::WsHandler
-                | TyCon::SqliteConn,
+                | TyCon::SqliteConn
+                | TyCon::PgConn,
                 _,
             ) => "void *".into(),
             Ty::Con(TyCon::Adt(_), _) | Ty::Tuple(_) if !t.is_unit() => {
@@ -240,7 +241,9 @@ impl TypeTable {
             Ty::Con(TyCon::Response, _) => return "snow_t_Response".into(),
             Ty::Con(TyCon::HttpReply, _) => return "snow_t_HttpReply".into(),
             // A connection is an integer handle (in a pointer-sized word).
-            Ty::Con(TyCon::WsConn | TyCon::SqliteConn, _) => return "snow_t_Int".into(),
+            Ty::Con(TyCon::WsConn | TyCon::SqliteConn | TyCon::PgConn, _) => {
+                return "snow_t_Int".into()
+            }
             Ty::Con(TyCon::WsHandler, _) => return "snow_t_WsHandler".into(),
             _ if t.is_unit() || matches!(t, Ty::Never) => return "snow_t_Unit".into(),
             _ => {}

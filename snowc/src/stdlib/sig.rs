@@ -111,6 +111,7 @@ impl SigParser<'_> {
             "WsConn" => con(TyCon::WsConn),
             "WsHandler" => con(TyCon::WsHandler),
             "SqliteConn" => con(TyCon::SqliteConn),
+            "PgConn" => con(TyCon::PgConn),
             // `Fun(P1, P2) -> R`: a closure argument.
             "Fun" => self.fun(),
             v if v.len() == 1 && v.as_bytes()[0].is_ascii_lowercase() => {

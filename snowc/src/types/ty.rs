@@ -41,6 +41,8 @@ pub enum TyCon {
     WsHandler,
     /// A SQLite connection handle (§5.0.1, §5.4).
     SqliteConn,
+    /// A PostgreSQL connection handle (§5.0.1, §5.5).
+    PgConn,
     Adt(AdtId),
 }
 
@@ -263,6 +265,7 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::WsConn => "WsConn".to_string(),
                     TyCon::WsHandler => "WsHandler".to_string(),
                     TyCon::SqliteConn => "SqliteConn".to_string(),
+                    TyCon::PgConn => "PgConn".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
                         if a.qualified {

@@ -115,6 +115,7 @@ fn prelude_scope() -> Scope {
         ("WsConn", TyCon::WsConn, 0),
         ("WsHandler", TyCon::WsHandler, 0),
         ("SqliteConn", TyCon::SqliteConn, 0),
+        ("PgConn", TyCon::PgConn, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
     }

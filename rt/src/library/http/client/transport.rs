@@ -1,20 +1,17 @@
-//! Getting a connection: name resolution on a helper thread (the process
-//! parks on a socket pair meanwhile), a non-blocking connect on the
-//! reactor, and for `https` a rustls client session verified against the
-//! webpki roots plus the certificates of `SSL_CERT_FILE` (ruling 12).
+//! Getting a connection: name resolution (`io::resolve`), a non-blocking
+//! connect on the reactor, and for `https` a rustls client session verified
+//! against the webpki roots plus the certificates of `SSL_CERT_FILE`
+//! (ruling 12, `library::tls_client`).
 
 use super::url::Url;
 use crate::base::abi::Ctx;
 use crate::io::net::Stream;
-use crate::io::readiness::{Interest, Readiness, Registration};
-use crate::process::{clock, resources};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{ClientConfig, ClientConnection, RootCertStore};
+use crate::io::resolve::resolve;
+use crate::library::tls_client;
+use crate::process::resources;
+use rustls::pki_types::ServerName;
+use rustls::ClientConnection;
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::os::unix::net::UnixStream;
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// A connection of the running process: the socket and, for `https`, its
 /// TLS session (both owned through `process::resources`, so a process
@@ -37,7 +34,13 @@ impl Conn {
         connect_by: u64,
         done_by: u64,
     ) -> Result<Conn, String> {
-        let addrs = resolve(ctx, &url.host, url.port, connect_by)?;
+        let addrs = resolve(ctx, &url.host, url.port, connect_by).map_err(|e| {
+            if e.kind() == ErrorKind::TimedOut {
+                "timed out resolving the host".to_string()
+            } else {
+                format!("could not resolve host `{}`: {e}", url.host)
+            }
+        })?;
         let mut last = io::Error::new(ErrorKind::NotFound, "no addresses");
         let mut stream = None;
         for a in &addrs {
@@ -61,7 +64,7 @@ impl Conn {
             tls: None,
         };
         if url.tls {
-            let session = tls_config()
+            let session = tls_client::default_config()
                 .and_then(|cfg| {
                     let name = ServerName::try_from(url.host.clone())
                         .map_err(|e| format!("TLS: bad server name: {e}"))?;
@@ -126,103 +129,4 @@ impl Write for Conn {
             }
         }
     }
-}
-
-/// The addresses of `host`: numeric hosts at once, names through
-/// `getaddrinfo` on a helper thread while the process parks (it blocks,
-/// and must not hold a worker); abandoned if `deadline` passes first.
-unsafe fn resolve(
-    ctx: *mut Ctx,
-    host: &str,
-    port: u16,
-    deadline: u64,
-) -> Result<Vec<SocketAddr>, String> {
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return Ok(vec![SocketAddr::new(ip, port)]);
-    }
-    let failed = |e: io::Error| format!("could not resolve host `{host}`: {e}");
-    let (waiting, signal) = UnixStream::pair().map_err(failed)?;
-    waiting.set_nonblocking(true).map_err(failed)?;
-    let answer: Arc<Mutex<Option<io::Result<Vec<SocketAddr>>>>> = Arc::default();
-    let (slot, name) = (answer.clone(), host.to_string());
-    let helper = std::thread::Builder::new()
-        .name("snow-resolve".into())
-        .spawn(move || {
-            let r = (name.as_str(), port).to_socket_addrs().map(|a| a.collect());
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-            // Dropping `signal` wakes the waiting end (end of stream).
-            drop(signal);
-        });
-    if helper.is_err() {
-        // No thread to spare: resolve here rather than fail.
-        return (host, port)
-            .to_socket_addrs()
-            .map(|a| a.collect())
-            .map_err(failed);
-    }
-    // Owned by the process, so a kill while parked here unregisters it.
-    let reg = resources::own(ctx, Registration::new(waiting).map_err(failed)?);
-    let r = wait_for(ctx, &*reg, &answer, deadline);
-    resources::release(ctx, reg);
-    r.map_err(|e| match e {
-        Some(e) => failed(e),
-        None => "timed out resolving the host".into(),
-    })
-}
-
-/// Parks on `reg` until the helper thread has put its answer in `answer`
-/// (or `deadline`); `Err(None)` for a timeout.
-unsafe fn wait_for(
-    ctx: *mut Ctx,
-    reg: &Registration<UnixStream>,
-    answer: &Mutex<Option<io::Result<Vec<SocketAddr>>>>,
-    deadline: u64,
-) -> Result<Vec<SocketAddr>, Option<io::Error>> {
-    loop {
-        if let Some(r) = answer.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            return r.map_err(Some);
-        }
-        match reg.wait(ctx, Interest::Readable, Some(deadline)) {
-            Ok(Readiness::Ready) if clock::now_ns() < deadline => {}
-            Ok(_) => return Err(None),
-            Err(e) => return Err(Some(e)),
-        }
-    }
-}
-
-/// The client configuration, built once: ring, TLS 1.2 and 1.3, the
-/// webpki roots and those of `SSL_CERT_FILE`.
-fn tls_config() -> Result<Arc<ClientConfig>, String> {
-    static CONFIG: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let mut roots = RootCertStore::empty();
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            // Unset or empty: the webpki roots alone.
-            if let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
-                let p = path.to_string_lossy().into_owned();
-                let bad = |e: String| format!("TLS: SSL_CERT_FILE {p}: {e}");
-                let pem = std::fs::read(&path).map_err(|e| bad(e.to_string()))?;
-                let mut n = 0;
-                for c in CertificateDer::pem_slice_iter(&pem) {
-                    let c = c.map_err(|e| bad(e.to_string()))?;
-                    roots.add(c).map_err(|e| bad(e.to_string()))?;
-                    n += 1;
-                }
-                if n == 0 {
-                    return Err(bad("no certificates".into()));
-                }
-            }
-            // ring, as the project chose (its deprecation only notes
-            // that it has no post-quantum key exchange).
-            #[allow(deprecated)]
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let cfg = ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| format!("TLS: {e}"))?
-                .with_root_certificates(roots)
-                .with_no_client_auth();
-            Ok(Arc::new(cfg))
-        })
-        .clone()
 }

@@ -1,0 +1,235 @@
+//! The `Pg.*` entry points (§5.5) but `Pg.transaction`. Each copies its
+//! arguments out of the process heap, does its I/O parking the process
+//! (never the worker), and builds the result in the heap afterwards.
+
+use super::conn::Conn;
+use super::query::Row;
+use super::{slot, url};
+use crate::base::abi::{obj_type, Ctx, FnLoc, Hdr, SnowList, SnowStr, SnowType, Word};
+use crate::process::resources;
+use crate::values::layout::{self, OK, SOME};
+use crate::values::recursion::with_room;
+use crate::values::string::{new_str, str_of};
+use crate::values::{list, map};
+use core::ffi::c_void;
+
+/// The stack a call needs (rustls and ring in the handshake, PBKDF2).
+const STACK_ROOM: usize = 256 << 10;
+static IN_PG: FnLoc = FnLoc::runtime(c"PostgreSQL client");
+
+/// Runs `f` where the stack has room for the client.
+pub unsafe fn roomy<R>(ctx: *mut Ctx, f: impl FnOnce() -> R) -> R {
+    with_room(ctx, &IN_PG, STACK_ROOM, f)
+}
+
+pub fn handle(conn: *mut c_void) -> i64 {
+    conn as usize as i64
+}
+
+unsafe fn strings(l: *mut SnowList) -> Vec<Option<String>> {
+    list::items(l)
+        .iter()
+        .map(|&w| Some(str_of(w as usize as *const SnowStr).to_string()))
+        .collect()
+}
+
+/// `List<Option<String>>` parameters: `None` is NULL.
+unsafe fn opt_strings(l: *mut SnowList) -> Vec<Option<String>> {
+    list::items(l)
+        .iter()
+        .map(|&w| {
+            let o = w as usize as *const u8;
+            let tag = (o.add(core::mem::size_of::<Hdr>()) as *const i64).read_unaligned();
+            (tag == SOME as i64).then(|| {
+                let at = obj_type(w).offset(0);
+                let s = (o.add(at) as *const *const SnowStr).read_unaligned();
+                str_of(s).to_string()
+            })
+        })
+        .collect()
+}
+
+pub unsafe fn finish(ctx: *mut Ctx, res: *const SnowType, r: Result<Word, String>) -> *mut u8 {
+    layout::result(ctx, res, r.as_ref().map(|w| *w).map_err(|e| e.as_bytes()))
+}
+
+/// `Pg.connect(url) -> PgConn!String`.
+///
+/// # Safety
+/// `res` describes `Result<PgConn, String>`; `url` is live.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_connect(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    url: *mut SnowStr,
+) -> *mut u8 {
+    let text = str_of(url).to_string();
+    let r = roomy(ctx, || {
+        let u = url::parse(&text)?;
+        let c = Conn::open(ctx, &u)?;
+        let c = resources::disown(ctx, c).ok_or("connection failed: lost")?;
+        Ok(slot::insert(c) as Word)
+    });
+    finish(ctx, res, r)
+}
+
+/// `Pg.close(conn)`: Terminate, then the handle is stale; closing twice
+/// (or a stale handle) does nothing.
+///
+/// # Safety
+/// `ctx` is the running process's context.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_close(ctx: *mut Ctx, conn: *mut c_void) {
+    roomy(ctx, || slot::close(ctx, handle(conn)))
+}
+
+/// `Pg.execute` on parameters already read.
+unsafe fn execute(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: Vec<Option<String>>,
+) -> *mut u8 {
+    let sql = str_of(sql).to_string();
+    let r = roomy(ctx, || {
+        slot::with(ctx, handle(conn), |c| {
+            c.extended("execute", &sql, &params, false)
+        })
+    });
+    finish(ctx, res, r.map(|o| o.count as Word))
+}
+
+/// `Pg.query` on parameters already read.
+unsafe fn query(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: Vec<Option<String>>,
+) -> *mut u8 {
+    let sql = str_of(sql).to_string();
+    let r = roomy(ctx, || {
+        slot::with(ctx, handle(conn), |c| {
+            c.extended("query", &sql, &params, true)
+        })
+    });
+    let r = r.map(|o| rows_list(ctx, (*res).param(OK).param(0), &o.rows) as Word);
+    finish(ctx, res, r)
+}
+
+/// `Pg.execute(conn, sql, params) -> Int!String`.
+///
+/// # Safety
+/// `res` describes `Result<Int, String>`; the arguments are live.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_execute(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    execute(ctx, res, conn, sql, strings(params))
+}
+
+/// `Pg.execute_opt(conn, sql, params) -> Int!String`: `None` is NULL.
+///
+/// # Safety
+/// `res` describes `Result<Int, String>`; the arguments are live.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_execute_opt(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    execute(ctx, res, conn, sql, opt_strings(params))
+}
+
+/// `Pg.query(conn, sql, params) -> List<Map<String, String>>!String`.
+///
+/// # Safety
+/// `res` describes `Result<List<Map<String, String>>, String>`; the
+/// arguments are live.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_query(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    query(ctx, res, conn, sql, strings(params))
+}
+
+/// `Pg.query_opt(conn, sql, params)`: `None` is NULL.
+///
+/// # Safety
+/// As `snow_pg_query`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_query_opt(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    query(ctx, res, conn, sql, opt_strings(params))
+}
+
+/// The rows as a `List<Map<String, String>>` (a later duplicate column
+/// wins). The collector scans this stack, so the locals keep the parts.
+unsafe fn rows_list(ctx: *mut Ctx, list_type: &SnowType, rows: &[Row]) -> *mut SnowList {
+    let map_type = layout::elem(list_type);
+    let b = list::snow_list_builder(ctx, list_type, rows.len() as i64);
+    for row in rows {
+        let mut m = map::snow_map_new(ctx, map_type);
+        for (k, v) in row {
+            let k = new_str(ctx, k.as_bytes()) as usize as Word;
+            let v = new_str(ctx, v.as_bytes()) as usize as Word;
+            m = map::snow_map_put(ctx, m, k, v);
+        }
+        list::snow_list_builder_push(ctx, b, m as usize as Word);
+    }
+    b
+}
+
+/// `BEGIN`, `COMMIT`, `ROLLBACK` over the simple protocol: `()!String`.
+pub unsafe fn control(ctx: *mut Ctx, conn: i64, sql: &str) -> Result<(), String> {
+    roomy(ctx, || slot::with(ctx, conn, |c| c.simple(sql).map(|_| ())))
+}
+
+/// # Safety
+/// `res` describes `Result<(), String>`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_begin(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+) -> *mut u8 {
+    finish(ctx, res, control(ctx, handle(conn), "BEGIN").map(|()| 0))
+}
+
+/// # Safety
+/// `res` describes `Result<(), String>`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_commit(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+) -> *mut u8 {
+    finish(ctx, res, control(ctx, handle(conn), "COMMIT").map(|()| 0))
+}
+
+/// # Safety
+/// `res` describes `Result<(), String>`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pg_rollback(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+) -> *mut u8 {
+    finish(ctx, res, control(ctx, handle(conn), "ROLLBACK").map(|()| 0))
+}

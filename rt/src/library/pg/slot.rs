@@ -1,0 +1,131 @@
+//! The table of open connections (generation-checked handles, §5.0.1) and
+//! entering a connection for a call: its process lock (`lock`), the
+//! socket given to the caller, and clean-up after a holder that was killed
+//! mid-call.
+
+use super::conn::Conn;
+use super::lock::{Acquired, ProcLock};
+use crate::base::abi::Ctx;
+use crate::library::handles::Handles;
+use core::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// §5.0.1: the text for a stale handle.
+pub const CLOSED: &str = "connection is closed";
+
+/// A connection in the table. `conn` is touched only by the holder of
+/// `lock`; `None` once closed (or dropped after a holder died mid-call).
+pub struct Slot {
+    lock: ProcLock,
+    conn: UnsafeCell<Option<Box<Conn>>>,
+    /// A call is between its first write and its ReadyForQuery.
+    in_call: AtomicBool,
+}
+
+// SAFETY: `conn` (whose socket names the process parking on it) is only
+// reached by the process holding `lock`, which hands the socket to itself
+// first.
+unsafe impl Send for Slot {}
+unsafe impl Sync for Slot {}
+
+fn table() -> &'static Handles<Slot> {
+    static T: OnceLock<Handles<Slot>> = OnceLock::new();
+    T.get_or_init(Handles::default)
+}
+
+/// Enters a new connection in the table: its handle.
+pub fn insert(conn: Box<Conn>) -> i64 {
+    table().insert(Slot {
+        lock: ProcLock::default(),
+        conn: UnsafeCell::new(Some(conn)),
+        in_call: AtomicBool::new(false),
+    })
+}
+
+/// Takes the connection of `handle` out of the table (later calls see a
+/// stale handle) and sends Terminate once no call runs on it.
+///
+/// # Safety
+/// `ctx` is the running process's context.
+pub unsafe fn close(ctx: *mut Ctx, handle: i64) {
+    if let Some(slot) = table().remove(handle) {
+        let _ = enter(ctx, &slot, |c| {
+            c.terminate();
+            Ok(())
+        });
+        slot.lock.acquire(ctx);
+        *slot.conn.get() = None;
+        slot.lock.release(ctx);
+    }
+}
+
+/// Runs `f` on the connection of `handle`, holding its lock.
+///
+/// # Safety
+/// `ctx` is the running process's context.
+pub unsafe fn with<R>(
+    ctx: *mut Ctx,
+    handle: i64,
+    f: impl FnOnce(&mut Conn) -> Result<R, String>,
+) -> Result<R, String> {
+    let slot = table().get(handle).ok_or(CLOSED)?;
+    enter(ctx, &slot, f)
+}
+
+/// Holds the lock of `handle`'s connection (if live) while `f` runs:
+/// `Pg.transaction` around its callback, whose calls then nest.
+///
+/// # Safety
+/// `ctx` is the running process's context.
+pub unsafe fn holding<R>(
+    ctx: *mut Ctx,
+    handle: i64,
+    f: impl FnOnce() -> Result<R, String>,
+) -> Result<R, String> {
+    let slot = table().get(handle).ok_or(CLOSED)?;
+    let how = slot.lock.acquire(ctx);
+    recover(ctx, &slot, how);
+    let r = f();
+    slot.lock.release(ctx);
+    r
+}
+
+unsafe fn enter<R>(
+    ctx: *mut Ctx,
+    slot: &Arc<Slot>,
+    f: impl FnOnce(&mut Conn) -> Result<R, String>,
+) -> Result<R, String> {
+    let how = slot.lock.acquire(ctx);
+    recover(ctx, slot, how);
+    let r = match &mut *slot.conn.get() {
+        Some(c) => {
+            c.sock.set_owner(ctx);
+            slot.in_call.store(true, Ordering::SeqCst);
+            let r = f(c);
+            slot.in_call.store(false, Ordering::SeqCst);
+            r
+        }
+        None => Err(CLOSED.into()),
+    };
+    slot.lock.release(ctx);
+    r
+}
+
+/// After a holder died: a call it left half done leaves the protocol out
+/// of step, so the connection is dropped (later calls: `connection is
+/// closed`); a transaction it left open is rolled back.
+unsafe fn recover(ctx: *mut Ctx, slot: &Slot, how: Acquired) {
+    if how != Acquired::Orphaned {
+        return;
+    }
+    let conn = &mut *slot.conn.get();
+    if slot.in_call.swap(false, Ordering::SeqCst) {
+        *conn = None;
+    } else if let Some(c) = conn {
+        if c.status != b'I' {
+            c.sock.set_owner(ctx);
+            let _ = c.simple("ROLLBACK");
+        }
+    }
+}
