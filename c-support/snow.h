@@ -759,6 +759,13 @@ void *snow_pg_begin(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_pg_commit(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_pg_rollback(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_pg_transaction(snow_ctx *ctx, const snow_type *res, void *conn, snow_closure *f);
+/* The pool (§5.6): a PoolHandle is an integer handle like a PgConn. */
+void *snow_pool_open(snow_ctx *ctx, const snow_type *res, snow_str *url, int64_t min, int64_t max, int64_t timeout_ms);
+void *snow_pool_checkout(snow_ctx *ctx, const snow_type *res, void *pool);
+void snow_pool_checkin(snow_ctx *ctx, void *pool, void *conn);
+void *snow_pool_query(snow_ctx *ctx, const snow_type *res, void *pool, snow_str *sql, snow_list *params);
+void *snow_pool_execute(snow_ctx *ctx, const snow_type *res, void *pool, snow_str *sql, snow_list *params);
+void snow_pool_close(snow_ctx *ctx, void *pool);
 
 /* HTTP client (§5.2): results are Result values; HttpReply is a heap record
  * like Response (descriptor snow_t_HttpReply). */

@@ -15,6 +15,7 @@ pub mod json_stream;
 pub mod json_value;
 pub mod math;
 pub mod pg;
+pub mod pool;
 pub mod program;
 pub mod queue;
 pub mod row;

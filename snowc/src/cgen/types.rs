@@ -99,7 +99,8 @@ impl TypeTable {
                 | TyCon::WsConn
                 | TyCon::WsHandler
                 | TyCon::SqliteConn
-                | TyCon::PgConn,
+                | TyCon::PgConn
+                | TyCon::PoolHandle,
                 _,
             ) => "void *".into(),
             Ty::Con(TyCon::Adt(_), _) | Ty::Tuple(_) if !t.is_unit() => {
@@ -241,7 +242,7 @@ impl TypeTable {
             Ty::Con(TyCon::Response, _) => return "snow_t_Response".into(),
             Ty::Con(TyCon::HttpReply, _) => return "snow_t_HttpReply".into(),
             // A connection is an integer handle (in a pointer-sized word).
-            Ty::Con(TyCon::WsConn | TyCon::SqliteConn | TyCon::PgConn, _) => {
+            Ty::Con(TyCon::WsConn | TyCon::SqliteConn | TyCon::PgConn | TyCon::PoolHandle, _) => {
                 return "snow_t_Int".into()
             }
             Ty::Con(TyCon::WsHandler, _) => return "snow_t_WsHandler".into(),

@@ -100,7 +100,7 @@ pub const MODULES: &[Module] = &[
     of(m("HttpReply"), TyCon::HttpReply),
     m("Sqlite"),
     m("Pg"),
-    m("Pool"),
+    flat("Pool"),
     m("Ws"),
     Module {
         snow_only: true,

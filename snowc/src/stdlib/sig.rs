@@ -112,6 +112,7 @@ impl SigParser<'_> {
             "WsHandler" => con(TyCon::WsHandler),
             "SqliteConn" => con(TyCon::SqliteConn),
             "PgConn" => con(TyCon::PgConn),
+            "PoolHandle" => con(TyCon::PoolHandle),
             // `Fun(P1, P2) -> R`: a closure argument.
             "Fun" => self.fun(),
             v if v.len() == 1 && v.as_bytes()[0].is_ascii_lowercase() => {

@@ -180,6 +180,13 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Pg", "commit", "snow_pg_commit", "(PgConn) -> Result<(), String>", RET_DESC),
     rt!("Pg", "rollback", "snow_pg_rollback", "(PgConn) -> Result<(), String>", RET_DESC),
     rt!("Pg", "transaction", "snow_pg_transaction", "(PgConn, Fun(PgConn) -> Result<(), String>) -> Result<(), String>", RET_DESC),
+    // The PostgreSQL pool (§5.6): a waiting checkout parks the process.
+    rt!("Pool", "open", "snow_pool_open", "(String, Int, Int, Int) -> Result<PoolHandle, String>", RET_DESC),
+    rt!("Pool", "checkout", "snow_pool_checkout", "(PoolHandle) -> Result<PgConn, String>", RET_DESC),
+    rt!("Pool", "checkin", "snow_pool_checkin", "(PoolHandle, PgConn) -> ()"),
+    rt!("Pool", "query", "snow_pool_query", "(PoolHandle, String, List<String>) -> Result<List<Map<String, String>>, String>", RET_DESC),
+    rt!("Pool", "execute", "snow_pool_execute", "(PoolHandle, String, List<String>) -> Result<Int, String>", RET_DESC),
+    rt!("Pool", "close", "snow_pool_close", "(PoolHandle) -> ()"),
     rt!("Request", "method", "snow_request_method", "(Request) -> String"),
     rt!("Request", "path", "snow_request_path", "(Request) -> String"),
     rt!("Request", "body", "snow_request_body", "(Request) -> String"),

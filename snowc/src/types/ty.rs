@@ -43,6 +43,8 @@ pub enum TyCon {
     SqliteConn,
     /// A PostgreSQL connection handle (§5.0.1, §5.5).
     PgConn,
+    /// A PostgreSQL connection pool handle (§5.6).
+    PoolHandle,
     Adt(AdtId),
 }
 
@@ -266,6 +268,7 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::WsHandler => "WsHandler".to_string(),
                     TyCon::SqliteConn => "SqliteConn".to_string(),
                     TyCon::PgConn => "PgConn".to_string(),
+                    TyCon::PoolHandle => "PoolHandle".to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
                         if a.qualified {

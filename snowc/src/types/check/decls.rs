@@ -116,6 +116,7 @@ fn prelude_scope() -> Scope {
         ("WsHandler", TyCon::WsHandler, 0),
         ("SqliteConn", TyCon::SqliteConn, 0),
         ("PgConn", TyCon::PgConn, 0),
+        ("PoolHandle", TyCon::PoolHandle, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
     }

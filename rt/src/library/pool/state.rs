@@ -1,0 +1,297 @@
+//! The pool's bookkeeping, apart from any I/O so that it can sit under a
+//! thread lock held for an instant (§5.10.1 row 10: no I/O under locks):
+//! the idle queue, the connections out, the slots reserved for connections
+//! being made, and the waiting checkouts. Each step says what the caller
+//! must then do outside the lock (check, connect, close, wake).
+
+use std::collections::{HashMap, VecDeque};
+
+/// The clamped arguments of `Pool.open` (§5.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub min: usize,
+    pub max: usize,
+    pub timeout_ns: u64,
+}
+
+impl Limits {
+    /// `min ≥ 0`, `max ≥ max(1, min)`, `timeout_ms ≥ 100`.
+    pub fn clamp(min: i64, max: i64, timeout_ms: i64) -> Limits {
+        let min = min.max(0);
+        let max = max.max(min.max(1));
+        Limits {
+            min: min as usize,
+            max: max as usize,
+            timeout_ns: (timeout_ms.max(100) as u64).saturating_mul(1_000_000),
+        }
+    }
+}
+
+/// The [proposed] ages, in nanoseconds: an idle connection beyond `min`
+/// is closed after `idle`, any connection after `life`, and one used less
+/// than `fresh` ago is handed out without the `SELECT 1` round trip.
+#[derive(Debug, Clone, Copy)]
+pub struct Ages {
+    pub idle: u64,
+    pub life: u64,
+    pub fresh: u64,
+}
+
+/// An idle connection: its handle, when it was made and last given back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idle {
+    pub conn: i64,
+    pub born: u64,
+    pub used: u64,
+}
+
+/// A connection out of the pool: when it was made, and whether its
+/// checkin is under way (its rollback runs outside the lock).
+struct Out {
+    born: u64,
+    returning: bool,
+}
+
+/// What a checkout does next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Take {
+    Closed,
+    /// The oldest idle connection, now out; `check`: health-check it with
+    /// a round trip (it was not used within `fresh`).
+    Idle {
+        conn: i64,
+        check: bool,
+    },
+    /// A slot is reserved: connect, then `connected` or `connect_failed`.
+    Connect,
+    /// Every slot is taken: the caller is queued; park and try again.
+    Wait,
+}
+
+/// What a checkin does next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Checkin {
+    /// Not a connection out of this pool: ignore it (and log).
+    Foreign,
+    /// Already back in the pool: ignore it (and log).
+    Double,
+    /// The pool is closed: close the connection.
+    Close,
+    /// Roll it back if dirty, then `returned`.
+    Accept,
+}
+
+/// The state of one pool; `W` is what wakes a waiting checkout.
+pub struct State<W> {
+    pub limits: Limits,
+    pub ages: Ages,
+    closed: bool,
+    /// Oldest given back first (FIFO).
+    idle: VecDeque<Idle>,
+    out: HashMap<i64, Out>,
+    /// Slots reserved for connections being made.
+    connecting: usize,
+    /// Waiting checkouts by process id, first come first.
+    waiters: VecDeque<(u64, W)>,
+}
+
+impl<W> State<W> {
+    pub fn new(limits: Limits, ages: Ages) -> State<W> {
+        State {
+            limits,
+            ages,
+            closed: false,
+            idle: VecDeque::new(),
+            out: HashMap::new(),
+            connecting: 0,
+            waiters: VecDeque::new(),
+        }
+    }
+
+    /// Every connection the pool counts: idle, out and being made.
+    pub fn total(&self) -> usize {
+        self.idle.len() + self.out.len() + self.connecting
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Closed with every connection back: the pool can be forgotten.
+    pub fn finished(&self) -> bool {
+        self.closed && self.out.is_empty() && self.connecting == 0
+    }
+
+    /// Enters a connection made at `now` as idle (at open and refill).
+    pub fn add_idle(&mut self, conn: i64, now: u64) {
+        self.idle.push_back(Idle {
+            conn,
+            born: now,
+            used: now,
+        });
+    }
+
+    /// The next step of the checkout of process `pid` at `now`. A caller
+    /// that gets `Wait` is queued as `w`: at the back on its `first` try,
+    /// else where it is, or first in line if a checkin took it off the
+    /// queue to wake it and it lost the connection to a faster process.
+    /// Any other outcome takes it off the queue.
+    pub fn take(&mut self, now: u64, pid: u64, first: bool, w: impl FnOnce() -> W) -> Take {
+        let step = self.step(now);
+        let at = self.waiters.iter().position(|(p, _)| *p == pid);
+        match (&step, at) {
+            (Take::Wait, None) if first => self.waiters.push_back((pid, w())),
+            (Take::Wait, None) => self.waiters.push_front((pid, w())),
+            (Take::Wait, Some(_)) => {}
+            (_, Some(i)) => drop(self.waiters.remove(i)),
+            (_, None) => {}
+        }
+        step
+    }
+
+    fn step(&mut self, now: u64) -> Take {
+        if self.closed {
+            return Take::Closed;
+        }
+        if let Some(i) = self.idle.pop_front() {
+            self.out.insert(
+                i.conn,
+                Out {
+                    born: i.born,
+                    returning: false,
+                },
+            );
+            let check = now.saturating_sub(i.used) >= self.ages.fresh;
+            return Take::Idle {
+                conn: i.conn,
+                check,
+            };
+        }
+        if self.total() < self.limits.max {
+            self.connecting += 1;
+            return Take::Connect;
+        }
+        Take::Wait
+    }
+
+    /// The checkout of `pid` gave up (its deadline passed).
+    pub fn unwait(&mut self, pid: u64) {
+        self.waiters.retain(|(p, _)| *p != pid);
+    }
+
+    /// A connection out failed its health check and was closed: the
+    /// pool shrinks, and a waiter may connect in its place.
+    pub fn lost(&mut self, conn: i64) -> Option<W> {
+        self.out.remove(&conn);
+        self.wake_one()
+    }
+
+    /// A reserved connection was made at `now`: it goes out (`to_idle`
+    /// false) or into the idle queue (a refill). False if the pool was
+    /// closed meanwhile: the caller closes it.
+    pub fn connected(&mut self, conn: i64, now: u64, to_idle: bool) -> (bool, Option<W>) {
+        self.connecting -= 1;
+        if self.closed {
+            return (false, None);
+        }
+        if to_idle {
+            self.add_idle(conn, now);
+            return (true, self.wake_one());
+        }
+        let out = Out {
+            born: now,
+            returning: false,
+        };
+        self.out.insert(conn, out);
+        (true, None)
+    }
+
+    /// A reserved connection could not be made: its slot is free again.
+    pub fn connect_failed(&mut self) -> Option<W> {
+        self.connecting -= 1;
+        self.wake_one()
+    }
+
+    /// The first step of a checkin of `conn`.
+    pub fn returning(&mut self, conn: i64) -> Checkin {
+        match self.out.get_mut(&conn) {
+            Some(o) if o.returning => Checkin::Double,
+            Some(_) if self.closed => {
+                self.out.remove(&conn);
+                Checkin::Close
+            }
+            Some(o) => {
+                o.returning = true;
+                Checkin::Accept
+            }
+            None if self.idle.iter().any(|i| i.conn == conn) => Checkin::Double,
+            None => Checkin::Foreign,
+        }
+    }
+
+    /// The end of an accepted checkin at `now`: `usable` says the
+    /// connection is alive and idle (rolled back if it had to be). Whether
+    /// to keep it (else the caller closes it: dead, the pool closed
+    /// meanwhile, or past its lifetime), and a waiter to wake.
+    pub fn returned(&mut self, conn: i64, usable: bool, now: u64) -> (bool, Option<W>) {
+        let Some(o) = self.out.remove(&conn) else {
+            return (false, None);
+        };
+        let keep = usable && !self.closed && now.saturating_sub(o.born) < self.ages.life;
+        if keep {
+            self.idle.push_back(Idle {
+                conn,
+                born: o.born,
+                used: now,
+            });
+        }
+        (keep, self.wake_one())
+    }
+
+    /// Takes out the idle connections past their lifetime, and those idle
+    /// longer than the idle timeout while more than `min` exist: the
+    /// caller closes them and wakes the waiters returned.
+    pub fn reap(&mut self, now: u64) -> (Vec<i64>, Vec<W>) {
+        let mut gone = Vec::new();
+        let mut i = 0;
+        while i < self.idle.len() {
+            let e = self.idle[i];
+            let old = now.saturating_sub(e.born) >= self.ages.life;
+            let unused = now.saturating_sub(e.used) >= self.ages.idle;
+            if old || (unused && self.total() > self.limits.min) {
+                self.idle.remove(i);
+                gone.push(e.conn);
+            } else {
+                i += 1;
+            }
+        }
+        let woken = gone.iter().filter_map(|_| self.wake_one()).collect();
+        (gone, woken)
+    }
+
+    /// Reserves a slot to refill towards `min`, if one is missing.
+    pub fn refill_one(&mut self) -> bool {
+        let want = !self.closed && self.total() < self.limits.min;
+        if want {
+            self.connecting += 1;
+        }
+        want
+    }
+
+    /// Closes the pool: the idle connections to close and every waiter
+    /// to wake.
+    pub fn close(&mut self) -> (Vec<i64>, Vec<W>) {
+        self.closed = true;
+        let idle = self.idle.drain(..).map(|i| i.conn).collect();
+        let woken = self.waiters.drain(..).map(|(_, w)| w).collect();
+        (idle, woken)
+    }
+
+    fn wake_one(&mut self) -> Option<W> {
+        self.waiters.pop_front().map(|(_, w)| w)
+    }
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;
