@@ -60,6 +60,13 @@ pub unsafe fn close(ctx: *mut Ctx, handle: i64) {
     }
 }
 
+/// Takes the connection of `handle` out of the table without any I/O
+/// (outside a process: the pool dropping a connection whose process ended
+/// without checking it in). The socket closes once no call runs on it.
+pub fn discard(handle: i64) {
+    drop(table().remove(handle));
+}
+
 /// Runs `f` on the connection of `handle`, holding its lock.
 ///
 /// # Safety

@@ -64,6 +64,28 @@ fn wake(waiters: impl IntoIterator<Item = Waiter>) {
     }
 }
 
+/// A checkout's claim on its connection, owned by the process that
+/// checked it out (`resources`): dropped by that process's checkin, or at
+/// its end (a crash, a kill, a return) without one, when the pool forgets
+/// the connection and closes it, so it cannot leak its place.
+struct Lease {
+    pool: Arc<Pool>,
+    h: i64,
+    conn: i64,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        let id = self as *const Lease as u64;
+        let (gone, w) = self.pool.state().abandoned(self.conn, id);
+        wake(w);
+        if gone {
+            slot::discard(self.conn);
+            forget_if_finished(self.h, &self.pool);
+        }
+    }
+}
+
 /// A new connection, entered in the connection table: its handle.
 unsafe fn connect(ctx: *mut Ctx, text: &str) -> Result<i64, String> {
     let u = url::parse(text)?;
@@ -125,12 +147,27 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
         let (gone, woken) = pool.state().reap(now);
         wake(woken);
         close_all(ctx, gone);
+        // No park between taking a connection and filling in the lease.
+        let lease = resources::own(
+            ctx,
+            Lease {
+                pool: pool.clone(),
+                h,
+                conn: 0,
+            },
+        );
         let step = {
             let mut s = pool.state();
-            let step = s.take(now, a.pid, first, || arc.clone());
+            s.prune(|w| w.as_ref().is_none_or(|w| w.is_done()));
+            let step = s.take(now, a.pid, first, lease as u64, || arc.clone());
+            if let Take::Idle { conn, .. } = step {
+                (*lease).conn = conn;
+            }
             if step == Take::Wait {
                 if now >= deadline {
                     s.unwait(a.pid);
+                    drop(s);
+                    resources::release(ctx, lease);
                     return Err(TIMEOUT.into());
                 }
                 // Lowered under the lock: a checkin after it raises it
@@ -141,21 +178,28 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
         };
         first = false;
         match step {
-            Take::Closed => return Err(CLOSED.into()),
+            Take::Closed => {
+                resources::release(ctx, lease);
+                return Err(CLOSED.into());
+            }
             Take::Idle { conn, check } => {
                 if healthy(ctx, conn, check) {
                     return Ok(conn);
                 }
-                slot::close(ctx, conn);
                 let w = pool.state().lost(conn);
                 wake(w);
+                resources::release(ctx, lease);
+                slot::close(ctx, conn);
             }
             Take::Connect => {
                 let made = connect(ctx, &pool.url);
                 let mut s = pool.state();
-                return match made {
-                    Ok(c) => match s.connected(c, clock::now_ns(), false) {
-                        (true, _) => Ok(c),
+                let r = match made {
+                    Ok(c) => match s.connected(c, clock::now_ns(), Some(lease as u64)) {
+                        (true, _) => {
+                            (*lease).conn = c;
+                            return Ok(c);
+                        }
                         (false, _) => {
                             drop(s);
                             slot::close(ctx, c);
@@ -169,8 +213,11 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
                         Err(format!("pool connect: {e}"))
                     }
                 };
+                resources::release(ctx, lease);
+                return r;
             }
             Take::Wait => {
+                resources::release(ctx, lease);
                 let until = deadline.min(clock::now_ns() + RECHECK_NS);
                 while !a.io_ready.load(Ordering::SeqCst) && clock::now_ns() < until {
                     park_for_io(a, Some(until));
@@ -180,43 +227,33 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
     }
 }
 
-/// What a look at an idle connection's socket, without a round trip,
-/// says: the server closed it (or sent something unasked, a notice of its
-/// end), or it is quiet.
-enum Peek {
-    Dead,
-    Pending,
-    Quiet,
+/// A look at a connection's socket without a round trip: quiet, as an
+/// idle connection is, or not (closed by the server, or with bytes
+/// nobody asked for: a notice of its end, or the rest of a reply a failed
+/// call left, which would put the next call out of step).
+fn quiet(c: &Conn) -> bool {
+    matches!(c.sock.tcp.0.socket().peek(&mut [0u8; 1]), Err(e) if e.kind() == ErrorKind::WouldBlock)
 }
 
-fn peek(c: &Conn) -> Peek {
-    match c.sock.tcp.0.socket().peek(&mut [0u8; 1]) {
-        Ok(0) => Peek::Dead,
-        Ok(_) => Peek::Pending,
-        Err(e) if e.kind() == ErrorKind::WouldBlock => Peek::Quiet,
-        Err(_) => Peek::Dead,
-    }
-}
-
-/// The health check: a closed socket fails it; `SELECT 1` over the
-/// simple protocol runs unless the connection is `fresh` (quiet and used
-/// within the last second).
+/// The health check: a connection that is not quiet fails it; `SELECT 1`
+/// over the simple protocol runs unless `check` is off (the connection
+/// was used within the last second).
 unsafe fn healthy(ctx: *mut Ctx, conn: i64, check: bool) -> bool {
-    slot::with(ctx, conn, |c| match peek(c) {
-        Peek::Dead => Err(String::new()),
-        Peek::Quiet if !check => Ok(()),
-        _ => c.simple("SELECT 1").map(|_| ()),
+    slot::with(ctx, conn, |c| match quiet(c) {
+        false => Err(String::new()),
+        true if !check => Ok(()),
+        true => c.simple("SELECT 1").map(|_| ()),
     })
     .is_ok()
 }
 
-/// Alive and idle again: a closed socket fails; a transaction left open
+/// Alive and idle again: a connection that is not quiet fails; a transaction left open
 /// (status not `I`) is rolled back.
 unsafe fn reset(ctx: *mut Ctx, conn: i64) -> bool {
-    slot::with(ctx, conn, |c| match peek(c) {
-        Peek::Dead => Err(String::new()),
-        _ if c.status != b'I' => c.simple("ROLLBACK").map(|_| ()),
-        _ => Ok(()),
+    slot::with(ctx, conn, |c| match quiet(c) {
+        false => Err(String::new()),
+        true if c.status != b'I' => c.simple("ROLLBACK").map(|_| ()),
+        true => Ok(()),
     })
     .is_ok()
 }
@@ -234,14 +271,20 @@ fn ignored(why: &str) {
 /// `ctx` is the running process's context.
 pub unsafe fn checkin(ctx: *mut Ctx, h: i64, conn: i64) {
     let Some(pool) = table().get(h) else {
-        return ignored("the pool is closed and the connection not one of its own");
+        return ignored("the pool is closed and has all its connections back");
     };
     let step = pool.state().returning(conn);
     match step {
         Checkin::Foreign => ignored("the connection is not from this pool"),
         Checkin::Double => ignored("the connection is already checked in"),
-        Checkin::Close => slot::close(ctx, conn),
-        Checkin::Accept => {
+        Checkin::Close(lease) => {
+            resources::release(ctx, lease as *mut Lease);
+            slot::close(ctx, conn);
+        }
+        Checkin::Accept(lease) => {
+            // Ours if this process checked it out (else its owner's end
+            // finds it returned and does nothing).
+            resources::release(ctx, lease as *mut Lease);
             let usable = reset(ctx, conn);
             let (keep, w) = pool.state().returned(conn, usable, clock::now_ns());
             wake(w);
@@ -265,7 +308,7 @@ unsafe fn maintain(ctx: *mut Ctx, pool: &Pool) {
         let mut s = pool.state();
         match made {
             Ok(c) => {
-                let (kept, w) = s.connected(c, clock::now_ns(), true);
+                let (kept, w) = s.connected(c, clock::now_ns(), None);
                 drop(s);
                 wake(w);
                 if !kept {

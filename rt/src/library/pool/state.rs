@@ -45,11 +45,13 @@ pub struct Idle {
     pub used: u64,
 }
 
-/// A connection out of the pool: when it was made, and whether its
-/// checkin is under way (its rollback runs outside the lock).
+/// A connection out of the pool: when it was made, whether its checkin
+/// is under way (its rollback runs outside the lock), and the lease of
+/// the checkout that took it (see `abandoned`).
 struct Out {
     born: u64,
     returning: bool,
+    lease: u64,
 }
 
 /// What a checkout does next.
@@ -75,10 +77,10 @@ pub enum Checkin {
     Foreign,
     /// Already back in the pool: ignore it (and log).
     Double,
-    /// The pool is closed: close the connection.
-    Close,
-    /// Roll it back if dirty, then `returned`.
-    Accept,
+    /// The pool is closed: close the connection. With its lease.
+    Close(u64),
+    /// Roll it back if dirty, then `returned`. With its lease.
+    Accept(u64),
 }
 
 /// The state of one pool; `W` is what wakes a waiting checkout.
@@ -93,9 +95,12 @@ pub struct State<W> {
     connecting: usize,
     /// Waiting checkouts by process id, first come first.
     waiters: VecDeque<(u64, W)>,
+    /// Waiters taken off the queue and woken, not yet back: until they
+    /// are, nobody else takes (whatever woke them is theirs).
+    woken: Vec<(u64, W)>,
 }
 
-impl<W> State<W> {
+impl<W: Clone> State<W> {
     pub fn new(limits: Limits, ages: Ages) -> State<W> {
         State {
             limits,
@@ -105,6 +110,7 @@ impl<W> State<W> {
             out: HashMap::new(),
             connecting: 0,
             waiters: VecDeque::new(),
+            woken: Vec::new(),
         }
     }
 
@@ -131,14 +137,36 @@ impl<W> State<W> {
         });
     }
 
-    /// The next step of the checkout of process `pid` at `now`. A caller
-    /// that gets `Wait` is queued as `w`: at the back on its `first` try,
-    /// else where it is, or first in line if a checkin took it off the
-    /// queue to wake it and it lost the connection to a faster process.
-    /// Any other outcome takes it off the queue.
-    pub fn take(&mut self, now: u64, pid: u64, first: bool, w: impl FnOnce() -> W) -> Take {
-        let step = self.step(now);
+    /// The next step of the checkout of process `pid` at `now`, first
+    /// come first served: a process behind others in the queue, new
+    /// (`first`) while any wait, or any but a woken one while woken ones
+    /// are on their way, waits too. A caller that gets `Wait` is
+    /// queued as `w`: at the back on its first try, else where it is, or
+    /// first in line if a checkin took it off the queue to wake it and it
+    /// still found nothing. Any other outcome takes it off the queue. A
+    /// connection taken out is under `lease`.
+    pub fn take(
+        &mut self,
+        now: u64,
+        pid: u64,
+        first: bool,
+        lease: u64,
+        w: impl FnOnce() -> W,
+    ) -> Take {
+        let woke = self.woken.iter().position(|(p, _)| *p == pid);
+        let was_woken = woke.map(|i| self.woken.swap_remove(i)).is_some();
         let at = self.waiters.iter().position(|(p, _)| *p == pid);
+        let behind = !was_woken
+            && (!self.woken.is_empty()
+                || match at {
+                    Some(i) => i > 0,
+                    None => first && !self.waiters.is_empty(),
+                });
+        let step = if behind && !self.closed {
+            Take::Wait
+        } else {
+            self.step(now, lease)
+        };
         match (&step, at) {
             (Take::Wait, None) if first => self.waiters.push_back((pid, w())),
             (Take::Wait, None) => self.waiters.push_front((pid, w())),
@@ -149,7 +177,7 @@ impl<W> State<W> {
         step
     }
 
-    fn step(&mut self, now: u64) -> Take {
+    fn step(&mut self, now: u64, lease: u64) -> Take {
         if self.closed {
             return Take::Closed;
         }
@@ -159,6 +187,7 @@ impl<W> State<W> {
                 Out {
                     born: i.born,
                     returning: false,
+                    lease,
                 },
             );
             let check = now.saturating_sub(i.used) >= self.ages.fresh;
@@ -174,9 +203,20 @@ impl<W> State<W> {
         Take::Wait
     }
 
+    /// Drops the woken waiters and those at the front of the queue that
+    /// `gone` says will never come back (killed while waiting), so that
+    /// nobody waits behind them.
+    pub fn prune(&mut self, gone: impl Fn(&W) -> bool) {
+        self.woken.retain(|(_, w)| !gone(w));
+        while self.waiters.front().is_some_and(|(_, w)| gone(w)) {
+            self.waiters.pop_front();
+        }
+    }
+
     /// The checkout of `pid` gave up (its deadline passed).
     pub fn unwait(&mut self, pid: u64) {
         self.waiters.retain(|(p, _)| *p != pid);
+        self.woken.retain(|(p, _)| *p != pid);
     }
 
     /// A connection out failed its health check and was closed: the
@@ -186,21 +226,22 @@ impl<W> State<W> {
         self.wake_one()
     }
 
-    /// A reserved connection was made at `now`: it goes out (`to_idle`
-    /// false) or into the idle queue (a refill). False if the pool was
-    /// closed meanwhile: the caller closes it.
-    pub fn connected(&mut self, conn: i64, now: u64, to_idle: bool) -> (bool, Option<W>) {
+    /// A reserved connection was made at `now`: it goes out under the
+    /// `lease` of a checkout, or into the idle queue (a refill, `None`).
+    /// False if the pool was closed meanwhile: the caller closes it.
+    pub fn connected(&mut self, conn: i64, now: u64, lease: Option<u64>) -> (bool, Option<W>) {
         self.connecting -= 1;
         if self.closed {
             return (false, None);
         }
-        if to_idle {
+        let Some(lease) = lease else {
             self.add_idle(conn, now);
             return (true, self.wake_one());
-        }
+        };
         let out = Out {
             born: now,
             returning: false,
+            lease,
         };
         self.out.insert(conn, out);
         (true, None)
@@ -216,13 +257,14 @@ impl<W> State<W> {
     pub fn returning(&mut self, conn: i64) -> Checkin {
         match self.out.get_mut(&conn) {
             Some(o) if o.returning => Checkin::Double,
-            Some(_) if self.closed => {
+            Some(o) if self.closed => {
+                let lease = o.lease;
                 self.out.remove(&conn);
-                Checkin::Close
+                Checkin::Close(lease)
             }
             Some(o) => {
                 o.returning = true;
-                Checkin::Accept
+                Checkin::Accept(o.lease)
             }
             None if self.idle.iter().any(|i| i.conn == conn) => Checkin::Double,
             None => Checkin::Foreign,
@@ -246,6 +288,19 @@ impl<W> State<W> {
             });
         }
         (keep, self.wake_one())
+    }
+
+    /// The process holding `lease` ended: if the connection is still out
+    /// under that lease (not checked in, not being checked in), the pool
+    /// forgets it (the caller drops it) and a waiter may take its place.
+    pub fn abandoned(&mut self, conn: i64, lease: u64) -> (bool, Option<W>) {
+        match self.out.get(&conn) {
+            Some(o) if o.lease == lease && !o.returning => {
+                self.out.remove(&conn);
+                (true, self.wake_one())
+            }
+            _ => (false, None),
+        }
     }
 
     /// Takes out the idle connections past their lifetime, and those idle
@@ -282,13 +337,16 @@ impl<W> State<W> {
     /// to wake.
     pub fn close(&mut self) -> (Vec<i64>, Vec<W>) {
         self.closed = true;
+        self.woken.clear();
         let idle = self.idle.drain(..).map(|i| i.conn).collect();
         let woken = self.waiters.drain(..).map(|(_, w)| w).collect();
         (idle, woken)
     }
 
     fn wake_one(&mut self) -> Option<W> {
-        self.waiters.pop_front().map(|(_, w)| w)
+        let (pid, w) = self.waiters.pop_front()?;
+        self.woken.push((pid, w.clone()));
+        Some(w)
     }
 }
 

@@ -31,14 +31,14 @@ fn idle_connections_go_out_oldest_first_and_checked_unless_fresh() {
     s.add_idle(2, 0);
     let now = 2_000 * MS;
     assert_eq!(
-        s.take(now, 9, true, || 9),
+        s.take(now, 9, true, 900, || 9),
         Take::Idle {
             conn: 1,
             check: true
         }
     );
     assert_eq!(
-        s.take(now, 9, true, || 9),
+        s.take(now, 9, true, 900, || 9),
         Take::Idle {
             conn: 2,
             check: true
@@ -46,19 +46,19 @@ fn idle_connections_go_out_oldest_first_and_checked_unless_fresh() {
     );
     // Given back in the order 2, 1: handed out in that order, unchecked
     // (used just now).
-    assert_eq!(s.returning(2), Checkin::Accept);
+    assert!(matches!(s.returning(2), Checkin::Accept(_)));
     assert_eq!(s.returned(2, true, now), (true, None));
-    assert_eq!(s.returning(1), Checkin::Accept);
+    assert!(matches!(s.returning(1), Checkin::Accept(_)));
     assert_eq!(s.returned(1, true, now + MS), (true, None));
     assert_eq!(
-        s.take(now + 500 * MS, 9, true, || 9),
+        s.take(now + 500 * MS, 9, true, 900, || 9),
         Take::Idle {
             conn: 2,
             check: false
         }
     );
     assert_eq!(
-        s.take(now + 1001 * MS, 9, true, || 9),
+        s.take(now + 1001 * MS, 9, true, 900, || 9),
         Take::Idle {
             conn: 1,
             check: true
@@ -69,58 +69,75 @@ fn idle_connections_go_out_oldest_first_and_checked_unless_fresh() {
 #[test]
 fn slots_are_reserved_up_to_max_then_callers_wait() {
     let mut s = pool(0, 2);
-    assert_eq!(s.take(0, 1, true, || 1), Take::Connect);
-    assert_eq!(s.take(0, 2, true, || 2), Take::Connect);
+    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
+    assert_eq!(s.take(0, 2, true, 200, || 2), Take::Connect);
     assert_eq!(s.total(), 2);
-    assert_eq!(s.take(0, 3, true, || 3), Take::Wait);
-    assert_eq!(s.take(0, 4, true, || 4), Take::Wait);
-    // A failed connection frees its slot and wakes the first waiter.
+    assert_eq!(s.take(0, 3, true, 300, || 3), Take::Wait);
+    assert_eq!(s.take(0, 4, true, 400, || 4), Take::Wait);
+    // A failed connection frees its slot and wakes the first waiter,
+    // whose turn it is: 4, though first in the queue now, waits for it.
     assert_eq!(s.connect_failed(), Some(3));
     assert_eq!(s.total(), 1);
-    assert_eq!(s.connected(10, 0, false), (true, None));
-    // Process 3 was woken; 4 still waits. 3 gets the free slot.
-    assert_eq!(s.take(0, 4, false, || 4), Take::Connect);
-    assert_eq!(s.take(0, 3, false, || 3), Take::Wait);
-    // 3, woken and beaten, is first in line again.
-    assert_eq!(s.take(0, 5, true, || 5), Take::Wait);
-    assert_eq!(s.connected(11, 0, false), (true, None));
-    assert_eq!(s.returning(10), Checkin::Accept);
-    assert_eq!(s.returned(10, true, 0), (true, Some(3)));
-    assert_eq!(s.returning(11), Checkin::Accept);
+    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
+    assert_eq!(s.take(0, 4, false, 400, || 4), Take::Wait);
+    assert_eq!(s.take(0, 3, false, 300, || 3), Take::Connect);
+    // A newcomer queues behind 4.
+    assert_eq!(s.take(0, 5, true, 500, || 5), Take::Wait);
+    assert_eq!(s.connected(11, 0, Some(11)), (true, None));
+    assert!(matches!(s.returning(10), Checkin::Accept(_)));
+    assert_eq!(s.returned(10, true, 0), (true, Some(4)));
+    assert!(matches!(s.returning(11), Checkin::Accept(_)));
     assert_eq!(s.returned(11, true, 0), (true, Some(5)));
+    // Both woken: 5 comes back first and takes the oldest; a newcomer
+    // waits while 4 is on its way, which takes the other.
+    assert_eq!(
+        s.take(0, 5, false, 500, || 5),
+        Take::Idle {
+            conn: 10,
+            check: false
+        }
+    );
+    assert_eq!(s.take(0, 6, true, 600, || 6), Take::Wait);
+    assert_eq!(
+        s.take(0, 4, false, 400, || 4),
+        Take::Idle {
+            conn: 11,
+            check: false
+        }
+    );
 }
 
 #[test]
 fn a_waiter_that_times_out_leaves_the_queue() {
     let mut s = pool(0, 1);
-    assert_eq!(s.take(0, 1, true, || 1), Take::Connect);
-    assert_eq!(s.connected(10, 0, false), (true, None));
-    assert_eq!(s.take(0, 2, true, || 2), Take::Wait);
+    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
+    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
+    assert_eq!(s.take(0, 2, true, 200, || 2), Take::Wait);
     s.unwait(2);
-    assert_eq!(s.returning(10), Checkin::Accept);
+    assert!(matches!(s.returning(10), Checkin::Accept(_)));
     assert_eq!(s.returned(10, true, 0), (true, None));
 }
 
 #[test]
 fn foreign_and_double_checkins_change_nothing() {
     let mut s = pool(0, 1);
-    assert_eq!(s.take(0, 1, true, || 1), Take::Connect);
-    assert_eq!(s.connected(10, 0, false), (true, None));
+    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
+    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
     assert_eq!(s.returning(99), Checkin::Foreign);
-    assert_eq!(s.returning(10), Checkin::Accept);
+    assert!(matches!(s.returning(10), Checkin::Accept(_)));
     // Again while the first checkin rolls back, and after it.
     assert_eq!(s.returning(10), Checkin::Double);
     assert_eq!(s.returned(10, true, 0), (true, None));
     assert_eq!(s.returning(10), Checkin::Double);
     assert_eq!(s.total(), 1);
     assert_eq!(
-        s.take(0, 1, true, || 1),
+        s.take(0, 1, true, 100, || 1),
         Take::Idle {
             conn: 10,
             check: false
         }
     );
-    assert_eq!(s.take(0, 2, true, || 2), Take::Wait);
+    assert_eq!(s.take(0, 2, true, 200, || 2), Take::Wait);
 }
 
 #[test]
@@ -129,7 +146,7 @@ fn dead_connections_shrink_the_pool_and_refill_reaches_min() {
     s.add_idle(1, 0);
     s.add_idle(2, 0);
     assert_eq!(
-        s.take(0, 7, true, || 7),
+        s.take(0, 7, true, 700, || 7),
         Take::Idle {
             conn: 1,
             check: false
@@ -139,17 +156,17 @@ fn dead_connections_shrink_the_pool_and_refill_reaches_min() {
     assert_eq!(s.total(), 1);
     assert!(s.refill_one());
     assert!(!s.refill_one());
-    assert_eq!(s.connected(3, 0, true), (true, None));
+    assert_eq!(s.connected(3, 0, None), (true, None));
     assert_eq!(s.total(), 2);
     // A rollback that failed: the connection is not kept.
     assert_eq!(
-        s.take(0, 7, true, || 7),
+        s.take(0, 7, true, 700, || 7),
         Take::Idle {
             conn: 2,
             check: false
         }
     );
-    assert_eq!(s.returning(2), Checkin::Accept);
+    assert!(matches!(s.returning(2), Checkin::Accept(_)));
     assert_eq!(s.returned(2, false, 0), (false, None));
     assert_eq!(s.total(), 1);
 }
@@ -167,9 +184,9 @@ fn idle_timeout_keeps_min_and_lifetime_spares_none() {
     assert_eq!(s.reap(ages().life).0, vec![3]);
     assert_eq!(s.total(), 0);
     // A connection given back past its lifetime is not kept either.
-    assert_eq!(s.take(0, 1, true, || 1), Take::Connect);
-    assert_eq!(s.connected(4, 0, false), (true, None));
-    assert_eq!(s.returning(4), Checkin::Accept);
+    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
+    assert_eq!(s.connected(4, 0, Some(4)), (true, None));
+    assert!(matches!(s.returning(4), Checkin::Accept(_)));
     assert_eq!(s.returned(4, true, ages().life), (false, None));
 }
 
@@ -178,22 +195,100 @@ fn close_wakes_every_waiter_and_closes_what_comes_back() {
     let mut s = pool(0, 2);
     s.add_idle(1, 0);
     assert_eq!(
-        s.take(0, 1, true, || 1),
+        s.take(0, 1, true, 100, || 1),
         Take::Idle {
             conn: 1,
             check: false
         }
     );
-    assert_eq!(s.take(0, 2, true, || 2), Take::Connect);
-    assert_eq!(s.take(0, 3, true, || 3), Take::Wait);
-    assert_eq!(s.take(0, 4, true, || 4), Take::Wait);
+    assert_eq!(s.take(0, 2, true, 200, || 2), Take::Connect);
+    assert_eq!(s.take(0, 3, true, 300, || 3), Take::Wait);
+    assert_eq!(s.take(0, 4, true, 400, || 4), Take::Wait);
     s.add_idle(5, 0);
     let (idle, woken) = s.close();
     assert_eq!((idle, woken), (vec![5], vec![3, 4]));
     assert!(!s.finished());
-    assert_eq!(s.take(0, 3, false, || 3), Take::Closed);
-    assert_eq!(s.connected(6, 0, false), (false, None));
-    assert_eq!(s.returning(1), Checkin::Close);
+    assert_eq!(s.take(0, 3, false, 300, || 3), Take::Closed);
+    assert_eq!(s.connected(6, 0, Some(6)), (false, None));
+    assert_eq!(s.returning(1), Checkin::Close(100));
     assert!(s.finished());
     assert!(!s.refill_one());
+}
+
+#[test]
+fn newcomers_queue_behind_waiters() {
+    let mut s = pool(0, 1);
+    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
+    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
+    assert_eq!(s.take(0, 2, true, 200, || 2), Take::Wait);
+    assert_eq!(s.take(0, 3, true, 300, || 3), Take::Wait);
+    assert!(matches!(s.returning(10), Checkin::Accept(_)));
+    assert_eq!(s.returned(10, true, 0), (true, Some(2)));
+    // Process 2 is woken; a newcomer waits behind process 3; 2 takes the
+    // connection.
+    assert_eq!(s.take(0, 4, true, 400, || 4), Take::Wait);
+    assert_eq!(
+        s.take(0, 2, false, 200, || 2),
+        Take::Idle {
+            conn: 10,
+            check: false
+        }
+    );
+    assert!(matches!(s.returning(10), Checkin::Accept(_)));
+    assert_eq!(s.returned(10, true, 0), (true, Some(3)));
+    assert_eq!(
+        s.take(0, 3, false, 300, || 3),
+        Take::Idle {
+            conn: 10,
+            check: false
+        }
+    );
+}
+
+#[test]
+fn waiters_that_died_are_pruned_from_the_front() {
+    let mut s = pool(0, 1);
+    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
+    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
+    assert_eq!(s.take(0, 2, true, 200, || 2), Take::Wait);
+    assert_eq!(s.take(0, 3, true, 300, || 3), Take::Wait);
+    assert!(matches!(s.returning(10), Checkin::Accept(_)));
+    assert_eq!(s.returned(10, true, 0), (true, Some(2)));
+    s.add_idle(11, 0);
+    // Process 2 died after it was woken, 3 while waiting: a newcomer
+    // waits for neither.
+    s.prune(|w| *w == 2 || *w == 3);
+    assert_eq!(
+        s.take(0, 4, true, 400, || 4),
+        Take::Idle {
+            conn: 10,
+            check: false
+        }
+    );
+}
+
+#[test]
+fn a_connection_abandoned_under_its_lease_is_forgotten() {
+    let mut s = pool(0, 1);
+    assert_eq!(s.take(0, 1, true, 7, || 1), Take::Connect);
+    assert_eq!(s.connected(10, 0, Some(7)), (true, None));
+    assert_eq!(s.take(0, 2, true, 8, || 2), Take::Wait);
+    // Checked in by another process and out again under lease 9: the end
+    // of lease 7's process changes nothing.
+    assert_eq!(s.returning(10), Checkin::Accept(7));
+    assert_eq!(s.returned(10, true, 0), (true, Some(2)));
+    assert_eq!(
+        s.take(0, 2, false, 9, || 2),
+        Take::Idle {
+            conn: 10,
+            check: false
+        }
+    );
+    assert_eq!(s.abandoned(10, 7), (false, None));
+    assert_eq!(s.total(), 1);
+    // The end of lease 9's process frees the place for the next waiter.
+    assert_eq!(s.take(0, 3, true, 10, || 3), Take::Wait);
+    assert_eq!(s.abandoned(10, 9), (true, Some(3)));
+    assert_eq!(s.total(), 0);
+    assert_eq!(s.returning(10), Checkin::Foreign);
 }
