@@ -237,6 +237,12 @@ fn processes_sharing_a_connection() {
 }
 
 #[test]
+fn process_killed_while_holding_a_connection() {
+    let _up = shared();
+    assert_out("killed", &run("killed", &[scram_url()], &[]));
+}
+
+#[test]
 fn server_stopped_and_started_while_running() {
     let _alone = exclusive();
     let c = cluster();

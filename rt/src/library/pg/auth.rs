@@ -17,7 +17,7 @@ use postgres_protocol::message::frontend;
 use std::io::{self, ErrorKind};
 
 fn read(conn: &mut Conn) -> Result<Message, String> {
-    conn.next().map_err(|e| match e.kind() {
+    conn.next_message().map_err(|e| match e.kind() {
         ErrorKind::Unsupported => format!("unsupported auth type: {e}"),
         _ => format!("read auth: {}", io_text(&e)),
     })

@@ -18,6 +18,9 @@ const STACK_ROOM: usize = 256 << 10;
 static IN_PG: FnLoc = FnLoc::runtime(c"PostgreSQL client");
 
 /// Runs `f` where the stack has room for the client.
+///
+/// # Safety
+/// `ctx` is the running process's context.
 pub unsafe fn roomy<R>(ctx: *mut Ctx, f: impl FnOnce() -> R) -> R {
     with_room(ctx, &IN_PG, STACK_ROOM, f)
 }
@@ -49,6 +52,10 @@ unsafe fn opt_strings(l: *mut SnowList) -> Vec<Option<String>> {
         .collect()
 }
 
+/// The `Result` of descriptor `res` for `r`.
+///
+/// # Safety
+/// `res` describes a `Result<T, String>` whose `T` words `r` holds.
 pub unsafe fn finish(ctx: *mut Ctx, res: *const SnowType, r: Result<Word, String>) -> *mut u8 {
     layout::result(ctx, res, r.as_ref().map(|w| *w).map_err(|e| e.as_bytes()))
 }
@@ -197,6 +204,9 @@ unsafe fn rows_list(ctx: *mut Ctx, list_type: &SnowType, rows: &[Row]) -> *mut S
 }
 
 /// `BEGIN`, `COMMIT`, `ROLLBACK` over the simple protocol: `()!String`.
+///
+/// # Safety
+/// `ctx` is the running process's context.
 pub unsafe fn control(ctx: *mut Ctx, conn: i64, sql: &str) -> Result<(), String> {
     roomy(ctx, || slot::with(ctx, conn, |c| c.simple(sql).map(|_| ())))
 }

@@ -93,7 +93,7 @@ impl Conn {
         // Up to ReadyForQuery: parameters, the key, notices pass by.
         loop {
             match self
-                .next()
+                .next_message()
                 .map_err(|e| format!("post-auth read: {}", io_text(&e)))?
             {
                 Message::ReadyForQuery(b) => {
@@ -115,7 +115,7 @@ impl Conn {
     /// The next backend message. An authentication request of a kind we
     /// do not support (Kerberos, GSS, SSPI, ...) comes back as an
     /// `Unsupported` error with its code as the message.
-    pub fn next(&mut self) -> io::Result<Message> {
+    pub fn next_message(&mut self) -> io::Result<Message> {
         loop {
             if self.buf.len() >= 9 && self.buf[0] == b'R' {
                 let code = i32::from_be_bytes([self.buf[5], self.buf[6], self.buf[7], self.buf[8]]);

@@ -104,7 +104,7 @@ impl Conn {
         loop {
             // A server that ends the session says why first (`terminating
             // connection due to administrator command`): that is the error.
-            let m = match self.next() {
+            let m = match self.next_message() {
                 Ok(m) => m,
                 Err(e) => return Err(error.unwrap_or(format!("read {what}: {}", io_text(&e)))),
             };
