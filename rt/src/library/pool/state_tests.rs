@@ -14,6 +14,18 @@ fn pool(min: i64, max: i64) -> State<u64> {
     State::new(Limits::clamp(min, max, 5000), ages())
 }
 
+/// Process `pid` makes connection `conn` in a free slot.
+fn make(s: &mut State<u64>, pid: u64, conn: i64) {
+    assert_eq!(s.take(0, pid, true, pid * 100, || pid), Take::Connect);
+    assert_eq!(s.connected(conn, 0, Some(conn as u64)), (true, None));
+}
+
+/// Checks `conn` in, alive (`usable`) or not, at `now`.
+fn back(s: &mut State<u64>, conn: i64, usable: bool, now: u64) -> (bool, Option<u64>) {
+    assert!(matches!(s.returning(conn), Checkin::Accept(_)));
+    s.returned(conn, usable, now)
+}
+
 #[test]
 fn arguments_are_clamped() {
     let l = Limits::clamp(-3, 0, 5);
@@ -46,10 +58,8 @@ fn idle_connections_go_out_oldest_first_and_checked_unless_fresh() {
     );
     // Given back in the order 2, 1: handed out in that order, unchecked
     // (used just now).
-    assert!(matches!(s.returning(2), Checkin::Accept(_)));
-    assert_eq!(s.returned(2, true, now), (true, None));
-    assert!(matches!(s.returning(1), Checkin::Accept(_)));
-    assert_eq!(s.returned(1, true, now + MS), (true, None));
+    assert_eq!(back(&mut s, 2, true, now), (true, None));
+    assert_eq!(back(&mut s, 1, true, now + MS), (true, None));
     assert_eq!(
         s.take(now + 500 * MS, 9, true, 900, || 9),
         Take::Idle {
@@ -84,10 +94,8 @@ fn slots_are_reserved_up_to_max_then_callers_wait() {
     // A newcomer queues behind 4.
     assert_eq!(s.take(0, 5, true, 500, || 5), Take::Wait);
     assert_eq!(s.connected(11, 0, Some(11)), (true, None));
-    assert!(matches!(s.returning(10), Checkin::Accept(_)));
-    assert_eq!(s.returned(10, true, 0), (true, Some(4)));
-    assert!(matches!(s.returning(11), Checkin::Accept(_)));
-    assert_eq!(s.returned(11, true, 0), (true, Some(5)));
+    assert_eq!(back(&mut s, 10, true, 0), (true, Some(4)));
+    assert_eq!(back(&mut s, 11, true, 0), (true, Some(5)));
     // Both woken: 5 comes back first and takes the oldest; a newcomer
     // waits while 4 is on its way, which takes the other.
     assert_eq!(
@@ -110,19 +118,16 @@ fn slots_are_reserved_up_to_max_then_callers_wait() {
 #[test]
 fn a_waiter_that_times_out_leaves_the_queue() {
     let mut s = pool(0, 1);
-    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
-    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
+    make(&mut s, 1, 10);
     assert_eq!(s.take(0, 2, true, 200, || 2), Take::Wait);
     s.unwait(2);
-    assert!(matches!(s.returning(10), Checkin::Accept(_)));
-    assert_eq!(s.returned(10, true, 0), (true, None));
+    assert_eq!(back(&mut s, 10, true, 0), (true, None));
 }
 
 #[test]
 fn foreign_and_double_checkins_change_nothing() {
     let mut s = pool(0, 1);
-    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
-    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
+    make(&mut s, 1, 10);
     assert_eq!(s.returning(99), Checkin::Foreign);
     assert!(matches!(s.returning(10), Checkin::Accept(_)));
     // Again while the first checkin rolls back, and after it.
@@ -166,8 +171,7 @@ fn dead_connections_shrink_the_pool_and_refill_reaches_min() {
             check: false
         }
     );
-    assert!(matches!(s.returning(2), Checkin::Accept(_)));
-    assert_eq!(s.returned(2, false, 0), (false, None));
+    assert_eq!(back(&mut s, 2, false, 0), (false, None));
     assert_eq!(s.total(), 1);
 }
 
@@ -184,8 +188,7 @@ fn idle_timeout_keeps_min_and_lifetime_spares_none() {
     assert_eq!(s.reap(ages().life).0, vec![3]);
     assert_eq!(s.total(), 0);
     // A connection given back past its lifetime is not kept either.
-    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
-    assert_eq!(s.connected(4, 0, Some(4)), (true, None));
+    make(&mut s, 1, 4);
     assert!(matches!(s.returning(4), Checkin::Accept(_)));
     assert_eq!(s.returned(4, true, ages().life), (false, None));
 }
@@ -218,12 +221,10 @@ fn close_wakes_every_waiter_and_closes_what_comes_back() {
 #[test]
 fn newcomers_queue_behind_waiters() {
     let mut s = pool(0, 1);
-    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
-    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
+    make(&mut s, 1, 10);
     assert_eq!(s.take(0, 2, true, 200, || 2), Take::Wait);
     assert_eq!(s.take(0, 3, true, 300, || 3), Take::Wait);
-    assert!(matches!(s.returning(10), Checkin::Accept(_)));
-    assert_eq!(s.returned(10, true, 0), (true, Some(2)));
+    assert_eq!(back(&mut s, 10, true, 0), (true, Some(2)));
     // Process 2 is woken; a newcomer waits behind process 3; 2 takes the
     // connection.
     assert_eq!(s.take(0, 4, true, 400, || 4), Take::Wait);
@@ -234,8 +235,7 @@ fn newcomers_queue_behind_waiters() {
             check: false
         }
     );
-    assert!(matches!(s.returning(10), Checkin::Accept(_)));
-    assert_eq!(s.returned(10, true, 0), (true, Some(3)));
+    assert_eq!(back(&mut s, 10, true, 0), (true, Some(3)));
     assert_eq!(
         s.take(0, 3, false, 300, || 3),
         Take::Idle {
@@ -248,12 +248,10 @@ fn newcomers_queue_behind_waiters() {
 #[test]
 fn waiters_that_died_are_pruned_from_the_front() {
     let mut s = pool(0, 1);
-    assert_eq!(s.take(0, 1, true, 100, || 1), Take::Connect);
-    assert_eq!(s.connected(10, 0, Some(10)), (true, None));
+    make(&mut s, 1, 10);
     assert_eq!(s.take(0, 2, true, 200, || 2), Take::Wait);
     assert_eq!(s.take(0, 3, true, 300, || 3), Take::Wait);
-    assert!(matches!(s.returning(10), Checkin::Accept(_)));
-    assert_eq!(s.returned(10, true, 0), (true, Some(2)));
+    assert_eq!(back(&mut s, 10, true, 0), (true, Some(2)));
     s.add_idle(11, 0);
     // Process 2 died after it was woken, 3 while waiting: a newcomer
     // waits for neither.
