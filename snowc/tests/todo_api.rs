@@ -82,7 +82,11 @@ fn the_todo_api_over_a_real_database() {
     );
     let answers: Vec<String> = readme_commands().iter().map(|c| curl(&api, c)).collect();
     let todo = |id: i32, title: &str, done: bool| {
-        format!(r#"{{"done":{done},"due":null,"id":{id},"title":"{title}"}}"#)
+        let due = match id {
+            2 => r#""2026-12-24""#,
+            _ => "null",
+        };
+        format!(r#"{{"done":{done},"due":{due},"id":{id},"title":"{title}"}}"#)
     };
     assert_eq!(
         answers,
@@ -127,6 +131,7 @@ fn the_todo_api_over_a_real_database() {
         "-H 'x-api-key: nope' http://localhost:8080/todos",
         &format!("{KEY} http://localhost:8080/todos/99"),
         &format!("{KEY} -d '  ' http://localhost:8080/todos"),
+        &format!("{KEY} -d 'someday' 'http://localhost:8080/todos?due=2026-02-30'"),
         &format!("{KEY} -X POST http://localhost:8080/todos/complete-all"),
         &format!("{KEY} http://localhost:8080/audit"),
     ];
@@ -138,6 +143,7 @@ fn the_todo_api_over_a_real_database() {
             r#"HTTP/1.1 403 Forbidden {"error":"bad api key"}"#,
             r#"HTTP/1.1 404 Not Found {"error":"no todo with id 99"}"#,
             r#"HTTP/1.1 400 Bad Request {"error":"the body must be the title"}"#,
+            r#"HTTP/1.1 500 Internal Server Error {"error":"date/time field value out of range: \"2026-02-30\""}"#,
             r#"HTTP/1.1 200 OK {"status":"done"}"#,
             r#"HTTP/1.1 200 OK [{"event":"completed 2 todos","id":1},{"event":"completed 0 todos","id":2}]"#,
         ]
