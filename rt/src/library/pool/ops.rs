@@ -186,8 +186,7 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
                 if healthy(ctx, conn, check) {
                     return Ok(conn);
                 }
-                let w = pool.state().lost(conn);
-                wake(w);
+                pool.state().lost(conn);
                 resources::release(ctx, lease);
                 slot::close(ctx, conn);
             }

@@ -220,10 +220,10 @@ impl<W: Clone> State<W> {
     }
 
     /// A connection out failed its health check and was closed: the
-    /// pool shrinks, and a waiter may connect in its place.
-    pub fn lost(&mut self, conn: i64) -> Option<W> {
+    /// pool shrinks (the checkout that found it goes on, and may connect
+    /// in its place).
+    pub fn lost(&mut self, conn: i64) {
         self.out.remove(&conn);
-        self.wake_one()
     }
 
     /// A reserved connection was made at `now`: it goes out under the
