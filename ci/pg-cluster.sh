@@ -18,6 +18,8 @@
 # the `postgres` user.
 set -euo pipefail
 
+# Absolute: the watchdog runs it later from another directory.
+self=$(readlink -f "${BASH_SOURCE[0]}")
 cmd=${1:?usage: pg-cluster.sh start|stop|down|up DIR [PORT WATCH_PID]}
 dir=${2:?missing DIR}
 
@@ -95,7 +97,7 @@ SQL
     # Stop the cluster when the test process is gone.
     setsid nohup bash -c "
         while kill -0 $watch 2>/dev/null; do sleep 1; done
-        bash '$0' stop '$dir'
+        bash '$self' stop '$dir'
     " >/dev/null 2>&1 </dev/null &
     echo ready
     ;;

@@ -114,6 +114,14 @@ fn auth_methods_sslmodes_and_url_errors() {
             ),
         ),
         (
+            "verify-ca wrong host",
+            c.url(
+                "snow_scram",
+                "127.0.0.1",
+                &format!("sslmode=verify-ca&{root}"),
+            ),
+        ),
+        (
             "require wrong host",
             c.url("snow_scram", "127.0.0.1", "sslmode=require"),
         ),
@@ -212,6 +220,9 @@ fn tls_without_the_test_ca_in_ssl_cert_file() {
 fn parameters_values_counts_and_errors() {
     let _up = shared();
     assert_out("values", &run("values", &[scram_url()], &[]));
+    // Again with a collection at every allocation: rows built in the heap.
+    let stressed = run("values", &[scram_url()], &[("SNOW_GC_STRESS", "1")]);
+    assert_out("values", &stressed);
 }
 
 #[test]
@@ -221,6 +232,8 @@ fn transactions() {
     let url = c.url("snow_scram", "localhost", "sslmode=verify-full");
     let out = run("tx", &[url], &[("SSL_CERT_FILE", &c.ca())]);
     assert_out("tx", &out);
+    let stressed = run("tx", &[scram_url()], &[("SNOW_GC_STRESS", "1")]);
+    assert_out("tx", &stressed);
     assert!(
         out.stderr.contains(
             "[snow-rt] Pg.transaction callback panicked: List.get: index 10 out of bounds"

@@ -115,7 +115,15 @@ impl ProcLock {
                 return;
             }
             s.holder = None;
-            s.waiters.pop_front()
+            // The first waiter still alive (a killed one stays queued).
+            let mut next = None;
+            while let Some(w) = s.waiters.pop_front() {
+                if pid_table::get(w.pid).is_some() {
+                    next = Some(w);
+                    break;
+                }
+            }
+            next
         };
         if let Some(w) = next {
             nudge(&w);

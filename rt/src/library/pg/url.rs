@@ -3,8 +3,8 @@
 //! User, password and database are percent-decoded; the host is what
 //! precedes the last `:` (no bracketed IPv6); the port defaults to 5432;
 //! the database to the user name. Of the query parameters `sslmode` and
-//! `sslrootcert` count (an unknown `sslmode` is `prefer`); others are
-//! ignored.
+//! `sslrootcert` count (an unknown `sslmode` is `prefer`, `verify-ca` is
+//! `verify-full`); others are ignored.
 
 /// How TLS is negotiated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +73,9 @@ pub fn parse(url: &str) -> Result<PgUrl, String> {
                 sslmode = match v {
                     "disable" => SslMode::Disable,
                     "require" => SslMode::Require,
-                    "verify-full" => SslMode::VerifyFull,
+                    // Never weaker than asked: `verify-ca` also checks the
+                    // host name here.
+                    "verify-full" | "verify-ca" => SslMode::VerifyFull,
                     _ => SslMode::Prefer,
                 }
             }

@@ -42,6 +42,10 @@ fn sslmodes_and_root_file() {
         ok("postgres://u@h?sslmode=verify-full").sslmode,
         SslMode::VerifyFull
     );
+    assert_eq!(
+        ok("postgres://u@h?sslmode=verify-ca").sslmode,
+        SslMode::VerifyFull
+    );
     assert_eq!(ok("postgres://u@h?sslmode=bogus").sslmode, SslMode::Prefer);
     let u = ok("postgres://u@h/d?sslrootcert=/tmp/ca%20x.pem&sslmode=require");
     assert_eq!(u.sslrootcert.as_deref(), Some("/tmp/ca x.pem"));
