@@ -59,18 +59,7 @@ stop() {
     pid=
 }
 
-# wrk_run PATH [wrk args]: prints "requests/s p99-in-ms".
-wrk_run() {
-    wrk -t1 -c50 -d"${secs}s" --latency "${@:2}" "http://127.0.0.1:$port$1" |
-        awk '/^Requests\/sec:/ { rps = $2 }
-             $1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-                           p99 = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }
-             /Non-2xx|Socket errors/ { print "wrk: " $0 > "/dev/stderr" }
-             END { printf "%.0f %.2f\n", rps, p99 }'
-}
-
-# ratio A B: A/B to two decimals.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+source ../wrk.sh
 
 printf '%-8s %14s %14s %7s %12s %12s %7s\n' scenario "snow req/s" "go req/s" ratio "snow p99 ms" "go p99 ms" ratio
 for scenario in hello close json; do
@@ -81,7 +70,7 @@ for scenario in hello close json; do
     for _ in $(seq "$rounds"); do
         for s in snow go; do
             start "$s"
-            got=$(wrk_run "$path" "${args[@]}")
+            got=$(wrk_run "http://127.0.0.1:$port$path" "${args[@]}")
             stop
             # The round with the most requests/s, with its p99.
             r[$s]=$(printf '%s\n%s\n' "${r[$s]}" "$got" | sort -n -r | head -1)

@@ -308,3 +308,9 @@ fn server_stopped_and_started_while_running() {
         common::diff(&expected("restart"), &got)
     );
 }
+
+#[test]
+fn pg_and_pool_query_as_with_from_row_and_closures() {
+    let _up = shared();
+    assert_out("query_as", &run("query_as", &[scram_url()], &[]));
+}

@@ -23,7 +23,7 @@ pub const FILES: &[(&str, &str, &str)] = &[
 /// `Result<List<Map<String, String>>, String>` gets `M.query_as` by adding
 /// its name here (and a line for it in the reference's function list):
 /// `Pg` and `Pool` join this way.
-pub const QUERY_AS: &[&str] = &["Sqlite"];
+pub const QUERY_AS: &[&str] = &["Sqlite", "Pg", "Pool"];
 
 /// The placeholder in `query_as.snow` for the module's name.
 const QUERY_AS_MODULE: &str = "DB.";

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 pub const HANG: Duration = Duration::from_secs(120);
 
-/// Builds `tests/<name>.snow` (`http/server`, `ws/echo`), or a program by
-/// its path from the repository root (`examples/http_api.snow`), once per
-/// test run.
+/// Builds `tests/<name>.snow` (`http/server`, `ws/echo`), or a program or
+/// a project directory by its path from the repository root
+/// (`examples/http_api.snow`, `examples/todo_api/`), once per test run.
 pub fn built(name: &'static str) -> PathBuf {
     static BUILT: Mutex<Vec<(&'static str, PathBuf)>> = Mutex::new(Vec::new());
     let name = if name.contains('/') {
@@ -27,8 +27,12 @@ pub fn built(name: &'static str) -> PathBuf {
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("servers");
     std::fs::create_dir_all(&dir).unwrap();
-    let exe = dir.join(name.trim_end_matches(".snow").replace('/', "-"));
-    let src = match name.strip_suffix(".snow") {
+    let exe = dir.join(
+        name.trim_end_matches('/')
+            .trim_end_matches(".snow")
+            .replace('/', "-"),
+    );
+    let src = match name.strip_suffix(".snow").or(name.strip_suffix('/')) {
         Some(_) => super::repo_root().join(name),
         None => super::repo_root()
             .join("tests")
@@ -58,6 +62,7 @@ pub struct Server {
     pub child: Child,
     pub port: u16,
     pub stderr: Arc<Mutex<String>>,
+    pub stdout: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -65,7 +70,7 @@ impl Server {
         let mut cmd = Command::new(built(name));
         cmd.env("SNOW_HTTP_HOST", "127.0.0.1")
             .env("PORT", "0")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (k, v) in env {
             cmd.env(k, v);
@@ -83,19 +88,12 @@ impl Server {
             .unwrap_or_else(|| panic!("no readiness line: {first:?}"))
             .parse()
             .unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            while lines.read_line(&mut line).unwrap_or(0) > 0 {
-                sink.lock().unwrap().push_str(&line);
-                line.clear();
-            }
-        });
+        let stdout = collect(BufReader::new(child.stdout.take().unwrap()));
         Server {
             child,
             port,
-            stderr,
+            stderr: collect(lines),
+            stdout,
         }
     }
 
@@ -147,14 +145,37 @@ impl Server {
     /// Waits for the stderr text to contain `what` (lines arrive from a
     /// reader thread).
     pub fn stderr_has(&self, what: &str) -> bool {
-        for _ in 0..1200 {
-            if self.stderr.lock().unwrap().contains(what) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
+        arrives(&self.stderr, what)
     }
+
+    /// Waits for the stdout text to contain `what`.
+    pub fn stdout_has(&self, what: &str) -> bool {
+        arrives(&self.stdout, what)
+    }
+}
+
+fn arrives(text: &Mutex<String>, what: &str) -> bool {
+    for _ in 0..1200 {
+        if text.lock().unwrap().contains(what) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// The lines of `r`, gathered by a thread as they arrive.
+fn collect(mut r: impl BufRead + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = text.clone();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while r.read_line(&mut line).unwrap_or(0) > 0 {
+            sink.lock().unwrap().push_str(&line);
+            line.clear();
+        }
+    });
+    text
 }
 
 impl Drop for Server {
