@@ -13,6 +13,7 @@ use crate::gc;
 use crate::values::hash_table;
 use crate::values::layout::{self, write_field, OK, SOME};
 use crate::values::string::{new_str, str_of};
+use crate::values::{list, map};
 use std::collections::HashMap;
 
 /// The scalar a field (or its Option's payload) is parsed as.
@@ -176,4 +177,28 @@ pub unsafe extern "C" fn snow_row_decode(
         write_field(o.add(t.offset(i)), ft.kind, w);
     }
     layout::result(ctx, res, Ok(o as usize as Word))
+}
+
+/// A result row of a database query: (column name, text) in column order.
+pub type Row = Vec<(String, String)>;
+
+/// The rows as a `List<Map<String, String>>` of type `list_type` (a later
+/// duplicate column wins), the value table both databases return. The
+/// collector scans this stack, so the locals keep the parts.
+///
+/// # Safety
+/// `ctx` is the running process's context.
+pub unsafe fn rows_list(ctx: *mut Ctx, list_type: &SnowType, rows: &[Row]) -> *mut SnowList {
+    let map_type = layout::elem(list_type);
+    let b = list::snow_list_builder(ctx, list_type, rows.len() as i64);
+    for row in rows {
+        let mut m = map::snow_map_new(ctx, map_type);
+        for (k, v) in row {
+            let k = new_str(ctx, k.as_bytes()) as usize as Word;
+            let v = new_str(ctx, v.as_bytes()) as usize as Word;
+            m = map::snow_map_put(ctx, m, k, v);
+        }
+        list::snow_list_builder_push(ctx, b, m as usize as Word);
+    }
+    b
 }

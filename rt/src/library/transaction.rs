@@ -13,7 +13,8 @@
 //!    else COMMIT, and if that fails, ROLLBACK and `Err("COMMIT: <m>")`.
 //! 4. `Err(e)`: ROLLBACK (its result ignored) and the callback's own
 //!    `Err(e)`, the very same value.
-//! 5. A crash: ROLLBACK, a line on stderr, and
+//! 5. A crash: ROLLBACK, a line on stderr
+//!    (`[snow-rt] <name> callback panicked: <report>`), and
 //!    `Err("transaction aborted: panic in callback")`; the caller goes on.
 
 use crate::base::abi::{Ctx, Hdr, Word};
@@ -45,6 +46,8 @@ pub trait Tx {
     /// # Safety
     /// As the trait says of `ctx`.
     unsafe fn aborted(&mut self, ctx: *mut Ctx) -> bool;
+    /// The Snow function, for the crash line (`Pg.transaction`).
+    fn name(&self) -> &'static str;
 }
 
 /// How a transaction ended.
@@ -80,7 +83,7 @@ pub unsafe fn run(
     }
     match protect::call(ctx, me(ctx), callback) {
         Err(report) => {
-            let mut line = b"[snow-rt] transaction callback panicked: ".to_vec();
+            let mut line = format!("[snow-rt] {} callback panicked: ", tx.name()).into_bytes();
             line.extend_from_slice(&report);
             line.push(b'\n');
             console::flush_stdout();

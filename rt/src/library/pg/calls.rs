@@ -3,14 +3,14 @@
 //! (never the worker), and builds the result in the heap afterwards.
 
 use super::conn::Conn;
-use super::query::Row;
 use super::{slot, url};
 use crate::base::abi::{obj_type, Ctx, FnLoc, Hdr, SnowList, SnowStr, SnowType, Word};
+use crate::library::row::rows_list;
 use crate::process::resources;
 use crate::values::layout::{self, OK, SOME};
+use crate::values::list;
 use crate::values::recursion::with_room;
-use crate::values::string::{new_str, str_of};
-use crate::values::{list, map};
+use crate::values::string::str_of;
 use core::ffi::c_void;
 
 /// The stack a call needs (rustls and ring in the handshake, PBKDF2).
@@ -184,23 +184,6 @@ pub unsafe extern "C" fn snow_pg_query_opt(
     params: *mut SnowList,
 ) -> *mut u8 {
     query(ctx, res, conn, sql, opt_strings(params))
-}
-
-/// The rows as a `List<Map<String, String>>` (a later duplicate column
-/// wins). The collector scans this stack, so the locals keep the parts.
-unsafe fn rows_list(ctx: *mut Ctx, list_type: &SnowType, rows: &[Row]) -> *mut SnowList {
-    let map_type = layout::elem(list_type);
-    let b = list::snow_list_builder(ctx, list_type, rows.len() as i64);
-    for row in rows {
-        let mut m = map::snow_map_new(ctx, map_type);
-        for (k, v) in row {
-            let k = new_str(ctx, k.as_bytes()) as usize as Word;
-            let v = new_str(ctx, v.as_bytes()) as usize as Word;
-            m = map::snow_map_put(ctx, m, k, v);
-        }
-        list::snow_list_builder_push(ctx, b, m as usize as Word);
-    }
-    b
 }
 
 /// `BEGIN`, `COMMIT`, `ROLLBACK` over the simple protocol: `()!String`.

@@ -13,7 +13,7 @@ use postgres_protocol::message::frontend;
 use postgres_protocol::IsNull;
 
 /// A row: column names and values, in the server's column order.
-pub type Row = Vec<(String, String)>;
+pub use crate::library::row::Row;
 
 /// What a statement gave: the rows (for `query`) and the count.
 #[derive(Default)]

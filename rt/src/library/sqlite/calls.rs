@@ -3,14 +3,15 @@
 //! (`io::blocking`), and builds the result back in the heap.
 
 use super::api;
-use super::conn::{Conn, Row};
-use super::handles::Handles;
+use super::conn::Conn;
 use crate::base::abi::{closure_code, Ctx, SnowList, SnowStr, SnowType, Word};
 use crate::io::blocking;
+use crate::library::handles::Handles;
+use crate::library::row::rows_list;
 use crate::library::transaction::{self, Outcome, Tx};
 use crate::values::layout::{self, OK};
-use crate::values::string::{new_str, str_of};
-use crate::values::{list, map};
+use crate::values::list;
+use crate::values::string::str_of;
 use core::ffi::c_void;
 use std::sync::{Mutex, OnceLock};
 
@@ -109,23 +110,6 @@ pub unsafe extern "C" fn snow_sqlite_query(
     finish(ctx, res, r)
 }
 
-/// The rows as a `List<Map<String, String>>` (a later duplicate column
-/// wins). The collector scans this stack, so the locals keep the parts.
-unsafe fn rows_list(ctx: *mut Ctx, list_type: &SnowType, rows: &[Row]) -> *mut SnowList {
-    let map_type = layout::elem(list_type);
-    let b = list::snow_list_builder(ctx, list_type, rows.len() as i64);
-    for row in rows {
-        let mut m = map::snow_map_new(ctx, map_type);
-        for (k, v) in row {
-            let k = new_str(ctx, k.as_bytes()) as usize as Word;
-            let v = new_str(ctx, v.as_bytes()) as usize as Word;
-            m = map::snow_map_put(ctx, m, k, v);
-        }
-        list::snow_list_builder_push(ctx, b, m as usize as Word);
-    }
-    b
-}
-
 /// `BEGIN` (deferred), `COMMIT`, `ROLLBACK`: `()!String`.
 unsafe fn control(
     ctx: *mut Ctx,
@@ -204,6 +188,10 @@ impl Tx for SqliteTx {
             Ok(c.autocommit() && c.rollbacks() > since)
         })
         .unwrap_or(false)
+    }
+
+    fn name(&self) -> &'static str {
+        "Sqlite.transaction"
     }
 }
 

@@ -25,7 +25,7 @@ fn busy_timeout_ms() -> c_int {
     })
 }
 
-pub type Row = Vec<(String, String)>;
+pub use crate::library::row::Row;
 
 pub struct Conn {
     db: *mut ffi::sqlite3,

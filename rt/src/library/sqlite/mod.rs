@@ -8,7 +8,7 @@
 //! - `conn`: one database connection over the raw C API, with the value
 //!   table, the error strings, the 5 s busy timeout and the change count
 //!   that is 0 for anything but a row change. It knows nothing of processes.
-//! - `handles`: the generation-checked table behind `SqliteConn`. A handle
+//! - `library::handles`: the generation-checked table behind `SqliteConn`. A handle
 //!   is `index << 32 | generation`; a closed or never-issued handle finds
 //!   nothing, so it gives `connection is closed`, never a use-after-free.
 //!   Each entry holds its connection under a mutex, which serialises calls
@@ -21,7 +21,6 @@
 pub mod api;
 pub mod calls;
 pub mod conn;
-pub mod handles;
 
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! (the Snow surface is tested by tests/e2e/sqlite_*).
 
 use super::conn::Conn;
-use super::handles::Handles;
+use crate::library::handles::Handles;
 
 /// A connection, with the SQLite table `Sqlite.open` would hand over.
 fn open(path: &str) -> Result<Conn, String> {
