@@ -241,18 +241,9 @@ impl<'a> Lowerer<'a> {
             return Operand::Local(*l);
         }
         if let Some((value, gens)) = fb.poly.get(&id).cloned() {
-            // Materialise this instance of a let-polymorphic value here.
-            let saved = fb.subst.clone();
-            for (g, t) in gens.iter().zip(&inst) {
-                fb.subst.insert(*g, t.clone());
-            }
-            let t = self.ty(fb, &value.ty);
-            let v = self.expr(fb, &value, false);
-            fb.subst = saved;
-            let l = fb.user_local(&self.tp.local(id).name, t);
-            fb.emit(Stmt::Assign(l, Rv::Use(v)));
-            fb.env.insert((id, inst), l);
-            return Operand::Local(l);
+            // An instance the let could not foresee (its types depend on a
+            // generic let further in): materialise it here.
+            return Operand::Local(self.materialise(fb, id, &value, &gens, inst));
         }
         // The checker binds every local before its uses.
         unreachable!(
@@ -260,6 +251,75 @@ impl<'a> Lowerer<'a> {
             self.tp.local(id).name,
             pos.span
         )
+    }
+
+    /// Evaluate a let-polymorphic value at one instance and bind it.
+    fn materialise(
+        &mut self,
+        fb: &mut FB,
+        id: LocalId,
+        value: &TExpr,
+        gens: &[GenId],
+        inst: Vec<Ty>,
+    ) -> Local {
+        let saved = fb.subst.clone();
+        for (g, t) in gens.iter().zip(&inst) {
+            fb.subst.insert(*g, t.clone());
+        }
+        let t = self.ty(fb, &value.ty);
+        let v = self.expr(fb, value, false);
+        fb.subst = saved;
+        let l = fb.user_local(&self.tp.local(id).name, t);
+        fb.emit(Stmt::Assign(l, Rv::Use(v)));
+        fb.env.insert((id, inst), l);
+        l
+    }
+
+    /// A generalised let runs where it stands: once per distinct instance
+    /// the rest of its scope uses, or once at `()` when it is never used.
+    fn poly_let(
+        &mut self,
+        fb: &mut FB,
+        id: LocalId,
+        gens: &[GenId],
+        value: &TExpr,
+        rest: &[TStmt],
+    ) {
+        fb.emit(Stmt::At(value.pos));
+        fb.poly.insert(id, (value.clone(), gens.to_vec()));
+        let mut uses = Vec::new();
+        for s in rest {
+            match s {
+                TStmt::Expr(x) | TStmt::Let { value: x, .. } | TStmt::LetPat { value: x, .. } => {
+                    uses_in(x, &mut uses)
+                }
+            }
+        }
+        let mut insts: Vec<Vec<Ty>> = Vec::new();
+        let mut used = false;
+        for (u, inst) in uses {
+            if u != id {
+                continue;
+            }
+            used = true;
+            // A type naming a generic of a later let is known only at that
+            // let's instances; such uses are materialised where they occur.
+            let unknown =
+                |t: &Ty| t.any(&mut |c| matches!(c, Ty::Gen(g) if !fb.subst.contains_key(g)));
+            if inst.iter().any(unknown) {
+                continue;
+            }
+            let inst: Vec<Ty> = inst.iter().map(|t| self.ty(fb, t)).collect();
+            if !insts.contains(&inst) {
+                insts.push(inst);
+            }
+        }
+        if !used {
+            insts.push(gens.iter().map(|_| Ty::unit()).collect());
+        }
+        for inst in insts {
+            self.materialise(fb, id, value, gens, inst);
+        }
     }
 
     pub fn bind(&mut self, fb: &mut FB, id: LocalId, ty: Ty) -> Local {
@@ -592,16 +652,7 @@ impl<'a> Lowerer<'a> {
                     generics,
                     value,
                 } if !generics.is_empty() => {
-                    fb.poly.insert(*local, (value.clone(), generics.clone()));
-                    // Evaluate at least once for its effects when never used.
-                    if !used_later(&stmts[i + 1..], *local) {
-                        let saved = fb.subst.clone();
-                        for g in generics {
-                            fb.subst.insert(*g, Ty::unit());
-                        }
-                        self.expr(fb, value, false);
-                        fb.subst = saved;
-                    }
+                    self.poly_let(fb, *local, generics, value, &stmts[i + 1..]);
                 }
                 TStmt::Let { local, value, .. } => {
                     fb.emit(Stmt::At(value.pos));
@@ -1044,18 +1095,6 @@ pub fn concrete(t: &Ty, subst: &HashMap<GenId, Ty>) -> Ty {
         Ty::Var(_) => Ty::unit(),
         _ => t.map_children(&mut |c| concrete(c, subst)),
     }
-}
-
-fn used_later(stmts: &[TStmt], id: LocalId) -> bool {
-    let mut uses = Vec::new();
-    for s in stmts {
-        match s {
-            TStmt::Expr(x) | TStmt::Let { value: x, .. } | TStmt::LetPat { value: x, .. } => {
-                uses_in(x, &mut uses)
-            }
-        }
-    }
-    uses.iter().any(|(u, _)| *u == id)
 }
 
 /// Visit every sub-expression (pre-order) and pattern.
