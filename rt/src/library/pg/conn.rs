@@ -57,7 +57,7 @@ impl Conn {
             ctx,
             Conn {
                 sock: Sock {
-                    tcp: Timed(stream),
+                    tcp: Timed(stream, false),
                     tls: None,
                 },
                 buf: BytesMut::with_capacity(8192),

@@ -98,6 +98,7 @@ impl Conn {
     fn exchange(&mut self, what: &str, out: &[u8]) -> Result<Outcome, String> {
         self.send(out)
             .map_err(|e| format!("send {what}: {}", io_text(&e)))?;
+        self.sock.reply_due();
         let mut names: Vec<String> = Vec::new();
         let mut got = Outcome::default();
         let mut error: Option<String> = None;

@@ -11,12 +11,19 @@ use std::io::{self, Read, Write};
 const READ_NS: u64 = 30_000_000_000;
 const WRITE_NS: u64 = 10_000_000_000;
 
-/// The socket; each read and write gets a fresh deadline.
-pub struct Timed(pub Stream);
+/// The socket; each read and write gets a fresh deadline. `reply_due`
+/// says a request has just gone out: the next read waits for the socket
+/// to become readable before trying, since the answer cannot be there yet
+/// (a read that finds nothing is a wasted system call per round trip).
+/// Waiting first is only a hint: a socket already readable reports at once.
+pub struct Timed(pub Stream, pub bool);
 
 impl Read for Timed {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.0.read_deadline = Some(clock::now_ns() + READ_NS);
+        if std::mem::take(&mut self.1) {
+            self.0.wait_readable()?;
+        }
         self.0.read(buf)
     }
 }
@@ -42,6 +49,11 @@ impl Sock {
     /// Makes the process of `ctx` the one that parks on the socket.
     pub fn set_owner(&mut self, ctx: *mut Ctx) {
         self.tcp.0.set_owner(ctx);
+    }
+
+    /// A request has been written; its reply is awaited (see `Timed`).
+    pub fn reply_due(&mut self) {
+        self.tcp.1 = true;
     }
 
     /// Drives the TLS handshake to its end.
