@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::base::abi::{snow_t_Int, Word};
-use crate::io::machine_tests::{recv_int, run_program, run_programs_watched};
+use crate::io::machine_tests::{recv_int, run_program, run_program_then, run_programs_watched};
 use crate::io::readiness::{Interest, Registration};
 use crate::process::park::{state_of, S_WAIT_IO};
 use crate::process::primitives::{snow_exit, snow_self, snow_send, snow_spawn};
@@ -95,9 +95,8 @@ unsafe extern "C" fn late_answer_main(ctx: *mut Ctx) {
 
 #[test]
 fn a_process_waiting_for_a_call_keeps_the_program_alive() {
-    assert_eq!(run_program(late_answer_main), 0);
+    assert_eq!(run_program_then(late_answer_main, waiting), (0, false));
     assert_eq!(LATE.lock().unwrap().as_deref(), Some("answer"));
-    assert!(!waiting());
 }
 
 // ------------------------------------------------ deadlines
@@ -128,9 +127,8 @@ unsafe extern "C" fn deadline_main(ctx: *mut Ctx) {
 
 #[test]
 fn a_call_past_its_deadline_is_abandoned_and_wakes_nothing_later() {
-    assert_eq!(run_program(deadline_main), 0);
+    assert_eq!(run_program_then(deadline_main, waiting), (0, false));
     assert_eq!(*GIVEN_UP.lock().unwrap(), ["None", "Ok(TimedOut) true"]);
-    assert!(!waiting());
 }
 
 // ------------------------------------------------ killed while waiting
@@ -196,10 +194,9 @@ unsafe extern "C" fn crash_main(ctx: *mut Ctx) {
 
 #[test]
 fn a_panic_in_a_job_crashes_its_caller_only() {
-    assert_eq!(run_program(crash_main), 0);
+    assert_eq!(run_program_then(crash_main, waiting), (0, false));
     assert!(CRASHED.load(Ordering::SeqCst));
     assert!(!PAST_PANIC.load(Ordering::SeqCst));
-    assert!(!waiting());
 }
 
 // ------------------------------------------------ wake-ups right before the end

@@ -21,6 +21,12 @@ use std::sync::{Arc, Mutex, Once};
 /// `snow_main` does, on a machine of two workers started at the first
 /// call); returns its exit status.
 pub(crate) fn run_program(entry: MainEntry) -> i32 {
+    run_program_then(entry, || ()).0
+}
+
+/// `run_program`, also returning what `after` finds while no other test's
+/// program can run (the machine's global counts are shared by the tests).
+pub(crate) fn run_program_then<T>(entry: MainEntry, after: impl FnOnce() -> T) -> (i32, T) {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     static START: Once = Once::new();
     let _g = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -37,7 +43,8 @@ pub(crate) fn run_program(entry: MainEntry) -> i32 {
         stack::alloc(None),
     );
     scheduler::enqueue(a, core::ptr::null_mut());
-    super::reactor::get().run()
+    let status = super::reactor::get().run();
+    (status, after())
 }
 
 /// Runs `n` programs of `entry` one after the other, each to exit status

@@ -1,14 +1,24 @@
 //! Generation-checked handles: a slot is reused only under a new
 //! generation, so a stale handle never reaches a later connection.
+//!
+//! A handle travels in a pointer-sized word, so it is
+//! `index << HALF | generation` with `HALF` half the word: 32 bits each on
+//! 64-bit targets, 16 on 32-bit ones (armv7), where more than 65,535 live
+//! handles of one kind cannot be given out.
 
 use std::sync::{Arc, Mutex};
+
+/// Bits of the generation (and of the index).
+const HALF: u32 = usize::BITS / 2;
+/// The largest generation and index.
+const MAX: u64 = (1u64 << HALF) - 1;
 
 struct Slot<T> {
     gen: u32,
     item: Option<Arc<T>>,
 }
 
-/// A table of shared items addressed by `index << 32 | generation`.
+/// A table of shared items addressed by `index << HALF | generation`.
 pub struct Handles<T> {
     slots: Mutex<(Vec<Slot<T>>, Vec<u32>)>,
 }
@@ -34,9 +44,13 @@ impl<T> Handles<T> {
             }
         };
         let slot = &mut slots[index as usize];
-        slot.gen = slot.gen.wrapping_add(1).max(1);
+        slot.gen = ((slot.gen as u64 + 1) & MAX).max(1) as u32;
         slot.item = Some(Arc::new(item));
-        ((index as i64) << 32) | slot.gen as i64
+        assert!(
+            index as u64 <= MAX,
+            "more live handles than a word can address"
+        );
+        ((index as i64) << HALF) | slot.gen as i64
     }
 
     /// The live item of `handle`, if any.
@@ -65,6 +79,6 @@ impl<T> Handles<T> {
 }
 
 fn split(handle: i64) -> Option<(usize, u32)> {
-    let (index, gen) = ((handle >> 32) as u64, handle as u32);
-    (handle > 0 && index <= u32::MAX as u64 && gen != 0).then_some((index as usize, gen))
+    let (index, gen) = ((handle as u64) >> HALF, handle as u64 & MAX);
+    (handle > 0 && index <= MAX && gen != 0).then_some((index as usize, gen as u32))
 }

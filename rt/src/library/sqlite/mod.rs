@@ -9,7 +9,7 @@
 //!   table, the error strings, the 5 s busy timeout and the change count
 //!   that is 0 for anything but a row change. It knows nothing of processes.
 //! - `library::handles`: the generation-checked table behind `SqliteConn`. A handle
-//!   is `index << 32 | generation`; a closed or never-issued handle finds
+//!   is `index << HALF | generation` (`library::handles`); a closed or never-issued handle finds
 //!   nothing, so it gives `connection is closed`, never a use-after-free.
 //!   Each entry holds its connection under a mutex, which serialises calls
 //!   on one connection (a connection may be shared between processes).
