@@ -14,6 +14,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{mpsc, Barrier};
 use std::time::Duration;
 
+/// The tests here share the program's pool of `THREADS` threads, and some
+/// hold threads on purpose (one blocked job; `THREADS` callers meeting at a
+/// barrier): run in parallel they could starve each other, so each takes
+/// this for its whole run.
+fn one_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static ONE: Mutex<()> = Mutex::new(());
+    ONE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn in_ms(ms: u64) -> Option<u64> {
     Some(clock::now_ns() + ms * 1_000_000)
 }
@@ -28,6 +37,7 @@ unsafe fn yield_until(ctx: *mut Ctx, done: impl Fn() -> bool) {
 
 #[test]
 fn pool_runs_jobs_beside_a_blocked_one() {
+    let _one = one_test_at_a_time();
     let (p, n) = pool();
     assert_eq!(n, THREADS);
     // One job holds its thread until told to go; another still runs.
@@ -74,6 +84,7 @@ unsafe extern "C" fn meet_main(ctx: *mut Ctx) {
 
 #[test]
 fn callers_park_and_leave_their_workers_free() {
+    let _one = one_test_at_a_time();
     MEET.get_or_init(|| Barrier::new(THREADS));
     assert_eq!(run_program(meet_main), 0);
     assert_eq!(MET.load(Ordering::SeqCst), THREADS as u64);
@@ -95,6 +106,7 @@ unsafe extern "C" fn late_answer_main(ctx: *mut Ctx) {
 
 #[test]
 fn a_process_waiting_for_a_call_keeps_the_program_alive() {
+    let _one = one_test_at_a_time();
     assert_eq!(run_program_then(late_answer_main, waiting), (0, false));
     assert_eq!(LATE.lock().unwrap().as_deref(), Some("answer"));
 }
@@ -127,6 +139,7 @@ unsafe extern "C" fn deadline_main(ctx: *mut Ctx) {
 
 #[test]
 fn a_call_past_its_deadline_is_abandoned_and_wakes_nothing_later() {
+    let _one = one_test_at_a_time();
     assert_eq!(run_program_then(deadline_main, waiting), (0, false));
     assert_eq!(*GIVEN_UP.lock().unwrap(), ["None", "Ok(TimedOut) true"]);
 }
@@ -165,6 +178,7 @@ unsafe extern "C" fn kill_main(ctx: *mut Ctx) {
 
 #[test]
 fn a_process_killed_while_waiting_stops_counting() {
+    let _one = one_test_at_a_time();
     assert_eq!(run_program(kill_main), 0);
     RELEASE.store(true, Ordering::SeqCst);
     assert_eq!(*KILLED.lock().unwrap(), Some((true, false)));
@@ -194,6 +208,7 @@ unsafe extern "C" fn crash_main(ctx: *mut Ctx) {
 
 #[test]
 fn a_panic_in_a_job_crashes_its_caller_only() {
+    let _one = one_test_at_a_time();
     assert_eq!(run_program_then(crash_main, waiting), (0, false));
     assert!(CRASHED.load(Ordering::SeqCst));
     assert!(!PAST_PANIC.load(Ordering::SeqCst));
@@ -226,5 +241,6 @@ unsafe extern "C" fn callers_main(ctx: *mut Ctx) {
 
 #[test]
 fn programs_end_right_after_calls_answered_off_the_workers() {
+    let _one = one_test_at_a_time();
     run_programs_watched(ENDINGS, callers_main);
 }
