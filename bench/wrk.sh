@@ -1,5 +1,6 @@
-# Shell helpers of the benchmark scripts that drive servers with wrk
-# (bench/http/run.sh, bench/db/run.sh); source it.
+# Shell helpers of the benchmark scripts: wrk_run for those that drive
+# servers with wrk (bench/http/run.sh, bench/db/run.sh), ratio for those
+# and bench/ws/run.sh; source it from the script's directory.
 
 # wrk_run URL [wrk args]: one wrk -t1 -c50 run of $secs seconds; prints
 # "requests/s p99-in-ms" (errors and non-2xx answers are reported on stderr).

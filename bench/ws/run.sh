@@ -69,8 +69,8 @@ stop() {
     pid=
 }
 
-# ratio A B: A/B to two decimals.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+# ratio A B: A/B to two decimals (bench/wrk.sh).
+source ../wrk.sh
 
 # best SCENARIO ARGS...: the best of $rounds runs per server, "snow node".
 best() {

@@ -39,6 +39,10 @@ impl<T> Handles<T> {
         let index = match free.pop() {
             Some(i) => i,
             None => {
+                assert!(
+                    slots.len() as u64 <= MAX,
+                    "more live handles than a word can address"
+                );
                 slots.push(Slot { gen: 0, item: None });
                 (slots.len() - 1) as u32
             }
@@ -46,10 +50,6 @@ impl<T> Handles<T> {
         let slot = &mut slots[index as usize];
         slot.gen = ((slot.gen as u64 + 1) & MAX).max(1) as u32;
         slot.item = Some(Arc::new(item));
-        assert!(
-            index as u64 <= MAX,
-            "more live handles than a word can address"
-        );
         ((index as i64) << HALF) | slot.gen as i64
     }
 

@@ -1,7 +1,6 @@
-//! The transaction runner behind `Sqlite.transaction`, written for any
-//! database: `Pg.transaction` (§5.5.3) is meant to plug into it too, by
-//! implementing `Tx` for its connection (BEGIN/COMMIT/ROLLBACK over the
-//! simple protocol, `aborted` from the `E` status byte).
+//! The transaction runner behind `Sqlite.transaction` and `Pg.transaction`
+//! (§5.5.3): each database implements `Tx` for its connection, and `reply`
+//! does the rest, from calling the Snow callback to the `Result` value.
 //!
 //! The steps and their results (§5.5.3):
 //! 1. BEGIN; if it fails, `Err("BEGIN: <m>")` and the callback never runs.
@@ -17,11 +16,12 @@
 //!    (`[snow-rt] <name> callback panicked: <report>`), and
 //!    `Err("transaction aborted: panic in callback")`; the caller goes on.
 
-use crate::base::abi::{Ctx, Hdr, Word};
+use crate::base::abi::{closure_code, Ctx, SnowType, Word};
 use crate::base::console;
 use crate::process::primitives::me;
 use crate::process::protect;
-use crate::values::layout::OK;
+use crate::values::layout::{self, result_text, OK};
+use core::ffi::c_void;
 
 /// §5.5.3's texts.
 pub const ABORTED: &str = "COMMIT: transaction is aborted, changes were rolled back";
@@ -46,12 +46,12 @@ pub trait Tx {
     /// # Safety
     /// As the trait says of `ctx`.
     unsafe fn aborted(&mut self, ctx: *mut Ctx) -> bool;
-    /// The Snow function, for the crash line (`Pg.transaction`).
+    /// The Snow function, for the crash line (e.g. `Pg.transaction`).
     fn name(&self) -> &'static str;
 }
 
 /// How a transaction ended.
-pub enum Outcome {
+enum Outcome {
     Committed,
     /// The callback's own `Err` value (a `Result` object), rolled back.
     CallbackErr(Word),
@@ -59,13 +59,31 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Whether the `Result` object `res` is an `Ok`.
+/// The Snow callback: a closure of type `Fun(Conn) -> ()!String`.
+type Callback = unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void) -> *mut c_void;
+
+/// Runs a transaction on `tx` around the Snow closure `f`, called with
+/// the connection word `conn`, and gives the call's `Result` of type `res`.
 ///
 /// # Safety
-/// `res` is a live `Result` object.
-unsafe fn is_ok(res: Word) -> bool {
-    let at = (res as usize as *const u8).add(core::mem::size_of::<Hdr>());
-    (at as *const i64).read_unaligned() == OK as i64
+/// `ctx` is the running process's context; `res` describes
+/// `Result<(), String>`; `f` is a live closure taking `conn`.
+pub unsafe fn reply(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    tx: &mut dyn Tx,
+    f: *mut c_void,
+    conn: *mut c_void,
+) -> *mut u8 {
+    let outcome = run(ctx, tx, &mut |ctx| {
+        let code: Callback = core::mem::transmute(closure_code(f));
+        code(ctx, f, conn) as usize as Word
+    });
+    match outcome {
+        Outcome::Committed => result_text(ctx, res, Ok(0)),
+        Outcome::CallbackErr(e) => e as usize as *mut u8,
+        Outcome::Failed(m) => result_text(ctx, res, Err(m)),
+    }
 }
 
 /// Runs a transaction on `tx` around `callback`, which calls the Snow
@@ -73,7 +91,7 @@ unsafe fn is_ok(res: Word) -> bool {
 ///
 /// # Safety
 /// `ctx` is the running process's context.
-pub unsafe fn run(
+unsafe fn run(
     ctx: *mut Ctx,
     tx: &mut dyn Tx,
     callback: &mut dyn FnMut(*mut Ctx) -> Word,
@@ -91,7 +109,7 @@ pub unsafe fn run(
             let _ = tx.rollback(ctx);
             Outcome::Failed(PANICKED.into())
         }
-        Ok(res) if !is_ok(res) => {
+        Ok(res) if layout::tag(res) != OK => {
             let _ = tx.rollback(ctx);
             Outcome::CallbackErr(res)
         }

@@ -15,6 +15,14 @@ pub const ERR: usize = 1;
 /// Byte offset of the `int64_t tag` every variant object has after its header.
 const TAG_OFFSET: usize = core::mem::size_of::<Hdr>();
 
+/// The variant tag of the variant object `w` (`OK`/`ERR`, `SOME`/`NONE`).
+///
+/// # Safety
+/// `w` is a live variant object.
+pub unsafe fn tag(w: Word) -> usize {
+    ((w as usize as *const u8).add(TAG_OFFSET) as *const i64).read_unaligned() as usize
+}
+
 /// Stores word `w` into the field at `p` in the natural C type of `kind`
 /// (the inverse of `base::abi::read_field`).
 ///
@@ -101,6 +109,15 @@ pub unsafe fn result(ctx: *mut Ctx, res: *const SnowType, r: Result<Word, &[u8]>
             variant(ctx, res, ERR, &[s])
         }
     }
+}
+
+/// `result` for an error text the runtime owns (the usual shape of a
+/// library call's outcome).
+///
+/// # Safety
+/// As `result`.
+pub unsafe fn result_text(ctx: *mut Ctx, res: *const SnowType, r: Result<Word, String>) -> *mut u8 {
+    result(ctx, res, r.as_ref().map(|w| *w).map_err(|e| e.as_bytes()))
 }
 
 /// The element descriptor of a List (or Set/Queue) descriptor.

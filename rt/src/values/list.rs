@@ -11,7 +11,9 @@
 //! repeated `append` and `prepend` (`[x] ++ acc`) onto the newest list
 //! amortised O(1) while older lists keep their contents.
 
-use crate::base::abi::{kind_is_ptr, Ctx, Hdr, SnowList, SnowType, Word, GC_STATIC, K_OPAQUE};
+use crate::base::abi::{
+    kind_is_ptr, Ctx, Hdr, SnowList, SnowStr, SnowType, Word, GC_STATIC, K_OPAQUE,
+};
 use crate::base::panic::panic_msg;
 use crate::gc;
 use crate::gc::store::Store;
@@ -25,6 +27,17 @@ pub unsafe fn items<'a>(l: *const SnowList) -> &'a [Word] {
         return &[];
     }
     core::slice::from_raw_parts((*l).items, (*l).len as usize)
+}
+
+/// The texts of a `List<String>`, copied out of the heap.
+///
+/// # Safety
+/// `l` is a live `List<String>`.
+pub unsafe fn strings(l: *const SnowList) -> Vec<String> {
+    items(l)
+        .iter()
+        .map(|&w| crate::values::string::str_of(w as usize as *const SnowStr).to_string())
+        .collect()
 }
 
 /// # Safety

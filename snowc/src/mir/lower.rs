@@ -26,7 +26,8 @@ pub struct FB {
     pub closure_self: Option<LocalId>,
     /// Captured (local, instance) pairs of this closure, by env index.
     pub captures: Vec<(LocalId, Vec<Ty>)>,
-    /// Let-polymorphic values not yet materialised, by local.
+    /// Generalised lets, by local: for instances not known where the let
+    /// stands (they depend on a later generic let), materialised at use.
     pub poly: HashMap<LocalId, (TExpr, Vec<GenId>)>,
     pub name: String,
     /// `Func::label` of the function being built.

@@ -1,6 +1,8 @@
-//! Servers of the HTTP and HTTPS tests (`http.rs`, `https.rs`): Snow
-//! programs in `tests/http/`, built once per test run and started on
-//! 127.0.0.1 with port 0, the port read back from the readiness line.
+//! Servers of the network tests (HTTP, HTTPS, the HTTP client, WebSocket,
+//! PostgreSQL, the pool, the examples): Snow programs (`http/name`,
+//! `ws/name`, or a repository path such as an example file or project
+//! directory), built once per test run and started on 127.0.0.1 with
+//! port 0, the port read back from the readiness line.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -1,5 +1,7 @@
-//! Shared helpers for the file-driven test targets (`e2e`, `compile_fail`,
-//! `c_warnings`). Each target collects `*.snow` programs from a directory
+//! Shared helpers for the test targets: `http_server` (servers and
+//! clients of the network tests), `pg_cluster` (a throw-away PostgreSQL
+//! cluster), and here those of the file-driven targets (`e2e`,
+//! `compile_fail`, `c_warnings`). Each file-driven target collects `*.snow` programs from a directory
 //! under `tests/` at the repository root and turns every program into one
 //! named `libtest-mimic` trial, so they run in parallel and can be filtered
 //! by name like ordinary tests.

@@ -2,12 +2,11 @@
 //! arguments out of the process heap, does its I/O parking the process
 //! (never the worker), and builds the result in the heap afterwards.
 
-use super::conn::Conn;
-use super::{slot, url};
+use super::slot;
 use crate::base::abi::{obj_type, Ctx, FnLoc, Hdr, SnowList, SnowStr, SnowType, Word};
 use crate::library::row::rows_list;
-use crate::process::resources;
-use crate::values::layout::{self, OK, SOME};
+use crate::values::layout::result_text;
+use crate::values::layout::{OK, SOME};
 use crate::values::list;
 use crate::values::recursion::with_room;
 use crate::values::string::str_of;
@@ -30,10 +29,7 @@ pub fn handle(conn: *mut c_void) -> i64 {
 }
 
 unsafe fn strings(l: *mut SnowList) -> Vec<Option<String>> {
-    list::items(l)
-        .iter()
-        .map(|&w| Some(str_of(w as usize as *const SnowStr).to_string()))
-        .collect()
+    list::strings(l).into_iter().map(Some).collect()
 }
 
 /// `List<Option<String>>` parameters: `None` is NULL.
@@ -52,14 +48,6 @@ unsafe fn opt_strings(l: *mut SnowList) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The `Result` of descriptor `res` for `r`.
-///
-/// # Safety
-/// `res` describes a `Result<T, String>` whose `T` words `r` holds.
-pub unsafe fn finish(ctx: *mut Ctx, res: *const SnowType, r: Result<Word, String>) -> *mut u8 {
-    layout::result(ctx, res, r.as_ref().map(|w| *w).map_err(|e| e.as_bytes()))
-}
-
 /// `Pg.connect(url) -> PgConn!String`.
 ///
 /// # Safety
@@ -71,13 +59,8 @@ pub unsafe extern "C" fn snow_pg_connect(
     url: *mut SnowStr,
 ) -> *mut u8 {
     let text = str_of(url).to_string();
-    let r = roomy(ctx, || {
-        let u = url::parse(&text)?;
-        let c = Conn::open(ctx, &u)?;
-        let c = resources::disown(ctx, c).ok_or("connection failed: lost")?;
-        Ok(slot::insert(c) as Word)
-    });
-    finish(ctx, res, r)
+    let r = roomy(ctx, || slot::connect(ctx, &text).map(|h| h as Word));
+    result_text(ctx, res, r)
 }
 
 /// `Pg.close(conn)`: Terminate, then the handle is stale; closing twice
@@ -104,7 +87,7 @@ unsafe fn execute(
             c.extended("execute", &sql, &params, false)
         })
     });
-    finish(ctx, res, r.map(|o| o.count as Word))
+    result_text(ctx, res, r.map(|o| o.count as Word))
 }
 
 /// `Pg.query` on parameters already read.
@@ -122,7 +105,7 @@ unsafe fn query(
         })
     });
     let r = r.map(|o| rows_list(ctx, (*res).param(OK).param(0), &o.rows) as Word);
-    finish(ctx, res, r)
+    result_text(ctx, res, r)
 }
 
 /// `Pg.execute(conn, sql, params) -> Int!String`.
@@ -202,7 +185,7 @@ pub unsafe extern "C" fn snow_pg_begin(
     res: *const SnowType,
     conn: *mut c_void,
 ) -> *mut u8 {
-    finish(ctx, res, control(ctx, handle(conn), "BEGIN").map(|()| 0))
+    result_text(ctx, res, control(ctx, handle(conn), "BEGIN").map(|()| 0))
 }
 
 /// # Safety
@@ -213,7 +196,7 @@ pub unsafe extern "C" fn snow_pg_commit(
     res: *const SnowType,
     conn: *mut c_void,
 ) -> *mut u8 {
-    finish(ctx, res, control(ctx, handle(conn), "COMMIT").map(|()| 0))
+    result_text(ctx, res, control(ctx, handle(conn), "COMMIT").map(|()| 0))
 }
 
 /// # Safety
@@ -224,5 +207,5 @@ pub unsafe extern "C" fn snow_pg_rollback(
     res: *const SnowType,
     conn: *mut c_void,
 ) -> *mut u8 {
-    finish(ctx, res, control(ctx, handle(conn), "ROLLBACK").map(|()| 0))
+    result_text(ctx, res, control(ctx, handle(conn), "ROLLBACK").map(|()| 0))
 }

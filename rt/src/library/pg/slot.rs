@@ -35,6 +35,18 @@ fn table() -> &'static Handles<Slot> {
 }
 
 /// Enters a new connection in the table: its handle.
+/// Connects to the server of the URL `text` and enters the connection in
+/// the table: its handle.
+///
+/// # Safety
+/// `ctx` is the running process's context.
+pub unsafe fn connect(ctx: *mut Ctx, text: &str) -> Result<i64, String> {
+    let u = super::url::parse(text)?;
+    let c = Conn::open(ctx, &u)?;
+    let c = crate::process::resources::disown(ctx, c).ok_or("connection failed: lost")?;
+    Ok(insert(c))
+}
+
 pub fn insert(conn: Box<Conn>) -> i64 {
     table().insert(Slot {
         lock: ProcLock::default(),

@@ -6,13 +6,12 @@
 //! processes sharing the connection cannot slip statements into the
 //! transaction (the callback's own calls nest).
 
-use super::calls::{control, finish, handle};
+use super::calls::{control, handle};
 use super::slot;
-use crate::base::abi::{closure_code, Ctx, SnowType, Word};
-use crate::library::transaction::{self, Outcome, Tx};
+use crate::base::abi::{Ctx, SnowType};
+use crate::library::transaction::{self, Tx};
+use crate::values::layout::result_text;
 use core::ffi::c_void;
-
-type Callback = unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void) -> *mut c_void;
 
 /// A connection's transaction control, by handle.
 struct PgTx(i64);
@@ -50,15 +49,8 @@ pub unsafe extern "C" fn snow_pg_transaction(
     f: *mut c_void,
 ) -> *mut u8 {
     let h = handle(conn);
-    let outcome = slot::holding(ctx, h, || {
-        Ok(transaction::run(ctx, &mut PgTx(h), &mut |ctx| {
-            let code: Callback = core::mem::transmute(closure_code(f));
-            code(ctx, f, conn) as usize as Word
-        }))
-    });
-    match outcome {
-        Ok(Outcome::Committed) => finish(ctx, res, Ok(0)),
-        Ok(Outcome::CallbackErr(e)) => e as usize as *mut u8,
-        Ok(Outcome::Failed(m)) | Err(m) => finish(ctx, res, Err(m)),
-    }
+    slot::holding(ctx, h, || {
+        Ok(transaction::reply(ctx, res, &mut PgTx(h), f, conn))
+    })
+    .unwrap_or_else(|m| result_text(ctx, res, Err(m)))
 }

@@ -4,7 +4,8 @@
 
 use super::ops;
 use crate::base::abi::{Ctx, SnowList, SnowStr, SnowType, Word};
-use crate::library::pg::calls::{finish, handle, roomy, snow_pg_execute, snow_pg_query};
+use crate::library::pg::calls::{handle, roomy, snow_pg_execute, snow_pg_query};
+use crate::values::layout::result_text;
 use crate::values::string::str_of;
 use core::ffi::c_void;
 
@@ -23,7 +24,7 @@ pub unsafe extern "C" fn snow_pool_open(
 ) -> *mut u8 {
     let text = str_of(url).to_string();
     let r = roomy(ctx, || ops::open(ctx, &text, min, max, timeout_ms));
-    finish(ctx, res, r.map(|h| h as Word))
+    result_text(ctx, res, r.map(|h| h as Word))
 }
 
 /// `Pool.checkout(pool) -> PgConn!String`.
@@ -37,7 +38,7 @@ pub unsafe extern "C" fn snow_pool_checkout(
     pool: *mut c_void,
 ) -> *mut u8 {
     let r = roomy(ctx, || ops::checkout(ctx, handle(pool)));
-    finish(ctx, res, r.map(|c| c as Word))
+    result_text(ctx, res, r.map(|c| c as Word))
 }
 
 /// `Pool.checkin(pool, conn)`.
@@ -78,7 +79,7 @@ unsafe fn on_a_connection(
 ) -> *mut u8 {
     let h = handle(pool);
     match roomy(ctx, || ops::checkout(ctx, h)) {
-        Err(e) => finish(ctx, res, Err(e)),
+        Err(e) => result_text(ctx, res, Err(e)),
         Ok(conn) => {
             let r = call(ctx, res, conn as usize as *mut c_void, sql, params);
             roomy(ctx, || ops::checkin(ctx, h, conn));

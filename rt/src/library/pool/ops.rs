@@ -12,7 +12,7 @@ use crate::io::readiness::nudge;
 use crate::library::handles::Handles;
 use crate::library::http::server::env_ms;
 use crate::library::pg::conn::Conn;
-use crate::library::pg::{slot, url};
+use crate::library::pg::slot;
 use crate::process::park::park_for_io;
 use crate::process::pcb::Actor;
 use crate::process::primitives::me;
@@ -86,14 +86,6 @@ impl Drop for Lease {
     }
 }
 
-/// A new connection, entered in the connection table: its handle.
-unsafe fn connect(ctx: *mut Ctx, text: &str) -> Result<i64, String> {
-    let u = url::parse(text)?;
-    let c = Conn::open(ctx, &u)?;
-    let c = resources::disown(ctx, c).ok_or("connection failed: lost")?;
-    Ok(slot::insert(c))
-}
-
 unsafe fn close_all(ctx: *mut Ctx, conns: Vec<i64>) {
     for c in conns {
         slot::close(ctx, c);
@@ -114,7 +106,7 @@ pub unsafe fn open(
     let mut s = State::new(Limits::clamp(min, max, timeout_ms), ages());
     let mut made = Vec::new();
     for _ in 0..s.limits.min {
-        match connect(ctx, text) {
+        match slot::connect(ctx, text) {
             Ok(c) => made.push(c),
             Err(e) => {
                 close_all(ctx, made);
@@ -191,7 +183,7 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
                 slot::close(ctx, conn);
             }
             Take::Connect => {
-                let made = connect(ctx, &pool.url);
+                let made = slot::connect(ctx, &pool.url);
                 let mut s = pool.state();
                 let r = match made {
                     Ok(c) => match s.connected(c, clock::now_ns(), Some(lease as u64)) {
@@ -303,7 +295,7 @@ unsafe fn maintain(ctx: *mut Ctx, pool: &Pool) {
     wake(woken);
     close_all(ctx, gone);
     while pool.state().refill_one() {
-        let made = connect(ctx, &pool.url);
+        let made = slot::connect(ctx, &pool.url);
         let mut s = pool.state();
         match made {
             Ok(c) => {

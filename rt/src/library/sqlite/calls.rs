@@ -4,12 +4,13 @@
 
 use super::api;
 use super::conn::Conn;
-use crate::base::abi::{closure_code, Ctx, SnowList, SnowStr, SnowType, Word};
+use crate::base::abi::{Ctx, SnowList, SnowStr, SnowType, Word};
 use crate::io::blocking;
 use crate::library::handles::Handles;
 use crate::library::row::rows_list;
-use crate::library::transaction::{self, Outcome, Tx};
-use crate::values::layout::{self, OK};
+use crate::library::transaction::{self, Tx};
+use crate::values::layout::result_text;
+use crate::values::layout::OK;
 use crate::values::list;
 use crate::values::string::str_of;
 use core::ffi::c_void;
@@ -36,17 +37,6 @@ unsafe fn on_conn<R: Send + 'static>(
     blocking::run_to_end(ctx, move || f(&c.lock().unwrap_or_else(|e| e.into_inner())))
 }
 
-unsafe fn strings(l: *mut SnowList) -> Vec<String> {
-    list::items(l)
-        .iter()
-        .map(|&w| str_of(w as usize as *const SnowStr).to_string())
-        .collect()
-}
-
-unsafe fn finish(ctx: *mut Ctx, res: *const SnowType, r: Result<Word, String>) -> *mut u8 {
-    layout::result(ctx, res, r.as_ref().map(|w| *w).map_err(|e| e.as_bytes()))
-}
-
 /// `Sqlite.open(path) -> SqliteConn!String`, called by its C entry point
 /// `snow_sqlite_open` (c-support/snow_sqlite.c) with the SQLite table.
 ///
@@ -64,7 +54,7 @@ pub unsafe extern "C" fn snow_rs_sqlite_open(
     let path = str_of(path).to_string();
     let r = blocking::run_to_end(ctx, move || Conn::open(&path));
     let r = r.map(|c| table().insert(Mutex::new(c)) as Word);
-    finish(ctx, res, r)
+    result_text(ctx, res, r)
 }
 
 /// `Sqlite.close(conn)`: stale handles are ignored. A call still running
@@ -86,9 +76,9 @@ pub unsafe extern "C" fn snow_sqlite_execute(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    let (sql, params) = (str_of(sql).to_string(), strings(params));
+    let (sql, params) = (str_of(sql).to_string(), list::strings(params));
     let r = on_conn(ctx, conn, move |c| c.execute(&sql, &params));
-    finish(ctx, res, r.map(|n| n as Word))
+    result_text(ctx, res, r.map(|n| n as Word))
 }
 
 /// `Sqlite.query(conn, sql, params) -> List<Map<String, String>>!String`.
@@ -104,10 +94,10 @@ pub unsafe extern "C" fn snow_sqlite_query(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    let (sql, params) = (str_of(sql).to_string(), strings(params));
+    let (sql, params) = (str_of(sql).to_string(), list::strings(params));
     let r = on_conn(ctx, conn, move |c| c.query(&sql, &params));
     let r = r.map(|rows| rows_list(ctx, (*res).param(OK).param(0), &rows) as Word);
-    finish(ctx, res, r)
+    result_text(ctx, res, r)
 }
 
 /// `BEGIN` (deferred), `COMMIT`, `ROLLBACK`: `()!String`.
@@ -118,7 +108,7 @@ unsafe fn control(
     sql: &'static str,
 ) -> *mut u8 {
     let r = on_conn(ctx, conn, move |c| c.execute(sql, &[]));
-    finish(ctx, res, r.map(|_| 0))
+    result_text(ctx, res, r.map(|_| 0))
 }
 
 /// # Safety
@@ -195,8 +185,6 @@ impl Tx for SqliteTx {
     }
 }
 
-type TxCallback = unsafe extern "C" fn(*mut Ctx, *mut c_void, *mut c_void) -> *mut c_void;
-
 /// `Sqlite.transaction(conn, f) -> ()!String` (§5.5.3's contract, see
 /// `library::transaction`).
 ///
@@ -210,14 +198,5 @@ pub unsafe extern "C" fn snow_sqlite_transaction(
     conn: *mut c_void,
     f: *mut c_void,
 ) -> *mut u8 {
-    let mut tx = SqliteTx { conn, since: 0 };
-    let outcome = transaction::run(ctx, &mut tx, &mut |ctx| {
-        let code: TxCallback = core::mem::transmute(closure_code(f));
-        code(ctx, f, conn) as usize as Word
-    });
-    match outcome {
-        Outcome::Committed => finish(ctx, res, Ok(0)),
-        Outcome::CallbackErr(e) => e as usize as *mut u8,
-        Outcome::Failed(m) => finish(ctx, res, Err(m)),
-    }
+    transaction::reply(ctx, res, &mut SqliteTx { conn, since: 0 }, f, conn)
 }

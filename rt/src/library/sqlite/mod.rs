@@ -8,15 +8,15 @@
 //! - `conn`: one database connection over the raw C API, with the value
 //!   table, the error strings, the 5 s busy timeout and the change count
 //!   that is 0 for anything but a row change. It knows nothing of processes.
-//! - `library::handles`: the generation-checked table behind `SqliteConn`. A handle
-//!   is `index << HALF | generation` (`library::handles`); a closed or never-issued handle finds
-//!   nothing, so it gives `connection is closed`, never a use-after-free.
-//!   Each entry holds its connection under a mutex, which serialises calls
-//!   on one connection (a connection may be shared between processes).
-//! - `calls`: the C entry points behind `Sqlite.*`. Every call runs on
-//!   the runtime's blocking pool (`io::blocking`), off the scheduler's
-//!   workers, while the calling process parks: a long query costs a pool
-//!   thread, never a worker.
+//! - `calls`: the C entry points behind `Sqlite.*` (`Sqlite.transaction`
+//!   through `library::transaction`). Connections live in a
+//!   generation-checked `library::handles` table, so a closed or
+//!   never-issued handle gives `connection is closed`, never a
+//!   use-after-free; each entry holds its connection under a mutex, which
+//!   serialises calls on one connection (a connection may be shared
+//!   between processes). Every call runs on the runtime's blocking pool
+//!   (`io::blocking`), off the scheduler's workers, while the calling
+//!   process parks: a long query costs a pool thread, never a worker.
 
 pub mod api;
 pub mod calls;

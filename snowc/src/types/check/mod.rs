@@ -146,10 +146,6 @@ impl<'a> Checker<'a> {
         });
         LocalId(self.locals.len() as u32 - 1)
     }
-
-    pub fn fn_info(&self, id: FnId) -> &FnInfo {
-        &self.fns[id.0 as usize]
-    }
 }
 
 /// Check a whole program.
