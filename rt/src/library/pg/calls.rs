@@ -3,10 +3,10 @@
 //! (never the worker), and builds the result in the heap afterwards.
 
 use super::slot;
-use crate::base::abi::{obj_type, Ctx, FnLoc, Hdr, SnowList, SnowStr, SnowType, Word};
+use crate::base::abi::{obj_type, Ctx, FnLoc, SnowList, SnowStr, SnowType, Word};
 use crate::library::row::rows_list;
 use crate::values::layout::result_text;
-use crate::values::layout::{OK, SOME};
+use crate::values::layout::{self, OK, SOME};
 use crate::values::list;
 use crate::values::recursion::with_room;
 use crate::values::string::str_of;
@@ -38,8 +38,7 @@ unsafe fn opt_strings(l: *mut SnowList) -> Vec<Option<String>> {
         .iter()
         .map(|&w| {
             let o = w as usize as *const u8;
-            let tag = (o.add(core::mem::size_of::<Hdr>()) as *const i64).read_unaligned();
-            (tag == SOME as i64).then(|| {
+            (layout::tag(w) == SOME).then(|| {
                 let at = obj_type(w).offset(0);
                 let s = (o.add(at) as *const *const SnowStr).read_unaligned();
                 str_of(s).to_string()
