@@ -9,6 +9,7 @@ use crate::io::blocking;
 use crate::library::handles::Handles;
 use crate::library::row::rows_list;
 use crate::library::transaction::{self, Tx};
+use crate::process::primitives::me;
 use crate::values::layout::result_text;
 use crate::values::layout::OK;
 use crate::values::list;
@@ -29,12 +30,14 @@ fn table() -> &'static Handles<Mutex<Conn>> {
 unsafe fn on_conn<R: Send + 'static>(
     ctx: *mut Ctx,
     conn: *mut c_void,
-    f: impl FnOnce(&Conn) -> Result<R, String> + Send + 'static,
+    f: impl FnOnce(&mut Conn) -> Result<R, String> + Send + 'static,
 ) -> Result<R, String> {
     let Some(c) = table().get(conn as usize as i64) else {
         return Err(CLOSED.into());
     };
-    blocking::run_to_end(ctx, move || f(&c.lock().unwrap_or_else(|e| e.into_inner())))
+    blocking::run_to_end(ctx, move || {
+        c.lock().unwrap_or_else(|e| e.into_inner()).call(f)
+    })
 }
 
 /// `Sqlite.open(path) -> SqliteConn!String`, called by its C entry point
@@ -156,11 +159,8 @@ struct SqliteTx {
 
 impl Tx for SqliteTx {
     unsafe fn begin(&mut self, ctx: *mut Ctx) -> Result<(), String> {
-        let r = on_conn(ctx, self.conn, |c| {
-            c.execute("BEGIN", &[])?;
-            Ok(c.rollbacks())
-        });
-        self.since = r?;
+        let pid = me(ctx).pid;
+        self.since = on_conn(ctx, self.conn, move |c| c.begin_owned(pid))?;
         Ok(())
     }
 

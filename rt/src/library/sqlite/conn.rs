@@ -27,12 +27,20 @@ fn busy_timeout_ms() -> c_int {
 
 pub use crate::library::row::Row;
 
+fn alive(pid: u64) -> bool {
+    crate::process::pid_table::get(pid).is_some_and(|a| !a.is_done())
+}
+
 pub struct Conn {
     db: *mut ffi::sqlite3,
     /// Transactions rolled back so far, explicitly or by SQLite itself
     /// after an error (counted by the rollback hook; boxed so its address
     /// stays put while the connection moves).
     rollbacks: Box<AtomicU64>,
+    /// The process running `Sqlite.transaction` on this connection, if
+    /// any (a transaction opened by `Sqlite.begin` has no owner: another
+    /// process may commit it, even after the first one ended).
+    owner: Option<u64>,
 }
 
 /// The rollback hook: counts into the connection's `rollbacks`.
@@ -67,6 +75,7 @@ impl Conn {
         let conn = Conn {
             db,
             rollbacks: Box::default(),
+            owner: None,
         };
         if rc != ffi::SQLITE_OK {
             return Err(conn.error(rc));
@@ -146,6 +155,31 @@ impl Conn {
     /// No transaction is open (SQLite's autocommit mode).
     pub fn autocommit(&self) -> bool {
         unsafe { (api::get().get_autocommit)(self.db) != 0 }
+    }
+
+    /// Runs one call, first rolling back a transaction whose owner has
+    /// died: exits do not unwind, so a process killed inside
+    /// `Sqlite.transaction`'s callback could not end it.
+    pub fn call<R>(&mut self, f: impl FnOnce(&mut Conn) -> Result<R, String>) -> Result<R, String> {
+        if self.autocommit() {
+            self.owner = None;
+        } else if self.owner.is_some_and(|p| !alive(p)) {
+            let _ = self.execute("ROLLBACK", &[]);
+            self.owner = None;
+        }
+        let r = f(self);
+        if self.autocommit() {
+            self.owner = None;
+        }
+        r
+    }
+
+    /// BEGIN for `Sqlite.transaction` run by process `pid`, which then
+    /// owns the transaction until it ends; the rollback count after it.
+    pub fn begin_owned(&mut self, pid: u64) -> Result<u64, String> {
+        self.execute("BEGIN", &[])?;
+        self.owner = Some(pid);
+        Ok(self.rollbacks())
     }
 
     /// How many transactions have been rolled back on this connection.
