@@ -220,4 +220,4 @@ mod connect;
 
 #[cfg(test)]
 #[path = "net_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -18,22 +18,32 @@ fn registrations() -> usize {
     crate::io::reactor::get().waiters().by_key_len()
 }
 
-unsafe fn give_way(ctx: *mut Ctx) {
+pub(crate) unsafe fn give_way(ctx: *mut Ctx) {
     (*ctx).budget = -1;
     snow_slow_path(ctx, core::ptr::null());
+}
+
+/// Waits for `pid` to park on a descriptor.
+pub(crate) unsafe fn wait_parked(ctx: *mut Ctx, pid: u64) {
+    while pid_table::get(pid).is_none_or(|a| state_of(a.load_state()) != S_WAIT_IO) {
+        give_way(ctx);
+    }
+}
+
+/// Kills `pid` and waits for its end.
+pub(crate) unsafe fn kill_and_wait(ctx: *mut Ctx, pid: u64) {
+    snow_exit(ctx, pid, TAG_KILLED, core::ptr::null_mut());
+    while pid_table::get(pid).is_some() {
+        give_way(ctx);
+    }
 }
 
 /// Waits for `pid` to park on a descriptor, kills it, waits for its end;
 /// the registrations while it was parked.
 unsafe fn kill_when_parked(ctx: *mut Ctx, pid: u64) -> usize {
-    while pid_table::get(pid).is_none_or(|a| state_of(a.load_state()) != S_WAIT_IO) {
-        give_way(ctx);
-    }
+    wait_parked(ctx, pid);
     let during = registrations();
-    snow_exit(ctx, pid, TAG_KILLED, core::ptr::null_mut());
-    while pid_table::get(pid).is_some() {
-        give_way(ctx);
-    }
+    kill_and_wait(ctx, pid);
     during
 }
 

@@ -86,6 +86,42 @@ impl Drop for Lease {
     }
 }
 
+/// A slot reserved for a connection being made, owned by the process
+/// making it (`resources`): a process killed while it connects (exits do
+/// not unwind) frees the slot at its end instead of leaking it.
+struct Reserved {
+    pool: Arc<Pool>,
+    settled: bool,
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        if !self.settled {
+            wake(self.pool.state().connect_failed());
+        }
+    }
+}
+
+/// Connects for a reserved slot; the lock on the pool's state is taken
+/// again after the connect, and the reservation is the caller's to settle
+/// under it (`connected` or `connect_failed`).
+unsafe fn connect_reserved(
+    ctx: *mut Ctx,
+    pool: &Arc<Pool>,
+) -> (Result<i64, String>, MutexGuard<'_, State<Waiter>>) {
+    let r = resources::own(
+        ctx,
+        Reserved {
+            pool: pool.clone(),
+            settled: false,
+        },
+    );
+    let made = slot::connect(ctx, &pool.url);
+    (*r).settled = true;
+    resources::release(ctx, r);
+    (made, pool.state())
+}
+
 unsafe fn close_all(ctx: *mut Ctx, conns: Vec<i64>) {
     for c in conns {
         slot::close(ctx, c);
@@ -183,8 +219,7 @@ pub unsafe fn checkout(ctx: *mut Ctx, h: i64) -> Result<i64, String> {
                 slot::close(ctx, conn);
             }
             Take::Connect => {
-                let made = slot::connect(ctx, &pool.url);
-                let mut s = pool.state();
+                let (made, mut s) = connect_reserved(ctx, &pool);
                 let r = match made {
                     Ok(c) => match s.connected(c, clock::now_ns(), Some(lease as u64)) {
                         (true, _) => {
@@ -290,13 +325,12 @@ pub unsafe fn checkin(ctx: *mut Ctx, h: i64, conn: i64) {
 
 /// Closes what outlived the idle timeout or the lifetime and connects
 /// up to `min` again (a failure is left to a later checkout).
-unsafe fn maintain(ctx: *mut Ctx, pool: &Pool) {
+unsafe fn maintain(ctx: *mut Ctx, pool: &Arc<Pool>) {
     let (gone, woken) = pool.state().reap(clock::now_ns());
     wake(woken);
     close_all(ctx, gone);
     while pool.state().refill_one() {
-        let made = slot::connect(ctx, &pool.url);
-        let mut s = pool.state();
+        let (made, mut s) = connect_reserved(ctx, pool);
         match made {
             Ok(c) => {
                 let (kept, w) = s.connected(c, clock::now_ns(), None);
@@ -336,3 +370,7 @@ pub unsafe fn close(ctx: *mut Ctx, h: i64) {
     close_all(ctx, idle);
     forget_if_finished(h, &pool);
 }
+
+#[cfg(test)]
+#[path = "ops_tests.rs"]
+mod tests;
