@@ -4,8 +4,8 @@
 # (ci/pg-cluster.sh, on 127.0.0.1, SCRAM user, no TLS):
 #   seq    one connection, N sequential round trips of `SELECT $1::int`
 #          (seq.snow): queries/s against psycopg as it comes (it prepares
-#          a statement after 5 runs) and with preparing off (Parse on
-#          every query, as Snow does)
+#          a statement after 5 runs; Snow after 1) and with preparing off
+#          (Parse on every query)
 #   pool   P concurrent Snow processes through a Pool of at most MAX
 #          connections (pool.snow), each running Q indexed single-row
 #          SELECTs, against psycopg's ConnectionPool(max_size=MAX) with P

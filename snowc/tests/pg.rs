@@ -226,6 +226,12 @@ fn parameters_values_counts_and_errors() {
 }
 
 #[test]
+fn prepared_statements_kept_per_connection() {
+    let _up = shared();
+    assert_out("prepared", &run("prepared", &[scram_url()], &[]));
+}
+
+#[test]
 fn transactions() {
     let _up = shared();
     let c = cluster();

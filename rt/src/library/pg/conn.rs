@@ -22,6 +22,8 @@ pub struct Conn {
     buf: BytesMut,
     /// The status byte of the last ReadyForQuery: `I`, `T` or `E`.
     pub status: u8,
+    /// The statements parsed on this connection.
+    pub stmts: super::stmts::Cache,
 }
 
 /// The text of an I/O failure.
@@ -62,6 +64,7 @@ impl Conn {
                 },
                 buf: BytesMut::with_capacity(8192),
                 status: b'I',
+                stmts: Default::default(),
             },
         );
         let r = (*conn).start(url);

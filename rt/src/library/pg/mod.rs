@@ -7,7 +7,8 @@
 //! - `sock`: the socket with its deadlines, and TLS over it.
 //! - `tls`: the SSLRequest and the handshake (`sslmode`, `sslrootcert`).
 //! - `conn`: connecting and reading messages; `auth`: authentication.
-//! - `query`: statements over the extended and simple protocols.
+//! - `query`: statements over the extended and simple protocols; `stmts`:
+//!   the statements each connection keeps parsed.
 //! - `lock`: serialising calls of processes sharing a connection.
 //! - `slot`: the handle table and entering a connection for a call.
 //! - `calls`, `transaction`: the C entry points behind `Pg.*`.
@@ -19,6 +20,7 @@ pub mod lock;
 pub mod query;
 pub mod slot;
 pub mod sock;
+pub mod stmts;
 pub mod tls;
 pub mod transaction;
 pub mod url;

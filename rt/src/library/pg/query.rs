@@ -1,11 +1,13 @@
 //! Statements (§5.5.2, §5.5.3): `execute` and `query` over the extended
-//! protocol (unnamed statement and portal, text parameters and results,
-//! written in one go and ending with Sync), `simple` over the simple
+//! protocol (a named statement parsed once per connection, see `stmts`;
+//! the unnamed portal; text parameters and results; written in one go and
+//! ending with Sync), `simple` over the simple
 //! protocol for BEGIN/COMMIT/ROLLBACK. Every reply is read through
 //! ReadyForQuery, after an error too, so the connection stays usable; the
 //! status byte is kept for transactions.
 
 use super::conn::{io_text, Conn};
+use super::stmts::{is_ddl, Plan};
 use bytes::BytesMut;
 use fallible_iterator::FallibleIterator;
 use postgres_protocol::message::backend::{ErrorResponseBody, Message};
@@ -22,15 +24,20 @@ pub struct Outcome {
     pub count: i64,
 }
 
-/// The `M` (message) field of an error.
-pub fn error_text(b: &ErrorResponseBody) -> String {
+/// The field of type `t` of an error.
+fn error_field(b: &ErrorResponseBody, t: u8) -> Option<String> {
     let mut f = b.fields();
     while let Ok(Some(field)) = f.next() {
-        if field.type_() == b'M' {
-            return String::from_utf8_lossy(field.value_bytes()).into_owned();
+        if field.type_() == t {
+            return Some(String::from_utf8_lossy(field.value_bytes()).into_owned());
         }
     }
-    "unknown server error".into()
+    None
+}
+
+/// The `M` (message) field of an error.
+pub fn error_text(b: &ErrorResponseBody) -> String {
+    error_field(b, b'M').unwrap_or_else(|| "unknown server error".into())
 }
 
 /// The last number of a CommandComplete tag; 0 when there is none.
@@ -41,9 +48,26 @@ pub fn tag_count(tag: &str) -> i64 {
         .unwrap_or(0)
 }
 
+/// What a batch's reply said besides its outcome.
+struct Reply {
+    result: Result<Outcome, String>,
+    /// The batch's Parse succeeded.
+    parsed: bool,
+    /// The SQLSTATE of the first error.
+    code: Option<String>,
+}
+
+/// SQLSTATEs of a cached statement gone stale: its result type changed
+/// under it (`feature_not_supported`, "cached plan must not change result
+/// type"), or the server no longer has it (`invalid_sql_statement_name`).
+const STALE: [&str; 2] = ["0A000", "26000"];
+
 impl Conn {
     /// Runs one statement with text parameters (`None` is NULL). `what`
-    /// names the call in I/O errors (`execute`, `query`).
+    /// names the call in I/O errors (`execute`, `query`). The statement is
+    /// parsed once per connection (`stmts`); one that went stale is parsed
+    /// again and run once more, when no transaction is open (in one, the
+    /// error has aborted it, so it is the caller's).
     pub fn extended(
         &mut self,
         what: &str,
@@ -54,75 +78,130 @@ impl Conn {
         if sql.contains('\0') {
             return Err("SQL contains null byte".into());
         }
+        let (r, stale) = self.run_once(what, sql, params, rows)?;
+        match r {
+            Err(_) if stale && self.status == b'I' => self.run_once(what, sql, params, rows)?.0,
+            r => r,
+        }
+    }
+
+    /// One batch for `sql`: the result, and whether a cached statement
+    /// failed as stale. The outer error is a message that could not be
+    /// built.
+    fn run_once(
+        &mut self,
+        what: &str,
+        sql: &str,
+        params: &[Option<String>],
+        rows: bool,
+    ) -> Result<(Result<Outcome, String>, bool), String> {
+        let plan = self.stmts.plan(sql);
         let mut out = BytesMut::new();
-        let build = |out: &mut BytesMut| -> Result<(), String> {
-            frontend::parse("", sql, std::iter::empty(), out).map_err(|e| e.to_string())?;
-            frontend::bind(
-                "",
-                "",
-                std::iter::empty(),
-                params.iter(),
-                |p, buf| match p {
-                    Some(v) => {
-                        buf.extend_from_slice(v.as_bytes());
-                        Ok(IsNull::No)
-                    }
-                    None => Ok(IsNull::Yes),
-                },
-                std::iter::empty(),
-                out,
-            )
-            .map_err(|e| match e {
-                frontend::BindError::Conversion(e) => e.to_string(),
-                frontend::BindError::Serialization(e) => e.to_string(),
-            })?;
-            if rows {
-                frontend::describe(b'P', "", out).map_err(|e| e.to_string())?;
-            }
-            frontend::execute("", 0, out).map_err(|e| e.to_string())?;
-            frontend::sync(out);
-            Ok(())
+        for name in self.stmts.take_doomed() {
+            frontend::close(b'S', &name, &mut out).map_err(|e| e.to_string())?;
+        }
+        let name = match &plan {
+            Plan::Cached(name) => name,
+            Plan::Fresh(name) => name,
+            Plan::Unnamed => "",
         };
-        build(&mut out)?;
-        self.exchange(what, &out)
+        if !matches!(plan, Plan::Cached(_)) {
+            frontend::parse(name, sql, std::iter::empty(), &mut out).map_err(|e| e.to_string())?;
+        }
+        frontend::bind(
+            "",
+            name,
+            std::iter::empty(),
+            params.iter(),
+            |p, buf| match p {
+                Some(v) => {
+                    buf.extend_from_slice(v.as_bytes());
+                    Ok(IsNull::No)
+                }
+                None => Ok(IsNull::Yes),
+            },
+            std::iter::empty(),
+            &mut out,
+        )
+        .map_err(|e| match e {
+            frontend::BindError::Conversion(e) => e.to_string(),
+            frontend::BindError::Serialization(e) => e.to_string(),
+        })?;
+        if rows {
+            frontend::describe(b'P', "", &mut out).map_err(|e| e.to_string())?;
+        }
+        frontend::execute("", 0, &mut out).map_err(|e| e.to_string())?;
+        frontend::sync(&mut out);
+        let reply = self.exchange(what, &out);
+        let mut stale = false;
+        match plan {
+            Plan::Fresh(name) if reply.parsed => self.stmts.parsed(sql, name),
+            Plan::Unnamed if reply.result.is_ok() => self.stmts.ran(sql),
+            Plan::Fresh(_) | Plan::Unnamed => {}
+            Plan::Cached(_) if reply.result.is_err() => {
+                stale = reply.code.as_deref().is_some_and(|c| STALE.contains(&c));
+                self.stmts.forget(sql);
+            }
+            Plan::Cached(_) => {}
+        }
+        Ok((reply.result, stale))
     }
 
     /// Runs `sql` over the simple protocol.
     pub fn simple(&mut self, sql: &str) -> Result<Outcome, String> {
         let mut out = BytesMut::new();
         frontend::query(sql, &mut out).map_err(|e| e.to_string())?;
-        self.exchange("execute", &out)
+        self.exchange("execute", &out).result
     }
 
-    /// Sends `out` and reads the reply through ReadyForQuery.
-    fn exchange(&mut self, what: &str, out: &[u8]) -> Result<Outcome, String> {
-        self.send(out)
-            .map_err(|e| format!("send {what}: {}", io_text(&e)))?;
+    /// Sends `out` and reads the reply through ReadyForQuery. DDL that
+    /// went through drops the prepared statements (`stmts`).
+    fn exchange(&mut self, what: &str, out: &[u8]) -> Reply {
+        let mut reply = Reply {
+            result: Err(String::new()),
+            parsed: false,
+            code: None,
+        };
+        if let Err(e) = self.send(out) {
+            reply.result = Err(format!("send {what}: {}", io_text(&e)));
+            return reply;
+        }
         self.sock.reply_due();
         let mut names: Vec<String> = Vec::new();
         let mut got = Outcome::default();
         let mut error: Option<String> = None;
+        let mut ddl = false;
         loop {
             // A server that ends the session says why first (`terminating
             // connection due to administrator command`): that is the error.
             let m = match self.next_message() {
                 Ok(m) => m,
-                Err(e) => return Err(error.unwrap_or(format!("read {what}: {}", io_text(&e)))),
+                Err(e) => {
+                    reply.result = Err(error.unwrap_or(format!("read {what}: {}", io_text(&e))));
+                    return reply;
+                }
             };
             match m {
+                Message::ParseComplete => reply.parsed = true,
                 Message::RowDescription(b) => {
-                    names = b
-                        .fields()
-                        .map(|f| Ok(f.name().to_string()))
-                        .collect()
-                        .map_err(|e| format!("read {what}: {e}"))?;
+                    let fields = b.fields().map(|f| Ok(f.name().to_string())).collect();
+                    match fields {
+                        Ok(f) => names = f,
+                        Err(e) => {
+                            reply.result = Err(format!("read {what}: {e}"));
+                            return reply;
+                        }
+                    }
                 }
                 Message::DataRow(b) => {
                     let buf = b.buffer();
-                    let vals: Vec<Option<std::ops::Range<usize>>> = b
-                        .ranges()
-                        .collect()
-                        .map_err(|e| format!("read {what}: {e}"))?;
+                    let vals: Vec<Option<std::ops::Range<usize>>> = match b.ranges().collect() {
+                        Ok(v) => v,
+                        Err(e) => {
+                            reply.result = Err(format!("read {what}: {e}"));
+                            return reply;
+                        }
+                    };
                     let row = names
                         .iter()
                         .zip(vals)
@@ -134,20 +213,27 @@ impl Conn {
                     got.rows.push(row);
                 }
                 Message::CommandComplete(b) => {
-                    got.count = b.tag().map(tag_count).unwrap_or(0);
+                    let tag = b.tag().unwrap_or("");
+                    got.count = tag_count(tag);
+                    ddl |= is_ddl(tag);
                 }
-                Message::ErrorResponse(b) => {
-                    error.get_or_insert_with(|| error_text(&b));
+                Message::ErrorResponse(b) if error.is_none() => {
+                    error = Some(error_text(&b));
+                    reply.code = error_field(&b, b'C');
                 }
                 Message::ReadyForQuery(b) => {
                     self.status = b.status();
-                    return match error {
+                    if ddl {
+                        self.stmts.clear();
+                    }
+                    reply.result = match error {
                         Some(e) => Err(e),
                         None => Ok(got),
                     };
+                    return reply;
                 }
-                // Parse/Bind completion, NoData, notices, parameter changes,
-                // an empty query: nothing to keep.
+                // Bind and Close completion, NoData, notices, parameter
+                // changes, an empty query: nothing to keep.
                 _ => {}
             }
         }
