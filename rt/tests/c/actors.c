@@ -358,9 +358,14 @@ static void terminate(snow_ctx *ctx) {
 
 /* A running process stops at its next preemption point when an exit signal
  * reaches it: through a link (terminate block runs) or a kill (it does not). */
+/* Spinners that have registered their terminate block: an exit taken
+ * before that (a process that never ran yet) would skip it. */
+static _Atomic int spinners_ready;
+
 static void spin_forever(snow_ctx *ctx, snow_word arg) {
     SNOW_CHECK_STACK(ctx);
     snow_set_terminate(ctx, say_terminated, arg);
+    spinners_ready++;
     for (;;) {
         sink_counter++;
         SNOW_CHECK(ctx);
@@ -373,6 +378,7 @@ static void kill_running(snow_ctx *ctx) {
     snow_pid s2 = snow_spawn(ctx, spin_forever, &snow_t_Int, 6);
     snow_monitor(ctx, s1);
     snow_monitor(ctx, s2);
+    while (spinners_ready < 2) snow_sleep(ctx, 1);
     snow_pid c = snow_spawn(ctx, linked_crasher, &snow_t_Pid, s1);
     snow_sleep(ctx, 20);
     snow_send(ctx, c, &snow_t_Int, 0);
