@@ -418,6 +418,7 @@ pub fn infer_clauses(
         for (p, t) in first.params.iter().zip(&param_tys) {
             if let Param::Plain { name, .. } = p {
                 let id = ck.new_local(&name.text, t.clone());
+                ck.record_bind(id, t, name.span);
                 ck.scopes.bind_value(
                     &name.text,
                     ValueRes::Local {
@@ -471,6 +472,7 @@ pub fn infer_clauses(
                             ck.unify_at(&at, t, a.span, None);
                         }
                         let id = ck.new_local(&name.text, t.clone());
+                        ck.record_bind(id, t, name.span);
                         binds.push((name.text.clone(), id, t.clone()));
                         TPat {
                             kind: if name.text == "_" {
