@@ -179,7 +179,9 @@ impl Client {
     /// (file, start line, start character) of a definition.
     fn definition(&mut self, path: &Path, pos: (u32, u32)) -> (PathBuf, u32, u32) {
         let d = self.at("textDocument/definition", path, pos);
-        let uri = d["uri"].as_str().unwrap_or_else(|| panic!("no definition at {pos:?}: {d}"));
+        let uri = d["uri"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no definition at {pos:?}: {d}"));
         let file = PathBuf::from(uri.strip_prefix("file://").unwrap());
         let start = &d["range"]["start"];
         (
@@ -236,7 +238,10 @@ fn initialize_advertises_capabilities_and_exits_cleanly() {
     assert_eq!(caps["definitionProvider"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
     assert_eq!(caps["documentFormattingProvider"], true);
-    assert_eq!(caps["completionProvider"]["triggerCharacters"], json!(["."]));
+    assert_eq!(
+        caps["completionProvider"]["triggerCharacters"],
+        json!(["."])
+    );
     assert_eq!(c.finish(), Some(0));
 }
 
@@ -273,7 +278,10 @@ fn diagnostics_match_the_cli_and_clear_when_fixed() {
     assert_eq!(d["code"], want["code"]);
     assert_eq!(d["code"], "E0001");
     assert_eq!(d["message"], want["message"]);
-    assert_eq!(d["message"], "type mismatch: expected `Int`, found `String`");
+    assert_eq!(
+        d["message"],
+        "type mismatch: expected `Int`, found `String`"
+    );
     assert_eq!(d["severity"], 1);
     let span = &want["spans"][0];
     let col = |k: &str| span[k].as_u64().unwrap() - 1;
@@ -308,7 +316,10 @@ fn diagnostic_columns_count_utf16_units() {
     assert_eq!(d.len(), 1, "{d:?}");
     let line = text.lines().nth(1).unwrap();
     let byte = line.find("\"x\"").unwrap();
-    assert_eq!(d[0]["range"]["start"], json!({"line": 1, "character": byte - 3}));
+    assert_eq!(
+        d[0]["range"]["start"],
+        json!({"line": 1, "character": byte - 3})
+    );
     assert_eq!(d[0]["range"]["end"], json!({"line": 1, "character": byte}));
     assert_eq!(c.finish(), Some(0));
 }
@@ -332,35 +343,32 @@ fn hover_shows_inferred_types_and_signatures() {
     c.open(&file, PROGRAM);
     assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
     let code = |s: &str| format!("```snow\n{s}\n```");
-    // A local at its binding and at a use.
-    assert_eq!(
-        c.hover(&file, pos_of(PROGRAM, "total", 0, 1)),
-        code("total: Int")
-    );
-    assert_eq!(
-        c.hover(&file, pos_of(PROGRAM, "total", 1, 0)),
-        code("total: Int")
-    );
-    assert_eq!(c.hover(&file, pos_of(PROGRAM, "xs", 1, 1)), code("xs: List<Int>"));
-    // A parameter.
-    assert_eq!(c.hover(&file, pos_of(PROGRAM, "a + b", 0, 0)), code("a: Int"));
-    // A user function at a call.
-    assert_eq!(
-        c.hover(&file, pos_of(PROGRAM, "add(1", 0, 1)),
-        code("fn Main.add(Int, Int) -> Int")
-    );
-    // Stdlib functions: the signature, and the instance when generic.
-    assert_eq!(
-        c.hover(&file, pos_of(PROGRAM, "length", 0, 2)),
-        code("fn String.length(String) -> Int")
-    );
-    assert_eq!(
-        c.hover(&file, pos_of(PROGRAM, "map", 0, 0)),
-        code("fn List.map(List<T>, (T) -> U) -> List<U>\n(List<Int>, (Int) -> Int) -> List<Int>")
-    );
-    // Any expression: a call's result, a literal.
-    assert_eq!(c.hover(&file, pos_of(PROGRAM, "(1, 2)", 0, 5)), code("Int"));
-    assert_eq!(c.hover(&file, pos_of(PROGRAM, "\"snow\"", 0, 1)), code("String"));
+    // (text, which occurrence, characters into it, hover)
+    let cases = [
+        // A local at its binding and at a use; a parameter.
+        ("total", 0, 1, "total: Int"),
+        ("total", 1, 0, "total: Int"),
+        ("xs", 1, 1, "xs: List<Int>"),
+        ("a + b", 0, 0, "a: Int"),
+        // A user function at a call.
+        ("add(1", 0, 1, "fn Main.add(Int, Int) -> Int"),
+        // Stdlib functions: the signature, and the instance when generic.
+        ("length", 0, 2, "fn String.length(String) -> Int"),
+        (
+            "map",
+            0,
+            0,
+            "fn List.map(List<T>, (T) -> U) -> List<U>\n(List<Int>, (Int) -> Int) -> List<Int>",
+        ),
+        // Any expression: a call's result, a literal, a closure parameter.
+        ("(1, 2)", 0, 5, "Int"),
+        ("\"snow\"", 0, 1, "String"),
+        ("x * 10", 0, 0, "x: Int"),
+    ];
+    for (what, nth, delta, want) in cases {
+        let got = c.hover(&file, pos_of(PROGRAM, what, nth, delta));
+        assert_eq!(got, code(want), "hover on {what:?} #{nth}");
+    }
 
     // While the file does not parse, hover answers from the last analysis
     // in which it did.
@@ -377,7 +385,11 @@ fn hover_shows_inferred_types_and_signatures() {
 /// A project: `main.snow` using the module `Shapes` of `shapes.snow`.
 fn project(name: &str) -> PathBuf {
     let dir = scratch_dir("lsp", name);
-    write(&dir, "snow.toml", "[package]\nname = \"shapes_app\"\nversion = \"0.1.0\"\n");
+    write(
+        &dir,
+        "snow.toml",
+        "[package]\nname = \"shapes_app\"\nversion = \"0.1.0\"\n",
+    );
     write(&dir, "main.snow", MAIN);
     write(&dir, "shapes.snow", SHAPES);
     dir
@@ -429,35 +441,62 @@ fn definitions_across_a_project() {
     // A function of another module file.
     let at = |t: &str, what: &str, nth: usize| pos_of(t, what, nth, 0);
     let (l, ch) = at(SHAPES, "area", 0);
-    assert_eq!(c.definition(&main, at(MAIN, "area", 0)), (shapes.clone(), l, ch));
+    assert_eq!(
+        c.definition(&main, at(MAIN, "area", 0)),
+        (shapes.clone(), l, ch)
+    );
     // A type, in an annotation and in a struct literal.
     let (l, ch) = at(SHAPES, "Point", 0);
     let annotation = pos_of(MAIN, ":: Point", 0, 3);
     assert_eq!(c.definition(&main, annotation), (shapes.clone(), l, ch));
-    assert_eq!(c.definition(&main, at(MAIN, "Point {", 0)), (shapes.clone(), l, ch));
+    assert_eq!(
+        c.definition(&main, at(MAIN, "Point {", 0)),
+        (shapes.clone(), l, ch)
+    );
     // A variant.
     let (l, ch) = at(SHAPES, "Circle", 0);
-    assert_eq!(c.definition(&main, at(MAIN, "Circle", 0)), (shapes.clone(), l, ch));
+    assert_eq!(
+        c.definition(&main, at(MAIN, "Circle", 0)),
+        (shapes.clone(), l, ch)
+    );
     // A struct field.
     let (l, ch) = at(SHAPES, "x ::", 0);
-    assert_eq!(c.definition(&main, pos_of(MAIN, "p.x", 0, 2)), (shapes.clone(), l, ch));
+    assert_eq!(
+        c.definition(&main, pos_of(MAIN, "p.x", 0, 2)),
+        (shapes.clone(), l, ch)
+    );
     // A module: its file.
-    assert_eq!(c.definition(&main, at(MAIN, "Shapes.area", 0)), (shapes.clone(), 0, 0));
+    assert_eq!(
+        c.definition(&main, at(MAIN, "Shapes.area", 0)),
+        (shapes.clone(), 0, 0)
+    );
     // Locals: a `let` and a parameter.
     let (l, ch) = at(MAIN, "p =", 0);
-    assert_eq!(c.definition(&main, at(MAIN, "p))", 0)), (main.clone(), l, ch));
+    assert_eq!(
+        c.definition(&main, at(MAIN, "p))", 0)),
+        (main.clone(), l, ch)
+    );
     let (l, ch) = at(MAIN, "q ::", 0);
-    assert_eq!(c.definition(&main, at(MAIN, "q.x", 0)), (main.clone(), l, ch));
+    assert_eq!(
+        c.definition(&main, at(MAIN, "q.x", 0)),
+        (main.clone(), l, ch)
+    );
     // A function of the same file.
     let (l, ch) = at(MAIN, "describe", 1);
-    assert_eq!(c.definition(&main, at(MAIN, "describe", 0)), (main.clone(), l, ch));
+    assert_eq!(
+        c.definition(&main, at(MAIN, "describe", 0)),
+        (main.clone(), l, ch)
+    );
 
     // An open, unsaved buffer of another file overrides the disk.
     let moved = format!("\n\n{SHAPES}");
     c.open(&shapes, &moved);
     assert_eq!(c.diagnostics(&shapes), Vec::<Value>::new());
     let (l, ch) = at(&moved, "area", 0);
-    assert_eq!(c.definition(&main, at(MAIN, "area", 0)), (shapes.clone(), l, ch));
+    assert_eq!(
+        c.definition(&main, at(MAIN, "area", 0)),
+        (shapes.clone(), l, ch)
+    );
     assert_eq!(l, 12);
     // An error in it is reported against it when `main.snow` changes.
     c.change(&shapes, 2, &moved.replace("w * w", "w * \"w\""));
@@ -481,7 +520,12 @@ fn document_symbols_outline_a_file() {
         v.as_array()
             .unwrap()
             .iter()
-            .map(|s| (s["name"].as_str().unwrap().to_string(), s["kind"].as_u64().unwrap()))
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap().to_string(),
+                    s["kind"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     let names = |list: &[(&str, u64)]| -> Vec<(String, u64)> {
@@ -490,14 +534,23 @@ fn document_symbols_outline_a_file() {
     // LSP kinds: 23 struct, 10 enum, 12 function, 8 field, 22 enum member.
     assert_eq!(
         outline(&syms),
-        names(&[("Point", 23), ("Shape", 10), ("area", 12), ("origin", 12), ("square", 12)])
+        names(&[
+            ("Point", 23),
+            ("Shape", 10),
+            ("area", 12),
+            ("origin", 12),
+            ("square", 12)
+        ])
     );
     assert_eq!(outline(&syms[0]["children"]), names(&[("x", 8), ("y", 8)]));
     assert_eq!(
         outline(&syms[1]["children"]),
         names(&[("Circle", 22), ("Square", 22)])
     );
-    assert_eq!(syms[2]["selectionRange"]["start"], json!({"line": 10, "character": 7}));
+    assert_eq!(
+        syms[2]["selectionRange"]["start"],
+        json!({"line": 10, "character": 7})
+    );
     assert_eq!(c.finish(), Some(0));
 }
 
@@ -518,7 +571,10 @@ fn completion_of_module_members() {
     assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
     let typing = MAIN.replace("  println(describe(p))\n", "  String.\n  Shapes.\n");
     c.change(&main, 2, &typing);
-    assert!(!c.diagnostics(&main).is_empty(), "half-typed code does not parse");
+    assert!(
+        !c.diagnostics(&main).is_empty(),
+        "half-typed code does not parse"
+    );
     let after = |what: &str| pos_of(&typing, what, 0, what.len() as u32);
     let strings = labels(&c.at("textDocument/completion", &main, after("String.")));
     for f in ["length", "split", "trim"] {
@@ -526,9 +582,17 @@ fn completion_of_module_members() {
     }
     assert!(!strings.contains(&"area".to_string()));
     let shapes = labels(&c.at("textDocument/completion", &main, after("Shapes.")));
-    assert_eq!(shapes, ["Point", "Shape", "area", "origin"], "public items only");
+    assert_eq!(
+        shapes,
+        ["Point", "Shape", "area", "origin"],
+        "public items only"
+    );
     // Elsewhere: keywords, the file's functions, its locals.
-    let any = labels(&c.at("textDocument/completion", &main, pos_of(&typing, "let s", 0, 0)));
+    let any = labels(&c.at(
+        "textDocument/completion",
+        &main,
+        pos_of(&typing, "let s", 0, 0),
+    ));
     for w in ["case", "receive", "describe", "main", "p"] {
         assert!(any.contains(&w.to_string()), "{w} in {any:?}");
     }
@@ -576,7 +640,10 @@ fn garbage_does_not_kill_the_server() {
     let r = c.response(Value::Null);
     assert_eq!(r["error"]["code"], -32700, "{r}");
     // An unknown method: method not found.
-    let r = c.request("snow/unknown", json!({"textDocument": {"uri": "file:///x.snow"}}));
+    let r = c.request(
+        "snow/unknown",
+        json!({"textDocument": {"uri": "file:///x.snow"}}),
+    );
     assert_eq!(r["error"]["code"], -32601, "{r}");
     // Bad params.
     let r = c.request("textDocument/hover", json!({"nonsense": true}));
@@ -586,7 +653,10 @@ fn garbage_does_not_kill_the_server() {
     c.notify("snow/whatever", json!([1, 2]));
     let dir = scratch_dir("lsp", "garbage");
     let file = write(&dir, "prog.snow", PROGRAM);
-    assert_eq!(c.hover(&file, pos_of(PROGRAM, "total", 0, 0)), "```snow\ntotal: Int\n```");
+    assert_eq!(
+        c.hover(&file, pos_of(PROGRAM, "total", 0, 0)),
+        "```snow\ntotal: Int\n```"
+    );
     assert_eq!(c.finish(), Some(0));
 }
 
@@ -609,7 +679,11 @@ fn bad_and_half_typed_input_never_crashes() {
         c.change(&file, v as i32 + 2, t);
         c.diagnostics(&file);
         let end = pos_of(&format!("{t}\u{1}"), "\u{1}", 0, 0);
-        for m in ["textDocument/hover", "textDocument/definition", "textDocument/completion"] {
+        for m in [
+            "textDocument/hover",
+            "textDocument/definition",
+            "textDocument/completion",
+        ] {
             let r = c.request(
                 m,
                 json!({"textDocument": {"uri": uri(&file)},
@@ -654,5 +728,10 @@ fn grammar_keywords_match_the_lexer() {
         .join(g["path"].as_str().unwrap());
     // A copy (an installed extension cannot reach outside its folder).
     let copy = std::fs::read_to_string(&grammar_file).expect("the extension's grammar");
-    assert_eq!(copy, text, "{} differs from editors/snow.tmLanguage.json", grammar_file.display());
+    assert_eq!(
+        copy,
+        text,
+        "{} differs from editors/snow.tmLanguage.json",
+        grammar_file.display()
+    );
 }

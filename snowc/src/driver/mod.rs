@@ -517,7 +517,7 @@ pub(crate) fn on_big_stack<T: Send>(f: impl Fn() -> T + Sync) -> T {
         std::thread::Builder::new()
             .name("snowc".into())
             .stack_size(COMPILER_STACK)
-            .spawn_scoped(s, &work)
+            .spawn_scoped(s, work)
             .map(|h| h.join())
     });
     match spawned {

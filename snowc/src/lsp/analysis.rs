@@ -95,7 +95,10 @@ fn files_for(file: &Path) -> (PathBuf, Vec<(PathBuf, String)>) {
             }
         }
     }
-    (file.to_path_buf(), vec![(file.to_path_buf(), "Main".to_string())])
+    (
+        file.to_path_buf(),
+        vec![(file.to_path_buf(), "Main".to_string())],
+    )
 }
 
 /// The key under which `file`'s analysis is kept.
@@ -121,17 +124,18 @@ pub fn analyse(file: &Path, docs: &Docs) -> Analysis {
     let users = paths.len();
     crate::prelude::add_to(&mut sources);
     let run = || check(&sources, users);
-    let (asts, index, diags, parsed) =
-        match panic::catch_unwind(AssertUnwindSafe(|| crate::driver::on_big_stack(run))) {
-            Ok(r) => r,
-            Err(_) => {
-                let d = Diagnostic::error(
+    let (asts, index, diags, parsed) = match panic::catch_unwind(AssertUnwindSafe(|| {
+        crate::driver::on_big_stack(run)
+    })) {
+        Ok(r) => r,
+        Err(_) => {
+            let d = Diagnostic::error(
                     None,
                     "internal compiler error while checking this project (a bug in snowc; please report it)",
                 );
-                (vec![None; users], Index::default(), vec![d], false)
-            }
-        };
+            (vec![None; users], Index::default(), vec![d], false)
+        }
+    };
     Analysis {
         scope,
         sources,
@@ -169,6 +173,10 @@ fn check(sources: &SourceMap, users: usize) -> Checked {
         Ok((_, warnings)) => warnings,
         Err(all) => all,
     };
-    asts = parsed.into_iter().take(users).map(|p| Some(p.ast)).collect();
+    asts = parsed
+        .into_iter()
+        .take(users)
+        .map(|p| Some(p.ast))
+        .collect();
     (asts, index, diags, true)
 }

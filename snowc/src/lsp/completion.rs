@@ -114,8 +114,15 @@ pub fn complete(
     }
     if let Some(f) = a.file_id(path).or(file) {
         if let Some(Some(ast)) = a.asts.get(f.0 as usize) {
-            for d in items::decls(&ast.stmts).iter().filter(|d| d.kind == Kind::Fn) {
-                let it = item(&d.name, CompletionItemKind::FUNCTION, Some(d.detail.clone()));
+            for d in items::decls(&ast.stmts)
+                .iter()
+                .filter(|d| d.kind == Kind::Fn)
+            {
+                let it = item(
+                    &d.name,
+                    CompletionItemKind::FUNCTION,
+                    Some(d.detail.clone()),
+                );
                 names.insert(d.name.clone(), it);
             }
         }

@@ -145,8 +145,12 @@ pub fn decls(stmts: &[Stmt]) -> Vec<Decl> {
                     .iter()
                     .map(|m| match m {
                         ServiceMember::Fn(f) => decl(&f.name, Kind::Fn, f.span, String::new()),
-                        ServiceMember::Call(h) => decl(&h.name, Kind::Method, h.span, "call".into()),
-                        ServiceMember::Cast(h) => decl(&h.name, Kind::Method, h.span, "cast".into()),
+                        ServiceMember::Call(h) => {
+                            decl(&h.name, Kind::Method, h.span, "call".into())
+                        }
+                        ServiceMember::Cast(h) => {
+                            decl(&h.name, Kind::Method, h.span, "cast".into())
+                        }
                     })
                     .collect(),
                 ..decl(&s.name, Kind::Service, s.span, "service".into())

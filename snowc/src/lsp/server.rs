@@ -56,17 +56,20 @@ pub fn serve(conn: &Connection) -> i32 {
         "capabilities": caps,
         "serverInfo": {"name": "snowc", "version": env!("CARGO_PKG_VERSION")},
     });
-    let Ok(init) = initialize(conn, info) else {
+    if initialize(conn, info).is_err() {
         return 1;
-    };
-    let _ = init;
+    }
     let mut server = Server::default();
     let mut shut_down = false;
     for msg in &conn.receiver {
         match msg {
             Message::Request(req) => {
                 let reply = if shut_down {
-                    error(&req, ErrorCode::InvalidRequest, "the server is shutting down")
+                    error(
+                        &req,
+                        ErrorCode::InvalidRequest,
+                        "the server is shutting down",
+                    )
                 } else if req.method == "shutdown" {
                     shut_down = true;
                     Response::new_ok(req.id.clone(), ())
@@ -141,7 +144,9 @@ impl Server {
             }
             "textDocument/definition" => {
                 let found = self.located(&path, position);
-                Ok(json(found.and_then(|(a, f, o)| definition::definition(&a, f, o))))
+                Ok(json(
+                    found.and_then(|(a, f, o)| definition::definition(&a, f, o)),
+                ))
             }
             "textDocument/documentSymbol" => {
                 let a = self.analysis(&path);
@@ -153,49 +158,48 @@ impl Server {
                 let a = self.analysis(&path);
                 let good = self.good.get(&analysis::scope_of(&path)).cloned();
                 let off = text::offset(&text, position);
-                Ok(json(completion::complete(&text, off, &a, good.as_deref(), &path)))
+                Ok(json(completion::complete(
+                    &text,
+                    off,
+                    &a,
+                    good.as_deref(),
+                    &path,
+                )))
             }
             "textDocument/formatting" => {
                 let p: lsp_types::DocumentFormattingParams = params(&req.params)?;
                 let text = self.docs.text(&path).unwrap_or_default();
                 formatting::format(&text, p.options.tab_size).map(json)
             }
-            m => Err((ErrorCode::MethodNotFound, format!("unsupported method `{m}`"))),
+            m => Err((
+                ErrorCode::MethodNotFound,
+                format!("unsupported method `{m}`"),
+            )),
         }
     }
 
     fn notification(&mut self, conn: &Connection, n: &Notification) {
+        use lsp_types::{
+            DidChangeTextDocumentParams as Change, DidCloseTextDocumentParams as Close,
+            DidOpenTextDocumentParams as Open, DidSaveTextDocumentParams as Save,
+        };
         let changed = match n.method.as_str() {
-            "textDocument/didOpen" => {
-                let Ok(p) = params::<lsp_types::DidOpenTextDocumentParams>(&n.params) else {
-                    return;
-                };
+            "textDocument/didOpen" => params::<Open>(&n.params).ok().and_then(|p| {
                 let d = p.text_document;
                 self.docs.set(d.uri, d.text, d.version)
-            }
-            "textDocument/didChange" => {
-                let Ok(p) = params::<lsp_types::DidChangeTextDocumentParams>(&n.params) else {
-                    return;
-                };
-                // Full sync: the last change holds the whole text.
-                let Some(change) = p.content_changes.into_iter().last() else {
-                    return;
-                };
+            }),
+            // Full sync: the last change holds the whole text.
+            "textDocument/didChange" => params::<Change>(&n.params).ok().and_then(|p| {
+                let text = p.content_changes.into_iter().last()?.text;
                 let d = p.text_document;
-                self.docs.set(d.uri, change.text, d.version)
-            }
-            "textDocument/didSave" => {
-                let Ok(p) = params::<lsp_types::DidSaveTextDocumentParams>(&n.params) else {
-                    return;
-                };
-                docs::path_of(&p.text_document.uri)
-            }
-            "textDocument/didClose" => {
-                let Ok(p) = params::<lsp_types::DidCloseTextDocumentParams>(&n.params) else {
-                    return;
-                };
-                self.docs.close(&p.text_document.uri)
-            }
+                self.docs.set(d.uri, text, d.version)
+            }),
+            "textDocument/didSave" => params::<Save>(&n.params)
+                .ok()
+                .and_then(|p| docs::path_of(&p.text_document.uri)),
+            "textDocument/didClose" => params::<Close>(&n.params)
+                .ok()
+                .and_then(|p| self.docs.close(&p.text_document.uri)),
             _ => None,
         };
         if let Some(path) = changed {
@@ -259,7 +263,10 @@ impl Server {
         }
         let before = self.published.remove(&a.scope).unwrap_or_default();
         let mut now = HashSet::new();
-        let mut paths: Vec<PathBuf> = before.union(&by_file.keys().cloned().collect()).cloned().collect();
+        let mut paths: Vec<PathBuf> = before
+            .union(&by_file.keys().cloned().collect())
+            .cloned()
+            .collect();
         paths.push(changed.to_path_buf());
         paths.sort();
         paths.dedup();
@@ -314,7 +321,7 @@ fn to_lsp(
     let related: Vec<DiagnosticRelatedInformation> = d
         .labels
         .iter()
-        .filter(|l| !(l.file == file && l.span == span) && !l.message.is_empty())
+        .filter(|l| !l.message.is_empty() && (l.file, l.span) != (file, span))
         .filter_map(|l| {
             let path = a.path(l.file)?;
             Some(DiagnosticRelatedInformation {

@@ -1404,6 +1404,7 @@ impl Checker<'_> {
                 return self.error_expr(span);
             }
         };
+        self.record_type_ref(id, name.span);
         let (gens, decl) = {
             let a = &self.adts[id.0 as usize];
             let AdtKind::Struct { fields } = &a.kind else {
@@ -1434,6 +1435,7 @@ impl Checker<'_> {
                     }
                     seen[i] = true;
                     let ft = decl[i].1.subst_gen(&sub);
+                    self.record_field(id, i as u32, &ft, fname.span);
                     out.push((i as u32, self.check_expr(e, &ft)));
                 }
                 None => {

@@ -37,7 +37,10 @@ pub struct Recorder {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Def {
     /// A local variable or parameter, bound at `pos`.
-    Local { name: String, pos: Pos },
+    Local {
+        name: String,
+        pos: Pos,
+    },
     /// A named function of `module` with its generic signature.
     Fn {
         module: String,
@@ -45,13 +48,19 @@ pub enum Def {
         sig: String,
     },
     /// A runtime stdlib function `module.name`.
-    Stdlib { module: String, name: String },
+    Stdlib {
+        module: String,
+        name: String,
+    },
     Variant {
         module: String,
         ty: String,
         variant: String,
     },
-    Type { module: String, name: String },
+    Type {
+        module: String,
+        name: String,
+    },
     Field {
         module: String,
         ty: String,
@@ -144,6 +153,15 @@ impl Checker<'_> {
         if self.index.is_some() {
             self.note_local(id, span);
             self.record(span, Some(ty), Some(Target::Local(id)));
+        }
+    }
+
+    /// The name of field `index` of struct `adt` (of type `ty`) written at
+    /// `span` (in a struct literal).
+    pub(super) fn record_field(&self, adt: AdtId, index: u32, ty: &Ty, span: Span) {
+        if self.index.is_some() {
+            let base = Ty::Con(TyCon::Adt(adt), vec![]);
+            self.record(span, Some(ty), Some(Target::Field(base, index)));
         }
     }
 

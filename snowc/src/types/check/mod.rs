@@ -163,15 +163,16 @@ pub fn check_program(sources: &SourceMap, files: &[ParsedFile]) -> Checked {
 /// Check a whole program and record, for an editor, the type of each
 /// expression of the user files and what each name refers to (recorded
 /// even when there are errors).
-pub fn check_program_indexed(
-    sources: &SourceMap,
-    files: &[ParsedFile],
-) -> (Checked, index::Index) {
+pub fn check_program_indexed(sources: &SourceMap, files: &[ParsedFile]) -> (Checked, index::Index) {
     let (checked, index) = check(sources, files, true);
     (checked, index.unwrap_or_default())
 }
 
-fn check(sources: &SourceMap, files: &[ParsedFile], indexed: bool) -> (Checked, Option<index::Index>) {
+fn check(
+    sources: &SourceMap,
+    files: &[ParsedFile],
+    indexed: bool,
+) -> (Checked, Option<index::Index>) {
     let mut ck = Checker {
         sources,
         diags: Vec::new(),
