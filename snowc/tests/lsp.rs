@@ -350,8 +350,9 @@ fn hover_shows_inferred_types_and_signatures() {
         ("total", 1, 0, "total: Int"),
         ("xs", 1, 1, "xs: List<Int>"),
         ("a + b", 0, 0, "a: Int"),
-        // A user function at a call.
+        // A user function at a call and at its definition.
         ("add(1", 0, 1, "fn Main.add(Int, Int) -> Int"),
+        ("add(a", 0, 0, "fn Main.add(Int, Int) -> Int"),
         // Stdlib functions: the signature, and the instance when generic.
         ("length", 0, 2, "fn String.length(String) -> Int"),
         (

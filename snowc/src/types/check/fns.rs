@@ -199,6 +199,7 @@ fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::Gen
     ck.file = g.file;
     ck.scopes.current = g.module;
     let first: &ast::FnDef = &g.clauses[0];
+    ck.record_fn_name(g.id, first.name.span);
     ck.scopes.push();
     let mut declared = g.decl_gens.clone();
     if let Some(st) = &g.self_ty {

@@ -165,6 +165,13 @@ impl Checker<'_> {
         }
     }
 
+    /// The name of function `id` at its definition.
+    pub(super) fn record_fn_name(&self, id: FnId, span: Span) {
+        if self.index.is_some() && span.start < span.end {
+            self.record(span, None, Some(Target::Fn(id)));
+        }
+    }
+
     /// A type name written at `span`.
     pub(super) fn record_type_ref(&self, adt: AdtId, span: Span) {
         if self.index.is_some() {
