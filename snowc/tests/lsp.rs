@@ -736,3 +736,90 @@ fn grammar_keywords_match_the_lexer() {
         grammar_file.display()
     );
 }
+
+/// Recording for the editor changes nothing the checker decides: on every
+/// program of `tests/e2e` and `tests/compile_fail` (one file each, as
+/// `snowc FILE` compiles it), the indexed check gives the same outcome and
+/// diagnostics as the plain one, and its records point inside the file.
+#[test]
+fn indexing_does_not_change_checking() {
+    use snowc::diag::{Diagnostic, SourceFile, SourceMap};
+    let shown = |d: &[Diagnostic]| -> Vec<String> {
+        d.iter()
+            .map(|d| format!("{:?} {} {:?} {:?}", d.code, d.short(), d.labels, d.notes))
+            .collect()
+    };
+    let work = move || {
+        snowc::stack::set_size(256 << 20);
+        let mut checked = 0;
+        for dir in ["e2e", "compile_fail"] {
+            for (name, path) in common::programs(&common::tests_dir(dir)) {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut sources = SourceMap::default();
+                sources.add(SourceFile {
+                    path: name.clone(),
+                    module: "Main".into(),
+                    text: text.clone(),
+                });
+                snowc::prelude::add_to(&mut sources);
+                let Ok(parsed) = snowc::syntax::parse_all(&sources) else {
+                    continue;
+                };
+                let plain = snowc::types::check_program(&sources, &parsed);
+                let (indexed, index) = snowc::types::check_program_indexed(&sources, &parsed);
+                let (a, b) = match (&plain, &indexed) {
+                    (Ok((_, a)), Ok((_, b))) | (Err(a), Err(b)) => (shown(a), shown(b)),
+                    _ => panic!("{dir}/{name}: the outcome differs"),
+                };
+                assert_eq!(a, b, "{dir}/{name}");
+                for n in &index.nodes {
+                    assert_eq!(n.pos.file.0, 0, "{dir}/{name}: a record outside the file");
+                    assert!(n.pos.span.end as usize <= text.len(), "{dir}/{name}");
+                }
+                checked += 1;
+            }
+        }
+        checked
+    };
+    let checked = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(work)
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(checked > 400, "{checked} programs checked");
+}
+
+/// A directory with `main.snow` (no `snow.toml`) is a project too: a change
+/// to one module re-checks the others, whose diagnostics follow.
+#[test]
+fn a_change_in_one_module_rechecks_the_project() {
+    let dir = scratch_dir("lsp", "main_project");
+    let main_text = "import Util\n\nfn main() do\n  println(\"${Util.twice(\"x\")}\")\nend\n";
+    let util_text = "pub fn twice(n :: Int) -> Int = n * 2\n";
+    let main = write(&dir, "main.snow", main_text);
+    let util = write(&dir, "util.snow", util_text);
+    let (mut c, _) = Client::start();
+    c.open(&main, main_text);
+    let d = c.diagnostics(&main);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "E0001");
+    // Fixing the callee (unsaved) clears the caller's error.
+    c.open(&util, util_text);
+    assert_eq!(c.diagnostics(&util), Vec::<Value>::new());
+    assert_eq!(
+        c.diagnostics(&main).len(),
+        1,
+        "every file of the project is published"
+    );
+    c.change(&util, 2, "pub fn twice(s :: String) -> String = s <> s\n");
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    assert_eq!(c.diagnostics(&util), Vec::<Value>::new());
+    // Closing the buffer goes back to the file on disk.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri(&util)}}),
+    );
+    assert_eq!(c.diagnostics(&main).len(), 1);
+    assert_eq!(c.finish(), Some(0));
+}
