@@ -439,55 +439,33 @@ fn definitions_across_a_project() {
     let (mut c, _) = Client::start();
     c.open(&main, MAIN);
     assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
-    // A function of another module file.
     let at = |t: &str, what: &str, nth: usize| pos_of(t, what, nth, 0);
-    let (l, ch) = at(SHAPES, "area", 0);
-    assert_eq!(
-        c.definition(&main, at(MAIN, "area", 0)),
-        (shapes.clone(), l, ch)
-    );
-    // A type, in an annotation and in a struct literal.
-    let (l, ch) = at(SHAPES, "Point", 0);
-    let annotation = pos_of(MAIN, ":: Point", 0, 3);
-    assert_eq!(c.definition(&main, annotation), (shapes.clone(), l, ch));
-    assert_eq!(
-        c.definition(&main, at(MAIN, "Point {", 0)),
-        (shapes.clone(), l, ch)
-    );
-    // A variant.
-    let (l, ch) = at(SHAPES, "Circle", 0);
-    assert_eq!(
-        c.definition(&main, at(MAIN, "Circle", 0)),
-        (shapes.clone(), l, ch)
-    );
-    // A struct field.
-    let (l, ch) = at(SHAPES, "x ::", 0);
-    assert_eq!(
-        c.definition(&main, pos_of(MAIN, "p.x", 0, 2)),
-        (shapes.clone(), l, ch)
-    );
-    // A module: its file.
-    assert_eq!(
-        c.definition(&main, at(MAIN, "Shapes.area", 0)),
-        (shapes.clone(), 0, 0)
-    );
-    // Locals: a `let` and a parameter.
-    let (l, ch) = at(MAIN, "p =", 0);
-    assert_eq!(
-        c.definition(&main, at(MAIN, "p))", 0)),
-        (main.clone(), l, ch)
-    );
-    let (l, ch) = at(MAIN, "q ::", 0);
-    assert_eq!(
-        c.definition(&main, at(MAIN, "q.x", 0)),
-        (main.clone(), l, ch)
-    );
-    // A function of the same file.
-    let (l, ch) = at(MAIN, "describe", 1);
-    assert_eq!(
-        c.definition(&main, at(MAIN, "describe", 0)),
-        (main.clone(), l, ch)
-    );
+    // (what is clicked in main.snow, its definition: in shapes.snow or not,
+    // and the text there)
+    let cases = [
+        // A function of another module file.
+        (at(MAIN, "area", 0), true, at(SHAPES, "area", 0)),
+        // A type, in an annotation and in a struct literal.
+        (pos_of(MAIN, ":: Point", 0, 3), true, at(SHAPES, "Point", 0)),
+        (at(MAIN, "Point {", 0), true, at(SHAPES, "Point", 0)),
+        // A variant; a struct field.
+        (at(MAIN, "Circle", 0), true, at(SHAPES, "Circle", 0)),
+        (pos_of(MAIN, "p.x", 0, 2), true, at(SHAPES, "x ::", 0)),
+        // A module: its file.
+        (at(MAIN, "Shapes.area", 0), true, (0, 0)),
+        // Locals: a `let` and a parameter; a function of the same file.
+        (at(MAIN, "p))", 0), false, at(MAIN, "p =", 0)),
+        (at(MAIN, "q.x", 0), false, at(MAIN, "q ::", 0)),
+        (at(MAIN, "describe", 0), false, at(MAIN, "describe", 1)),
+    ];
+    for (from, in_shapes, (l, ch)) in cases {
+        let file = if in_shapes { &shapes } else { &main };
+        assert_eq!(
+            c.definition(&main, from),
+            (file.clone(), l, ch),
+            "from {from:?}"
+        );
+    }
 
     // An open, unsaved buffer of another file overrides the disk.
     let moved = format!("\n\n{SHAPES}");
@@ -822,4 +800,25 @@ fn a_change_in_one_module_rechecks_the_project() {
     );
     assert_eq!(c.diagnostics(&main).len(), 1);
     assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn arguments() {
+    let run = |args: &[&str]| {
+        let out = Command::new(snowc())
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["lsp", "--bogus"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("`snowc lsp` takes no arguments"), "{err}");
+    // `--stdio` (which editors' clients pass) is accepted; input that ends
+    // before `initialize` ends the server with status 1.
+    assert_eq!(run(&["lsp", "--stdio"]).0, Some(1));
 }
