@@ -90,8 +90,8 @@ pub fn serve(conn: &Connection) -> i32 {
     i32::from(!shut_down)
 }
 
-/// Waits for `initialize` (answering other requests with an error) and
-/// `initialized`.
+/// Waits for `initialize`, answering other requests with an error (the
+/// `initialized` notification that follows is ignored like any other).
 fn initialize(conn: &Connection, info: Value) -> Result<(), ()> {
     loop {
         match conn.receiver.recv().map_err(|_| ())? {
