@@ -51,7 +51,7 @@ struct Stdlib {
 
 /// Prints `ty`, naming its type parameters `T`, `U`, `V`, ... by first
 /// appearance.
-fn render(ty: &Ty, adts: &[AdtDef]) -> String {
+pub(crate) fn render(ty: &Ty, adts: &[AdtDef]) -> String {
     fn collect(t: &Ty, out: &mut Vec<GenId>) {
         match t {
             Ty::Gen(g) if !out.contains(g) => out.push(*g),

@@ -10,6 +10,8 @@ Usage:
   snowc build [DIR] [-o OUT] [OPTIONS]   compile the project in DIR (default .);
                                          the binary is DIR/<dirname> unless -o
   snowc run FILE|DIR [OPTIONS] [-- ARGS] build into the cache and run with ARGS
+  snowc lsp                              run the language server on stdio
+                                         (see docs/editors.md)
   snowc print-c-flags [--cflags] [--libs]
                                          print the flags that compile and link
                                          C from --emit-c with the runtime:

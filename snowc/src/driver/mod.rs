@@ -128,6 +128,9 @@ pub fn main() -> i32 {
 
 /// Runs `snowc` with `args` (without the program name).
 pub fn run_cli(args: Vec<OsString>) -> i32 {
+    if args.first().is_some_and(|a| a == "lsp") {
+        return crate::lsp::run(&args[1..]);
+    }
     set_stage("parsing arguments");
     let args = match args::parse(args) {
         Ok(a) => a,
@@ -498,11 +501,17 @@ fn compile_on_big_stack(
     sources: &SourceMap,
     opts: &CompileOptions,
 ) -> Result<CompileOutput, Vec<Diagnostic>> {
+    on_big_stack(|| crate::compile_to_c(sources, opts))
+}
+
+/// Runs `f` (the front end) on a thread with a large stack. A panic there
+/// is re-raised on the calling thread.
+pub(crate) fn on_big_stack<T: Send>(f: impl Fn() -> T + Sync) -> T {
     let stage = current_stage();
     let work = || {
         set_stage(stage);
         crate::stack::set_size(COMPILER_STACK);
-        crate::compile_to_c(sources, opts)
+        f()
     };
     let spawned = std::thread::scope(|s| {
         std::thread::Builder::new()
@@ -515,7 +524,7 @@ fn compile_on_big_stack(
         Ok(Ok(result)) => result,
         Ok(Err(payload)) => panic::resume_unwind(payload),
         // No thread could be created: compile on this one.
-        Err(_) => crate::compile_to_c(sources, opts),
+        Err(_) => f(),
     }
 }
 

@@ -106,6 +106,11 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("with", Kw::With),
 ];
 
+/// Every keyword, in the lexer's order (editors list them).
+pub fn keywords() -> impl Iterator<Item = &'static str> {
+    KEYWORDS.iter().map(|(s, _)| *s)
+}
+
 impl Kw {
     pub fn from_word(w: &str) -> Option<Kw> {
         KEYWORDS.iter().find(|(s, _)| *s == w).map(|(_, k)| *k)

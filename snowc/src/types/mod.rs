@@ -7,7 +7,7 @@ pub mod tast;
 pub mod ty;
 pub mod unify;
 
-pub use check::check_program;
+pub use check::{check_program, check_program_indexed};
 pub use tast::TypedProgram;
 
 #[cfg(test)]

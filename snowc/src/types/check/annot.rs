@@ -57,6 +57,9 @@ impl Checker<'_> {
                     );
                     return self.poisoned_var();
                 }
+                if let TypeRes::Adt(id) = res {
+                    self.record_type_ref(id, path.segments.last().map_or(t.span, |s| s.span));
+                }
                 let want = match &res {
                     TypeRes::Prim(_, n) => *n,
                     TypeRes::Unit | TypeRes::Gen(_) => 0,

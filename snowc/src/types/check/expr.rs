@@ -19,6 +19,7 @@ use crate::types::ty::{AdtId, AdtKind, GenId, IfaceId, Ty, TyCon, OPTION, RESULT
 
 impl Checker<'_> {
     pub(super) fn mk(&self, kind: TExprKind, ty: Ty, span: Span) -> TExpr {
+        self.record_expr(&kind, &ty, span);
         TExpr {
             kind,
             ty,
@@ -334,6 +335,7 @@ impl Checker<'_> {
         for (i, n) in names.iter().enumerate().take(want) {
             let t = elem_tys.get(i).cloned().unwrap_or(Ty::unit());
             let id = self.new_local(&n.text, t.clone());
+            self.record_bind(id, &t, n.span);
             if n.text != "_" {
                 self.scopes.bind_value(
                     &n.text,
@@ -775,6 +777,7 @@ impl Checker<'_> {
 
     fn infer_field(&mut self, base: &Expr, name: &ast::Name, span: Span) -> TExpr {
         if let Some(m) = self.static_base(base) {
+            self.record_module_ref(&m, base.span);
             if let Some(e) = self.resolve_qualified(&m, name, span) {
                 return self.builtin_value_check(e);
             }
@@ -861,6 +864,7 @@ impl Checker<'_> {
         }
         if let ExprKind::Field { base, name } = &callee.kind {
             if let Some(m) = self.static_base(base) {
+                self.record_module_ref(&m, base.span);
                 if let Some(f) = self.arity_overload(&m, name, args.len(), callee.span) {
                     return self.apply(f, args, span);
                 }
@@ -1400,6 +1404,7 @@ impl Checker<'_> {
                 return self.error_expr(span);
             }
         };
+        self.record_type_ref(id, name.span);
         let (gens, decl) = {
             let a = &self.adts[id.0 as usize];
             let AdtKind::Struct { fields } = &a.kind else {
@@ -1430,6 +1435,7 @@ impl Checker<'_> {
                     }
                     seen[i] = true;
                     let ft = decl[i].1.subst_gen(&sub);
+                    self.record_field(id, i as u32, &ft, fname.span);
                     out.push((i as u32, self.check_expr(e, &ft)));
                 }
                 None => {
@@ -1808,6 +1814,7 @@ impl Checker<'_> {
                     }
                 }
                 let id = self.new_local(name, gty.clone());
+                self.record_bind(id, &gty, pat.span);
                 self.scopes.bind_value(
                     name,
                     ValueRes::Local {
@@ -1857,6 +1864,7 @@ impl Checker<'_> {
         self.sub.enter();
         let self_ty = self.sub.fresh();
         let id = self.new_local(name, self_ty.clone());
+        self.record_bind(id, &self_ty, first.name.span);
         self.scopes.push();
         self.scopes.bind_value(
             name,

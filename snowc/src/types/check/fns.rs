@@ -199,6 +199,7 @@ fn infer_group(ck: &mut Checker, g: &FnGroup) -> (TFn, Vec<crate::types::ty::Gen
     ck.file = g.file;
     ck.scopes.current = g.module;
     let first: &ast::FnDef = &g.clauses[0];
+    ck.record_fn_name(g.id, first.name.span);
     ck.scopes.push();
     let mut declared = g.decl_gens.clone();
     if let Some(st) = &g.self_ty {
@@ -418,6 +419,7 @@ pub fn infer_clauses(
         for (p, t) in first.params.iter().zip(&param_tys) {
             if let Param::Plain { name, .. } = p {
                 let id = ck.new_local(&name.text, t.clone());
+                ck.record_bind(id, t, name.span);
                 ck.scopes.bind_value(
                     &name.text,
                     ValueRes::Local {
@@ -471,6 +473,7 @@ pub fn infer_clauses(
                             ck.unify_at(&at, t, a.span, None);
                         }
                         let id = ck.new_local(&name.text, t.clone());
+                        ck.record_bind(id, t, name.span);
                         binds.push((name.text.clone(), id, t.clone()));
                         TPat {
                             kind: if name.text == "_" {

@@ -11,6 +11,7 @@ mod expr;
 mod fns;
 mod hints;
 mod ifaces;
+pub mod index;
 mod modules;
 mod names;
 mod pat;
@@ -111,6 +112,8 @@ pub struct Checker<'a> {
     /// Types standing for expressions already reported as errors: a
     /// follow-up error about them would be a cascade.
     pub poisoned: Vec<Ty>,
+    /// Editor records (`check_program_indexed` only).
+    pub index: Option<std::cell::RefCell<index::Recorder>>,
 }
 
 pub struct FnCtx {
@@ -148,11 +151,28 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// What checking gives: the typed program and its warnings, or every
+/// diagnostic when there are errors.
+pub type Checked = Result<(TypedProgram, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Check a whole program.
-pub fn check_program(
+pub fn check_program(sources: &SourceMap, files: &[ParsedFile]) -> Checked {
+    check(sources, files, false).0
+}
+
+/// Check a whole program and record, for an editor, the type of each
+/// expression of the user files and what each name refers to (recorded
+/// even when there are errors).
+pub fn check_program_indexed(sources: &SourceMap, files: &[ParsedFile]) -> (Checked, index::Index) {
+    let (checked, index) = check(sources, files, true);
+    (checked, index.unwrap_or_default())
+}
+
+fn check(
     sources: &SourceMap,
     files: &[ParsedFile],
-) -> Result<(TypedProgram, Vec<Diagnostic>), Vec<Diagnostic>> {
+    indexed: bool,
+) -> (Checked, Option<index::Index>) {
     let mut ck = Checker {
         sources,
         diags: Vec::new(),
@@ -181,7 +201,11 @@ pub fn check_program(
         pending_actor: None,
         actors: HashMap::new(),
         poisoned: Vec::new(),
+        index: None,
     };
+    if indexed {
+        ck.enable_index();
+    }
     let files: Vec<ParsedFile> = files
         .iter()
         .map(|f| desugar::file(f, &mut ck.diags))
@@ -194,17 +218,19 @@ pub fn check_program(
     ck.run_match_checks();
     ck.check_actor_calls();
     let program = zonk::finish(&mut ck, main);
+    let index = ck.take_index();
     let (errors, warnings): (Vec<_>, Vec<_>) = ck.diags.into_iter().partition(|d| d.is_error());
     // Past a "nesting is too deep" error the checker saw only part of the
     // expression: what it says about the rest is noise.
     if let Some(d) = errors.iter().find(|d| d.header == crate::stack::TOO_DEEP) {
-        return Err(vec![d.clone()]);
+        return (Err(vec![d.clone()]), index);
     }
-    if errors.is_empty() {
+    let checked = if errors.is_empty() {
         Ok((program, warnings))
     } else {
         let mut all = errors;
         all.extend(warnings);
         Err(all)
-    }
+    };
+    (checked, index)
 }

@@ -11,6 +11,7 @@ pub type Binds = Vec<(String, LocalId, Ty)>;
 
 impl Checker<'_> {
     fn tpat(&self, kind: TPatKind, ty: &Ty, p: &Pattern) -> TPat {
+        self.record_pat(&kind, ty, p.span);
         TPat {
             kind,
             ty: ty.clone(),

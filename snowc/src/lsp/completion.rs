@@ -1,0 +1,150 @@
+//! Completion: after `Module.` the module's functions (the stdlib's, or a
+//! project module's public ones); elsewhere keywords, the file's functions
+//! and the locals it binds.
+
+use super::analysis::Analysis;
+use super::items::{self, Kind};
+use crate::stdlib_doc::{self, ModuleFn};
+use lsp_types::{CompletionItem, CompletionItemKind, CompletionResponse};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// Every stdlib `Module.name` function with its signature (computed once:
+/// it type-checks the Snow-written stdlib).
+pub fn stdlib() -> &'static [ModuleFn] {
+    static FNS: OnceLock<Vec<ModuleFn>> = OnceLock::new();
+    FNS.get_or_init(stdlib_doc::module_functions)
+}
+
+/// The dotted name just before `offset` when the cursor follows
+/// `Name.Name.partial`: (`Name.Name`, `partial`).
+fn qualifier(text: &str, offset: usize) -> Option<(&str, &str)> {
+    let before = text.get(..offset)?;
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let partial_start = before.trim_end_matches(word).len();
+    let head = before[..partial_start].strip_suffix('.')?;
+    let path_start = head.trim_end_matches(|c: char| word(c) || c == '.').len();
+    let path = head[path_start..].trim_start_matches('.');
+    path.starts_with(|c: char| c.is_uppercase())
+        .then(|| (path, &before[partial_start..]))
+}
+
+fn item(label: &str, kind: CompletionItemKind, detail: Option<String>) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail,
+        ..CompletionItem::default()
+    }
+}
+
+/// The public functions of the project module `module` (a file's, or an
+/// inline module's).
+fn module_members(a: &Analysis, module: &str) -> Vec<CompletionItem> {
+    let mut out = Vec::new();
+    for (i, f) in a.sources.files.iter().enumerate().take(a.paths.len()) {
+        let inner = if f.module == module {
+            Some("")
+        } else {
+            module
+                .strip_prefix(f.module.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+        };
+        let (Some(inner), Some(Some(ast))) = (inner, a.asts.get(i)) else {
+            continue;
+        };
+        let decls = items::decls(&ast.stmts);
+        let path: Vec<&str> = inner.split('.').filter(|s| !s.is_empty()).collect();
+        let members = if path.is_empty() {
+            &decls[..]
+        } else {
+            match items::find(&decls, &path) {
+                Some(d) => &d.children[..],
+                None => continue,
+            }
+        };
+        for d in members.iter().filter(|d| d.is_pub) {
+            let kind = match d.kind {
+                Kind::Fn => CompletionItemKind::FUNCTION,
+                Kind::Module => CompletionItemKind::MODULE,
+                Kind::Struct | Kind::SumType | Kind::Alias => CompletionItemKind::STRUCT,
+                _ => continue,
+            };
+            out.push(item(&d.name, kind, Some(d.detail.clone())));
+        }
+    }
+    out
+}
+
+pub fn complete(
+    text: &str,
+    offset: usize,
+    latest: &Analysis,
+    good: Option<&Analysis>,
+    path: &Path,
+) -> CompletionResponse {
+    // The project's declarations: from the latest analysis where the file
+    // parses, else from the last one where it did.
+    let file = latest.file_id(path);
+    let parsed = |a: &Analysis| {
+        a.file_id(path)
+            .and_then(|f| a.asts.get(f.0 as usize))
+            .is_some_and(Option::is_some)
+    };
+    let a = match good {
+        Some(g) if !parsed(latest) && parsed(g) => g,
+        _ => latest,
+    };
+    if let Some((module, _)) = qualifier(text, offset) {
+        let mut items = module_members(a, module);
+        if items.is_empty() || crate::stdlib::module(module).is_some() {
+            items.extend(
+                stdlib()
+                    .iter()
+                    .filter(|f| f.module == module)
+                    .map(|f| item(&f.name, CompletionItemKind::FUNCTION, Some(f.sig.clone()))),
+            );
+        }
+        return CompletionResponse::Array(items);
+    }
+    let mut names: BTreeMap<String, CompletionItem> = BTreeMap::new();
+    for k in crate::syntax::token::keywords() {
+        names.insert(k.to_string(), item(k, CompletionItemKind::KEYWORD, None));
+    }
+    if let Some(f) = a.file_id(path).or(file) {
+        if let Some(Some(ast)) = a.asts.get(f.0 as usize) {
+            for d in items::decls(&ast.stmts)
+                .iter()
+                .filter(|d| d.kind == Kind::Fn)
+            {
+                let it = item(
+                    &d.name,
+                    CompletionItemKind::FUNCTION,
+                    Some(d.detail.clone()),
+                );
+                names.insert(d.name.clone(), it);
+            }
+        }
+        for n in a.index.nodes.iter().filter(|n| n.pos.file == f) {
+            if let Some(crate::types::check::index::Def::Local { name, .. }) = &n.def {
+                let it = item(name, CompletionItemKind::VARIABLE, n.ty.clone());
+                names.entry(name.clone()).or_insert(it);
+            }
+        }
+    }
+    CompletionResponse::Array(names.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::qualifier;
+
+    #[test]
+    fn qualifiers() {
+        assert_eq!(qualifier("x = String.", 11), Some(("String", "")));
+        assert_eq!(qualifier("  Net.Http.ge", 13), Some(("Net.Http", "ge")));
+        assert_eq!(qualifier("foo.ba", 6), None);
+        assert_eq!(qualifier("let x = 1", 9), None);
+    }
+}

@@ -1,0 +1,63 @@
+//! Go to definition: locals from the checker's records; functions, types,
+//! variants, fields and modules looked up in the declarations of the
+//! project's files.
+
+use super::analysis::Analysis;
+use super::{docs, items, text};
+use crate::diag::FileId;
+use crate::syntax::ast::Span;
+use crate::types::check::index::Def;
+use lsp_types::{GotoDefinitionResponse, Location};
+
+fn location(a: &Analysis, file: FileId, span: Span) -> Option<GotoDefinitionResponse> {
+    let uri = docs::uri_of(a.path(file)?)?;
+    let range = text::range(a.text(file), span.start as usize, span.end as usize);
+    Some(GotoDefinitionResponse::Scalar(Location { uri, range }))
+}
+
+/// The declaration `path` inside module `module` (a file's module or an
+/// inline module of one): its file and the span of its name.
+fn declared(a: &Analysis, module: &str, path: &[&str]) -> Option<(FileId, Span)> {
+    // The file whose module is the longest prefix of `module`.
+    let (file, inner) = (0..a.paths.len())
+        .filter_map(|i| {
+            let m = &a.sources.files[i].module;
+            let rest = if module == m {
+                Some("")
+            } else {
+                module.strip_prefix(m.as_str())?.strip_prefix('.')
+            }?;
+            Some((FileId(i as u32), rest, m.len()))
+        })
+        .max_by_key(|(_, _, len)| *len)
+        .map(|(f, rest, _)| (f, rest))?;
+    let mut full: Vec<&str> = inner.split('.').filter(|s| !s.is_empty()).collect();
+    full.extend_from_slice(path);
+    let decls = items::decls(&a.asts.get(file.0 as usize)?.as_ref()?.stmts);
+    let d = items::find(&decls, &full)?;
+    Some((file, d.name_span))
+}
+
+pub fn definition(a: &Analysis, file: FileId, offset: usize) -> Option<GotoDefinitionResponse> {
+    let node = a.node_at(file, offset)?;
+    let (f, span) = match node.def.as_ref()? {
+        Def::Local { pos, .. } => (pos.file, pos.span),
+        Def::Fn { module, name, .. } => declared(a, module, &[name])?,
+        Def::Variant {
+            module,
+            ty,
+            variant,
+        } => declared(a, module, &[ty, variant])?,
+        Def::Type { module, name } => declared(a, module, &[name])?,
+        Def::Field { module, ty, field } => declared(a, module, &[ty, field])?,
+        Def::Module(m) => match a.module_file(m) {
+            Some(f) => (f, Span::new(0, 0)),
+            None => {
+                let (parent, name) = m.rsplit_once('.')?;
+                declared(a, parent, &[name])?
+            }
+        },
+        Def::Stdlib { .. } => return None,
+    };
+    location(a, f, span)
+}

@@ -1,0 +1,348 @@
+//! The message loop: document sync, diagnostics, request dispatch.
+
+use super::analysis::{self, Analysis};
+use super::docs::{self, Docs};
+use super::{completion, definition, formatting, hover, symbols, text};
+use crate::diag::{Diagnostic, Severity};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::{
+    CompletionOptions, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    OneOf, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".to_string()]),
+            ..CompletionOptions::default()
+        }),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Analyses by scope (project root, or a lone file).
+#[derive(Default)]
+struct Server {
+    docs: Docs,
+    /// The latest analysis of each scope.
+    latest: HashMap<PathBuf, Rc<Analysis>>,
+    /// The latest analysis of each scope in which every file parsed.
+    good: HashMap<PathBuf, Rc<Analysis>>,
+    /// Files given diagnostics, per scope (to clear them later).
+    published: HashMap<PathBuf, HashSet<PathBuf>>,
+}
+
+pub fn serve(conn: &Connection) -> i32 {
+    let caps = serde_json::to_value(capabilities()).unwrap_or(Value::Null);
+    let info = serde_json::json!({
+        "capabilities": caps,
+        "serverInfo": {"name": "snowc", "version": env!("CARGO_PKG_VERSION")},
+    });
+    if initialize(conn, info).is_err() {
+        return 1;
+    }
+    let mut server = Server::default();
+    let mut shut_down = false;
+    for msg in &conn.receiver {
+        match msg {
+            Message::Request(req) => {
+                let reply = if shut_down {
+                    error(
+                        &req,
+                        ErrorCode::InvalidRequest,
+                        "the server is shutting down",
+                    )
+                } else if req.method == "shutdown" {
+                    shut_down = true;
+                    Response::new_ok(req.id.clone(), ())
+                } else {
+                    guarded(&req, || server.request(&req))
+                };
+                if conn.sender.send(reply.into()).is_err() {
+                    break;
+                }
+            }
+            Message::Notification(n) if n.method == "exit" => return i32::from(!shut_down),
+            Message::Notification(n) => {
+                let _ = panic::catch_unwind(AssertUnwindSafe(|| server.notification(conn, &n)));
+            }
+            Message::Response(_) => {}
+        }
+    }
+    i32::from(!shut_down)
+}
+
+/// Waits for `initialize`, answering other requests with an error (the
+/// `initialized` notification that follows is ignored like any other).
+fn initialize(conn: &Connection, info: Value) -> Result<(), ()> {
+    loop {
+        match conn.receiver.recv().map_err(|_| ())? {
+            Message::Request(req) if req.method == "initialize" => {
+                let reply = Response::new_ok(req.id, info);
+                conn.sender.send(reply.into()).map_err(|_| ())?;
+                return Ok(());
+            }
+            Message::Request(req) => {
+                let reply = error(&req, ErrorCode::ServerNotInitialized, "not initialized");
+                conn.sender.send(reply.into()).map_err(|_| ())?;
+            }
+            Message::Notification(n) if n.method == "exit" => return Err(()),
+            _ => {}
+        }
+    }
+}
+
+fn json(v: impl serde::Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn error(req: &Request, code: ErrorCode, message: &str) -> Response {
+    Response::new_err(req.id.clone(), code as i32, message.to_string())
+}
+
+/// Runs a handler; a panic becomes an internal error reply.
+fn guarded(req: &Request, f: impl FnOnce() -> Result<Value, (ErrorCode, String)>) -> Response {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Response::new_ok(req.id.clone(), v),
+        Ok(Err((code, m))) => error(req, code, &m),
+        Err(_) => error(req, ErrorCode::InternalError, "internal error in snowc lsp"),
+    }
+}
+
+fn params<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, (ErrorCode, String)> {
+    serde_json::from_value(v.clone()).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+}
+
+impl Server {
+    fn request(&mut self, req: &Request) -> Result<Value, (ErrorCode, String)> {
+        let uri: Uri = params(&req.params["textDocument"]["uri"])?;
+        let position: lsp_types::Position = params(&req.params["position"]).unwrap_or_default();
+        let path =
+            docs::path_of(&uri).ok_or((ErrorCode::InvalidParams, "not a file: URI".to_string()))?;
+        match req.method.as_str() {
+            "textDocument/hover" => {
+                let found = self.located(&path, position);
+                Ok(json(found.and_then(|(a, f, o)| hover::hover(&a, f, o))))
+            }
+            "textDocument/definition" => {
+                let found = self.located(&path, position);
+                Ok(json(
+                    found.and_then(|(a, f, o)| definition::definition(&a, f, o)),
+                ))
+            }
+            "textDocument/documentSymbol" => {
+                let a = self.analysis(&path);
+                let found = a.file_id(&path).map(|f| (a, f));
+                Ok(json(found.map(|(a, f)| symbols::symbols(&a, f))))
+            }
+            "textDocument/completion" => {
+                let text = self.docs.text(&path).unwrap_or_default();
+                let a = self.analysis(&path);
+                let good = self.good.get(&analysis::scope_of(&path)).cloned();
+                let off = text::offset(&text, position);
+                Ok(json(completion::complete(
+                    &text,
+                    off,
+                    &a,
+                    good.as_deref(),
+                    &path,
+                )))
+            }
+            "textDocument/formatting" => {
+                let p: lsp_types::DocumentFormattingParams = params(&req.params)?;
+                let text = self.docs.text(&path).unwrap_or_default();
+                formatting::format(&text, p.options.tab_size).map(json)
+            }
+            m => Err((
+                ErrorCode::MethodNotFound,
+                format!("unsupported method `{m}`"),
+            )),
+        }
+    }
+
+    fn notification(&mut self, conn: &Connection, n: &Notification) {
+        use lsp_types::{
+            DidChangeTextDocumentParams as Change, DidCloseTextDocumentParams as Close,
+            DidOpenTextDocumentParams as Open, DidSaveTextDocumentParams as Save,
+        };
+        let changed = match n.method.as_str() {
+            "textDocument/didOpen" => params::<Open>(&n.params).ok().and_then(|p| {
+                let d = p.text_document;
+                self.docs.set(d.uri, d.text, d.version)
+            }),
+            // Full sync: the last change holds the whole text.
+            "textDocument/didChange" => params::<Change>(&n.params).ok().and_then(|p| {
+                let text = p.content_changes.into_iter().last()?.text;
+                let d = p.text_document;
+                self.docs.set(d.uri, text, d.version)
+            }),
+            "textDocument/didSave" => params::<Save>(&n.params)
+                .ok()
+                .and_then(|p| docs::path_of(&p.text_document.uri)),
+            "textDocument/didClose" => params::<Close>(&n.params)
+                .ok()
+                .and_then(|p| self.docs.close(&p.text_document.uri)),
+            _ => None,
+        };
+        if let Some(path) = changed {
+            let a = self.reanalyse(&path);
+            self.publish(conn, &a, &path);
+        }
+    }
+
+    /// The analysis of `path`'s scope: the latest one, made if missing.
+    fn analysis(&mut self, path: &Path) -> Rc<Analysis> {
+        match self.latest.get(&analysis::scope_of(path)) {
+            Some(a) if a.file_id(path).is_some() => a.clone(),
+            _ => self.reanalyse(path),
+        }
+    }
+
+    fn reanalyse(&mut self, path: &Path) -> Rc<Analysis> {
+        let a = Rc::new(analysis::analyse(path, &self.docs));
+        self.latest.insert(a.scope.clone(), a.clone());
+        if a.parsed {
+            self.good.insert(a.scope.clone(), a.clone());
+        }
+        a
+    }
+
+    /// The analysis to answer a position request in `path` with, the
+    /// file's id there and the offset: the latest, or when the project
+    /// does not parse now, the last one in which it did.
+    fn located(
+        &mut self,
+        path: &Path,
+        pos: lsp_types::Position,
+    ) -> Option<(Rc<Analysis>, crate::diag::FileId, usize)> {
+        let mut a = self.analysis(path);
+        if !a.parsed {
+            a = self.good.get(&a.scope).cloned()?;
+        }
+        let f = a.file_id(path)?;
+        let off = text::offset(a.text(f), pos);
+        Some((a, f, off))
+    }
+
+    /// Diagnostics for every file of the analysis; files that had some
+    /// before and have none now get an empty list.
+    fn publish(&mut self, conn: &Connection, a: &Analysis, changed: &Path) {
+        let mut by_file: HashMap<PathBuf, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        for d in &a.diags {
+            let primary = d.labels.iter().find(|l| l.primary).or(d.labels.first());
+            let (file, span) = match primary {
+                Some(l) if a.path(l.file).is_some() => (l.file, l.span),
+                // Nowhere in the user's files: shown at the top of the
+                // changed one.
+                _ => match a.file_id(changed) {
+                    Some(f) => (f, crate::syntax::ast::Span::new(0, 0)),
+                    None => continue,
+                },
+            };
+            let Some(path) = a.path(file) else { continue };
+            let lsp = to_lsp(a, d, file, span);
+            by_file.entry(path.to_path_buf()).or_default().push(lsp);
+        }
+        let before = self.published.remove(&a.scope).unwrap_or_default();
+        let mut now = HashSet::new();
+        let mut paths: Vec<PathBuf> = before
+            .union(&by_file.keys().cloned().collect())
+            .cloned()
+            .collect();
+        paths.push(changed.to_path_buf());
+        paths.sort();
+        paths.dedup();
+        for path in paths {
+            let diagnostics = by_file.remove(&path).unwrap_or_default();
+            if !diagnostics.is_empty() {
+                now.insert(path.clone());
+            }
+            let (uri, version) = match self.docs.open.get(&path) {
+                Some(d) => (d.uri.clone(), Some(d.version)),
+                None => match docs::uri_of(&path) {
+                    Some(u) => (u, None),
+                    None => continue,
+                },
+            };
+            send_diagnostics(conn, uri, diagnostics, version);
+        }
+        self.published.insert(a.scope.clone(), now);
+    }
+}
+
+fn send_diagnostics(
+    conn: &Connection,
+    uri: Uri,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+    version: Option<i32>,
+) {
+    let params = PublishDiagnosticsParams {
+        uri,
+        diagnostics,
+        version,
+    };
+    let n = Notification::new("textDocument/publishDiagnostics".to_string(), params);
+    let _ = conn.sender.send(n.into());
+}
+
+/// A compiler diagnostic as LSP shows it: the CLI's code and message
+/// (`--json`'s `message`), the notes on following lines, the other labels
+/// as related information.
+fn to_lsp(
+    a: &Analysis,
+    d: &Diagnostic,
+    file: crate::diag::FileId,
+    span: crate::syntax::ast::Span,
+) -> lsp_types::Diagnostic {
+    let text = a.text(file);
+    let mut message = d.short().to_string();
+    for n in &d.notes {
+        message.push('\n');
+        message.push_str(n);
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .labels
+        .iter()
+        .filter(|l| !l.message.is_empty() && (l.file, l.span) != (file, span))
+        .filter_map(|l| {
+            let path = a.path(l.file)?;
+            Some(DiagnosticRelatedInformation {
+                location: Location {
+                    uri: docs::uri_of(path)?,
+                    range: text::range(a.text(l.file), l.span.start as usize, l.span.end as usize),
+                },
+                message: l.message.clone(),
+            })
+        })
+        .collect();
+    lsp_types::Diagnostic {
+        range: text::range(text, span.start as usize, span.end as usize),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: d.code.clone().map(NumberOrString::String),
+        source: Some("snowc".to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..lsp_types::Diagnostic::default()
+    }
+}

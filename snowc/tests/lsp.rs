@@ -1,0 +1,824 @@
+//! `snowc lsp`: a scripted client speaking JSON-RPC (Content-Length
+//! framing) over the stdio of the built server. The receive timeout only
+//! guards against a hung server; nothing is timed.
+
+mod common;
+
+use common::{repo_root, scratch_dir, snowc};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+const HANG: Duration = Duration::from_secs(120);
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    rx: Receiver<Value>,
+    /// Notifications received while waiting for something else.
+    pending: Vec<Value>,
+    next_id: i64,
+}
+
+fn read_frame(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            len = v.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; len?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+impl Client {
+    /// Starts the server and completes the `initialize` handshake.
+    fn start() -> (Client, Value) {
+        let mut child = Command::new(snowc())
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("snowc lsp starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(v) = read_frame(&mut r) {
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        let mut c = Client {
+            child,
+            stdin,
+            rx,
+            pending: Vec::new(),
+            next_id: 1,
+        };
+        let init = c.request("initialize", json!({"processId": null, "capabilities": {}}));
+        c.notify("initialized", json!({}));
+        (c, init)
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, v: Value) {
+        let body = v.to_string();
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn recv(&mut self) -> Value {
+        self.rx
+            .recv_timeout(HANG)
+            .expect("the server answers (hang guard)")
+    }
+
+    /// The whole response message to a request.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.response(json!(id))
+    }
+
+    fn response(&mut self, id: Value) -> Value {
+        loop {
+            let m = self.recv();
+            if m.get("method").is_none() && m["id"] == id {
+                return m;
+            }
+            self.pending.push(m);
+        }
+    }
+
+    /// The `result` of a request.
+    fn result(&mut self, method: &str, params: Value) -> Value {
+        let r = self.request(method, params);
+        assert!(r.get("error").is_none(), "{method} failed: {r}");
+        r["result"].clone()
+    }
+
+    /// The next diagnostics published for `path`.
+    fn diagnostics(&mut self, path: &Path) -> Vec<Value> {
+        let want = uri(path);
+        let is_it = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == want
+        };
+        if let Some(i) = self.pending.iter().position(is_it) {
+            let m = self.pending.remove(i);
+            return m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        loop {
+            let m = self.recv();
+            if is_it(&m) {
+                return m["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            self.pending.push(m);
+        }
+    }
+
+    fn open(&mut self, path: &Path, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(path), "languageId": "snow", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, path: &Path, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(path), "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn at(&mut self, method: &str, path: &Path, (line, character): (u32, u32)) -> Value {
+        self.result(
+            method,
+            json!({"textDocument": {"uri": uri(path)},
+                   "position": {"line": line, "character": character}}),
+        )
+    }
+
+    fn hover(&mut self, path: &Path, pos: (u32, u32)) -> String {
+        let h = self.at("textDocument/hover", path, pos);
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no hover at {pos:?}: {h}"))
+            .to_string()
+    }
+
+    /// (file, start line, start character) of a definition.
+    fn definition(&mut self, path: &Path, pos: (u32, u32)) -> (PathBuf, u32, u32) {
+        let d = self.at("textDocument/definition", path, pos);
+        let uri = d["uri"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no definition at {pos:?}: {d}"));
+        let file = PathBuf::from(uri.strip_prefix("file://").unwrap());
+        let start = &d["range"]["start"];
+        (
+            file,
+            start["line"].as_u64().unwrap() as u32,
+            start["character"].as_u64().unwrap() as u32,
+        )
+    }
+
+    /// Shuts down and exits; the server's exit status.
+    fn finish(mut self) -> Option<i32> {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null, "{r}");
+        self.notify("exit", Value::Null);
+        self.stdin = None;
+        self.child.wait().unwrap().code()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The (line, character) of the `nth` (0-based) occurrence of `what` in
+/// `text`, plus `delta` characters (ASCII texts).
+fn pos_of(text: &str, what: &str, nth: usize, delta: u32) -> (u32, u32) {
+    let off = text
+        .match_indices(what)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("`{what}` #{nth} not in the text"))
+        .0;
+    let line = text[..off].matches('\n').count() as u32;
+    let col = (off - text[..off].rfind('\n').map_or(0, |i| i + 1)) as u32;
+    (line, col + delta)
+}
+
+fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn initialize_advertises_capabilities_and_exits_cleanly() {
+    let (c, init) = Client::start();
+    let caps = &init["result"]["capabilities"];
+    assert_eq!(caps["textDocumentSync"]["change"], 1, "full sync: {caps}");
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["definitionProvider"], true);
+    assert_eq!(caps["documentSymbolProvider"], true);
+    assert_eq!(caps["documentFormattingProvider"], true);
+    assert_eq!(
+        caps["completionProvider"]["triggerCharacters"],
+        json!(["."])
+    );
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_is_status_1() {
+    let (mut c, _) = Client::start();
+    c.notify("exit", Value::Null);
+    c.stdin = None;
+    assert_eq!(c.child.wait().unwrap().code(), Some(1));
+}
+
+const TYPE_ERROR: &str = "fn main() do\n  let n :: Int = \"snow\"\n  println(\"${n}\")\nend\n";
+
+#[test]
+fn diagnostics_match_the_cli_and_clear_when_fixed() {
+    let dir = scratch_dir("lsp", "diagnostics");
+    let file = write(&dir, "prog.snow", TYPE_ERROR);
+    let cli = Command::new(snowc())
+        .arg(&file)
+        .arg("--json")
+        .arg("--emit-c")
+        .arg(dir.join("out.c"))
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    let want: Value = serde_json::from_str(stderr.lines().next().unwrap()).unwrap();
+
+    let (mut c, _) = Client::start();
+    c.open(&file, TYPE_ERROR);
+    let diags = c.diagnostics(&file);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!(d["code"], want["code"]);
+    assert_eq!(d["code"], "E0001");
+    assert_eq!(d["message"], want["message"]);
+    assert_eq!(
+        d["message"],
+        "type mismatch: expected `Int`, found `String`"
+    );
+    assert_eq!(d["severity"], 1);
+    let span = &want["spans"][0];
+    let col = |k: &str| span[k].as_u64().unwrap() - 1;
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": col("line"), "character": col("column")},
+               "end": {"line": col("end_line"), "character": col("end_column")}})
+    );
+    assert_eq!(d["range"]["start"], json!({"line": 1, "character": 17}));
+
+    c.change(&file, 2, &TYPE_ERROR.replace("\"snow\"", "4"));
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    // A syntax error is reported too (no code), then fixed again.
+    c.change(&file, 3, "fn main() do\n  let n = \nend\n");
+    let d = c.diagnostics(&file);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], Value::Null);
+    c.change(&file, 4, "fn main() do\nend\n");
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn diagnostic_columns_count_utf16_units() {
+    let dir = scratch_dir("lsp", "utf16");
+    // `𝄞` is 4 bytes, 2 UTF-16 units and 1 character.
+    let text = "fn main() do\n  let n :: Int = #= 𝄞é =# \"x\"\n  println(\"${n}\")\nend\n";
+    let file = write(&dir, "prog.snow", text);
+    let (mut c, _) = Client::start();
+    c.open(&file, text);
+    let d = c.diagnostics(&file);
+    assert_eq!(d.len(), 1, "{d:?}");
+    let line = text.lines().nth(1).unwrap();
+    let byte = line.find("\"x\"").unwrap();
+    assert_eq!(
+        d[0]["range"]["start"],
+        json!({"line": 1, "character": byte - 3})
+    );
+    assert_eq!(d[0]["range"]["end"], json!({"line": 1, "character": byte}));
+    assert_eq!(c.finish(), Some(0));
+}
+
+const PROGRAM: &str = "\
+fn add(a :: Int, b :: Int) -> Int = a + b
+
+fn main() do
+  let total = add(1, 2)
+  let n = String.length(\"snow\")
+  let xs = List.map([1, 2], fn x -> x * 10 end)
+  println(\"${total} ${n} ${xs}\")
+end
+";
+
+#[test]
+fn hover_shows_inferred_types_and_signatures() {
+    let dir = scratch_dir("lsp", "hover");
+    let file = write(&dir, "prog.snow", PROGRAM);
+    let (mut c, _) = Client::start();
+    c.open(&file, PROGRAM);
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    let code = |s: &str| format!("```snow\n{s}\n```");
+    // (text, which occurrence, characters into it, hover)
+    let cases = [
+        // A local at its binding and at a use; a parameter.
+        ("total", 0, 1, "total: Int"),
+        ("total", 1, 0, "total: Int"),
+        ("xs", 1, 1, "xs: List<Int>"),
+        ("a + b", 0, 0, "a: Int"),
+        // A user function at a call and at its definition.
+        ("add(1", 0, 1, "fn Main.add(Int, Int) -> Int"),
+        ("add(a", 0, 0, "fn Main.add(Int, Int) -> Int"),
+        // Stdlib functions: the signature, and the instance when generic.
+        ("length", 0, 2, "fn String.length(String) -> Int"),
+        (
+            "map",
+            0,
+            0,
+            "fn List.map(List<T>, (T) -> U) -> List<U>\n(List<Int>, (Int) -> Int) -> List<Int>",
+        ),
+        // Any expression: a call's result, a literal, a closure parameter.
+        ("(1, 2)", 0, 5, "Int"),
+        ("\"snow\"", 0, 1, "String"),
+        ("x * 10", 0, 0, "x: Int"),
+    ];
+    for (what, nth, delta, want) in cases {
+        let got = c.hover(&file, pos_of(PROGRAM, what, nth, delta));
+        assert_eq!(got, code(want), "hover on {what:?} #{nth}");
+    }
+
+    // While the file does not parse, hover answers from the last analysis
+    // in which it did.
+    let broken = PROGRAM.replace("println(", "println((");
+    c.change(&file, 2, &broken);
+    assert_eq!(c.diagnostics(&file).len(), 1);
+    assert_eq!(
+        c.hover(&file, pos_of(&broken, "add(1", 0, 0)),
+        code("fn Main.add(Int, Int) -> Int")
+    );
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// A project: `main.snow` using the module `Shapes` of `shapes.snow`.
+fn project(name: &str) -> PathBuf {
+    let dir = scratch_dir("lsp", name);
+    write(
+        &dir,
+        "snow.toml",
+        "[package]\nname = \"shapes_app\"\nversion = \"0.1.0\"\n",
+    );
+    write(&dir, "main.snow", MAIN);
+    write(&dir, "shapes.snow", SHAPES);
+    dir
+}
+
+const MAIN: &str = "\
+import Shapes
+from Shapes import Point
+
+fn main() do
+  let p = Point { x: 3, y: 4 }
+  let s = Shapes.Circle(2.0)
+  println(\"${Shapes.area(s)} ${p.x}\")
+  println(describe(p))
+end
+
+fn describe(q :: Point) -> String = \"${q.x}\"
+";
+
+const SHAPES: &str = "\
+pub struct Point do
+  x :: Int
+  y :: Int
+end
+
+pub type Shape do
+  Circle(Float)
+  Square(Float)
+end
+
+pub fn area(s :: Shape) -> Float = case s do
+  Circle(r) -> 3.0 * r * r
+  Square(w) -> w * w
+end
+
+pub fn origin() -> Point = Point { x: 0, y: 0 }
+
+fn square(n :: Int) -> Int = n * n
+";
+
+#[test]
+fn definitions_across_a_project() {
+    let dir = project("definition");
+    let main = dir.join("main.snow");
+    let shapes = dir.join("shapes.snow");
+    let (mut c, _) = Client::start();
+    c.open(&main, MAIN);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let at = |t: &str, what: &str, nth: usize| pos_of(t, what, nth, 0);
+    // (what is clicked in main.snow, its definition: in shapes.snow or not,
+    // and the text there)
+    let cases = [
+        // A function of another module file.
+        (at(MAIN, "area", 0), true, at(SHAPES, "area", 0)),
+        // A type, in an annotation and in a struct literal.
+        (pos_of(MAIN, ":: Point", 0, 3), true, at(SHAPES, "Point", 0)),
+        (at(MAIN, "Point {", 0), true, at(SHAPES, "Point", 0)),
+        // A variant; a struct field.
+        (at(MAIN, "Circle", 0), true, at(SHAPES, "Circle", 0)),
+        (pos_of(MAIN, "p.x", 0, 2), true, at(SHAPES, "x ::", 0)),
+        // A module: its file.
+        (at(MAIN, "Shapes.area", 0), true, (0, 0)),
+        // Locals: a `let` and a parameter; a function of the same file.
+        (at(MAIN, "p))", 0), false, at(MAIN, "p =", 0)),
+        (at(MAIN, "q.x", 0), false, at(MAIN, "q ::", 0)),
+        (at(MAIN, "describe", 0), false, at(MAIN, "describe", 1)),
+    ];
+    for (from, in_shapes, (l, ch)) in cases {
+        let file = if in_shapes { &shapes } else { &main };
+        assert_eq!(
+            c.definition(&main, from),
+            (file.clone(), l, ch),
+            "from {from:?}"
+        );
+    }
+
+    // An open, unsaved buffer of another file overrides the disk.
+    let moved = format!("\n\n{SHAPES}");
+    c.open(&shapes, &moved);
+    assert_eq!(c.diagnostics(&shapes), Vec::<Value>::new());
+    let (l, ch) = at(&moved, "area", 0);
+    assert_eq!(
+        c.definition(&main, at(MAIN, "area", 0)),
+        (shapes.clone(), l, ch)
+    );
+    assert_eq!(l, 12);
+    // An error in it is reported against it when `main.snow` changes.
+    c.change(&shapes, 2, &moved.replace("w * w", "w * \"w\""));
+    let d = c.diagnostics(&shapes);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["range"]["start"]["line"], 14);
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn document_symbols_outline_a_file() {
+    let dir = project("symbols");
+    let shapes = dir.join("shapes.snow");
+    let (mut c, _) = Client::start();
+    c.open(&shapes, SHAPES);
+    let syms = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&shapes)}}),
+    );
+    let outline = |v: &Value| -> Vec<(String, u64)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap().to_string(),
+                    s["kind"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let names = |list: &[(&str, u64)]| -> Vec<(String, u64)> {
+        list.iter().map(|(n, k)| (n.to_string(), *k)).collect()
+    };
+    // LSP kinds: 23 struct, 10 enum, 12 function, 8 field, 22 enum member.
+    assert_eq!(
+        outline(&syms),
+        names(&[
+            ("Point", 23),
+            ("Shape", 10),
+            ("area", 12),
+            ("origin", 12),
+            ("square", 12)
+        ])
+    );
+    assert_eq!(outline(&syms[0]["children"]), names(&[("x", 8), ("y", 8)]));
+    assert_eq!(
+        outline(&syms[1]["children"]),
+        names(&[("Circle", 22), ("Square", 22)])
+    );
+    assert_eq!(
+        syms[2]["selectionRange"]["start"],
+        json!({"line": 10, "character": 7})
+    );
+    assert_eq!(c.finish(), Some(0));
+}
+
+fn labels(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("a completion list: {v}"))
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_of_module_members() {
+    let dir = project("completion");
+    let main = dir.join("main.snow");
+    let (mut c, _) = Client::start();
+    c.open(&main, MAIN);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let typing = MAIN.replace("  println(describe(p))\n", "  String.\n  Shapes.\n");
+    c.change(&main, 2, &typing);
+    assert!(
+        !c.diagnostics(&main).is_empty(),
+        "half-typed code does not parse"
+    );
+    let after = |what: &str| pos_of(&typing, what, 0, what.len() as u32);
+    let strings = labels(&c.at("textDocument/completion", &main, after("String.")));
+    for f in ["length", "split", "trim"] {
+        assert!(strings.contains(&f.to_string()), "{f} in {strings:?}");
+    }
+    assert!(!strings.contains(&"area".to_string()));
+    let shapes = labels(&c.at("textDocument/completion", &main, after("Shapes.")));
+    assert_eq!(
+        shapes,
+        ["Point", "Shape", "area", "origin"],
+        "public items only"
+    );
+    // Elsewhere: keywords, the file's functions, its locals.
+    let any = labels(&c.at(
+        "textDocument/completion",
+        &main,
+        pos_of(&typing, "let s", 0, 0),
+    ));
+    for w in ["case", "receive", "describe", "main", "p"] {
+        assert!(any.contains(&w.to_string()), "{w} in {any:?}");
+    }
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// Runs `snowc fmt` (built by the formatter's branch); passes once both are
+/// merged.
+#[test]
+fn lsp_formatting() {
+    let dir = scratch_dir("lsp", "formatting");
+    let text = "fn add(a,b) do\na+b\nend\n";
+    let file = write(&dir, "prog.snow", text);
+    let (mut c, _) = Client::start();
+    c.open(&file, text);
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&file)},
+               "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits.as_array().map(Vec::len), Some(1), "{edits}");
+    assert_eq!(edits[0]["newText"], "fn add(a, b) do\n  a + b\nend\n");
+    assert_eq!(
+        edits[0]["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}})
+    );
+    let four = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&file)},
+               "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(four[0]["newText"], "fn add(a, b) do\n    a + b\nend\n");
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn garbage_does_not_kill_the_server() {
+    let (mut c, _) = Client::start();
+    // Malformed JSON: a parse error with a null id.
+    c.send_raw(b"Content-Length: 9\r\n\r\n{\"oops\": ");
+    let r = c.response(Value::Null);
+    assert_eq!(r["error"]["code"], -32700, "{r}");
+    // Valid JSON that is not a message.
+    c.send_raw(b"Content-Length: 2\r\n\r\n[]");
+    let r = c.response(Value::Null);
+    assert_eq!(r["error"]["code"], -32700, "{r}");
+    // An unknown method: method not found.
+    let r = c.request(
+        "snow/unknown",
+        json!({"textDocument": {"uri": "file:///x.snow"}}),
+    );
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // Bad params.
+    let r = c.request("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    // Unknown notifications are ignored; a hover on a file never opened
+    // reads it from disk.
+    c.notify("snow/whatever", json!([1, 2]));
+    let dir = scratch_dir("lsp", "garbage");
+    let file = write(&dir, "prog.snow", PROGRAM);
+    assert_eq!(
+        c.hover(&file, pos_of(PROGRAM, "total", 0, 0)),
+        "```snow\ntotal: Int\n```"
+    );
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn bad_and_half_typed_input_never_crashes() {
+    let dir = scratch_dir("lsp", "fuzz");
+    let file = write(&dir, "prog.snow", "");
+    let (mut c, _) = Client::start();
+    c.open(&file, "");
+    c.diagnostics(&file);
+    // Every prefix of a program, and some noise, as successive edits; each
+    // gets diagnostics, and requests at its end still answer.
+    let mut texts: Vec<String> = (0..PROGRAM.len())
+        .step_by(7)
+        .map(|n| PROGRAM[..n].to_string())
+        .collect();
+    texts.push("\u{0}\u{feff}😀 fn fn ( \"${".to_string());
+    texts.push("fn main() do\n  let x = y.z.w(\n".to_string());
+    for (v, t) in texts.iter().enumerate() {
+        c.change(&file, v as i32 + 2, t);
+        c.diagnostics(&file);
+        let end = pos_of(&format!("{t}\u{1}"), "\u{1}", 0, 0);
+        for m in [
+            "textDocument/hover",
+            "textDocument/definition",
+            "textDocument/completion",
+        ] {
+            let r = c.request(
+                m,
+                json!({"textDocument": {"uri": uri(&file)},
+                       "position": {"line": end.0, "character": end.1}}),
+            );
+            assert!(r.get("error").is_none(), "{m} on {t:?}: {r}");
+        }
+    }
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn grammar_keywords_match_the_lexer() {
+    let path = repo_root().join("editors/snow.tmLanguage.json");
+    let text = std::fs::read_to_string(&path).expect("the grammar exists");
+    let g: Value = serde_json::from_str(&text).expect("the grammar is valid JSON");
+    assert_eq!(g["scopeName"], "source.snow");
+    // Each pattern is `(?<!\.)\b(?:a|b|...)\b` (a word after `.` is a
+    // member name); all their alternatives, sorted.
+    let mut grammar: Vec<&str> = Vec::new();
+    for p in g["repository"]["keywords"]["patterns"].as_array().unwrap() {
+        let m = p["match"].as_str().expect("a match pattern");
+        let inner = m
+            .strip_prefix("(?<!\\.)\\b(?:")
+            .and_then(|s| s.strip_suffix(")\\b"))
+            .unwrap_or_else(|| panic!("unexpected keyword pattern {m}"));
+        grammar.extend(inner.split('|'));
+    }
+    grammar.sort();
+    let mut lexer: Vec<&str> = snowc::syntax::token::keywords().collect();
+    lexer.sort();
+    assert_eq!(grammar, lexer);
+    // The VS Code extension points at this grammar.
+    let pkg: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("editors/vscode/package.json")).unwrap(),
+    )
+    .expect("package.json is valid JSON");
+    let g = &pkg["contributes"]["grammars"][0];
+    assert_eq!(g["scopeName"], "source.snow");
+    let grammar_file = repo_root()
+        .join("editors/vscode")
+        .join(g["path"].as_str().unwrap());
+    // A copy (an installed extension cannot reach outside its folder).
+    let copy = std::fs::read_to_string(&grammar_file).expect("the extension's grammar");
+    assert_eq!(
+        copy,
+        text,
+        "{} differs from editors/snow.tmLanguage.json",
+        grammar_file.display()
+    );
+}
+
+/// Recording for the editor changes nothing the checker decides: on every
+/// program of `tests/e2e` and `tests/compile_fail` (one file each, as
+/// `snowc FILE` compiles it), the indexed check gives the same outcome and
+/// diagnostics as the plain one, and its records point inside the file.
+#[test]
+fn indexing_does_not_change_checking() {
+    use snowc::diag::{Diagnostic, SourceFile, SourceMap};
+    let shown = |d: &[Diagnostic]| -> Vec<String> {
+        d.iter()
+            .map(|d| format!("{:?} {} {:?} {:?}", d.code, d.short(), d.labels, d.notes))
+            .collect()
+    };
+    let work = move || {
+        snowc::stack::set_size(256 << 20);
+        let mut checked = 0;
+        for dir in ["e2e", "compile_fail"] {
+            for (name, path) in common::programs(&common::tests_dir(dir)) {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut sources = SourceMap::default();
+                sources.add(SourceFile {
+                    path: name.clone(),
+                    module: "Main".into(),
+                    text: text.clone(),
+                });
+                snowc::prelude::add_to(&mut sources);
+                let Ok(parsed) = snowc::syntax::parse_all(&sources) else {
+                    continue;
+                };
+                let plain = snowc::types::check_program(&sources, &parsed);
+                let (indexed, index) = snowc::types::check_program_indexed(&sources, &parsed);
+                let (a, b) = match (&plain, &indexed) {
+                    (Ok((_, a)), Ok((_, b))) | (Err(a), Err(b)) => (shown(a), shown(b)),
+                    _ => panic!("{dir}/{name}: the outcome differs"),
+                };
+                assert_eq!(a, b, "{dir}/{name}");
+                for n in &index.nodes {
+                    assert_eq!(n.pos.file.0, 0, "{dir}/{name}: a record outside the file");
+                    assert!(n.pos.span.end as usize <= text.len(), "{dir}/{name}");
+                }
+                checked += 1;
+            }
+        }
+        checked
+    };
+    let checked = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(work)
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(checked > 400, "{checked} programs checked");
+}
+
+/// A directory with `main.snow` (no `snow.toml`) is a project too: a change
+/// to one module re-checks the others, whose diagnostics follow.
+#[test]
+fn a_change_in_one_module_rechecks_the_project() {
+    let dir = scratch_dir("lsp", "main_project");
+    let main_text = "import Util\n\nfn main() do\n  println(\"${Util.twice(\"x\")}\")\nend\n";
+    let util_text = "pub fn twice(n :: Int) -> Int = n * 2\n";
+    let main = write(&dir, "main.snow", main_text);
+    let util = write(&dir, "util.snow", util_text);
+    let (mut c, _) = Client::start();
+    c.open(&main, main_text);
+    let d = c.diagnostics(&main);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "E0001");
+    // Fixing the callee (unsaved) clears the caller's error.
+    c.open(&util, util_text);
+    assert_eq!(c.diagnostics(&util), Vec::<Value>::new());
+    assert_eq!(
+        c.diagnostics(&main).len(),
+        1,
+        "every file of the project is published"
+    );
+    c.change(&util, 2, "pub fn twice(s :: String) -> String = s <> s\n");
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    assert_eq!(c.diagnostics(&util), Vec::<Value>::new());
+    // Closing the buffer goes back to the file on disk.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri(&util)}}),
+    );
+    assert_eq!(c.diagnostics(&main).len(), 1);
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn arguments() {
+    let run = |args: &[&str]| {
+        let out = Command::new(snowc())
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["lsp", "--bogus"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("`snowc lsp` takes no arguments"), "{err}");
+    // `--stdio` (which editors' clients pass) is accepted; input that ends
+    // before `initialize` ends the server with status 1.
+    assert_eq!(run(&["lsp", "--stdio"]).0, Some(1));
+}
