@@ -10,6 +10,7 @@ Usage:
   snowc build [DIR] [-o OUT] [OPTIONS]   compile the project in DIR (default .);
                                          the binary is DIR/<dirname> unless -o
   snowc run FILE|DIR [OPTIONS] [-- ARGS] build into the cache and run with ARGS
+  snowc fmt [--check] [PATH...|-]        format .snow files (see snowc fmt --help)
   snowc print-c-flags [--cflags] [--libs]
                                          print the flags that compile and link
                                          C from --emit-c with the runtime:

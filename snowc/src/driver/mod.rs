@@ -10,6 +10,7 @@ pub mod args;
 pub mod cache;
 pub mod cc;
 pub mod cross;
+pub mod fmt_cmd;
 pub mod nested_cargo;
 pub mod project;
 pub mod report;
@@ -129,6 +130,10 @@ pub fn main() -> i32 {
 /// Runs `snowc` with `args` (without the program name).
 pub fn run_cli(args: Vec<OsString>) -> i32 {
     set_stage("parsing arguments");
+    if args.first().is_some_and(|a| a == "fmt") {
+        set_stage("formatting");
+        return fmt_cmd::run(&args[1..]);
+    }
     let args = match args::parse(args) {
         Ok(a) => a,
         Err(msg) => {
