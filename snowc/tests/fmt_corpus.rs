@@ -61,13 +61,16 @@ fn compile(sources: &SourceMap) -> Result<String, Vec<String>> {
         })
 }
 
+/// 1-based line and column.
+type LineCol = (u32, u32);
+
 /// (line, column) of every token start of `before` to the same token's in
 /// `after`, for file `i` of both maps.
 fn token_positions(
     before: &SourceMap,
     after: &SourceMap,
     i: usize,
-) -> Result<HashMap<(u32, u32), (u32, u32)>, String> {
+) -> Result<HashMap<LineCol, LineCol>, String> {
     let starts = |m: &SourceMap| -> Result<Vec<u32>, String> {
         let toks = lex(&m.files[i].text).map_err(|e| e.1)?;
         Ok(toks

@@ -32,16 +32,11 @@ impl Builder<'_> {
         'elems: loop {
             // Comments on the line of the previous separator stay there;
             // comments on their own lines go before the element.
-            let (trailing, leading) = split_comments(self.trivia_of_current());
-            self.push_comments(&mut inner, &trailing, true);
-            let at_close = self.closes_here();
-            if at_close {
-                if !leading.is_empty() {
-                    inner.push(Doc::Line { flat: pad });
-                    self.push_comments(&mut inner, &leading, false);
-                }
+            if self.closes_here() {
                 break;
             }
+            let (trailing, leading) = split_comments(self.trivia_of_current());
+            self.push_comments(&mut inner, &trailing, true);
             inner.push(if empty {
                 Doc::Line { flat: pad }
             } else {
@@ -71,6 +66,13 @@ impl Builder<'_> {
                     continue 'elems;
                 }
             }
+        }
+        // Comments before the closing bracket.
+        let (trailing, leading) = split_comments(self.trivia_of_current());
+        self.push_comments(&mut inner, &trailing, true);
+        if !leading.is_empty() {
+            inner.push(Doc::Line { flat: pad });
+            self.push_comments(&mut inner, &leading, false);
         }
         let broken = self.saw_comment;
         self.saw_comment = outer_saw || broken;

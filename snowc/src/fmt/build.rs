@@ -102,12 +102,12 @@ impl<'a> Builder<'a> {
     /// The whole file.
     pub fn file(&mut self) -> Doc {
         let (doc, _) = self.lines(Stop::File);
-        doc
+        Doc::Concat(doc)
     }
 
     /// Statements up to the block's `end`/`else` (not consumed), or the end of
     /// the file. Returns them and whether a line break precedes the stop.
-    fn lines(&mut self, stop: Stop) -> (Doc, bool) {
+    fn lines(&mut self, stop: Stop) -> (Vec<Doc>, bool) {
         let mut l = Lines::new();
         loop {
             let at_stop = match self.tok() {
@@ -122,7 +122,7 @@ impl<'a> Builder<'a> {
             let broke = self.line_trivia(&mut l, at_stop, pipe);
             if at_stop {
                 l.flush();
-                return (Doc::Concat(l.out), broke);
+                return (l.out, broke);
             }
             if pipe {
                 // A line break before `|>` in the source keeps the pipeline
@@ -176,12 +176,14 @@ impl<'a> Builder<'a> {
                     if at_stop && broke && !pipe {
                         l.newline(false);
                     }
-                    let own_line = broke;
-                    l.push(Doc::LineComment(if own_line {
+                    let first = l.first;
+                    l.push(Doc::LineComment(if broke {
                         c.clone()
                     } else {
                         format!(" {c}")
                     }));
+                    // A comment after the opener is not the block's first line.
+                    l.first = first && !broke && self.last.is_some();
                     broke = false;
                 }
                 Piece::BlockComment(c) => {
@@ -246,8 +248,16 @@ impl<'a> Builder<'a> {
 
     fn block_parts(&mut self, out: &mut Vec<Doc>) {
         loop {
-            let (body, broke) = self.lines(Stop::Block);
-            out.push(Doc::indent(body));
+            let (mut body, broke) = self.lines(Stop::Block);
+            // What shares the opener's line is not indented (a one-line
+            // body's brackets break relative to the statement).
+            let first_break = body
+                .iter()
+                .position(|d| matches!(d, Doc::Hard | Doc::Blank))
+                .unwrap_or(body.len());
+            let rest = body.split_off(first_break);
+            out.extend(body);
+            out.push(Doc::indent(Doc::Concat(rest)));
             if broke {
                 out.push(Doc::Hard);
             }

@@ -137,7 +137,8 @@ struct Printer {
 
 impl Printer {
     fn text(&mut self, s: &str, ind: usize) {
-        if s.is_empty() {
+        // One blank separates: a comment's padding and a token's space meet.
+        if s.is_empty() || s == " " && self.out.ends_with(' ') {
             return;
         }
         if self.pending_newline {

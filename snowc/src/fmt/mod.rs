@@ -15,6 +15,8 @@ mod check;
 mod doc;
 mod roles;
 mod spacing;
+#[cfg(test)]
+mod tests;
 mod trivia;
 
 use crate::diag::{Diagnostic, FileId};
