@@ -35,7 +35,12 @@ impl Builder<'_> {
             if self.closes_here() {
                 break;
             }
-            let (trailing, leading) = split_comments(self.trivia_of_current());
+            let (trailing, mut leading) = split_comments(self.trivia_of_current());
+            // A block comment before the element stays in front of it.
+            let (blocks, trailing): (Vec<&Piece>, Vec<&Piece>) = trailing
+                .into_iter()
+                .partition(|p| matches!(p, Piece::BlockComment(_)));
+            leading.splice(0..0, blocks);
             self.push_comments(&mut inner, &trailing, true);
             inner.push(if empty {
                 Doc::Line { flat: pad }
@@ -117,7 +122,8 @@ impl Builder<'_> {
                         t.clone()
                     }));
                 }
-                Piece::BlockComment(t) => out.push(Doc::text(format!(" {t} "))),
+                Piece::BlockComment(t) if trailing => out.push(Doc::text(format!(" {t}"))),
+                Piece::BlockComment(t) => out.push(Doc::text(format!("{t} "))),
                 Piece::Newlines(_) => {}
             }
         }

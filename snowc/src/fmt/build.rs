@@ -112,9 +112,10 @@ impl<'a> Builder<'a> {
         loop {
             let at_stop = match self.tok() {
                 Tok::Eof => true,
-                Tok::Kw(Kw::End | Kw::Else) | Tok::RParen | Tok::RBracket | Tok::RBrace => {
-                    stop == Stop::Block
-                }
+                Tok::Kw(Kw::End | Kw::Else | Kw::After | Kw::Terminate)
+                | Tok::RParen
+                | Tok::RBracket
+                | Tok::RBrace => stop == Stop::Block,
                 _ => false,
             };
             let pipe = *self.tok() == Tok::PipeGt && !l.first;
@@ -133,11 +134,11 @@ impl<'a> Builder<'a> {
                 }
                 self.fresh = true;
             }
+            // One node per item: the line breaks inside a nested block are
+            // not this block's statement breaks.
             let mut parts = Vec::new();
             self.item(&mut parts);
-            for p in parts {
-                l.push(p);
-            }
+            l.push(Doc::Concat(parts));
         }
     }
 
@@ -271,6 +272,16 @@ impl<'a> Builder<'a> {
                     // `else if` hands the rest of the chain to the inner `if`.
                     if *self.tok() == Tok::Kw(Kw::If) {
                         return;
+                    }
+                }
+                // `receive`'s timeout clause lines up with `receive`, like `else`.
+                Tok::Kw(Kw::After) => self.emit_keyword(out),
+                // An actor's `terminate do … end` lines up with `actor`; the
+                // actor's body goes on after it.
+                Tok::Kw(Kw::Terminate) => {
+                    self.emit_keyword(out);
+                    if *self.tok() == Tok::Kw(Kw::Do) {
+                        self.item(out);
                     }
                 }
                 _ => return,

@@ -63,6 +63,10 @@ impl Doc {
     }
 }
 
+/// Columns after a group up to which its tail is short enough that
+/// breaking the group helps the line fit.
+const TAIL: isize = 12;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Flat,
@@ -104,7 +108,12 @@ pub fn print(doc: &Doc, width: usize, step: usize) -> String {
                     Mode::Break
                 } else {
                     let rest = p.width.saturating_sub(p.col) as isize;
-                    if fits(rest, doc, &stack) {
+                    // Breaking is for a group too long itself, or followed by
+                    // a short tail (`) do`, `)?`); a long unbreakable tail
+                    // would overflow anyway.
+                    if fits(rest, doc, &stack)
+                        || fits(rest, doc, &[]) && !fits(TAIL, &Doc::Concat(vec![]), &stack)
+                    {
                         Mode::Flat
                     } else {
                         Mode::Break

@@ -44,7 +44,12 @@ pub fn roles(atoms: &[Atom]) -> Vec<Role> {
                 angles.retain(|&d| d <= depth);
                 Role::Plain
             }
-            Tok::Minus | Tok::Bang if !prev.is_some_and(|(p, r)| ends_operand(&p.tok, r)) => {
+            // At the start of a statement line (outside brackets, where line
+            // breaks count) a `-` cannot continue the previous line.
+            Tok::Minus | Tok::Bang
+                if !prev.is_some_and(|(p, r)| ends_operand(&p.tok, r))
+                    || depth == 0 && a.newlines_before() > 0 =>
+            {
                 Role::Prefix
             }
             Tok::Lt if !a.spaced() && opens_angle(atoms, i) => {
@@ -63,11 +68,8 @@ pub fn roles(atoms: &[Atom]) -> Vec<Role> {
                 bar_open = Some(depth);
                 Role::BarOpen
             }
-            Tok::Percent
-                if atoms
-                    .get(i + 1)
-                    .is_some_and(|n| n.tok == Tok::LBrace && !n.spaced()) =>
-            {
+            // `%` before `{` is always a map literal's (`x % {…}` means nothing).
+            Tok::Percent if atoms.get(i + 1).is_some_and(|n| n.tok == Tok::LBrace) => {
                 Role::MapSigil
             }
             Tok::Kw(Kw::Fn) if is_closure(atoms, &out, i) => closure_kind(atoms, i),

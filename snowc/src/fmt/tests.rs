@@ -174,3 +174,30 @@ fn syntax_errors_are_the_parsers() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn section_keywords_line_up_with_their_block() {
+    // `else`, `receive`'s `after` and an actor's `terminate` sit at the
+    // level of the construct they belong to.
+    let src = "actor a(n :: Int) do\nlet v = receive do\nm -> m\nafter 10 -> 0\nend\nif v > 0 do\n1\nelse if v < 0 do\n-1\nelse\n0\nend\nterminate do\nprintln(\"bye\")\nend\nend\n";
+    let want = "actor a(n :: Int) do\n  let v = receive do\n    m -> m\n  after 10 -> 0\n  end\n  if v > 0 do\n    1\n  else if v < 0 do\n    -1\n  else\n    0\n  end\nterminate do\n  println(\"bye\")\nend\nend\n";
+    assert_eq!(fmt(src), want);
+}
+
+#[test]
+fn minus_at_line_start_is_a_sign() {
+    assert_eq!(
+        fmt("fn f(x) = case x do\n1 -> \"one\"\n-1 -> \"minus\"\n_ -> \"other\"\nend\n"),
+        "fn f(x) = case x do\n  1 -> \"one\"\n  -1 -> \"minus\"\n  _ -> \"other\"\nend\n"
+    );
+}
+
+#[test]
+fn blocks_closing_on_one_line() {
+    let src =
+        "fn f(xs) = List.flat_map(xs, fn o -> case o do\nSome(v) -> [v]\nNone -> []\nend end)\n";
+    assert_eq!(
+        fmt(src),
+        "fn f(xs) = List.flat_map(xs, fn o -> case o do\n  Some(v) -> [v]\n  None -> []\nend end)\n"
+    );
+}
