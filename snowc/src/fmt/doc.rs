@@ -63,10 +63,6 @@ impl Doc {
     }
 }
 
-/// Columns after a group up to which its tail is short enough that
-/// breaking the group helps the line fit.
-const TAIL: isize = 12;
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Flat,
@@ -108,11 +104,12 @@ pub fn print(doc: &Doc, width: usize, step: usize) -> String {
                     Mode::Break
                 } else {
                     let rest = p.width.saturating_sub(p.col) as isize;
-                    // Breaking is for a group too long itself, or followed by
-                    // a short tail (`) do`, `)?`); a long unbreakable tail
-                    // would overflow anyway.
+                    // Breaking cannot help when the text after the group is
+                    // too long for the closing bracket's line anyway.
+                    let tail_room = p.width.saturating_sub(ind + 1) as isize;
+                    let empty = Doc::Concat(Vec::new());
                     if fits(rest, doc, &stack)
-                        || fits(rest, doc, &[]) && !fits(TAIL, &Doc::Concat(vec![]), &stack)
+                        || fits(rest, doc, &[]) && !fits(tail_room, &empty, &stack)
                     {
                         Mode::Flat
                     } else {
