@@ -201,3 +201,13 @@ fn blocks_closing_on_one_line() {
         "fn f(xs) = List.flat_map(xs, fn o -> case o do\n  Some(v) -> [v]\n  None -> []\nend end)\n"
     );
 }
+
+#[test]
+fn line_endings_become_newlines() {
+    assert_eq!(
+        fmt("\u{feff}fn a() do\r\n  1 # c\r\nend\r\n"),
+        "fn a() do\n  1 # c\nend\n"
+    );
+    assert_eq!(fmt(""), "");
+    assert_eq!(fmt("# only a comment"), "# only a comment\n");
+}
