@@ -149,13 +149,15 @@ impl<'a> Builder<'a> {
             return false;
         };
         let mut broke = false;
+        let mut new_segment = false;
         for p in pieces {
             match p {
                 Piece::Newlines(0) => {}
                 Piece::Newlines(n) => {
-                    if pipe && !broke {
+                    if pipe && !new_segment {
                         // What follows goes with the `|>` on its new line.
                         l.segments.push(Vec::new());
+                        new_segment = true;
                     }
                     broke = true;
                     if pipe || at_stop {

@@ -156,6 +156,11 @@ fn long_pipelines_put_one_stage_per_line() {
         fmt("let y = xs\n|> f() |> g()\n"),
         "let y = xs\n  |> f()\n  |> g()\n"
     );
+    // Comments between stages stay between them.
+    assert_eq!(
+        fmt("fn main() do\nx # a\n# b\n|> f()\n|> g() # c\ny\nend\n"),
+        "fn main() do\n  x # a\n    # b\n    |> f()\n    |> g() # c\n  y\nend\n"
+    );
 }
 
 #[test]
