@@ -29,6 +29,9 @@ impl Builder<'_> {
         let mut inner: Vec<Doc> = Vec::new();
         let mut angle = 0usize;
         let mut empty = true;
+        // Per element: where its doc sits in `inner` if it is one list or
+        // map literal (a candidate for hugging, see below).
+        let mut literals: Vec<Option<usize>> = Vec::new();
         'elems: loop {
             // Comments on the line of the previous separator stay there;
             // comments on their own lines go before the element.
@@ -51,6 +54,10 @@ impl Builder<'_> {
             empty = false;
             self.fresh = true;
             let mut first = true;
+            let opens_literal = matches!(self.tok(), Tok::LBracket)
+                || self.roles.get(self.i) == Some(&Role::MapSigil);
+            let mut items = 0;
+            literals.push(None);
             loop {
                 if self.closes_here() {
                     break 'elems;
@@ -66,9 +73,15 @@ impl Builder<'_> {
                     _ => {}
                 }
                 let comma = *self.tok() == Tok::Comma && angle == 0;
+                let bracket = matches!(self.tok(), Tok::LBracket | Tok::LBrace);
                 self.item(&mut inner);
                 if comma {
                     continue 'elems;
+                }
+                items += 1;
+                let whole = items == 1 || items == 2 && bracket;
+                if let Some(slot) = literals.last_mut() {
+                    *slot = (opens_literal && bracket && whole).then(|| inner.len() - 1);
                 }
             }
         }
@@ -92,15 +105,28 @@ impl Builder<'_> {
         if empty && inner.is_empty() {
             return Doc::text(format!("{}{close}", open.text));
         }
-        Doc::group(
+        let hug = hug_candidate(&literals).filter(|_| !broken);
+        let wrap = |inner: Vec<Doc>| {
             Doc::Concat(vec![
                 Doc::text(open.text.clone()),
                 Doc::soft_indent(Doc::Concat(inner)),
                 Doc::Line { flat: pad },
-                Doc::text(close),
-            ]),
-            broken,
-        )
+                Doc::text(close.clone()),
+            ])
+        };
+        let Some(pos) = hug else {
+            return Doc::group(wrap(inner), broken);
+        };
+        // `f(a, [` … `])`: the other elements stay on the line and only the
+        // literal breaks, when that fits and the whole does not.
+        let mut hugged = inner.clone();
+        if let Some(Doc::Group { broken, .. }) = hugged.get_mut(pos) {
+            *broken = true;
+        }
+        Doc::Hug {
+            normal: Box::new(Doc::group(wrap(inner), false)),
+            hugged: Box::new(wrap(hugged)),
+        }
     }
 
     /// At this group's closing bracket (or, in broken input, the end)?
@@ -144,4 +170,16 @@ fn split_comments(pieces: &[Piece]) -> (Vec<&Piece>, Vec<&Piece>) {
         .position(|p| matches!(p, Piece::Newlines(n) if *n > 0))
         .unwrap_or(pieces.len());
     (comments(&pieces[..cut]), comments(&pieces[cut..]))
+}
+
+/// The element to hug: the only list or map literal, if it is the first or
+/// the last element.
+fn hug_candidate(literals: &[Option<usize>]) -> Option<usize> {
+    if literals.iter().flatten().count() != 1 {
+        return None;
+    }
+    match (literals.first(), literals.last()) {
+        (_, Some(Some(p))) | (Some(Some(p)), _) => Some(*p),
+        _ => None,
+    }
 }

@@ -33,6 +33,13 @@ pub enum Doc {
         broken: bool,
         doc: Box<Doc>,
     },
+    /// A bracket group with one literal element: `normal` flat if it fits,
+    /// else `hugged` (flat around the literal, the literal broken) if its
+    /// first line fits, else `normal` broken.
+    Hug {
+        normal: Box<Doc>,
+        hugged: Box<Doc>,
+    },
     Concat(Vec<Doc>),
 }
 
@@ -117,6 +124,16 @@ pub fn print(doc: &Doc, width: usize, step: usize) -> String {
                     }
                 };
                 stack.push((ind, m, doc));
+            }
+            Doc::Hug { normal, hugged } => {
+                let rest = p.width.saturating_sub(p.col) as isize;
+                let hug =
+                    !p.pending_newline && !fits(rest, normal, &stack) && fits(rest, hugged, &stack);
+                if hug {
+                    stack.push((ind, Mode::Flat, hugged));
+                } else {
+                    stack.push((ind, mode, normal));
+                }
             }
             Doc::Concat(items) => {
                 for it in items.iter().rev() {
@@ -207,6 +224,7 @@ fn fits(mut rest: isize, doc: &Doc, after: &[(usize, Mode, &Doc)]) -> bool {
             },
             Doc::Hard | Doc::Blank | Doc::LineComment(_) => return true,
             Doc::Indent { doc, .. } => todo.push((mode, doc)),
+            Doc::Hug { normal, .. } => todo.push((mode, normal)),
             Doc::Group { broken, doc } => {
                 let m = if *broken { Mode::Break } else { mode };
                 todo.push((m, doc));

@@ -216,3 +216,26 @@ fn line_endings_become_newlines() {
     assert_eq!(fmt(""), "");
     assert_eq!(fmt("# only a comment"), "# only a comment\n");
 }
+
+#[test]
+fn a_lone_list_argument_hugs_the_call() {
+    let opts = Options {
+        line_width: 30,
+        indent_size: 2,
+    };
+    assert_eq!(
+        fmt_with(
+            "let s = String.join([\"alpha\", \"beta\", \"gamma\"], sep)\n",
+            opts
+        ),
+        "let s = String.join([\n  \"alpha\",\n  \"beta\",\n  \"gamma\"\n], sep)\n"
+    );
+    // Two literals: no hugging.
+    assert_eq!(
+        fmt_with(
+            "let s = zip([\"alpha\", \"beta\"], [\"gamma\", \"d\"])\n",
+            opts
+        ),
+        "let s = zip(\n  [\"alpha\", \"beta\"],\n  [\"gamma\", \"d\"]\n)\n"
+    );
+}
