@@ -7,6 +7,7 @@
 pub mod cgen;
 pub mod diag;
 pub mod driver;
+pub mod fmt;
 pub mod lsp;
 pub mod mir;
 pub mod prelude;

@@ -12,6 +12,7 @@ Usage:
   snowc run FILE|DIR [OPTIONS] [-- ARGS] build into the cache and run with ARGS
   snowc lsp                              run the language server on stdio
                                          (see docs/editors.md)
+  snowc fmt [--check] [PATH...|-]        format .snow files (see snowc fmt --help)
   snowc print-c-flags [--cflags] [--libs]
                                          print the flags that compile and link
                                          C from --emit-c with the runtime:

@@ -10,6 +10,7 @@ pub mod args;
 pub mod cache;
 pub mod cc;
 pub mod cross;
+pub mod fmt_cmd;
 pub mod nested_cargo;
 pub mod project;
 pub mod report;
@@ -132,6 +133,10 @@ pub fn run_cli(args: Vec<OsString>) -> i32 {
         return crate::lsp::run(&args[1..]);
     }
     set_stage("parsing arguments");
+    if args.first().is_some_and(|a| a == "fmt") {
+        set_stage("formatting");
+        return fmt_cmd::run(&args[1..]);
+    }
     let args = match args::parse(args) {
         Ok(a) => a,
         Err(msg) => {

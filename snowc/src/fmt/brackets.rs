@@ -1,0 +1,185 @@
+//! Bracketed lists (arguments, parameters, lists, tuples, maps, struct
+//! literals): on one line when they fit, else one element per line, indented,
+//! with the closing bracket on its own line. Line breaks inside brackets do
+//! not matter to the parser (§3 rule N1), so any layout here is safe.
+
+use super::build::Builder;
+use super::doc::Doc;
+use super::roles::Role;
+use super::trivia::Piece;
+use crate::syntax::token::{Kw, Tok};
+
+impl Builder<'_> {
+    /// The bracket group starting at the current (opening) atom.
+    pub fn bracket(&mut self) -> Doc {
+        let open_i = self.i;
+        let open = &self.atoms[open_i];
+        let prev = open_i.checked_sub(1);
+        let tight = prev.is_some_and(|p| {
+            self.roles[p] == Role::MapSigil || self.atoms[p].tok == Tok::Kw(Kw::For)
+        });
+        let pad = if open.tok == Tok::LBrace && !tight {
+            " "
+        } else {
+            ""
+        };
+        self.set_last(open_i);
+        self.i += 1;
+        let outer_saw = std::mem::take(&mut self.saw_comment);
+        let mut inner: Vec<Doc> = Vec::new();
+        let mut angle = 0usize;
+        let mut empty = true;
+        // Per element: where its doc sits in `inner` if it is one list or
+        // map literal (a candidate for hugging, see below).
+        let mut literals: Vec<Option<usize>> = Vec::new();
+        'elems: loop {
+            // Comments on the line of the previous separator stay there;
+            // comments on their own lines go before the element.
+            if self.closes_here() {
+                break;
+            }
+            let (trailing, mut leading) = split_comments(self.trivia_of_current());
+            // A block comment before the element stays in front of it.
+            let (blocks, trailing): (Vec<&Piece>, Vec<&Piece>) = trailing
+                .into_iter()
+                .partition(|p| matches!(p, Piece::BlockComment(_)));
+            leading.splice(0..0, blocks);
+            self.push_comments(&mut inner, &trailing, true);
+            inner.push(if empty {
+                Doc::Line { flat: pad }
+            } else {
+                Doc::line()
+            });
+            self.push_comments(&mut inner, &leading, false);
+            empty = false;
+            self.fresh = true;
+            let mut first = true;
+            let opens_literal = matches!(self.tok(), Tok::LBracket)
+                || self.roles.get(self.i) == Some(&Role::MapSigil);
+            let mut items = 0;
+            literals.push(None);
+            loop {
+                if self.closes_here() {
+                    break 'elems;
+                }
+                if !first {
+                    let pieces = self.trivia_of_current();
+                    self.push_comments(&mut inner, &comments(pieces), true);
+                }
+                first = false;
+                match self.roles.get(self.i) {
+                    Some(Role::AngleOpen) => angle += 1,
+                    Some(Role::AngleClose) => angle = angle.saturating_sub(1),
+                    _ => {}
+                }
+                let comma = *self.tok() == Tok::Comma && angle == 0;
+                let bracket = matches!(self.tok(), Tok::LBracket | Tok::LBrace);
+                self.item(&mut inner);
+                if comma {
+                    continue 'elems;
+                }
+                items += 1;
+                let whole = items == 1 || items == 2 && bracket;
+                if let Some(slot) = literals.last_mut() {
+                    *slot = (opens_literal && bracket && whole).then(|| inner.len() - 1);
+                }
+            }
+        }
+        // Comments before the closing bracket.
+        let (trailing, leading) = split_comments(self.trivia_of_current());
+        self.push_comments(&mut inner, &trailing, true);
+        if !leading.is_empty() {
+            inner.push(Doc::Line { flat: pad });
+            self.push_comments(&mut inner, &leading, false);
+        }
+        let broken = self.saw_comment;
+        self.saw_comment = outer_saw || broken;
+        let close = if matches!(self.tok(), Tok::RParen | Tok::RBracket | Tok::RBrace) {
+            let text = self.atoms[self.i].text.clone();
+            self.set_last(self.i);
+            self.i += 1;
+            text
+        } else {
+            String::new()
+        };
+        if empty && inner.is_empty() {
+            return Doc::text(format!("{}{close}", open.text));
+        }
+        let hug = hug_candidate(&literals).filter(|_| !broken);
+        let wrap = |inner: Vec<Doc>| {
+            Doc::Concat(vec![
+                Doc::text(open.text.clone()),
+                Doc::soft_indent(Doc::Concat(inner)),
+                Doc::Line { flat: pad },
+                Doc::text(close.clone()),
+            ])
+        };
+        let Some(pos) = hug else {
+            return Doc::group(wrap(inner), broken);
+        };
+        // `f(a, [` … `])`: the other elements stay on the line and only the
+        // literal breaks, when that fits and the whole does not.
+        let mut hugged = inner.clone();
+        if let Some(Doc::Group { broken, .. }) = hugged.get_mut(pos) {
+            *broken = true;
+        }
+        Doc::Hug {
+            normal: Box::new(Doc::group(wrap(inner), false)),
+            hugged: Box::new(wrap(hugged)),
+        }
+    }
+
+    /// At this group's closing bracket (or, in broken input, the end)?
+    fn closes_here(&self) -> bool {
+        matches!(
+            self.tok(),
+            Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::Eof
+        )
+    }
+
+    fn push_comments(&mut self, out: &mut Vec<Doc>, cs: &[&Piece], trailing: bool) {
+        for c in cs {
+            match c {
+                Piece::LineComment(t) => {
+                    self.saw_comment = true;
+                    out.push(Doc::LineComment(if trailing {
+                        format!(" {t}")
+                    } else {
+                        t.clone()
+                    }));
+                }
+                Piece::BlockComment(t) if trailing => out.push(Doc::text(format!(" {t}"))),
+                Piece::BlockComment(t) => out.push(Doc::text(format!("{t} "))),
+                Piece::Newlines(_) => {}
+            }
+        }
+    }
+}
+
+fn comments(pieces: &[Piece]) -> Vec<&Piece> {
+    pieces
+        .iter()
+        .filter(|p| !matches!(p, Piece::Newlines(_)))
+        .collect()
+}
+
+/// Comments before the first line break, and those after it.
+fn split_comments(pieces: &[Piece]) -> (Vec<&Piece>, Vec<&Piece>) {
+    let cut = pieces
+        .iter()
+        .position(|p| matches!(p, Piece::Newlines(n) if *n > 0))
+        .unwrap_or(pieces.len());
+    (comments(&pieces[..cut]), comments(&pieces[cut..]))
+}
+
+/// The element to hug: the only list or map literal, if it is the first or
+/// the last element.
+fn hug_candidate(literals: &[Option<usize>]) -> Option<usize> {
+    if literals.iter().flatten().count() != 1 {
+        return None;
+    }
+    match (literals.first(), literals.last()) {
+        (_, Some(Some(p))) | (Some(Some(p)), _) => Some(*p),
+        _ => None,
+    }
+}

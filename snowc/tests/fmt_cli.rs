@@ -1,0 +1,127 @@
+//! `snowc fmt` on the command line: standard input, `--check`, directories,
+//! options, syntax errors.
+
+mod common;
+
+use common::{scratch_dir, snowc};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const UGLY: &str = "fn main() do\nprintln( \"hi\" )\nend\n";
+const PRETTY: &str = "fn main() do\n  println(\"hi\")\nend\n";
+
+/// Runs `snowc fmt ARGS` in `dir` with `input` on stdin: (status, stdout, stderr).
+fn fmt(dir: &Path, args: &[&str], input: &str) -> (i32, String, String) {
+    let mut child = Command::new(snowc())
+        .arg("fmt")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("snowc runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).expect("write stdin");
+    drop(stdin);
+    let out = child.wait_with_output().expect("snowc finishes");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    fs::read_to_string(dir.join(rel)).unwrap()
+}
+
+#[test]
+fn stdin_to_stdout() {
+    let dir = scratch_dir("fmt_cli", "stdin");
+    let (status, out, err) = fmt(&dir, &["-"], "fn add(a,b) do\na+b\nend");
+    assert_eq!(
+        (status, out.as_str(), err.as_str()),
+        (0, "fn add(a, b) do\n  a + b\nend\n", "")
+    );
+    let (status, out, _) = fmt(&dir, &["--indent-size", "4", "--line-width=20", "-"], UGLY);
+    assert_eq!(status, 0);
+    assert_eq!(out, "fn main() do\n    println(\"hi\")\nend\n");
+    let (status, out, _) = fmt(&dir, &["--line-width", "14", "-"], UGLY);
+    assert_eq!(status, 0);
+    assert_eq!(out, "fn main() do\n  println(\n    \"hi\"\n  )\nend\n");
+}
+
+#[test]
+fn syntax_error_is_the_compilers_diagnostic() {
+    let dir = scratch_dir("fmt_cli", "syntax");
+    let (status, out, err) = fmt(&dir, &["-"], "fn main( do\n");
+    assert_eq!((status, out.as_str()), (1, ""));
+    assert!(
+        err.contains("Parse error: expected parameter, found keyword `do`"),
+        "{err}"
+    );
+    assert!(err.contains("<stdin>:1:10"), "{err}");
+    // In a directory: the broken file is reported and left alone, the
+    // others are still formatted.
+    write(&dir, "bad.snow", "fn main( do\n");
+    write(&dir, "good.snow", UGLY);
+    let (status, out, err) = fmt(&dir, &["."], "");
+    assert_eq!((status, out.as_str()), (1, ""));
+    assert!(err.contains("bad.snow:1:10"), "{err}");
+    assert_eq!(read(&dir, "bad.snow"), "fn main( do\n");
+    assert_eq!(read(&dir, "good.snow"), PRETTY);
+}
+
+#[test]
+fn check_lists_files_and_changes_nothing() {
+    let dir = scratch_dir("fmt_cli", "check");
+    write(&dir, "a.snow", PRETTY);
+    write(&dir, "b.snow", UGLY);
+    write(&dir, "sub/c.snow", UGLY);
+    write(&dir, ".hidden/d.snow", UGLY);
+    write(&dir, "target/e.snow", UGLY);
+    write(&dir, "notes.txt", UGLY);
+    let (status, out, err) = fmt(&dir, &["--check"], "");
+    assert_eq!(
+        (status, out.as_str(), err.as_str()),
+        (1, "./b.snow\n./sub/c.snow\n", "")
+    );
+    assert_eq!(read(&dir, "b.snow"), UGLY);
+    // Without --check: rewritten in place; dot-directories, target/ and
+    // other files are not touched.
+    let (status, out, _) = fmt(&dir, &[], "");
+    assert_eq!((status, out.as_str()), (0, ""));
+    assert_eq!(read(&dir, "b.snow"), PRETTY);
+    assert_eq!(read(&dir, "sub/c.snow"), PRETTY);
+    for untouched in [".hidden/d.snow", "target/e.snow", "notes.txt"] {
+        assert_eq!(read(&dir, untouched), UGLY);
+    }
+    let (status, out, _) = fmt(&dir, &["--check", "."], "");
+    assert_eq!((status, out.as_str()), (0, ""));
+    // An explicit file is formatted whatever its name.
+    let (status, _, _) = fmt(&dir, &["notes.txt"], "");
+    assert_eq!((status, read(&dir, "notes.txt").as_str()), (0, PRETTY));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let dir = scratch_dir("fmt_cli", "usage");
+    let (status, _, err) = fmt(&dir, &["--bogus"], "");
+    assert_eq!(status, 2);
+    assert!(err.contains("unknown option `--bogus`"), "{err}");
+    let (status, _, err) = fmt(&dir, &["--line-width", "wide", "-"], "");
+    assert_eq!(status, 2, "{err}");
+    let (status, out, _) = fmt(&dir, &["--help"], "");
+    assert_eq!(status, 0);
+    assert!(out.starts_with("Usage: snowc fmt"));
+}
