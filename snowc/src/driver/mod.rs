@@ -10,11 +10,18 @@ pub mod args;
 pub mod cache;
 pub mod cc;
 pub mod cross;
+pub mod deps;
+pub mod git;
+pub mod init;
+pub mod lock;
+pub mod manifest;
 pub mod nested_cargo;
 pub mod project;
 pub mod report;
 pub mod runtime;
 pub mod target;
+pub mod test_cmd;
+pub mod update_cmd;
 
 use crate::diag::{Diagnostic, SourceMap};
 use crate::{CompileOptions, CompileOutput};
@@ -129,6 +136,16 @@ pub fn main() -> i32 {
 /// Runs `snowc` with `args` (without the program name).
 pub fn run_cli(args: Vec<OsString>) -> i32 {
     set_stage("parsing arguments");
+    // Subcommands that parse their own options.
+    let sub: Option<fn(Vec<OsString>) -> i32> = match args.first().and_then(|a| a.to_str()) {
+        Some("init") => Some(init::main),
+        Some("test") => Some(test_cmd::main),
+        Some("update") => Some(update_cmd::main),
+        _ => None,
+    };
+    if let Some(sub) = sub {
+        return sub(args[1..].to_vec());
+    }
     let args = match args::parse(args) {
         Ok(a) => a,
         Err(msg) => {
@@ -208,10 +225,13 @@ fn target_runtime(
     }
 }
 
+/// `snowc 0.1.0 (abc1234, x86_64-unknown-linux-gnu, runtime …)`: the
+/// commit snowc was built from (`unknown` outside a git checkout) first.
 pub fn version_line() -> String {
     format!(
-        "snowc {} ({}, runtime {})",
+        "snowc {} ({}, {}, runtime {})",
         env!("CARGO_PKG_VERSION"),
+        env!("SNOWC_COMMIT"),
         env!("SNOWC_TARGET"),
         runtime::RUNTIME_HASH
     )
@@ -237,7 +257,7 @@ impl Input {
     }
 }
 
-struct Driver {
+pub(crate) struct Driver {
     args: Args,
     style: Style,
 }
@@ -246,7 +266,7 @@ struct Driver {
 type Step<T> = Result<T, i32>;
 
 impl Driver {
-    fn new(args: Args) -> Driver {
+    pub(crate) fn new(args: Args) -> Driver {
         let color = !args.no_color
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && io::stderr().is_terminal();
@@ -269,7 +289,7 @@ impl Driver {
     }
 
     /// Reports a driver-level error (no source location) and fails.
-    fn fail<T>(&self, message: impl Into<String>) -> Step<T> {
+    pub(crate) fn fail<T>(&self, message: impl Into<String>) -> Step<T> {
         self.report(&SourceMap::default(), &[report::plain_error(message)]);
         Err(EXIT_COMPILE_ERROR)
     }
@@ -298,7 +318,7 @@ impl Driver {
         loaded.or_else(|msg| self.fail(msg))
     }
 
-    fn options(&self) -> CompileOptions {
+    pub(crate) fn options(&self) -> CompileOptions {
         CompileOptions {
             line_directives: self.args.line_directives,
         }
@@ -359,7 +379,7 @@ impl Driver {
     }
 
     /// C to an executable at `out`.
-    fn build_binary(&self, c_code: &str, out: &Path) -> Step<()> {
+    pub(crate) fn build_binary(&self, c_code: &str, out: &Path) -> Step<()> {
         set_stage("preparing the runtime");
         let cache_root = cache::cache_root();
         let (runtime, compiler) = match target_runtime(&self.args, &cache_root) {
@@ -494,7 +514,7 @@ impl Driver {
 
 /// Runs the front end on a thread with a large stack. A panic there is
 /// re-raised on the calling thread, so it is reported like any other.
-fn compile_on_big_stack(
+pub(crate) fn compile_on_big_stack(
     sources: &SourceMap,
     opts: &CompileOptions,
 ) -> Result<CompileOutput, Vec<Diagnostic>> {
