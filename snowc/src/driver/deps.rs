@@ -66,7 +66,9 @@ pub fn resolve(root: &Path, refresh: bool) -> Result<(Manifest, Resolution), Str
         new_lock: Vec::new(),
     };
     let mut chain = vec![manifest.name.clone()];
-    r.visit(root, &manifest, &mut chain)?;
+    // Absolute, so that messages show where a missing dependency was sought.
+    let dir = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    r.visit(&dir, &manifest, &mut chain)?;
     let deps = r.found.into_values().map(|f| f.package).collect();
     let mut lock = r.new_lock;
     lock.sort();

@@ -78,7 +78,7 @@ pub fn has_manifest(dir: &Path) -> bool {
 /// Reads and checks `dir/snow.toml`.
 pub fn read(dir: &Path) -> Result<Manifest, String> {
     let path = dir.join(MANIFEST);
-    let shown = path.display().to_string();
+    let shown = super::project::display_path(dir, Path::new(MANIFEST));
     let text = fs::read_to_string(&path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     parse(&text).map_err(|e| format!("malformed `{shown}`: {e}"))
 }

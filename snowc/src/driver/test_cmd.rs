@@ -100,7 +100,11 @@ fn run_tests(driver: &Driver, root: &Path) -> Result<i32, i32> {
             failed += 1;
             let _ = writeln!(out, "FAILED {name}");
             for line in shown.lines() {
-                let _ = writeln!(out, "    {line}");
+                if line.trim().is_empty() {
+                    let _ = writeln!(out);
+                } else {
+                    let _ = writeln!(out, "    {line}");
+                }
             }
         }
     }
@@ -144,8 +148,14 @@ fn run_one(
         .output();
     match ran {
         Ok(o) => {
-            let mut text = String::from_utf8_lossy(&o.stdout).into_owned();
-            text.push_str(&String::from_utf8_lossy(&o.stderr));
+            // Stdout, then stderr, each ending its last line.
+            let mut text = String::new();
+            for part in [&o.stdout, &o.stderr] {
+                text.push_str(&String::from_utf8_lossy(part));
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+            }
             let status = match o.status.code() {
                 Some(0) => None,
                 Some(c) => Some(format!("exit status {c}")),
