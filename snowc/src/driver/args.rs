@@ -8,7 +8,9 @@ pub const USAGE: &str = "\
 Usage:
   snowc FILE.snow [-o OUT] [OPTIONS]     compile one file (module Main)
   snowc build [DIR] [-o OUT] [OPTIONS]   compile the project in DIR (default .);
-                                         the binary is DIR/<dirname> unless -o
+                                         the binary is DIR/<name> unless -o
+                                         (the snow.toml package name, else
+                                         the directory's name)
   snowc run [FILE|DIR] [OPTIONS] [-- ARGS]
                                          build into the cache and run with ARGS
                                          (default: the project in .)
