@@ -723,3 +723,50 @@ fn sources_api_lists_project_and_dependency_modules() {
     );
     let _ = Path::new("");
 }
+
+#[test]
+fn git_package_reached_twice_is_one_package() {
+    let s = Sandbox::new("git_diamond");
+    textkit(&s, "repo", "shared", "");
+    s.git("repo", &["init", "-q"]);
+    let commit = s.commit("repo", "one");
+    s.git("repo", &["tag", "v1.0.0"]);
+    let url = s.canonical("repo");
+    let dep = format!("textkit = {{ git = \"{url}\", tag = \"v1.0.0\" }}\n");
+    s.package("middle", "middle", "0.1.0", &dep);
+    s.package(
+        "app",
+        "app",
+        "0.1.0",
+        &format!("middle = {{ path = \"../middle\" }}\n{dep}"),
+    );
+    s.write("app/main.snow", GIT_MAIN);
+    assert_eq!(s.run_ok("app"), "shared\n");
+    assert_eq!(
+        s.read("app/snow.lock"),
+        format!(
+            "{LOCK_HEADER}{}",
+            lock_entry("textkit", &url, "tag = \"v1.0.0\"", &commit)
+        )
+    );
+    // The same repository at another tag is a conflict.
+    textkit(&s, "repo", "newer", "");
+    let newer = s.commit("repo", "two");
+    s.git("repo", &["tag", "v2.0.0"]);
+    s.package(
+        "middle",
+        "middle",
+        "0.1.0",
+        &format!("textkit = {{ git = \"{url}\", tag = \"v2.0.0\" }}\n"),
+    );
+    assert_eq!(
+        s.build_err("app"),
+        format!(
+            "Error: package `textkit` is required from two different sources:\n  \
+             app -> middle -> textkit: version 1.0.0 from git {url} (tag v2.0.0, commit {})\n  \
+             app -> textkit: version 1.0.0 from git {url} (tag v1.0.0, commit {})\n",
+            &newer[..7],
+            &commit[..7]
+        )
+    );
+}

@@ -166,15 +166,18 @@ impl Resolver<'_> {
         }
     }
 
-    /// The locked commit of a git dependency, or a freshly resolved one.
+    /// The commit of a git dependency: as already resolved in this run (a
+    /// package reached twice), else locked, else freshly resolved.
     fn commit(&mut self, name: &str, url: &str, reference: &GitRef) -> Result<String, String> {
-        let locked = self
-            .old_lock
+        let same = |l: &&Locked| l.name == name && l.url == url && l.reference == *reference;
+        let old = self.old_lock.iter().filter(|_| !self.refresh);
+        let known = self
+            .new_lock
             .iter()
-            .find(|l| l.name == name && l.url == url && l.reference == *reference)
-            .filter(|_| !self.refresh)
+            .chain(old)
+            .find(same)
             .map(|l| l.commit.clone());
-        let commit = match locked {
+        let commit = match known {
             Some(c) => c,
             None => self.git.resolve(url, reference)?,
         };
