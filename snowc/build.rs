@@ -42,6 +42,7 @@ fn main() {
         }
     }
     println!("cargo:rustc-env=SNOWC_TARGET={target}");
+    println!("cargo:rustc-env=SNOWC_COMMIT={}", git_commit(&manifest_dir));
 
     let (archive, native_libs) = build_runtime(&root, &out_dir, &target, &host);
     let files = dir_files(&c_support, "");
@@ -241,4 +242,36 @@ impl Fnv {
     fn finish(&self) -> u64 {
         self.0
     }
+}
+
+/// The short hash of the commit being built (`unknown` outside a git
+/// checkout or without git), for `snowc --version`. Asks git for the files
+/// that change with a commit or a checkout (HEAD, the branch's ref, the
+/// packed refs): in a worktree `.git` is a file and they live elsewhere.
+fn git_commit(dir: &Path) -> String {
+    let git = |args: &[&str]| -> Option<String> {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .ok()?;
+        let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        (out.status.success() && !text.is_empty()).then_some(text)
+    };
+    let Some(commit) = git(&["rev-parse", "--short", "HEAD"]) else {
+        return "unknown".to_string();
+    };
+    let mut watched = vec!["HEAD".to_string(), "packed-refs".to_string()];
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        watched.push(branch);
+    }
+    for name in watched {
+        if let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", &name]) {
+            // A missing file would make Cargo rerun this script every time.
+            if Path::new(&path).exists() {
+                println!("cargo:rerun-if-changed={path}");
+            }
+        }
+    }
+    commit
 }

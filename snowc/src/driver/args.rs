@@ -8,11 +8,18 @@ pub const USAGE: &str = "\
 Usage:
   snowc FILE.snow [-o OUT] [OPTIONS]     compile one file (module Main)
   snowc build [DIR] [-o OUT] [OPTIONS]   compile the project in DIR (default .);
-                                         the binary is DIR/<dirname> unless -o
-  snowc run FILE|DIR [OPTIONS] [-- ARGS] build into the cache and run with ARGS
+                                         the binary is DIR/<name> unless -o
+                                         (the snow.toml package name, else
+                                         the directory's name)
+  snowc run [FILE|DIR] [OPTIONS] [-- ARGS]
+                                         build into the cache and run with ARGS
+                                         (default: the project in .)
+  snowc init NAME                        create the project directory NAME
+  snowc test [DIR] [OPTIONS]             build and run DIR/tests/*.snow
+  snowc update [DIR]                     re-resolve git dependencies (snow.lock)
+  snowc fmt [--check] [PATH...|-]        format .snow files (see snowc fmt --help)
   snowc lsp                              run the language server on stdio
                                          (see docs/editors.md)
-  snowc fmt [--check] [PATH...|-]        format .snow files (see snowc fmt --help)
   snowc print-c-flags [--cflags] [--libs]
                                          print the flags that compile and link
                                          C from --emit-c with the runtime:
@@ -64,7 +71,7 @@ pub enum Mode {
 pub struct Args {
     pub mode: Mode,
     /// The file or project directory (`None` only for help/version, and for
-    /// `build`, which then means `.`).
+    /// `build` and `run`, which then mean `.`).
     pub input: Option<PathBuf>,
     pub output: Option<PathBuf>,
     pub emit_c: Option<PathBuf>,
@@ -236,9 +243,6 @@ where
         Mode::Compile if a.input.is_none() => {
             return Err("no input file (try `snowc --help`)".to_string())
         }
-        Mode::Run if a.input.is_none() => {
-            return Err("`snowc run` needs a file or project directory".to_string())
-        }
         Mode::Run if a.output.is_some() => {
             return Err("`-o` cannot be used with `snowc run`".to_string())
         }
@@ -326,7 +330,8 @@ mod tests {
         let expected: Vec<OsString> = ["x", "--json", "-o"].iter().map(OsString::from).collect();
         assert_eq!(a.run_args, expected);
         assert!(p(&["run", "app.snow", "extra"]).unwrap_err().contains("--"));
-        assert!(p(&["run"]).is_err());
+        // Without a file or directory: the project in `.`.
+        assert_eq!(p(&["run"]).unwrap().input, None);
         assert!(p(&["run", "a.snow", "-o", "x"]).is_err());
     }
 

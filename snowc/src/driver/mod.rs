@@ -10,12 +10,19 @@ pub mod args;
 pub mod cache;
 pub mod cc;
 pub mod cross;
+pub mod deps;
 pub mod fmt_cmd;
+pub mod git;
+pub mod init;
+pub mod lock;
+pub mod manifest;
 pub mod nested_cargo;
 pub mod project;
 pub mod report;
 pub mod runtime;
 pub mod target;
+pub mod test_cmd;
+pub mod update_cmd;
 
 use crate::diag::{Diagnostic, SourceMap};
 use crate::{CompileOptions, CompileOutput};
@@ -129,13 +136,18 @@ pub fn main() -> i32 {
 
 /// Runs `snowc` with `args` (without the program name).
 pub fn run_cli(args: Vec<OsString>) -> i32 {
-    if args.first().is_some_and(|a| a == "lsp") {
-        return crate::lsp::run(&args[1..]);
-    }
     set_stage("parsing arguments");
-    if args.first().is_some_and(|a| a == "fmt") {
-        set_stage("formatting");
-        return fmt_cmd::run(&args[1..]);
+    // Subcommands that parse their own options.
+    match args.first().and_then(|a| a.to_str()) {
+        Some("lsp") => return crate::lsp::run(&args[1..]),
+        Some("fmt") => {
+            set_stage("formatting");
+            return fmt_cmd::run(&args[1..]);
+        }
+        Some("init") => return init::main(args[1..].to_vec()),
+        Some("test") => return test_cmd::main(args[1..].to_vec()),
+        Some("update") => return update_cmd::main(args[1..].to_vec()),
+        _ => {}
     }
     let args = match args::parse(args) {
         Ok(a) => a,
@@ -216,10 +228,13 @@ fn target_runtime(
     }
 }
 
+/// `snowc 0.1.0 (abc1234, x86_64-unknown-linux-gnu, runtime …)`: the
+/// commit snowc was built from (`unknown` outside a git checkout) first.
 pub fn version_line() -> String {
     format!(
-        "snowc {} ({}, runtime {})",
+        "snowc {} ({}, {}, runtime {})",
         env!("CARGO_PKG_VERSION"),
+        env!("SNOWC_COMMIT"),
         env!("SNOWC_TARGET"),
         runtime::RUNTIME_HASH
     )
@@ -245,7 +260,7 @@ impl Input {
     }
 }
 
-struct Driver {
+pub(crate) struct Driver {
     args: Args,
     style: Style,
 }
@@ -254,7 +269,7 @@ struct Driver {
 type Step<T> = Result<T, i32>;
 
 impl Driver {
-    fn new(args: Args) -> Driver {
+    pub(crate) fn new(args: Args) -> Driver {
         let color = !args.no_color
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && io::stderr().is_terminal();
@@ -277,7 +292,7 @@ impl Driver {
     }
 
     /// Reports a driver-level error (no source location) and fails.
-    fn fail<T>(&self, message: impl Into<String>) -> Step<T> {
+    pub(crate) fn fail<T>(&self, message: impl Into<String>) -> Step<T> {
         self.report(&SourceMap::default(), &[report::plain_error(message)]);
         Err(EXIT_COMPILE_ERROR)
     }
@@ -306,7 +321,7 @@ impl Driver {
         loaded.or_else(|msg| self.fail(msg))
     }
 
-    fn options(&self) -> CompileOptions {
+    pub(crate) fn options(&self) -> CompileOptions {
         CompileOptions {
             line_directives: self.args.line_directives,
         }
@@ -367,7 +382,7 @@ impl Driver {
     }
 
     /// C to an executable at `out`.
-    fn build_binary(&self, c_code: &str, out: &Path) -> Step<()> {
+    pub(crate) fn build_binary(&self, c_code: &str, out: &Path) -> Step<()> {
         set_stage("preparing the runtime");
         let cache_root = cache::cache_root();
         let (runtime, compiler) = match target_runtime(&self.args, &cache_root) {
@@ -502,7 +517,7 @@ impl Driver {
 
 /// Runs the front end on a thread with a large stack. A panic there is
 /// re-raised on the calling thread, so it is reported like any other.
-fn compile_on_big_stack(
+pub(crate) fn compile_on_big_stack(
     sources: &SourceMap,
     opts: &CompileOptions,
 ) -> Result<CompileOutput, Vec<Diagnostic>> {

@@ -57,9 +57,7 @@ pub fn collect_project(root: &Path) -> Result<Vec<PathBuf>, String> {
     if !root.is_dir() {
         return Err(format!("`{}` is not a directory", root.display()));
     }
-    let mut files = Vec::new();
-    walk(root, Path::new(""), 0, &mut files)?;
-    files.sort();
+    let mut files = snow_files(root)?;
     let main = Path::new("main.snow");
     let Some(pos) = files.iter().position(|f| f == main) else {
         return Err(format!(
@@ -69,6 +67,15 @@ pub fn collect_project(root: &Path) -> Result<Vec<PathBuf>, String> {
     };
     let main = files.remove(pos);
     files.insert(0, main);
+    Ok(files)
+}
+
+/// Every `*.snow` file below `root` (skipping names starting with `.`),
+/// relative to `root`, sorted.
+pub fn snow_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    walk(root, Path::new(""), 0, &mut files)?;
+    files.sort();
     Ok(files)
 }
 
@@ -130,18 +137,31 @@ pub fn load_file(path: &Path) -> Result<SourceMap, String> {
     Ok(map)
 }
 
-/// Loads every module of the project in `root`.
+/// Loads every module of the project in `root` (with its dependencies when
+/// it has a `snow.toml`).
 pub fn load_project(root: &Path) -> Result<SourceMap, String> {
+    load_modules(&super::deps::project_sources(root)?)
+}
+
+/// Loads the given (module name, path) files.
+pub fn load_modules(modules: &[(String, PathBuf)]) -> Result<SourceMap, String> {
     let mut map = SourceMap::default();
-    for rel in collect_project(root)? {
-        let shown = display_path(root, &rel);
-        map.add(read_source(&root.join(&rel), shown, module_name(&rel))?);
+    for (module, path) in modules {
+        map.add(read_source(
+            path,
+            path.display().to_string(),
+            module.clone(),
+        )?);
     }
     Ok(map)
 }
 
-/// The default executable name for a project directory: its own name.
+/// The default executable name for a project directory: the package name
+/// of its `snow.toml`, else the directory's own name.
 pub fn project_binary_name(root: &Path) -> String {
+    if let Ok(m) = super::manifest::read(root) {
+        return m.name;
+    }
     let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     canonical
         .file_name()

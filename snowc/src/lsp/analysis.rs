@@ -4,7 +4,6 @@
 
 use super::docs::Docs;
 use crate::diag::{Diagnostic, FileId, SourceFile, SourceMap};
-use crate::driver::project;
 use crate::syntax::{self, ast, ParsedFile};
 use crate::types::check::index::{Index, Node};
 use std::panic::{self, AssertUnwindSafe};
@@ -77,12 +76,11 @@ pub fn project_of(file: &Path) -> Option<PathBuf> {
 }
 
 /// The files of the project in `root` with their module names, as
-/// `snowc build` gathers them (the one place to change when it gathers
-/// more, e.g. dependencies).
+/// `snowc build` gathers them (with its dependencies' modules).
 fn gather(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    Ok(project::collect_project(root)?
+    Ok(crate::driver::deps::project_sources(root)?
         .into_iter()
-        .map(|rel| (root.join(&rel), project::module_name(&rel)))
+        .map(|(module, path)| (root.join(path), module))
         .collect())
 }
 

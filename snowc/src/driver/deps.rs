@@ -1,0 +1,375 @@
+//! Dependencies: resolving a project's `snow.toml` graph (path and git
+//! dependencies, transitively, pinned by `snow.lock`) and gathering the
+//! modules a build compiles.
+//!
+//! Every package names its modules by their path inside the package, as a
+//! project always has (`geometry/shapes.snow` is `Geometry.Shapes`), so a
+//! package's modules have the same names whether it is built on its own or
+//! as a dependency. A dependency's own `main.snow` and `tests/` are not part
+//! of it; two files giving one module name are an error.
+
+use super::cache;
+use super::git::GitCache;
+use super::lock::{self, Locked};
+use super::manifest::{self, Dependency, GitRef, Manifest, Source};
+use super::project;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One package of a resolved graph.
+#[derive(Clone, Debug)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    /// Where its files are (canonical for dependencies).
+    pub root: PathBuf,
+}
+
+/// A package reached through the graph, with how it was reached.
+struct Found {
+    package: Package,
+    /// What tells two sources apart: the canonical path, or URL and commit.
+    identity: String,
+    /// How the source is shown in messages.
+    shown: String,
+    /// The names from the root to it.
+    chain: Vec<String>,
+}
+
+struct Resolver<'a> {
+    git: GitCache,
+    old_lock: &'a [Locked],
+    /// Ignore the lock and resolve every git reference again.
+    refresh: bool,
+    found: BTreeMap<String, Found>,
+    new_lock: Vec<Locked>,
+}
+
+/// The resolved graph: the dependencies (sorted by name, the root package
+/// not included) and the lock entries describing it.
+pub struct Resolution {
+    pub deps: Vec<Package>,
+    pub lock: Vec<Locked>,
+}
+
+/// Resolves the dependencies of the project in `root` (which has a
+/// `snow.toml`). Git references come from `snow.lock` when its entry still
+/// matches the manifest, unless `refresh`.
+pub fn resolve(root: &Path, refresh: bool) -> Result<(Manifest, Resolution), String> {
+    let manifest = manifest::read(root)?;
+    let old_lock = lock::read(root)?;
+    let mut r = Resolver {
+        git: GitCache::new(&cache::cache_root()),
+        old_lock: &old_lock,
+        refresh,
+        found: BTreeMap::new(),
+        new_lock: Vec::new(),
+    };
+    let mut chain = vec![manifest.name.clone()];
+    // Absolute, so that messages show where a missing dependency was sought.
+    let dir = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    r.visit(&dir, &manifest, &mut chain)?;
+    let deps = r.found.into_values().map(|f| f.package).collect();
+    let mut lock = r.new_lock;
+    lock.sort();
+    Ok((manifest, Resolution { deps, lock }))
+}
+
+impl Resolver<'_> {
+    fn visit(&mut self, dir: &Path, m: &Manifest, chain: &mut Vec<String>) -> Result<(), String> {
+        for dep in &m.deps {
+            if let Some(pos) = chain.iter().position(|n| *n == dep.name) {
+                let mut cycle = chain[pos..].to_vec();
+                cycle.push(dep.name.clone());
+                return Err(format!("dependency cycle: {}", cycle.join(" -> ")));
+            }
+            let (dep_dir, identity, shown) = self.locate(dir, &m.name, dep)?;
+            let dep_manifest = if manifest::has_manifest(&dep_dir) {
+                manifest::read(&dep_dir)?
+            } else {
+                return Err(format!(
+                    "dependency `{}` of `{}` ({shown}) has no snow.toml",
+                    dep.name, m.name
+                ));
+            };
+            if dep_manifest.name != dep.name {
+                return Err(format!(
+                    "dependency `{}` of `{}` ({shown}) is the package `{}`; \
+                     the dependency must have the package's name",
+                    dep.name, m.name, dep_manifest.name
+                ));
+            }
+            chain.push(dep.name.clone());
+            let here = Found {
+                package: Package {
+                    name: dep.name.clone(),
+                    version: dep_manifest.version.clone(),
+                    root: dep_dir.clone(),
+                },
+                identity,
+                shown,
+                chain: chain.clone(),
+            };
+            match self.found.get(&dep.name) {
+                Some(seen) if seen.identity == here.identity => {}
+                Some(seen) => return Err(conflict(seen, &here)),
+                None => {
+                    self.found.insert(dep.name.clone(), here);
+                    self.visit(&dep_dir, &dep_manifest, chain)?;
+                }
+            }
+            chain.pop();
+        }
+        Ok(())
+    }
+
+    /// Where the files of `dep` (of package `of` in `dir`) are.
+    fn locate(
+        &mut self,
+        dir: &Path,
+        of: &str,
+        dep: &Dependency,
+    ) -> Result<(PathBuf, String, String), String> {
+        match &dep.source {
+            Source::Path(p) => {
+                let joined = dir.join(p);
+                let canonical = joined
+                    .canonicalize()
+                    .ok()
+                    .filter(|c| c.is_dir())
+                    .ok_or_else(|| {
+                        format!(
+                            "dependency `{}` of `{of}`: directory `{}` not found",
+                            dep.name,
+                            joined.display()
+                        )
+                    })?;
+                let shown = format!("path {}", canonical.display());
+                Ok((canonical.clone(), shown.clone(), shown))
+            }
+            Source::Git { url, reference } => {
+                let url = local_url(dir, url);
+                let commit = self
+                    .commit(&dep.name, &url, reference)
+                    .map_err(|e| format!("git dependency `{}` of `{of}`: {e}", dep.name))?;
+                let checkout = self
+                    .git
+                    .checkout(&url, &commit)
+                    .map_err(|e| format!("git dependency `{}` of `{of}`: {e}", dep.name))?;
+                let short = &commit[..commit.len().min(7)];
+                Ok((
+                    checkout,
+                    format!("git {url} {commit}"),
+                    format!("git {url} ({reference}, commit {short})"),
+                ))
+            }
+        }
+    }
+
+    /// The commit of a git dependency: as already resolved in this run (a
+    /// package reached twice), else locked, else freshly resolved.
+    fn commit(&mut self, name: &str, url: &str, reference: &GitRef) -> Result<String, String> {
+        let same = |l: &&Locked| l.name == name && l.url == url && l.reference == *reference;
+        let old = self.old_lock.iter().filter(|_| !self.refresh);
+        let known = self
+            .new_lock
+            .iter()
+            .chain(old)
+            .find(same)
+            .map(|l| l.commit.clone());
+        let commit = match known {
+            Some(c) => c,
+            None => self.git.resolve(url, reference)?,
+        };
+        let entry = Locked {
+            name: name.to_string(),
+            url: url.to_string(),
+            reference: reference.clone(),
+            commit: commit.clone(),
+        };
+        if !self.new_lock.contains(&entry) {
+            self.new_lock.push(entry);
+        }
+        Ok(commit)
+    }
+}
+
+/// A git URL that is a relative local path (`../repo`) is relative to the
+/// manifest's directory.
+fn local_url(dir: &Path, url: &str) -> String {
+    if url.starts_with("./") || url.starts_with("../") {
+        let joined = dir.join(url);
+        joined
+            .canonicalize()
+            .unwrap_or(joined)
+            .to_string_lossy()
+            .into_owned()
+    } else {
+        url.to_string()
+    }
+}
+
+fn conflict(a: &Found, b: &Found) -> String {
+    let line = |f: &Found| {
+        format!(
+            "  {}: version {} from {}",
+            f.chain.join(" -> "),
+            f.package.version,
+            f.shown
+        )
+    };
+    format!(
+        "package `{}` is required from two different sources:\n{}\n{}",
+        a.package.name,
+        line(a),
+        line(b)
+    )
+}
+
+/// Whether `rel` (relative to a package root) is under its `tests/`.
+fn in_tests(rel: &Path) -> bool {
+    rel.components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == "tests")
+}
+
+/// The modules of a package: every `*.snow` file except `tests/` and, unless
+/// `with_main`, the root `main.snow`. As (module name, path).
+fn package_modules(root: &Path, with_main: bool) -> Result<Vec<(String, PathBuf)>, String> {
+    let files = project::snow_files(root)?;
+    let main = Path::new("main.snow");
+    let mut out: Vec<(String, PathBuf)> = files
+        .iter()
+        .filter(|rel| !in_tests(rel) && (with_main || rel.as_path() != main))
+        .map(|rel| {
+            let shown = PathBuf::from(project::display_path(root, rel));
+            (project::module_name(rel), shown)
+        })
+        .collect();
+    // `main.snow` first, as the build expects.
+    if let Some(pos) = out.iter().position(|(m, _)| m == "Main") {
+        let entry = out.remove(pos);
+        out.insert(0, entry);
+    }
+    Ok(out)
+}
+
+/// Which modules of the root package to take.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The program: `main.snow` and the other modules.
+    Program,
+    /// Everything but `main.snow` (what the tests are compiled with).
+    Library,
+}
+
+/// Every module `snowc build` compiles for the project in `root`, as
+/// (module name, path), `Main` first: without a `snow.toml` all `*.snow`
+/// files of the directory; with one the package's modules (not `tests/`)
+/// and those of its dependencies (resolved, and `snow.lock` written).
+pub fn project_sources(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    if !manifest::has_manifest(root) {
+        let files = project::collect_project(root)?;
+        return Ok(files
+            .iter()
+            .map(|rel| {
+                let shown = PathBuf::from(project::display_path(root, rel));
+                (project::module_name(rel), shown)
+            })
+            .collect());
+    }
+    gather(root, Part::Program)
+}
+
+/// The modules `snowc test` compiles each test with: those of
+/// `project_sources` except `main.snow` (and never `tests/`).
+pub fn library_sources(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    if !manifest::has_manifest(root) {
+        if !root.is_dir() {
+            return Err(format!("`{}` is not a directory", root.display()));
+        }
+        return package_modules(root, false);
+    }
+    gather(root, Part::Library)
+}
+
+fn gather(root: &Path, part: Part) -> Result<Vec<(String, PathBuf)>, String> {
+    let (_, resolution) = resolve(root, false)?;
+    if !resolution.lock.is_empty() || root.join(lock::LOCK).exists() {
+        lock::write(root, &resolution.lock)?;
+    }
+    let with_main = part == Part::Program;
+    if with_main && !root.join("main.snow").is_file() {
+        return Err(format!(
+            "no `main.snow` in project directory `{}`",
+            root.display()
+        ));
+    }
+    let mut all = package_modules(root, with_main)?;
+    for dep in &resolution.deps {
+        all.extend(package_modules(&dep.root, false)?);
+    }
+    check_clashes(&all)?;
+    Ok(all)
+}
+
+fn check_clashes(modules: &[(String, PathBuf)]) -> Result<(), String> {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for (name, path) in modules {
+        if let Some(first) = seen.insert(name, path) {
+            return Err(format!(
+                "module `{name}` is defined twice: by `{}` and by `{}` \
+                 (rename one of the files)",
+                first.display(),
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The project directory of `file`: its nearest ancestor directory holding
+/// a `snow.toml`, else the nearest holding a `main.snow`.
+pub fn find_project_root(file: &Path) -> Option<PathBuf> {
+    let start = file.canonicalize().ok()?;
+    let ancestors = || start.ancestors().skip_while(|d| !d.is_dir());
+    ancestors()
+        .find(|d| manifest::has_manifest(d))
+        .or_else(|| ancestors().find(|d| d.join("main.snow").is_file()))
+        .map(Path::to_path_buf)
+}
+
+/// `snowc update [DIR]`: resolves every git dependency again and rewrites
+/// `snow.lock`; prints what changed.
+pub fn update(root: &Path) -> Result<Vec<String>, String> {
+    let old = lock::read(root)?;
+    let (_, resolution) = resolve(root, true)?;
+    lock::write(root, &resolution.lock)?;
+    let mut changes = Vec::new();
+    for new in &resolution.lock {
+        let before = old.iter().find(|o| o.name == new.name && o.url == new.url);
+        let short = |c: &str| c[..c.len().min(7)].to_string();
+        match before {
+            Some(o) if o.commit == new.commit && o.reference == new.reference => {}
+            Some(o) => changes.push(format!(
+                "updated {}: {} -> {} ({})",
+                new.name,
+                short(&o.commit),
+                short(&new.commit),
+                new.reference
+            )),
+            None => changes.push(format!(
+                "locked {} at {} ({})",
+                new.name,
+                short(&new.commit),
+                new.reference
+            )),
+        }
+    }
+    for o in &old {
+        if !resolution.lock.iter().any(|n| n.name == o.name) {
+            changes.push(format!("removed {}", o.name));
+        }
+    }
+    Ok(changes)
+}

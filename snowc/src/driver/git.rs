@@ -1,0 +1,170 @@
+//! Git dependencies through the system `git`: one bare clone per URL under
+//! `<cache>/git/db/`, and one checkout per commit under
+//! `<cache>/git/checkouts/<url key>/<commit>/`. A checkout never changes
+//! once made, so a locked build reads it without touching the network.
+
+use super::cache::{self, Fnv};
+use super::manifest::GitRef;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub struct GitCache {
+    root: PathBuf,
+}
+
+fn url_key(url: &str) -> String {
+    let mut h = Fnv::new();
+    h.field(url.as_bytes());
+    h.hex()
+}
+
+/// Runs `git ARGS`; its trimmed stdout, or its trimmed stderr as the error.
+fn git(args: &[&str], dir: Option<&Path>) -> Result<String, String> {
+    let mut cmd = Command::new("git");
+    if let Some(d) = dir {
+        cmd.arg("--git-dir").arg(d);
+    }
+    cmd.args(args)
+        // Never ask for a password: a bad URL must fail, not hang.
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ASKPASS", "")
+        .stdin(Stdio::null());
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run `git` (is it installed?): {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let err = err.trim();
+        Err(if err.is_empty() {
+            format!("`git {}` failed", args.join(" "))
+        } else {
+            err.to_string()
+        })
+    }
+}
+
+impl GitCache {
+    pub fn new(cache_root: &Path) -> GitCache {
+        GitCache {
+            root: cache_root.join("git"),
+        }
+    }
+
+    fn db(&self, url: &str) -> PathBuf {
+        self.root.join("db").join(url_key(url))
+    }
+
+    /// The bare clone of `url`, made on first use; `true` when it was just
+    /// cloned (so it is fresh).
+    fn ensure_db(&self, url: &str) -> Result<(PathBuf, bool), String> {
+        let db = self.db(url);
+        if db.is_dir() {
+            return Ok((db, false));
+        }
+        let mut cloned = Ok(());
+        let installed = cache::install_dir(&db, |tmp| {
+            let tmp = tmp.to_string_lossy().into_owned();
+            cloned = git(&["clone", "--bare", "--quiet", "--", url, &tmp], None).map(|_| ());
+            cloned
+                .as_ref()
+                .map(|_| ())
+                .map_err(|_| std::io::Error::other("git clone failed"))
+        });
+        cloned.map_err(|e| format!("cannot clone `{url}`: {e}"))?;
+        installed.map_err(|e| format!("cannot write into the cache: {e}"))?;
+        Ok((db, true))
+    }
+
+    fn fetch(&self, db: &Path, url: &str) -> Result<(), String> {
+        git(
+            &[
+                "fetch",
+                "--quiet",
+                "--force",
+                "--",
+                url,
+                "+refs/heads/*:refs/heads/*",
+                "+refs/tags/*:refs/tags/*",
+            ],
+            Some(db),
+        )
+        .map(|_| ())
+        .map_err(|e| format!("cannot fetch `{url}`: {e}"))
+    }
+
+    /// The commit `reference` names in `url` now (fetching first).
+    pub fn resolve(&self, url: &str, reference: &GitRef) -> Result<String, String> {
+        let (db, fresh) = self.ensure_db(url)?;
+        if !fresh {
+            self.fetch(&db, url)?;
+        }
+        let spec = match reference {
+            GitRef::Tag(t) => format!("refs/tags/{t}^{{commit}}"),
+            GitRef::Branch(b) => format!("refs/heads/{b}^{{commit}}"),
+            GitRef::Rev(r) => format!("{r}^{{commit}}"),
+        };
+        git(&["rev-parse", "--verify", "--quiet", &spec], Some(&db)).map_err(|e| {
+            let detail = if e.contains("failed") || e.is_empty() {
+                String::new()
+            } else {
+                format!(": {e}")
+            };
+            format!("{reference} not found in `{url}`{detail}")
+        })
+    }
+
+    /// The files of `url` at `commit` (a full hash), checked out once.
+    pub fn checkout(&self, url: &str, commit: &str) -> Result<PathBuf, String> {
+        let dir = self.root.join("checkouts").join(url_key(url)).join(commit);
+        if dir.is_dir() {
+            return Ok(dir);
+        }
+        let (db, fresh) = self.ensure_db(url)?;
+        let object = format!("{commit}^{{commit}}");
+        let has = |db: &Path| git(&["cat-file", "-e", &object], Some(db)).is_ok();
+        if !has(&db) && !fresh {
+            self.fetch(&db, url)?;
+        }
+        if !has(&db) {
+            return Err(format!(
+                "commit {commit} is not in `{url}` (run `snowc update` to lock another)"
+            ));
+        }
+        let mut made = Ok(());
+        let installed = cache::install_dir(&dir, |tmp| {
+            made = check_out(&db, commit, tmp);
+            made.as_ref()
+                .map(|_| ())
+                .map_err(|_| std::io::Error::other("checkout failed"))
+        });
+        made.map_err(|e| format!("cannot check out {commit} of `{url}`: {e}"))?;
+        installed.map_err(|e| format!("cannot write into the cache: {e}"))?;
+        Ok(dir)
+    }
+}
+
+/// Writes the tree of `commit` into the empty directory `dir` (no `.git`).
+fn check_out(db: &Path, commit: &str, dir: &Path) -> Result<(), String> {
+    let index = dir.join(".snow-index");
+    let mut cmd = Command::new("git");
+    cmd.arg("--git-dir")
+        .arg(db)
+        .arg("--work-tree")
+        .arg(dir)
+        .args(["checkout", "--quiet", "--force", commit, "--", "."])
+        // A private index: the bare clone's own stays untouched.
+        .env("GIT_INDEX_FILE", &index)
+        .stdin(Stdio::null());
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run `git` (is it installed?): {e}"))?;
+    let _ = fs::remove_file(&index);
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
