@@ -822,3 +822,40 @@ fn arguments() {
     // before `initialize` ends the server with status 1.
     assert_eq!(run(&["lsp", "--stdio"]).0, Some(1));
 }
+
+/// A project with a path dependency: its modules are checked with the
+/// project, and a definition leads into the dependency's file.
+#[test]
+fn definitions_into_a_path_dependency() {
+    let top = scratch_dir("lsp", "dependency");
+    let lib = top.join("geometry");
+    write(
+        &lib,
+        "snow.toml",
+        "[package]\nname = \"geometry\"\nversion = \"1.0.0\"\n",
+    );
+    let shapes_text = "pub fn double(n :: Int) -> Int = n * 2\n";
+    let shapes = write(&lib, "geometry/shapes.snow", shapes_text);
+    let app = top.join("app");
+    write(
+        &app,
+        "snow.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\ngeometry = { path = \"../geometry\" }\n",
+    );
+    let main_text =
+        "import Geometry.Shapes\n\nfn main() do\n  println(\"${Shapes.double(21)}\")\nend\n";
+    let main = write(&app, "main.snow", main_text);
+    let (mut c, _) = Client::start();
+    c.open(&main, main_text);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let (file, l, ch) = c.definition(&main, pos_of(main_text, "double", 0, 0));
+    assert_eq!(
+        (file.canonicalize().unwrap(), l, ch),
+        (shapes.canonicalize().unwrap(), 0, 7)
+    );
+    assert_eq!(
+        c.hover(&main, pos_of(main_text, "double", 0, 0)),
+        "```snow\nfn Geometry.Shapes.double(Int) -> Int\n```"
+    );
+    assert_eq!(c.finish(), Some(0));
+}
