@@ -125,3 +125,10 @@ fn bad_usage_exits_2() {
     assert_eq!(status, 0);
     assert!(out.starts_with("Usage: snowc fmt"));
 }
+
+/// The examples show the house style: `snowc fmt --check examples` passes.
+#[test]
+fn the_examples_are_formatted() {
+    let (status, out, err) = fmt(&common::repo_root(), &["--check", "examples"], "");
+    assert_eq!((status, out.as_str(), err.as_str()), (0, "", ""));
+}
