@@ -857,5 +857,13 @@ fn definitions_into_a_path_dependency() {
         c.hover(&main, pos_of(main_text, "double", 0, 0)),
         "```snow\nfn Geometry.Shapes.double(Int) -> Int\n```"
     );
+    // `Shapes.` completes through the import of `Geometry.Shapes`.
+    let typing = main_text.replace("end\n", "  Shapes.\nend\n");
+    c.change(&main, 2, &typing);
+    let at = pos_of(&typing, "  Shapes.", 0, 9);
+    assert_eq!(
+        labels(&c.at("textDocument/completion", &main, at)),
+        ["double"]
+    );
     assert_eq!(c.finish(), Some(0));
 }

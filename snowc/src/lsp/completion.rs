@@ -5,6 +5,7 @@
 use super::analysis::Analysis;
 use super::items::{self, Kind};
 use crate::stdlib_doc::{self, ModuleFn};
+use crate::syntax::ast::{Item, StmtKind};
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionResponse};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -77,6 +78,34 @@ fn module_members(a: &Analysis, module: &str) -> Vec<CompletionItem> {
     out
 }
 
+/// `module` written through the file's imports: `import Mathx.Stats`
+/// lets `Stats.f` name `Mathx.Stats.f`.
+fn imported_as(a: &Analysis, path: &Path, module: &str) -> String {
+    let (head, rest) = module.split_once('.').unwrap_or((module, ""));
+    let ast = a
+        .file_id(path)
+        .and_then(|f| a.asts.get(f.0 as usize)?.as_ref());
+    let imported = ast
+        .into_iter()
+        .flat_map(|ast| &ast.stmts)
+        .find_map(|s| match &s.kind {
+            StmtKind::Item(Item::Import(i)) if i.path.segments.last()?.text == head => Some(
+                i.path
+                    .segments
+                    .iter()
+                    .map(|n| n.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("."),
+            ),
+            _ => None,
+        });
+    match imported {
+        Some(full) if rest.is_empty() => full,
+        Some(full) => format!("{full}.{rest}"),
+        None => module.to_string(),
+    }
+}
+
 pub fn complete(
     text: &str,
     offset: usize,
@@ -97,7 +126,8 @@ pub fn complete(
         _ => latest,
     };
     if let Some((module, _)) = qualifier(text, offset) {
-        let mut items = module_members(a, module);
+        let full = imported_as(a, path, module);
+        let mut items = module_members(a, &full);
         if items.is_empty() || crate::stdlib::module(module).is_some() {
             items.extend(
                 stdlib()
