@@ -91,18 +91,7 @@ impl TypeTable {
             Ty::Con(TyCon::Range, _) => "snow_range *".into(),
             Ty::Con(TyCon::Queue, _) => "snow_queue *".into(),
             Ty::Con(TyCon::Json, _) => "snow_json *".into(),
-            Ty::Con(
-                TyCon::Router
-                | TyCon::Request
-                | TyCon::Response
-                | TyCon::HttpReply
-                | TyCon::WsConn
-                | TyCon::WsHandler
-                | TyCon::SqliteConn
-                | TyCon::PgConn
-                | TyCon::PoolHandle,
-                _,
-            ) => "void *".into(),
+            Ty::Con(TyCon::Opaque(_), _) => "void *".into(),
             Ty::Con(TyCon::Adt(_), _) | Ty::Tuple(_) if !t.is_unit() => {
                 self.ensure_struct(t, adts);
                 format!("struct {} *", self.tname(t, adts))
@@ -237,15 +226,9 @@ impl TypeTable {
             Ty::Con(TyCon::String, _) => return "snow_t_String".into(),
             Ty::Con(TyCon::Range, _) => return "snow_t_Range".into(),
             Ty::Con(TyCon::Json, _) => return "snow_t_Json".into(),
-            Ty::Con(TyCon::Router, _) => return "snow_t_Router".into(),
-            Ty::Con(TyCon::Request, _) => return "snow_t_Request".into(),
-            Ty::Con(TyCon::Response, _) => return "snow_t_Response".into(),
-            Ty::Con(TyCon::HttpReply, _) => return "snow_t_HttpReply".into(),
             // A connection is an integer handle (in a pointer-sized word).
-            Ty::Con(TyCon::WsConn | TyCon::SqliteConn | TyCon::PgConn | TyCon::PoolHandle, _) => {
-                return "snow_t_Int".into()
-            }
-            Ty::Con(TyCon::WsHandler, _) => return "snow_t_WsHandler".into(),
+            Ty::Con(TyCon::Opaque(o), _) if o.is_handle() => return "snow_t_Int".into(),
+            Ty::Con(TyCon::Opaque(o), _) => return format!("snow_t_{}", o.name()),
             _ if t.is_unit() || matches!(t, Ty::Never) => return "snow_t_Unit".into(),
             _ => {}
         }

@@ -2,7 +2,7 @@
 //! (runtime modules, flat-name prefixes, method-syntax receivers, scalar
 //! modules with protocol members, data modules) is a column here.
 
-use crate::types::ty::{Ty, TyCon, OPTION, RESULT};
+use crate::types::ty::{Opaque, Ty, TyCon, OPTION, RESULT};
 
 pub struct Module {
     pub name: &'static str,
@@ -95,9 +95,9 @@ pub const MODULES: &[Module] = &[
         shares: Some("HTTP"),
         ..m("Http")
     },
-    of(flat("Request"), TyCon::Request),
-    of(flat("Response"), TyCon::Response),
-    of(m("HttpReply"), TyCon::HttpReply),
+    of(flat("Request"), TyCon::Opaque(Opaque::Request)),
+    of(flat("Response"), TyCon::Opaque(Opaque::Response)),
+    of(m("HttpReply"), TyCon::Opaque(Opaque::HttpReply)),
     m("Sqlite"),
     m("Pg"),
     flat("Pool"),

@@ -2,7 +2,7 @@
 //! the C prototype each entry's signature and flags call for.
 
 use super::{RtFn, ARG_DESC, NO_CTX, RET_DESC};
-use crate::types::ty::{GenId, Ty, TyCon, OPTION, ORDERING, RESULT};
+use crate::types::ty::{GenId, Opaque, Ty, TyCon, OPTION, ORDERING, RESULT};
 
 /// Local generic parameter `i` of a table signature, numbered from the top
 /// so it meets no program's generics (the special forms' signatures in
@@ -89,6 +89,9 @@ impl SigParser<'_> {
             vec![]
         };
         let con = |c| Ty::Con(c, args.clone());
+        if let Some(o) = Opaque::from_name(&name) {
+            return con(TyCon::Opaque(o));
+        }
         match name.as_str() {
             "Int" => con(TyCon::Int),
             "Float" => con(TyCon::Float),
@@ -104,15 +107,6 @@ impl SigParser<'_> {
             "Result" => con(TyCon::Adt(RESULT)),
             "Ordering" => con(TyCon::Adt(ORDERING)),
             "Json" => con(TyCon::Json),
-            "Router" => con(TyCon::Router),
-            "Request" => con(TyCon::Request),
-            "Response" => con(TyCon::Response),
-            "HttpReply" => con(TyCon::HttpReply),
-            "WsConn" => con(TyCon::WsConn),
-            "WsHandler" => con(TyCon::WsHandler),
-            "SqliteConn" => con(TyCon::SqliteConn),
-            "PgConn" => con(TyCon::PgConn),
-            "PoolHandle" => con(TyCon::PoolHandle),
             // `Fun(P1, P2) -> R`: a closure argument.
             "Fun" => self.fun(),
             v if v.len() == 1 && v.as_bytes()[0].is_ascii_lowercase() => {

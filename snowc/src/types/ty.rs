@@ -30,22 +30,73 @@ pub enum TyCon {
     Json,
     /// `Pid<M>`; a bare `Pid` is `Pid<Untyped>` with zero args.
     Pid,
-    /// The HTTP server's opaque values (§5.0.1).
+    /// A runtime value the language sees only through its functions
+    /// (§5.0.1): HTTP, WebSocket and database objects and handles.
+    Opaque(Opaque),
+    Adt(AdtId),
+}
+
+/// The opaque types of the networking and database libraries (ordered
+/// as they were declared, like `TyCon`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum Opaque {
+    /// The HTTP server's values (§5.0.1).
     Router,
     Request,
     Response,
     /// The HTTP client's answer (§5.2 `HTTP.request`).
     HttpReply,
-    /// The WebSocket server's opaque values (§5.0.1, ruling 4).
+    /// The WebSocket server's values (§5.0.1, ruling 4).
     WsConn,
     WsHandler,
-    /// A SQLite connection handle (§5.0.1, §5.4).
+    /// A SQLite connection handle (§5.4).
     SqliteConn,
-    /// A PostgreSQL connection handle (§5.0.1, §5.5).
+    /// A PostgreSQL connection handle (§5.5).
     PgConn,
     /// A PostgreSQL connection pool handle (§5.6).
     PoolHandle,
-    Adt(AdtId),
+}
+
+impl Opaque {
+    pub const ALL: [Opaque; 9] = [
+        Opaque::Router,
+        Opaque::Request,
+        Opaque::Response,
+        Opaque::HttpReply,
+        Opaque::WsConn,
+        Opaque::WsHandler,
+        Opaque::SqliteConn,
+        Opaque::PgConn,
+        Opaque::PoolHandle,
+    ];
+
+    /// The type's name in Snow source.
+    pub fn name(self) -> &'static str {
+        match self {
+            Opaque::Router => "Router",
+            Opaque::Request => "Request",
+            Opaque::Response => "Response",
+            Opaque::HttpReply => "HttpReply",
+            Opaque::WsConn => "WsConn",
+            Opaque::WsHandler => "WsHandler",
+            Opaque::SqliteConn => "SqliteConn",
+            Opaque::PgConn => "PgConn",
+            Opaque::PoolHandle => "PoolHandle",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Opaque> {
+        Opaque::ALL.into_iter().find(|o| o.name() == name)
+    }
+
+    /// A connection handle: an integer in a pointer-sized word (the others
+    /// point to runtime objects with descriptors of their own).
+    pub fn is_handle(self) -> bool {
+        matches!(
+            self,
+            Opaque::WsConn | Opaque::SqliteConn | Opaque::PgConn | Opaque::PoolHandle
+        )
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -260,15 +311,7 @@ impl fmt::Display for TyDisplay<'_> {
                     TyCon::Queue => "Queue".to_string(),
                     TyCon::Json => "Json".to_string(),
                     TyCon::Pid => "Pid".to_string(),
-                    TyCon::Router => "Router".to_string(),
-                    TyCon::Request => "Request".to_string(),
-                    TyCon::Response => "Response".to_string(),
-                    TyCon::HttpReply => "HttpReply".to_string(),
-                    TyCon::WsConn => "WsConn".to_string(),
-                    TyCon::WsHandler => "WsHandler".to_string(),
-                    TyCon::SqliteConn => "SqliteConn".to_string(),
-                    TyCon::PgConn => "PgConn".to_string(),
-                    TyCon::PoolHandle => "PoolHandle".to_string(),
+                    TyCon::Opaque(o) => o.name().to_string(),
                     TyCon::Adt(id) => {
                         let a = &self.adts[id.0 as usize];
                         if a.qualified {

@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, FileId};
 use crate::syntax::ast::{self, FnDef, Item, StmtKind};
 use crate::syntax::ParsedFile;
 use crate::types::tast::FnId;
-use crate::types::ty::{AdtDef, AdtId, AdtKind, Derives, GenId, Ty, TyCon, VariantDef};
+use crate::types::ty::{AdtDef, AdtId, AdtKind, Derives, GenId, Opaque, Ty, TyCon, VariantDef};
 
 /// A group of consecutive same-name clauses forming one function.
 pub struct FnGroup<'a> {
@@ -108,17 +108,12 @@ fn prelude_scope() -> Scope {
         ("Queue", TyCon::Queue, 1),
         ("Json", TyCon::Json, 0),
         ("Pid", TyCon::Pid, 1),
-        ("Router", TyCon::Router, 0),
-        ("Request", TyCon::Request, 0),
-        ("Response", TyCon::Response, 0),
-        ("HttpReply", TyCon::HttpReply, 0),
-        ("WsConn", TyCon::WsConn, 0),
-        ("WsHandler", TyCon::WsHandler, 0),
-        ("SqliteConn", TyCon::SqliteConn, 0),
-        ("PgConn", TyCon::PgConn, 0),
-        ("PoolHandle", TyCon::PoolHandle, 0),
     ] {
         s.types.insert(name.to_string(), TypeRes::Prim(con, n));
+    }
+    for o in Opaque::ALL {
+        s.types
+            .insert(o.name().to_string(), TypeRes::Prim(TyCon::Opaque(o), 0));
     }
     s.types.insert("Unit".into(), TypeRes::Unit);
     for (id, name) in [(0u32, "Option"), (1, "Result"), (2, "Ordering")] {
