@@ -4,11 +4,12 @@
 
 use super::*;
 use crate::base::abi::{snow_t_Int, Word};
-use crate::io::machine_tests::{recv_int, run_program, run_program_then, run_programs_watched};
+use crate::io::machine_tests::{
+    in_ms, recv_int, run_program, run_program_then, run_programs_watched, yield_until,
+};
 use crate::io::readiness::{Interest, Registration};
 use crate::process::park::{state_of, S_WAIT_IO};
 use crate::process::primitives::{snow_exit, snow_self, snow_send, snow_spawn};
-use crate::process::slow_path::snow_slow_path;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{mpsc, Barrier};
@@ -21,18 +22,6 @@ use std::time::Duration;
 fn one_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static ONE: Mutex<()> = Mutex::new(());
     ONE.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn in_ms(ms: u64) -> Option<u64> {
-    Some(clock::now_ns() + ms * 1_000_000)
-}
-
-/// Gives up the worker until `done()` holds.
-unsafe fn yield_until(ctx: *mut Ctx, done: impl Fn() -> bool) {
-    while !done() {
-        (*ctx).budget = -1;
-        snow_slow_path(ctx, core::ptr::null());
-    }
 }
 
 #[test]

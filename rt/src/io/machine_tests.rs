@@ -47,6 +47,46 @@ pub(crate) fn run_program_then<T>(entry: MainEntry, after: impl FnOnce() -> T) -
     (status, after())
 }
 
+/// Gives up the worker once (a preemption point taken at once).
+pub(crate) unsafe fn give_way(ctx: *mut Ctx) {
+    (*ctx).budget = -1;
+    snow_slow_path(ctx, core::ptr::null());
+}
+
+/// Gives up the worker until `done()` holds.
+pub(crate) unsafe fn yield_until(ctx: *mut Ctx, done: impl Fn() -> bool) {
+    while !done() {
+        give_way(ctx);
+    }
+}
+
+/// The process `pid` is parked on a descriptor.
+pub(crate) fn parked(pid: u64) -> bool {
+    use crate::process::park::{state_of, S_WAIT_IO};
+    pid_table::get(pid).is_some_and(|a| state_of(a.load_state()) == S_WAIT_IO)
+}
+
+/// Gives up the worker until the process `pid` is parked on a descriptor.
+pub(crate) unsafe fn wait_parked(ctx: *mut Ctx, pid: u64) {
+    yield_until(ctx, || parked(pid));
+}
+
+/// A deadline `ms` milliseconds from now.
+pub(crate) fn in_ms(ms: u64) -> Option<u64> {
+    Some(crate::process::clock::now_ns() + ms * 1_000_000)
+}
+
+/// Kills `pid` and waits for its end.
+pub(crate) unsafe fn kill_and_wait(ctx: *mut Ctx, pid: u64) {
+    snow_exit(
+        ctx,
+        pid,
+        crate::process::reason::TAG_KILLED,
+        core::ptr::null_mut(),
+    );
+    yield_until(ctx, || pid_table::get(pid).is_none());
+}
+
 /// Runs `n` programs of `entry` one after the other, each to exit status
 /// 0; aborts the test binary if they have not all ended after two minutes.
 /// A hang detector, not a speed limit: such programs end in milliseconds,

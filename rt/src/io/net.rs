@@ -220,4 +220,4 @@ mod connect;
 
 #[cfg(test)]
 #[path = "net_tests.rs"]
-pub(crate) mod tests;
+mod tests;

@@ -3,12 +3,8 @@
 
 use super::*;
 use crate::base::abi::{snow_t_Int, Word};
-use crate::io::machine_tests::run_program;
-use crate::process::park::{state_of, S_WAIT_IO};
-use crate::process::pid_table;
-use crate::process::primitives::{snow_exit, snow_spawn};
-use crate::process::reason::TAG_KILLED;
-use crate::process::slow_path::snow_slow_path;
+use crate::io::machine_tests::{give_way, kill_and_wait, run_program, wait_parked};
+use crate::process::primitives::snow_spawn;
 use std::os::fd::{FromRawFd, IntoRawFd};
 use std::sync::Mutex;
 
@@ -16,26 +12,6 @@ static SEEN: Mutex<Option<(usize, usize, usize)>> = Mutex::new(None);
 
 fn registrations() -> usize {
     crate::io::reactor::get().waiters().by_key_len()
-}
-
-pub(crate) unsafe fn give_way(ctx: *mut Ctx) {
-    (*ctx).budget = -1;
-    snow_slow_path(ctx, core::ptr::null());
-}
-
-/// Waits for `pid` to park on a descriptor.
-pub(crate) unsafe fn wait_parked(ctx: *mut Ctx, pid: u64) {
-    while pid_table::get(pid).is_none_or(|a| state_of(a.load_state()) != S_WAIT_IO) {
-        give_way(ctx);
-    }
-}
-
-/// Kills `pid` and waits for its end.
-pub(crate) unsafe fn kill_and_wait(ctx: *mut Ctx, pid: u64) {
-    snow_exit(ctx, pid, TAG_KILLED, core::ptr::null_mut());
-    while pid_table::get(pid).is_some() {
-        give_way(ctx);
-    }
 }
 
 /// Waits for `pid` to park on a descriptor, kills it, waits for its end;

@@ -4,7 +4,9 @@
 
 use super::*;
 use crate::base::abi::{snow_t_Int, Word};
-use crate::io::machine_tests::{recv_int, run_program, run_programs_watched};
+use crate::io::machine_tests::{
+    in_ms, parked, recv_int, run_program, run_programs_watched, wait_parked,
+};
 use crate::process::park::park_for_io;
 use crate::process::primitives::{snow_self, snow_send, snow_spawn};
 use crate::process::slow_path::snow_slow_path;
@@ -15,19 +17,6 @@ use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64};
 use std::time::Duration;
 
-/// The process `pid` is parked on a descriptor.
-fn parked(pid: u64) -> bool {
-    pid_table::get(pid).is_some_and(|a| state_of(a.load_state()) == S_WAIT_IO)
-}
-
-/// Gives up the worker until the process `pid` is parked on a descriptor.
-unsafe fn yield_until_parked(ctx: *mut Ctx, pid: u64) {
-    while !parked(pid) {
-        (*ctx).budget = -1;
-        snow_slow_path(ctx, core::ptr::null());
-    }
-}
-
 /// The socket `fd` without taking it over (its owner closes it).
 unsafe fn borrowed(fd: Word) -> ManuallyDrop<UnixStream> {
     ManuallyDrop::new(UnixStream::from_raw_fd(fd as i32))
@@ -37,10 +26,6 @@ fn read_some(mut s: &UnixStream) -> Vec<u8> {
     let mut buf = [0u8; 16];
     let n = s.read(&mut buf).expect("a ready socket reads");
     buf[..n].to_vec()
-}
-
-fn in_ms(ms: u64) -> Option<u64> {
-    Some(clock::now_ns() + ms * 1_000_000)
 }
 
 fn registrations() -> usize {
@@ -54,7 +39,7 @@ static PING: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Writes to the peer once the main process is parked.
 unsafe extern "C" fn ping_writer(ctx: *mut Ctx, main: Word) {
-    yield_until_parked(ctx, main);
+    wait_parked(ctx, main);
     let mut s = borrowed(PING_PEER.load(Ordering::SeqCst) as Word);
     s.write_all(b"ping").expect("write");
 }
@@ -91,7 +76,7 @@ static FULL: Mutex<Vec<Readiness>> = Mutex::new(Vec::new());
 
 /// Reads everything the main process wrote, once it is parked.
 unsafe extern "C" fn drainer(ctx: *mut Ctx, main: Word) {
-    yield_until_parked(ctx, main);
+    wait_parked(ctx, main);
     let mut s = borrowed(FULL_PEER.load(Ordering::SeqCst) as Word);
     let mut left = FULL_BYTES.load(Ordering::SeqCst) as usize;
     let mut buf = vec![0u8; 64 * 1024];
@@ -173,7 +158,7 @@ static HUP: Mutex<Option<(Readiness, Vec<u8>)>> = Mutex::new(None);
 
 /// Closes the peer once the main process is parked.
 unsafe extern "C" fn closer(ctx: *mut Ctx, main: Word) {
-    yield_until_parked(ctx, main);
+    wait_parked(ctx, main);
     drop(UnixStream::from_raw_fd(HUP_PEER.load(Ordering::SeqCst)));
 }
 
@@ -221,7 +206,7 @@ unsafe extern "C" fn pair_main(ctx: *mut Ctx) {
         pids.push(snow_spawn(ctx, pair_waiter, &snow_t_Int, i as Word));
     }
     for &p in &pids {
-        yield_until_parked(ctx, p);
+        wait_parked(ctx, p);
     }
     // Only the process on socket 1 wakes; the other stays parked.
     peers[1].write_all(b"one").expect("write");
@@ -398,7 +383,7 @@ static WAIT_OR: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Makes the main process's condition true once it is parked, then nudges.
 unsafe extern "C" fn nudger(ctx: *mut Ctx, main: Word) {
-    yield_until_parked(ctx, main);
+    wait_parked(ctx, main);
     NUDGED.store(true, Ordering::SeqCst);
     nudge(&pid_table::get(main).expect("main is alive"));
 }

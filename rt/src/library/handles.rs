@@ -8,6 +8,9 @@
 
 use std::sync::{Arc, Mutex};
 
+/// §5.0.1: the text for a stale database connection handle.
+pub const CLOSED: &str = "connection is closed";
+
 /// Bits of the generation (and of the index).
 const HALF: u32 = usize::BITS / 2;
 /// The largest generation and index.

@@ -9,6 +9,13 @@ use crate::values::layout;
 use crate::values::string::new_str;
 use std::io::BufRead;
 
+/// Milliseconds from the environment variable `var` (`default` when unset
+/// or not a number), in nanoseconds: the runtime's tunable timeouts.
+pub fn env_ms(var: &str, default: u64) -> u64 {
+    let ms = std::env::var(var).ok().and_then(|v| v.parse().ok());
+    ms.unwrap_or(default).saturating_mul(1_000_000)
+}
+
 /// The text of an invalid-UTF-8 error, as Rust's `read_to_string` words it.
 pub const NOT_UTF8: &[u8] = b"stream did not contain valid UTF-8";
 

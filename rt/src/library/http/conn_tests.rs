@@ -7,13 +7,9 @@ use super::dispatch::share;
 use super::server::in_flight;
 use super::values::{snow_http_on_get, snow_http_router, ANY_CLOSURE};
 use crate::base::abi::{Ctx, Hdr, GC_STATIC};
-use crate::io::machine_tests::run_program;
+use crate::io::machine_tests::{give_way, kill_and_wait, run_program};
 use crate::io::timers::snow_sleep;
-use crate::process::pid_table;
-use crate::process::primitives::snow_exit;
-use crate::process::reason::TAG_KILLED;
 use crate::process::resources::spawn_owning;
-use crate::process::slow_path::snow_slow_path;
 use crate::values::string::new_str;
 use core::ffi::c_void;
 use std::io::{Read, Write};
@@ -47,18 +43,6 @@ static STUCK: StaticClosure = StaticClosure {
 /// (in flight while stuck, in flight after the kill, bytes the client read
 /// after each kill: 0 = end of stream).
 static SEEN: Mutex<Option<(usize, usize, usize, usize)>> = Mutex::new(None);
-
-unsafe fn give_way(ctx: *mut Ctx) {
-    (*ctx).budget = -1;
-    snow_slow_path(ctx, core::ptr::null());
-}
-
-unsafe fn kill_and_wait(ctx: *mut Ctx, pid: u64) {
-    snow_exit(ctx, pid, TAG_KILLED, core::ptr::null_mut());
-    while pid_table::get(pid).is_some() {
-        give_way(ctx);
-    }
-}
 
 /// What the client reads before the end of the stream (a hang detector
 /// only: an open descriptor would never answer).

@@ -21,6 +21,7 @@ use crate::gc::heap::Heap;
 use crate::io::net::Listener;
 use crate::io::readiness::{Interest, Registration};
 use crate::io::timers::snow_sleep;
+use crate::library::system::env_ms;
 use crate::process::park::{park, S_WAIT_TIMER};
 use crate::process::primitives::me;
 use crate::process::{clock, lifecycle, resources, scheduler};
@@ -52,13 +53,6 @@ pub fn timeouts() -> &'static Timeouts {
         read: 30_000_000_000,
         write: 30_000_000_000,
     })
-}
-
-/// Milliseconds from the environment variable `var` (`default` when unset
-/// or not a number), in nanoseconds.
-pub fn env_ms(var: &str, default: u64) -> u64 {
-    let ms = std::env::var(var).ok().and_then(|v| v.parse().ok());
-    ms.unwrap_or(default).saturating_mul(1_000_000)
 }
 
 static SHUTDOWN: AtomicBool = AtomicBool::new(false);

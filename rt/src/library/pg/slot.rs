@@ -11,8 +11,7 @@ use core::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// §5.0.1: the text for a stale handle.
-pub const CLOSED: &str = "connection is closed";
+pub use crate::library::handles::CLOSED;
 
 /// A connection in the table. `conn` is touched only by the holder of
 /// `lock`; `None` once closed (or dropped after a holder died mid-call).

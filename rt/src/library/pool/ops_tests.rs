@@ -3,8 +3,7 @@
 
 use super::*;
 use crate::base::abi::{snow_t_Int, Word};
-use crate::io::machine_tests::run_program;
-use crate::io::net::tests::{kill_and_wait, wait_parked};
+use crate::io::machine_tests::{kill_and_wait, run_program, wait_parked};
 use crate::process::primitives::snow_spawn;
 use std::net::TcpListener;
 

@@ -17,8 +17,7 @@ use crate::values::string::str_of;
 use core::ffi::c_void;
 use std::sync::{Mutex, OnceLock};
 
-/// §5.0.1: the text for a stale handle.
-pub const CLOSED: &str = "connection is closed";
+pub use crate::library::handles::CLOSED;
 
 /// Open connections; the mutex serialises calls on one connection.
 fn table() -> &'static Handles<Mutex<Conn>> {

@@ -34,7 +34,7 @@ type OnClose = unsafe extern "C" fn(*mut Ctx, *mut c_void, Word, i64, *mut SnowS
 fn heartbeat() -> (u64, u64) {
     static T: OnceLock<(u64, u64)> = OnceLock::new();
     *T.get_or_init(|| {
-        let ms = crate::library::http::server::env_ms;
+        let ms = crate::library::system::env_ms;
         (ms("SNOW_WS_PING_MS", 30_000), ms("SNOW_WS_PONG_MS", 10_000))
     })
 }

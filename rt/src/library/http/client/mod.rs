@@ -37,7 +37,7 @@ const MAX_REDIRECTS: usize = 5;
 fn timeouts() -> (u64, u64) {
     static T: OnceLock<(u64, u64)> = OnceLock::new();
     *T.get_or_init(|| {
-        let ms = super::server::env_ms;
+        let ms = crate::library::system::env_ms;
         (
             ms("SNOW_HTTP_CLIENT_CONNECT_TIMEOUT_MS", 30_000),
             ms("SNOW_HTTP_CLIENT_TIMEOUT_MS", 60_000),
