@@ -289,20 +289,26 @@ fn in_tests(rel: &Path) -> bool {
 fn package_modules(root: &Path, with_main: bool) -> Result<Vec<(String, PathBuf)>, String> {
     let files = project::snow_files(root)?;
     let main = Path::new("main.snow");
-    let mut out: Vec<(String, PathBuf)> = files
+    let kept = files
         .iter()
-        .filter(|rel| !in_tests(rel) && (with_main || rel.as_path() != main))
+        .filter(|rel| !in_tests(rel) && (with_main || rel.as_path() != main));
+    Ok(named(root, kept))
+}
+
+/// The files `rels` of the package in `root` as (module name, path as
+/// shown), `Main` first as the build expects.
+fn named<'a>(root: &Path, rels: impl Iterator<Item = &'a PathBuf>) -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = rels
         .map(|rel| {
             let shown = PathBuf::from(project::display_path(root, rel));
             (project::module_name(rel), shown)
         })
         .collect();
-    // `main.snow` first, as the build expects.
     if let Some(pos) = out.iter().position(|(m, _)| m == "Main") {
         let entry = out.remove(pos);
         out.insert(0, entry);
     }
-    Ok(out)
+    out
 }
 
 /// Which modules of the root package to take.
@@ -320,14 +326,7 @@ enum Part {
 /// and those of its dependencies (resolved, and `snow.lock` written).
 pub fn project_sources(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     if !manifest::has_manifest(root) {
-        let files = project::collect_project(root)?;
-        return Ok(files
-            .iter()
-            .map(|rel| {
-                let shown = PathBuf::from(project::display_path(root, rel));
-                (project::module_name(rel), shown)
-            })
-            .collect());
+        return Ok(named(root, project::collect_project(root)?.iter()));
     }
     gather(root, Part::Program)
 }
@@ -358,10 +357,7 @@ fn gather(root: &Path, part: Part) -> Result<Vec<(String, PathBuf)>, String> {
     write_lock(root, &resolution.lock)?;
     let with_main = part == Part::Program;
     if with_main && !root.join("main.snow").is_file() {
-        return Err(format!(
-            "no `main.snow` in project directory `{}`",
-            root.display()
-        ));
+        return Err(project::no_main(root));
     }
     let mut all = package_modules(root, with_main)?;
     for dep in &resolution.deps {

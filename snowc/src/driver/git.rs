@@ -74,17 +74,16 @@ impl GitCache {
         if db.is_dir() {
             return Ok((db, false));
         }
-        let mut cloned = Ok(());
-        let installed = cache::install_dir(&db, |tmp| {
-            let tmp = tmp.to_string_lossy().into_owned();
-            cloned = git(&["clone", "--bare", "--quiet", "--", url, &tmp], None).map(|_| ());
-            cloned
-                .as_ref()
-                .map(|_| ())
-                .map_err(|_| std::io::Error::other("git clone failed"))
-        });
-        cloned.map_err(|e| format!("cannot clone `{url}`: {e}"))?;
-        installed.map_err(|e| format!("cannot write into the cache: {e}"))?;
+        cache::install_dir_with(
+            &db,
+            |tmp| {
+                let tmp = tmp.to_string_lossy().into_owned();
+                git(&["clone", "--bare", "--quiet", "--", url, &tmp], None)
+                    .map(|_| ())
+                    .map_err(|e| format!("cannot clone `{url}`: {e}"))
+            },
+            cache_error,
+        )?;
         Ok((db, true))
     }
 
@@ -144,17 +143,20 @@ impl GitCache {
                 "commit {commit} is not in `{url}` (run `snowc update` to lock another)"
             ));
         }
-        let mut made = Ok(());
-        let installed = cache::install_dir(&dir, |tmp| {
-            made = check_out(&db, commit, tmp);
-            made.as_ref()
-                .map(|_| ())
-                .map_err(|_| std::io::Error::other("checkout failed"))
-        });
-        made.map_err(|e| format!("cannot check out {commit} of `{url}`: {e}"))?;
-        installed.map_err(|e| format!("cannot write into the cache: {e}"))?;
+        cache::install_dir_with(
+            &dir,
+            |tmp| {
+                check_out(&db, commit, tmp)
+                    .map_err(|e| format!("cannot check out {commit} of `{url}`: {e}"))
+            },
+            cache_error,
+        )?;
         Ok(dir)
     }
+}
+
+fn cache_error(e: std::io::Error) -> String {
+    format!("cannot write into the cache: {e}")
 }
 
 /// Writes the tree of `commit` into the empty directory `dir` (no `.git`).

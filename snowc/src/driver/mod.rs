@@ -12,6 +12,7 @@ pub mod cc;
 pub mod cross;
 pub mod deps;
 pub mod fmt_cmd;
+pub mod fnv;
 pub mod git;
 pub mod init;
 pub mod lock;
@@ -484,14 +485,14 @@ impl Driver {
 
     /// Builds the executable `dir/name`, creating `dir` atomically.
     fn build_into_cache(&self, c_code: &str, dir: &Path, name: &str) -> Step<()> {
-        let mut built = Ok(());
-        let installed = cache::install_dir(dir, |tmp| {
-            built = self.build_binary(c_code, &tmp.join(name));
-            // Any error value works here: the failure was already reported.
-            built.map_err(|_| io::Error::other("build failed"))
-        });
-        built?;
-        installed.or_else(|e| self.fail(format!("cannot write into the cache: {e}")))
+        cache::install_dir_with(
+            dir,
+            |tmp| self.build_binary(c_code, &tmp.join(name)),
+            |e| {
+                let failed: Step<()> = self.fail(format!("cannot write into the cache: {e}"));
+                failed.err().unwrap_or(EXIT_COMPILE_ERROR)
+            },
+        )
     }
 
     /// The cache key of a `snowc run` build: everything that affects the

@@ -63,14 +63,16 @@ pub fn collect_project(root: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = snow_files(root)?;
     let main = Path::new("main.snow");
     let Some(pos) = files.iter().position(|f| f == main) else {
-        return Err(format!(
-            "no `main.snow` in project directory `{}`",
-            root.display()
-        ));
+        return Err(no_main(root));
     };
     let main = files.remove(pos);
     files.insert(0, main);
     Ok(files)
+}
+
+/// The error for a project directory without its `main.snow`.
+pub fn no_main(root: &Path) -> String {
+    format!("no `main.snow` in project directory `{}`", root.display())
 }
 
 /// Every `*.snow` file below `root` (skipping names starting with `.`,
