@@ -17,6 +17,12 @@ use std::process::Command;
 #[path = "src/driver/nested_cargo.rs"]
 mod nested_cargo;
 
+// Only some of its methods are used here.
+#[allow(dead_code)]
+#[path = "src/driver/fnv.rs"]
+mod fnv;
+use fnv::Fnv;
+
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let root = manifest_dir
@@ -224,24 +230,6 @@ fn dir_files(dir: &Path, prefix: &str) -> Vec<(String, PathBuf)> {
     walk(dir, prefix, &mut out);
     out.sort();
     out
-}
-
-/// FNV-1a, 64 bits (same function as `driver::cache::Fnv`).
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// The short hash of the commit being built (`unknown` outside a git

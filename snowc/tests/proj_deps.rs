@@ -168,7 +168,7 @@ fn path_dependencies_transitively() {
     );
     let built = s.snowc("app2", &["build"]);
     assert_eq!(built.status, Some(0), "{}", describe("build", &built));
-    assert!(s.path("app2/renamed").is_file());
+    assert!(s.path("app2/_build/renamed").is_file());
 }
 
 /// A repository `rel` holding package `textkit` whose `Textkit.Words.tag()`
@@ -199,10 +199,10 @@ const LOCK_HEADER: &str = "\
 version = 1
 ";
 
-#[test]
-fn git_dependency_by_tag_locked_then_updated() {
-    let s = Sandbox::new("git_tag");
-    textkit(&s, "repo", "one", "");
+/// The repository `repo` holding textkit `one` tagged `v1.0.0`, and the
+/// project `app` using it by that tag; (the tagged commit, the URL).
+fn app_on_tagged_textkit(s: &Sandbox) -> (String, String) {
+    textkit(s, "repo", "one", "");
     s.git("repo", &["init", "-q"]);
     let first = s.commit("repo", "one");
     s.git("repo", &["tag", "v1.0.0"]);
@@ -214,6 +214,13 @@ fn git_dependency_by_tag_locked_then_updated() {
         &format!("textkit = {{ git = \"{url}\", tag = \"v1.0.0\" }}\n"),
     );
     s.write("app/main.snow", GIT_MAIN);
+    (first, url)
+}
+
+#[test]
+fn git_dependency_by_tag_locked_then_updated() {
+    let s = Sandbox::new("git_tag");
+    let (first, url) = app_on_tagged_textkit(&s);
     assert_eq!(s.run_ok("app"), "one\n");
     let lock = format!(
         "{LOCK_HEADER}{}",
@@ -566,11 +573,16 @@ fn init_then_build_run_test() {
         s.read("my_app/snow.toml"),
         "[package]\nname = \"my_app\"\nversion = \"0.1.0\"\n\n[dependencies]\n"
     );
-    assert_eq!(s.read("my_app/.gitignore"), "/my_app\n");
+    assert_eq!(s.read("my_app/.gitignore"), "/_build/\n");
+    // The example module lives in the library layout.
+    assert!(s
+        .read("my_app/main.snow")
+        .starts_with("import MyApp.Greeting\n"));
+    assert!(s.path("my_app/my_app/greeting.snow").is_file());
     let built = s.snowc("my_app", &["build"]);
     assert_eq!(built.status, Some(0), "{}", describe("build", &built));
     // The executable is where .gitignore says.
-    let exe = s.path("my_app/my_app");
+    let exe = s.path("my_app/_build/my_app");
     let ran = run(&mut Command::new(&exe), HANG_TIMEOUT).unwrap();
     assert_eq!(ran.stdout, "Hello, world!\n");
     assert_eq!(s.run_ok("my_app"), "Hello, world!\n");
@@ -595,6 +607,167 @@ fn init_then_build_run_test() {
     fs::create_dir_all(s.path("empty_dir")).unwrap();
     assert_eq!(s.snowc("", &["init", "empty_dir"]).status, Some(0));
     assert_eq!(s.snowc("", &["init"]).status, Some(2));
+}
+
+#[test]
+fn init_options_and_names() {
+    let s = Sandbox::new("init_options");
+    fs::create_dir_all(s.path("here_pkg")).unwrap();
+    let help = s.snowc("", &["init", "--help"]);
+    assert_eq!(help.status, Some(0), "{}", describe("init --help", &help));
+    assert!(
+        help.stdout.starts_with("usage: snowc init NAME"),
+        "{}",
+        help.stdout
+    );
+    let bogus = s.snowc("", &["init", "--bogus", "x"]);
+    assert_eq!(bogus.status, Some(2));
+    assert!(!s.path("x").exists() && !s.path("--bogus").exists());
+    let dashed = s.snowc("", &["init", "my-app"]);
+    assert_eq!(dashed.status, Some(1));
+    assert!(
+        dashed.stderr.contains("; try `my_app`"),
+        "{}",
+        dashed.stderr
+    );
+    // `.` is the current (empty) directory, named after it.
+    let here = s.snowc("here_pkg", &["init", "."]);
+    assert_eq!(here.status, Some(0), "{}", describe("init .", &here));
+    assert!(s.read("here_pkg/snow.toml").contains("name = \"here_pkg\""));
+    assert_eq!(s.run_ok("here_pkg"), "Hello, world!\n");
+}
+
+#[test]
+fn run_cache_tells_projects_with_the_same_code_apart() {
+    let s = Sandbox::new("run_cache_names");
+    for name in ["one", "two"] {
+        s.package(name, name, "0.1.0", "");
+        s.write(
+            &format!("{name}/main.snow"),
+            "fn main() do\n  println(\"same\")\nend\n",
+        );
+        assert_eq!(s.run_ok(name), "same\n");
+    }
+}
+
+#[test]
+fn library_layout_builds_into_build_dir() {
+    let s = Sandbox::new("build_dir");
+    s.package("geometry", "geometry", "0.1.0", "");
+    s.write(
+        "geometry/main.snow",
+        "import Geometry.Shapes\n\nfn main() do\n  println(\"${Shapes.sq(4)}\")\nend\n",
+    );
+    s.write(
+        "geometry/geometry/shapes.snow",
+        "pub fn sq(n :: Int) -> Int = n * n\n",
+    );
+    // A stray file in _build/ is never compiled.
+    s.write("geometry/_build/junk.snow", "not Snow at all\n");
+    let built = s.snowc("geometry", &["build"]);
+    assert_eq!(built.status, Some(0), "{}", describe("build", &built));
+    let ran = run(
+        &mut Command::new(s.path("geometry/_build/geometry")),
+        HANG_TIMEOUT,
+    )
+    .unwrap();
+    assert_eq!(ran.stdout, "16\n");
+    // -o still decides; a directory there is a plain error.
+    let out = s.snowc("geometry", &["build", "-o", "geometry"]);
+    assert_eq!(out.status, Some(1), "{}", describe("build -o dir", &out));
+    assert!(
+        out.stderr.contains("`geometry` is a directory"),
+        "{}",
+        out.stderr
+    );
+    // Without snow.toml: DIR/<dirname> as before.
+    s.write("plain/main.snow", "fn main() do\n  println(\"p\")\nend\n");
+    assert_eq!(s.snowc("", &["build", "plain"]).status, Some(0));
+    assert!(s.path("plain/plain").is_file());
+}
+
+#[test]
+fn init_packages_depend_on_each_other() {
+    let s = Sandbox::new("init_pair");
+    fs::create_dir_all(s.path("")).unwrap();
+    for name in ["alpha", "beta"] {
+        assert_eq!(s.snowc("", &["init", name]).status, Some(0));
+    }
+    s.package("alpha", "alpha", "0.1.0", "beta = { path = \"../beta\" }\n");
+    s.write(
+        "alpha/main.snow",
+        "import Alpha.Greeting\nfrom Beta.Greeting import hello\n\nfn main() do\n  println(Greeting.hello(\"a\"))\n  println(hello(\"b\"))\nend\n",
+    );
+    assert_eq!(s.run_ok("alpha"), "Hello, a!\nHello, b!\n");
+}
+
+#[test]
+fn commands_find_the_project_from_a_subdirectory() {
+    let s = Sandbox::new("subdir");
+    s.package("app", "app", "0.1.0", "");
+    s.write(
+        "app/main.snow",
+        "import App.Util\n\nfn main() do\n  println(\"${Util.n()}\")\nend\n",
+    );
+    s.write("app/app/util.snow", "pub fn n() -> Int = 5\n");
+    s.write(
+        "app/tests/t.snow",
+        "import App.Util\n\nfn main() do\n  if Util.n() != 5 do\n    IO.eprintln(\"bad\")\n  end\nend\n",
+    );
+    assert_eq!(s.run_ok("app/app"), "5\n");
+    let built = s.snowc("app/tests", &["build"]);
+    assert_eq!(built.status, Some(0), "{}", describe("build", &built));
+    assert!(s.path("app/_build/app").is_file());
+    let tested = s.snowc("app/app", &["test"]);
+    assert_eq!(tested.status, Some(0), "{}", describe("test", &tested));
+    assert_eq!(tested.stdout, "ok     tests/t.snow\n1 passed, 0 failed\n");
+    // No project at all: an error, not "0 passed".
+    fs::create_dir_all(s.path("nothing")).unwrap();
+    let none = s.snowc("nothing", &["test"]);
+    assert_eq!(none.status, Some(1), "{}", describe("test", &none));
+    assert!(
+        none.stderr
+            .contains("`.` is not a project (no snow.toml here or above, no main.snow here)"),
+        "{}",
+        none.stderr
+    );
+    assert_eq!(none.stdout, "");
+}
+
+#[test]
+fn nested_package_is_not_part_of_the_project() {
+    let s = Sandbox::new("nested_pkg");
+    s.package("app", "app", "0.1.0", "");
+    s.write("app/main.snow", "fn main() do\n  println(\"app\")\nend\n");
+    s.package("app/libs/geo", "geo", "0.1.0", "");
+    s.write(
+        "app/libs/geo/main.snow",
+        "fn main() do\n  println(\"geo\")\nend\n",
+    );
+    // geo's tests are not part of geo's program, nor of app's.
+    s.write("app/libs/geo/tests/t.snow", "this is not Snow\n");
+    assert_eq!(s.run_ok("app"), "app\n");
+    assert_eq!(s.run_ok("app/libs/geo"), "geo\n");
+}
+
+#[test]
+fn hanging_test_times_out() {
+    let s = Sandbox::new("test_timeout");
+    s.package("t", "t", "0.1.0", "");
+    s.write("t/main.snow", "fn main() do\nend\n");
+    s.write(
+        "t/tests/a_hang.snow",
+        "fn main() do\n  Timer.sleep(600000)\nend\n",
+    );
+    s.write("t/tests/b_ok.snow", "fn main() do\nend\n");
+    let out = s.snowc("t", &["test", "--timeout", "1"]);
+    assert_eq!(out.status, Some(1), "{}", describe("test", &out));
+    assert_eq!(
+        out.stdout,
+        "TIMEOUT tests/a_hang.snow (after 1 s)\nok     tests/b_ok.snow\n1 passed, 1 failed\n"
+    );
+    let bad = s.snowc("t", &["test", "--timeout", "soon"]);
+    assert_eq!(bad.status, Some(2));
 }
 
 #[test]
@@ -768,5 +941,122 @@ fn git_package_reached_twice_is_one_package() {
             &newer[..7],
             &commit[..7]
         )
+    );
+}
+
+#[test]
+fn relative_git_url_is_locked_as_written() {
+    let s = Sandbox::new("git_relative_lock");
+    textkit(&s, "w/repo", "one", "");
+    s.git("w/repo", &["init", "-q"]);
+    let first = s.commit("w/repo", "one");
+    s.git("w/repo", &["tag", "v1.0.0"]);
+    s.package(
+        "w/app",
+        "app",
+        "0.1.0",
+        "textkit = { git = \"../repo\", tag = \"v1.0.0\" }\n",
+    );
+    s.write("w/app/main.snow", GIT_MAIN);
+    assert_eq!(s.run_ok("w/app"), "one\n");
+    let lock = format!(
+        "{LOCK_HEADER}{}",
+        lock_entry("textkit", "../repo", "tag = \"v1.0.0\"", &first)
+    );
+    assert_eq!(s.read("w/app/snow.lock"), lock);
+    // The tag moves, then both directories move: the lock still holds.
+    textkit(&s, "w/repo", "two", "");
+    s.commit("w/repo", "two");
+    s.git("w/repo", &["tag", "-f", "v1.0.0"]);
+    fs::rename(s.path("w"), s.path("moved")).unwrap();
+    assert_eq!(s.run_ok("moved/app"), "one\n");
+    assert_eq!(s.read("moved/app/snow.lock"), lock);
+}
+
+#[test]
+fn relative_git_url_inside_a_git_dependency() {
+    let s = Sandbox::new("git_relative_nested");
+    s.package("charset_repo", "charset", "0.3.0", "");
+    s.write(
+        "charset_repo/charset/ascii.snow",
+        "pub fn upper(s :: String) -> String = String.to_upper(s)\n",
+    );
+    s.git("charset_repo", &["init", "-q"]);
+    s.commit("charset_repo", "charset");
+    // Relative to textkit's repository, not to snowc's checkout of it.
+    textkit(
+        &s,
+        "textkit_repo",
+        "unused",
+        "charset = { git = \"../charset_repo\", branch = \"main\" }\n",
+    );
+    s.write(
+        "textkit_repo/textkit/words.snow",
+        "import Charset.Ascii\n\npub fn tag() -> String = Ascii.upper(\"nested\")\n",
+    );
+    s.git("textkit_repo", &["init", "-q"]);
+    s.commit("textkit_repo", "textkit");
+    s.package(
+        "app",
+        "app",
+        "0.1.0",
+        &format!(
+            "textkit = {{ git = \"{}\", branch = \"main\" }}\n",
+            s.canonical("textkit_repo")
+        ),
+    );
+    s.write("app/main.snow", GIT_MAIN);
+    assert_eq!(s.run_ok("app"), "NESTED\n");
+}
+
+#[test]
+fn lock_commit_must_be_a_hash() {
+    let s = Sandbox::new("lock_commit_check");
+    let (_, url) = app_on_tagged_textkit(&s);
+    assert_eq!(s.run_ok("app"), "one\n");
+    for bad in ["../../../../evil", "éééééééééé"] {
+        s.write(
+            "app/snow.lock",
+            &format!(
+                "{LOCK_HEADER}{}",
+                lock_entry("textkit", &url, "tag = \"v1.0.0\"", bad)
+            ),
+        );
+        let err = s.build_err("app");
+        assert!(
+            err.contains(&format!(
+                "`commit` must be a full commit hash (40 hex digits), got `{bad}`"
+            )),
+            "{err}"
+        );
+        let upd = s.snowc("app", &["update"]);
+        assert_eq!(upd.status, Some(1), "{}", describe("update", &upd));
+    }
+}
+
+#[test]
+fn update_reports_reference_changes_and_writes_no_empty_lock() {
+    let s = Sandbox::new("update_messages");
+    s.package("plain", "plain", "0.1.0", "");
+    s.write("plain/main.snow", "fn main() do\nend\n");
+    let none = s.snowc("plain", &["update"]);
+    assert_eq!(none.status, Some(0), "{}", describe("update", &none));
+    assert_eq!(none.stdout, "no git dependencies\n");
+    assert!(!s.path("plain/snow.lock").exists());
+
+    let (first, url) = app_on_tagged_textkit(&s);
+    assert_eq!(s.run_ok("app"), "one\n");
+    // Another reference to the same commit: locked anew, not "updated a -> a".
+    s.package(
+        "app",
+        "app",
+        "0.1.0",
+        &format!("textkit = {{ git = \"{url}\", branch = \"main\" }}\n"),
+    );
+    let upd = s.snowc("app", &["update"]);
+    assert_eq!(upd.status, Some(0), "{}", describe("update", &upd));
+    assert_eq!(
+        upd.stdout,
+        format!("locked textkit at {} (branch main)\n", &first[..7])
     );
 }

@@ -7,15 +7,19 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 Usage:
   snowc FILE.snow [-o OUT] [OPTIONS]     compile one file (module Main)
-  snowc build [DIR] [-o OUT] [OPTIONS]   compile the project in DIR (default .);
-                                         the binary is DIR/<name> unless -o
-                                         (the snow.toml package name, else
-                                         the directory's name)
+  snowc build [DIR] [-o OUT] [OPTIONS]   compile the project in DIR (default:
+                                         the nearest directory up from . with
+                                         a snow.toml, else .); the binary is
+                                         DIR/_build/<package name> with a
+                                         snow.toml, else DIR/<directory name>,
+                                         unless -o
   snowc run [FILE|DIR] [OPTIONS] [-- ARGS]
                                          build into the cache and run with ARGS
-                                         (default: the project in .)
-  snowc init NAME                        create the project directory NAME
-  snowc test [DIR] [OPTIONS]             build and run DIR/tests/*.snow
+                                         (default: the project, as for build)
+  snowc init NAME                        create the package directory NAME
+  snowc test [DIR] [--timeout SECS] [OPTIONS]
+                                         build and run DIR/tests/*.snow, each
+                                         killed after SECS (default 60)
   snowc update [DIR]                     re-resolve git dependencies (snow.lock)
   snowc fmt [--check] [PATH...|-]        format .snow files (see snowc fmt --help)
   snowc lsp                              run the language server on stdio

@@ -26,40 +26,7 @@ pub fn cache_root() -> PathBuf {
     cache_root_from(std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME"))
 }
 
-/// FNV-1a, 64 bits: cheap, stable across runs and platforms. Used only for
-/// cache keys, never for anything adversarial.
-#[derive(Clone, Debug)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    pub fn new() -> Fnv {
-        Fnv::default()
-    }
-    pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    /// Writes a length-prefixed field, so that ("ab", "c") and ("a", "bc")
-    /// hash differently.
-    pub fn field(&mut self, bytes: &[u8]) {
-        self.write(&(bytes.len() as u64).to_le_bytes());
-        self.write(bytes);
-    }
-    pub fn finish(&self) -> u64 {
-        self.0
-    }
-    pub fn hex(&self) -> String {
-        format!("{:016x}", self.0)
-    }
-}
+pub use super::fnv::Fnv;
 
 /// A path next to `target` that no other process or thread uses.
 pub fn unique_sibling(target: &Path) -> PathBuf {
@@ -106,6 +73,27 @@ pub fn install_dir(target: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) ->
             let _ = fs::remove_dir_all(&tmp);
             Err(e)
         }
+    }
+}
+
+/// `install_dir` with a `fill` failing with its own error (a git or C
+/// compiler error, already worded): that error, else the error of
+/// installing the directory as `io_error` words it.
+pub fn install_dir_with<E>(
+    target: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), E>,
+    io_error: impl FnOnce(io::Error) -> E,
+) -> Result<(), E> {
+    let mut failed = None;
+    let installed = install_dir(target, |tmp| {
+        fill(tmp).map_err(|e| {
+            failed = Some(e);
+            io::Error::other("filling the directory failed")
+        })
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => installed.map_err(io_error),
     }
 }
 

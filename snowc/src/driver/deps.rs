@@ -55,7 +55,7 @@ pub struct Resolution {
 /// Resolves the dependencies of the project in `root` (which has a
 /// `snow.toml`). Git references come from `snow.lock` when its entry still
 /// matches the manifest, unless `refresh`.
-pub fn resolve(root: &Path, refresh: bool) -> Result<(Manifest, Resolution), String> {
+pub fn resolve(root: &Path, refresh: bool) -> Result<Resolution, String> {
     let manifest = manifest::read(root)?;
     let old_lock = lock::read(root)?;
     let mut r = Resolver {
@@ -68,22 +68,33 @@ pub fn resolve(root: &Path, refresh: bool) -> Result<(Manifest, Resolution), Str
     let mut chain = vec![manifest.name.clone()];
     // Absolute, so that messages show where a missing dependency was sought.
     let dir = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    r.visit(&dir, &manifest, &mut chain)?;
+    let base = dir.to_string_lossy().into_owned();
+    r.visit(&dir, &base, &manifest, &mut chain)?;
     let deps = r.found.into_values().map(|f| f.package).collect();
     let mut lock = r.new_lock;
     lock.sort();
-    Ok((manifest, Resolution { deps, lock }))
+    Ok(Resolution { deps, lock })
 }
 
 impl Resolver<'_> {
-    fn visit(&mut self, dir: &Path, m: &Manifest, chain: &mut Vec<String>) -> Result<(), String> {
+    /// Visits the dependencies of `m`, whose files are in `dir`; `base` is
+    /// where its relative git URLs start from: its directory, or for a
+    /// package inside a git repository, that repository's URL (joined with
+    /// the path inside it).
+    fn visit(
+        &mut self,
+        dir: &Path,
+        base: &str,
+        m: &Manifest,
+        chain: &mut Vec<String>,
+    ) -> Result<(), String> {
         for dep in &m.deps {
             if let Some(pos) = chain.iter().position(|n| *n == dep.name) {
                 let mut cycle = chain[pos..].to_vec();
                 cycle.push(dep.name.clone());
                 return Err(format!("dependency cycle: {}", cycle.join(" -> ")));
             }
-            let (dep_dir, identity, shown) = self.locate(dir, &m.name, dep)?;
+            let (dep_dir, dep_base, identity, shown) = self.locate(dir, base, &m.name, dep)?;
             let dep_manifest = if manifest::has_manifest(&dep_dir) {
                 manifest::read(&dep_dir)?
             } else {
@@ -115,7 +126,7 @@ impl Resolver<'_> {
                 Some(seen) => return Err(conflict(seen, &here)),
                 None => {
                     self.found.insert(dep.name.clone(), here);
-                    self.visit(&dep_dir, &dep_manifest, chain)?;
+                    self.visit(&dep_dir, &dep_base, &dep_manifest, chain)?;
                 }
             }
             chain.pop();
@@ -123,13 +134,16 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    /// Where the files of `dep` (of package `of` in `dir`) are.
+    /// Where the files of `dep` (of package `of` in `dir`, relative git
+    /// URLs starting from `base`) are: (directory, its base, identity, how
+    /// it is shown).
     fn locate(
         &mut self,
         dir: &Path,
+        base: &str,
         of: &str,
         dep: &Dependency,
-    ) -> Result<(PathBuf, String, String), String> {
+    ) -> Result<(PathBuf, String, String, String), String> {
         match &dep.source {
             Source::Path(p) => {
                 let joined = dir.join(p);
@@ -145,20 +159,35 @@ impl Resolver<'_> {
                         )
                     })?;
                 let shown = format!("path {}", canonical.display());
-                Ok((canonical.clone(), shown.clone(), shown))
+                let dep_base = if p.is_absolute() {
+                    canonical.to_string_lossy().into_owned()
+                } else {
+                    join_url(base, &p.to_string_lossy()).unwrap_or_else(|| base.to_string())
+                };
+                Ok((canonical, dep_base, shown.clone(), shown))
             }
-            Source::Git { url, reference } => {
-                let url = local_url(dir, url);
+            Source::Git {
+                url: written,
+                reference,
+            } => {
+                let in_git = |e: String| format!("git dependency `{}` of `{of}`: {e}", dep.name);
+                let url = if is_relative_url(written) {
+                    join_url(base, written).ok_or_else(|| {
+                        in_git(format!(
+                            "cannot resolve the relative URL `{written}` from `{base}`"
+                        ))
+                    })?
+                } else {
+                    written.clone()
+                };
                 let commit = self
-                    .commit(&dep.name, &url, reference)
-                    .map_err(|e| format!("git dependency `{}` of `{of}`: {e}", dep.name))?;
-                let checkout = self
-                    .git
-                    .checkout(&url, &commit)
-                    .map_err(|e| format!("git dependency `{}` of `{of}`: {e}", dep.name))?;
-                let short = &commit[..commit.len().min(7)];
+                    .commit(&dep.name, written, &url, reference)
+                    .map_err(in_git)?;
+                let checkout = self.git.checkout(&url, &commit).map_err(in_git)?;
+                let short = lock::short(&commit);
                 Ok((
                     checkout,
+                    url.clone(),
                     format!("git {url} {commit}"),
                     format!("git {url} ({reference}, commit {short})"),
                 ))
@@ -166,9 +195,16 @@ impl Resolver<'_> {
         }
     }
 
-    /// The commit of a git dependency: as already resolved in this run (a
-    /// package reached twice), else locked, else freshly resolved.
-    fn commit(&mut self, name: &str, url: &str, reference: &GitRef) -> Result<String, String> {
+    /// The commit of a git dependency (`url` as written in the manifest,
+    /// fetched from `fetch_url`): as already resolved in this run (a package
+    /// reached twice), else locked, else freshly resolved.
+    fn commit(
+        &mut self,
+        name: &str,
+        url: &str,
+        fetch_url: &str,
+        reference: &GitRef,
+    ) -> Result<String, String> {
         let same = |l: &&Locked| l.name == name && l.url == url && l.reference == *reference;
         let old = self.old_lock.iter().filter(|_| !self.refresh);
         let known = self
@@ -179,7 +215,7 @@ impl Resolver<'_> {
             .map(|l| l.commit.clone());
         let commit = match known {
             Some(c) => c,
-            None => self.git.resolve(url, reference)?,
+            None => self.git.resolve(fetch_url, reference)?,
         };
         let entry = Locked {
             name: name.to_string(),
@@ -194,19 +230,34 @@ impl Resolver<'_> {
     }
 }
 
-/// A git URL that is a relative local path (`../repo`) is relative to the
-/// manifest's directory.
-fn local_url(dir: &Path, url: &str) -> String {
-    if url.starts_with("./") || url.starts_with("../") {
-        let joined = dir.join(url);
-        joined
-            .canonicalize()
-            .unwrap_or(joined)
-            .to_string_lossy()
-            .into_owned()
-    } else {
-        url.to_string()
+/// A git URL relative to the package naming it (`../repo`).
+fn is_relative_url(url: &str) -> bool {
+    url.starts_with("./") || url.starts_with("../")
+}
+
+/// `rel` joined to `base` (a directory or a repository URL), the way git
+/// joins relative submodule URLs: each `..` drops one path segment of
+/// `base`, never its `scheme://host`. `None` when `..` goes too far.
+fn join_url(base: &str, rel: &str) -> Option<String> {
+    let mut out = base.trim_end_matches('/').to_string();
+    let keep = match out.find("://") {
+        Some(i) => out[i + 3..].find('/').map_or(out.len(), |j| i + 3 + j),
+        None => 0,
+    };
+    for segment in rel.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                let cut = out.rfind('/').filter(|&c| c >= keep)?;
+                out.truncate(cut);
+            }
+            s => {
+                out.push('/');
+                out.push_str(s);
+            }
+        }
     }
+    Some(out)
 }
 
 fn conflict(a: &Found, b: &Found) -> String {
@@ -238,20 +289,26 @@ fn in_tests(rel: &Path) -> bool {
 fn package_modules(root: &Path, with_main: bool) -> Result<Vec<(String, PathBuf)>, String> {
     let files = project::snow_files(root)?;
     let main = Path::new("main.snow");
-    let mut out: Vec<(String, PathBuf)> = files
+    let kept = files
         .iter()
-        .filter(|rel| !in_tests(rel) && (with_main || rel.as_path() != main))
+        .filter(|rel| !in_tests(rel) && (with_main || rel.as_path() != main));
+    Ok(named(root, kept))
+}
+
+/// The files `rels` of the package in `root` as (module name, path as
+/// shown), `Main` first as the build expects.
+fn named<'a>(root: &Path, rels: impl Iterator<Item = &'a PathBuf>) -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = rels
         .map(|rel| {
             let shown = PathBuf::from(project::display_path(root, rel));
             (project::module_name(rel), shown)
         })
         .collect();
-    // `main.snow` first, as the build expects.
     if let Some(pos) = out.iter().position(|(m, _)| m == "Main") {
         let entry = out.remove(pos);
         out.insert(0, entry);
     }
-    Ok(out)
+    out
 }
 
 /// Which modules of the root package to take.
@@ -269,14 +326,7 @@ enum Part {
 /// and those of its dependencies (resolved, and `snow.lock` written).
 pub fn project_sources(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     if !manifest::has_manifest(root) {
-        let files = project::collect_project(root)?;
-        return Ok(files
-            .iter()
-            .map(|rel| {
-                let shown = PathBuf::from(project::display_path(root, rel));
-                (project::module_name(rel), shown)
-            })
-            .collect());
+        return Ok(named(root, project::collect_project(root)?.iter()));
     }
     gather(root, Part::Program)
 }
@@ -293,17 +343,21 @@ pub fn library_sources(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     gather(root, Part::Library)
 }
 
-fn gather(root: &Path, part: Part) -> Result<Vec<(String, PathBuf)>, String> {
-    let (_, resolution) = resolve(root, false)?;
-    if !resolution.lock.is_empty() || root.join(lock::LOCK).exists() {
-        lock::write(root, &resolution.lock)?;
+/// Writes `root/snow.lock`, unless there is nothing to lock and no lock
+/// file yet.
+fn write_lock(root: &Path, entries: &[Locked]) -> Result<(), String> {
+    if entries.is_empty() && !root.join(lock::LOCK).exists() {
+        return Ok(());
     }
+    lock::write(root, entries)
+}
+
+fn gather(root: &Path, part: Part) -> Result<Vec<(String, PathBuf)>, String> {
+    let resolution = resolve(root, false)?;
+    write_lock(root, &resolution.lock)?;
     let with_main = part == Part::Program;
     if with_main && !root.join("main.snow").is_file() {
-        return Err(format!(
-            "no `main.snow` in project directory `{}`",
-            root.display()
-        ));
+        return Err(project::no_main(root));
     }
     let mut all = package_modules(root, with_main)?;
     for dep in &resolution.deps {
@@ -339,18 +393,34 @@ pub fn find_project_root(file: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The project a command given no DIR works on: the nearest directory from
+/// the current one upwards that holds a `snow.toml` (as a relative path such
+/// as `..`, so messages stay short), else `.`.
+pub fn default_root() -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return PathBuf::from(".");
+    };
+    match cwd.ancestors().position(manifest::has_manifest) {
+        Some(n) if n > 0 => (0..n).map(|_| Path::new("..")).collect(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// `snowc update [DIR]`: resolves every git dependency again and rewrites
-/// `snow.lock`; prints what changed.
+/// `snow.lock` (not making one when nothing is to be locked); returns what
+/// changed.
 pub fn update(root: &Path) -> Result<Vec<String>, String> {
     let old = lock::read(root)?;
-    let (_, resolution) = resolve(root, true)?;
-    lock::write(root, &resolution.lock)?;
+    let resolution = resolve(root, true)?;
+    write_lock(root, &resolution.lock)?;
+    let short = lock::short;
     let mut changes = Vec::new();
     for new in &resolution.lock {
-        let before = old.iter().find(|o| o.name == new.name && o.url == new.url);
-        let short = |c: &str| c[..c.len().min(7)].to_string();
+        let before = old
+            .iter()
+            .find(|o| o.name == new.name && o.url == new.url && o.reference == new.reference);
         match before {
-            Some(o) if o.commit == new.commit && o.reference == new.reference => {}
+            Some(o) if o.commit == new.commit => {}
             Some(o) => changes.push(format!(
                 "updated {}: {} -> {} ({})",
                 new.name,
@@ -372,4 +442,35 @@ pub fn update(root: &Path) -> Result<Vec<String>, String> {
         }
     }
     Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_url;
+
+    #[test]
+    fn relative_urls_join_like_git_submodules() {
+        assert_eq!(
+            join_url("/src/app", "../repo").as_deref(),
+            Some("/src/repo")
+        );
+        assert_eq!(
+            join_url("/src/app/", "./sub/x").as_deref(),
+            Some("/src/app/sub/x")
+        );
+        assert_eq!(
+            join_url("https://example.com/org/textkit.git", "../charset.git").as_deref(),
+            Some("https://example.com/org/charset.git")
+        );
+        assert_eq!(
+            join_url("git@example.com:org/textkit.git", "../x.git").as_deref(),
+            Some("git@example.com:org/x.git")
+        );
+        assert_eq!(
+            join_url("git@example.com:org/textkit.git", "../../x.git"),
+            None
+        );
+        assert_eq!(join_url("https://example.com/a.git", "../../b.git"), None);
+        assert_eq!(join_url("/", "../x"), None);
+    }
 }

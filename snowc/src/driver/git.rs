@@ -19,31 +19,41 @@ fn url_key(url: &str) -> String {
     h.hex()
 }
 
-/// Runs `git ARGS`; its trimmed stdout, or its trimmed stderr as the error.
-fn git(args: &[&str], dir: Option<&Path>) -> Result<String, String> {
+/// `git [--git-dir DIR]` that never prompts: a bad URL or a missing
+/// credential must fail, not hang (ssh in batch mode unless the user chose
+/// an ssh command).
+fn command(git_dir: Option<&Path>) -> Command {
     let mut cmd = Command::new("git");
-    if let Some(d) = dir {
+    if let Some(d) = git_dir {
         cmd.arg("--git-dir").arg(d);
     }
-    cmd.args(args)
-        // Never ask for a password: a bad URL must fail, not hang.
-        .env("GIT_TERMINAL_PROMPT", "0")
+    cmd.env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_ASKPASS", "")
         .stdin(Stdio::null());
+    if std::env::var_os("GIT_SSH_COMMAND").is_none() {
+        cmd.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+    }
+    cmd
+}
+
+/// Runs `cmd`; its trimmed stdout, or its trimmed stderr (else `failed`)
+/// as the error.
+fn output(cmd: &mut Command, failed: impl FnOnce() -> String) -> Result<String, String> {
     let out = cmd
         .output()
         .map_err(|e| format!("cannot run `git` (is it installed?): {e}"))?;
     if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr);
-        let err = err.trim();
-        Err(if err.is_empty() {
-            format!("`git {}` failed", args.join(" "))
-        } else {
-            err.to_string()
-        })
+        return Ok(String::from_utf8_lossy(&out.stdout).trim().to_string());
     }
+    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    Err(if err.is_empty() { failed() } else { err })
+}
+
+/// Runs `git ARGS` (on the bare repository `dir`).
+fn git(args: &[&str], dir: Option<&Path>) -> Result<String, String> {
+    output(command(dir).args(args), || {
+        format!("`git {}` failed", args.join(" "))
+    })
 }
 
 impl GitCache {
@@ -64,17 +74,16 @@ impl GitCache {
         if db.is_dir() {
             return Ok((db, false));
         }
-        let mut cloned = Ok(());
-        let installed = cache::install_dir(&db, |tmp| {
-            let tmp = tmp.to_string_lossy().into_owned();
-            cloned = git(&["clone", "--bare", "--quiet", "--", url, &tmp], None).map(|_| ());
-            cloned
-                .as_ref()
-                .map(|_| ())
-                .map_err(|_| std::io::Error::other("git clone failed"))
-        });
-        cloned.map_err(|e| format!("cannot clone `{url}`: {e}"))?;
-        installed.map_err(|e| format!("cannot write into the cache: {e}"))?;
+        cache::install_dir_with(
+            &db,
+            |tmp| {
+                let tmp = tmp.to_string_lossy().into_owned();
+                git(&["clone", "--bare", "--quiet", "--", url, &tmp], None)
+                    .map(|_| ())
+                    .map_err(|e| format!("cannot clone `{url}`: {e}"))
+            },
+            cache_error,
+        )?;
         Ok((db, true))
     }
 
@@ -84,6 +93,7 @@ impl GitCache {
                 "fetch",
                 "--quiet",
                 "--force",
+                "--prune",
                 "--",
                 url,
                 "+refs/heads/*:refs/heads/*",
@@ -133,38 +143,32 @@ impl GitCache {
                 "commit {commit} is not in `{url}` (run `snowc update` to lock another)"
             ));
         }
-        let mut made = Ok(());
-        let installed = cache::install_dir(&dir, |tmp| {
-            made = check_out(&db, commit, tmp);
-            made.as_ref()
-                .map(|_| ())
-                .map_err(|_| std::io::Error::other("checkout failed"))
-        });
-        made.map_err(|e| format!("cannot check out {commit} of `{url}`: {e}"))?;
-        installed.map_err(|e| format!("cannot write into the cache: {e}"))?;
+        cache::install_dir_with(
+            &dir,
+            |tmp| {
+                check_out(&db, commit, tmp)
+                    .map_err(|e| format!("cannot check out {commit} of `{url}`: {e}"))
+            },
+            cache_error,
+        )?;
         Ok(dir)
     }
+}
+
+fn cache_error(e: std::io::Error) -> String {
+    format!("cannot write into the cache: {e}")
 }
 
 /// Writes the tree of `commit` into the empty directory `dir` (no `.git`).
 fn check_out(db: &Path, commit: &str, dir: &Path) -> Result<(), String> {
     let index = dir.join(".snow-index");
-    let mut cmd = Command::new("git");
-    cmd.arg("--git-dir")
-        .arg(db)
-        .arg("--work-tree")
+    let mut cmd = command(Some(db));
+    cmd.arg("--work-tree")
         .arg(dir)
         .args(["checkout", "--quiet", "--force", commit, "--", "."])
         // A private index: the bare clone's own stays untouched.
-        .env("GIT_INDEX_FILE", &index)
-        .stdin(Stdio::null());
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run `git` (is it installed?): {e}"))?;
+        .env("GIT_INDEX_FILE", &index);
+    let done = output(&mut cmd, || "`git checkout` failed".to_string());
     let _ = fs::remove_file(&index);
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-    }
+    done.map(|_| ())
 }

@@ -55,6 +55,10 @@ fn parse(text: &str) -> Result<Vec<Locked>, String> {
                 _ => return Err("each entry needs one of `tag`, `branch`, `rev`".to_string()),
             };
             match (field("name"), field("url"), field("commit")) {
+                // It names a directory of the cache: nothing but a hash.
+                (_, _, Some(commit)) if !is_full_hash(&commit) => Err(format!(
+                    "`commit` must be a full commit hash (40 hex digits), got `{commit}`"
+                )),
                 (Some(name), Some(url), Some(commit)) => Ok(Locked {
                     name,
                     url,
@@ -65,6 +69,16 @@ fn parse(text: &str) -> Result<Vec<Locked>, String> {
             }
         })
         .collect()
+}
+
+/// A full SHA-1 commit hash: 40 hex digits.
+pub fn is_full_hash(commit: &str) -> bool {
+    commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The abbreviated commit shown in messages (7 hex digits).
+pub fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
 }
 
 /// The text of a lock file with `entries`, sorted.
@@ -114,20 +128,30 @@ mod tests {
             name: "b".into(),
             url: "/r/b \"q\"".into(),
             reference: GitRef::Rev("abcd".into()),
-            commit: "abcdef".into(),
+            commit: "abcdef".repeat(7)[..40].into(),
         };
         let a = Locked {
             name: "a".into(),
             url: "file:///r/a".into(),
             reference: GitRef::Tag("v1.0.0".into()),
-            commit: "123456".into(),
+            commit: "1".repeat(40),
         };
         let text = render(&[b.clone(), a.clone()]);
         assert!(text.find("name = \"a\"").unwrap() < text.find("name = \"b\"").unwrap());
-        assert!(text.contains("tag = \"v1.0.0\"\ncommit = \"123456\"\n"));
+        assert!(text.contains(&format!(
+            "tag = \"v1.0.0\"\ncommit = \"{}\"\n",
+            "1".repeat(40)
+        )));
         assert_eq!(parse(&text).unwrap(), vec![a, b]);
         assert_eq!(parse(&render(&[])).unwrap(), vec![]);
         assert!(parse("version = 2\n").is_err());
         assert!(parse("version = 1\n[[git]]\nname = \"a\"\n").is_err());
+        let bad = "version = 1\n[[git]]\nname = \"a\"\nurl = \"u\"\ntag = \"t\"\ncommit = ";
+        for commit in ["\"../../evil\"", "\"éééééé\"", "\"abcdef\""] {
+            let err = parse(&format!("{bad}{commit}\n")).unwrap_err();
+            assert!(err.contains("40 hex digits"), "{err}");
+        }
+        assert_eq!(short("ééééé"), "ééééé");
+        assert_eq!(short(&"a".repeat(40)), "aaaaaaa");
     }
 }

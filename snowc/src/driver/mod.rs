@@ -12,6 +12,7 @@ pub mod cc;
 pub mod cross;
 pub mod deps;
 pub mod fmt_cmd;
+pub mod fnv;
 pub mod git;
 pub mod init;
 pub mod lock;
@@ -298,11 +299,7 @@ impl Driver {
     }
 
     fn input(&self) -> Step<Input> {
-        let path = self
-            .args
-            .input
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("."));
+        let path = self.args.input.clone().unwrap_or_else(deps::default_root);
         if self.args.mode == Mode::Build || path.is_dir() {
             return Ok(Input::Project(path));
         }
@@ -337,7 +334,7 @@ impl Driver {
             (Some(o), _, _) => Some(o.clone()),
             // --emit-c alone only writes the C.
             (None, Some(_), _) => None,
-            (None, None, Input::Project(d)) => Some(d.join(input.binary_name())),
+            (None, None, Input::Project(d)) => Some(project::default_output(d)),
             (None, None, Input::File(_)) => Some(PathBuf::from(input.binary_name())),
         };
         let c_code = self.front_end(&sources)?;
@@ -401,6 +398,12 @@ impl Driver {
                 p
             }
         };
+        if out.is_dir() {
+            return self.fail(format!(
+                "cannot write the executable: `{}` is a directory (pass `-o` another path)",
+                out.display()
+            ));
+        }
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             if let Err(e) = fs::create_dir_all(parent) {
                 return self.fail(format!("cannot create `{}`: {e}", parent.display()));
@@ -470,7 +473,7 @@ impl Driver {
         if let Some(path) = &self.args.emit_c {
             self.write_c(path, &c_code)?;
         }
-        let key = self.run_key(&c_code);
+        let key = self.run_key(&c_code, &name);
         let dir = cache::cache_root().join("run").join(key);
         let exe = dir.join(&name);
         if !exe.is_file() {
@@ -482,20 +485,22 @@ impl Driver {
 
     /// Builds the executable `dir/name`, creating `dir` atomically.
     fn build_into_cache(&self, c_code: &str, dir: &Path, name: &str) -> Step<()> {
-        let mut built = Ok(());
-        let installed = cache::install_dir(dir, |tmp| {
-            built = self.build_binary(c_code, &tmp.join(name));
-            // Any error value works here: the failure was already reported.
-            built.map_err(|_| io::Error::other("build failed"))
-        });
-        built?;
-        installed.or_else(|e| self.fail(format!("cannot write into the cache: {e}")))
+        cache::install_dir_with(
+            dir,
+            |tmp| self.build_binary(c_code, &tmp.join(name)),
+            |e| {
+                let failed: Step<()> = self.fail(format!("cannot write into the cache: {e}"));
+                failed.err().unwrap_or(EXIT_COMPILE_ERROR)
+            },
+        )
     }
 
     /// The cache key of a `snowc run` build: everything that affects the
-    /// executable.
-    fn run_key(&self, c_code: &str) -> String {
+    /// executable, its name included (two projects may compile to the same
+    /// C; the directory holds one executable named after its project).
+    fn run_key(&self, c_code: &str, name: &str) -> String {
         let mut h = cache::Fnv::new();
+        h.field(name.as_bytes());
         h.field(version_line().as_bytes());
         h.field(runtime::RUNTIME_HASH.as_bytes());
         h.field(c_code.as_bytes());

@@ -8,6 +8,9 @@ use std::path::{Component, Path, PathBuf};
 /// Directory nesting beyond which collection stops (guards symlink loops).
 const MAX_DEPTH: usize = 64;
 
+/// A package's build directory (never searched for modules).
+pub const BUILD_DIR: &str = "_build";
+
 /// PascalCases one path component: split on `_`, drop empty pieces,
 /// upper-case the first character of each piece, keep the rest.
 pub fn pascal_case(s: &str) -> String {
@@ -60,18 +63,21 @@ pub fn collect_project(root: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = snow_files(root)?;
     let main = Path::new("main.snow");
     let Some(pos) = files.iter().position(|f| f == main) else {
-        return Err(format!(
-            "no `main.snow` in project directory `{}`",
-            root.display()
-        ));
+        return Err(no_main(root));
     };
     let main = files.remove(pos);
     files.insert(0, main);
     Ok(files)
 }
 
-/// Every `*.snow` file below `root` (skipping names starting with `.`),
-/// relative to `root`, sorted.
+/// The error for a project directory without its `main.snow`.
+pub fn no_main(root: &Path) -> String {
+    format!("no `main.snow` in project directory `{}`", root.display())
+}
+
+/// Every `*.snow` file below `root` (skipping names starting with `.`,
+/// the build directory `_build/` and subdirectories holding their own
+/// `snow.toml`, which are other packages), relative to `root`, sorted.
 pub fn snow_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     walk(root, Path::new(""), 0, &mut files)?;
@@ -97,6 +103,9 @@ fn walk(dir: &Path, rel: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<
             continue;
         };
         if meta.is_dir() {
+            if (depth == 0 && name == BUILD_DIR) || super::manifest::has_manifest(&path) {
+                continue;
+            }
             walk(&path, &rel_path, depth + 1, out)?;
         } else if meta.is_file() && Path::new(&name).extension().is_some_and(|e| e == "snow") {
             out.push(rel_path);
@@ -154,6 +163,18 @@ pub fn load_modules(modules: &[(String, PathBuf)]) -> Result<SourceMap, String> 
         )?);
     }
     Ok(map)
+}
+
+/// Where `snowc build` writes a project's executable by default:
+/// `_build/<package name>` in a package (so a library directory named after
+/// the package does not collide with it), `<dirname>` in a plain project.
+pub fn default_output(root: &Path) -> PathBuf {
+    let name = project_binary_name(root);
+    if super::manifest::has_manifest(root) {
+        root.join(BUILD_DIR).join(name)
+    } else {
+        root.join(name)
+    }
 }
 
 /// The default executable name for a project directory: the package name
