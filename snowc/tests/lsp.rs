@@ -867,3 +867,121 @@ fn definitions_into_a_path_dependency() {
     );
     assert_eq!(c.finish(), Some(0));
 }
+
+/// While the file does not parse, position requests are answered from the
+/// last analysis in which it did, the cursor and the answers' ranges
+/// mapped between the two texts; names in the edited part get no answer.
+#[test]
+fn lsp_answers_from_the_last_parse_map_positions() {
+    let dir = scratch_dir("lsp", "stale_positions");
+    let file = write(&dir, "prog.snow", PROGRAM);
+    let (mut c, _) = Client::start();
+    c.open(&file, PROGRAM);
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    // A line inserted above: everything after it moved down.
+    let broken = PROGRAM.replace("fn main() do\n", "fn main() do\n  let oops = (\n");
+    c.change(&file, 2, &broken);
+    assert_eq!(c.diagnostics(&file).len(), 1);
+    let use_of_total = pos_of(&broken, "total}", 0, 1);
+    let h = c.at("textDocument/hover", &file, use_of_total);
+    assert_eq!(h["contents"]["value"], "```snow\ntotal: Int\n```", "{h}");
+    let (l, ch) = pos_of(&broken, "total}", 0, 0);
+    assert_eq!(
+        h["range"],
+        json!({"start": {"line": l, "character": ch}, "end": {"line": l, "character": ch + 5}})
+    );
+    assert_eq!(
+        c.definition(&file, use_of_total),
+        (file.clone(), pos_of(&broken, "total =", 0, 0).0, 6)
+    );
+    // Before the edit: unchanged.
+    assert_eq!(
+        c.hover(&file, pos_of(&broken, "a + b", 0, 0)),
+        "```snow\na: Int\n```"
+    );
+    // Inside the edit: nothing (not what was there before).
+    assert_eq!(
+        c.at("textDocument/hover", &file, pos_of(&broken, "oops", 0, 1)),
+        Value::Null
+    );
+    let renamed = PROGRAM.replace("add(1, 2)", "adx(1, 2");
+    c.change(&file, 3, &renamed);
+    assert_eq!(c.diagnostics(&file).len(), 1);
+    for m in ["textDocument/hover", "textDocument/definition"] {
+        let at = c.at(m, &file, pos_of(&renamed, "adx", 0, 1));
+        assert_eq!(at, Value::Null, "{m}");
+    }
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// A project whose files cannot be gathered (a broken `snow.toml`, a
+/// missing dependency) gets that error, not errors from checking the file
+/// on its own; fixing it clears it.
+#[test]
+fn lsp_a_broken_manifest_is_reported() {
+    let dir = scratch_dir("lsp", "broken_manifest");
+    let main_text = "import Geo\n\nfn main() do\n  println(\"${Geo.double(2)}\")\nend\n";
+    let main = write(&dir, "main.snow", main_text);
+    write(&dir, "geo.snow", "pub fn double(n :: Int) -> Int = n * 2\n");
+    let good = "[package]\nname = \"app\"\nversion = \"0.1.0\"\n";
+    write(&dir, "snow.toml", "[package\nname = \"app\"\n");
+    let (mut c, _) = Client::start();
+    c.open(&main, main_text);
+    let d = c.diagnostics(&main);
+    assert_eq!(d.len(), 1, "{d:?}");
+    let message = d[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("cannot load the project in"),
+        "{message}"
+    );
+    assert!(message.contains("snow.toml"), "{message}");
+    assert_eq!(d[0]["range"]["start"], json!({"line": 0, "character": 0}));
+    // A dependency that is not there.
+    let missing = format!("{good}\n[dependencies]\nnope = {{ path = \"../nope\" }}\n");
+    write(&dir, "snow.toml", &missing);
+    c.change(&main, 2, main_text);
+    let d = c.diagnostics(&main);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0]["message"].as_str().unwrap().contains("nope"), "{d:?}");
+    write(&dir, "snow.toml", good);
+    c.change(&main, 3, main_text);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn lsp_request_errors() {
+    let dir = scratch_dir("lsp", "request_errors");
+    let file = write(&dir, "prog.snow", PROGRAM);
+    let (mut c, _) = Client::start();
+    c.open(&file, PROGRAM);
+    c.diagnostics(&file);
+    // A method without a document is still unknown, not malformed.
+    let r = c.request("workspace/symbol", json!({"query": ""}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // A malformed position is invalid, not the start of the file.
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&file)}, "position": {"line": -1}}),
+    );
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    // Another machine's file.
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file://otherhost/tmp/x.snow"},
+               "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let m = r["error"]["message"].as_str().unwrap();
+    assert!(m.contains("is not a local file"), "{m}");
+    // Tabs cannot be asked for.
+    let r = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&file)},
+               "options": {"tabSize": 4, "insertSpaces": false}}),
+    );
+    assert_eq!(r["error"]["code"], -32803, "{r}");
+    let m = r["error"]["message"].as_str().unwrap();
+    assert!(m.contains("insertSpaces"), "{m}");
+    assert_eq!(c.finish(), Some(0));
+}

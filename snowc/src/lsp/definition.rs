@@ -3,15 +3,16 @@
 //! project's files.
 
 use super::analysis::Analysis;
-use super::{docs, items, text};
+use super::server::Here;
+use super::{docs, items};
 use crate::diag::FileId;
 use crate::syntax::ast::Span;
 use crate::types::check::index::Def;
 use lsp_types::{GotoDefinitionResponse, Location};
 
-fn location(a: &Analysis, file: FileId, span: Span) -> Option<GotoDefinitionResponse> {
-    let uri = docs::uri_of(a.path(file)?)?;
-    let range = text::range(a.text(file), span.start as usize, span.end as usize);
+fn location(h: &Here, file: FileId, span: Span) -> Option<GotoDefinitionResponse> {
+    let uri = docs::uri_of(h.a.path(file)?)?;
+    let range = h.range(file, span)?;
     Some(GotoDefinitionResponse::Scalar(Location { uri, range }))
 }
 
@@ -38,8 +39,11 @@ fn declared(a: &Analysis, module: &str, path: &[&str]) -> Option<(FileId, Span)>
     Some((file, d.name_span))
 }
 
-pub fn definition(a: &Analysis, file: FileId, offset: usize) -> Option<GotoDefinitionResponse> {
-    let node = a.node_at(file, offset)?;
+pub fn definition(h: &Here) -> Option<GotoDefinitionResponse> {
+    let a = &h.a;
+    let node = a.node_at(h.file, h.offset)?;
+    // The name clicked must be one the edit left alone.
+    h.range(h.file, node.pos.span)?;
     let (f, span) = match node.def.as_ref()? {
         Def::Local { pos, .. } => (pos.file, pos.span),
         Def::Fn { module, name, .. } => declared(a, module, &[name])?,
@@ -59,5 +63,5 @@ pub fn definition(a: &Analysis, file: FileId, offset: usize) -> Option<GotoDefin
         },
         Def::Stdlib { .. } => return None,
     };
-    location(a, f, span)
+    location(h, f, span)
 }

@@ -2,7 +2,8 @@
 //! for a function, its signature.
 
 use super::analysis::Analysis;
-use super::{completion, text};
+use super::completion;
+use super::server::Here;
 use crate::diag::FileId;
 use crate::types::check::index::Def;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
@@ -50,14 +51,15 @@ pub fn describe(a: &Analysis, file: FileId, offset: usize) -> Option<(Vec<String
     Some((lines, (node.pos.span.start, node.pos.span.end)))
 }
 
-pub fn hover(a: &Analysis, file: FileId, offset: usize) -> Option<Hover> {
-    let (lines, (start, end)) = describe(a, file, offset)?;
+pub fn hover(h: &Here) -> Option<Hover> {
+    let (lines, (start, end)) = describe(&h.a, h.file, h.offset)?;
+    let range = h.range(h.file, crate::syntax::ast::Span::new(start, end))?;
     let value = format!("```snow\n{}\n```", lines.join("\n"));
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value,
         }),
-        range: Some(text::range(a.text(file), start as usize, end as usize)),
+        range: Some(range),
     })
 }
