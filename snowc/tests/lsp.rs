@@ -985,3 +985,126 @@ fn lsp_request_errors() {
     assert!(m.contains("insertSpaces"), "{m}");
     assert_eq!(c.finish(), Some(0));
 }
+
+const SERVICE: &str = "\
+service Stack do
+  fn init() -> List<String> do
+    []
+  end
+  cast Push(item :: String) do |items|
+    [item] ++ items
+  end
+end
+
+interface Describe do
+  fn describe(self) -> String
+end
+
+struct Dog do
+  name :: String
+end
+
+impl Describe for Dog do
+  fn describe(self) -> String = \"dog ${self.name}\"
+end
+
+fn main() do
+  let s = Stack.start()
+  Stack.push(s, \"snow\")
+  let d = Dog { name: \"rex\" }
+  println(\"${d.describe()} ${describe(d)}\")
+end
+";
+
+/// Services are desugared by the compiler; what an editor shows of them
+/// uses the names written (a handler stands for its client function).
+/// Interface methods lead to the interface.
+#[test]
+fn lsp_services_and_interface_methods() {
+    let dir = scratch_dir("lsp", "services");
+    let file = write(&dir, "prog.snow", SERVICE);
+    let (mut c, _) = Client::start();
+    c.open(&file, SERVICE);
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    let code = |s: &str| format!("```snow\n{s}\n```");
+    let push = "fn Main.Stack.push(Pid<()>, String) -> ()";
+    let describe = "fn Main.Describe.describe(Dog) -> String";
+    // (text, occurrence, hover, the text of its range, definition's text)
+    let cases = [
+        ("Push", 0, push, "Push", ("Push", 0)),
+        ("push", 0, push, "Stack.push", ("Push", 0)),
+        ("items", 0, "items: List<String>", "items", ("items", 0)),
+        ("items", 1, "items: List<String>", "items", ("items", 0)),
+        (
+            "start",
+            0,
+            "fn Main.Stack.start() -> Pid<()>",
+            "Stack.start",
+            ("init", 0),
+        ),
+        (
+            "init",
+            0,
+            "fn Main.Stack.init() -> List<String>",
+            "init",
+            ("init", 0),
+        ),
+        ("describe()", 0, describe, "d.describe", ("describe", 0)),
+        ("describe(d)", 0, describe, "describe(d)", ("describe", 0)),
+    ];
+    for (what, nth, want, range, (def, def_nth)) in cases {
+        let at = pos_of(SERVICE, what, nth, 1);
+        let h = c.at("textDocument/hover", &file, at);
+        assert_eq!(
+            h["contents"]["value"],
+            code(want),
+            "hover on {what:?} #{nth}"
+        );
+        let (l, ch) = pos_of(SERVICE, range, 0, 0);
+        let (l, ch) = if range == what {
+            pos_of(SERVICE, what, nth, 0)
+        } else {
+            (l, ch)
+        };
+        let len = range.split('(').next().unwrap().len() as u32;
+        assert_eq!(
+            h["range"],
+            json!({"start": {"line": l, "character": ch}, "end": {"line": l, "character": ch + len}}),
+            "range of {what:?}"
+        );
+        assert_eq!(
+            c.definition(&file, at),
+            (
+                file.clone(),
+                pos_of(SERVICE, def, def_nth, 0).0,
+                pos_of(SERVICE, def, def_nth, 0).1
+            ),
+            "definition of {what:?} #{nth}"
+        );
+    }
+    // Nowhere in the file does a compiler-made name show.
+    let lines: Vec<&str> = SERVICE.lines().collect();
+    for (l, line) in lines.iter().enumerate() {
+        for ch in 0..=line.len() as u32 {
+            let h = c.at("textDocument/hover", &file, (l as u32, ch));
+            assert!(!h.to_string().contains("__"), "at {l}:{ch}: {h}");
+        }
+    }
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// The module named by an `import` has a hover and a definition.
+#[test]
+fn lsp_imported_module_names() {
+    let dir = project("import_names");
+    let main = dir.join("main.snow");
+    let (mut c, _) = Client::start();
+    c.open(&main, MAIN);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let at = pos_of(MAIN, "Shapes", 0, 2);
+    assert_eq!(c.hover(&main, at), "```snow\nmodule Shapes\n```");
+    assert_eq!(c.definition(&main, at), (dir.join("shapes.snow"), 0, 0));
+    let at = pos_of(MAIN, "Shapes import", 0, 2);
+    assert_eq!(c.definition(&main, at), (dir.join("shapes.snow"), 0, 0));
+    assert_eq!(c.finish(), Some(0));
+}

@@ -1,6 +1,6 @@
 //! Go to definition: locals from the checker's records; functions, types,
-//! variants, fields and modules looked up in the declarations of the
-//! project's files.
+//! variants, fields, interface methods and modules looked up in the
+//! declarations of the project's files.
 
 use super::analysis::Analysis;
 use super::server::Here;
@@ -35,8 +35,22 @@ fn declared(a: &Analysis, module: &str, path: &[&str]) -> Option<(FileId, Span)>
     let mut full: Vec<&str> = inner.split('.').filter(|s| !s.is_empty()).collect();
     full.extend_from_slice(path);
     let decls = items::decls(&a.asts.get(file.0 as usize)?.as_ref()?.stmts);
-    let d = items::find(&decls, &full)?;
+    let d = items::find(&decls, &full).or_else(|| service_fn(&decls, &full))?;
     Some((file, d.name_span))
+}
+
+/// What a service's generated function `path` (`[.., "Stack", "push"]`)
+/// comes from: `start` from `init` (or the service), a client function
+/// from its handler.
+fn service_fn<'a>(decls: &'a [items::Decl], path: &[&str]) -> Option<&'a items::Decl> {
+    let (name, service) = path.split_last()?;
+    let s = items::find(decls, service).filter(|s| s.kind == items::Kind::Service)?;
+    if *name == "start" {
+        return Some(s.children.iter().find(|c| c.name == "init").unwrap_or(s));
+    }
+    s.children
+        .iter()
+        .find(|c| c.kind == items::Kind::Method && crate::types::check::snake(&c.name) == *name)
 }
 
 pub fn definition(h: &Here) -> Option<GotoDefinitionResponse> {
@@ -61,6 +75,11 @@ pub fn definition(h: &Here) -> Option<GotoDefinitionResponse> {
                 declared(a, parent, &[name])?
             }
         },
+        Def::Method {
+            module,
+            iface,
+            method,
+        } => declared(a, module, &[iface, method])?,
         Def::Stdlib { .. } => return None,
     };
     location(h, f, span)

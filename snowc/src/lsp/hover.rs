@@ -45,6 +45,23 @@ pub fn describe(a: &Analysis, file: FileId, offset: usize) -> Option<(Vec<String
         (Some(Def::Field { field, .. }), Some(ft)) => lines.push(format!("{field}: {ft}")),
         (Some(Def::Type { module, name }), _) => lines.push(format!("type {module}.{name}")),
         (Some(Def::Module(m)), _) => lines.push(format!("module {m}")),
+        (
+            Some(Def::Method {
+                module,
+                iface,
+                method,
+            }),
+            _,
+        ) => {
+            let qualified = match module.as_str() {
+                "" => format!("{iface}.{method}"),
+                m => format!("{m}.{iface}.{method}"),
+            };
+            match &ty {
+                Some(t) => lines.push(signature(&qualified, t)),
+                None => lines.push(format!("fn {qualified}")),
+            }
+        }
         (_, Some(t)) => lines.push(t.clone()),
         (_, None) => return None,
     }
