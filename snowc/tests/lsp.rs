@@ -1108,3 +1108,54 @@ fn lsp_imported_module_names() {
     assert_eq!(c.definition(&main, at), (dir.join("shapes.snow"), 0, 0));
     assert_eq!(c.finish(), Some(0));
 }
+
+/// A project module's functions complete with their checked signatures;
+/// elsewhere only the locals bound before the cursor in the function
+/// around it are offered.
+#[test]
+fn lsp_completion_details_and_scopes() {
+    let dir = project("completion_scopes");
+    let main = dir.join("main.snow");
+    let (mut c, _) = Client::start();
+    c.open(&main, MAIN);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let typing = MAIN.replace("  println(describe(p))\n", "  Shapes.\n");
+    c.change(&main, 2, &typing);
+    assert!(!c.diagnostics(&main).is_empty());
+    let items = c.at(
+        "textDocument/completion",
+        &main,
+        pos_of(&typing, "Shapes.\n", 0, 7),
+    );
+    let area = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "area")
+        .unwrap_or_else(|| panic!("area in {items}"));
+    assert_eq!(area["detail"], "(Shape) -> Float");
+    let has = |list: &[String], w: &str| list.contains(&w.to_string());
+    // In `main`, before `let s`: `p` only.
+    let in_main = labels(&c.at(
+        "textDocument/completion",
+        &main,
+        pos_of(&typing, "let s", 0, 0),
+    ));
+    assert!(
+        has(&in_main, "p") && has(&in_main, "describe"),
+        "{in_main:?}"
+    );
+    assert!(!has(&in_main, "q") && !has(&in_main, "s"), "{in_main:?}");
+    // In `describe`: its parameter only.
+    let in_describe = labels(&c.at(
+        "textDocument/completion",
+        &main,
+        pos_of(&typing, "q.x", 0, 0),
+    ));
+    assert!(
+        has(&in_describe, "q") && has(&in_describe, "main"),
+        "{in_describe:?}"
+    );
+    assert!(!has(&in_describe, "p"), "{in_describe:?}");
+    assert_eq!(c.finish(), Some(0));
+}
