@@ -88,7 +88,7 @@ impl Diff {
 
     /// Offset `new_offset` of the new text in the old one (`None` inside
     /// the edited part).
-    pub fn to_old(&self, new_offset: usize) -> Option<usize> {
+    pub fn to_old(self, new_offset: usize) -> Option<usize> {
         if new_offset <= self.prefix {
             Some(new_offset)
         } else if new_offset >= self.new_len - self.suffix {
@@ -99,13 +99,13 @@ impl Diff {
     }
 
     /// Like `to_old`, the start of the edit for an offset inside it.
-    pub fn to_old_near(&self, new_offset: usize) -> usize {
+    pub fn to_old_near(self, new_offset: usize) -> usize {
         self.to_old(new_offset).unwrap_or(self.prefix)
     }
 
     /// The old text's `start..end` in the new text, when it lies wholly in
     /// the unchanged prefix or suffix.
-    pub fn to_new(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+    pub fn to_new(self, start: usize, end: usize) -> Option<(usize, usize)> {
         let old_suffix = self.old_len - self.suffix;
         if end <= self.prefix {
             Some((start, end))
