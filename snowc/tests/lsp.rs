@@ -867,3 +867,295 @@ fn definitions_into_a_path_dependency() {
     );
     assert_eq!(c.finish(), Some(0));
 }
+
+/// While the file does not parse, position requests are answered from the
+/// last analysis in which it did, the cursor and the answers' ranges
+/// mapped between the two texts; names in the edited part get no answer.
+#[test]
+fn lsp_answers_from_the_last_parse_map_positions() {
+    let dir = scratch_dir("lsp", "stale_positions");
+    let file = write(&dir, "prog.snow", PROGRAM);
+    let (mut c, _) = Client::start();
+    c.open(&file, PROGRAM);
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    // A line inserted above: everything after it moved down.
+    let broken = PROGRAM.replace("fn main() do\n", "fn main() do\n  let oops = (\n");
+    c.change(&file, 2, &broken);
+    assert_eq!(c.diagnostics(&file).len(), 1);
+    let use_of_total = pos_of(&broken, "total}", 0, 1);
+    let h = c.at("textDocument/hover", &file, use_of_total);
+    assert_eq!(h["contents"]["value"], "```snow\ntotal: Int\n```", "{h}");
+    let (l, ch) = pos_of(&broken, "total}", 0, 0);
+    assert_eq!(
+        h["range"],
+        json!({"start": {"line": l, "character": ch}, "end": {"line": l, "character": ch + 5}})
+    );
+    assert_eq!(
+        c.definition(&file, use_of_total),
+        (file.clone(), pos_of(&broken, "total =", 0, 0).0, 6)
+    );
+    // Before the edit: unchanged.
+    assert_eq!(
+        c.hover(&file, pos_of(&broken, "a + b", 0, 0)),
+        "```snow\na: Int\n```"
+    );
+    // Inside the edit: nothing (not what was there before).
+    assert_eq!(
+        c.at("textDocument/hover", &file, pos_of(&broken, "oops", 0, 1)),
+        Value::Null
+    );
+    let renamed = PROGRAM.replace("add(1, 2)", "adx(1, 2");
+    c.change(&file, 3, &renamed);
+    assert_eq!(c.diagnostics(&file).len(), 1);
+    for m in ["textDocument/hover", "textDocument/definition"] {
+        let at = c.at(m, &file, pos_of(&renamed, "adx", 0, 1));
+        assert_eq!(at, Value::Null, "{m}");
+    }
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// A project whose files cannot be gathered (a broken `snow.toml`, a
+/// missing dependency) gets that error, not errors from checking the file
+/// on its own; fixing it clears it.
+#[test]
+fn lsp_a_broken_manifest_is_reported() {
+    let dir = scratch_dir("lsp", "broken_manifest");
+    let main_text = "import Geo\n\nfn main() do\n  println(\"${Geo.double(2)}\")\nend\n";
+    let main = write(&dir, "main.snow", main_text);
+    write(&dir, "geo.snow", "pub fn double(n :: Int) -> Int = n * 2\n");
+    let good = "[package]\nname = \"app\"\nversion = \"0.1.0\"\n";
+    write(&dir, "snow.toml", "[package\nname = \"app\"\n");
+    let (mut c, _) = Client::start();
+    c.open(&main, main_text);
+    let d = c.diagnostics(&main);
+    assert_eq!(d.len(), 1, "{d:?}");
+    let message = d[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("cannot load the project in"),
+        "{message}"
+    );
+    assert!(message.contains("snow.toml"), "{message}");
+    assert_eq!(d[0]["range"]["start"], json!({"line": 0, "character": 0}));
+    // A dependency that is not there.
+    let missing = format!("{good}\n[dependencies]\nnope = {{ path = \"../nope\" }}\n");
+    write(&dir, "snow.toml", &missing);
+    c.change(&main, 2, main_text);
+    let d = c.diagnostics(&main);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0]["message"].as_str().unwrap().contains("nope"), "{d:?}");
+    write(&dir, "snow.toml", good);
+    c.change(&main, 3, main_text);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn lsp_request_errors() {
+    let dir = scratch_dir("lsp", "request_errors");
+    let file = write(&dir, "prog.snow", PROGRAM);
+    let (mut c, _) = Client::start();
+    c.open(&file, PROGRAM);
+    c.diagnostics(&file);
+    // A method without a document is still unknown, not malformed.
+    let r = c.request("workspace/symbol", json!({"query": ""}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // A malformed position is invalid, not the start of the file.
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&file)}, "position": {"line": -1}}),
+    );
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    // Another machine's file.
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file://otherhost/tmp/x.snow"},
+               "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let m = r["error"]["message"].as_str().unwrap();
+    assert!(m.contains("is not a local file"), "{m}");
+    // Tabs cannot be asked for.
+    let r = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&file)},
+               "options": {"tabSize": 4, "insertSpaces": false}}),
+    );
+    assert_eq!(r["error"]["code"], -32803, "{r}");
+    let m = r["error"]["message"].as_str().unwrap();
+    assert!(m.contains("insertSpaces"), "{m}");
+    assert_eq!(c.finish(), Some(0));
+}
+
+const SERVICE: &str = "\
+service Stack do
+  fn init() -> List<String> do
+    []
+  end
+  cast Push(item :: String) do |items|
+    [item] ++ items
+  end
+end
+
+interface Describe do
+  fn describe(self) -> String
+end
+
+struct Dog do
+  name :: String
+end
+
+impl Describe for Dog do
+  fn describe(self) -> String = \"dog ${self.name}\"
+end
+
+fn main() do
+  let s = Stack.start()
+  Stack.push(s, \"snow\")
+  let d = Dog { name: \"rex\" }
+  println(\"${d.describe()} ${describe(d)}\")
+end
+";
+
+/// Services are desugared by the compiler; what an editor shows of them
+/// uses the names written (a handler stands for its client function).
+/// Interface methods lead to the interface.
+#[test]
+fn lsp_services_and_interface_methods() {
+    let dir = scratch_dir("lsp", "services");
+    let file = write(&dir, "prog.snow", SERVICE);
+    let (mut c, _) = Client::start();
+    c.open(&file, SERVICE);
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    let code = |s: &str| format!("```snow\n{s}\n```");
+    let push = "fn Main.Stack.push(Pid<()>, String) -> ()";
+    let describe = "fn Main.Describe.describe(Dog) -> String";
+    // (text, occurrence, hover, the text of its range, definition's text)
+    let cases = [
+        ("Push", 0, push, "Push", ("Push", 0)),
+        ("push", 0, push, "Stack.push", ("Push", 0)),
+        ("items", 0, "items: List<String>", "items", ("items", 0)),
+        ("items", 1, "items: List<String>", "items", ("items", 0)),
+        (
+            "start",
+            0,
+            "fn Main.Stack.start() -> Pid<()>",
+            "Stack.start",
+            ("init", 0),
+        ),
+        (
+            "init",
+            0,
+            "fn Main.Stack.init() -> List<String>",
+            "init",
+            ("init", 0),
+        ),
+        ("describe()", 0, describe, "d.describe", ("describe", 0)),
+        ("describe(d)", 0, describe, "describe(d)", ("describe", 0)),
+    ];
+    for (what, nth, want, range, (def, def_nth)) in cases {
+        let at = pos_of(SERVICE, what, nth, 1);
+        let h = c.at("textDocument/hover", &file, at);
+        assert_eq!(
+            h["contents"]["value"],
+            code(want),
+            "hover on {what:?} #{nth}"
+        );
+        let (l, ch) = pos_of(SERVICE, range, 0, 0);
+        let (l, ch) = if range == what {
+            pos_of(SERVICE, what, nth, 0)
+        } else {
+            (l, ch)
+        };
+        let len = range.split('(').next().unwrap().len() as u32;
+        assert_eq!(
+            h["range"],
+            json!({"start": {"line": l, "character": ch}, "end": {"line": l, "character": ch + len}}),
+            "range of {what:?}"
+        );
+        assert_eq!(
+            c.definition(&file, at),
+            (
+                file.clone(),
+                pos_of(SERVICE, def, def_nth, 0).0,
+                pos_of(SERVICE, def, def_nth, 0).1
+            ),
+            "definition of {what:?} #{nth}"
+        );
+    }
+    // Nowhere in the file does a compiler-made name show.
+    let lines: Vec<&str> = SERVICE.lines().collect();
+    for (l, line) in lines.iter().enumerate() {
+        for ch in 0..=line.len() as u32 {
+            let h = c.at("textDocument/hover", &file, (l as u32, ch));
+            assert!(!h.to_string().contains("__"), "at {l}:{ch}: {h}");
+        }
+    }
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// The module named by an `import` has a hover and a definition.
+#[test]
+fn lsp_imported_module_names() {
+    let dir = project("import_names");
+    let main = dir.join("main.snow");
+    let (mut c, _) = Client::start();
+    c.open(&main, MAIN);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let at = pos_of(MAIN, "Shapes", 0, 2);
+    assert_eq!(c.hover(&main, at), "```snow\nmodule Shapes\n```");
+    assert_eq!(c.definition(&main, at), (dir.join("shapes.snow"), 0, 0));
+    let at = pos_of(MAIN, "Shapes import", 0, 2);
+    assert_eq!(c.definition(&main, at), (dir.join("shapes.snow"), 0, 0));
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// A project module's functions complete with their checked signatures;
+/// elsewhere only the locals bound before the cursor in the function
+/// around it are offered.
+#[test]
+fn lsp_completion_details_and_scopes() {
+    let dir = project("completion_scopes");
+    let main = dir.join("main.snow");
+    let (mut c, _) = Client::start();
+    c.open(&main, MAIN);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let typing = MAIN.replace("  println(describe(p))\n", "  Shapes.\n");
+    c.change(&main, 2, &typing);
+    assert!(!c.diagnostics(&main).is_empty());
+    let items = c.at(
+        "textDocument/completion",
+        &main,
+        pos_of(&typing, "Shapes.\n", 0, 7),
+    );
+    let area = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "area")
+        .unwrap_or_else(|| panic!("area in {items}"));
+    assert_eq!(area["detail"], "(Shape) -> Float");
+    let has = |list: &[String], w: &str| list.contains(&w.to_string());
+    // In `main`, before `let s`: `p` only.
+    let in_main = labels(&c.at(
+        "textDocument/completion",
+        &main,
+        pos_of(&typing, "let s", 0, 0),
+    ));
+    assert!(
+        has(&in_main, "p") && has(&in_main, "describe"),
+        "{in_main:?}"
+    );
+    assert!(!has(&in_main, "q") && !has(&in_main, "s"), "{in_main:?}");
+    // In `describe`: its parameter only.
+    let in_describe = labels(&c.at(
+        "textDocument/completion",
+        &main,
+        pos_of(&typing, "q.x", 0, 0),
+    ));
+    assert!(
+        has(&in_describe, "q") && has(&in_describe, "main"),
+        "{in_describe:?}"
+    );
+    assert!(!has(&in_describe, "p"), "{in_describe:?}");
+    assert_eq!(c.finish(), Some(0));
+}

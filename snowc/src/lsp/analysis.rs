@@ -65,14 +65,15 @@ impl Analysis {
     }
 }
 
-/// The project directory of `file`: the nearest ancestor holding
-/// `snow.toml`, else the nearest holding `main.snow`.
+/// The project directory of `file` (as the driver finds it), written
+/// through the same path as `file` so that the project's paths match the
+/// documents' (`find_project_root` canonicalises).
 pub fn project_of(file: &Path) -> Option<PathBuf> {
-    let dirs = || file.ancestors().skip(1);
-    dirs()
-        .find(|d| d.join("snow.toml").is_file())
-        .or_else(|| dirs().find(|d| d.join("main.snow").is_file()))
-        .map(Path::to_path_buf)
+    let dir = file.parent()?;
+    let root = crate::driver::deps::find_project_root(dir)?;
+    let canonical = dir.canonicalize().ok()?;
+    let depth = canonical.strip_prefix(&root).ok()?.components().count();
+    dir.ancestors().nth(depth).map(Path::to_path_buf)
 }
 
 /// The files of the project in `root` with their module names, as
@@ -84,18 +85,19 @@ fn gather(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         .collect())
 }
 
-/// The files checked together with `file`, and the scope's key.
-fn files_for(file: &Path) -> (PathBuf, Vec<(PathBuf, String)>) {
+/// The files checked together with `file` (or why the project's files
+/// cannot be gathered), and the scope's key.
+fn files_for(file: &Path) -> (PathBuf, Result<Vec<(PathBuf, String)>, String>) {
     if let Some(root) = project_of(file) {
-        if let Ok(files) = gather(&root) {
-            if files.iter().any(|(p, _)| p == file) {
-                return (root, files);
-            }
+        match gather(&root) {
+            Ok(files) if files.iter().any(|(p, _)| p == file) => return (root, Ok(files)),
+            Ok(_) => {}
+            Err(e) => return (root, Err(e)),
         }
     }
     (
         file.to_path_buf(),
-        vec![(file.to_path_buf(), "Main".to_string())],
+        Ok(vec![(file.to_path_buf(), "Main".to_string())]),
     )
 }
 
@@ -106,6 +108,13 @@ pub fn scope_of(file: &Path) -> PathBuf {
 
 pub fn analyse(file: &Path, docs: &Docs) -> Analysis {
     let (scope, files) = files_for(file);
+    // A project whose files cannot be gathered (a broken `snow.toml`, a
+    // missing dependency) is not checked: its error is the diagnostic,
+    // and the file is only parsed.
+    let (files, broken) = match files {
+        Ok(files) => (files, None),
+        Err(e) => (vec![(file.to_path_buf(), "Main".to_string())], Some(e)),
+    };
     let mut sources = SourceMap::default();
     let mut paths = Vec::new();
     for (path, module) in files {
@@ -121,7 +130,15 @@ pub fn analyse(file: &Path, docs: &Docs) -> Analysis {
     }
     let users = paths.len();
     crate::prelude::add_to(&mut sources);
-    let run = || check(&sources, users);
+    let run = || match &broken {
+        None => check(&sources, users),
+        Some(e) => {
+            let (parsed, mut diags) = parse(&sources);
+            let shown = format!("cannot load the project in `{}`: {e}", scope.display());
+            diags.insert(0, Diagnostic::error(None, shown));
+            (user_asts(&parsed, users), Index::default(), diags, false)
+        }
+    };
     let (asts, index, diags, parsed) = match panic::catch_unwind(AssertUnwindSafe(|| {
         crate::driver::on_big_stack(run)
     })) {
@@ -147,10 +164,9 @@ pub fn analyse(file: &Path, docs: &Docs) -> Analysis {
 
 type Checked = (Vec<Option<ast::File>>, Index, Vec<Diagnostic>, bool);
 
-/// Parses every file; when all parse, checks the program.
-fn check(sources: &SourceMap, users: usize) -> Checked {
+/// Every file parsed: the trees of those that parse, the syntax errors.
+fn parse(sources: &SourceMap) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     let mut parsed = Vec::new();
-    let mut asts = Vec::new();
     let mut diags = Vec::new();
     for (i, f) in sources.files.iter().enumerate() {
         let id = FileId(i as u32);
@@ -159,22 +175,29 @@ fn check(sources: &SourceMap, users: usize) -> Checked {
             Err(errs) => diags.extend(errs),
         }
     }
-    if !diags.is_empty() {
-        for f in 0..users {
+    (parsed, diags)
+}
+
+/// The user files' trees (`None`: a syntax error).
+fn user_asts(parsed: &[ParsedFile], users: usize) -> Vec<Option<ast::File>> {
+    (0..users)
+        .map(|f| {
             let ast = parsed.iter().find(|p| p.file.0 as usize == f);
-            asts.push(ast.map(|p| p.ast.clone()));
-        }
-        return (asts, Index::default(), diags, false);
+            ast.map(|p| p.ast.clone())
+        })
+        .collect()
+}
+
+/// Parses every file; when all parse, checks the program.
+fn check(sources: &SourceMap, users: usize) -> Checked {
+    let (parsed, diags) = parse(sources);
+    if !diags.is_empty() {
+        return (user_asts(&parsed, users), Index::default(), diags, false);
     }
     let (checked, index) = crate::types::check_program_indexed(sources, &parsed);
-    diags = match checked {
+    let diags = match checked {
         Ok((_, warnings)) => warnings,
         Err(all) => all,
     };
-    asts = parsed
-        .into_iter()
-        .take(users)
-        .map(|p| Some(p.ast))
-        .collect();
-    (asts, index, diags, true)
+    (user_asts(&parsed, users), index, diags, true)
 }

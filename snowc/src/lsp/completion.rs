@@ -1,11 +1,13 @@
 //! Completion: after `Module.` the module's functions (the stdlib's, or a
-//! project module's public ones); elsewhere keywords, the file's functions
-//! and the locals it binds.
+//! project module's public ones) with their signatures; elsewhere
+//! keywords, the file's functions and the locals bound before the cursor
+//! in the function around it.
 
 use super::analysis::Analysis;
 use super::items::{self, Kind};
 use crate::stdlib_doc::{self, ModuleFn};
-use crate::syntax::ast::{Item, StmtKind};
+use crate::syntax::ast::{Item, Span, StmtKind};
+use crate::types::check::index::Def;
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionResponse};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -72,7 +74,20 @@ fn module_members(a: &Analysis, module: &str) -> Vec<CompletionItem> {
                 Kind::Struct | Kind::SumType | Kind::Alias => CompletionItemKind::STRUCT,
                 _ => continue,
             };
-            out.push(item(&d.name, kind, Some(d.detail.clone())));
+            // A function's checked signature, as for the stdlib's.
+            let sig = a.index.nodes.iter().find_map(|n| match &n.def {
+                Some(Def::Fn {
+                    module: m,
+                    name,
+                    sig,
+                }) if *m == module && *name == d.name => Some(sig.clone()),
+                _ => None,
+            });
+            out.push(item(
+                &d.name,
+                kind,
+                Some(sig.unwrap_or_else(|| d.detail.clone())),
+            ));
         }
     }
     out
@@ -156,14 +171,41 @@ pub fn complete(
                 names.insert(d.name.clone(), it);
             }
         }
+        // The locals bound before the cursor in the function around it.
+        let at = match a.text(f) {
+            t if t == text => offset,
+            t => super::text::Diff::new(t, text).to_old_near(offset),
+        };
+        let scope = a
+            .asts
+            .get(f.0 as usize)
+            .and_then(Option::as_ref)
+            .and_then(|ast| enclosing_fn(&items::decls(&ast.stmts), at as u32));
         for n in a.index.nodes.iter().filter(|n| n.pos.file == f) {
-            if let Some(crate::types::check::index::Def::Local { name, .. }) = &n.def {
+            let Some(Def::Local { name, pos }) = &n.def else {
+                continue;
+            };
+            let visible = scope.is_some_and(|s| {
+                s.start <= pos.span.start && pos.span.end <= s.end && pos.span.end as usize <= at
+            });
+            if visible {
                 let it = item(name, CompletionItemKind::VARIABLE, n.ty.clone());
                 names.entry(name.clone()).or_insert(it);
             }
         }
     }
     CompletionResponse::Array(names.into_values().collect())
+}
+
+/// The span of the innermost function (or actor, or service handler)
+/// around `offset`.
+fn enclosing_fn(decls: &[items::Decl], offset: u32) -> Option<Span> {
+    let d = decls
+        .iter()
+        .find(|d| d.span.start <= offset && offset <= d.span.end)?;
+    let inner = enclosing_fn(&d.children, offset);
+    let own = matches!(d.kind, Kind::Fn | Kind::Actor | Kind::Method).then_some(d.span);
+    inner.or(own)
 }
 
 #[cfg(test)]

@@ -1,17 +1,18 @@
 //! Go to definition: locals from the checker's records; functions, types,
-//! variants, fields and modules looked up in the declarations of the
-//! project's files.
+//! variants, fields, interface methods and modules looked up in the
+//! declarations of the project's files.
 
 use super::analysis::Analysis;
-use super::{docs, items, text};
+use super::server::Here;
+use super::{docs, items};
 use crate::diag::FileId;
 use crate::syntax::ast::Span;
 use crate::types::check::index::Def;
 use lsp_types::{GotoDefinitionResponse, Location};
 
-fn location(a: &Analysis, file: FileId, span: Span) -> Option<GotoDefinitionResponse> {
-    let uri = docs::uri_of(a.path(file)?)?;
-    let range = text::range(a.text(file), span.start as usize, span.end as usize);
+fn location(h: &Here, file: FileId, span: Span) -> Option<GotoDefinitionResponse> {
+    let uri = docs::uri_of(h.a.path(file)?)?;
+    let range = h.range(file, span)?;
     Some(GotoDefinitionResponse::Scalar(Location { uri, range }))
 }
 
@@ -34,12 +35,29 @@ fn declared(a: &Analysis, module: &str, path: &[&str]) -> Option<(FileId, Span)>
     let mut full: Vec<&str> = inner.split('.').filter(|s| !s.is_empty()).collect();
     full.extend_from_slice(path);
     let decls = items::decls(&a.asts.get(file.0 as usize)?.as_ref()?.stmts);
-    let d = items::find(&decls, &full)?;
+    let d = items::find(&decls, &full).or_else(|| service_fn(&decls, &full))?;
     Some((file, d.name_span))
 }
 
-pub fn definition(a: &Analysis, file: FileId, offset: usize) -> Option<GotoDefinitionResponse> {
-    let node = a.node_at(file, offset)?;
+/// What a service's generated function `path` (`[.., "Stack", "push"]`)
+/// comes from: `start` from `init` (or the service), a client function
+/// from its handler.
+fn service_fn<'a>(decls: &'a [items::Decl], path: &[&str]) -> Option<&'a items::Decl> {
+    let (name, service) = path.split_last()?;
+    let s = items::find(decls, service).filter(|s| s.kind == items::Kind::Service)?;
+    if *name == "start" {
+        return Some(s.children.iter().find(|c| c.name == "init").unwrap_or(s));
+    }
+    s.children
+        .iter()
+        .find(|c| c.kind == items::Kind::Method && crate::types::check::snake(&c.name) == *name)
+}
+
+pub fn definition(h: &Here) -> Option<GotoDefinitionResponse> {
+    let a = &h.a;
+    let node = a.node_at(h.file, h.offset)?;
+    // The name clicked must be one the edit left alone.
+    h.range(h.file, node.pos.span)?;
     let (f, span) = match node.def.as_ref()? {
         Def::Local { pos, .. } => (pos.file, pos.span),
         Def::Fn { module, name, .. } => declared(a, module, &[name])?,
@@ -57,7 +75,12 @@ pub fn definition(a: &Analysis, file: FileId, offset: usize) -> Option<GotoDefin
                 declared(a, parent, &[name])?
             }
         },
+        Def::Method {
+            module,
+            iface,
+            method,
+        } => declared(a, module, &[iface, method])?,
         Def::Stdlib { .. } => return None,
     };
-    location(a, f, span)
+    location(h, f, span)
 }

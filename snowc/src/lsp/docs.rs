@@ -42,8 +42,12 @@ impl Docs {
 /// The file a `file:` URI names (percent-decoded), made absolute.
 pub fn path_of(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
-    // `file://host/path`: only the local host is supported.
-    let rest = &rest[rest.find('/')?..];
+    // `file://host/path`: only this machine's files (no host, or
+    // `localhost`) can be read.
+    let (host, rest) = rest.split_at(rest.find('/')?);
+    if !host.is_empty() && !host.eq_ignore_ascii_case("localhost") {
+        return None;
+    }
     let bytes = rest.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -88,5 +92,9 @@ mod tests {
         assert_eq!(path_of(&u).unwrap(), p);
         let other = Uri::from_str("untitled:Untitled-1").unwrap();
         assert_eq!(path_of(&other), None);
+        let remote = Uri::from_str("file://otherhost/tmp/x.snow").unwrap();
+        assert_eq!(path_of(&remote), None);
+        let local = Uri::from_str("file://localhost/tmp/x.snow").unwrap();
+        assert_eq!(path_of(&local).unwrap(), Path::new("/tmp/x.snow"));
     }
 }

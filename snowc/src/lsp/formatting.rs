@@ -4,14 +4,26 @@
 
 use super::text;
 use lsp_server::ErrorCode;
-use lsp_types::TextEdit;
+use lsp_types::{FormattingOptions, TextEdit};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 const LINE_WIDTH: u32 = 100;
 
-pub fn format(source: &str, tab_size: u32) -> Result<Vec<TextEdit>, (ErrorCode, String)> {
+pub fn format(
+    source: &str,
+    options: &FormattingOptions,
+) -> Result<Vec<TextEdit>, (ErrorCode, String)> {
     let failed = |m: String| (ErrorCode::RequestFailed, m);
+    // `snowc fmt` has one indentation style; formatting with spaces when
+    // tabs were asked for would silently rewrite every line.
+    if !options.insert_spaces {
+        return Err(failed(
+            "snowc fmt indents with spaces only: set `insertSpaces` (formatting with tabs is not supported)"
+                .into(),
+        ));
+    }
+    let tab_size = options.tab_size;
     let exe = std::env::current_exe().map_err(|e| failed(format!("cannot find snowc: {e}")))?;
     let mut child = Command::new(exe)
         .args(["fmt", "--line-width", &LINE_WIDTH.to_string()])

@@ -2,7 +2,8 @@
 //! for a function, its signature.
 
 use super::analysis::Analysis;
-use super::{completion, text};
+use super::completion;
+use super::server::Here;
 use crate::diag::FileId;
 use crate::types::check::index::Def;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
@@ -44,20 +45,38 @@ pub fn describe(a: &Analysis, file: FileId, offset: usize) -> Option<(Vec<String
         (Some(Def::Field { field, .. }), Some(ft)) => lines.push(format!("{field}: {ft}")),
         (Some(Def::Type { module, name }), _) => lines.push(format!("type {module}.{name}")),
         (Some(Def::Module(m)), _) => lines.push(format!("module {m}")),
+        (
+            Some(Def::Method {
+                module,
+                iface,
+                method,
+            }),
+            _,
+        ) => {
+            let qualified = match module.as_str() {
+                "" => format!("{iface}.{method}"),
+                m => format!("{m}.{iface}.{method}"),
+            };
+            match &ty {
+                Some(t) => lines.push(signature(&qualified, t)),
+                None => lines.push(format!("fn {qualified}")),
+            }
+        }
         (_, Some(t)) => lines.push(t.clone()),
         (_, None) => return None,
     }
     Some((lines, (node.pos.span.start, node.pos.span.end)))
 }
 
-pub fn hover(a: &Analysis, file: FileId, offset: usize) -> Option<Hover> {
-    let (lines, (start, end)) = describe(a, file, offset)?;
+pub fn hover(h: &Here) -> Option<Hover> {
+    let (lines, (start, end)) = describe(&h.a, h.file, h.offset)?;
+    let range = h.range(h.file, crate::syntax::ast::Span::new(start, end))?;
     let value = format!("```snow\n{}\n```", lines.join("\n"));
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value,
         }),
-        range: Some(text::range(a.text(file), start as usize, end as usize)),
+        range: Some(range),
     })
 }

@@ -16,6 +16,37 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+/// A position request's answer source: an analysis, the requested file
+/// in it, the cursor's offset in the analysed text; the document's current
+/// text and how it differs from the analysed one (when older).
+pub struct Here {
+    pub a: Rc<Analysis>,
+    pub file: crate::diag::FileId,
+    pub offset: usize,
+    pub text: String,
+    pub diff: Option<text::Diff>,
+}
+
+impl Here {
+    /// The current range of a span of `file` in the analysed text (none
+    /// when it was edited since).
+    pub fn range(
+        &self,
+        file: crate::diag::FileId,
+        span: crate::syntax::ast::Span,
+    ) -> Option<lsp_types::Range> {
+        let (s, e) = (span.start as usize, span.end as usize);
+        if file != self.file {
+            return Some(text::range(self.a.text(file), s, e));
+        }
+        let (s, e) = match self.diff {
+            Some(d) => d.to_new(s, e)?,
+            None => (s, e),
+        };
+        Some(text::range(&self.text, s, e))
+    }
+}
+
 fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -133,27 +164,41 @@ fn params<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, (ErrorCode, St
 
 impl Server {
     fn request(&mut self, req: &Request) -> Result<Value, (ErrorCode, String)> {
+        const POSITIONAL: [&str; 3] = [
+            "textDocument/hover",
+            "textDocument/definition",
+            "textDocument/completion",
+        ];
+        const WHOLE: [&str; 2] = ["textDocument/documentSymbol", "textDocument/formatting"];
+        let m = req.method.as_str();
+        if !POSITIONAL.contains(&m) && !WHOLE.contains(&m) {
+            return Err((
+                ErrorCode::MethodNotFound,
+                format!("unsupported method `{m}`"),
+            ));
+        }
         let uri: Uri = params(&req.params["textDocument"]["uri"])?;
-        let position: lsp_types::Position = params(&req.params["position"]).unwrap_or_default();
-        let path =
-            docs::path_of(&uri).ok_or((ErrorCode::InvalidParams, "not a file: URI".to_string()))?;
-        match req.method.as_str() {
+        let path = docs::path_of(&uri).ok_or_else(|| {
+            (
+                ErrorCode::InvalidParams,
+                format!(
+                    "`{}` is not a local file: only `file:` URIs of this machine are supported",
+                    uri.as_str()
+                ),
+            )
+        })?;
+        let position = || params::<lsp_types::Position>(&req.params["position"]);
+        match m {
             "textDocument/hover" => {
-                let found = self.located(&path, position);
-                Ok(json(found.and_then(|(a, f, o)| hover::hover(&a, f, o))))
+                let here = self.located(&path, position()?);
+                Ok(json(here.and_then(|h| hover::hover(&h))))
             }
             "textDocument/definition" => {
-                let found = self.located(&path, position);
-                Ok(json(
-                    found.and_then(|(a, f, o)| definition::definition(&a, f, o)),
-                ))
-            }
-            "textDocument/documentSymbol" => {
-                let a = self.analysis(&path);
-                let found = a.file_id(&path).map(|f| (a, f));
-                Ok(json(found.map(|(a, f)| symbols::symbols(&a, f))))
+                let here = self.located(&path, position()?);
+                Ok(json(here.and_then(|h| definition::definition(&h))))
             }
             "textDocument/completion" => {
+                let position = position()?;
                 let text = self.docs.text(&path).unwrap_or_default();
                 let a = self.analysis(&path);
                 let good = self.good.get(&analysis::scope_of(&path)).cloned();
@@ -166,15 +211,16 @@ impl Server {
                     &path,
                 )))
             }
-            "textDocument/formatting" => {
+            "textDocument/documentSymbol" => {
+                let a = self.analysis(&path);
+                let found = a.file_id(&path).map(|f| (a, f));
+                Ok(json(found.map(|(a, f)| symbols::symbols(&a, f))))
+            }
+            _ => {
                 let p: lsp_types::DocumentFormattingParams = params(&req.params)?;
                 let text = self.docs.text(&path).unwrap_or_default();
-                formatting::format(&text, p.options.tab_size).map(json)
+                formatting::format(&text, &p.options).map(json)
             }
-            m => Err((
-                ErrorCode::MethodNotFound,
-                format!("unsupported method `{m}`"),
-            )),
         }
     }
 
@@ -225,21 +271,33 @@ impl Server {
         a
     }
 
-    /// The analysis to answer a position request in `path` with, the
-    /// file's id there and the offset: the latest, or when the project
-    /// does not parse now, the last one in which it did.
-    fn located(
-        &mut self,
-        path: &Path,
-        pos: lsp_types::Position,
-    ) -> Option<(Rc<Analysis>, crate::diag::FileId, usize)> {
-        let mut a = self.analysis(path);
-        if !a.parsed {
-            a = self.good.get(&a.scope).cloned()?;
+    /// What a position request in `path` is answered from: the latest
+    /// analysis, or when the project does not parse now, the last one in
+    /// which it did (with the cursor mapped into that older text).
+    fn located(&mut self, path: &Path, pos: lsp_types::Position) -> Option<Here> {
+        let latest = self.analysis(path);
+        let file = latest.file_id(path)?;
+        let text = latest.text(file).to_string();
+        let offset = text::offset(&text, pos);
+        if latest.parsed {
+            return Some(Here {
+                a: latest,
+                file,
+                offset,
+                text,
+                diff: None,
+            });
         }
-        let f = a.file_id(path)?;
-        let off = text::offset(a.text(f), pos);
-        Some((a, f, off))
+        let a = self.good.get(&latest.scope).cloned()?;
+        let file = a.file_id(path)?;
+        let diff = text::Diff::new(a.text(file), &text);
+        Some(Here {
+            offset: diff.to_old(offset)?,
+            a,
+            file,
+            text,
+            diff: Some(diff),
+        })
     }
 
     /// Diagnostics for every file of the analysis; files that had some

@@ -50,6 +50,76 @@ pub fn whole(text: &str) -> Range {
     range(text, 0, text.len())
 }
 
+/// How an edited text relates to an older one: the common prefix and
+/// suffix are unchanged, what lies between them was edited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Diff {
+    prefix: usize,
+    suffix: usize,
+    old_len: usize,
+    new_len: usize,
+}
+
+impl Diff {
+    pub fn new(old: &str, new: &str) -> Diff {
+        let (o, n) = (old.as_bytes(), new.as_bytes());
+        let mut prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+        while !new.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let room = o.len().min(n.len()) - prefix;
+        let mut suffix = o
+            .iter()
+            .rev()
+            .zip(n.iter().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !new.is_char_boundary(n.len() - suffix) {
+            suffix -= 1;
+        }
+        Diff {
+            prefix,
+            suffix,
+            old_len: o.len(),
+            new_len: n.len(),
+        }
+    }
+
+    /// Offset `new_offset` of the new text in the old one (`None` inside
+    /// the edited part).
+    pub fn to_old(self, new_offset: usize) -> Option<usize> {
+        if new_offset <= self.prefix {
+            Some(new_offset)
+        } else if new_offset >= self.new_len - self.suffix {
+            Some(new_offset - self.new_len + self.old_len)
+        } else {
+            None
+        }
+    }
+
+    /// Like `to_old`, the start of the edit for an offset inside it.
+    pub fn to_old_near(self, new_offset: usize) -> usize {
+        self.to_old(new_offset).unwrap_or(self.prefix)
+    }
+
+    /// The old text's `start..end` in the new text, when it lies wholly in
+    /// the unchanged prefix or suffix.
+    pub fn to_new(self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let old_suffix = self.old_len - self.suffix;
+        if end <= self.prefix {
+            Some((start, end))
+        } else if start >= old_suffix {
+            Some((
+                start - old_suffix + self.new_len - self.suffix,
+                end - old_suffix + self.new_len - self.suffix,
+            ))
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +138,25 @@ mod tests {
         // Past the end of a line or of the text: clamped.
         assert_eq!(offset(text, Position::new(0, 99)), text.find('\n').unwrap());
         assert_eq!(offset(text, Position::new(9, 0)), text.len());
+    }
+
+    #[test]
+    fn diffs_map_unchanged_parts_only() {
+        let old = "let abc = f(x)\nfoo";
+        let new = "let abc = f((x)\nfoo";
+        let d = Diff::new(old, new);
+        // `abc` (before the edit) keeps its place; `foo` (after) moves by one.
+        assert_eq!(d.to_old(5), Some(5));
+        assert_eq!(d.to_new(4, 7), Some((4, 7)));
+        let foo = new.find("foo").unwrap();
+        assert_eq!(d.to_old(foo), Some(foo - 1));
+        assert_eq!(d.to_new(foo - 1, foo + 2), Some((foo, foo + 3)));
+        // A span across the edit has no counterpart.
+        assert_eq!(d.to_new(10, 14), None);
+        // A renamed identifier is inside the edit.
+        let d = Diff::new("add(1)", "adx(1)");
+        assert_eq!(d.to_old(3), Some(3));
+        assert_eq!(d.to_new(0, 3), None);
+        assert_eq!(Diff::new("é", "è").to_old(1), None);
     }
 }

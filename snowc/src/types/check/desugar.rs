@@ -14,7 +14,7 @@
 use crate::diag::{Diagnostic, FileId};
 use crate::syntax::ast::*;
 
-const REQUEST: &str = "Request__";
+pub const REQUEST: &str = "Request__";
 
 /// The names a desugared service declares for its callers (`start`, the
 /// client functions, the request variants), empty for another module.
@@ -337,7 +337,15 @@ impl Desugar<'_> {
         // Client functions.
         for (h, is_call) in &handlers {
             let hs = h.span;
-            let mut params = vec![plain("pid__", Some(ty_named("Pid", hs)), hs)];
+            // The pid `start` returns.
+            let mut pid = ty_named("Pid", hs);
+            if let TypeKind::Named { args, .. } = &mut pid.kind {
+                args.push(Type {
+                    kind: TypeKind::Tuple(vec![]),
+                    span: hs,
+                });
+            }
+            let mut params = vec![plain("pid__", Some(pid), hs)];
             params.extend(h.params.iter().cloned());
             let req = request_expr(h);
             let (f, ret) = if *is_call {
@@ -569,13 +577,14 @@ fn handler_arm(h: &Handler, is_call: bool) -> Arm {
             Param::Pattern(p) => p.clone(),
         })
         .collect();
+    // On the handler's name: what an editor shows for it.
     let p = pat(
         PatternKind::Ctor {
             qualifier: Some(name(REQUEST, hs)),
             name: h.name.clone(),
             args: if args.is_empty() { None } else { Some(args) },
         },
-        hs,
+        h.name.span,
     );
     let mut stmts = Vec::new();
     if let Some(s) = &h.state {

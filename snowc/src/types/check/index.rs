@@ -9,7 +9,22 @@ use super::Checker;
 use crate::stdlib::RT_FNS;
 use crate::syntax::ast::Span;
 use crate::types::tast::{Builtin, FnId, LocalId, Pos, TExprKind, TPatKind};
-use crate::types::ty::{AdtId, AdtKind, Ty, TyCon};
+use crate::types::ty::{AdtId, AdtKind, IfaceId, Ty, TyCon};
+
+/// A name the compiler made up (never written by the user).
+fn internal(name: &str) -> bool {
+    name.ends_with("__")
+}
+
+fn internal_def(d: &Def) -> bool {
+    match d {
+        Def::Local { name, .. } | Def::Fn { name, .. } => internal(name),
+        Def::Variant { ty, .. } | Def::Field { ty, .. } => internal(ty),
+        Def::Type { name, .. } => internal(name),
+        Def::Method { iface, .. } => internal(iface),
+        Def::Stdlib { .. } | Def::Module(_) => false,
+    }
+}
 
 /// What a recorded node refers to, while checking.
 #[derive(Clone, Debug)]
@@ -22,6 +37,8 @@ enum Target {
     Field(Ty, u32),
     Module(String),
     Builtin(Builtin),
+    /// Method `method` of interface `iface`.
+    Method(IfaceId, u32),
 }
 
 /// The raw records, filled while checking.
@@ -67,6 +84,13 @@ pub enum Def {
         field: String,
     },
     Module(String),
+    /// Method `method` of interface `iface` of `module` (for a built-in
+    /// interface, `module` is empty).
+    Method {
+        module: String,
+        iface: String,
+        method: String,
+    },
 }
 
 /// One expression, pattern or name in a user file.
@@ -116,6 +140,7 @@ impl Checker<'_> {
             TExprKind::FnRef(id, _) => Some(Target::Fn(*id)),
             TExprKind::Ctor(adt, v) => Some(Target::Ctor(*adt, *v)),
             TExprKind::Builtin(b) => Some(Target::Builtin(*b)),
+            TExprKind::Method { iface, method, .. } => Some(Target::Method(*iface, *method)),
             TExprKind::Field { base, index } => Some(Target::Field(base.ty.clone(), *index)),
             _ => None,
         };
@@ -179,6 +204,14 @@ impl Checker<'_> {
         }
     }
 
+    /// The module path of an `import` at `span` (`module` is the unit's
+    /// full name).
+    pub(super) fn record_import(&self, module: String, span: Span) {
+        if self.index.is_some() {
+            self.record(span, None, Some(Target::Module(module)));
+        }
+    }
+
     /// A module name written at `span`.
     pub(super) fn record_module_ref(&self, written: &str, span: Span) {
         if self.index.is_none() {
@@ -190,19 +223,66 @@ impl Checker<'_> {
         }
     }
 
-    /// The records with their types and targets resolved (after checking).
+    /// The records with their types and targets resolved (after checking),
+    /// without the compiler's own names (what services and supervisors
+    /// are desugared into: `state__`, `Request__`, ...): a handler's name
+    /// stands for its client function, the rest is left out.
     pub(super) fn take_index(&mut self) -> Option<Index> {
         let rec = self.index.take()?.into_inner();
         let nodes = rec
             .nodes
             .iter()
-            .map(|(pos, ty, target)| Node {
-                pos: *pos,
-                ty: ty.as_ref().map(|t| self.show(t)),
-                def: target.as_ref().and_then(|t| self.resolve_target(t, &rec)),
+            .filter_map(|(pos, ty, target)| {
+                let client = match target {
+                    Some(Target::Ctor(adt, v)) => self.service_client(*adt, *v),
+                    _ => None,
+                };
+                let (ty, def) = match client {
+                    Some(f) => (None, self.resolve_target(&Target::Fn(f), &rec)),
+                    None => (
+                        ty.as_ref().map(|t| self.show(t)),
+                        target.as_ref().and_then(|t| self.resolve_target(t, &rec)),
+                    ),
+                };
+                let def = match def {
+                    // A renamed user function (a service's `init`): by the
+                    // name written.
+                    Some(Def::Fn { module, name, sig })
+                        if name.strip_suffix("__") == Some(self.written(*pos)) =>
+                    {
+                        let name = self.written(*pos).to_string();
+                        Some(Def::Fn { module, name, sig })
+                    }
+                    Some(d) if internal_def(&d) => return None,
+                    d => d,
+                };
+                let ty = ty.filter(|t| {
+                    !t.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .any(internal)
+                });
+                (ty.is_some() || def.is_some()).then_some(Node { pos: *pos, ty, def })
             })
             .collect();
         Some(Index { nodes })
+    }
+
+    /// The source text at `pos`.
+    fn written(&self, pos: Pos) -> &str {
+        let text = &self.sources.get(pos.file).text;
+        text.get(pos.span.start as usize..pos.span.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The client function of variant `v` of a service's request type.
+    fn service_client(&self, adt: AdtId, v: u32) -> Option<FnId> {
+        let a = &self.adts[adt.0 as usize];
+        if a.name != super::desugar::REQUEST {
+            return None;
+        }
+        let variant = &a.variants().get(v as usize)?.name;
+        let name = format!("{}.{}", a.module, super::desugar::snake(variant));
+        let i = self.fns.iter().position(|f| f.name == name)?;
+        Some(FnId(i as u32))
     }
 
     fn resolve_target(&self, t: &Target, rec: &Recorder) -> Option<Def> {
@@ -265,6 +345,14 @@ impl Checker<'_> {
                 }
             }
             Target::Builtin(_) => return None,
+            Target::Method(iface, m) => {
+                let i = &self.ifaces[iface.0 as usize];
+                Def::Method {
+                    module: i.module.clone(),
+                    iface: i.name.clone(),
+                    method: i.methods.get(*m as usize)?.name.clone(),
+                }
+            }
         })
     }
 }

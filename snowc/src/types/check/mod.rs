@@ -27,6 +27,7 @@ use super::unify::Subst;
 use crate::diag::{Diagnostic, FileId, SourceMap};
 use crate::syntax::ast::{self, Span};
 use crate::syntax::ParsedFile;
+pub use desugar::snake;
 pub use errors::{MatchCheck, MatchKind};
 pub use scope::{TypeRes, ValueRes};
 

@@ -145,6 +145,7 @@ pub fn imports(ck: &mut Checker, units: &[Unit]) -> Vec<Vec<usize>> {
                 continue;
             };
             edges[ui].push(target);
+            ck.record_import(units[target].name.clone(), path.span);
             if let StmtKind::Item(Item::Import(_)) = &st.kind {
                 let short = path
                     .segments
