@@ -132,3 +132,33 @@ fn the_examples_are_formatted() {
     let (status, out, err) = fmt(&common::repo_root(), &["--check", "examples"], "");
     assert_eq!((status, out.as_str(), err.as_str()), (0, "", ""));
 }
+
+/// Runs `snowc fmt ARGS` in `dir` with its memory capped at 1 GB (so that a
+/// blow-up fails the test instead of the machine) and the hang guard.
+fn fmt_capped(dir: &Path, args: &str) -> common::Output {
+    let script = format!("ulimit -v 1000000 2>/dev/null; exec \"$0\" fmt {args}");
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &script]).arg(snowc()).current_dir(dir);
+    common::run(&mut cmd, common::HANG_TIMEOUT).expect("sh runs")
+}
+
+/// Nested list literals 250 deep (the parser's limit is higher): the
+/// layout document must not double per level.
+#[test]
+fn deeply_nested_lists() {
+    let dir = scratch_dir("fmt_cli", "deep");
+    let mut hugs = "[250, 0]".to_string();
+    for i in (0..250).rev() {
+        hugs = format!("[{i}, {hugs}]");
+    }
+    write(&dir, "hugs.snow", &format!("let x = {hugs}\n"));
+    let deep = format!("let x = {}1{}\n", "[".repeat(250), "]".repeat(250));
+    write(&dir, "deep.snow", &deep);
+    let out = fmt_capped(&dir, "hugs.snow deep.snow");
+    assert_eq!((out.status, out.stderr.as_str()), (Some(0), ""));
+    assert!(read(&dir, "hugs.snow").starts_with("let x = [\n  0,\n  [\n    1,\n"));
+    assert!(read(&dir, "deep.snow").starts_with("let x = [\n  [\n    [\n"));
+    // Idempotent: formatting again changes nothing.
+    let out = fmt_capped(&dir, "--check hugs.snow deep.snow");
+    assert_eq!((out.status, out.stdout.as_str()), (Some(0), ""));
+}

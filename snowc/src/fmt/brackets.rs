@@ -8,6 +8,7 @@ use super::doc::Doc;
 use super::roles::Role;
 use super::trivia::Piece;
 use crate::syntax::token::{Kw, Tok};
+use std::rc::Rc;
 
 impl Builder<'_> {
     /// The bracket group starting at the current (opening) atom.
@@ -118,14 +119,34 @@ impl Builder<'_> {
             return Doc::group(wrap(inner), broken);
         };
         // `f(a, [` … `])`: the other elements stay on the line and only the
-        // literal breaks, when that fits and the whole does not.
-        let mut hugged = inner.clone();
-        if let Some(Doc::Group { broken, .. }) = hugged.get_mut(pos) {
-            *broken = true;
-        }
+        // literal breaks, when that fits and the whole does not. The two
+        // layouts differ only in the literal's group flag, so they share the
+        // rest (copies would double the document per nesting level).
+        let mut after = inner.split_off(pos);
+        let literal = after.remove(0);
+        let before = Rc::new(Doc::Concat(inner));
+        let after = Rc::new(Doc::Concat(after));
+        let (normal, hugged) = match literal {
+            Doc::Group { broken, doc } => {
+                let doc = Rc::new(*doc);
+                let flagged = |broken| Doc::group(Doc::Shared(doc.clone()), broken);
+                (flagged(broken), flagged(true))
+            }
+            other => {
+                let doc = Rc::new(other);
+                (Doc::Shared(doc.clone()), Doc::Shared(doc))
+            }
+        };
+        let layout = |literal| {
+            wrap(vec![
+                Doc::Shared(before.clone()),
+                literal,
+                Doc::Shared(after.clone()),
+            ])
+        };
         Doc::Hug {
-            normal: Box::new(Doc::group(wrap(inner), false)),
-            hugged: Box::new(wrap(hugged)),
+            normal: Box::new(Doc::group(layout(normal), false)),
+            hugged: Box::new(layout(hugged)),
         }
     }
 
