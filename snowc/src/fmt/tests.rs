@@ -215,6 +215,11 @@ fn line_endings_become_newlines() {
     );
     assert_eq!(fmt(""), "");
     assert_eq!(fmt("# only a comment"), "# only a comment\n");
+    // A line break inside a token is part of it and stays as written.
+    assert_eq!(
+        fmt("let s = \"\"\"a\r\nb\"\"\"\r\n#= c\r\nd =#\r\n"),
+        "let s = \"\"\"a\r\nb\"\"\"\n#= c\r\nd =#\n"
+    );
 }
 
 #[test]
