@@ -90,6 +90,7 @@ fn check_lists_files_and_changes_nothing() {
     write(&dir, "sub/c.snow", UGLY);
     write(&dir, ".hidden/d.snow", UGLY);
     write(&dir, "target/e.snow", UGLY);
+    write(&dir, "_build/f.snow", UGLY);
     write(&dir, "notes.txt", UGLY);
     let (status, out, err) = fmt(&dir, &["--check"], "");
     assert_eq!(
@@ -97,13 +98,18 @@ fn check_lists_files_and_changes_nothing() {
         (1, "./b.snow\n./sub/c.snow\n", "")
     );
     assert_eq!(read(&dir, "b.snow"), UGLY);
-    // Without --check: rewritten in place; dot-directories, target/ and
-    // other files are not touched.
+    // Without --check: rewritten in place; dot-directories, target/,
+    // _build/ and other files are not touched.
     let (status, out, _) = fmt(&dir, &[], "");
     assert_eq!((status, out.as_str()), (0, ""));
     assert_eq!(read(&dir, "b.snow"), PRETTY);
     assert_eq!(read(&dir, "sub/c.snow"), PRETTY);
-    for untouched in [".hidden/d.snow", "target/e.snow", "notes.txt"] {
+    for untouched in [
+        ".hidden/d.snow",
+        "target/e.snow",
+        "_build/f.snow",
+        "notes.txt",
+    ] {
         assert_eq!(read(&dir, untouched), UGLY);
     }
     let (status, out, _) = fmt(&dir, &["--check", "."], "");
@@ -121,6 +127,28 @@ fn bad_usage_exits_2() {
     assert!(err.contains("unknown option `--bogus`"), "{err}");
     let (status, _, err) = fmt(&dir, &["--line-width", "wide", "-"], "");
     assert_eq!(status, 2, "{err}");
+    // Out of range is refused, not clamped; the message gives the range.
+    let (status, _, err) = fmt(&dir, &["--indent-size", "40", "-"], "");
+    assert_eq!(
+        (status, err.as_str()),
+        (
+            2,
+            "snowc: error: --indent-size needs a number from 1 to 16, not `40`\n"
+        )
+    );
+    let (status, _, err) = fmt(&dir, &["--line-width=1001", "-"], "");
+    assert_eq!(
+        (status, err.as_str()),
+        (
+            2,
+            "snowc: error: --line-width needs a number from 1 to 1000, not `1001`\n"
+        )
+    );
+    let (status, out, _) = fmt(&dir, &["--indent-size=16", "-"], UGLY);
+    assert_eq!(
+        (status, out.as_str()),
+        (0, "fn main() do\n                println(\"hi\")\nend\n")
+    );
     let (status, out, _) = fmt(&dir, &["--help"], "");
     assert_eq!(status, 0);
     assert!(out.starts_with("Usage: snowc fmt"));
@@ -131,4 +159,63 @@ fn bad_usage_exits_2() {
 fn the_examples_are_formatted() {
     let (status, out, err) = fmt(&common::repo_root(), &["--check", "examples"], "");
     assert_eq!((status, out.as_str(), err.as_str()), (0, "", ""));
+}
+
+/// Runs `snowc fmt ARGS` in `dir` with its memory capped at 1 GB (so that a
+/// blow-up fails the test instead of the machine) and the hang guard.
+fn fmt_capped(dir: &Path, args: &str) -> common::Output {
+    let script = format!("ulimit -v 1000000 2>/dev/null; exec \"$0\" fmt {args}");
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &script]).arg(snowc()).current_dir(dir);
+    common::run(&mut cmd, common::HANG_TIMEOUT).expect("sh runs")
+}
+
+/// Nested list literals 250 deep (the parser's limit is higher): the
+/// layout document must not double per level.
+#[test]
+fn deeply_nested_lists() {
+    let dir = scratch_dir("fmt_cli", "deep");
+    let mut hugs = "[250, 0]".to_string();
+    for i in (0..250).rev() {
+        hugs = format!("[{i}, {hugs}]");
+    }
+    write(&dir, "hugs.snow", &format!("let x = {hugs}\n"));
+    let deep = format!("let x = {}1{}\n", "[".repeat(250), "]".repeat(250));
+    write(&dir, "deep.snow", &deep);
+    let out = fmt_capped(&dir, "hugs.snow deep.snow");
+    assert_eq!((out.status, out.stderr.as_str()), (Some(0), ""));
+    assert!(read(&dir, "hugs.snow").starts_with("let x = [\n  0,\n  [\n    1,\n"));
+    assert!(read(&dir, "deep.snow").starts_with("let x = [\n  [\n    [\n"));
+    // Idempotent: formatting again changes nothing.
+    let out = fmt_capped(&dir, "--check hugs.snow deep.snow");
+    assert_eq!((out.status, out.stdout.as_str()), (Some(0), ""));
+}
+
+/// `--` ends the options: a file whose name starts with `-` can be named.
+#[test]
+fn double_dash_ends_options() {
+    let dir = scratch_dir("fmt_cli", "dashdash");
+    write(&dir, "-x.snow", UGLY);
+    let (status, out, err) = fmt(&dir, &["--check", "--", "-x.snow"], "");
+    assert_eq!((status, out.as_str(), err.as_str()), (1, "-x.snow\n", ""));
+    let (status, _, err) = fmt(&dir, &["--", "-x.snow"], "");
+    assert_eq!((status, err.as_str()), (0, ""));
+    assert_eq!(read(&dir, "-x.snow"), PRETTY);
+}
+
+/// Links to directories are not followed when walking (`a/loop -> ..`
+/// would list every file again, ever deeper); a link named explicitly is.
+#[cfg(unix)]
+#[test]
+fn directory_links_are_not_followed() {
+    let dir = scratch_dir("fmt_cli", "links");
+    write(&dir, "a/m.snow", UGLY);
+    std::os::unix::fs::symlink("..", dir.join("a/loop")).unwrap();
+    let (status, out, err) = fmt(&dir, &["--check"], "");
+    assert_eq!(
+        (status, out.as_str(), err.as_str()),
+        (1, "./a/m.snow\n", "")
+    );
+    let (status, out, _) = fmt(&dir, &["--check", "a/loop"], "");
+    assert_eq!((status, out.as_str()), (1, "a/loop/a/m.snow\n"));
 }

@@ -1,7 +1,8 @@
 //! `snowc fmt [--check] [--line-width N] [--indent-size N] [PATH...|-]`.
 //!
 //! Files are rewritten in place; directories are searched for `*.snow`
-//! files (skipping dot-directories and `target/`). `--check` writes nothing
+//! files (skipping dot-directories, the build outputs `target/` and `_build/`,
+//! and symbolic links to directories). `--check` writes nothing
 //! and lists the files that would change. `-` formats standard input to
 //! standard output (the contract `snowc lsp` relies on: on a syntax error,
 //! exit 1 with the diagnostic on stderr and nothing on stdout).
@@ -16,14 +17,15 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 pub const USAGE: &str = "\
-Usage: snowc fmt [--check] [--line-width N] [--indent-size N] [PATH...]
+Usage: snowc fmt [--check] [--line-width N] [--indent-size N] [--] [PATH...]
   Formats .snow files in place; a directory means every .snow file under it
-  (dot-directories and target/ skipped); no PATH means `.`; `-` formats
-  standard input to standard output.
+  (dot-directories, target/, _build/ and links to directories skipped); no
+  PATH means `.`; `-` formats standard input to standard output; `--` ends
+  the options (for a file whose name starts with `-`).
   --check            change nothing; list the files that would change and
                      exit 1 if there are any
-  --line-width N     preferred maximum line length (default 100)
-  --indent-size N    spaces per indentation level (default 2)
+  --line-width N     preferred maximum line length, 1 to 1000 (default 100)
+  --indent-size N    spaces per indentation level, 1 to 16 (default 2)
 ";
 
 struct FmtArgs {
@@ -87,12 +89,16 @@ fn parse(args: &[OsString]) -> Result<Option<FmtArgs>, String> {
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
+        if arg == "--" {
+            a.paths.extend(it.map(PathBuf::from));
+            break;
+        }
         let s = arg.to_string_lossy();
         let (flag, inline) = match s.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (s.to_string(), None),
         };
-        let mut number = |name: &str| -> Result<usize, String> {
+        let mut number = |name: &str, max: usize| -> Result<usize, String> {
             let v = match &inline {
                 Some(v) => v.clone(),
                 None => it
@@ -101,14 +107,14 @@ fn parse(args: &[OsString]) -> Result<Option<FmtArgs>, String> {
                     .ok_or(format!("{name} needs a number"))?,
             };
             match v.parse::<usize>() {
-                Ok(n) if (1..=1000).contains(&n) => Ok(n),
-                _ => Err(format!("{name} needs a number from 1 to 1000, not `{v}`")),
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(format!("{name} needs a number from 1 to {max}, not `{v}`")),
             }
         };
         match flag.as_str() {
             "--check" => a.check = true,
-            "--line-width" => a.opts.line_width = number("--line-width")?,
-            "--indent-size" => a.opts.indent_size = number("--indent-size")?.min(16),
+            "--line-width" => a.opts.line_width = number("--line-width", 1000)?,
+            "--indent-size" => a.opts.indent_size = number("--indent-size", 16)?,
             "-h" | "--help" => return Ok(None),
             f if f.starts_with('-') && f != "-" => {
                 return Err(format!("unknown option `{f}` for `snowc fmt`"))
@@ -122,21 +128,27 @@ fn parse(args: &[OsString]) -> Result<Option<FmtArgs>, String> {
     Ok(Some(a))
 }
 
-/// Every `*.snow` file under `dir`, in a stable order.
+/// Every `*.snow` file under `dir`, in a stable order. Links to directories
+/// are not followed: they would list files twice, or forever (`a/up -> ..`).
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = fs::read_dir(dir) else {
         return;
     };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<(PathBuf, bool)> = rd
+        .filter_map(|e| {
+            let e = e.ok()?;
+            Some((e.path(), e.file_type().ok()?.is_dir()))
+        })
+        .collect();
     entries.sort();
-    for p in entries {
+    for (p, is_dir) in entries {
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
         let name = name.unwrap_or_default();
-        if p.is_dir() {
-            if !name.starts_with('.') && name != "target" {
+        if is_dir {
+            if !name.starts_with('.') && name != "target" && name != "_build" {
                 collect(&p, out);
             }
-        } else if name.ends_with(".snow") {
+        } else if name.ends_with(".snow") && !p.is_dir() {
             out.push(p);
         }
     }

@@ -8,6 +8,8 @@
 //! (`map(xs, fn x ->` … `end)`). A group that holds a line comment is always
 //! broken, because such a comment runs to the end of its line.
 
+use std::rc::Rc;
+
 /// One node of the document.
 #[derive(Clone, Debug)]
 pub enum Doc {
@@ -41,6 +43,9 @@ pub enum Doc {
         hugged: Box<Doc>,
     },
     Concat(Vec<Doc>),
+    /// A sub-document used in more than one place (the two layouts of a
+    /// `Hug`), stored once so that nested hugs stay linear in size.
+    Shared(Rc<Doc>),
 }
 
 impl Doc {
@@ -67,6 +72,23 @@ impl Doc {
             broken,
             doc: Box::new(doc),
         }
+    }
+}
+
+#[cfg(test)]
+impl Doc {
+    /// The nodes stored (a shared node once, however often it is used).
+    pub fn stored_nodes(&self) -> usize {
+        fn walk(d: &Doc, seen: &mut std::collections::HashSet<*const Doc>) -> usize {
+            1 + match d {
+                Doc::Indent { doc, .. } | Doc::Group { doc, .. } => walk(doc, seen),
+                Doc::Hug { normal, hugged } => walk(normal, seen) + walk(hugged, seen),
+                Doc::Concat(items) => items.iter().map(|d| walk(d, seen)).sum(),
+                Doc::Shared(doc) if seen.insert(Rc::as_ptr(doc)) => walk(doc, seen),
+                _ => 0,
+            }
+        }
+        walk(self, &mut Default::default())
     }
 }
 
@@ -140,6 +162,7 @@ pub fn print(doc: &Doc, width: usize, step: usize) -> String {
                     stack.push((ind, mode, it));
                 }
             }
+            Doc::Shared(doc) => stack.push((ind, mode, doc)),
         }
     }
     let mut out = p.out.trim_end().to_string();
@@ -234,6 +257,7 @@ fn fits(mut rest: isize, doc: &Doc, after: &[(usize, Mode, &Doc)]) -> bool {
                     todo.push((mode, it));
                 }
             }
+            Doc::Shared(doc) => todo.push((mode, doc)),
         }
     }
 }

@@ -215,6 +215,11 @@ fn line_endings_become_newlines() {
     );
     assert_eq!(fmt(""), "");
     assert_eq!(fmt("# only a comment"), "# only a comment\n");
+    // A line break inside a token is part of it and stays as written.
+    assert_eq!(
+        fmt("let s = \"\"\"a\r\nb\"\"\"\r\n#= c\r\nd =#\r\n"),
+        "let s = \"\"\"a\r\nb\"\"\"\n#= c\r\nd =#\n"
+    );
 }
 
 #[test]
@@ -238,4 +243,34 @@ fn a_lone_list_argument_hugs_the_call() {
         ),
         "let s = zip(\n  [\"alpha\", \"beta\"],\n  [\"gamma\", \"d\"]\n)\n"
     );
+}
+
+/// `[0, [1, [2, … [n, 0]…]]]` and `[[[…1…]]]`, `n` levels deep.
+fn nested_lists(n: usize) -> [String; 2] {
+    let mut tail = format!("[{n}, 0]");
+    for i in (0..n).rev() {
+        tail = format!("[{i}, {tail}]");
+    }
+    let deep = format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    [format!("let x = {tail}\n"), format!("let x = {deep}\n")]
+}
+
+#[test]
+fn document_size_is_linear_in_list_nesting() {
+    use super::{build::Builder, roles::roles, trivia::atoms};
+    let nodes = |src: &str| {
+        let atoms = atoms(src).expect("lexes");
+        let roles = roles(&atoms);
+        Builder::new(&atoms, &roles).file().stored_nodes()
+    };
+    for shape in 0..2 {
+        let sizes: Vec<usize> = [3, 6, 9, 12]
+            .map(|n| nodes(&nested_lists(n)[shape]))
+            .to_vec();
+        let steps: Vec<usize> = sizes.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(
+            steps.iter().all(|s| *s == steps[0]),
+            "shape {shape}: sizes {sizes:?} do not grow by the same step"
+        );
+    }
 }
