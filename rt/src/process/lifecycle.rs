@@ -312,9 +312,8 @@ pub unsafe fn crash(a: &Actor, msg: &[u8], text: &[u8]) -> ! {
 }
 
 /// Everything after a process's last instruction: runs on its worker's
-/// stack. Order (§4.4.4): the terminate block already ran; now the
-/// resources it owned are dropped, then exit signals to links and
-/// monitors, then release of names, mailbox, heap and stack.
+/// stack. Order (§4.4.4): the terminate block already ran; now exit signals
+/// to links and monitors, then release of names, mailbox, heap and stack.
 ///
 /// # Safety
 /// `a` has switched out with `Request::Exit` and will never run again.
@@ -331,10 +330,6 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
             std::mem::take(&mut s.names),
         )
     };
-    // What the process owned (sockets, pool slots, leases) goes first: by
-    // the time its pid is gone and links and monitors hear of the exit, a
-    // restarted server can bind its port again and a waiter finds the slot.
-    (*o).resources.clear();
     let st = a.load_state();
     a.state.store(pack(gen_of(st), S_DONE), Ordering::SeqCst);
     pid_table::remove(a.pid);
@@ -355,6 +350,7 @@ pub unsafe fn finalize(a: Arc<Actor>, worker: *mut c_void) {
     (*o).process.heap = Heap::new(false);
     (*o).process.roots = Vec::new();
     (*o).terminate = None;
+    (*o).resources.clear();
     back_to_first(o, true);
     stack::release(
         std::mem::replace(&mut (*o).stacks.first, Stack::none()),
