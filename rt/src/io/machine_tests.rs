@@ -1,7 +1,9 @@
 //! Unit tests of the whole machine (workers, run queues, parking, timers,
 //! quiescence), driven by processes written in Rust against the C ABI. The
 //! machine starts once per test process; `run_program` runs programs on
-//! it one at a time, the test thread acting as the reactor's thread.
+//! it one at a time, the test thread acting as the reactor's thread. The
+//! helpers other runtime tests share live here too (`give_way`,
+//! `yield_until`, `wait_parked`, `kill_and_wait`, `in_ms`).
 
 use super::timers::snow_sleep;
 use crate::base::abi::{Ctx, Word, BUDGET};

@@ -1,5 +1,6 @@
 //! Completion: after `Module.` the module's functions (the stdlib's, or a
-//! project module's public ones) with their signatures; elsewhere
+//! project or dependency module's public ones, also when named by the last
+//! segment of an import) with their signatures; elsewhere
 //! keywords, the file's functions and the locals bound before the cursor
 //! in the function around it.
 

@@ -103,7 +103,8 @@ impl Cache {
         std::mem::take(&mut self.doomed)
     }
 
-    /// How many statements are kept.
+    /// How many statements are kept (for the tests).
+    #[cfg(test)]
     pub fn kept(&self) -> usize {
         self.by_sql.len()
     }
