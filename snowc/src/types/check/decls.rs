@@ -330,6 +330,9 @@ fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
     };
     let mut json_ok = true;
     for (label, t, span) in &fields {
+        if ck.mentions_poisoned(t) {
+            continue; // an unknown type, reported where it is written
+        }
         if adt.derives.json && ck.serialisable(t, &adt.generics) != Some(true) {
             json_ok = false;
             let ts = ck.show(t);
@@ -341,7 +344,7 @@ fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
                     )),
             );
         }
-        if adt.derives.row && !row_mappable(t) {
+        if adt.derives.row && adt.is_struct() && !row_mappable(t) {
             let ts = ck.show(t);
             ck.error(
                 Diagnostic::error(Some("E0039"), format!("field `{label}` has type `{ts}` which cannot be mapped from a database row"))
@@ -516,15 +519,21 @@ fn derives_from_clause(
             "Display" => out.display = true,
             "Debug" => out.debug = true,
             "Json" => out.json = true,
-            "Row" if is_struct => out.row = true,
-            "Row" => ck.error(
-                Diagnostic::error(
-                    Some("E0028"),
-                    format!("cannot derive `Row` for `{}`", tname.text),
-                )
-                .with_primary(ck.file, n.span, "not a struct")
-                .with_help("Row can only be derived for structs"),
-            ),
+            "Row" => {
+                // Rejected on a sum type, but `T.from_row` still type checks
+                // (as for a struct with a bad field): one error, not two.
+                out.row = true;
+                if !is_struct {
+                    ck.error(
+                        Diagnostic::error(
+                            Some("E0028"),
+                            format!("cannot derive `Row` for `{}`", tname.text),
+                        )
+                        .with_primary(ck.file, n.span, "not a struct")
+                        .with_help("Row can only be derived for structs"),
+                    )
+                }
+            }
             other => ck.error(
                 Diagnostic::error(
                     Some("E0028"),

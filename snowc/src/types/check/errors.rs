@@ -92,6 +92,12 @@ impl Checker<'_> {
         matches!(t, Ty::Var(_)) && self.poisoned.iter().any(|p| self.sub.shallow(p) == t)
     }
 
+    /// Does `t` contain an erroneous part (an unknown type already
+    /// reported)? Checks of it would only repeat that error.
+    pub fn mentions_poisoned(&self, t: &Ty) -> bool {
+        !self.poisoned.is_empty() && self.sub.zonk(t).any(&mut |x| self.is_poisoned(x))
+    }
+
     /// Unify `found` with `expected`; on failure report at `span` with an
     /// optional label. Returns whether they unified.
     pub fn unify_at(&mut self, expected: &Ty, found: &Ty, span: Span, label: Option<&str>) -> bool {

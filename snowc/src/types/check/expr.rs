@@ -578,20 +578,16 @@ impl Checker<'_> {
     /// driven by the result's descriptor, for a type deriving Json / Row.
     fn decoder_ref(&mut self, id: AdtId, m: &str, kind: Decoder, span: Span) -> TExpr {
         let derives = &self.adts[id.0 as usize].derives;
-        let (derived, input, (module, entry), (code, tr)) = match kind {
-            Decoder::Json => (
-                derives.json,
-                Ty::string(),
-                ("Json", "__decode"),
-                ("E0038", "Json"),
-            ),
+        let (derived, input, (module, entry), code) = match kind {
+            Decoder::Json => (derives.json, Ty::string(), ("Json", "__decode"), "E0038"),
             Decoder::Row => (
                 derives.row,
                 Ty::Con(TyCon::Map, vec![Ty::string(), Ty::string()]),
                 ("", "__from_row"),
-                ("E0039", "Row"),
+                "E0039",
             ),
         };
+        let tr = kind.derive();
         if !derived {
             let f = kind.name();
             self.error(
@@ -670,7 +666,9 @@ impl Checker<'_> {
             ExprKind::Field { base: b, name } => {
                 let head = self.static_base(b)?;
                 let path = format!("{head}.{}", name.text);
-                self.scopes.module_index(&path).map(|_| path)
+                let known = self.scopes.module_index(&path).is_some()
+                    || self.scopes.path_ty(&path).is_some();
+                known.then_some(path)
             }
             _ => None,
         }
@@ -706,7 +704,14 @@ impl Checker<'_> {
             // A user module without `name` falls back to the stdlib one.
             return Some(self.instantiate_res(r, span));
         }
-        if let Some(TypeRes::Adt(id)) = self.scopes.ty(m).cloned() {
+        let ty = self.scopes.path_ty(m).map(|(mi, t)| (mi, t.clone()));
+        if let Some((Some(mi), _)) = &ty {
+            // `M.T.x`: `T` must be visible from here, as `M.f` must.
+            let t = m.rsplit('.').next().unwrap_or(m);
+            self.check_visible(*mi, t, span);
+        }
+        let ty = ty.map(|(_, t)| t);
+        if let Some(TypeRes::Adt(id)) = ty.clone() {
             if let Some(v) = self.adts[id.0 as usize].variant_index(&name.text) {
                 return Some(self.ctor_ref(id, v as u32, span));
             }
@@ -714,7 +719,10 @@ impl Checker<'_> {
                 return Some(self.decoder_ref(id, m, kind, span));
             }
         }
-        if let Some(TypeRes::Iface(iface)) = self.scopes.ty(m).cloned() {
+        if let Some(TypeRes::Gen(_)) = ty {
+            return Some(self.type_param_member(m, name, span));
+        }
+        if let Some(TypeRes::Iface(iface)) = ty.clone() {
             // `Iface.method(value, ...)`: the receiver is the first argument.
             let d = &self.ifaces[iface.0 as usize];
             if let Some(k) = d.methods.iter().position(|x| x.name == name.text) {
@@ -758,7 +766,7 @@ impl Checker<'_> {
             self.error(d);
             return Some(self.error_expr(span));
         }
-        if self.scopes.module_index(m).is_some() || self.scopes.ty(m).is_some() {
+        if self.scopes.module_index(m).is_some() || ty.is_some() {
             let mut d = Diagnostic::error(Some("E0034"), "name not found in module")
                 .with_message(format!("`{}` is not exported by module `{m}`", name.text))
                 .with_primary(
@@ -773,6 +781,26 @@ impl Checker<'_> {
             return Some(self.error_expr(span));
         }
         None
+    }
+
+    /// `T.name` for a type parameter `T`: a generic body has no static
+    /// members to reach (`T.from_row` exists only on a named type).
+    fn type_param_member(&mut self, t: &str, name: &ast::Name, span: Span) -> TExpr {
+        let n = &name.text;
+        let mut d = Diagnostic::error(
+            Some("E0040"),
+            format!("`{t}.{n}` is not available on a type parameter"),
+        )
+        .with_primary(self.file, span, format!("`{t}` is a type parameter"));
+        if let Some(kind) = Decoder::named(n) {
+            let tr = kind.derive();
+            d = d.with_help(format!(
+                "`{n}` belongs to each type with `deriving({tr})`; take the decoder as a \
+                 function argument and pass it, e.g. `Item.{n}`"
+            ));
+        }
+        self.error(d);
+        self.error_expr(span)
     }
 
     fn infer_field(&mut self, base: &Expr, name: &ast::Name, span: Span) -> TExpr {
@@ -2032,6 +2060,14 @@ impl Decoder {
         match self {
             Decoder::Json => "from_json",
             Decoder::Row => "from_row",
+        }
+    }
+
+    /// The derive that provides it.
+    fn derive(self) -> &'static str {
+        match self {
+            Decoder::Json => "Json",
+            Decoder::Row => "Row",
         }
     }
 }

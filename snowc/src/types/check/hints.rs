@@ -51,6 +51,10 @@ impl Checker<'_> {
                 closest(n, names(all)).map(|c| format!("{m}.{c}"))
             }),
         };
+        let protocol = (want == TypeWant::Iface).then(|| derive_only_protocol(name));
+        if let Some(h) = protocol.flatten() {
+            return d.with_help(h);
+        }
         match guess {
             Some(c) => d.with_help(format!("did you mean `{c}`?")),
             None => d,
@@ -291,4 +295,18 @@ impl Checker<'_> {
                 .with_help(format!("end the function with the `{es}` value to return, after the loop")),
         );
     }
+}
+
+/// The help for naming `FromRow` / `FromJson` as an interface: they are
+/// what a derive provides, not interfaces a program can name.
+fn derive_only_protocol(name: &str) -> Option<String> {
+    let (derive, f) = match name {
+        "FromRow" => ("Row", "from_row"),
+        "FromJson" => ("Json", "from_json"),
+        _ => return None,
+    };
+    Some(format!(
+        "`{name}` cannot be named in Snow: `deriving({derive})` gives a type its `{f}`; \
+         a generic function takes the decoder as an argument (pass `Item.{f}`)"
+    ))
 }

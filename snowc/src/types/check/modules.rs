@@ -109,14 +109,23 @@ fn module_by_name(ck: &Checker, name: &str) -> Option<usize> {
     ck.scopes.module_names.iter().position(|m| m == name)
 }
 
-/// The module a user `import`/`from` names: a user module wins over the
-/// stdlib module of the same name; `None` means the stdlib one.
-fn import_target(ck: &Checker, units: &[Unit], name: &str) -> Option<usize> {
-    let target = module_by_name(ck, name);
+/// The module a user `import`/`from` in unit `ui` names: an inline module
+/// visible there (lexically, as for `M.f`), else a module by its full name;
+/// a user module wins over the stdlib module of the same name; `None` means
+/// the stdlib one.
+fn import_target(ck: &Checker, units: &[Unit], ui: usize, name: &str) -> Option<usize> {
+    let target = lexical_inline(ck, units, ui, name).or_else(|| module_by_name(ck, name));
     if crate::stdlib::is_runtime_module(name) {
         return target.filter(|t| !units[*t].prelude);
     }
     target
+}
+
+/// The inline module `name` denotes in unit `ui` by lexical scoping.
+fn lexical_inline(ck: &Checker, units: &[Unit], ui: usize, name: &str) -> Option<usize> {
+    ck.scopes
+        .module_from(ui, name)
+        .filter(|t| units[*t].parent.is_some() && !units[*t].prelude)
 }
 
 /// Resolve `import` declarations; returns the import graph edges (for the
@@ -132,9 +141,14 @@ pub fn imports(ck: &mut Checker, units: &[Unit]) -> Vec<Vec<usize>> {
                 _ => continue,
             };
             let name = path_text(path);
-            let target = import_target(ck, units, &name);
+            let target = import_target(ck, units, ui, &name);
             if target.is_none() && crate::stdlib::is_runtime_module(&name) {
                 continue; // `import String` is allowed and changes nothing
+            }
+            if lexical_inline(ck, units, ui, &name).is_some() {
+                // An inline module is already in scope by name; using it is
+                // not an edge of the file import graph.
+                continue;
             }
             let Some(target) = target else {
                 ck.error(
@@ -214,7 +228,7 @@ pub fn from_imports(ck: &mut Checker, units: &[Unit], values: bool) {
             };
             let mname = path_text(&d.path);
             let stdlib = crate::stdlib::is_runtime_module(&mname);
-            let target = import_target(ck, units, &mname);
+            let target = import_target(ck, units, ui, &mname);
             for n in &d.names {
                 // A user module shadowing a stdlib one falls back to it.
                 let user_has =

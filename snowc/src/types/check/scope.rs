@@ -95,6 +95,19 @@ impl Scopes {
             .or_else(|| self.in_units(self.current, name, |s| &s.types))
     }
 
+    /// The type a written name denotes: bare `T` lexically, `M.T` (also
+    /// `A.B.T`) among module `M`'s own types (chapter 1 §9), with that
+    /// module for the visibility check.
+    pub fn path_ty(&self, path: &str) -> Option<(Option<usize>, &TypeRes)> {
+        let Some((m, name)) = path.rsplit_once('.') else {
+            return self.ty(path).map(|t| (None, t));
+        };
+        let mi = self.module_index(m)?;
+        let s = &self.modules[mi];
+        let own = s.defined.contains(name) || self.is_prelude(mi);
+        s.types.get(name).filter(|_| own).map(|t| (Some(mi), t))
+    }
+
     /// `unit` and the units it is nested in, innermost first.
     fn enclosing(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(unit), |u| self.parents.get(*u).copied().flatten())
