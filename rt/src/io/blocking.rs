@@ -1,7 +1,8 @@
 //! Calls that block (SQLite, name resolution) run off the scheduler's
-//! workers, on a small pool of OS threads, as the BEAM's dirty schedulers
-//! do: a long call then costs a pool thread, never a worker, and the
-//! calling process parks meanwhile (`run`).
+//! workers, on a pool of OS threads, as the BEAM's dirty schedulers do: a
+//! long call then costs a pool thread, never a worker, and the calling
+//! process parks meanwhile (`run`). The pool grows while every thread is
+//! busy (`Pool`), so calls waiting on each other cannot starve.
 //!
 //! The park is `process::park`'s, with the process's `io_ready` flag as its
 //! condition, as for a descriptor: the job stores its answer, then raises
@@ -23,72 +24,123 @@ use crate::process::primitives::me;
 use crate::process::{clock, park, pid_table, resources};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
-/// Threads in the pool: enough that one long call leaves others running,
-/// few enough to stay small next to the workers.
-pub const THREADS: usize = 4;
+/// Threads kept however long they idle: enough that one long call leaves
+/// others running, few enough to stay small next to the workers.
+pub const CORE: usize = 4;
+/// The most threads at once; past that, jobs wait in the queue.
+pub const MAX: usize = 64;
+/// How long a thread beyond the core waits for a job before it exits.
+const IDLE_EXIT: Duration = Duration::from_secs(10);
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// A pool that grows on demand, as Go adds a thread for each goroutine
+/// blocked in a system call: a job that finds every thread busy gets a
+/// new one (up to `max`). A fixed pool could starve: a lock holder's
+/// COMMIT would wait behind the writers that wait for that very lock,
+/// each holding a thread for up to SQLite's busy timeout.
 pub struct Pool {
-    queue: Mutex<VecDeque<Job>>,
+    state: Mutex<State>,
     ready: Condvar,
+    core: usize,
+    max: usize,
+    idle_exit: Duration,
+}
+
+struct State {
+    queue: VecDeque<Job>,
+    /// Threads not running a job: waiting, or about to look at the queue.
+    idle: usize,
+    /// Threads alive.
+    threads: usize,
 }
 
 impl Pool {
-    fn new() -> Pool {
+    pub const fn new(core: usize, max: usize, idle_exit: Duration) -> Pool {
         Pool {
-            queue: Mutex::new(VecDeque::new()),
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                idle: 0,
+                threads: 0,
+            }),
             ready: Condvar::new(),
+            core,
+            max,
+            idle_exit,
         }
     }
 
-    /// Queues `job` for the next free thread; jobs start in submission
-    /// order.
-    pub fn submit(&self, job: Job) {
-        self.queue
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push_back(job);
-        self.ready.notify_one();
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn run(&self) {
-        loop {
-            let job = {
-                let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-                loop {
-                    match q.pop_front() {
-                        Some(j) => break j,
-                        None => q = self.ready.wait(q).unwrap_or_else(|e| e.into_inner()),
-                    }
+    /// Queues `job` for a free thread, starting one if more jobs wait than
+    /// threads are free; jobs start in submission order. `Err(job)` if the
+    /// pool has no thread and none could be started: the caller runs it.
+    pub fn submit(&'static self, job: Job) -> Result<(), Job> {
+        let mut s = self.state();
+        s.queue.push_back(job);
+        if s.queue.len() > s.idle && s.threads < self.max {
+            // Counted idle from the start: it looks at the queue first.
+            s.threads += 1;
+            s.idle += 1;
+            let started = std::thread::Builder::new()
+                .name("snow-blocking".into())
+                .spawn(move || self.serve())
+                .is_ok();
+            if !started {
+                s.threads -= 1;
+                s.idle -= 1;
+                if s.threads == 0 {
+                    return Err(s.queue.pop_back().expect("just queued"));
                 }
-            };
-            // A panicking job must not take its thread down with it.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            }
         }
+        drop(s);
+        self.ready.notify_one();
+        Ok(())
+    }
+
+    /// A thread's life: run jobs; beyond the core, exit once idle for
+    /// `idle_exit`.
+    fn serve(&self) {
+        let mut s = self.state();
+        loop {
+            if let Some(job) = s.queue.pop_front() {
+                s.idle -= 1;
+                drop(s);
+                // A panicking job must not take its thread down with it.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                s = self.state();
+                s.idle += 1;
+                continue;
+            }
+            let (g, wait) = self
+                .ready
+                .wait_timeout(s, self.idle_exit)
+                .unwrap_or_else(|e| e.into_inner());
+            s = g;
+            if wait.timed_out() && s.queue.is_empty() && s.threads > self.core {
+                s.threads -= 1;
+                s.idle -= 1;
+                return;
+            }
+        }
+    }
+
+    /// Threads alive.
+    pub fn threads(&self) -> usize {
+        self.state().threads
     }
 }
 
-/// The program's pool and how many threads serve it, started on first
-/// use. With none (no thread could be started) callers run jobs
-/// themselves.
-pub fn pool() -> (&'static Pool, usize) {
-    static POOL: OnceLock<Pool> = OnceLock::new();
-    static SPAWNED: OnceLock<usize> = OnceLock::new();
-    let p: &'static Pool = POOL.get_or_init(Pool::new);
-    let n = *SPAWNED.get_or_init(|| {
-        (0..THREADS)
-            .filter(|i| {
-                std::thread::Builder::new()
-                    .name(format!("snow-blocking-{i}"))
-                    .spawn(move || p.run())
-                    .is_ok()
-            })
-            .count()
-    });
-    (p, n)
+/// The program's pool; its threads start as jobs come.
+pub fn pool() -> &'static Pool {
+    static POOL: Pool = Pool::new(CORE, MAX, IDLE_EXIT);
+    &POOL
 }
 
 /// Processes waiting in `run`.
@@ -120,7 +172,8 @@ impl<R> Drop for Waiting<R> {
 /// Runs `f` on the pool, parking the process of `ctx` until it has
 /// finished; `None` if `deadline` (on `process::clock::now_ns`) passes
 /// first (`f` then still runs, and its answer is dropped). Runs `f` here
-/// if the pool has no thread. A panic in `f` crashes the calling process.
+/// if the pool has no thread and cannot start one. A panic in `f` crashes
+/// the calling process.
 ///
 /// # Safety
 /// `ctx` is the running process's context.
@@ -129,10 +182,6 @@ pub unsafe fn run<R: Send + 'static>(
     deadline: Option<u64>,
     f: impl FnOnce() -> R + Send + 'static,
 ) -> Option<R> {
-    let (pool, threads) = pool();
-    if threads == 0 {
-        return Some(f());
-    }
     let a = me(ctx);
     let call = Arc::new(Call {
         answer: Mutex::new(None),
@@ -141,16 +190,21 @@ pub unsafe fn run<R: Send + 'static>(
     WAITING.fetch_add(1, Ordering::SeqCst);
     let wait = resources::own(ctx, Waiting(call.clone()));
     a.io_ready.store(false, Ordering::SeqCst);
-    let job = call.clone();
-    pool.submit(Box::new(move || {
+    let this = call.clone();
+    let job: Job = Box::new(move || {
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-        *job.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        *this.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
         // Woken under the lock, so the wait cannot end (and a later one
         // begin) between the look and the wake-up.
-        if let Some(a) = &*job.waiter.lock().unwrap_or_else(|e| e.into_inner()) {
+        if let Some(a) = &*this.waiter.lock().unwrap_or_else(|e| e.into_inner()) {
             nudge(a);
         }
-    }));
+    });
+    if let Err(job) = pool().submit(job) {
+        // No thread at all: run it here (it wakes this very process,
+        // which then finds the answer without parking).
+        job();
+    }
     let r = loop {
         if let Some(r) = call.answer.lock().unwrap_or_else(|e| e.into_inner()).take() {
             break Some(r);

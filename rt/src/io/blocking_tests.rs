@@ -12,13 +12,12 @@ use crate::process::park::{state_of, S_WAIT_IO};
 use crate::process::primitives::{snow_exit, snow_self, snow_send, snow_spawn};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{mpsc, Barrier};
+use std::sync::{mpsc, Barrier, OnceLock};
 use std::time::Duration;
 
-/// The tests here share the program's pool of `THREADS` threads, and some
-/// hold threads on purpose (one blocked job; `THREADS` callers meeting at a
-/// barrier): run in parallel they could starve each other, so each takes
-/// this for its whole run.
+/// The tests here share the program's pool, and some hold threads on
+/// purpose (one blocked job; `CORE` callers meeting at a barrier); each
+/// takes this for its whole run, so one does not see another's threads.
 fn one_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static ONE: Mutex<()> = Mutex::new(());
     ONE.lock().unwrap_or_else(|e| e.into_inner())
@@ -27,21 +26,98 @@ fn one_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 #[test]
 fn pool_runs_jobs_beside_a_blocked_one() {
     let _one = one_test_at_a_time();
-    let (p, n) = pool();
-    assert_eq!(n, THREADS);
+    let p = pool();
     // One job holds its thread until told to go; another still runs.
     let (go_tx, go_rx) = mpsc::channel::<()>();
     let (done_tx, done_rx) = mpsc::channel::<&str>();
     let d1 = done_tx.clone();
-    p.submit(Box::new(move || {
+    let submit = |j: Job| assert!(p.submit(j).is_ok());
+    submit(Box::new(move || {
         go_rx.recv().unwrap();
         d1.send("blocked").unwrap();
     }));
-    p.submit(Box::new(|| panic!("a job's panic stays in its job")));
-    p.submit(Box::new(move || done_tx.send("free").unwrap()));
+    submit(Box::new(|| panic!("a job's panic stays in its job")));
+    submit(Box::new(move || done_tx.send("free").unwrap()));
     assert_eq!(done_rx.recv().unwrap(), "free");
     go_tx.send(()).unwrap();
     assert_eq!(done_rx.recv().unwrap(), "blocked");
+}
+
+// ------------------------------------------------ growing and shrinking
+
+/// A pool of its own for a test (threads need it for ever).
+fn own_pool(core: usize, max: usize, idle_exit: Duration) -> &'static Pool {
+    Box::leak(Box::new(Pool::new(core, max, idle_exit)))
+}
+
+/// `n` jobs that each return only once all `n` have started, then report.
+fn meeting(p: &'static Pool, n: usize) -> mpsc::Receiver<()> {
+    let meet = Arc::new(Barrier::new(n));
+    let (tx, rx) = mpsc::channel();
+    for _ in 0..n {
+        let (meet, tx) = (meet.clone(), tx.clone());
+        assert!(p
+            .submit(Box::new(move || {
+                meet.wait();
+                tx.send(()).unwrap();
+            }))
+            .is_ok());
+    }
+    rx
+}
+
+/// Waits (bounded, so a bug fails rather than hangs) for all `n` reports.
+fn all_met(rx: &mpsc::Receiver<()>, n: usize) -> bool {
+    (0..n).all(|_| rx.recv_timeout(Duration::from_secs(60)).is_ok())
+}
+
+#[test]
+fn the_pool_grows_while_every_thread_is_busy() {
+    // Six jobs that wait for each other finish only on six threads.
+    let p = own_pool(1, 8, Duration::from_secs(60));
+    assert!(all_met(&meeting(p, 6), 6));
+    assert_eq!(p.threads(), 6);
+}
+
+#[test]
+fn threads_beyond_the_core_exit_once_idle() {
+    let p = own_pool(2, 8, Duration::from_millis(20));
+    assert!(all_met(&meeting(p, 5), 5));
+    let by = std::time::Instant::now() + Duration::from_secs(60);
+    while p.threads() > 2 && std::time::Instant::now() < by {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(p.threads(), 2);
+    // The core still serves, and grows again when needed.
+    assert!(all_met(&meeting(p, 3), 3));
+}
+
+#[test]
+fn past_the_cap_jobs_queue() {
+    let p = own_pool(0, 2, Duration::from_secs(60));
+    let (started_tx, started) = mpsc::channel::<()>();
+    let (go_tx, go) = mpsc::channel::<()>();
+    let go = Arc::new(Mutex::new(go));
+    for _ in 0..2 {
+        let (s, go) = (started_tx.clone(), go.clone());
+        assert!(p
+            .submit(Box::new(move || {
+                s.send(()).unwrap();
+                go.lock().unwrap().recv().unwrap();
+            }))
+            .is_ok());
+    }
+    let (third_tx, third) = mpsc::channel::<()>();
+    assert!(p
+        .submit(Box::new(move || third_tx.send(()).unwrap()))
+        .is_ok());
+    assert!(all_met(&started, 2));
+    // Both threads are held: the third job waits, no third thread starts.
+    assert_eq!(p.threads(), 2);
+    assert!(third.try_recv().is_err());
+    go_tx.send(()).unwrap();
+    assert!(third.recv_timeout(Duration::from_secs(60)).is_ok());
+    go_tx.send(()).unwrap();
 }
 
 // ------------------------------------------------ more callers than workers
@@ -60,10 +136,10 @@ unsafe extern "C" fn meeter(ctx: *mut Ctx, main: Word) {
 }
 
 unsafe extern "C" fn meet_main(ctx: *mut Ctx) {
-    for _ in 0..THREADS {
+    for _ in 0..CORE {
         snow_spawn(ctx, meeter, &snow_t_Int, snow_self(ctx));
     }
-    for _ in 0..THREADS {
+    for _ in 0..CORE {
         MET.fetch_add(
             recv_int(ctx, -1).expect("an answer") as u64,
             Ordering::SeqCst,
@@ -74,9 +150,9 @@ unsafe extern "C" fn meet_main(ctx: *mut Ctx) {
 #[test]
 fn callers_park_and_leave_their_workers_free() {
     let _one = one_test_at_a_time();
-    MEET.get_or_init(|| Barrier::new(THREADS));
+    MEET.get_or_init(|| Barrier::new(CORE));
     assert_eq!(run_program(meet_main), 0);
-    assert_eq!(MET.load(Ordering::SeqCst), THREADS as u64);
+    assert_eq!(MET.load(Ordering::SeqCst), CORE as u64);
 }
 
 // ------------------------------------------------ the end of the program

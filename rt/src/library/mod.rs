@@ -16,6 +16,7 @@ pub mod json_value;
 pub mod math;
 pub mod pg;
 pub mod pool;
+pub mod proc_lock;
 pub mod program;
 pub mod queue;
 pub mod row;

@@ -9,14 +9,12 @@
 //! - `conn`: connecting and reading messages; `auth`: authentication.
 //! - `query`: statements over the extended and simple protocols; `stmts`:
 //!   the statements each connection keeps parsed.
-//! - `lock`: serialising calls of processes sharing a connection.
 //! - `slot`: the handle table and entering a connection for a call.
 //! - `calls`, `transaction`: the C entry points behind `Pg.*`.
 
 pub mod auth;
 pub mod calls;
 pub mod conn;
-pub mod lock;
 pub mod query;
 pub mod slot;
 pub mod sock;

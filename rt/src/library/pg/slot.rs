@@ -1,12 +1,12 @@
 //! The table of open connections (generation-checked handles, §5.0.1) and
-//! entering a connection for a call: its process lock (`lock`), the
+//! entering a connection for a call: its process lock (`proc_lock`), the
 //! socket given to the caller, and clean-up after a holder that was killed
 //! mid-call.
 
 use super::conn::Conn;
-use super::lock::{Acquired, ProcLock};
 use crate::base::abi::Ctx;
 use crate::library::handles::Handles;
+use crate::library::proc_lock::{Acquired, ProcLock};
 use core::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};

@@ -7,6 +7,7 @@ use super::conn::Conn;
 use crate::base::abi::{Ctx, SnowList, SnowStr, SnowType, Word};
 use crate::io::blocking;
 use crate::library::handles::Handles;
+use crate::library::proc_lock::ProcLock;
 use crate::library::row::rows_list;
 use crate::library::transaction::{self, Tx};
 use crate::process::primitives::me;
@@ -19,24 +20,40 @@ use std::sync::{Mutex, OnceLock};
 
 pub use crate::library::handles::CLOSED;
 
-/// Open connections; the mutex serialises calls on one connection.
-fn table() -> &'static Handles<Mutex<Conn>> {
-    static T: OnceLock<Handles<Mutex<Conn>>> = OnceLock::new();
+/// An open connection. The process lock lets one process at a time call
+/// on it, and `Sqlite.transaction` hold it for its callback; the mutex
+/// guards the connection on the pool thread running a call (the call of
+/// a process killed while it waited may still be running there).
+struct Entry {
+    lock: ProcLock,
+    conn: Mutex<Conn>,
+}
+
+/// Open connections.
+fn table() -> &'static Handles<Entry> {
+    static T: OnceLock<Handles<Entry>> = OnceLock::new();
     T.get_or_init(Handles::default)
 }
 
-/// Runs `f` on the connection of `conn` off the worker.
+/// Runs `f` on the connection of `conn` off the worker, once no other
+/// process holds it.
 unsafe fn on_conn<R: Send + 'static>(
     ctx: *mut Ctx,
     conn: *mut c_void,
     f: impl FnOnce(&mut Conn) -> Result<R, String> + Send + 'static,
 ) -> Result<R, String> {
-    let Some(c) = table().get(conn as usize as i64) else {
+    let Some(e) = table().get(conn as usize as i64) else {
         return Err(CLOSED.into());
     };
-    blocking::run_to_end(ctx, move || {
-        c.lock().unwrap_or_else(|e| e.into_inner()).call(f)
-    })
+    // A holder that died is dealt with by `Conn::call` (its transaction
+    // is rolled back), whatever way the lock was taken.
+    e.lock.acquire(ctx);
+    let c = e.clone();
+    let r = blocking::run_to_end(ctx, move || {
+        c.conn.lock().unwrap_or_else(|e| e.into_inner()).call(f)
+    });
+    e.lock.release(ctx);
+    r
 }
 
 /// `Sqlite.open(path) -> SqliteConn!String`, called by its C entry point
@@ -55,7 +72,12 @@ pub unsafe extern "C" fn snow_rs_sqlite_open(
     api::set(api);
     let path = str_of(path).to_string();
     let r = blocking::run_to_end(ctx, move || Conn::open(&path));
-    let r = r.map(|c| table().insert(Mutex::new(c)) as Word);
+    let r = r.map(|c| {
+        table().insert(Entry {
+            lock: ProcLock::default(),
+            conn: Mutex::new(c),
+        }) as Word
+    });
     result_text(ctx, res, r)
 }
 
@@ -185,7 +207,10 @@ impl Tx for SqliteTx {
 }
 
 /// `Sqlite.transaction(conn, f) -> ()!String` (§5.5.3's contract, see
-/// `library::transaction`).
+/// `library::transaction`), holding the connection throughout: calls of
+/// other processes on it wait until the transaction is over (the
+/// callback's own go through), so none slips into the transaction or
+/// meets its BEGIN. A stale handle fails at BEGIN, as before.
 ///
 /// # Safety
 /// `res` describes `Result<(), String>`; `f` is a live closure of type
@@ -197,5 +222,13 @@ pub unsafe extern "C" fn snow_sqlite_transaction(
     conn: *mut c_void,
     f: *mut c_void,
 ) -> *mut u8 {
-    transaction::reply(ctx, res, &mut SqliteTx { conn, since: 0 }, f, conn)
+    let held = table().get(conn as usize as i64);
+    if let Some(e) = &held {
+        e.lock.acquire(ctx);
+    }
+    let r = transaction::reply(ctx, res, &mut SqliteTx { conn, since: 0 }, f, conn);
+    if let Some(e) = &held {
+        e.lock.release(ctx);
+    }
+    r
 }

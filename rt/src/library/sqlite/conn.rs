@@ -132,17 +132,22 @@ impl Conn {
         Ok(Some(stmt))
     }
 
-    /// Steps the statement once; the number of rows it changed, 0 for
-    /// anything but INSERT/UPDATE/DELETE/REPLACE (DDL would report the
-    /// count of an earlier statement, so a count only if the total moved).
+    /// Steps the statement to its end, dropping any rows; the number of
+    /// rows it changed, 0 for anything but INSERT/UPDATE/DELETE/REPLACE
+    /// (DDL would report the count of an earlier statement, so a count
+    /// only if the total moved). A statement with RETURNING makes its
+    /// changes only as it is stepped, so the counters are read at the end.
     pub fn execute(&self, sql: &str, params: &[String]) -> Result<i64, String> {
         let Some(stmt) = self.prepare(sql, params)? else {
             return Ok(0);
         };
         let before = unsafe { (api::get().total_changes64)(self.db) };
-        let rc = unsafe { (api::get().step)(stmt.0) };
-        if rc != ffi::SQLITE_DONE && rc != ffi::SQLITE_ROW {
-            return Err(self.error(rc));
+        loop {
+            match unsafe { (api::get().step)(stmt.0) } {
+                ffi::SQLITE_ROW => {}
+                ffi::SQLITE_DONE => break,
+                rc => return Err(self.error(rc)),
+            }
         }
         let moved = unsafe { (api::get().total_changes64)(self.db) } != before;
         Ok(if moved {

@@ -12,9 +12,10 @@
 //!   through `library::transaction`). Connections live in a
 //!   generation-checked `library::handles` table, so a closed or
 //!   never-issued handle gives `connection is closed`, never a
-//!   use-after-free; each entry holds its connection under a mutex, which
-//!   serialises calls on one connection (a connection may be shared
-//!   between processes). Every call runs on the runtime's blocking pool
+//!   use-after-free; each entry has a process lock (`library::proc_lock`,
+//!   shared with Pg), which serialises the calls of processes sharing a
+//!   connection and which `Sqlite.transaction` holds for its callback.
+//!   Every call runs on the runtime's blocking pool
 //!   (`io::blocking`), off the scheduler's workers, while the calling
 //!   process parks: a long query costs a pool thread, never a worker.
 

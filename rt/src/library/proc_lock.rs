@@ -8,9 +8,11 @@
 //! parks as a process (`park_for_io`), and the holder's release wakes the
 //! first in the queue (`readiness::nudge`), which then contends again.
 //!
-//! The lock is re-entrant per process: `Pg.transaction` holds it across
-//! its callback, whose own `Pg.*` calls on the connection then go through,
-//! and other processes wait until the transaction is over.
+//! The lock is re-entrant per process: `Pg.transaction` and
+//! `Sqlite.transaction` hold it across their callback, whose own calls on
+//! the connection then go through, and other processes wait until the
+//! transaction is over. (A SQLite call runs on the blocking pool, so there
+//! the lock is held while the process parks for the pool's answer.)
 //!
 //! A process killed while holding the lock cannot release it (exits do not
 //! unwind): waiters re-check every `RECHECK_NS` whether the holder still
@@ -48,7 +50,7 @@ pub struct ProcLock {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Acquired {
     Free,
-    /// Already held by this process (a call inside `Pg.transaction`).
+    /// Already held by this process (a call inside a transaction).
     Nested,
     /// Its holder had died holding it.
     Orphaned,
