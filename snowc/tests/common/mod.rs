@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 pub mod http_server;
 pub mod pg_cluster;
+pub mod pg_fake;
 
 /// The time limit of every child process the tests run: a hang detector,
 /// not a speed limit. The slowest e2e program runs in about 5 s on an idle

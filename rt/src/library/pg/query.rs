@@ -163,6 +163,7 @@ impl Conn {
             code: None,
         };
         if let Err(e) = self.send(out) {
+            self.broken = true;
             reply.result = Err(format!("send {what}: {}", io_text(&e)));
             return reply;
         }
@@ -177,6 +178,7 @@ impl Conn {
             let m = match self.next_message() {
                 Ok(m) => m,
                 Err(e) => {
+                    self.broken = true;
                     reply.result = Err(error.unwrap_or(format!("read {what}: {}", io_text(&e))));
                     return reply;
                 }
@@ -188,6 +190,7 @@ impl Conn {
                     match fields {
                         Ok(f) => names = f,
                         Err(e) => {
+                            self.broken = true;
                             reply.result = Err(format!("read {what}: {e}"));
                             return reply;
                         }
@@ -198,10 +201,23 @@ impl Conn {
                     let vals: Vec<Option<std::ops::Range<usize>>> = match b.ranges().collect() {
                         Ok(v) => v,
                         Err(e) => {
+                            self.broken = true;
                             reply.result = Err(format!("read {what}: {e}"));
                             return reply;
                         }
                     };
+                    // A row that does not fit its description fails the
+                    // call; the reply goes on to ReadyForQuery as usual.
+                    if vals.len() != names.len() {
+                        if error.is_none() {
+                            error = Some(format!(
+                                "read {what}: a row of width {} for {} columns",
+                                vals.len(),
+                                names.len()
+                            ));
+                        }
+                        continue;
+                    }
                     let row = names
                         .iter()
                         .zip(vals)
