@@ -7,7 +7,7 @@
 mod common;
 
 use common::http_server::{built, HANG};
-use common::pg_fake::wire::{auth, error as error_msg, msg, row_description};
+use common::pg_fake::wire::{self, auth, error as error_msg, msg, row_description};
 use common::pg_fake::{error, rows, tag, Auth, Fake, Reply, Script};
 use std::process::Command;
 
@@ -328,4 +328,76 @@ fn transaction_branches() {
 /// Log lines of connection `n`.
 fn numbered(n: usize, lines: &[String]) -> Vec<String> {
     lines.iter().map(|l| format!("{n}: {l}")).collect()
+}
+
+#[test]
+fn pool_and_row_mapping() {
+    let fake = Fake::start(Script::new(Auth::Scram, |sql, params| {
+        Some(match sql {
+            "SELECT people" => rows(&["id", "name"], &[&[Some("1"), Some("Alice")]]),
+            "UPDATE t SET x = $1" => tag(&format!("UPDATE {}", params.len() + 1)),
+            "SELECT * FROM users" => error("42P01", "relation \"users\" does not exist"),
+            "SELECT items" => rows(
+                &["id", "name", "score", "active", "note"],
+                &[
+                    &[Some("1"), Some("pen"), Some("1.5"), Some("t"), Some("blue")],
+                    &[Some("2"), Some("ink"), None, Some("f"), None],
+                    &[Some("3"), Some("cap"), Some(" 2e1 "), Some("yes"), None],
+                    &[Some("x"), Some("bad"), Some("1"), Some("t"), None],
+                ],
+            ),
+            "SELECT die" => Reply::Raw(vec![]),
+            // A good answer, then the server hangs up.
+            "SELECT bye" => Reply::Raw(
+                [
+                    row_description(&["v".into()]),
+                    wire::data_row(&[Some("bye".into())]),
+                    wire::command_complete("SELECT 1"),
+                    wire::ready(b'I'),
+                ]
+                .concat(),
+            ),
+            _ => return None,
+        })
+    }));
+    let args = [
+        fake.url("erin", "secret", "sslmode=disable"),
+        fake.url("erin", "wrong", "sslmode=disable"),
+    ];
+    let out = run("pool", &args, &[("SNOW_POOL_FRESH_MS", "0")]);
+    assert_out("pool", &out);
+    // Every idle checkout is health-checked (SNOW_POOL_FRESH_MS=0); dirty
+    // checkins are rolled back; a connection the server dropped, during a
+    // call or after one, is replaced (the refill to `min = 1`).
+    let checked = |sqls: &[&str]| -> Vec<String> {
+        sqls.iter()
+            .flat_map(|s| ["SELECT 1", s])
+            .map(String::from)
+            .collect()
+    };
+    let connect = || "connect erin to db".to_string();
+    let users = "SELECT * FROM users";
+    let mut first = vec![connect()];
+    first.extend(checked(&[
+        "SELECT people",
+        "UPDATE t SET x = $1 [1]",
+        users,
+        users,
+        "SELECT items",
+        users,
+        "SELECT items",
+        "SELECT items",
+    ]));
+    first.extend(["SELECT items", "BEGIN", "ROLLBACK"].map(String::from));
+    first.extend(checked(&["BEGIN"]));
+    first.extend([users, "ROLLBACK"].map(String::from));
+    first.extend(checked(&["SELECT die"]));
+    let mut second = vec![connect()];
+    second.extend(checked(&["SELECT people", "SELECT bye"]));
+    let mut third = vec![connect()];
+    third.extend(checked(&["UPDATE t SET x = $1 [2]", "terminate"]));
+    let fourth = vec![connect(), "terminate".into()];
+    let refused = vec![connect()];
+    let want = [first, second, third, fourth, refused.clone(), refused];
+    assert_eq!(fake.sessions(), want);
 }

@@ -132,6 +132,19 @@ impl Fake {
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
     }
+
+    /// The log by connection, in the order they were accepted: each
+    /// connection's own order is the client's, the interleaving is not.
+    pub fn sessions(&self) -> Vec<Vec<String>> {
+        let mut by: Vec<Vec<String>> = Vec::new();
+        for line in self.log() {
+            let (n, what) = line.split_once(": ").unwrap();
+            let n: usize = n.parse().unwrap();
+            by.resize(by.len().max(n), Vec::new());
+            by[n - 1].push(what.to_string());
+        }
+        by
+    }
 }
 
 impl Drop for Fake {
