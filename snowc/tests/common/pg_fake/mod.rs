@@ -79,12 +79,15 @@ impl Script {
     }
 }
 
+/// A connection's socket (to shut it down) and its thread.
+type Served = (TcpStream, JoinHandle<()>);
+
 /// A running fake; stopped (listener and connections) when dropped.
 pub struct Fake {
     pub port: u16,
     log: Arc<Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
-    conns: Arc<Mutex<Vec<(TcpStream, JoinHandle<()>)>>>,
+    conns: Arc<Mutex<Vec<Served>>>,
     accept: Option<JoinHandle<()>>,
 }
 
