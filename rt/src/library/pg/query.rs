@@ -168,7 +168,9 @@ impl Conn {
             return reply;
         }
         self.sock.reply_due();
-        let mut names: Vec<String> = Vec::new();
+        // The columns, once described (`execute` sends no Describe, and
+        // its rows are not kept).
+        let mut names: Option<Vec<String>> = None;
         let mut got = Outcome::default();
         let mut error: Option<String> = None;
         let mut ddl = false;
@@ -188,7 +190,7 @@ impl Conn {
                 Message::RowDescription(b) => {
                     let fields = b.fields().map(|f| Ok(f.name().to_string())).collect();
                     match fields {
-                        Ok(f) => names = f,
+                        Ok(f) => names = Some(f),
                         Err(e) => {
                             self.broken = true;
                             reply.result = Err(format!("read {what}: {e}"));
@@ -197,6 +199,7 @@ impl Conn {
                     }
                 }
                 Message::DataRow(b) => {
+                    let Some(names) = &names else { continue };
                     let buf = b.buffer();
                     let vals: Vec<Option<std::ops::Range<usize>>> = match b.ranges().collect() {
                         Ok(v) => v,
