@@ -47,8 +47,10 @@ pub fn serve(s: TcpStream, n: usize, script: &Script, log: &Mutex<Vec<String>>) 
         silent: false,
     };
     let _ = session.run();
-    // The fake keeps a clone of the socket (to stop it when dropped): the
-    // session's end must close it.
+    // The fake keeps a clone of the socket (to stop it when dropped), so
+    // the session's end shuts it down: a FIN even with client bytes left
+    // unread (closing would send a reset), so the client deterministically
+    // reads "closed".
     let _ = session.s.shutdown(std::net::Shutdown::Both);
 }
 
