@@ -1,7 +1,8 @@
 //! Shared helpers for the test targets: `http_server` (servers and
 //! clients of the network tests), `pg_cluster` (a throw-away PostgreSQL
-//! cluster), and here those of the file-driven targets (`e2e`,
-//! `compile_fail`, `c_warnings`). Each file-driven target collects `*.snow` programs from a directory
+//! cluster), `pg_fake` (a scripted fake PostgreSQL server), and here
+//! those of the file-driven targets (`e2e`, `compile_fail`, `c_warnings`).
+//! Each file-driven target collects `*.snow` programs from a directory
 //! under `tests/` at the repository root and turns every program into one
 //! named `libtest-mimic` trial, so they run in parallel and can be filtered
 //! by name like ordinary tests.
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 pub mod http_server;
 pub mod pg_cluster;
+pub mod pg_fake;
 
 /// The time limit of every child process the tests run: a hang detector,
 /// not a speed limit. The slowest e2e program runs in about 5 s on an idle

@@ -16,6 +16,10 @@ use std::io::{self, ErrorKind, Read, Write};
 
 const CONNECT_NS: u64 = 10_000_000_000;
 
+/// The longest backend message taken: PostgreSQL sends none longer (its
+/// allocations stop at 1 GiB).
+const MAX_MESSAGE: u32 = 1 << 30;
+
 /// A connection: its stream, read buffer and transaction status.
 pub struct Conn {
     pub sock: Sock,
@@ -24,6 +28,10 @@ pub struct Conn {
     pub status: u8,
     /// The statements parsed on this connection.
     pub stmts: super::stmts::Cache,
+    /// A call failed between its request and its ReadyForQuery (I/O, a
+    /// timeout, bytes that are not the protocol): what comes next on the
+    /// socket is not the next call's reply, so the connection is dropped.
+    pub broken: bool,
 }
 
 /// The text of an I/O failure.
@@ -65,6 +73,7 @@ impl Conn {
                 buf: BytesMut::with_capacity(8192),
                 status: b'I',
                 stmts: Default::default(),
+                broken: false,
             },
         );
         let r = (*conn).start(url);
@@ -126,8 +135,20 @@ impl Conn {
                     return Err(io::Error::new(ErrorKind::Unsupported, code.to_string()));
                 }
             }
-            if let Some(m) = Message::parse(&mut self.buf)? {
-                return Ok(m);
+            // Parsed only once complete: the parser would reserve room for
+            // the whole message up front, whatever length the server
+            // claims (4 GiB from a hostile one).
+            if self.buf.len() >= 5 {
+                let len = u32::from_be_bytes([self.buf[1], self.buf[2], self.buf[3], self.buf[4]]);
+                if !(4..=MAX_MESSAGE).contains(&len) {
+                    let m = format!("invalid message length {len}");
+                    return Err(io::Error::new(ErrorKind::InvalidData, m));
+                }
+                if self.buf.len() > len as usize {
+                    if let Some(m) = Message::parse(&mut self.buf)? {
+                        return Ok(m);
+                    }
+                }
             }
             let mut chunk = [0u8; 8192];
             let n = self.sock.read(&mut chunk)?;

@@ -163,11 +163,14 @@ impl Conn {
             code: None,
         };
         if let Err(e) = self.send(out) {
+            self.broken = true;
             reply.result = Err(format!("send {what}: {}", io_text(&e)));
             return reply;
         }
         self.sock.reply_due();
-        let mut names: Vec<String> = Vec::new();
+        // The columns, once described (`execute` sends no Describe, and
+        // its rows are not kept).
+        let mut names: Option<Vec<String>> = None;
         let mut got = Outcome::default();
         let mut error: Option<String> = None;
         let mut ddl = false;
@@ -177,6 +180,7 @@ impl Conn {
             let m = match self.next_message() {
                 Ok(m) => m,
                 Err(e) => {
+                    self.broken = true;
                     reply.result = Err(error.unwrap_or(format!("read {what}: {}", io_text(&e))));
                     return reply;
                 }
@@ -186,22 +190,37 @@ impl Conn {
                 Message::RowDescription(b) => {
                     let fields = b.fields().map(|f| Ok(f.name().to_string())).collect();
                     match fields {
-                        Ok(f) => names = f,
+                        Ok(f) => names = Some(f),
                         Err(e) => {
+                            self.broken = true;
                             reply.result = Err(format!("read {what}: {e}"));
                             return reply;
                         }
                     }
                 }
                 Message::DataRow(b) => {
+                    let Some(names) = &names else { continue };
                     let buf = b.buffer();
                     let vals: Vec<Option<std::ops::Range<usize>>> = match b.ranges().collect() {
                         Ok(v) => v,
                         Err(e) => {
+                            self.broken = true;
                             reply.result = Err(format!("read {what}: {e}"));
                             return reply;
                         }
                     };
+                    // A row that does not fit its description fails the
+                    // call; the reply goes on to ReadyForQuery as usual.
+                    if vals.len() != names.len() {
+                        if error.is_none() {
+                            error = Some(format!(
+                                "read {what}: a row of width {} for {} columns",
+                                vals.len(),
+                                names.len()
+                            ));
+                        }
+                        continue;
+                    }
                     let row = names
                         .iter()
                         .zip(vals)

@@ -126,6 +126,12 @@ unsafe fn enter<R>(
         }
         None => Err(CLOSED.into()),
     };
+    // Out of step with the server (`Conn::broken`): later calls get
+    // `connection is closed`, as after a holder killed mid-call.
+    let conn = &mut *slot.conn.get();
+    if conn.as_ref().is_some_and(|c| c.broken) {
+        *conn = None;
+    }
     slot.lock.release(ctx);
     r
 }

@@ -1,6 +1,7 @@
 //! The byte stream of a connection: the parking TCP socket with per-call
-//! deadlines (30 s for each read, 10 s for each write, §5.5.1), and over
-//! it, once negotiated, a rustls session.
+//! deadlines (30 s for each read, 10 s for each write, §5.5.1; the read
+//! one is `SNOW_PG_READ_TIMEOUT_MS` when set, for tests of servers that
+//! never answer), and over it, once negotiated, a rustls session.
 
 use crate::base::abi::Ctx;
 use crate::io::net::Stream;
@@ -8,8 +9,12 @@ use crate::process::clock;
 use rustls::ClientConnection;
 use std::io::{self, Read, Write};
 
-const READ_NS: u64 = 30_000_000_000;
 const WRITE_NS: u64 = 10_000_000_000;
+
+fn read_ns() -> u64 {
+    static NS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *NS.get_or_init(|| crate::library::system::env_ms("SNOW_PG_READ_TIMEOUT_MS", 30_000))
+}
 
 /// The socket; each read and write gets a fresh deadline. `reply_due`
 /// says a request has just gone out: the next read waits for the socket
@@ -20,7 +25,7 @@ pub struct Timed(pub Stream, pub bool);
 
 impl Read for Timed {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read_deadline = Some(clock::now_ns() + READ_NS);
+        self.0.read_deadline = Some(clock::now_ns() + read_ns());
         if std::mem::take(&mut self.1) {
             self.0.wait_readable()?;
         }
