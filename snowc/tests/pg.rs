@@ -320,3 +320,10 @@ fn pg_and_pool_query_as_with_from_row_and_closures() {
     let _up = shared();
     assert_out("query_as", &run("query_as", &[scram_url()], &[]));
 }
+
+#[test]
+fn a_timed_out_read_drops_the_connection() {
+    let _up = shared();
+    let env = [("SNOW_PG_READ_TIMEOUT_MS", "300")];
+    assert_out("pg_timeout", &run("pg_timeout", &[scram_url()], &env));
+}

@@ -24,6 +24,11 @@ pub struct Conn {
     pub status: u8,
     /// The statements parsed on this connection.
     pub stmts: super::stmts::Cache,
+    /// A request went out and its reply was not read through
+    /// ReadyForQuery (an I/O error, a timeout, a message out of step, or
+    /// a holder killed meanwhile): what comes next on the socket is not
+    /// the answer to the next request, so the connection is unusable.
+    pub broken: bool,
 }
 
 /// The text of an I/O failure.
@@ -65,6 +70,7 @@ impl Conn {
                 buf: BytesMut::with_capacity(8192),
                 status: b'I',
                 stmts: Default::default(),
+                broken: false,
             },
         );
         let r = (*conn).start(url);

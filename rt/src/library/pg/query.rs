@@ -155,13 +155,16 @@ impl Conn {
     }
 
     /// Sends `out` and reads the reply through ReadyForQuery. DDL that
-    /// went through drops the prepared statements (`stmts`).
+    /// went through drops the prepared statements (`stmts`). The
+    /// connection is `broken` from the first byte sent until the
+    /// ReadyForQuery: a return before it leaves the protocol out of step.
     fn exchange(&mut self, what: &str, out: &[u8]) -> Reply {
         let mut reply = Reply {
             result: Err(String::new()),
             parsed: false,
             code: None,
         };
+        self.broken = true;
         if let Err(e) = self.send(out) {
             reply.result = Err(format!("send {what}: {}", io_text(&e)));
             return reply;
@@ -223,6 +226,7 @@ impl Conn {
                 }
                 Message::ReadyForQuery(b) => {
                     self.status = b.status();
+                    self.broken = false;
                     if ddl {
                         self.stmts.clear();
                     }

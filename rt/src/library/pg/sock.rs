@@ -7,9 +7,15 @@ use crate::io::net::Stream;
 use crate::process::clock;
 use rustls::ClientConnection;
 use std::io::{self, Read, Write};
+use std::sync::OnceLock;
 
-const READ_NS: u64 = 30_000_000_000;
 const WRITE_NS: u64 = 10_000_000_000;
+
+/// The read timeout: 30 s; tests shorten it with `SNOW_PG_READ_TIMEOUT_MS`.
+fn read_ns() -> u64 {
+    static NS: OnceLock<u64> = OnceLock::new();
+    *NS.get_or_init(|| crate::library::system::env_ms("SNOW_PG_READ_TIMEOUT_MS", 30_000))
+}
 
 /// The socket; each read and write gets a fresh deadline. `reply_due`
 /// says a request has just gone out: the next read waits for the socket
@@ -20,7 +26,7 @@ pub struct Timed(pub Stream, pub bool);
 
 impl Read for Timed {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read_deadline = Some(clock::now_ns() + READ_NS);
+        self.0.read_deadline = Some(clock::now_ns() + read_ns());
         if std::mem::take(&mut self.1) {
             self.0.wait_readable()?;
         }
