@@ -327,3 +327,15 @@ fn a_timed_out_read_drops_the_connection() {
     let env = [("SNOW_PG_READ_TIMEOUT_MS", "300")];
     assert_out("pg_timeout", &run("pg_timeout", &[scram_url()], &env));
 }
+
+#[test]
+fn no_nested_transactions() {
+    let _up = shared();
+    assert_out("pg_nested", &run("pg_nested", &[scram_url()], &[]));
+}
+
+#[test]
+fn copy_is_refused_and_the_connection_stays_usable() {
+    let _up = shared();
+    assert_out("pg_copy", &run("pg_copy", &[scram_url()], &[]));
+}
