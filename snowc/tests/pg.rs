@@ -339,3 +339,9 @@ fn copy_is_refused_and_the_connection_stays_usable() {
     let _up = shared();
     assert_out("pg_copy", &run("pg_copy", &[scram_url()], &[]));
 }
+
+#[test]
+fn flat_names_and_null_parameters_through_a_pool() {
+    let _up = shared();
+    assert_out("pg_flat", &run("pg_flat", &[scram_url()], &[]));
+}
