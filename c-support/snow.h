@@ -766,6 +766,8 @@ void *snow_pool_checkout(snow_ctx *ctx, const snow_type *res, void *pool);
 void snow_pool_checkin(snow_ctx *ctx, void *pool, void *conn);
 void *snow_pool_query(snow_ctx *ctx, const snow_type *res, void *pool, snow_str *sql, snow_list *params);
 void *snow_pool_execute(snow_ctx *ctx, const snow_type *res, void *pool, snow_str *sql, snow_list *params);
+void *snow_pool_query_opt(snow_ctx *ctx, const snow_type *res, void *pool, snow_str *sql, snow_list *params);
+void *snow_pool_execute_opt(snow_ctx *ctx, const snow_type *res, void *pool, snow_str *sql, snow_list *params);
 void snow_pool_close(snow_ctx *ctx, void *pool);
 
 /* HTTP client (§5.2): results are Result values; HttpReply is a heap record

@@ -320,3 +320,28 @@ fn pg_and_pool_query_as_with_from_row_and_closures() {
     let _up = shared();
     assert_out("query_as", &run("query_as", &[scram_url()], &[]));
 }
+
+#[test]
+fn a_timed_out_read_drops_the_connection() {
+    let _up = shared();
+    let env = [("SNOW_PG_READ_TIMEOUT_MS", "300")];
+    assert_out("pg_timeout", &run("pg_timeout", &[scram_url()], &env));
+}
+
+#[test]
+fn no_nested_transactions() {
+    let _up = shared();
+    assert_out("pg_nested", &run("pg_nested", &[scram_url()], &[]));
+}
+
+#[test]
+fn copy_is_refused_and_the_connection_stays_usable() {
+    let _up = shared();
+    assert_out("pg_copy", &run("pg_copy", &[scram_url()], &[]));
+}
+
+#[test]
+fn flat_names_and_null_parameters_through_a_pool() {
+    let _up = shared();
+    assert_out("pg_flat", &run("pg_flat", &[scram_url()], &[]));
+}

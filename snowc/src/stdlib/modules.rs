@@ -98,8 +98,8 @@ pub const MODULES: &[Module] = &[
     of(flat("Request"), TyCon::Opaque(Opaque::Request)),
     of(flat("Response"), TyCon::Opaque(Opaque::Response)),
     of(m("HttpReply"), TyCon::Opaque(Opaque::HttpReply)),
-    m("Sqlite"),
-    m("Pg"),
+    flat("Sqlite"),
+    flat("Pg"),
     flat("Pool"),
     m("Ws"),
     Module {

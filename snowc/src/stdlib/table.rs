@@ -187,6 +187,8 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Pool", "checkin", "snow_pool_checkin", "(PoolHandle, PgConn) -> ()"),
     rt!("Pool", "query", "snow_pool_query", "(PoolHandle, String, List<String>) -> Result<List<Map<String, String>>, String>", RET_DESC),
     rt!("Pool", "execute", "snow_pool_execute", "(PoolHandle, String, List<String>) -> Result<Int, String>", RET_DESC),
+    rt!("Pool", "query_opt", "snow_pool_query_opt", "(PoolHandle, String, List<Option<String>>) -> Result<List<Map<String, String>>, String>", RET_DESC),
+    rt!("Pool", "execute_opt", "snow_pool_execute_opt", "(PoolHandle, String, List<Option<String>>) -> Result<Int, String>", RET_DESC),
     rt!("Pool", "close", "snow_pool_close", "(PoolHandle) -> ()"),
     rt!("Request", "method", "snow_request_method", "(Request) -> String"),
     rt!("Request", "path", "snow_request_path", "(Request) -> String"),

@@ -28,9 +28,10 @@ pub struct Conn {
     pub status: u8,
     /// The statements parsed on this connection.
     pub stmts: super::stmts::Cache,
-    /// A call failed between its request and its ReadyForQuery (I/O, a
-    /// timeout, bytes that are not the protocol): what comes next on the
-    /// socket is not the next call's reply, so the connection is dropped.
+    /// A request went out and its reply was not read through
+    /// ReadyForQuery (an I/O error, a timeout, a message out of step, or
+    /// a holder killed meanwhile): what comes next on the socket is not
+    /// the answer to the next request, so the connection is unusable.
     pub broken: bool,
 }
 

@@ -62,6 +62,9 @@ struct Reply {
 /// type"), or the server no longer has it (`invalid_sql_statement_name`).
 const STALE: [&str; 2] = ["0A000", "26000"];
 
+/// The error of a COPY statement.
+pub const COPY: &str = "COPY is not supported";
+
 impl Conn {
     /// Runs one statement with text parameters (`None` is NULL). `what`
     /// names the call in I/O errors (`execute`, `query`). The statement is
@@ -154,14 +157,27 @@ impl Conn {
         self.exchange("execute", &out).result
     }
 
+    /// Ends a COPY FROM STDIN the server has started: CopyFail, then Sync.
+    fn refuse_copy(&mut self) -> std::io::Result<()> {
+        let mut out = BytesMut::new();
+        frontend::copy_fail(COPY, &mut out)?;
+        frontend::sync(&mut out);
+        self.send(&out)?;
+        self.sock.reply_due();
+        Ok(())
+    }
+
     /// Sends `out` and reads the reply through ReadyForQuery. DDL that
-    /// went through drops the prepared statements (`stmts`).
+    /// went through drops the prepared statements (`stmts`). The
+    /// connection is `broken` from the first byte sent until the
+    /// ReadyForQuery: a return before it leaves the protocol out of step.
     fn exchange(&mut self, what: &str, out: &[u8]) -> Reply {
         let mut reply = Reply {
             result: Err(String::new()),
             parsed: false,
             code: None,
         };
+        self.broken = true;
         if let Err(e) = self.send(out) {
             self.broken = true;
             reply.result = Err(format!("send {what}: {}", io_text(&e)));
@@ -236,12 +252,27 @@ impl Conn {
                     got.count = tag_count(tag);
                     ddl |= is_ddl(tag);
                 }
+                // COPY is not supported (§5.5.2): a COPY FROM STDIN is
+                // refused with CopyFail, and a Sync after it (the server
+                // ignored ours while it waited for data); the rows of a
+                // COPY TO STDOUT are read and dropped.
+                Message::CopyInResponse(_) => {
+                    error.get_or_insert_with(|| COPY.into());
+                    if let Err(e) = self.refuse_copy() {
+                        reply.result = Err(format!("send {what}: {}", io_text(&e)));
+                        return reply;
+                    }
+                }
+                Message::CopyOutResponse(_) => {
+                    error.get_or_insert_with(|| COPY.into());
+                }
                 Message::ErrorResponse(b) if error.is_none() => {
                     error = Some(error_text(&b));
                     reply.code = error_field(&b, b'C');
                 }
                 Message::ReadyForQuery(b) => {
                     self.status = b.status();
+                    self.broken = false;
                     if ddl {
                         self.stmts.clear();
                     }

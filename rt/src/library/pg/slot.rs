@@ -8,18 +8,17 @@ use crate::base::abi::Ctx;
 use crate::library::handles::Handles;
 use crate::library::proc_lock::{Acquired, ProcLock};
 use core::cell::UnsafeCell;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 pub use crate::library::handles::CLOSED;
 
 /// A connection in the table. `conn` is touched only by the holder of
-/// `lock`; `None` once closed (or dropped after a holder died mid-call).
+/// `lock`; `None` once closed, or dropped once `broken` (a call that
+/// failed or whose holder died between its request and its
+/// ReadyForQuery).
 pub struct Slot {
     lock: ProcLock,
     conn: UnsafeCell<Option<Box<Conn>>>,
-    /// A call is between its first write and its ReadyForQuery.
-    in_call: AtomicBool,
 }
 
 // SAFETY: `conn` (whose socket names the process parking on it) is only
@@ -50,7 +49,6 @@ pub fn insert(conn: Box<Conn>) -> i64 {
     table().insert(Slot {
         lock: ProcLock::default(),
         conn: UnsafeCell::new(Some(conn)),
-        in_call: AtomicBool::new(false),
     })
 }
 
@@ -116,37 +114,37 @@ unsafe fn enter<R>(
 ) -> Result<R, String> {
     let how = slot.lock.acquire(ctx);
     recover(ctx, slot, how);
-    let r = match &mut *slot.conn.get() {
+    let conn = &mut *slot.conn.get();
+    let r = match conn {
         Some(c) => {
             c.sock.set_owner(ctx);
-            slot.in_call.store(true, Ordering::SeqCst);
-            let r = f(c);
-            slot.in_call.store(false, Ordering::SeqCst);
-            r
+            f(c)
         }
         None => Err(CLOSED.into()),
     };
-    // Out of step with the server (`Conn::broken`): later calls get
-    // `connection is closed`, as after a holder killed mid-call.
-    let conn = &mut *slot.conn.get();
-    if conn.as_ref().is_some_and(|c| c.broken) {
-        *conn = None;
-    }
+    drop_broken(conn);
     slot.lock.release(ctx);
     r
 }
 
-/// After a holder died: a call it left half done leaves the protocol out
-/// of step, so the connection is dropped (later calls: `connection is
-/// closed`); a transaction it left open is rolled back.
+/// A connection whose protocol is out of step (`Conn::broken`) is
+/// dropped: the call that broke it returned its error, later ones get
+/// `connection is closed`, and a pool discards it at checkin.
+fn drop_broken(conn: &mut Option<Box<Conn>>) {
+    if conn.as_ref().is_some_and(|c| c.broken) {
+        *conn = None;
+    }
+}
+
+/// After a holder died: a call it left half done leaves the connection
+/// broken, so it is dropped; a transaction it left open is rolled back.
 unsafe fn recover(ctx: *mut Ctx, slot: &Slot, how: Acquired) {
     if how != Acquired::Orphaned {
         return;
     }
     let conn = &mut *slot.conn.get();
-    if slot.in_call.swap(false, Ordering::SeqCst) {
-        *conn = None;
-    } else if let Some(c) = conn {
+    drop_broken(conn);
+    if let Some(c) = conn {
         if c.status != b'I' {
             c.sock.set_owner(ctx);
             let _ = c.simple("ROLLBACK");

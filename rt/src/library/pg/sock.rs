@@ -8,11 +8,13 @@ use crate::io::net::Stream;
 use crate::process::clock;
 use rustls::ClientConnection;
 use std::io::{self, Read, Write};
+use std::sync::OnceLock;
 
 const WRITE_NS: u64 = 10_000_000_000;
 
+/// The read timeout: 30 s; tests shorten it with `SNOW_PG_READ_TIMEOUT_MS`.
 fn read_ns() -> u64 {
-    static NS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static NS: OnceLock<u64> = OnceLock::new();
     *NS.get_or_init(|| crate::library::system::env_ms("SNOW_PG_READ_TIMEOUT_MS", 30_000))
 }
 

@@ -16,8 +16,17 @@ use core::ffi::c_void;
 /// A connection's transaction control, by handle.
 struct PgTx(i64);
 
+/// BEGIN inside a transaction (§5.5.3: no nesting), worded as SQLite's.
+const NESTED: &str = "cannot start a transaction within a transaction";
+
 impl Tx for PgTx {
+    /// BEGIN, refused when a transaction is already open (status `T` or
+    /// `E`): PostgreSQL would only warn, and the inner COMMIT would end the
+    /// outer transaction.
     unsafe fn begin(&mut self, ctx: *mut Ctx) -> Result<(), String> {
+        if slot::with(ctx, self.0, |c| Ok(c.status))? != b'I' {
+            return Err(NESTED.into());
+        }
         control(ctx, self.0, "BEGIN")
     }
 

@@ -4,7 +4,7 @@
 //! precedes the last `:` (no bracketed IPv6); the port defaults to 5432;
 //! the database to the user name. Of the query parameters `sslmode` and
 //! `sslrootcert` count (an unknown `sslmode` is `prefer`, `verify-ca` is
-//! `verify-full`); others are ignored.
+//! `verify-full`); others are ignored, as is a `#fragment`.
 
 /// How TLS is negotiated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +37,12 @@ pub fn parse(url: &str) -> Result<PgUrl, String> {
         .strip_prefix("postgres://")
         .or_else(|| url.strip_prefix("postgresql://"))
         .ok_or("URL must start with postgres:// or postgresql://")?;
+    // A `#fragment` is no part of the address; it is looked for after the
+    // credentials, whose password may hold a `#` as it may an `@`.
+    let rest = match rest.rfind('@') {
+        Some(at) => rest[at..].find('#').map_or(rest, |i| &rest[..at + i]),
+        None => rest,
+    };
     let (rest, query) = match rest.split_once('?') {
         Some((r, q)) => (r, q),
         None => (rest, ""),

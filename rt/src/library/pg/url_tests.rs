@@ -74,3 +74,19 @@ fn password_may_hold_an_at_sign() {
     let u = ok("postgres://u:a@b@host/d");
     assert_eq!((u.password.as_str(), u.host.as_str()), ("a@b", "host"));
 }
+
+#[test]
+fn a_fragment_is_ignored() {
+    let u = ok("postgres://u@h:6000/d?sslmode=disable#frag");
+    assert_eq!(
+        (u.sslmode, u.port, u.database.as_str()),
+        (SslMode::Disable, 6000, "d")
+    );
+    let u = ok("postgres://u@h/d?sslmode=require&sslrootcert=/ca.pem#x?y=1");
+    assert_eq!(u.sslrootcert.as_deref(), Some("/ca.pem"));
+    assert_eq!(ok("postgres://u@h/db#top").database, "db");
+    assert_eq!(ok("postgres://u@h:7000#top").port, 7000);
+    // Before the `@`, a `#` belongs to the password.
+    let u = ok("postgres://u:p#w@h/d#f");
+    assert_eq!((u.password.as_str(), u.database.as_str()), ("p#w", "d"));
+}

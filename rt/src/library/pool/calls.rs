@@ -1,10 +1,12 @@
-//! The `Pool.*` entry points (§5.6). `Pool.query` and `Pool.execute` are
-//! `Pg.query` and `Pg.execute` between a checkout and a checkin (which
+//! The `Pool.*` entry points (§5.6). `Pool.query` and `Pool.execute`
+//! (and their `_opt` forms) are the Pg calls between a checkout and a checkin (which
 //! happens after an error too), so their results are exactly Pg's.
 
 use super::ops;
 use crate::base::abi::{Ctx, SnowList, SnowStr, SnowType, Word};
-use crate::library::pg::calls::{handle, roomy, snow_pg_execute, snow_pg_query};
+use crate::library::pg::calls::{
+    handle, roomy, snow_pg_execute, snow_pg_execute_opt, snow_pg_query, snow_pg_query_opt,
+};
 use crate::values::layout::result_text;
 use crate::values::string::str_of;
 use core::ffi::c_void;
@@ -117,4 +119,35 @@ pub unsafe extern "C" fn snow_pool_execute(
     params: *mut SnowList,
 ) -> *mut u8 {
     on_a_connection(ctx, res, pool, sql, params, snow_pg_execute)
+}
+
+/// `Pool.query_opt(pool, sql, params)`: as `Pg.query_opt` (`None` is NULL).
+///
+/// # Safety
+/// As `snow_pool_query`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pool_query_opt(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    pool: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    on_a_connection(ctx, res, pool, sql, params, snow_pg_query_opt)
+}
+
+/// `Pool.execute_opt(pool, sql, params)`: as `Pg.execute_opt` (`None` is
+/// NULL).
+///
+/// # Safety
+/// As `snow_pool_execute`.
+#[no_mangle]
+pub unsafe extern "C" fn snow_pool_execute_opt(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    pool: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    on_a_connection(ctx, res, pool, sql, params, snow_pg_execute_opt)
 }

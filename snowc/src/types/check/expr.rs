@@ -754,19 +754,9 @@ impl Checker<'_> {
             if let Some(f) = self.protocol_member(m, &name.text, span) {
                 return Some(f);
             }
-            let mut d = Diagnostic::error(
-                Some("E0004"),
-                format!("undefined variable: {m}.{}", name.text),
-            )
-            .with_message(format!("`{}` is not a function of module `{m}`", name.text))
-            .with_primary(self.file, name.span, format!("not found in `{m}`"));
-            if let Some(h) = self.member_hint(m, &name.text) {
-                d = d.with_help(h);
-            }
-            self.error(d);
-            return Some(self.error_expr(span));
         }
-        if self.scopes.module_index(m).is_some() || ty.is_some() {
+        // A missing member is E0034 for stdlib and user modules alike.
+        if stdlib::is_runtime_module(m) || self.scopes.module_index(m).is_some() || ty.is_some() {
             let mut d = Diagnostic::error(Some("E0034"), "name not found in module")
                 .with_message(format!("`{}` is not exported by module `{m}`", name.text))
                 .with_primary(
