@@ -91,7 +91,16 @@ fn scram(conn: &mut Conn, url: &PgUrl) -> Result<(), String> {
     frontend::sasl_response(s.message(), &mut out).map_err(bad)?;
     send(conn, &out)?;
     match read(conn)? {
-        Message::AuthenticationSaslFinal(b) => s.finish(b.data()).map_err(detail)?,
+        // `finish` checks the server's signature (a server that does not
+        // know the password cannot forge it); its mismatch error is only
+        // `SCRAM verification error`, said plainly here.
+        Message::AuthenticationSaslFinal(b) => s.finish(b.data()).map_err(|e| {
+            if e.to_string() == "SCRAM verification error" {
+                "SCRAM: the server's signature does not match".to_string()
+            } else {
+                detail(e)
+            }
+        })?,
         Message::ErrorResponse(b) => return Err(error_text(&b)),
         _ => return Err("SCRAM authentication failed".into()),
     }

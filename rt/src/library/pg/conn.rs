@@ -20,6 +20,9 @@ const CONNECT_NS: u64 = 10_000_000_000;
 /// allocations stop at 1 GiB).
 const MAX_MESSAGE: u32 = 1 << 30;
 
+/// The type bytes of the backend messages protocol v3 defines.
+const BACKEND_TAGS: &[u8] = b"123ACDEGHIKNRSTVWZcdnst";
+
 /// A connection: its stream, read buffer and transaction status.
 pub struct Conn {
     pub sock: Sock,
@@ -139,6 +142,13 @@ impl Conn {
             // Parsed only once complete: the parser would reserve room for
             // the whole message up front, whatever length the server
             // claims (4 GiB from a hostile one).
+            if let Some(&tag) = self.buf.first() {
+                // The parser's own error would show the tag as a decimal.
+                if !BACKEND_TAGS.contains(&tag) {
+                    let m = format!("unknown message type 0x{tag:02x}");
+                    return Err(io::Error::new(ErrorKind::InvalidData, m));
+                }
+            }
             if self.buf.len() >= 5 {
                 let len = u32::from_be_bytes([self.buf[1], self.buf[2], self.buf[3], self.buf[4]]);
                 if !(4..=MAX_MESSAGE).contains(&len) {
