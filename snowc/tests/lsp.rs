@@ -1159,3 +1159,60 @@ fn lsp_completion_details_and_scopes() {
     assert!(!has(&in_describe, "p"), "{in_describe:?}");
     assert_eq!(c.finish(), Some(0));
 }
+
+const QUALIFIED: &str = "\
+module Db do
+  pub struct Item do
+    id :: Int
+  end deriving(Row)
+
+  pub type Kind do
+    Part(Int)
+    Tool
+  end
+end
+
+fn kind(k :: Db.Kind) -> Int do
+  case k do
+    Db.Kind.Part(n) -> n
+    Db.Kind.Tool -> 0
+  end
+end
+
+fn main() do
+  let r = Db.Item.from_row(%{\"id\" => \"1\"})
+  println(\"${kind(Db.Kind.Part(2))} ${Result.is_ok(r)}\")
+end
+";
+
+/// Each segment of a qualified type name leads to what it names, in
+/// expressions (`Db.Item.from_row`) and in patterns (`Db.Kind.Part(n)`).
+#[test]
+fn lsp_qualified_type_names() {
+    let dir = scratch_dir("lsp", "qualified");
+    let file = write(&dir, "prog.snow", QUALIFIED);
+    let (mut c, _) = Client::start();
+    c.open(&file, QUALIFIED);
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    let at = |what: &str, nth: usize, delta: u32| pos_of(QUALIFIED, what, nth, delta);
+    // (what is clicked, the text of its definition)
+    let cases = [
+        (at("Db.Item.from_row", 0, 3), at("Item do", 0, 0)),
+        (at("Db.Item.from_row", 0, 0), at("Db do", 0, 0)),
+        (at("Db.Kind.Part(n)", 0, 3), at("Kind do", 0, 0)),
+        (at("Db.Kind.Part(n)", 0, 0), at("Db do", 0, 0)),
+        (at("Db.Kind.Part(n)", 0, 8), at("Part(Int)", 0, 0)),
+        (at("Db.Kind.Tool ->", 0, 4), at("Kind do", 0, 0)),
+        (at("Db.Kind.Part(2)", 0, 3), at("Kind do", 0, 0)),
+    ];
+    for (from, (l, ch)) in cases {
+        assert_eq!(
+            c.definition(&file, from),
+            (file.clone(), l, ch),
+            "from {from:?}"
+        );
+    }
+    let h = c.hover(&file, at("Db.Item.from_row", 0, 3));
+    assert_eq!(h, "```snow\ntype Main.Db.Item\n```");
+    assert_eq!(c.finish(), Some(0));
+}

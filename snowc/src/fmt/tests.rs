@@ -42,6 +42,14 @@ fn spacing_of_operators_and_punctuation() {
 }
 
 #[test]
+fn qualified_constructor_patterns() {
+    assert_eq!(
+        fmt("fn f(s) do\ncase s do\nGeo . Shape.Circle( r )|Geo.Shape .Square(r)->r\nGeo.Shape.Unit->0\nend\nend\nfn g( Geo.Shape.Unit) = 0\n"),
+        "fn f(s) do\n  case s do\n    Geo.Shape.Circle(r) | Geo.Shape.Square(r) -> r\n    Geo.Shape.Unit -> 0\n  end\nend\nfn g(Geo.Shape.Unit) = 0\n"
+    );
+}
+
+#[test]
 fn trailing_closure_parameters() {
     assert_eq!(
         fmt("service S do\ncast Push(x::Int) do | xs |\n[x] ++ xs\nend\nend\n"),

@@ -503,10 +503,11 @@ pub enum PatternKind {
     Nil,
     /// `()` or `(p1, p2, ...)`; `(p)` is just `p`.
     Tuple(Vec<Pattern>),
-    /// `V(p...)`, `T.V(p...)`, `T.V`. `qualifier` is `T` when written.
+    /// `V(p...)`, `T.V(p...)`, `T.V`, `M.T.V(p...)`. `qualifier` is the
+    /// path before the variant (`T`, `M.T`, `A.B.T`) when written.
     /// `args` is `None` when no parentheses were written (`T.V`).
     Ctor {
-        qualifier: Option<Name>,
+        qualifier: Option<Path>,
         name: Name,
         args: Option<Vec<Pattern>>,
     },

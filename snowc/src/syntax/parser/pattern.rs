@@ -5,8 +5,8 @@ use nom::sequence::preceded;
 
 use super::error::PErr;
 use super::input::{delimited_list, ident, is_upper, to_failure, tok, word, Input, PResult};
-use super::types::ty;
-use crate::syntax::ast::{Name, Param, Pattern, PatternKind};
+use super::types::{path, ty};
+use crate::syntax::ast::{Name, Param, Pattern, PatternKind, Span};
 use crate::syntax::token::{Kw, Tok};
 
 fn mk(i: Input, start: Input, kind: PatternKind) -> Pattern {
@@ -120,20 +120,25 @@ pub fn list_pattern_error(i: Input) -> nom::Err<PErr> {
     )
 }
 
-/// `IDENT "." IDENT [args]`, `UIDENT args`, or a bare `IDENT`.
+/// `IDENT {"." IDENT} [args]` (a constructor qualified by its type and
+/// any module path: `Shape.Circle(r)`, `Geo.Shape.Unit`), `UIDENT args`, or
+/// a bare `IDENT`.
 fn ident_pat(i: Input) -> PResult<Pattern> {
     let start = i;
-    let (i, first) = ident(i)?;
-    if i.is(&Tok::Dot) {
-        let (i, name) = ident(i.advance(1)).map_err(to_failure)?;
+    let (i, mut path) = path(i)?;
+    if path.segments.len() > 1 {
+        let name = path.segments.pop().expect("two segments or more");
+        let last = path.segments.last().expect("one segment left").span;
+        path.span = Span::new(path.span.start, last.end);
         let (i, args) = opt_args(i)?;
         let kind = PatternKind::Ctor {
-            qualifier: Some(first),
+            qualifier: Some(path),
             name,
             args,
         };
         return Ok((i, mk(i, start, kind)));
     }
+    let first = path.segments.remove(0);
     if is_upper(&first.text) && i.is(&Tok::LParen) {
         let (i, args) = opt_args(i)?;
         let kind = PatternKind::Ctor {

@@ -129,6 +129,11 @@ fn case_and_match() {
         p("match x do 1 -> a 2 -> b end"),
         "(case x (arm 1 a) (arm 2 b))"
     );
+    // A constructor qualified by a module path, with and without fields.
+    assert_eq!(
+        p("case s do\n  Geo.Shape.Circle(r) | Geo.Circle(r) -> r\n  A.B.Shape.Unit -> 0\nend"),
+        "(case s (arm (or (ctor Geo.Shape.Circle r) (ctor Geo.Circle r)) r) (arm (ctor A.B.Shape.Unit) 0))"
+    );
     assert_eq!(p("case x do end"), "(case x)");
     assert_eq!(p("case x do\n\nend"), "(case x)");
     assert_eq!(
@@ -270,6 +275,10 @@ fn closures() {
     assert_eq!(
         p("f(fn Ev.Key(k) -> k end)"),
         "(call f (fn (clause ((ctor Ev.Key k)) (do k))))"
+    );
+    assert_eq!(
+        p("f(fn M.Ev.Key(k) :: _ -> k end)"),
+        "(call f (fn (clause ((cons (ctor M.Ev.Key k) _)) (do k))))"
     );
     assert_eq!(
         p("f(fn \"a\", true -> 1 end)"),

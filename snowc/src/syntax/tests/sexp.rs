@@ -405,7 +405,10 @@ pub fn pattern(p: &Pattern) -> String {
             args,
         } => {
             let n = match qualifier {
-                Some(q) => format!("{}.{}", q.text, name.text),
+                Some(q) => {
+                    let q: Vec<&str> = q.segments.iter().map(|s| s.text.as_str()).collect();
+                    format!("{}.{}", q.join("."), name.text)
+                }
                 None => name.text.clone(),
             };
             match args {

@@ -190,11 +190,14 @@ impl Checker<'_> {
         let result = self.sub.fresh();
         let mut any = false;
         let mut tarms = Vec::new();
+        let mut bad_pattern = false;
         let mut bodies: Vec<(Ty, Span)> = Vec::new();
         for a in arms {
             self.scopes.push();
             let mut binds = Vec::new();
+            let before = self.diags.len();
             let p = self.check_pattern(&a.pattern, &msg, &mut binds);
+            bad_pattern |= self.diags.len() > before;
             self.bind_all(&binds);
             let guard = a.guard.as_ref().map(|g| {
                 let ge = self.infer_expr(g);
@@ -258,17 +261,20 @@ impl Checker<'_> {
             result
         };
         // Redundant arms are still worth a warning; missing ones are not
-        // (unmatched messages stay queued).
-        self.match_checks.push(MatchCheck {
-            kind: MatchKind::Receive,
-            pos: self.pos(span),
-            scrut_tys: vec![msg.clone()],
-            rows: tarms
-                .iter()
-                .map(|a| (a.pats.clone(), a.guard.is_some(), a.pats[0].pos))
-                .collect(),
-            what: String::new(),
-        });
+        // (unmatched messages stay queued). A pattern in error would read as
+        // a catch-all: no warning on top of its own error.
+        if !bad_pattern {
+            self.match_checks.push(MatchCheck {
+                kind: MatchKind::Receive,
+                pos: self.pos(span),
+                scrut_tys: vec![msg.clone()],
+                rows: tarms
+                    .iter()
+                    .map(|a| (a.pats.clone(), a.guard.is_some(), a.pats[0].pos))
+                    .collect(),
+                what: String::new(),
+            });
+        }
         self.mk_expr(
             TExprKind::Receive {
                 msg,

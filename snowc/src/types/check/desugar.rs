@@ -580,7 +580,10 @@ fn handler_arm(h: &Handler, is_call: bool) -> Arm {
     // On the handler's name: what an editor shows for it.
     let p = pat(
         PatternKind::Ctor {
-            qualifier: Some(name(REQUEST, hs)),
+            qualifier: Some(Path {
+                segments: vec![name(REQUEST, hs)],
+                span: hs,
+            }),
             name: h.name.clone(),
             args: if args.is_empty() { None } else { Some(args) },
         },

@@ -696,7 +696,7 @@ impl Checker<'_> {
                 .cloned()
                 .filter(|_| defined)
             {
-                self.check_visible(mi, &name.text, name.span);
+                self.check_visible(mi, m, &name.text, name.span);
                 return Some(self.instantiate_res(r, span));
             }
         }
@@ -707,8 +707,8 @@ impl Checker<'_> {
         let ty = self.scopes.path_ty(m).map(|(mi, t)| (mi, t.clone()));
         if let Some((Some(mi), _)) = &ty {
             // `M.T.x`: `T` must be visible from here, as `M.f` must.
-            let t = m.rsplit('.').next().unwrap_or(m);
-            self.check_visible(*mi, t, span);
+            let (written, t) = m.rsplit_once('.').unwrap_or(("", m));
+            self.check_visible(*mi, written, t, span);
         }
         let ty = ty.map(|(_, t)| t);
         if let Some(TypeRes::Adt(id)) = ty.clone() {
@@ -795,7 +795,7 @@ impl Checker<'_> {
 
     fn infer_field(&mut self, base: &Expr, name: &ast::Name, span: Span) -> TExpr {
         if let Some(m) = self.static_base(base) {
-            self.record_module_ref(&m, base.span);
+            self.record_path(base_segments(base));
             if let Some(e) = self.resolve_qualified(&m, name, span) {
                 return self.builtin_value_check(e);
             }
@@ -882,7 +882,7 @@ impl Checker<'_> {
         }
         if let ExprKind::Field { base, name } = &callee.kind {
             if let Some(m) = self.static_base(base) {
-                self.record_module_ref(&m, base.span);
+                self.record_path(base_segments(base));
                 if let Some(f) = self.arity_overload(&m, name, args.len(), callee.span) {
                     return self.apply(f, args, span);
                 }
@@ -2059,5 +2059,18 @@ impl Decoder {
             Decoder::Json => "Json",
             Decoder::Row => "Row",
         }
+    }
+}
+
+/// The names of a static base `A.B.C` with their spans, outermost first.
+fn base_segments(base: &Expr) -> Vec<(&str, Span)> {
+    match &base.kind {
+        ExprKind::Name(m) => vec![(m.as_str(), base.span)],
+        ExprKind::Field { base: b, name } => {
+            let mut v = base_segments(b);
+            v.push((name.text.as_str(), name.span));
+            v
+        }
+        _ => Vec::new(),
     }
 }

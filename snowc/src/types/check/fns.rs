@@ -443,6 +443,7 @@ pub fn infer_clauses(
             .collect();
         let mut arms = Vec::new();
         let mut rows = Vec::new();
+        let mut bad_pattern = false;
         for (ci, c) in clauses.iter().enumerate() {
             if c.params.len() != arity {
                 continue; // E0024 already reported
@@ -462,6 +463,7 @@ pub fn infer_clauses(
             }
             ck.scopes.push();
             let mut binds = Vec::new();
+            let before = ck.diags.len();
             let pats: Vec<TPat> = c
                 .params
                 .iter()
@@ -488,6 +490,7 @@ pub fn infer_clauses(
                     Param::Pattern(p) => ck.check_pattern(p, t, &mut binds),
                 })
                 .collect();
+            bad_pattern |= ck.diags.len() > before;
             for (n, id, t) in &binds {
                 ck.scopes.bind_value(
                     n,
@@ -518,13 +521,16 @@ pub fn infer_clauses(
                 pos: ck.pos(first.span),
             })
             .collect();
-        ck.match_checks.push(MatchCheck {
-            kind: MatchKind::Clauses,
-            pos: ck.pos(first.span),
-            scrut_tys: param_tys.clone(),
-            rows,
-            what: what.to_string(),
-        });
+        // As for `case`: a pattern in error gets no coverage warnings.
+        if !bad_pattern {
+            ck.match_checks.push(MatchCheck {
+                kind: MatchKind::Clauses,
+                pos: ck.pos(first.span),
+                scrut_tys: param_tys.clone(),
+                rows,
+                what: what.to_string(),
+            });
+        }
         let body = TExpr {
             kind: TExprKind::Match {
                 scrutinees,

@@ -106,6 +106,31 @@ impl Checker<'_> {
         closest(name, names).map(|c| format!("did you mean `{m}.{c}`?"))
     }
 
+    /// `segs` (`Models.Item.Kind.Part`) starts with the full name of a
+    /// module imported here by its last segment (`import Models.Item`),
+    /// which is its only name (chapter 1 §5.9): the help spelling it so.
+    pub fn imported_module_hint(&self, segs: &[&str]) -> Option<String> {
+        let modules = self.scopes.visible_modules();
+        (2..=segs.len()).rev().find_map(|j| {
+            let full = segs[..j].join(".");
+            let (alias, _) = modules
+                .iter()
+                .find(|(_, mi)| self.scopes.module_names[*mi] == full)?;
+            let written: Vec<&str> = std::iter::once(alias.as_str())
+                .chain(segs[j..].iter().copied())
+                .collect();
+            let whole = if j == segs.len() {
+                format!(" for `{full}`")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "an imported module is named by its last segment: write `{}`{whole}",
+                written.join(".")
+            ))
+        })
+    }
+
     /// `M.name` where `M` is neither a value, a module nor a type:
     /// reported once here (E0004 on `M`), so no "cannot infer" follows
     /// for the member. The arguments are still checked for their own
@@ -133,6 +158,7 @@ impl Checker<'_> {
             "Integer" => Some(self.elixir_module_hint(m, "Int", &name.text)),
             _ => None,
         };
+        let habit = habit.or_else(|| self.imported_module_hint(&[m, &name.text]));
         let guess = habit.or_else(|| {
             let mut names = self.scopes.all_value_names();
             names.extend(self.scopes.all_types().into_iter().map(|(n, _)| n));

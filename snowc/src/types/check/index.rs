@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::scope::TypeRes;
 use super::Checker;
 use crate::stdlib::RT_FNS;
 use crate::syntax::ast::Span;
@@ -212,14 +213,25 @@ impl Checker<'_> {
         }
     }
 
-    /// A module name written at `span`.
-    pub(super) fn record_module_ref(&self, written: &str, span: Span) {
+    /// A written path `A.B.T` (segments with their spans): each prefix
+    /// naming a module or a sum type is recorded at its last segment, so
+    /// an editor goes from `Db` to the module and from `Item` to the type.
+    pub(super) fn record_path<'a>(&self, segs: impl IntoIterator<Item = (&'a str, Span)>) {
         if self.index.is_none() {
             return;
         }
-        if let Some(mi) = self.scopes.module_index(written) {
-            let name = self.scopes.module_names[mi].clone();
-            self.record(span, None, Some(Target::Module(name)));
+        let mut prefix = String::new();
+        for (seg, span) in segs {
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(seg);
+            if let Some(mi) = self.scopes.module_index(&prefix) {
+                let name = self.scopes.module_names[mi].clone();
+                self.record(span, None, Some(Target::Module(name)));
+            } else if let Some((_, TypeRes::Adt(id))) = self.scopes.path_ty(&prefix) {
+                self.record_type_ref(*id, span);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ pub mod index;
 mod modules;
 mod names;
 mod pat;
+mod pat_path;
 mod scope;
 mod values;
 mod zonk;

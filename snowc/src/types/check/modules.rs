@@ -97,7 +97,7 @@ pub fn init_scopes(ck: &mut Checker, units: &[Unit], prelude: Scope) {
     }
 }
 
-fn path_text(p: &Path) -> String {
+pub(super) fn path_text(p: &Path) -> String {
     p.segments
         .iter()
         .map(|s| s.text.as_str())
@@ -347,8 +347,9 @@ fn bind_stdlib(ck: &mut Checker, ui: usize, module: &str, name: &str, span: Span
 }
 
 impl Checker<'_> {
-    /// `M.x` from another unit: is `x` visible? Reports E0035 when not.
-    pub fn check_visible(&mut self, module: usize, name: &str, span: Span) {
+    /// `M.x` from another unit: is `x` visible? Reports E0035 when not,
+    /// naming the module as `written` (`Db`, not `Main.Db`).
+    pub fn check_visible(&mut self, module: usize, written: &str, name: &str, span: Span) {
         // A module's own items and those of the modules around it are
         // visible in it (lexically), qualified or not.
         if self.scopes.encloses(module, self.scopes.current)
@@ -358,11 +359,10 @@ impl Checker<'_> {
         }
         // A module's parent sees only its `pub` items.
         if !self.scopes.modules[module].public.contains(name) {
-            let m = self.scopes.module_names[module].clone();
             self.error(
                 Diagnostic::error(Some("E0035"), "private item cannot be imported")
-                    .with_message(private_label(name, &m))
-                    .with_primary(self.file, span, private_label(name, &m)),
+                    .with_message(private_label(name, written))
+                    .with_primary(self.file, span, private_label(name, written)),
             );
         }
     }

@@ -1,6 +1,6 @@
 //! Pattern checking.
 
-use super::scope::{TypeRes, ValueRes};
+use super::scope::ValueRes;
 use super::Checker;
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{Pattern, PatternKind};
@@ -60,42 +60,28 @@ impl Checker<'_> {
                 args,
             } => {
                 let found = match qualifier {
-                    Some(q) => match self.scopes.ty(&q.text).cloned() {
-                        Some(TypeRes::Adt(id)) => self.adts[id.0 as usize]
-                            .variant_index(&name.text)
-                            .map(|v| (id, v as u32)),
-                        _ => None,
-                    },
+                    Some(q) => self.qualified_ctor(q, name),
                     None => match self.scopes.value(&name.text) {
                         Some(ValueRes::Ctor(a, v)) => Some((*a, *v)),
                         _ => None,
                     },
                 };
-                match found {
-                    Some((adt, v)) => {
-                        self.ctor_pattern(adt, v, args.as_deref(), expected, p, binds)
-                    }
-                    None => {
-                        self.error(
-                            Diagnostic::error(
-                                Some("E0010"),
-                                format!("unknown variant: {}", name.text),
-                            )
-                            .with_message(format!("unknown variant `{}`", name.text))
-                            .with_primary(
-                                self.file,
-                                name.span,
-                                "no such variant in scope",
-                            ),
-                        );
-                        // Bind its variables anyway: no follow-up E0004.
-                        for q in args.as_deref().unwrap_or(&[]) {
-                            let t = self.sub.fresh();
-                            self.check_pattern(q, &t, binds);
-                        }
-                        self.tpat(TPatKind::Wild, expected, p)
-                    }
+                if let Some((adt, v)) = found {
+                    return self.ctor_pattern(adt, v, args.as_deref(), expected, p, binds);
                 }
+                if qualifier.is_none() {
+                    self.error(
+                        Diagnostic::error(Some("E0010"), format!("unknown variant: {}", name.text))
+                            .with_message(format!("unknown variant `{}`", name.text))
+                            .with_primary(self.file, name.span, "no such variant in scope"),
+                    );
+                }
+                // Bind its variables anyway: no follow-up E0004.
+                for q in args.as_deref().unwrap_or(&[]) {
+                    let t = self.sub.fresh();
+                    self.check_pattern(q, &t, binds);
+                }
+                self.tpat(TPatKind::Wild, expected, p)
             }
             PatternKind::Cons(h, t) => {
                 let elem = self.sub.fresh();

@@ -175,6 +175,20 @@ impl Scopes {
         }
     }
 
+    /// The module names usable in the current unit (imports and inline
+    /// modules, its own and its enclosing units'), with their modules.
+    pub fn visible_modules(&self) -> Vec<(String, usize)> {
+        let mut seen = HashSet::new();
+        let mut v: Vec<(String, usize)> = self
+            .enclosing(self.current)
+            .filter_map(|u| self.aliases.get(u))
+            .flat_map(|a| a.iter().map(|(n, m)| (n.clone(), *m)))
+            .filter(|(n, _)| seen.insert(n.clone()))
+            .collect();
+        v.sort();
+        v
+    }
+
     /// Is `unit` part of the Snow-written stdlib?
     pub fn is_prelude(&self, unit: usize) -> bool {
         self.prelude_modules.values().any(|m| *m == unit)
