@@ -179,10 +179,14 @@ impl Conn {
         r
     }
 
-    /// BEGIN for `Sqlite.transaction` run by process `pid`, which then
-    /// owns the transaction until it ends; the rollback count after it.
+    /// BEGIN IMMEDIATE for `Sqlite.transaction` run by process `pid`,
+    /// which then owns the transaction until it ends; the rollback count
+    /// after it. The write lock is taken here, where a busy database is
+    /// waited for: a deferred transaction that read first fails its
+    /// write at once with `database is locked` when another connection
+    /// is writing (SQLite skips the busy wait where it could deadlock).
     pub fn begin_owned(&mut self, pid: u64) -> Result<u64, String> {
-        self.execute("BEGIN", &[])?;
+        self.execute("BEGIN IMMEDIATE", &[])?;
         self.owner = Some(pid);
         Ok(self.rollbacks())
     }
