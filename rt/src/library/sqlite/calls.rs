@@ -210,7 +210,7 @@ impl Tx for SqliteTx {
 /// `library::transaction`), holding the connection throughout: calls of
 /// other processes on it wait until the transaction is over (the
 /// callback's own go through), so none slips into the transaction or
-/// meets its BEGIN. A stale handle fails at BEGIN, as before.
+/// meets its BEGIN. A stale handle gives `connection is closed`.
 ///
 /// # Safety
 /// `res` describes `Result<(), String>`; `f` is a live closure of type
