@@ -743,6 +743,8 @@ void *snow_sqlite_open(snow_ctx *ctx, const snow_type *res, snow_str *path);
 void snow_sqlite_close(void *conn);
 void *snow_sqlite_execute(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
 void *snow_sqlite_query(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_sqlite_execute_opt(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
+void *snow_sqlite_query_opt(snow_ctx *ctx, const snow_type *res, void *conn, snow_str *sql, snow_list *params);
 void *snow_sqlite_begin(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_sqlite_commit(snow_ctx *ctx, const snow_type *res, void *conn);
 void *snow_sqlite_rollback(snow_ctx *ctx, const snow_type *res, void *conn);

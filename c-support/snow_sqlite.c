@@ -35,6 +35,7 @@ int sqlite3_column_type(sqlite3_stmt *stmt, int i);
 const void *sqlite3_column_blob(sqlite3_stmt *stmt, int i);
 const unsigned char *sqlite3_column_text(sqlite3_stmt *stmt, int i);
 int sqlite3_column_bytes(sqlite3_stmt *stmt, int i);
+int sqlite3_bind_null(sqlite3_stmt *stmt, int i);
 
 /* Field for field the `Api` struct of rt/src/library/sqlite/api.rs. */
 struct snow_sqlite_api {
@@ -57,6 +58,7 @@ struct snow_sqlite_api {
     const void *(*column_blob)(sqlite3_stmt *, int);
     const unsigned char *(*column_text)(sqlite3_stmt *, int);
     int (*column_bytes)(sqlite3_stmt *, int);
+    int (*bind_null)(sqlite3_stmt *, int);
 };
 
 static const struct snow_sqlite_api API = {
@@ -66,7 +68,7 @@ static const struct snow_sqlite_api API = {
     sqlite3_finalize,      sqlite3_total_changes64, sqlite3_changes64,
     sqlite3_get_autocommit, sqlite3_column_count,  sqlite3_column_name,
     sqlite3_column_type,   sqlite3_column_blob,    sqlite3_column_text,
-    sqlite3_column_bytes,
+    sqlite3_column_bytes,  sqlite3_bind_null,
 };
 
 /* The Rust implementation (rt/src/library/sqlite/calls.rs). */

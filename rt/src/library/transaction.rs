@@ -3,7 +3,9 @@
 //! does the rest, from calling the Snow callback to the `Result` value.
 //!
 //! The steps and their results (§5.5.3):
-//! 1. BEGIN; if it fails, `Err("BEGIN: <m>")` and the callback never runs.
+//! 1. BEGIN; if it fails, `Err("BEGIN: <m>")` and the callback never runs;
+//!    but a connection already closed (or dropped) gives the plain
+//!    `Err("connection is closed")` of every call on it (§5.0.1).
 //! 2. The callback, inside a crash boundary (`process::protect`, the same
 //!    protected call the HTTP handler runs in).
 //! 3. `Ok(())`: if the database already rolled the transaction back (an
@@ -18,6 +20,7 @@
 
 use crate::base::abi::{closure_code, Ctx, SnowType, Word};
 use crate::base::console;
+use crate::library::handles::CLOSED;
 use crate::process::primitives::me;
 use crate::process::protect;
 use crate::values::layout::{self, result_text, OK};
@@ -97,7 +100,13 @@ unsafe fn run(
     callback: &mut dyn FnMut(*mut Ctx) -> Word,
 ) -> Outcome {
     if let Err(m) = tx.begin(ctx) {
-        return Outcome::Failed(format!("BEGIN: {m}"));
+        // `CLOSED` comes only from a stale handle or a dropped connection,
+        // never from BEGIN's own exchange.
+        return Outcome::Failed(if m == CLOSED {
+            m
+        } else {
+            format!("BEGIN: {m}")
+        });
     }
     match protect::call(ctx, me(ctx), callback) {
         Err(report) => {

@@ -40,6 +40,35 @@ pub unsafe fn strings(l: *const SnowList) -> Vec<String> {
         .collect()
 }
 
+/// The texts of a `List<String>` as `Some`s (the database calls' parameters,
+/// none of them NULL).
+///
+/// # Safety
+/// `l` is a live `List<String>`.
+pub unsafe fn some_strings(l: *const SnowList) -> Vec<Option<String>> {
+    strings(l).into_iter().map(Some).collect()
+}
+
+/// The texts of a `List<Option<String>>`, copied out of the heap (`None`
+/// stays `None`: a NULL parameter of the database calls).
+///
+/// # Safety
+/// `l` is a live `List<Option<String>>`.
+pub unsafe fn opt_strings(l: *const SnowList) -> Vec<Option<String>> {
+    use crate::values::layout::{tag, SOME};
+    items(l)
+        .iter()
+        .map(|&w| {
+            (tag(w) == SOME).then(|| {
+                let at = crate::base::abi::obj_type(w).offset(0);
+                let s =
+                    ((w as usize as *const u8).add(at) as *const *const SnowStr).read_unaligned();
+                crate::values::string::str_of(s).to_string()
+            })
+        })
+        .collect()
+}
+
 /// # Safety
 /// `list_type` is a List descriptor.
 unsafe fn elems_are_ptrs(list_type: *const SnowType) -> bool {

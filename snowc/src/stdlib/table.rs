@@ -166,6 +166,8 @@ pub const RT_FNS: &[RtFn] = &[
     rt!("Sqlite", "close", "snow_sqlite_close", "(SqliteConn) -> ()", NO_CTX),
     rt!("Sqlite", "execute", "snow_sqlite_execute", "(SqliteConn, String, List<String>) -> Result<Int, String>", RET_DESC),
     rt!("Sqlite", "query", "snow_sqlite_query", "(SqliteConn, String, List<String>) -> Result<List<Map<String, String>>, String>", RET_DESC),
+    rt!("Sqlite", "execute_opt", "snow_sqlite_execute_opt", "(SqliteConn, String, List<Option<String>>) -> Result<Int, String>", RET_DESC),
+    rt!("Sqlite", "query_opt", "snow_sqlite_query_opt", "(SqliteConn, String, List<Option<String>>) -> Result<List<Map<String, String>>, String>", RET_DESC),
     rt!("Sqlite", "begin", "snow_sqlite_begin", "(SqliteConn) -> Result<(), String>", RET_DESC),
     rt!("Sqlite", "commit", "snow_sqlite_commit", "(SqliteConn) -> Result<(), String>", RET_DESC),
     rt!("Sqlite", "rollback", "snow_sqlite_rollback", "(SqliteConn) -> Result<(), String>", RET_DESC),

@@ -3,10 +3,10 @@
 //! (never the worker), and builds the result in the heap afterwards.
 
 use super::slot;
-use crate::base::abi::{obj_type, Ctx, FnLoc, SnowList, SnowStr, SnowType, Word};
+use crate::base::abi::{Ctx, FnLoc, SnowList, SnowStr, SnowType, Word};
 use crate::library::row::rows_list;
 use crate::values::layout::result_text;
-use crate::values::layout::{self, OK, SOME};
+use crate::values::layout::OK;
 use crate::values::list;
 use crate::values::recursion::with_room;
 use crate::values::string::str_of;
@@ -26,25 +26,6 @@ pub unsafe fn roomy<R>(ctx: *mut Ctx, f: impl FnOnce() -> R) -> R {
 
 pub fn handle(conn: *mut c_void) -> i64 {
     conn as usize as i64
-}
-
-unsafe fn strings(l: *mut SnowList) -> Vec<Option<String>> {
-    list::strings(l).into_iter().map(Some).collect()
-}
-
-/// `List<Option<String>>` parameters: `None` is NULL.
-unsafe fn opt_strings(l: *mut SnowList) -> Vec<Option<String>> {
-    list::items(l)
-        .iter()
-        .map(|&w| {
-            let o = w as usize as *const u8;
-            (layout::tag(w) == SOME).then(|| {
-                let at = obj_type(w).offset(0);
-                let s = (o.add(at) as *const *const SnowStr).read_unaligned();
-                str_of(s).to_string()
-            })
-        })
-        .collect()
 }
 
 /// `Pg.connect(url) -> PgConn!String`.
@@ -119,7 +100,7 @@ pub unsafe extern "C" fn snow_pg_execute(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    execute(ctx, res, conn, sql, strings(params))
+    execute(ctx, res, conn, sql, list::some_strings(params))
 }
 
 /// `Pg.execute_opt(conn, sql, params) -> Int!String`: `None` is NULL.
@@ -134,7 +115,7 @@ pub unsafe extern "C" fn snow_pg_execute_opt(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    execute(ctx, res, conn, sql, opt_strings(params))
+    execute(ctx, res, conn, sql, list::opt_strings(params))
 }
 
 /// `Pg.query(conn, sql, params) -> List<Map<String, String>>!String`.
@@ -150,7 +131,7 @@ pub unsafe extern "C" fn snow_pg_query(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    query(ctx, res, conn, sql, strings(params))
+    query(ctx, res, conn, sql, list::some_strings(params))
 }
 
 /// `Pg.query_opt(conn, sql, params)`: `None` is NULL.
@@ -165,7 +146,7 @@ pub unsafe extern "C" fn snow_pg_query_opt(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    query(ctx, res, conn, sql, opt_strings(params))
+    query(ctx, res, conn, sql, list::opt_strings(params))
 }
 
 /// `BEGIN`, `COMMIT`, `ROLLBACK` over the simple protocol: `()!String`.

@@ -47,6 +47,7 @@ pub struct Api {
     pub column_blob: unsafe extern "C" fn(*mut sqlite3_stmt, c_int) -> *const c_void,
     pub column_text: unsafe extern "C" fn(*mut sqlite3_stmt, c_int) -> *const u8,
     pub column_bytes: unsafe extern "C" fn(*mut sqlite3_stmt, c_int) -> c_int,
+    pub bind_null: unsafe extern "C" fn(*mut sqlite3_stmt, c_int) -> c_int,
 }
 
 static API: OnceLock<&'static Api> = OnceLock::new();

@@ -88,6 +88,31 @@ pub extern "C" fn snow_sqlite_close(conn: *mut c_void) {
     table().remove(conn as usize as i64);
 }
 
+unsafe fn execute(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: Vec<Option<String>>,
+) -> *mut u8 {
+    let sql = str_of(sql).to_string();
+    let r = on_conn(ctx, conn, move |c| c.execute(&sql, &params));
+    result_text(ctx, res, r.map(|n| n as Word))
+}
+
+unsafe fn query(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: Vec<Option<String>>,
+) -> *mut u8 {
+    let sql = str_of(sql).to_string();
+    let r = on_conn(ctx, conn, move |c| c.query(&sql, &params));
+    let r = r.map(|rows| rows_list(ctx, (*res).param(OK).param(0), &rows) as Word);
+    result_text(ctx, res, r)
+}
+
 /// `Sqlite.execute(conn, sql, params) -> Int!String`.
 ///
 /// # Safety
@@ -100,9 +125,22 @@ pub unsafe extern "C" fn snow_sqlite_execute(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    let (sql, params) = (str_of(sql).to_string(), list::strings(params));
-    let r = on_conn(ctx, conn, move |c| c.execute(&sql, &params));
-    result_text(ctx, res, r.map(|n| n as Word))
+    execute(ctx, res, conn, sql, list::some_strings(params))
+}
+
+/// `Sqlite.execute_opt(conn, sql, params) -> Int!String`: `None` is NULL.
+///
+/// # Safety
+/// `res` describes `Result<Int, String>`; the arguments are live.
+#[no_mangle]
+pub unsafe extern "C" fn snow_sqlite_execute_opt(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    execute(ctx, res, conn, sql, list::opt_strings(params))
 }
 
 /// `Sqlite.query(conn, sql, params) -> List<Map<String, String>>!String`.
@@ -118,10 +156,23 @@ pub unsafe extern "C" fn snow_sqlite_query(
     sql: *mut SnowStr,
     params: *mut SnowList,
 ) -> *mut u8 {
-    let (sql, params) = (str_of(sql).to_string(), list::strings(params));
-    let r = on_conn(ctx, conn, move |c| c.query(&sql, &params));
-    let r = r.map(|rows| rows_list(ctx, (*res).param(OK).param(0), &rows) as Word);
-    result_text(ctx, res, r)
+    query(ctx, res, conn, sql, list::some_strings(params))
+}
+
+/// `Sqlite.query_opt(conn, sql, params)`: `None` is NULL.
+///
+/// # Safety
+/// `res` describes `Result<List<Map<String, String>>, String>`; the
+/// arguments are live.
+#[no_mangle]
+pub unsafe extern "C" fn snow_sqlite_query_opt(
+    ctx: *mut Ctx,
+    res: *const SnowType,
+    conn: *mut c_void,
+    sql: *mut SnowStr,
+    params: *mut SnowList,
+) -> *mut u8 {
+    query(ctx, res, conn, sql, list::opt_strings(params))
 }
 
 /// `BEGIN` (deferred), `COMMIT`, `ROLLBACK`: `()!String`.
@@ -210,7 +261,7 @@ impl Tx for SqliteTx {
 /// `library::transaction`), holding the connection throughout: calls of
 /// other processes on it wait until the transaction is over (the
 /// callback's own go through), so none slips into the transaction or
-/// meets its BEGIN. A stale handle fails at BEGIN, as before.
+/// meets its BEGIN. A stale handle gives `connection is closed`.
 ///
 /// # Safety
 /// `res` describes `Result<(), String>`; `f` is a live closure of type

@@ -100,13 +100,13 @@ impl Conn {
     }
 
     /// Prepares the first statement of `sql` (the rest is ignored) and
-    /// binds `params` as TEXT to parameters 1, 2, ...; `None` for text
-    /// without a statement.
-    fn prepare(&self, sql: &str, params: &[String]) -> Result<Option<Stmt>, String> {
+    /// binds `params` as TEXT (`None` as NULL) to parameters 1, 2, ...;
+    /// `None` for text without a statement.
+    fn prepare(&self, sql: &str, params: &[Option<String>]) -> Result<Option<Stmt>, String> {
         let c = CString::new(sql).map_err(|_| "SQL contains null byte".to_string())?;
         let params = params
             .iter()
-            .map(|p| CString::new(p.as_str()))
+            .map(|p| p.as_deref().map(CString::new).transpose())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| "parameter contains null byte".to_string())?;
         let mut raw = ptr::null_mut();
@@ -120,8 +120,14 @@ impl Conn {
         }
         let stmt = Stmt(raw);
         for (i, p) in params.iter().enumerate() {
+            let at = i as c_int + 1;
             let rc = unsafe {
-                (api::get().bind_text)(raw, i as c_int + 1, p.as_ptr(), -1, ffi::SQLITE_TRANSIENT())
+                match p {
+                    Some(p) => {
+                        (api::get().bind_text)(raw, at, p.as_ptr(), -1, ffi::SQLITE_TRANSIENT())
+                    }
+                    None => (api::get().bind_null)(raw, at),
+                }
             };
             if rc != ffi::SQLITE_OK {
                 // A range error leaves the connection's message untouched.
@@ -137,7 +143,7 @@ impl Conn {
     /// (DDL would report the count of an earlier statement, so a count
     /// only if the total moved). A statement with RETURNING makes its
     /// changes only as it is stepped, so the counters are read at the end.
-    pub fn execute(&self, sql: &str, params: &[String]) -> Result<i64, String> {
+    pub fn execute(&self, sql: &str, params: &[Option<String>]) -> Result<i64, String> {
         let Some(stmt) = self.prepare(sql, params)? else {
             return Ok(0);
         };
@@ -179,10 +185,14 @@ impl Conn {
         r
     }
 
-    /// BEGIN for `Sqlite.transaction` run by process `pid`, which then
-    /// owns the transaction until it ends; the rollback count after it.
+    /// BEGIN IMMEDIATE for `Sqlite.transaction` run by process `pid`,
+    /// which then owns the transaction until it ends; the rollback count
+    /// after it. The write lock is taken here, where a busy database is
+    /// waited for: a deferred transaction that read first fails its
+    /// write at once with `database is locked` when another connection
+    /// is writing (SQLite skips the busy wait where it could deadlock).
     pub fn begin_owned(&mut self, pid: u64) -> Result<u64, String> {
-        self.execute("BEGIN", &[])?;
+        self.execute("BEGIN IMMEDIATE", &[])?;
         self.owner = Some(pid);
         Ok(self.rollbacks())
     }
@@ -194,7 +204,7 @@ impl Conn {
 
     /// Every row of the statement, as (column name, text) pairs in column
     /// order (a caller building a map lets a later duplicate win).
-    pub fn query(&self, sql: &str, params: &[String]) -> Result<Vec<Row>, String> {
+    pub fn query(&self, sql: &str, params: &[Option<String>]) -> Result<Vec<Row>, String> {
         let Some(stmt) = self.prepare(sql, params)? else {
             return Ok(Vec::new());
         };

@@ -10,8 +10,8 @@ fn open(path: &str) -> Result<Conn, String> {
     Conn::open(path)
 }
 
-fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
+fn s(v: &[&str]) -> Vec<Option<String>> {
+    v.iter().map(|x| Some(x.to_string())).collect()
 }
 
 #[test]
@@ -111,4 +111,17 @@ fn autocommit_and_rollbacks_follow_the_transaction() {
     c.execute("BEGIN", &[]).unwrap();
     c.execute("ROLLBACK", &[]).unwrap();
     assert_eq!((c.autocommit(), c.rollbacks()), (true, 2));
+}
+
+#[test]
+fn null_parameters() {
+    let c = open(":memory:").unwrap();
+    c.execute("CREATE TABLE t(a, b)", &[]).unwrap();
+    let p = vec![None, Some("x".to_string())];
+    assert_eq!(c.execute("INSERT INTO t VALUES(?, ?)", &p).unwrap(), 1);
+    let rows = c
+        .query("SELECT a IS NULL AS n, b FROM t WHERE a IS ?", &[None])
+        .unwrap();
+    assert_eq!(rows[0][0].1, "1");
+    assert_eq!(rows[0][1].1, "x");
 }
