@@ -221,6 +221,15 @@ impl Checker<'_> {
         if is(&e, TyCon::Bool) {
             return Some("expected a boolean expression".into());
         }
+        if is(&e, TyCon::Json) && !matches!(f, Ty::Var(_)) {
+            // `JSON.encode(user)`: the `JSON` module works on parsed
+            // documents; derived encoders live under `Json`.
+            return Some(
+                "`JSON` functions take a parsed `Json` document; `Json.encode(value)` encodes \
+                 a value whose type has `deriving(Json)`"
+                    .into(),
+            );
+        }
         None
     }
 
