@@ -1,6 +1,7 @@
 //! One PostgreSQL connection: connecting (§5.5.1: resolve, TCP, the
 //! SSLRequest and TLS, the StartupMessage, authentication, up to the first
-//! ReadyForQuery) and reading backend messages.
+//! ReadyForQuery) and reading backend messages (lengths and message types
+//! checked before the protocol crate parses them).
 
 use super::sock::{Sock, Timed};
 use super::url::{PgUrl, SslMode};

@@ -4,7 +4,10 @@
 //! ending with Sync), `simple` over the simple
 //! protocol for BEGIN/COMMIT/ROLLBACK. Every reply is read through
 //! ReadyForQuery, after an error too, so the connection stays usable; the
-//! status byte is kept for transactions.
+//! status byte is kept for transactions. A call that cannot read its reply
+//! to the end (I/O error, timeout, bytes out of step) marks the connection
+//! `broken` (`slot` drops it); COPY is refused with the connection kept in
+//! step.
 
 use super::conn::{io_text, Conn};
 use super::stmts::{is_ddl, Plan};

@@ -1,6 +1,7 @@
 //! The table of open connections (generation-checked handles, §5.0.1) and
 //! entering a connection for a call: its process lock (`proc_lock`), the
-//! socket given to the caller, and clean-up after a holder that was killed
+//! socket given to the caller, dropping a connection a call left out of
+//! step (`Conn::broken`), and clean-up after a holder that was killed
 //! mid-call.
 
 use super::conn::Conn;

@@ -1,6 +1,8 @@
 //! The `Sqlite.*` entry points. Each call copies its arguments out of the
-//! process heap, runs on the blocking pool while the caller parks
-//! (`io::blocking`), and builds the result back in the heap.
+//! process heap, takes the connection's process lock (`proc_lock`, held by
+//! `Sqlite.transaction` for its callback), runs on the blocking pool while
+//! the caller parks (`io::blocking`), and builds the result back in the
+//! heap.
 
 use super::api;
 use super::conn::Conn;

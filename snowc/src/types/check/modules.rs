@@ -3,6 +3,8 @@
 //! unit, `from A.B import x` binds `x`; items are private unless `pub`.
 //! An inline module (a service too) sees the names of the units around it
 //! (lexical scoping); its own items and imports come first.
+//! `from M import x` and `import M` also take an inline module visible
+//! where they stand (found as `M.f` finds it; no file-graph edge).
 
 use std::collections::HashMap;
 
