@@ -13,6 +13,7 @@
 
 pub mod clock;
 pub mod copy;
+pub mod cpus;
 pub mod grow;
 pub mod lifecycle;
 pub mod literal;

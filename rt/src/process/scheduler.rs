@@ -135,7 +135,7 @@ pub fn worker_count() -> usize {
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(super::cpus::available)
         .min(1024)
 }
 
