@@ -297,6 +297,24 @@ fn type_names(t: &ast::Type, out: &mut Vec<String>) {
     }
 }
 
+/// A field type as a user reads it: the element type a bare `Set` or
+/// `Queue` leaves open (inferred from uses) shows as `_`, not `?0`.
+fn shown_as_written(shown: &str) -> String {
+    let mut out = String::with_capacity(shown.len());
+    let mut chars = shown.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            out.push('_');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// E0038 / E0039: the fields of `deriving(Json)` / `deriving(Row)` types.
 fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
     let adt = ck.adts[src.id.0 as usize].clone();
@@ -335,7 +353,7 @@ fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
         }
         if adt.derives.json && ck.serialisable(t, &adt.generics) != Some(true) {
             json_ok = false;
-            let ts = ck.show(t);
+            let ts = shown_as_written(&ck.show(t));
             ck.error(
                 Diagnostic::error(Some("E0038"), format!("field `{label}` of type `{ts}` is not JSON-serializable"))
                     .with_primary(ck.file, *span, "not JSON-serializable")
@@ -345,7 +363,7 @@ fn check_derive_fields(ck: &mut Checker, src: &AdtSrc) {
             );
         }
         if adt.derives.row && adt.is_struct() && !row_mappable(t) {
-            let ts = ck.show(t);
+            let ts = shown_as_written(&ck.show(t));
             ck.error(
                 Diagnostic::error(Some("E0039"), format!("field `{label}` has type `{ts}` which cannot be mapped from a database row"))
                     .with_message(format!(

@@ -704,7 +704,7 @@ impl Checker<'_> {
             // A user module without `name` falls back to the stdlib one.
             return Some(self.instantiate_res(r, span));
         }
-        let ty = self.scopes.path_ty(m).map(|(mi, t)| (mi, t.clone()));
+        let ty = self.scopes.path_ty_seen_through(m);
         if let Some((Some(mi), _)) = &ty {
             // `M.T.x`: `T` must be visible from here, as `M.f` must.
             let (written, t) = m.rsplit_once('.').unwrap_or(("", m));
@@ -757,13 +757,17 @@ impl Checker<'_> {
         }
         // A missing member is E0034 for stdlib and user modules alike.
         if stdlib::is_runtime_module(m) || self.scopes.module_index(m).is_some() || ty.is_some() {
+            let module = stdlib::is_runtime_module(m)
+                || self.scopes.module_index(m).is_some()
+                || self.scopes.prelude_modules.contains_key(m);
+            let what = if !module {
+                format!("`{}` is not a variant or function of type `{m}`", name.text)
+            } else {
+                format!("`{}` is not exported by module `{m}`", name.text)
+            };
             let mut d = Diagnostic::error(Some("E0034"), "name not found in module")
-                .with_message(format!("`{}` is not exported by module `{m}`", name.text))
-                .with_primary(
-                    self.file,
-                    name.span,
-                    format!("`{}` is not exported by module `{m}`", name.text),
-                );
+                .with_message(what.clone())
+                .with_primary(self.file, name.span, what);
             if let Some(h) = self.member_hint(m, &name.text) {
                 d = d.with_help(h);
             }
@@ -1394,23 +1398,18 @@ impl Checker<'_> {
     }
 
     fn infer_struct_lit(&mut self, name: &Expr, fields: &[(ast::Name, Expr)], span: Span) -> TExpr {
-        let sname = match &name.kind {
-            ExprKind::Name(n) => n.clone(),
-            ExprKind::Field { base, name: n } => match &base.kind {
-                ExprKind::Name(m) => format!("{m}.{}", n.text),
-                _ => String::new(),
-            },
-            _ => String::new(),
-        };
-        let adt = match sname.rsplit_once('.') {
-            None => self.scopes.ty(&sname).cloned(),
-            Some((m, n)) => self
-                .scopes
-                .module_index(m)
-                .and_then(|i| self.scopes.modules[i].types.get(n).cloned()),
-        };
-        let id = match adt {
-            Some(TypeRes::Adt(id)) if self.adts[id.0 as usize].is_struct() => id,
+        // `Point`, `Geo.Point`, `A.B.Point`, or an alias of a struct type.
+        let segs = base_segments(name);
+        let sname = segs.iter().map(|(s, _)| *s).collect::<Vec<_>>().join(".");
+        let id = match self.scopes.path_ty_seen_through(&sname) {
+            Some((mi, TypeRes::Adt(id))) if self.adts[id.0 as usize].is_struct() => {
+                if let (Some(mi), Some((m, t))) = (mi, sname.rsplit_once('.')) {
+                    // `M.T { ... }`: `T` must be visible from here.
+                    let at = segs.last().map_or(name.span, |(_, sp)| *sp);
+                    self.check_visible(mi, m, t, at);
+                }
+                id
+            }
             _ => {
                 let d = Diagnostic::error(Some("E0040"), format!("unknown struct `{sname}`"))
                     .with_primary(self.file, name.span, "not a struct type in scope");

@@ -229,8 +229,8 @@ impl Checker<'_> {
             if let Some(mi) = self.scopes.module_index(&prefix) {
                 let name = self.scopes.module_names[mi].clone();
                 self.record(span, None, Some(Target::Module(name)));
-            } else if let Some((_, TypeRes::Adt(id))) = self.scopes.path_ty(&prefix) {
-                self.record_type_ref(*id, span);
+            } else if let Some((_, TypeRes::Adt(id))) = self.scopes.path_ty_seen_through(&prefix) {
+                self.record_type_ref(id, span);
             }
         }
     }

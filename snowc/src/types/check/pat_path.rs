@@ -26,7 +26,7 @@ impl Checker<'_> {
             }
         }
         let last = q.segments.last().expect("a qualifier has a segment");
-        match self.scopes.path_ty(&qs).map(|(mi, t)| (mi, t.clone())) {
+        match self.scopes.path_ty_seen_through(&qs) {
             Some((mi, TypeRes::Adt(id))) if !self.adts[id.0 as usize].is_struct() => {
                 if let Some(mi) = mi {
                     // `M.T.V`: `T` must be visible from here.

@@ -108,6 +108,16 @@ impl Scopes {
         s.types.get(name).filter(|_| own).map(|t| (Some(mi), t))
     }
 
+    /// `path_ty` with an alias of a named type (`type S = Shape`) standing
+    /// for that type, so `S.Circle(r)`, `S.from_json` and `M.S.Circle`
+    /// reach its members as they would through `Shape`.
+    pub fn path_ty_seen_through(&self, path: &str) -> Option<(Option<usize>, TypeRes)> {
+        self.path_ty(path).map(|(mi, t)| match t {
+            TypeRes::Alias(_, Ty::Con(TyCon::Adt(id), _)) => (mi, TypeRes::Adt(*id)),
+            t => (mi, t.clone()),
+        })
+    }
+
     /// `unit` and the units it is nested in, innermost first.
     fn enclosing(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(unit), |u| self.parents.get(*u).copied().flatten())
