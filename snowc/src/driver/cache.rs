@@ -118,13 +118,46 @@ pub struct TempDir {
 
 impl TempDir {
     pub fn new(prefix: &str) -> io::Result<TempDir> {
-        let path = unique_sibling(&std::env::temp_dir().join(prefix));
+        let base = std::env::temp_dir();
+        sweep_orphans(&base, prefix);
+        let path = unique_sibling(&base.join(prefix));
         fs::create_dir_all(&path)?;
         Ok(TempDir { path })
     }
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Removes the `prefix` temporary directories in `base` left by a snowc
+/// that was killed (Ctrl-C during `snowc test`: `Drop` never ran). The pid
+/// in each name (`unique_sibling`) tells whether its owner still runs.
+fn sweep_orphans(base: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(base) else {
+        return;
+    };
+    let head = format!("{prefix}.tmp-");
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&head))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Is process `pid` running? Unknown (no `/proc`) counts as running, so
+/// nothing is removed where we cannot tell.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }
 
 impl Drop for TempDir {
@@ -152,6 +185,26 @@ mod tests {
             cache_root_from(None, None),
             std::env::temp_dir().join("snow-cache")
         );
+    }
+
+    #[test]
+    fn temp_dirs_of_dead_snowcs_are_swept() {
+        let base = TempDir::new("snowc-sweep-test").unwrap();
+        let prefix = "snowc-x";
+        // A pid that cannot be running (above the kernel's pid limit).
+        let dead = base.path().join(format!("{prefix}.tmp-4999999-1-0"));
+        let mine = base
+            .path()
+            .join(format!("{prefix}.tmp-{}-1-0", std::process::id()));
+        let other = base.path().join("snowc-y.tmp-4999999-1-0");
+        for d in [&dead, &mine, &other] {
+            fs::create_dir_all(d.join("inner")).unwrap();
+        }
+        sweep_orphans(base.path(), prefix);
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists());
+        }
+        assert!(mine.exists() && other.exists());
     }
 
     #[test]
