@@ -16,6 +16,14 @@ fn keys(e: &Epoll, block: bool) -> Vec<usize> {
     got
 }
 
+/// The thread `tid` of this process is asleep (state S in its stat line).
+fn sleeping(tid: libc::pid_t) -> bool {
+    std::fs::read_to_string(format!("/proc/self/task/{tid}/stat"))
+        .ok()
+        .and_then(|st| st.rsplit_once(") ").map(|(_, rest)| rest.starts_with('S')))
+        .unwrap_or(false)
+}
+
 #[test]
 fn an_armed_descriptor_reports_once_per_arming() {
     let e = Epoll::new().unwrap();
@@ -59,13 +67,24 @@ fn an_interruption_ends_one_blocking_wait_and_survives_looks() {
     // A wait already blocked is ended by a later interruption. The
     // channel's limit only keeps a broken poller from hanging the tests.
     let (tx, rx) = mpsc::channel();
+    let (tid_tx, tid_rx) = mpsc::channel();
     let waiter = {
         let e = e.clone();
-        std::thread::spawn(move || tx.send(keys(&e, true)).unwrap())
+        std::thread::spawn(move || {
+            // SAFETY: no arguments; cannot fail.
+            tid_tx.send(unsafe { libc::gettid() }).unwrap();
+            tx.send(keys(&e, true)).unwrap()
+        })
     };
-    std::thread::sleep(Duration::from_millis(20));
+    // Interrupted once it sleeps (in the wait, all it has left to do), not
+    // after a fixed time a slow machine may not have given it.
+    let tid = tid_rx.recv().unwrap();
+    let by = std::time::Instant::now() + Duration::from_secs(60);
+    while !sleeping(tid) && std::time::Instant::now() < by {
+        std::thread::sleep(Duration::from_millis(1));
+    }
     e.interrupt();
-    let got = rx.recv_timeout(Duration::from_secs(10));
+    let got = rx.recv_timeout(Duration::from_secs(60));
     assert_eq!(got, Ok(Vec::new()));
     waiter.join().unwrap();
 }

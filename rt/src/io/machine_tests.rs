@@ -3,7 +3,7 @@
 //! machine starts once per test process; `run_program` runs programs on
 //! it one at a time, the test thread acting as the reactor's thread. The
 //! helpers other runtime tests share live here too (`give_way`,
-//! `yield_until`, `wait_parked`, `kill_and_wait`, `in_ms`).
+//! `yield_until`, `yield_until_or_minute`, `wait_parked`, `kill_and_wait`, `in_ms`).
 
 use super::timers::snow_sleep;
 use crate::base::abi::{Ctx, Word, BUDGET};
@@ -58,6 +58,18 @@ pub(crate) unsafe fn give_way(ctx: *mut Ctx) {
 /// Gives up the worker until `done()` holds.
 pub(crate) unsafe fn yield_until(ctx: *mut Ctx, done: impl Fn() -> bool) {
     while !done() {
+        give_way(ctx);
+    }
+}
+
+/// Gives up the worker until `done()` holds or a minute has passed; the
+/// caller then checks `done()` itself. For what a process's end releases
+/// after its pid has left the table (its resources, on the worker that
+/// finalizes it, which a loaded machine may not run for a while): a hang
+/// detector, not a speed limit.
+pub(crate) unsafe fn yield_until_or_minute(ctx: *mut Ctx, done: impl Fn() -> bool) {
+    let by = crate::process::clock::now_ns() + 60_000_000_000;
+    while !done() && crate::process::clock::now_ns() < by {
         give_way(ctx);
     }
 }

@@ -158,12 +158,14 @@ static void after(snow_ctx *ctx) {
     snow_spawn(ctx, waiter, &snow_t_Int, 50);
     recv_int(ctx, -1, &n);
     say(ctx, snow_now_ms() - t0 >= 50 ? "waited at least 50 ms" : "EARLY");
-    snow_pid p = snow_spawn(ctx, waiter, &snow_t_Int, 5000);
+    /* The waiters' own deadlines are a minute off: a loaded machine must
+     * not make them come before the message. */
+    snow_pid p = snow_spawn(ctx, waiter, &snow_t_Int, 60000);
     snow_send(ctx, p, &snow_t_Int, 42);
     recv_int(ctx, -1, &n);
     /* send_after delivers later, not earlier */
     t0 = snow_now_ms();
-    p = snow_spawn(ctx, waiter, &snow_t_Int, 5000);
+    p = snow_spawn(ctx, waiter, &snow_t_Int, 60000);
     snow_send_after(ctx, p, 60, &snow_t_Int, 99);
     recv_int(ctx, -1, &n);
     say(ctx, snow_now_ms() - t0 >= 60 ? "send_after not early" : "EARLY");

@@ -7,7 +7,7 @@ use super::dispatch::share;
 use super::server::in_flight;
 use super::values::{snow_http_on_get, snow_http_router, ANY_CLOSURE};
 use crate::base::abi::{Ctx, Hdr, GC_STATIC};
-use crate::io::machine_tests::{give_way, kill_and_wait, run_program};
+use crate::io::machine_tests::{give_way, kill_and_wait, run_program, yield_until_or_minute};
 use crate::io::timers::snow_sleep;
 use crate::process::resources::spawn_owning;
 use crate::values::string::new_str;
@@ -74,6 +74,9 @@ unsafe extern "C" fn killed_mid_request(ctx: *mut Ctx) {
     }
     let during = in_flight();
     kill_and_wait(ctx, pid);
+    // The count drops with its resources, just after its pid leaves the
+    // table, on a worker a loaded machine may hold up.
+    yield_until_or_minute(ctx, || in_flight() == 0);
     let after = in_flight();
     let read = read_rest(&mut client);
     // Killed before it ever ran (or at once): its socket is closed all the
