@@ -128,6 +128,25 @@ fn crash_gives_500_and_the_server_keeps_serving() {
 }
 
 #[test]
+fn a_header_that_would_split_the_response_gives_500() {
+    // A CR or LF in a value (or a name that is no token) would end the
+    // header line and smuggle in headers or a response of its own.
+    let s = Server::start("server", &[]);
+    for (path, name) in [("/inject", "X-A"), ("/badname", "X B")] {
+        let r = s.get(path);
+        assert!(
+            r.starts_with("HTTP/1.1 500 Internal Server Error\r\n"),
+            "{r}"
+        );
+        assert!(!r.contains("Injected") && !r.contains("X B"), "{r}");
+        assert_eq!(body(&r), "Internal Server Error");
+        let line = format!("[snow-rt] HTTP handler returned an invalid header `{name}`; sent 500");
+        assert!(s.stderr_has(&line), "no `{line}`");
+    }
+    assert_eq!(body(&s.get("/health")), "ok");
+}
+
+#[test]
 fn a_handler_looping_forever_does_not_stop_others() {
     let s = Server::start("server", &[]);
     let mut spinning = s.connect();

@@ -164,7 +164,10 @@ fn a_parameterised_websocket_route() {
     let mut c = s.connect();
     c.write_all(upgrade("GET", "/rooms/blue/", "Sec-WebSocket-Version: 13\r\n").as_bytes())
         .unwrap();
-    assert!(head(&mut c).starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
+    assert_eq!(
+        head(&mut c),
+        format!("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {ACCEPT}\r\nSet-Cookie: room=seen\r\n\r\n")
+    );
     assert_eq!(recv(&mut c), (0x81, "hi /rooms/blue/".into()));
     let other =
         s.exchange(upgrade("GET", "/rooms/blue/x", "Sec-WebSocket-Version: 13\r\n").as_bytes());

@@ -229,6 +229,11 @@ fn read_more(st: &mut impl Transport, buf: &mut Vec<u8>) -> std::io::Result<usiz
     }
 }
 
+/// A line on stderr about what a handler gave back.
+fn complain(what: &str) {
+    console::write_fd(2, format!("[snow-rt] {what}\n").as_bytes());
+}
+
 fn write_all(st: &mut impl Transport, bytes: &[u8], t: &Timeouts) -> bool {
     st.write_within(bytes, t.write)
 }
@@ -327,28 +332,7 @@ unsafe fn answer(
             keep &= !server::shutting_down();
             let resp = answer.response;
             let mut status = field(resp, 0) as i64;
-            if let Some((handler, accept)) = answer.ws {
-                // A WebSocket route's answer closes the connection, unless
-                // it is the upgrade (middleware may have replaced it).
-                keep = false;
-                if let (Some(accept), 101) = (accept, status) {
-                    // The connection is no request in progress any more.
-                    c.busy.finish();
-                    if write_all(st, &handshake::switching(&accept), t) {
-                        ws::conn::upgraded(ctx, handler, st, &mut c.buf, head);
-                    }
-                    return false;
-                }
-            }
-            if !(100..=599).contains(&status) {
-                console::write_fd(
-                    2,
-                    format!("[snow-rt] HTTP handler returned status {status}; sent 500\n")
-                        .as_bytes(),
-                );
-                status = 500;
-            }
-            let body = text(resp, 1);
+            let mut body = text(resp, 1);
             let hs: Vec<(String, String)> = pairs(text(resp, 2))
                 .map(|(n, v)| {
                     (
@@ -357,8 +341,34 @@ unsafe fn answer(
                     )
                 })
                 .collect();
-            let extra: Vec<(&str, &str)> =
+            let mut extra: Vec<(&str, &str)> =
                 hs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            if let Some(bad) = wire::invalid_header(&extra) {
+                // Written as is, a CR or LF would end the header line and
+                // the rest would pass for headers or a response of its own.
+                complain(&format!(
+                    "HTTP handler returned an invalid header `{}`; sent 500",
+                    bad.escape_debug()
+                ));
+                (status, body, extra) = (500, b"Internal Server Error".as_slice(), Vec::new());
+            }
+            if let Some((handler, accept)) = answer.ws {
+                // A WebSocket route's answer closes the connection, unless
+                // it is the upgrade (middleware may have replaced it).
+                keep = false;
+                if let (Some(accept), 101) = (accept, status) {
+                    // The connection is no request in progress any more.
+                    c.busy.finish();
+                    if write_all(st, &handshake::switching(&accept, &extra), t) {
+                        ws::conn::upgraded(ctx, handler, st, &mut c.buf, head);
+                    }
+                    return false;
+                }
+            }
+            if !(100..=599).contains(&status) {
+                complain(&format!("HTTP handler returned status {status}; sent 500"));
+                status = 500;
+            }
             wire::response(status, body, &extra, keep, head_only)
         }
         Err(report) => {

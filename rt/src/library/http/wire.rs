@@ -353,6 +353,23 @@ pub fn reason(status: i64) -> &'static str {
     }
 }
 
+/// Is `s` an HTTP token (a method or a header name, RFC 9110 §5.6.2)?
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The first header of `headers` that cannot go on the wire as written:
+/// a name that is not a token, or a value with CR, LF or NUL (which would
+/// end the line and let the rest pass for headers or a body of its own).
+pub fn invalid_header<'a>(headers: &[(&'a str, &str)]) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, v)| !is_token(n) || v.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)))
+        .map(|(n, _)| *n)
+}
+
 /// The bytes of a response. `extra` are the handler's headers (a
 /// `Content-Type` among them replaces the default); with `head_only` the
 /// body is left out (its length is still announced).

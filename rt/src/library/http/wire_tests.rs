@@ -142,3 +142,18 @@ fn responses_have_the_fixed_layout() {
     assert_eq!(reason(431), "Request Header Fields Too Large");
     assert_eq!(reason(599), "Server Error");
 }
+
+#[test]
+fn headers_that_would_break_the_line_are_found() {
+    assert_eq!(invalid_header(&[("X-A", "a b\tc"), ("Y", "")]), None);
+    assert_eq!(
+        invalid_header(&[("X-A", "ok"), ("X-B", "a\r\nInjected: 1")]),
+        Some("X-B")
+    );
+    assert_eq!(invalid_header(&[("X-A", "a\nb")]), Some("X-A"));
+    assert_eq!(invalid_header(&[("X-A", "a\0b")]), Some("X-A"));
+    assert_eq!(invalid_header(&[("X B", "v")]), Some("X B"));
+    assert_eq!(invalid_header(&[("", "v")]), Some(""));
+    assert_eq!(invalid_header(&[("X:A", "v")]), Some("X:A"));
+    assert!(is_token("GET") && is_token("X-Request-Id") && !is_token("a b"));
+}

@@ -93,7 +93,7 @@ pub unsafe fn serve(ctx: *mut Ctx, handler: *mut c_void, st: &mut impl Wire, buf
             return;
         }
     };
-    if !write_all(st, &handshake::switching(&accept)) {
+    if !write_all(st, &handshake::switching(&accept, &[])) {
         return;
     }
     // What follows the head is the first frames' bytes.

@@ -63,12 +63,28 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// The `101 Switching Protocols` answer.
-pub fn switching(accept: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
-    )
-    .into_bytes()
+/// The `101 Switching Protocols` answer, with `extra` headers (what
+/// middleware added to it, e.g. a cookie) except those the handshake or
+/// the absence of a body decide.
+pub fn switching(accept: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n"
+    );
+    const OURS: [&str; 6] = [
+        "upgrade",
+        "connection",
+        "sec-websocket-accept",
+        "content-length",
+        "content-type",
+        "transfer-encoding",
+    ];
+    for (n, v) in extra {
+        if !OURS.iter().any(|o| n.eq_ignore_ascii_case(o)) {
+            out.push_str(&format!("{n}: {v}\r\n"));
+        }
+    }
+    out.push_str("\r\n");
+    out.into_bytes()
 }
 
 /// The `400` answer to a failed check (a version failure names the
@@ -108,6 +124,23 @@ mod tests {
         assert_eq!(base64(b"a"), "YQ==");
         assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(base64(b"abc"), "YWJj");
+    }
+
+    #[test]
+    fn the_101_carries_added_headers_but_not_framing_ones() {
+        let extra = [
+            ("Set-Cookie", "a=1"),
+            ("content-type", "text/plain"),
+            ("Content-Length", "5"),
+            ("Connection", "close"),
+            ("X-Id", "7"),
+        ];
+        let r = String::from_utf8(switching("K", &extra)).unwrap();
+        assert_eq!(
+            r,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Accept: K\r\nSet-Cookie: a=1\r\nX-Id: 7\r\n\r\n"
+        );
     }
 
     #[test]

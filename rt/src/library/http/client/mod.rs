@@ -15,6 +15,7 @@ mod response;
 mod transport;
 pub mod url;
 
+use super::wire;
 use crate::base::abi::*;
 use crate::gc::store::Table;
 use crate::process::clock;
@@ -204,20 +205,17 @@ unsafe fn follow(
 /// A method is a token; header names are tokens, values have no line
 /// breaks (anything else would change the request's meaning on the wire).
 fn check(method: &str, headers: &[(String, String)]) -> Result<(), String> {
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-    };
-    if !token(method) {
+    if !wire::is_token(method) {
         return Err(format!("invalid method `{method}`"));
     }
-    for (n, v) in headers {
-        if !token(n) || v.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
-            return Err(format!("invalid header `{n}`"));
-        }
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    match wire::invalid_header(&pairs) {
+        Some(n) => Err(format!("invalid header `{n}`")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// `Ok(body)` for a status below 400.
