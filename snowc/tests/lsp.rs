@@ -1386,3 +1386,99 @@ fn lsp_project_files_are_kept_between_changes() {
     );
     assert_eq!(c.finish(), Some(0));
 }
+
+const FROM_MAIN: &str = "\
+from Shapes import area, origin, Shape, Point
+
+fn main() do
+  let s :: Shape = Circle(2.0)
+  let p :: Point = origin()
+  println(\"${area(s)} ${p.x}\")
+end
+";
+
+/// Names brought in by `from M import ...` lead to their declarations,
+/// from their uses and from the `from` line itself.
+#[test]
+fn lsp_definitions_of_from_imported_names() {
+    let dir = project("from_import");
+    write(&dir, "main.snow", FROM_MAIN);
+    let main = dir.join("main.snow");
+    let shapes = dir.join("shapes.snow");
+    let (mut c, _) = Client::start();
+    c.open(&main, FROM_MAIN);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let at = |t: &str, what: &str, nth: usize| pos_of(t, what, nth, 1);
+    let cases = [
+        (at(FROM_MAIN, "area", 0), "area"),
+        (at(FROM_MAIN, "area", 1), "area"),
+        (at(FROM_MAIN, "origin", 0), "origin"),
+        (at(FROM_MAIN, "origin", 1), "origin"),
+        (at(FROM_MAIN, "Shape", 1), "Shape do"),
+        (at(FROM_MAIN, "Shape", 2), "Shape do"),
+        (at(FROM_MAIN, "Point", 0), "Point do"),
+        (at(FROM_MAIN, "Circle", 0), "Circle"),
+    ];
+    for (from, what) in cases {
+        let (l, ch) = pos_of(SHAPES, what, 0, 0);
+        assert_eq!(
+            c.definition(&main, from),
+            (shapes.clone(), l, ch),
+            "from {from:?}"
+        );
+    }
+    // The imported function's hover, on the `from` line too.
+    assert_eq!(
+        c.hover(&main, at(FROM_MAIN, "area", 0)),
+        "```snow\nfn Shapes.area(Shape) -> Float\n```"
+    );
+    assert_eq!(c.finish(), Some(0));
+}
+
+const STDLIB_USE: &str = "\
+from List import map
+
+fn main() do
+  let xs = map([1, 2], fn(x) -> x * 2 end)
+  println(\"${List.filter(xs, fn(x) -> x > 2 end)} ${String.length(\"ab\")}\")
+end
+";
+
+/// The stdlib modules written in Snow have no file of the user's: their
+/// definitions lead into a read-only copy in the cache, which gets no
+/// diagnostics of its own when opened; runtime functions lead nowhere.
+#[test]
+fn lsp_definitions_into_the_stdlib_written_in_snow() {
+    let dir = scratch_dir("lsp", "stdlib_definitions");
+    let file = write(&dir, "prog.snow", STDLIB_USE);
+    let cache = dir.join("cache");
+    let mut c = Client::start_cached(&cache);
+    c.open(&file, STDLIB_USE);
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    let list = std::fs::read_to_string(repo_root().join("snowc/src/prelude/list.snow")).unwrap();
+    for (from, what) in [
+        (pos_of(STDLIB_USE, "map", 0, 1), "map(xs, f)"),
+        (pos_of(STDLIB_USE, "map", 1, 1), "map(xs, f)"),
+        (pos_of(STDLIB_USE, "filter", 0, 1), "filter(xs, p)"),
+    ] {
+        let (copy, l, ch) = c.definition(&file, from);
+        assert!(copy.starts_with(cache.join("snow")), "{copy:?}");
+        assert_eq!(copy.file_name().unwrap(), "list.snow");
+        assert_eq!(std::fs::read_to_string(&copy).unwrap(), list);
+        assert!(std::fs::metadata(&copy).unwrap().permissions().readonly());
+        assert_eq!((l, ch), pos_of(&list, what, 0, 0), "from {from:?}");
+    }
+    let at = pos_of(STDLIB_USE, "length", 0, 1);
+    assert_eq!(c.at("textDocument/definition", &file, at), Value::Null);
+    // Opened, the copy is not checked as a program (no `main`).
+    let (copy, _, _) = c.definition(&file, pos_of(STDLIB_USE, "map", 0, 1));
+    c.open(&copy, &list);
+    c.hover(&file, pos_of(STDLIB_USE, "xs", 0, 0));
+    let copy_uri = uri(&copy);
+    assert!(
+        !c.pending.iter().any(|m| m["params"]["uri"] == copy_uri),
+        "{:?}",
+        c.pending
+    );
+    assert_eq!(c.finish(), Some(0));
+}

@@ -12,6 +12,7 @@ mod items;
 mod load_error;
 mod projects;
 mod server;
+mod stdlib_src;
 mod symbols;
 mod text;
 mod transport;

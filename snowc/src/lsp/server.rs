@@ -3,7 +3,7 @@
 use super::analysis::{self, Analysis};
 use super::docs::{self, Docs};
 use super::projects::Projects;
-use super::{completion, definition, formatting, hover, load_error, symbols, text};
+use super::{completion, definition, formatting, hover, load_error, stdlib_src, symbols, text};
 use crate::diag::{Diagnostic, Severity};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
@@ -291,6 +291,8 @@ impl Server {
             }
             _ => None,
         };
+        // A read-only copy of a stdlib module is not a program of its own.
+        let changed = changed.filter(|p| !stdlib_src::is_copy(p));
         if let Some(path) = changed {
             let a = self.reanalyse(&path);
             self.publish(conn, &a, &path);
@@ -300,6 +302,7 @@ impl Server {
     /// Checks every scope with an open document again.
     fn refresh_open(&mut self, conn: &Connection) {
         let mut open: Vec<PathBuf> = self.docs.open.keys().cloned().collect();
+        open.retain(|p| !stdlib_src::is_copy(p));
         open.sort();
         let mut done = HashSet::new();
         for path in open {
