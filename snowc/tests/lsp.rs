@@ -1228,6 +1228,11 @@ fn lsp_qualified_type_names() {
     assert_eq!(c.finish(), Some(0));
 }
 
+/// A `snow.toml` for package `name` with the `[dependencies]` lines `deps`.
+fn package_toml(name: &str, deps: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\n[dependencies]\n{deps}")
+}
+
 /// `git ARGS` in `dir`, with a fixed identity and no user configuration.
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
@@ -1256,11 +1261,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 fn lsp_git_dependencies_are_never_fetched() {
     let top = scratch_dir("lsp", "git_dependency");
     let repo = top.join("repo");
-    write(
-        &repo,
-        "snow.toml",
-        "[package]\nname = \"textkit\"\nversion = \"1.0.0\"\n",
-    );
+    write(&repo, "snow.toml", &package_toml("textkit", ""));
     let words = "pub fn tag() -> String = \"one\"\n";
     write(&repo, "textkit/words.snow", words);
     git(&repo, &["init", "-q"]);
@@ -1269,11 +1270,11 @@ fn lsp_git_dependencies_are_never_fetched() {
     git(&repo, &["tag", "v1.0.0"]);
     let app = top.join("app");
     let manifest = |tag: &str| {
-        format!(
-            "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\n\
-             textkit = {{ git = \"{}\", tag = \"{tag}\" }}\n",
+        let dep = format!(
+            "textkit = {{ git = \"{}\", tag = \"{tag}\" }}\n",
             repo.display()
-        )
+        );
+        package_toml("app", &dep)
     };
     let toml = write(&app, "snow.toml", &manifest("v1.0.0"));
     let main_text = "import Textkit.Words\n\nfn main() do\n  println(Words.tag())\nend\n";
@@ -1349,11 +1350,7 @@ fn lsp_git_dependencies_are_never_fetched() {
 #[test]
 fn lsp_project_files_are_kept_between_changes() {
     let dir = scratch_dir("lsp", "kept_files");
-    write(
-        &dir,
-        "snow.toml",
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
-    );
+    write(&dir, "snow.toml", &package_toml("app", ""));
     let main_text = "fn main() do\n  println(\"hi\")\nend\n";
     let main = write(&dir, "main.snow", main_text);
     let (mut c, _) = Client::start();

@@ -376,11 +376,14 @@ fn gather(root: &Path, part: Part) -> Result<Vec<(String, PathBuf)>, String> {
     modules_of(root, part, &resolution.deps)
 }
 
+/// Modules as (module name, path).
+pub type Modules = Vec<(String, PathBuf)>;
+
 /// What an editor checks a file of the project in `root` with: the modules
 /// of `project_sources`, but resolved without writing `snow.lock` or
 /// fetching (a git dependency not locked and checked out yet is an error
 /// saying so); with the dependencies' roots.
-pub fn editor_sources(root: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<PathBuf>), String> {
+pub fn editor_sources(root: &Path) -> Result<(Modules, Vec<PathBuf>), String> {
     if !manifest::has_manifest(root) {
         return Ok((project_sources(root)?, Vec::new()));
     }
