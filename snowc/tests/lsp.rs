@@ -50,17 +50,18 @@ fn uri(path: &Path) -> String {
 impl Client {
     /// Starts the server and completes the `initialize` handshake.
     fn start() -> (Client, Value) {
-        Client::start_with(Command::new(snowc()))
+        Client::start_with(Command::new(snowc()), json!({}))
     }
 
     /// Starts `snowc` with its cache in `cache` (`XDG_CACHE_HOME`).
     fn start_cached(cache: &Path) -> Client {
         let mut cmd = Command::new(snowc());
         cmd.env("XDG_CACHE_HOME", cache);
-        Client::start_with(cmd).0
+        Client::start_with(cmd, json!({})).0
     }
 
-    fn start_with(mut cmd: Command) -> (Client, Value) {
+    /// Starts `cmd` for a client with `capabilities`.
+    fn start_with(mut cmd: Command, capabilities: Value) -> (Client, Value) {
         let mut child = cmd
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -86,7 +87,10 @@ impl Client {
             pending: Vec::new(),
             next_id: 1,
         };
-        let init = c.request("initialize", json!({"processId": null, "capabilities": {}}));
+        let init = c.request(
+            "initialize",
+            json!({"processId": null, "capabilities": capabilities}),
+        );
         c.notify("initialized", json!({}));
         (c, init)
     }
@@ -1353,9 +1357,19 @@ fn lsp_project_files_are_kept_between_changes() {
     write(&dir, "snow.toml", &package_toml("app", ""));
     let main_text = "fn main() do\n  println(\"hi\")\nend\n";
     let main = write(&dir, "main.snow", main_text);
-    let (mut c, _) = Client::start();
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut c, _) = Client::start_with(Command::new(snowc()), watching);
     c.open(&main, main_text);
     assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    // The client is asked to report changes to the project's files.
+    let asked = c
+        .pending
+        .iter()
+        .find(|m| m["method"] == "client/registerCapability");
+    let watchers = &asked.expect("registerCapability")["params"]["registrations"][0];
+    assert_eq!(watchers["method"], "workspace/didChangeWatchedFiles");
+    let globs = &watchers["registerOptions"]["watchers"];
+    assert_eq!(globs[2], json!({"globPattern": "**/snow.lock"}), "{globs}");
     let modified = std::fs::metadata(&dir).unwrap().modified().unwrap();
     write(&dir, "extra.snow", "pub fn one() -> Int = 1\n");
     let d = std::fs::File::open(&dir).unwrap();
