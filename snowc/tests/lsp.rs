@@ -50,7 +50,19 @@ fn uri(path: &Path) -> String {
 impl Client {
     /// Starts the server and completes the `initialize` handshake.
     fn start() -> (Client, Value) {
-        let mut child = Command::new(snowc())
+        Client::start_with(Command::new(snowc()), json!({}))
+    }
+
+    /// Starts `snowc` with its cache in `cache` (`XDG_CACHE_HOME`).
+    fn start_cached(cache: &Path) -> Client {
+        let mut cmd = Command::new(snowc());
+        cmd.env("XDG_CACHE_HOME", cache);
+        Client::start_with(cmd, json!({})).0
+    }
+
+    /// Starts `cmd` for a client with `capabilities`.
+    fn start_with(mut cmd: Command, capabilities: Value) -> (Client, Value) {
+        let mut child = cmd
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -75,7 +87,10 @@ impl Client {
             pending: Vec::new(),
             next_id: 1,
         };
-        let init = c.request("initialize", json!({"processId": null, "capabilities": {}}));
+        let init = c.request(
+            "initialize",
+            json!({"processId": null, "capabilities": capabilities}),
+        );
         c.notify("initialized", json!({}));
         (c, init)
     }
@@ -1214,5 +1229,267 @@ fn lsp_qualified_type_names() {
     }
     let h = c.hover(&file, at("Db.Item.from_row", 0, 3));
     assert_eq!(h, "```snow\ntype Main.Db.Item\n```");
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// A `snow.toml` for package `name` with the `[dependencies]` lines `deps`.
+fn package_toml(name: &str, deps: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\n[dependencies]\n{deps}")
+}
+
+/// `git ARGS` in `dir`, with a fixed identity and no user configuration.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The server never writes into the project nor fetches: a git dependency
+/// that is not locked and fetched yet is reported on `snow.toml` (and the
+/// project is not checked) until `snowc build` has fetched it; a changed
+/// reference is not resolved again, `snow.lock` stays as it was.
+#[test]
+fn lsp_git_dependencies_are_never_fetched() {
+    let top = scratch_dir("lsp", "git_dependency");
+    let repo = top.join("repo");
+    write(&repo, "snow.toml", &package_toml("textkit", ""));
+    let words = "pub fn tag() -> String = \"one\"\n";
+    write(&repo, "textkit/words.snow", words);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "one"]);
+    git(&repo, &["tag", "v1.0.0"]);
+    let app = top.join("app");
+    let manifest = |tag: &str| {
+        let dep = format!(
+            "textkit = {{ git = \"{}\", tag = \"{tag}\" }}\n",
+            repo.display()
+        );
+        package_toml("app", &dep)
+    };
+    let toml = write(&app, "snow.toml", &manifest("v1.0.0"));
+    let main_text = "import Textkit.Words\n\nfn main() do\n  println(Words.tag())\nend\n";
+    let main = write(&app, "main.snow", main_text);
+    let cache = top.join("cache");
+    let mut c = Client::start_cached(&cache);
+    c.open(&main, main_text);
+    let d = c.diagnostics(&main);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot load the project"));
+    let d = c.diagnostics(&toml);
+    assert_eq!(d.len(), 1, "{d:?}");
+    let message = d[0]["message"].as_str().unwrap();
+    assert!(message.contains("textkit"), "{message}");
+    assert!(
+        message.contains("run `snowc build` or `snowc update`"),
+        "{message}"
+    );
+    assert_eq!(d[0]["range"]["start"], json!({"line": 5, "character": 0}));
+    assert!(
+        !app.join("snow.lock").exists(),
+        "the server wrote snow.lock"
+    );
+    assert!(!cache.join("snow").exists(), "the server fetched");
+
+    // Fetched by a build: the project loads on the next event.
+    let built = Command::new(snowc())
+        .args(["build"])
+        .current_dir(&app)
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{built:?}");
+    let lock = std::fs::read_to_string(app.join("snow.lock")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&app.join("snow.lock")), "type": 1}]}),
+    );
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    assert_eq!(c.diagnostics(&toml), Vec::<Value>::new());
+    let (file, l, ch) = c.definition(&main, pos_of(main_text, "tag", 0, 0));
+    assert!(file.starts_with(cache.join("snow")), "{file:?}");
+    assert_eq!(
+        (std::fs::read_to_string(&file).unwrap(), l, ch),
+        (words.to_string(), 0, 7)
+    );
+
+    // Another tag: not resolved (nothing fetched, the lock unchanged).
+    git(&repo, &["tag", "v2.0.0"]);
+    std::fs::write(&toml, manifest("v2.0.0")).unwrap();
+    c.change(&main, 2, main_text);
+    assert_eq!(c.diagnostics(&main).len(), 1);
+    let d = c.diagnostics(&toml);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains("tag v2.0.0"),
+        "{d:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(app.join("snow.lock")).unwrap(),
+        lock
+    );
+    assert_eq!(c.finish(), Some(0));
+}
+
+/// The project's files are gathered once, not on every change: a module
+/// file added behind the server's back (its directory's time kept) is not
+/// seen until an event says files changed; a changed `snow.toml` is
+/// noticed by its time and size.
+#[test]
+fn lsp_project_files_are_kept_between_changes() {
+    let dir = scratch_dir("lsp", "kept_files");
+    write(&dir, "snow.toml", &package_toml("app", ""));
+    let main_text = "fn main() do\n  println(\"hi\")\nend\n";
+    let main = write(&dir, "main.snow", main_text);
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut c, _) = Client::start_with(Command::new(snowc()), watching);
+    c.open(&main, main_text);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    // The client is asked to report changes to the project's files.
+    let asked = c
+        .pending
+        .iter()
+        .find(|m| m["method"] == "client/registerCapability");
+    let watchers = &asked.expect("registerCapability")["params"]["registrations"][0];
+    assert_eq!(watchers["method"], "workspace/didChangeWatchedFiles");
+    let globs = &watchers["registerOptions"]["watchers"];
+    assert_eq!(globs[2], json!({"globPattern": "**/snow.lock"}), "{globs}");
+    let modified = std::fs::metadata(&dir).unwrap().modified().unwrap();
+    write(&dir, "extra.snow", "pub fn one() -> Int = 1\n");
+    let d = std::fs::File::open(&dir).unwrap();
+    d.set_modified(modified).unwrap();
+    let using = "import Extra\n\nfn main() do\n  println(\"${Extra.one()}\")\nend\n";
+    c.change(&main, 2, using);
+    let d = c.diagnostics(&main);
+    assert_eq!(d[0]["code"], "E0031", "{d:?}");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&dir.join("extra.snow")), "type": 1}]}),
+    );
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    // A broken manifest is noticed without an event.
+    write(&dir, "snow.toml", "[package\n");
+    c.change(&main, 3, using);
+    let d = c.diagnostics(&main);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot load the project"),
+        "{d:?}"
+    );
+    assert_eq!(c.finish(), Some(0));
+}
+
+const FROM_MAIN: &str = "\
+from Shapes import area, origin, Shape, Point
+
+fn main() do
+  let s :: Shape = Circle(2.0)
+  let p :: Point = origin()
+  println(\"${area(s)} ${p.x}\")
+end
+";
+
+/// Names brought in by `from M import ...` lead to their declarations,
+/// from their uses and from the `from` line itself.
+#[test]
+fn lsp_definitions_of_from_imported_names() {
+    let dir = project("from_import");
+    write(&dir, "main.snow", FROM_MAIN);
+    let main = dir.join("main.snow");
+    let shapes = dir.join("shapes.snow");
+    let (mut c, _) = Client::start();
+    c.open(&main, FROM_MAIN);
+    assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    let at = |t: &str, what: &str, nth: usize| pos_of(t, what, nth, 1);
+    let cases = [
+        (at(FROM_MAIN, "area", 0), "area"),
+        (at(FROM_MAIN, "area", 1), "area"),
+        (at(FROM_MAIN, "origin", 0), "origin"),
+        (at(FROM_MAIN, "origin", 1), "origin"),
+        (at(FROM_MAIN, "Shape", 1), "Shape do"),
+        (at(FROM_MAIN, "Shape", 2), "Shape do"),
+        (at(FROM_MAIN, "Point", 0), "Point do"),
+        (at(FROM_MAIN, "Circle", 0), "Circle"),
+    ];
+    for (from, what) in cases {
+        let (l, ch) = pos_of(SHAPES, what, 0, 0);
+        assert_eq!(
+            c.definition(&main, from),
+            (shapes.clone(), l, ch),
+            "from {from:?}"
+        );
+    }
+    // The imported function's hover, on the `from` line too.
+    assert_eq!(
+        c.hover(&main, at(FROM_MAIN, "area", 0)),
+        "```snow\nfn Shapes.area(Shape) -> Float\n```"
+    );
+    assert_eq!(c.finish(), Some(0));
+}
+
+const STDLIB_USE: &str = "\
+from List import map
+
+fn main() do
+  let xs = map([1, 2], fn(x) -> x * 2 end)
+  println(\"${List.filter(xs, fn(x) -> x > 2 end)} ${String.length(\"ab\")}\")
+end
+";
+
+/// The stdlib modules written in Snow have no file of the user's: their
+/// definitions lead into a read-only copy in the cache, which gets no
+/// diagnostics of its own when opened; runtime functions lead nowhere.
+#[test]
+fn lsp_definitions_into_the_stdlib_written_in_snow() {
+    let dir = scratch_dir("lsp", "stdlib_definitions");
+    let file = write(&dir, "prog.snow", STDLIB_USE);
+    let cache = dir.join("cache");
+    let mut c = Client::start_cached(&cache);
+    c.open(&file, STDLIB_USE);
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    let list = std::fs::read_to_string(repo_root().join("snowc/src/prelude/list.snow")).unwrap();
+    for (from, what) in [
+        (pos_of(STDLIB_USE, "map", 0, 1), "map(xs, f)"),
+        (pos_of(STDLIB_USE, "map", 1, 1), "map(xs, f)"),
+        (pos_of(STDLIB_USE, "filter", 0, 1), "filter(xs, p)"),
+    ] {
+        let (copy, l, ch) = c.definition(&file, from);
+        assert!(copy.starts_with(cache.join("snow")), "{copy:?}");
+        assert_eq!(copy.file_name().unwrap(), "list.snow");
+        assert_eq!(std::fs::read_to_string(&copy).unwrap(), list);
+        assert!(std::fs::metadata(&copy).unwrap().permissions().readonly());
+        assert_eq!((l, ch), pos_of(&list, what, 0, 0), "from {from:?}");
+    }
+    let at = pos_of(STDLIB_USE, "length", 0, 1);
+    assert_eq!(c.at("textDocument/definition", &file, at), Value::Null);
+    // Opened, the copy is not checked as a program (no `main`).
+    let (copy, _, _) = c.definition(&file, pos_of(STDLIB_USE, "map", 0, 1));
+    c.open(&copy, &list);
+    c.hover(&file, pos_of(STDLIB_USE, "xs", 0, 0));
+    let copy_uri = uri(&copy);
+    assert!(
+        !c.pending.iter().any(|m| m["params"]["uri"] == copy_uri),
+        "{:?}",
+        c.pending
+    );
     assert_eq!(c.finish(), Some(0));
 }

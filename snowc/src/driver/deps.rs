@@ -41,6 +41,10 @@ struct Resolver<'a> {
     old_lock: &'a [Locked],
     /// Ignore the lock and resolve every git reference again.
     refresh: bool,
+    /// Clone, fetch and check out git dependencies as needed; when not,
+    /// only locked commits already checked out in the cache are used (an
+    /// editor must not touch the network or write files).
+    fetch: bool,
     found: BTreeMap<String, Found>,
     new_lock: Vec<Locked>,
 }
@@ -54,14 +58,15 @@ pub struct Resolution {
 
 /// Resolves the dependencies of the project in `root` (which has a
 /// `snow.toml`). Git references come from `snow.lock` when its entry still
-/// matches the manifest, unless `refresh`.
-pub fn resolve(root: &Path, refresh: bool) -> Result<Resolution, String> {
+/// matches the manifest, unless `refresh`; see `Resolver::fetch`.
+pub fn resolve(root: &Path, refresh: bool, fetch: bool) -> Result<Resolution, String> {
     let manifest = manifest::read(root)?;
     let old_lock = lock::read(root)?;
     let mut r = Resolver {
         git: GitCache::new(&cache::cache_root()),
         old_lock: &old_lock,
         refresh,
+        fetch,
         found: BTreeMap::new(),
         new_lock: Vec::new(),
     };
@@ -183,8 +188,15 @@ impl Resolver<'_> {
                 let commit = self
                     .commit(&dep.name, written, &url, reference)
                     .map_err(in_git)?;
-                let checkout = self.git.checkout(&url, &commit).map_err(in_git)?;
                 let short = lock::short(&commit);
+                let checkout = if self.fetch {
+                    self.git.checkout(&url, &commit)
+                } else {
+                    self.git.checked_out(&url, &commit).ok_or_else(|| {
+                        format!("commit {short} is not fetched yet (run `snowc build` to fetch it)")
+                    })
+                }
+                .map_err(in_git)?;
                 Ok((
                     checkout,
                     url.clone(),
@@ -215,6 +227,12 @@ impl Resolver<'_> {
             .map(|l| l.commit.clone());
         let commit = match known {
             Some(c) => c,
+            None if !self.fetch => {
+                return Err(format!(
+                    "{reference} is not locked in `snow.lock` yet \
+                     (run `snowc build` or `snowc update` to fetch it)"
+                ))
+            }
             None => self.git.resolve(fetch_url, reference)?,
         };
         let entry = Locked {
@@ -353,14 +371,38 @@ fn write_lock(root: &Path, entries: &[Locked]) -> Result<(), String> {
 }
 
 fn gather(root: &Path, part: Part) -> Result<Vec<(String, PathBuf)>, String> {
-    let resolution = resolve(root, false)?;
+    let resolution = resolve(root, false, true)?;
     write_lock(root, &resolution.lock)?;
+    modules_of(root, part, &resolution.deps)
+}
+
+/// Modules as (module name, path).
+pub type Modules = Vec<(String, PathBuf)>;
+
+/// What an editor checks a file of the project in `root` with: the modules
+/// of `project_sources`, but resolved without writing `snow.lock` or
+/// fetching (a git dependency not locked and checked out yet is an error
+/// saying so); with the dependencies' roots.
+pub fn editor_sources(root: &Path) -> Result<(Modules, Vec<PathBuf>), String> {
+    if !manifest::has_manifest(root) {
+        return Ok((project_sources(root)?, Vec::new()));
+    }
+    let resolution = resolve(root, false, false)?;
+    let modules = modules_of(root, Part::Program, &resolution.deps)?;
+    Ok((
+        modules,
+        resolution.deps.into_iter().map(|d| d.root).collect(),
+    ))
+}
+
+/// The modules of the root package's `part` and of the packages `deps`.
+fn modules_of(root: &Path, part: Part, deps: &[Package]) -> Result<Vec<(String, PathBuf)>, String> {
     let with_main = part == Part::Program;
     if with_main && !root.join("main.snow").is_file() {
         return Err(project::no_main(root));
     }
     let mut all = package_modules(root, with_main)?;
-    for dep in &resolution.deps {
+    for dep in deps {
         all.extend(package_modules(&dep.root, false)?);
     }
     check_clashes(&all)?;
@@ -411,7 +453,7 @@ pub fn default_root() -> PathBuf {
 /// changed.
 pub fn update(root: &Path) -> Result<Vec<String>, String> {
     let old = lock::read(root)?;
-    let resolution = resolve(root, true)?;
+    let resolution = resolve(root, true, true)?;
     write_lock(root, &resolution.lock)?;
     let short = lock::short;
     let mut changes = Vec::new();

@@ -126,12 +126,21 @@ impl GitCache {
         })
     }
 
+    fn checkout_dir(&self, url: &str, commit: &str) -> PathBuf {
+        self.root.join("checkouts").join(url_key(url)).join(commit)
+    }
+
+    /// The files of `url` at `commit` when already checked out.
+    pub fn checked_out(&self, url: &str, commit: &str) -> Option<PathBuf> {
+        Some(self.checkout_dir(url, commit)).filter(|d| d.is_dir())
+    }
+
     /// The files of `url` at `commit` (a full hash), checked out once.
     pub fn checkout(&self, url: &str, commit: &str) -> Result<PathBuf, String> {
-        let dir = self.root.join("checkouts").join(url_key(url)).join(commit);
-        if dir.is_dir() {
+        if let Some(dir) = self.checked_out(url, commit) {
             return Ok(dir);
         }
+        let dir = self.checkout_dir(url, commit);
         let (db, fresh) = self.ensure_db(url)?;
         let object = format!("{commit}^{{commit}}");
         let has = |db: &Path| git(&["cat-file", "-e", &object], Some(db)).is_ok();

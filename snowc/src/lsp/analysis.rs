@@ -3,6 +3,7 @@
 //! checking under `catch_unwind` on a big stack, as the driver does.
 
 use super::docs::Docs;
+use super::projects::Projects;
 use crate::diag::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::syntax::{self, ast, ParsedFile};
 use crate::types::check::index::{Index, Node};
@@ -23,6 +24,9 @@ pub struct Analysis {
     pub diags: Vec<Diagnostic>,
     /// Every file parsed (so the program was checked and `index` is filled).
     pub parsed: bool,
+    /// Why the project's files could not be gathered, also shown on its
+    /// `snow.toml` (when it has one).
+    pub load_error: Option<String>,
 }
 
 impl Analysis {
@@ -65,49 +69,8 @@ impl Analysis {
     }
 }
 
-/// The project directory of `file` (as the driver finds it), written
-/// through the same path as `file` so that the project's paths match the
-/// documents' (`find_project_root` canonicalises).
-pub fn project_of(file: &Path) -> Option<PathBuf> {
-    let dir = file.parent()?;
-    let root = crate::driver::deps::find_project_root(dir)?;
-    let canonical = dir.canonicalize().ok()?;
-    let depth = canonical.strip_prefix(&root).ok()?.components().count();
-    dir.ancestors().nth(depth).map(Path::to_path_buf)
-}
-
-/// The files of the project in `root` with their module names, as
-/// `snowc build` gathers them (with its dependencies' modules).
-fn gather(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    Ok(crate::driver::deps::project_sources(root)?
-        .into_iter()
-        .map(|(module, path)| (root.join(path), module))
-        .collect())
-}
-
-/// The files checked together with `file` (or why the project's files
-/// cannot be gathered), and the scope's key.
-fn files_for(file: &Path) -> (PathBuf, Result<Vec<(PathBuf, String)>, String>) {
-    if let Some(root) = project_of(file) {
-        match gather(&root) {
-            Ok(files) if files.iter().any(|(p, _)| p == file) => return (root, Ok(files)),
-            Ok(_) => {}
-            Err(e) => return (root, Err(e)),
-        }
-    }
-    (
-        file.to_path_buf(),
-        Ok(vec![(file.to_path_buf(), "Main".to_string())]),
-    )
-}
-
-/// The key under which `file`'s analysis is kept.
-pub fn scope_of(file: &Path) -> PathBuf {
-    files_for(file).0
-}
-
-pub fn analyse(file: &Path, docs: &Docs) -> Analysis {
-    let (scope, files) = files_for(file);
+pub fn analyse(file: &Path, docs: &Docs, projects: &mut Projects) -> Analysis {
+    let (scope, files) = projects.files_for(file);
     // A project whose files cannot be gathered (a broken `snow.toml`, a
     // missing dependency) is not checked: its error is the diagnostic,
     // and the file is only parsed.
@@ -120,7 +83,10 @@ pub fn analyse(file: &Path, docs: &Docs) -> Analysis {
     for (path, module) in files {
         // An unreadable file is checked as empty (its own error is not
         // this document's).
-        let text = docs.text(&path).unwrap_or_default();
+        let text = match docs.open.get(&path) {
+            Some(d) => d.text.clone(),
+            None => projects.disk_text(&path).unwrap_or_default(),
+        };
         sources.add(SourceFile {
             path: path.display().to_string(),
             module,
@@ -159,6 +125,7 @@ pub fn analyse(file: &Path, docs: &Docs) -> Analysis {
         index,
         diags,
         parsed,
+        load_error: broken,
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::analysis::Analysis;
 use super::server::Here;
-use super::{docs, items};
+use super::{docs, items, stdlib_src};
 use crate::diag::FileId;
 use crate::syntax::ast::Span;
 use crate::types::check::index::Def;
@@ -53,34 +53,50 @@ fn service_fn<'a>(decls: &'a [items::Decl], path: &[&str]) -> Option<&'a items::
         .find(|c| c.kind == items::Kind::Method && crate::types::check::snake(&c.name) == *name)
 }
 
+/// Where a definition is: in a file of the project, or in the copy of a
+/// stdlib module.
+enum Found {
+    Project(FileId, Span),
+    Stdlib(Location),
+}
+
 pub fn definition(h: &Here) -> Option<GotoDefinitionResponse> {
     let a = &h.a;
     let node = a.node_at(h.file, h.offset)?;
     // The name clicked must be one the edit left alone.
     h.range(h.file, node.pos.span)?;
-    let (f, span) = match node.def.as_ref()? {
-        Def::Local { pos, .. } => (pos.file, pos.span),
-        Def::Fn { module, name, .. } => declared(a, module, &[name])?,
+    // An item of the project, else of the stdlib modules written in Snow.
+    let item = |module: &str, path: &[&str]| match declared(a, module, path) {
+        Some((f, span)) => Some(Found::Project(f, span)),
+        None => stdlib_src::declared(a, module, path).map(Found::Stdlib),
+    };
+    let found = match node.def.as_ref()? {
+        Def::Local { pos, .. } => Found::Project(pos.file, pos.span),
+        Def::Fn { module, name, .. } => item(module, &[name])?,
         Def::Variant {
             module,
             ty,
             variant,
-        } => declared(a, module, &[ty, variant])?,
-        Def::Type { module, name } => declared(a, module, &[name])?,
-        Def::Field { module, ty, field } => declared(a, module, &[ty, field])?,
+        } => item(module, &[ty, variant])?,
+        Def::Type { module, name } => item(module, &[name])?,
+        Def::Field { module, ty, field } => item(module, &[ty, field])?,
         Def::Module(m) => match a.module_file(m) {
-            Some(f) => (f, Span::new(0, 0)),
+            Some(f) => Found::Project(f, Span::new(0, 0)),
             None => {
                 let (parent, name) = m.rsplit_once('.')?;
-                declared(a, parent, &[name])?
+                let (f, span) = declared(a, parent, &[name])?;
+                Found::Project(f, span)
             }
         },
         Def::Method {
             module,
             iface,
             method,
-        } => declared(a, module, &[iface, method])?,
+        } => item(module, &[iface, method])?,
         Def::Stdlib { .. } => return None,
     };
-    location(h, f, span)
+    match found {
+        Found::Stdlib(l) => Some(GotoDefinitionResponse::Scalar(l)),
+        Found::Project(f, span) => location(h, f, span),
+    }
 }

@@ -1,5 +1,6 @@
 //! `snowc lsp`: a language server on stdio (synchronous: one message at a
-//! time, each document re-checked with its project on every change).
+//! time, each document re-checked with its project on every change; the
+//! project's files are gathered again only when they may have changed).
 
 mod analysis;
 mod completion;
@@ -8,7 +9,10 @@ mod docs;
 mod formatting;
 mod hover;
 mod items;
+mod load_error;
+mod projects;
 mod server;
+mod stdlib_src;
 mod symbols;
 mod text;
 mod transport;

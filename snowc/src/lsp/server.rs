@@ -2,7 +2,8 @@
 
 use super::analysis::{self, Analysis};
 use super::docs::{self, Docs};
-use super::{completion, definition, formatting, hover, symbols, text};
+use super::projects::Projects;
+use super::{completion, definition, formatting, hover, load_error, stdlib_src, symbols, text};
 use crate::diag::{Diagnostic, Severity};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
@@ -73,6 +74,7 @@ fn capabilities() -> ServerCapabilities {
 #[derive(Default)]
 struct Server {
     docs: Docs,
+    projects: Projects,
     /// The latest analysis of each scope.
     latest: HashMap<PathBuf, Rc<Analysis>>,
     /// The latest analysis of each scope in which every file parsed.
@@ -87,9 +89,10 @@ pub fn serve(conn: &Connection) -> i32 {
         "capabilities": caps,
         "serverInfo": {"name": "snowc", "version": env!("CARGO_PKG_VERSION")},
     });
-    if initialize(conn, info).is_err() {
+    let Ok(init) = initialize(conn, info) else {
         return 1;
-    }
+    };
+    watch_files(conn, &init);
     let mut server = Server::default();
     let mut shut_down = false;
     for msg in &conn.receiver {
@@ -122,14 +125,15 @@ pub fn serve(conn: &Connection) -> i32 {
 }
 
 /// Waits for `initialize`, answering other requests with an error (the
-/// `initialized` notification that follows is ignored like any other).
-fn initialize(conn: &Connection, info: Value) -> Result<(), ()> {
+/// `initialized` notification that follows is ignored like any other);
+/// the client's parameters.
+fn initialize(conn: &Connection, info: Value) -> Result<Value, ()> {
     loop {
         match conn.receiver.recv().map_err(|_| ())? {
             Message::Request(req) if req.method == "initialize" => {
                 let reply = Response::new_ok(req.id, info);
                 conn.sender.send(reply.into()).map_err(|_| ())?;
-                return Ok(());
+                return Ok(req.params);
             }
             Message::Request(req) => {
                 let reply = error(&req, ErrorCode::ServerNotInitialized, "not initialized");
@@ -139,6 +143,28 @@ fn initialize(conn: &Connection, info: Value) -> Result<(), ()> {
             _ => {}
         }
     }
+}
+
+/// Asks a client that can watch files for us to tell about changes to
+/// Snow files, manifests and lock files made outside the editor (the
+/// projects' files are kept between changes).
+fn watch_files(conn: &Connection, init: &Value) {
+    let can = &init["capabilities"]["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"];
+    if can != &Value::Bool(true) {
+        return;
+    }
+    let watchers: Vec<Value> = ["**/*.snow", "**/snow.toml", "**/snow.lock"]
+        .iter()
+        .map(|g| serde_json::json!({ "globPattern": g }))
+        .collect();
+    let params = serde_json::json!({"registrations": [{
+        "id": "snow-files",
+        "method": "workspace/didChangeWatchedFiles",
+        "registerOptions": { "watchers": watchers },
+    }]});
+    let id = lsp_server::RequestId::from("snow-watch".to_string());
+    let req = Request::new(id, "client/registerCapability".to_string(), params);
+    let _ = conn.sender.send(req.into());
 }
 
 fn json(v: impl serde::Serialize) -> Value {
@@ -201,7 +227,7 @@ impl Server {
                 let position = position()?;
                 let text = self.docs.text(&path).unwrap_or_default();
                 let a = self.analysis(&path);
-                let good = self.good.get(&analysis::scope_of(&path)).cloned();
+                let good = self.good.get(&a.scope).cloned();
                 let off = text::offset(&text, position);
                 Ok(json(completion::complete(
                     &text,
@@ -229,7 +255,20 @@ impl Server {
             DidChangeTextDocumentParams as Change, DidCloseTextDocumentParams as Close,
             DidOpenTextDocumentParams as Open, DidSaveTextDocumentParams as Save,
         };
-        let changed = match n.method.as_str() {
+        // Files may have changed on the disk (a document is written on
+        // save, read from the disk once closed; others are edited outside
+        // the editor): the projects are gathered again.
+        let method = n.method.as_str();
+        const EVENTS: [&str; 4] = [
+            "textDocument/didOpen",
+            "textDocument/didClose",
+            "textDocument/didSave",
+            "workspace/didChangeWatchedFiles",
+        ];
+        if EVENTS.contains(&method) {
+            self.projects.forget();
+        }
+        let changed = match method {
             "textDocument/didOpen" => params::<Open>(&n.params).ok().and_then(|p| {
                 let d = p.text_document;
                 self.docs.set(d.uri, d.text, d.version)
@@ -246,24 +285,44 @@ impl Server {
             "textDocument/didClose" => params::<Close>(&n.params)
                 .ok()
                 .and_then(|p| self.docs.close(&p.text_document.uri)),
+            "workspace/didChangeWatchedFiles" => {
+                self.refresh_open(conn);
+                None
+            }
             _ => None,
         };
+        // A read-only copy of a stdlib module is not a program of its own.
+        let changed = changed.filter(|p| !stdlib_src::is_copy(p));
         if let Some(path) = changed {
             let a = self.reanalyse(&path);
             self.publish(conn, &a, &path);
         }
     }
 
+    /// Checks every scope with an open document again.
+    fn refresh_open(&mut self, conn: &Connection) {
+        let mut open: Vec<PathBuf> = self.docs.open.keys().cloned().collect();
+        open.retain(|p| !stdlib_src::is_copy(p));
+        open.sort();
+        let mut done = HashSet::new();
+        for path in open {
+            if done.insert(self.projects.files_for(&path).0) {
+                let a = self.reanalyse(&path);
+                self.publish(conn, &a, &path);
+            }
+        }
+    }
+
     /// The analysis of `path`'s scope: the latest one, made if missing.
     fn analysis(&mut self, path: &Path) -> Rc<Analysis> {
-        match self.latest.get(&analysis::scope_of(path)) {
+        match self.latest.get(&self.projects.files_for(path).0) {
             Some(a) if a.file_id(path).is_some() => a.clone(),
             _ => self.reanalyse(path),
         }
     }
 
     fn reanalyse(&mut self, path: &Path) -> Rc<Analysis> {
-        let a = Rc::new(analysis::analyse(path, &self.docs));
+        let a = Rc::new(analysis::analyse(path, &self.docs, &mut self.projects));
         self.latest.insert(a.scope.clone(), a.clone());
         if a.parsed {
             self.good.insert(a.scope.clone(), a.clone());
@@ -318,6 +377,13 @@ impl Server {
             let Some(path) = a.path(file) else { continue };
             let lsp = to_lsp(a, d, file, span);
             by_file.entry(path.to_path_buf()).or_default().push(lsp);
+        }
+        if let Some((manifest, d)) = a
+            .load_error
+            .as_ref()
+            .and_then(|e| load_error::on_manifest(&a.scope, e, |p| self.docs.text(p)))
+        {
+            by_file.entry(manifest).or_default().push(d);
         }
         let before = self.published.remove(&a.scope).unwrap_or_default();
         let mut now = HashSet::new();

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::scope::TypeRes;
+use super::scope::{TypeRes, ValueRes};
 use super::Checker;
 use crate::stdlib::RT_FNS;
 use crate::syntax::ast::Span;
@@ -211,6 +211,22 @@ impl Checker<'_> {
         if self.index.is_some() {
             self.record(span, None, Some(Target::Module(module)));
         }
+    }
+
+    /// A name of a `from M import` line at `span`, bound to the value `v`
+    /// or else the type `ty` of the module.
+    pub(super) fn record_imported(&self, v: Option<&ValueRes>, ty: Option<&TypeRes>, span: Span) {
+        if self.index.is_none() {
+            return;
+        }
+        let target = match (v, ty) {
+            (Some(ValueRes::Fn(id)), _) => Target::Fn(*id),
+            (Some(ValueRes::Ctor(adt, i)), _) => Target::Ctor(*adt, *i),
+            (Some(ValueRes::Builtin(b)), _) => Target::Builtin(*b),
+            (_, Some(TypeRes::Adt(id))) => Target::Adt(*id),
+            _ => return,
+        };
+        self.record(span, None, Some(target));
     }
 
     /// A written path `A.B.T` (segments with their spans): each prefix

@@ -284,6 +284,7 @@ pub fn from_imports(ck: &mut Checker, units: &[Unit], values: bool) {
                     continue;
                 }
                 if values {
+                    ck.record_imported(v.as_ref(), ty.as_ref(), n.span);
                     if let Some(v) = v {
                         import_value(ck, ui, &n.text, v);
                     }
@@ -327,15 +328,16 @@ fn private_label(name: &str, module: &str) -> String {
 
 fn bind_stdlib(ck: &mut Checker, ui: usize, module: &str, name: &str, span: Span, file: FileId) {
     use crate::types::builtins;
-    if let Some(b) = builtins::qualified(module, name) {
-        import_value(ck, ui, name, ValueRes::Builtin(b));
+    let found = builtins::qualified(module, name)
+        .map(ValueRes::Builtin)
+        .or_else(|| {
+            let pm = *ck.scopes.prelude_modules.get(module)?;
+            ck.scopes.modules[pm].values.get(name).cloned()
+        });
+    if let Some(v) = found {
+        ck.record_imported(Some(&v), None, span);
+        import_value(ck, ui, name, v);
         return;
-    }
-    if let Some(&pm) = ck.scopes.prelude_modules.get(module) {
-        if let Some(v) = ck.scopes.modules[pm].values.get(name).cloned() {
-            import_value(ck, ui, name, v);
-            return;
-        }
     }
     ck.error(
         Diagnostic::error(Some("E0034"), "name not found in module")
