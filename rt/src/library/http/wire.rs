@@ -38,7 +38,9 @@ impl Head {
 
     /// Is there a header `name` (ASCII case-insensitive)?
     pub fn has(&self, name: &str) -> bool {
-        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     /// Does a comma-separated header `name` list `token`?
@@ -78,7 +80,10 @@ impl Head {
         if self.minor == 0 && self.has("transfer-encoding") {
             // HTTP/1.0 has no transfer codings: the framing is not to be
             // trusted (RFC 9112 §6.1).
-            return Err(Refusal::new(400, "Transfer-Encoding in an HTTP/1.0 request"));
+            return Err(Refusal::new(
+                400,
+                "Transfer-Encoding in an HTTP/1.0 request",
+            ));
         }
         if !te.is_empty() {
             return if te.len() == 1 && te[0].eq_ignore_ascii_case("chunked") {

@@ -201,7 +201,10 @@ fn malformed_header_lines_are_refused_not_skipped() {
 #[test]
 fn http_1_1_needs_exactly_one_host() {
     let status = |raw: &str| parse_head(raw.as_bytes()).err().map(|r| r.reason);
-    assert_eq!(status("GET / HTTP/1.1\r\n\r\n"), Some("missing Host header"));
+    assert_eq!(
+        status("GET / HTTP/1.1\r\n\r\n"),
+        Some("missing Host header")
+    );
     assert_eq!(
         status("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n"),
         Some("more than one Host header")
@@ -233,12 +236,14 @@ fn framing_with_both_codings_or_on_http_1_0_is_not_trusted() {
     );
     assert_eq!(both.framing(), Ok(Framing::Chunked));
     assert!(!both.keep_alive());
-    let old = head(
-        "POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n",
-    );
+    let old =
+        head("POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n");
     assert_eq!(
         old.framing(),
-        Err(Refusal::new(400, "Transfer-Encoding in an HTTP/1.0 request"))
+        Err(Refusal::new(
+            400,
+            "Transfer-Encoding in an HTTP/1.0 request"
+        ))
     );
 }
 
