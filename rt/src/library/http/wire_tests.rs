@@ -161,38 +161,28 @@ fn malformed_header_lines_are_refused_not_skipped() {
         raw.extend_from_slice(b"\r\n\r\n");
         parse_head(&raw).err()
     };
-    let name = Some(Refusal::new(400, "invalid header name"));
-    let value = Some(Refusal::new(400, "invalid header value"));
-    // Whitespace before the colon, no colon, a space or other non-token
-    // byte in the name, an obs-fold continuation line.
-    for line in [
-        &b"Content-Length : 34"[..],
-        b"Transfer-Encoding\t: chunked",
-        b"nocolon",
-        b"Content Length: 34",
-        b"X(a): 1",
-        b": empty name",
-        b" folded",
-        b"\tfolded",
+    let (name, value) = ("invalid header name", "invalid header value");
+    for (line, reason) in [
+        // Whitespace before the colon, no colon, a space or other non-token
+        // byte in the name, an obs-fold continuation line.
+        (&b"Content-Length : 34"[..], name),
+        (b"Transfer-Encoding\t: chunked", name),
+        (b"nocolon", name),
+        (b"Content Length: 34", name),
+        (b"X(a): 1", name),
+        (b": empty name", name),
+        (b" folded", name),
+        (b"\tfolded", name),
+        // Control bytes other than HTAB in a value (DEL too).
+        (b"Content-Length: 34\x01", value),
+        (b"Transfer-Encoding: \x0bchunked", value),
+        (b"X: a\x00b", value),
+        (b"X: a\x7fb", value),
+        (b"X: a\rb", value),
     ] {
-        assert_eq!(refusal(line), name, "{:?}", line.escape_ascii().to_string());
+        let want = Some(Refusal::new(400, reason));
+        assert_eq!(refusal(line), want, "{}", line.escape_ascii());
     }
-    // Control bytes other than HTAB in a value (DEL too).
-    for line in [
-        &b"Content-Length: 34\x01"[..],
-        b"Transfer-Encoding: \x0bchunked",
-        b"X: a\x00b",
-        b"X: a\x7fb",
-        b"X: a\rb",
-    ] {
-        let got = refusal(line);
-        assert!(
-            got == value || got == Some(Refusal::new(400, "malformed request")),
-            "{:?}: {got:?}",
-            line.escape_ascii().to_string()
-        );
-    }
-    assert_eq!(refusal(b"Content-Length: 34\x01"), value);
     // A tab inside or around a value, and obs-text, are fine.
     let h = head("GET / HTTP/1.1\r\nHost: x\r\nX: a\tb\t\r\nY: é\r\n\r\n");
     assert_eq!((h.header("x"), h.header("y")), (Some("a\tb"), Some("é")));
