@@ -175,11 +175,14 @@ fn parse_trimmed(buf: &[u8]) -> Result<Option<Head>, Refusal> {
     let mut fields = [EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut fields);
     let too_big = Refusal::new(431, "request header fields too large");
-    // A malformed header line (whitespace before the colon, no colon, a
-    // control byte in the value, an obs-fold continuation) is refused, never
-    // skipped: skipped, `Content-Length : 5` would leave the body to be read
-    // as the next request by us and as a body by a proxy that took it.
-    match req.parse(buf) {
+    // A malformed header line is refused, never skipped: skipped,
+    // `Content-Length : 5` would leave the body to be read as the next
+    // request by us and as a body by a proxy that took it. Only a line
+    // without a colon is skipped (§5.1.5), which httparse then does.
+    check_header_lines(buf)?;
+    let mut cfg = httparse::ParserConfig::default();
+    cfg.ignore_invalid_headers_in_requests(true);
+    match cfg.parse_request(&mut req, buf) {
         Ok(Status::Complete(n)) if n > MAX_HEAD => Err(too_big),
         Ok(Status::Complete(n)) => {
             let head = Head {
@@ -218,6 +221,38 @@ fn parse_trimmed(buf: &[u8]) -> Result<Option<Head>, Refusal> {
         }
         Err(_) => Err(Refusal::new(400, "malformed request")),
     }
+}
+
+/// The complete header lines of a (possibly partial) head: one with a
+/// colon must be `token: value` with no control byte but HTAB in the
+/// value; none may start with whitespace (obs-fold, RFC 9112 §5.2). A
+/// line without a colon passes (the parser skips it).
+fn check_header_lines(buf: &[u8]) -> Result<(), Refusal> {
+    let Some(first) = buf.iter().position(|&b| b == b'\n') else {
+        return Ok(());
+    };
+    let mut rest = &buf[first + 1..];
+    while let Some(eol) = rest.iter().position(|&b| b == b'\n') {
+        let line = &rest[..eol];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break; // the end of the head
+        }
+        if matches!(line[0], b' ' | b'\t') {
+            return Err(Refusal::new(400, "invalid header name"));
+        }
+        if let Some(colon) = line.iter().position(|&b| b == b':') {
+            if !is_token_bytes(&line[..colon]) {
+                return Err(Refusal::new(400, "invalid header name"));
+            }
+            let control = |&b: &u8| (b < 0x20 && b != b'\t') || b == 0x7f;
+            if line[colon + 1..].iter().any(control) {
+                return Err(Refusal::new(400, "invalid header value"));
+            }
+        }
+        rest = &rest[eol + 1..];
+    }
+    Ok(())
 }
 
 /// The path and query of an absolute-form target (`http://host/p?q` is
@@ -418,9 +453,13 @@ pub fn reason(status: i64) -> &'static str {
 
 /// Is `s` an HTTP token (a method or a header name, RFC 9110 §5.6.2)?
 pub fn is_token(s: &str) -> bool {
+    is_token_bytes(s.as_bytes())
+}
+
+fn is_token_bytes(s: &[u8]) -> bool {
     !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && s.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
 }
 
 /// The first header of `headers` that cannot go on the wire as written:
