@@ -365,7 +365,9 @@ unsafe fn answer(
                     return false;
                 }
             }
-            if !(100..=599).contains(&status) {
+            // A 1xx is an interim answer the client would take as followed
+            // by another (a WebSocket route's 101 went out above).
+            if !(200..=599).contains(&status) {
                 complain(&format!("HTTP handler returned status {status}; sent 500"));
                 status = 500;
             }

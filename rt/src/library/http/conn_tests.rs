@@ -67,7 +67,7 @@ unsafe extern "C" fn killed_mid_request(ctx: *mut Ctx) {
     let (mut client, server_side) = connect();
     let pid = spawn_owning(ctx, entry, Conn::new(router, server_side, 0));
     client
-        .write_all(b"GET /stuck HTTP/1.1\r\n\r\n")
+        .write_all(b"GET /stuck HTTP/1.1\r\nHost: t\r\n\r\n")
         .expect("send");
     while in_flight() == 0 {
         give_way(ctx);

@@ -36,6 +36,13 @@ impl Head {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Is there a header `name` (ASCII case-insensitive)?
+    pub fn has(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
     /// Does a comma-separated header `name` list `token`?
     pub fn lists(&self, name: &str, token: &str) -> bool {
         self.headers
@@ -46,9 +53,14 @@ impl Head {
     }
 
     /// Keep the connection open after answering (ruling 11): HTTP/1.1
-    /// unless `Connection: close`, HTTP/1.0 only with `keep-alive`.
+    /// unless `Connection: close`, HTTP/1.0 only with `keep-alive`. A
+    /// request framed by both `Transfer-Encoding` and `Content-Length`
+    /// closes it (RFC 9112 §6.3): someone on the way may have read the
+    /// other one.
     pub fn keep_alive(&self) -> bool {
-        if self.minor == 0 {
+        if self.has("transfer-encoding") && self.has("content-length") {
+            false
+        } else if self.minor == 0 {
             self.lists("connection", "keep-alive")
         } else {
             !self.lists("connection", "close")
@@ -65,6 +77,14 @@ impl Head {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .collect();
+        if self.minor == 0 && self.has("transfer-encoding") {
+            // HTTP/1.0 has no transfer codings: the framing is not to be
+            // trusted (RFC 9112 §6.1).
+            return Err(Refusal::new(
+                400,
+                "Transfer-Encoding in an HTTP/1.0 request",
+            ));
+        }
         if !te.is_empty() {
             return if te.len() == 1 && te[0].eq_ignore_ascii_case("chunked") {
                 Ok(Framing::Chunked)
@@ -154,32 +174,101 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<Head>, Refusal> {
 fn parse_trimmed(buf: &[u8]) -> Result<Option<Head>, Refusal> {
     let mut fields = [EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut fields);
+    let too_big = Refusal::new(431, "request header fields too large");
+    // A malformed header line is refused, never skipped: skipped,
+    // `Content-Length : 5` would leave the body to be read as the next
+    // request by us and as a body by a proxy that took it. Only a line
+    // without a colon is skipped (§5.1.5), which httparse then does.
+    check_header_lines(buf)?;
     let mut cfg = httparse::ParserConfig::default();
     cfg.ignore_invalid_headers_in_requests(true);
-    let too_big = Refusal::new(431, "request header fields too large");
     match cfg.parse_request(&mut req, buf) {
         Ok(Status::Complete(n)) if n > MAX_HEAD => Err(too_big),
-        Ok(Status::Complete(n)) => Ok(Some(Head {
-            method: req.method.unwrap_or_default().to_string(),
-            target: req.path.unwrap_or_default().to_string(),
-            minor: req.version.unwrap_or(1),
-            headers: req
+        Ok(Status::Complete(n)) => {
+            let head = Head {
+                method: req.method.unwrap_or_default().to_string(),
+                target: origin_form(req.path.unwrap_or_default()),
+                minor: req.version.unwrap_or(1),
+                headers: req
+                    .headers
+                    .iter()
+                    .map(|h| {
+                        let v = String::from_utf8_lossy(h.value);
+                        (h.name.to_string(), v.trim().to_string())
+                    })
+                    .collect(),
+                len: n,
+            };
+            // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2).
+            let hosts = head
                 .headers
                 .iter()
-                .map(|h| {
-                    let v = String::from_utf8_lossy(h.value);
-                    (h.name.to_string(), v.trim().to_string())
-                })
-                .collect(),
-            len: n,
-        })),
+                .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+                .count();
+            match (head.minor, hosts) {
+                (1, 0) => Err(Refusal::new(400, "missing Host header")),
+                (_, 2..) => Err(Refusal::new(400, "more than one Host header")),
+                _ => Ok(Some(head)),
+            }
+        }
         Ok(Status::Partial) if buf.len() > MAX_HEAD => Err(too_big),
         Ok(Status::Partial) => Ok(None),
         Err(httparse::Error::TooManyHeaders) => Err(too_big),
+        Err(httparse::Error::HeaderName) => Err(Refusal::new(400, "invalid header name")),
+        Err(httparse::Error::HeaderValue) => Err(Refusal::new(400, "invalid header value")),
         Err(httparse::Error::Version) if version_token(buf).starts_with(b"HTTP/") => {
             Err(Refusal::new(505, "unsupported HTTP version"))
         }
         Err(_) => Err(Refusal::new(400, "malformed request")),
+    }
+}
+
+/// The complete header lines of a (possibly partial) head: one with a
+/// colon must be `token: value` with no control byte but HTAB in the
+/// value; none may start with whitespace (obs-fold, RFC 9112 §5.2). A
+/// line without a colon passes (the parser skips it).
+fn check_header_lines(buf: &[u8]) -> Result<(), Refusal> {
+    let Some(first) = buf.iter().position(|&b| b == b'\n') else {
+        return Ok(());
+    };
+    let mut rest = &buf[first + 1..];
+    while let Some(eol) = rest.iter().position(|&b| b == b'\n') {
+        let line = &rest[..eol];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break; // the end of the head
+        }
+        if matches!(line[0], b' ' | b'\t') {
+            return Err(Refusal::new(400, "invalid header name"));
+        }
+        if let Some(colon) = line.iter().position(|&b| b == b':') {
+            if !is_token_bytes(&line[..colon]) {
+                return Err(Refusal::new(400, "invalid header name"));
+            }
+            let control = |&b: &u8| (b < 0x20 && b != b'\t') || b == 0x7f;
+            if line[colon + 1..].iter().any(control) {
+                return Err(Refusal::new(400, "invalid header value"));
+            }
+        }
+        rest = &rest[eol + 1..];
+    }
+    Ok(())
+}
+
+/// The path and query of an absolute-form target (`http://host/p?q` is
+/// `/p?q`, `http://host?q` is `/?q`; RFC 9112 §3.2.2); other targets as
+/// they are.
+fn origin_form(target: &str) -> String {
+    let absolute = target.split_once("://").filter(|(scheme, _)| {
+        scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+    });
+    let Some((_, rest)) = absolute else {
+        return target.to_string();
+    };
+    match rest.find(['/', '?']) {
+        Some(i) if rest.as_bytes()[i] == b'/' => rest[i..].to_string(),
+        Some(i) => format!("/{}", &rest[i..]),
+        None => "/".to_string(),
     }
 }
 
@@ -200,7 +289,9 @@ pub struct Chunked {
     pub used: usize,
     /// Bytes still to take from the current chunk (and then its CRLF).
     in_chunk: Option<usize>,
-    trailers: bool,
+    /// Trailer lines and bytes read so far, once the last chunk is in:
+    /// `None` before.
+    trailers: Option<(usize, usize)>,
 }
 
 impl Chunked {
@@ -218,11 +309,13 @@ impl Chunked {
         let bad = || Refusal::new(400, "malformed chunked body");
         loop {
             let rest = &buf[self.used..];
-            if self.trailers {
-                // Trailer fields are read and dropped, up to a blank line.
+            if let Some((lines, bytes)) = &mut self.trailers {
+                // Trailer fields are read and dropped, up to a blank line,
+                // within the limits of a head's fields.
+                let too_big = || Refusal::new(431, "request header fields too large");
                 let Some(i) = rest.iter().position(|&b| b == b'\n') else {
-                    return if rest.len() > MAX_HEAD {
-                        Err(bad())
+                    return if *bytes + rest.len() > MAX_HEAD {
+                        Err(too_big())
                     } else {
                         Ok(false)
                     };
@@ -231,6 +324,11 @@ impl Chunked {
                 if rest[..i].iter().all(|&b| b == b'\r') {
                     return Ok(true);
                 }
+                *lines += 1;
+                *bytes += i + 1;
+                if *lines > MAX_HEADERS || *bytes > MAX_HEAD {
+                    return Err(too_big());
+                }
                 continue;
             }
             match self.in_chunk {
@@ -238,7 +336,7 @@ impl Chunked {
                     Ok(Status::Complete((n, size))) => {
                         self.used += n;
                         if size == 0 {
-                            self.trailers = true;
+                            self.trailers = Some((0, 0));
                         } else if self.body.len() as u64 + size > MAX_BODY as u64 {
                             return Err(Refusal::new(413, "body too large"));
                         } else {
@@ -355,9 +453,13 @@ pub fn reason(status: i64) -> &'static str {
 
 /// Is `s` an HTTP token (a method or a header name, RFC 9110 §5.6.2)?
 pub fn is_token(s: &str) -> bool {
+    is_token_bytes(s.as_bytes())
+}
+
+fn is_token_bytes(s: &[u8]) -> bool {
     !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && s.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
 }
 
 /// The first header of `headers` that cannot go on the wire as written:
@@ -372,7 +474,9 @@ pub fn invalid_header<'a>(headers: &[(&'a str, &str)]) -> Option<&'a str> {
 
 /// The bytes of a response. `extra` are the handler's headers (a
 /// `Content-Type` among them replaces the default); with `head_only` the
-/// body is left out (its length is still announced).
+/// body is left out (its length is still announced). A 204 or 304 has
+/// neither body nor `Content-Length` (RFC 9110 §8.6, §15.3.5): sent, the
+/// body would pass for the next response on a kept-alive connection.
 pub fn response(
     status: i64,
     body: &[u8],
@@ -389,18 +493,16 @@ pub fn response(
         .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
         .map_or("application/json; charset=utf-8", |(_, v)| v);
     let conn = if keep_alive { "keep-alive" } else { "close" };
+    let bodiless = matches!(status, 204 | 304);
     out.extend_from_slice(b"HTTP/1.1 ");
     push_int(&mut out, status);
-    for piece in [
-        " ",
-        reason(status),
-        "\r\nContent-Type: ",
-        ct,
-        "\r\nContent-Length: ",
-    ] {
+    for piece in [" ", reason(status), "\r\nContent-Type: ", ct] {
         out.extend_from_slice(piece.as_bytes());
     }
-    push_int(&mut out, body.len() as i64);
+    if !bodiless {
+        out.extend_from_slice(b"\r\nContent-Length: ");
+        push_int(&mut out, body.len() as i64);
+    }
     for piece in ["\r\nConnection: ", conn, "\r\n"] {
         out.extend_from_slice(piece.as_bytes());
     }
@@ -419,7 +521,7 @@ pub fn response(
         }
     }
     out.extend_from_slice(b"\r\n");
-    if !head_only {
+    if !head_only && !bodiless {
         out.extend_from_slice(body);
     }
     out
