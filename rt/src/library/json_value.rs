@@ -209,7 +209,7 @@ pub(super) fn int_of_float(x: f64) -> Option<i64> {
     // -2^63 is exact as an f64; 2^63 is the first value past i64::MAX.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     let t = x.trunc();
-    (t >= -LIMIT && t < LIMIT).then_some(t as i64)
+    (-LIMIT..LIMIT).contains(&t).then_some(t as i64)
 }
 
 /// Builds the value of type `t` that the document `v` encodes.
