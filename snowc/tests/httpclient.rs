@@ -201,6 +201,14 @@ fn bodies(path: &str, s: &mut TcpStream) {
             "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
             b"after",
         ),
+        "/endless-interim" => {
+            // Interim heads until the client hangs up (bounded, in case it never does).
+            for _ in 0..100_000 {
+                if s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err() {
+                    break;
+                }
+            }
+        }
         "/short" => respond(s, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", b"abc"),
         "/garbage" => respond(s, "SMTP ready\r\n\r\n", b""),
         "/exact-cap" => {
@@ -268,6 +276,7 @@ fn bodies_framings_encodings_and_limits() {
         "/chunked-gzip",
         "/close",
         "/interim",
+        "/endless-interim",
         "/to-gzip",
         "/exact-cap",
         "/over-cap",
@@ -283,6 +292,7 @@ fn bodies_framings_encodings_and_limits() {
          Ok(zipped in chunks)\n\
          Ok(until the end)\n\
          Ok(after)\n\
+         Err({u}/endless-interim: malformed response: more than 5 interim (1xx) responses)\n\
          Ok(hello from gzip)\n\
          Ok(10485760 bytes)\n\
          Err(response body exceeds 10 MiB)\n\

@@ -273,6 +273,13 @@ fn handshake_failures_are_400_with_the_reason() {
         ask("GET", Some(2), "13"),
         bad("missing Sec-WebSocket-Key header", "")
     );
+    // A key that is not base64 of 16 bytes counts as missing (RFC 6455 §4.1).
+    let short = "GET /chat HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+                 Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    assert_eq!(
+        s.exchange(short.as_bytes()),
+        bad("missing Sec-WebSocket-Key header", "")
+    );
     let version = "missing or invalid Sec-WebSocket-Version (must be 13)";
     let v13 = "Sec-WebSocket-Version: 13\r\n";
     assert_eq!(ask("GET", Some(3), "13"), bad(version, v13));

@@ -15,7 +15,7 @@
 //! are decoded, and each decoded word is stored into it at once.
 
 use super::json::{canonical_value, new_json, snow_t_Json};
-use super::json_value::{decode_tree, is_option, struct_keys, StructKeys};
+use super::json_value::{decode_tree, int_of_float, is_option, struct_keys, StructKeys};
 use crate::base::abi::*;
 use crate::gc;
 use crate::gc::store::Table;
@@ -99,8 +99,8 @@ impl<'de> Visitor<'de> for Seed<'_> {
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Word, E> {
         match self.t.kind {
-            // Above i64::MAX it is a Float in the Json model, truncated.
-            K_INT => Ok(i64::try_from(v).unwrap_or(v as f64 as i64) as Word),
+            // Above i64::MAX: the tree pass reports it out of range.
+            K_INT => i64::try_from(v).map(|i| i as Word).map_err(|_| give_up()),
             K_FLOAT => Ok((v as f64).to_bits()),
             _ => Err(give_up()),
         }
@@ -108,7 +108,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Word, E> {
         match self.t.kind {
-            K_INT => Ok(v as i64 as Word),
+            K_INT => int_of_float(v).map(|i| i as Word).ok_or_else(give_up),
             K_FLOAT => Ok(v.to_bits()),
             _ => Err(give_up()),
         }

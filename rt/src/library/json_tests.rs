@@ -134,10 +134,36 @@ fn fast_path_gives_up_on_every_error() {
         r#"{"m":{},"s":{"tag":"Dot"},"xs":[true]}"#,
         r#"{"m":{},"s":{"tag":"Dot"},"xs":[]} x"#,
         r#"[]"#,
+        // Ints outside the 64-bit range, as integers and as floats
+        r#"{"m":{"a":9223372036854775808},"s":{"tag":"Dot"},"xs":[]}"#,
+        r#"{"m":{"a":18446744073709551617},"s":{"tag":"Dot"},"xs":[]}"#,
+        r#"{"m":{"a":1e300},"s":{"tag":"Dot"},"xs":[]}"#,
+        r#"{"m":{"a":-1e30},"s":{"tag":"Dot"},"xs":[]}"#,
+        r#"{"m":{"a":9.3e18},"s":{"tag":"Dot"},"xs":[]}"#,
     ];
     for t in bad {
         let (fast, slow) = both(t);
         assert!(slow.is_err(), "{t}");
         assert_eq!(fast, None, "{t}");
     }
+}
+
+#[test]
+fn ints_out_of_range_are_errors_not_saturated() {
+    for t in [
+        "9223372036854775808",
+        "-9223372036854777856",
+        "1e300",
+        "-1e30",
+    ] {
+        let doc = format!(r#"{{"m":{{"a":{t}}},"s":{{"tag":"Dot"}},"xs":[]}}"#);
+        let (_, slow) = both(&doc);
+        assert_eq!(slow, Err("number out of range for Int".to_string()), "{t}");
+    }
+    // The edges of the range, and a Float truncated toward zero, still decode.
+    let doc = r#"{"m":{"a":9223372036854775807,"b":-9223372036854775808,"c":-9.2e18,"d":-2.9},"s":{"tag":"Dot"},"xs":[]}"#;
+    let (fast, slow) = both(doc);
+    let want = r#"{"m":{"a":9223372036854775807,"b":-9223372036854775808,"c":-9200000000000000000,"d":-2}"#;
+    assert!(slow.as_ref().unwrap().starts_with(want), "{slow:?}");
+    assert_eq!(fast.as_ref(), slow.as_ref().ok());
 }

@@ -200,6 +200,18 @@ fn expected(what: &str) -> String {
     format!("expected {what}")
 }
 
+/// The error for a JSON number whose Int value would not fit 64 bits.
+pub(super) const OUT_OF_RANGE: &str = "number out of range for Int";
+
+/// A JSON Float as an Int: truncated toward zero (§3.16.4), or None when the
+/// result is outside the Int range; saturating would silently change the value.
+pub(super) fn int_of_float(x: f64) -> Option<i64> {
+    // -2^63 is exact as an f64; 2^63 is the first value past i64::MAX.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    let t = x.trunc();
+    (-LIMIT..LIMIT).contains(&t).then_some(t as i64)
+}
+
 /// Builds the value of type `t` that the document `v` encodes.
 ///
 /// # Safety
@@ -213,11 +225,12 @@ pub unsafe fn decode_tree(ctx: *mut Ctx, t: &SnowType, v: &Value) -> Decoded {
 unsafe fn decode_tree_here(ctx: *mut Ctx, t: &SnowType, v: &Value) -> Decoded {
     match t.kind {
         K_INT => match v {
-            Value::Number(n) => Ok(match n.as_i64() {
-                Some(i) => i as Word,
-                // A JSON Float is truncated toward zero (§3.16.4).
-                None => n.as_f64().unwrap_or(0.0) as i64 as Word,
-            }),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Ok(i as Word),
+                None => int_of_float(n.as_f64().unwrap_or(f64::NAN))
+                    .map(|i| i as Word)
+                    .ok_or_else(|| OUT_OF_RANGE.to_string()),
+            },
             _ => Err(expected("Int")),
         },
         K_FLOAT => match v {

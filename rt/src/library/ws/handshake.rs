@@ -24,13 +24,25 @@ pub fn check(head: &Head) -> Result<String, &'static str> {
     if !contains("connection", "upgrade") {
         return Err("missing or invalid Connection header");
     }
-    let Some(key) = head.header("sec-websocket-key") else {
+    // A key that is not a nonce (base64 of 16 bytes, RFC 6455 §4.1) counts
+    // as missing: the reasons are the spec's five.
+    let Some(key) = head.header("sec-websocket-key").filter(|k| is_nonce(k)) else {
         return Err("missing Sec-WebSocket-Key header");
     };
     if head.header("sec-websocket-version") != Some("13") {
         return Err("missing or invalid Sec-WebSocket-Version (must be 13)");
     }
     Ok(accept(key))
+}
+
+/// Whether `key` is the base64 of 16 bytes: 22 base64 digits, then `==`.
+fn is_nonce(key: &str) -> bool {
+    let k = key.as_bytes();
+    k.len() == 24
+        && k.ends_with(b"==")
+        && k[..22]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
 }
 
 /// base64(SHA-1(key ‖ GUID)).
@@ -172,6 +184,27 @@ mod tests {
             without(3),
             "missing or invalid Sec-WebSocket-Version (must be 13)"
         );
+        let with_key = |key: &'static str| {
+            let mut hs = good.to_vec();
+            hs[2] = ("Sec-WebSocket-Key", key);
+            check(&head("GET", &hs))
+        };
+        for bad in [
+            "short",
+            "",
+            "dGhlIHNhbXBsZSBub25jZQ=",
+            "dGhlIHNhbXBsZSBub25jZQ===",
+            "dGhlIHNhbXBsZSBub25jZQ-=",
+            "dGhlIHNhbXBsZSBub25j*Q==",
+            "dGhlIHNhbXBsZSBub25jZQAA",
+        ] {
+            assert_eq!(
+                with_key(bad),
+                Err("missing Sec-WebSocket-Key header"),
+                "{bad}"
+            );
+        }
+        assert!(with_key("AAAAAAAAAAAAAAAAAAAA+/==").is_ok());
         let mut v8 = good.to_vec();
         v8[3] = ("Sec-WebSocket-Version", "8");
         assert!(check(&head("GET", &v8)).is_err());

@@ -9,6 +9,9 @@ pub const BODY_CAP: usize = 10 << 20;
 /// Largest head, and most header lines.
 const HEAD_CAP: usize = 64 << 10;
 const MAX_HEADERS: usize = 128;
+/// Most interim (`1xx`) heads before the real one; a server that sends them
+/// without end would otherwise hold the request until its overall timeout.
+pub const MAX_INTERIM: usize = 5;
 
 pub struct Reply {
     pub status: u16,
@@ -111,12 +114,19 @@ pub fn read<R: Read>(conn: &mut R, head_only: bool) -> Result<Reply, Failure> {
         buf: Vec::new(),
         pos: 0,
     };
+    let mut interim = 0;
     let (status, headers) = loop {
         let (status, headers) = read_head(&mut w)?;
         // Interim responses (100 Continue, 103 Early Hints) precede the
         // real one; 101 ends HTTP on this connection.
         if !(100..200).contains(&status) || status == 101 {
             break (status, headers);
+        }
+        interim += 1;
+        if interim > MAX_INTERIM {
+            return Err(Failure::Malformed(format!(
+                "more than {MAX_INTERIM} interim (1xx) responses"
+            )));
         }
     };
     let mut reply = Reply {

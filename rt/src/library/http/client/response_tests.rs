@@ -85,3 +85,24 @@ fn truncated_malformed_and_oversized_responses_fail() {
     big.resize(big.len() + BODY_CAP + 1, b'a');
     assert_eq!(failure(&big), "too big");
 }
+
+#[test]
+fn endless_interim_heads_fail_after_the_cap() {
+    let head = b"HTTP/1.1 100 Continue\r\n\r\n";
+    let real = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let raw = |interim: usize| {
+        let mut raw = head.repeat(interim);
+        raw.extend_from_slice(real);
+        raw
+    };
+    assert_eq!(ok(&raw(MAX_INTERIM)).body, b"ok");
+    assert_eq!(
+        failure(&raw(MAX_INTERIM + 1)),
+        "malformed: more than 5 interim (1xx) responses"
+    );
+    // A stream of them that never ends stops at the cap too.
+    assert_eq!(
+        failure(&head.repeat(1000)),
+        "malformed: more than 5 interim (1xx) responses"
+    );
+}
