@@ -11,13 +11,15 @@ use common::pg_fake::wire::{self, auth, error as error_msg, msg, row_description
 use common::pg_fake::{error, rows, tag, Auth, Fake, Reply, Script};
 use std::process::Command;
 
-/// A short read timeout: the silent servers answer nothing, ever.
-const ENV: [(&str, &str); 1] = [("SNOW_PG_READ_TIMEOUT_MS", "300")];
+/// A short read timeout (1 s), for the tests with servers that answer nothing,
+/// ever. The others keep the default (30 s): with 300 ms, a fake thread
+/// the machine did not run for that long turned an answer into `timed out`.
+const SHORT_READS: (&str, &str) = ("SNOW_PG_READ_TIMEOUT_MS", "1000");
 
 fn run(prog: &str, args: &[String], env: &[(&str, &str)]) -> common::Output {
     let exe = built(Box::leak(format!("pgfake/{prog}").into_boxed_str()));
     let mut cmd = Command::new(exe);
-    cmd.args(args).envs(ENV).envs(env.iter().copied());
+    cmd.args(args).envs(env.iter().copied());
     common::run(&mut cmd, HANG).unwrap()
 }
 
@@ -115,7 +117,7 @@ fn authentication_and_sslmodes() {
         })
         .collect();
     let args: Vec<(&str, String)> = started.iter().map(|(l, _, u)| (*l, u.clone())).collect();
-    let out = run("connect", &pairs(&args), &[]);
+    let out = run("connect", &pairs(&args), &[SHORT_READS]);
     assert_out("connect", &out);
     // Each fake saw the user and database of its URL; the ones that let
     // the client in saw its query and its Terminate.
@@ -181,7 +183,7 @@ fn hostile_servers() {
         .iter()
         .map(|(l, f)| (*l, f.url("bob", "", "sslmode=disable")))
         .collect();
-    let out = run("hostile", &pairs(&args), &[]);
+    let out = run("hostile", &pairs(&args), &[SHORT_READS]);
     assert_out("hostile", &out);
     // A connection out of step is dropped: the late answer is never
     // taken for the next query's, which is not even sent.
@@ -394,10 +396,21 @@ fn pool_and_row_mapping() {
     first.extend(checked(&["SELECT die"]));
     let mut second = vec![connect()];
     second.extend(checked(&["SELECT people", "SELECT bye"]));
+    // The server hangs up right after answering `SELECT bye`. If its close
+    // has arrived when the connection is checked in, the checkin drops it
+    // and refills (the next checkout health-checks the new idle one);
+    // otherwise the next checkout's health check drops it and that
+    // checkout connects for itself (no check). Which one depends on when
+    // the fake's thread runs; both are right.
     let mut third = vec![connect()];
     third.extend(checked(&["UPDATE t SET x = $1 [2]", "terminate"]));
+    let mut third_direct = third.clone();
+    third_direct.remove(1);
     let fourth = vec![connect(), "terminate".into()];
     let refused = vec![connect()];
     let want = [first, second, third, fourth, refused.clone(), refused];
-    assert_eq!(fake.sessions(), want);
+    let got = fake.sessions();
+    let mut alt = want.clone();
+    alt[2] = third_direct;
+    assert!(got == want || got == alt, "{got:#?}\nwant {want:#?}");
 }
