@@ -2,7 +2,7 @@
 //! compiled with `--no-color`; `snowc` must exit with status 1 without
 //! crashing, and every line of `NAME.err` must occur in its stderr (a line
 //! starting with `!` must not; one starting with `>` must come after the
-//! line before it). With a `NAME.json`, the program is compiled once more
+//! line before it; one starting with `=` must occur exactly once). With a `NAME.json`, the program is compiled once more
 //! with `--json` and that file's lines are checked the same way.
 
 mod common;

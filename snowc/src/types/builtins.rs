@@ -224,6 +224,19 @@ pub fn qualified(module: &str, name: &str) -> Option<Builtin> {
     Some(Builtin::Rt(stdlib::lookup(module, name)? as u16))
 }
 
+/// The stdlib functions callable by their bare name (`println`, `map`),
+/// for "did you mean" on a misspelled one.
+pub fn bare_names() -> impl Iterator<Item = &'static str> {
+    let bare = |m: &str, n: &'static str, f: u16| stdlib::answers_to(m, n, f, n).then_some(n);
+    let specials = SPECIALS
+        .iter()
+        .filter_map(move |s| bare(s.module, s.name, s.flags));
+    let rt = stdlib::RT_FNS
+        .iter()
+        .filter_map(move |f| bare(f.module, f.name, f.flags));
+    specials.chain(rt).chain(["map", "filter", "reduce"])
+}
+
 /// Every member name of the stdlib modules (for "did you mean").
 pub fn member_names() -> impl Iterator<Item = &'static str> {
     let specials = SPECIALS.iter().filter(|s| !s.module.is_empty());

@@ -173,6 +173,13 @@ pub fn check_stderr_lines(expected: &str, stderr: &str) -> Result<(), String> {
             }
             continue;
         }
+        if let Some(once) = line.strip_prefix('=') {
+            let n = stderr.matches(once).count();
+            if n != 1 {
+                problems.push(format!("  {n} times, not once: {once}"));
+            }
+            continue;
+        }
         let (from, text) = match line.strip_prefix('>') {
             Some(rest) => (after, rest),
             None => (0, line),

@@ -521,7 +521,9 @@ impl Checker<'_> {
                 }
             }
         };
-        self.diags.push(d);
+        // A bound can be required twice at one place (a `where` bound of a
+        // generic called with the same type for two parameters): once.
+        self.error(d);
     }
 
     /// Check obligations whose types are now concrete; keep the rest.

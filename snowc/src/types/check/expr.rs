@@ -170,10 +170,21 @@ impl Checker<'_> {
             }
             ExprKind::Call { callee, args } => self.infer_call(callee, args, span),
             ExprKind::Field { base, name } => self.infer_field(base, name, span),
-            ExprKind::Index { .. } => {
+            ExprKind::Index { base, index } => {
+                // The base's type picks the function to suggest.
+                let b = self.infer_expr(base);
+                self.infer_expr(index);
+                let bt = self.sub.zonk(&b.ty);
+                let hint = match bt {
+                    Ty::Con(TyCon::Map, _) => {
+                        "use Map.find(map, key) (an Option) or Map.get_or(map, key, default)"
+                    }
+                    Ty::Con(TyCon::String, _) => "use String.slice(text, from, to)",
+                    _ => "use List.get(list, index)",
+                };
                 self.error(
                     Diagnostic::error(Some("E0040"), "indexing with `[]` is not supported")
-                        .with_primary(self.file, span, "use List.get(list, index)"),
+                        .with_primary(self.file, span, hint),
                 );
                 self.error_expr(span)
             }
@@ -515,7 +526,9 @@ impl Checker<'_> {
         let mut d = Diagnostic::error(Some("E0004"), format!("undefined variable: {n}"))
             .with_message(format!("unbound variable `{n}`"))
             .with_primary(self.file, span, "not found in this scope");
-        if let Some(c) = closest(n, self.scopes.all_value_names()) {
+        let mut names = self.scopes.all_value_names();
+        names.extend(builtins::bare_names().map(str::to_string));
+        if let Some(c) = closest(n, names) {
             d = d.with_help(format!("did you mean `{c}`?"));
         }
         self.error(d);
