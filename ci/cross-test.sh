@@ -6,7 +6,8 @@
 # SNOW_SCHEDULERS=1), output compared exactly as on the host: every e2e
 # program on aarch64 and on 32-bit ARM (a program listed in
 # ci/cross-armhf-skip.txt would be skipped there; none is); and the
-# stripped static hello world on aarch64 against its 1 MB budget. Run
+# stripped static hello world on aarch64 against its 1 MB budget (with the
+# room its code has before the file grows by a 64 KiB step). Run
 # after the host test run, whose snowc build the e2e part reuses; the runtime's cross builds go to
 # target/cross (another rustc than the host build's).
 set -euo pipefail

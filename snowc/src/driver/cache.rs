@@ -1,7 +1,8 @@
 //! The on-disk cache (`$XDG_CACHE_HOME/snow`, else `~/.cache/snow`): the
 //! materialised runtime and `snowc run` binaries. Every entry is created
 //! under a unique temporary name and renamed into place, so concurrent
-//! `snowc` processes never see a half-written entry.
+//! `snowc` processes never see a half-written entry. Also temporary
+//! directories (`TempDir`), whose orphans a killed snowc left are swept.
 
 use std::ffi::OsString;
 use std::fs;

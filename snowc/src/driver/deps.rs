@@ -396,7 +396,7 @@ pub fn editor_sources(root: &Path) -> Result<(Modules, Vec<PathBuf>), String> {
 }
 
 /// The modules of the root package's `part` and of the packages `deps`.
-fn modules_of(root: &Path, part: Part, deps: &[Package]) -> Result<Vec<(String, PathBuf)>, String> {
+fn modules_of(root: &Path, part: Part, deps: &[Package]) -> Result<Modules, String> {
     let with_main = part == Part::Program;
     if with_main && !root.join("main.snow").is_file() {
         return Err(project::no_main(root));

@@ -1,6 +1,8 @@
-//! Go to definition: locals from the checker's records; functions, types,
-//! variants, fields, interface methods and modules looked up in the
-//! declarations of the project's files.
+//! Go to definition: locals from the checker's records (the names of a
+//! `from M import` line among them); functions, types, variants, fields,
+//! interface methods and modules looked up in the declarations of the
+//! project's files, else in the read-only copies of the stdlib modules
+//! written in Snow (`stdlib_src`).
 
 use super::analysis::Analysis;
 use super::server::Here;

@@ -1,6 +1,8 @@
 //! The HTTP/1.1 wire format, without I/O: request heads (through
-//! `httparse`) and the framing of their bodies, chunked bodies, and the
-//! bytes of a response. The connection loop (`conn`) drives these over a
+//! `httparse`, after the header-line checks it leaves out, with the `Host`
+//! rule and absolute-form targets made origin-form) and the framing of their
+//! bodies, chunked bodies (trailers under the head's limits), the header
+//! checks shared with the client, and the bytes of a response. The connection loop (`conn`) drives these over a
 //! socket.
 
 use crate::values::string::push_int;
@@ -462,6 +464,19 @@ fn is_token_bytes(s: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
 }
 
+/// A header the server writes itself from the response (its framing and
+/// `Content-Type`), so a handler's own is not sent.
+pub fn is_framing(name: &str) -> bool {
+    [
+        "content-type",
+        "content-length",
+        "connection",
+        "transfer-encoding",
+    ]
+    .iter()
+    .any(|f| name.eq_ignore_ascii_case(f))
+}
+
 /// The first header of `headers` that cannot go on the wire as written:
 /// a name that is not a token, or a value with CR, LF or NUL (which would
 /// end the line and let the rest pass for headers or a body of its own).
@@ -508,13 +523,7 @@ pub fn response(
     }
     for (n, v) in extra {
         // Framing is the server's: a handler's own is dropped.
-        let framing = [
-            "content-type",
-            "content-length",
-            "connection",
-            "transfer-encoding",
-        ];
-        if !framing.iter().any(|f| n.eq_ignore_ascii_case(f)) {
+        if !is_framing(n) {
             for piece in [n, ": ", v, "\r\n"] {
                 out.extend_from_slice(piece.as_bytes());
             }

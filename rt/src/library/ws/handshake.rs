@@ -82,16 +82,13 @@ pub fn switching(accept: &str, extra: &[(&str, &str)]) -> Vec<u8> {
     let mut out = format!(
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n"
     );
-    const OURS: [&str; 6] = [
-        "upgrade",
-        "connection",
-        "sec-websocket-accept",
-        "content-length",
-        "content-type",
-        "transfer-encoding",
-    ];
+    let ours = |n: &str| {
+        wire::is_framing(n)
+            || n.eq_ignore_ascii_case("upgrade")
+            || n.eq_ignore_ascii_case("sec-websocket-accept")
+    };
     for (n, v) in extra {
-        if !OURS.iter().any(|o| n.eq_ignore_ascii_case(o)) {
+        if !ours(n) {
             out.push_str(&format!("{n}: {v}\r\n"));
         }
     }

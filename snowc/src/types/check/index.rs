@@ -230,7 +230,8 @@ impl Checker<'_> {
     }
 
     /// A written path `A.B.T` (segments with their spans): each prefix
-    /// naming a module or a sum type is recorded at its last segment, so
+    /// naming a module or a named type (also through an alias) is recorded
+    /// at its last segment, so
     /// an editor goes from `Db` to the module and from `Item` to the type.
     pub(super) fn record_path<'a>(&self, segs: impl IntoIterator<Item = (&'a str, Span)>) {
         if self.index.is_none() {

@@ -1,5 +1,5 @@
 //! Reading a response: the head through `httparse` (interim `1xx` heads
-//! skipped), then the body as its framing says (chunked, `Content-Length`
+//! skipped, at most `MAX_INTERIM` of them), then the body as its framing says (chunked, `Content-Length`
 //! or until the peer closes), gunzipped when it says `gzip`, and capped.
 
 use std::io::{self, ErrorKind, Read};
